@@ -1,0 +1,103 @@
+#!/bin/sh
+# quickstart.sh: set up, build and run hotpatchd from this source tree.
+#
+#   ./quickstart.sh          install what is missing, build, run hotpatchd
+#   ./quickstart.sh check    install what is missing, build with -Werror, run every test
+#
+# On Debian 12 as root the missing packages are installed with apt-get; as
+# another user the exact apt-get line is printed and nothing else happens.
+set -eu
+cd "$(dirname "$0")"
+
+BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev tzdata
+	libical-dev libsqlite3-dev libyaml-dev check libmicrohttpd-dev libjansson-dev"
+TEST_PKGS="socat curl sqlite3 python3 python3-icalendar valgrind"
+
+say() { printf 'quickstart: %s\n' "$*"; }
+die() { printf 'quickstart: %s\n' "$*" >&2; exit 1; }
+
+missing_packages() {
+	for p in "$@"; do
+		s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+		[ "$s" = installed ] || printf '%s ' "$p"
+	done
+}
+
+install_packages() {
+	command -v dpkg-query >/dev/null 2>&1 || {
+		say "not a Debian system: make sure these are installed: $*"
+		return 0
+	}
+	# shellcheck disable=SC2086
+	missing=$(missing_packages $*)
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		die "missing packages; run as root:
+  apt-get update && apt-get install -y --no-install-recommends $missing"
+	fi
+	say "installing: $missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing >/dev/null
+}
+
+build() {
+	if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
+		say "autoreconf"
+		autoreconf -fi >/dev/null
+	fi
+	if [ ! -f Makefile ] || [ configure -nt config.status ]; then
+		say "configure --enable-werror"
+		./configure -q --enable-werror
+	fi
+	say "make"
+	make -s -j"$(nproc 2>/dev/null || echo 2)"
+}
+
+# Print each test program's closing line and one total line.
+summarise() {
+	passed=0 failed=0
+	for log in tests/*.log tests/regress/*.log; do
+		[ -f "$log" ] || continue
+		case $log in */test-suite.log) continue ;; esac
+		line=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -n 1 || true)
+		if [ -n "$line" ]; then
+			printf '%-34s %s\n' "${log%.log}" "$line"
+			n=$(printf '%s' "$line" | sed -E 's/.*Checks: ([0-9]+).*/\1/')
+			f=$(printf '%s' "$line" | sed -E 's/.*Failures: ([0-9]+), Errors: ([0-9]+).*/\1 \2/')
+			passed=$((passed + n - ${f% *} - ${f#* }))
+			failed=$((failed + ${f% *} + ${f#* }))
+		else
+			p=$(grep -c '^ok ' "$log" || true)
+			f=$(grep -c '^not ok ' "$log" || true)
+			printf '%-34s %s passed, %s failed\n' "${log%.log}" "$p" "$f"
+			passed=$((passed + p)) failed=$((failed + f))
+		fi
+	done
+	echo "$passed passed, $failed failed"
+}
+
+case "${1:-run}" in
+run)
+	install_packages $BUILD_PKGS
+	build
+	say "running ./hotpatchd (calendar data/calendar.yaml, rings schedules/, state ./var)"
+	exec ./hotpatchd -f
+	;;
+check)
+	install_packages $BUILD_PKGS $TEST_PKGS
+	build
+	say "make check"
+	rc=0
+	make -s -j"$(nproc 2>/dev/null || echo 2)" check || rc=$?
+	summarise
+	[ $rc -eq 0 ] || { cat tests/test-suite.log 2>/dev/null || true; die "tests failed"; }
+	;;
+-h|--help|help)
+	sed -n '2,8s/^# \{0,1\}//p' "$0"
+	;;
+*)
+	die "unknown command '$1' (use: ./quickstart.sh [check])"
+	;;
+esac

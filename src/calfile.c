@@ -1,0 +1,270 @@
+/* calfile.c: data/calendar.yaml -> struct caldata, checked field by field. */
+#include "calfile.h"
+#include "yamltree.h"
+#include "util.h"
+
+#include <libgen.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Positions of list items, kept while loading for "first defined at" messages. */
+struct calload {
+	struct caldata	 cal;
+	size_t		 os_cap, ovr_cap;
+	const char	*who;		/* recorded as the author of shipped overrides */
+};
+
+/* An OS entry with the capacity of its growing lists. */
+struct os_in {
+	struct os_def	 os;
+	size_t		 rel_cap, oob_cap;
+};
+
+static int parse_published(struct yctx *, const struct ynode *, const struct yfield *, void *);
+static int parse_oob(struct yctx *, const struct ynode *, const struct yfield *, void *);
+
+static const struct yfield release_fields[] = {
+	{ "month", true, yp_month, offsetof(struct release, month), 0, 0 },
+	{ "kind", true, yp_kind, offsetof(struct release, kind), 0, 0 },
+	{ "unplanned", false, yp_bool, offsetof(struct release, unplanned), 0, 0 },
+	{ "date", false, yp_date, offsetof(struct release, date), 0, 0 },
+	{ "kb", false, yp_kb, offsetof(struct release, kb), 0, 0 },
+	{ "build", false, yp_build, offsetof(struct release, build), 0, 0 },
+	{ "note", false, yp_string, offsetof(struct release, note), 0, 0 },
+	{ NULL, false, NULL, 0, 0, 0 },
+};
+
+static const struct yfield oob_fields[] = {
+	{ "date", true, yp_date, offsetof(struct oob, date), 0, 0 },
+	{ "kb", true, yp_kb, offsetof(struct oob, kb), 0, 0 },
+	{ "build", false, yp_build, offsetof(struct oob, build), 0, 0 },
+	{ "restart", true, yp_bool, offsetof(struct oob, restart), 0, 0 },
+	{ "note", false, yp_string, offsetof(struct oob, note), 0, 0 },
+	{ NULL, false, NULL, 0, 0, 0 },
+};
+
+static const struct yfield os_fields[] = {
+	{ "id", true, yp_ident, offsetof(struct os_in, os.id), 0, 0 },
+	{ "name", true, yp_string, offsetof(struct os_in, os.name), 0, 0 },
+	{ "arch", true, yp_arch_list, offsetof(struct os_in, os.arch), 0, 0 },
+	{ "hotpatch_start", true, yp_month, offsetof(struct os_in, os.hotpatch_start), 0, 0 },
+	{ "baseline_months", false, yp_month_list, offsetof(struct os_in, os.baseline_months), 0, 0 },
+	{ "published", false, parse_published, 0, 0, 0 },
+	{ "out_of_band", false, parse_oob, 0, 0, 0 },
+	{ NULL, false, NULL, 0, 0, 0 },
+};
+
+static const struct yfield override_fields[] = {
+	{ "os", true, yp_ident, offsetof(struct override, os), 0, 0 },
+	{ "month", true, yp_month, offsetof(struct override, month), 0, 0 },
+	{ "kind", true, yp_kind, offsetof(struct override, kind), 0, 0 },
+	{ "reason", true, yp_string, offsetof(struct override, reason), 0, 0 },
+	{ NULL, false, NULL, 0, 0, 0 },
+};
+
+/* Checks on one published entry that involve more than one field. */
+static int
+check_release(struct yctx *c, const struct ynode *n, const struct release *r)
+{
+	char m[8];
+
+	if (r->unplanned && r->kind != KIND_BASELINE) {
+		yerr(c, yget(n, "unplanned"), "unplanned applies only to kind baseline");
+		return -1;
+	}
+	if (ymd_is_set(r->date) && ym_make(r->date.y, r->date.m) != r->month) {
+		yerr(c, yget(n, "date"), "date is not in month %s", ym_format(r->month, m));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_published(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	struct os_in *in = dst;
+
+	if (yseq(c, n, "published") < 0)
+		return -1;
+	for (size_t i = 0; i < n->n; i++) {
+		struct release r = { 0 };
+
+		if (ymap(c, n->items[i], "published entry", release_fields, &r) > 0 ||
+		    check_release(c, n->items[i], &r) < 0) {
+			release_free(&r);
+			continue;
+		}
+		if (i > 0 && in->os.nrel > 0 && r.month <= in->os.rel[in->os.nrel - 1].month) {
+			char m[8];
+			yerr(c, yget(n->items[i], "month"), "published month %s is a duplicate or out of order "
+			    "(list months in ascending order)", ym_format(r.month, m));
+			release_free(&r);
+			continue;
+		}
+		grow(&in->os.rel, in->os.nrel, &in->rel_cap, sizeof(r));
+		in->os.rel[in->os.nrel++] = r;
+	}
+	return 0;
+}
+
+static int
+parse_oob(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	struct os_in *in = dst;
+
+	if (yseq(c, n, "out_of_band") < 0)
+		return -1;
+	for (size_t i = 0; i < n->n; i++) {
+		struct oob o = { 0 };
+
+		if (ymap(c, n->items[i], "out-of-band entry", oob_fields, &o) > 0) {
+			oob_free(&o);
+			continue;
+		}
+		if (in->os.noob > 0 && ymd_cmp(o.date, in->os.oob[in->os.noob - 1].date) < 0) {
+			yerr(c, yget(n->items[i], "date"), "out-of-band releases must be listed in date order");
+			oob_free(&o);
+			continue;
+		}
+		grow(&in->os.oob, in->os.noob, &in->oob_cap, sizeof(o));
+		in->os.oob[in->os.noob++] = o;
+	}
+	return 0;
+}
+
+/* A published hotpatch before the programme started is almost surely a typo. */
+static int
+check_os(struct yctx *c, const struct ynode *n, const struct os_def *os)
+{
+	const struct ynode *pub = yget(n, "published");
+	char m[8], start[8];
+
+	/* Reached only when every entry parsed, so rel[i] came from item i. */
+	for (size_t i = 0; i < os->nrel; i++) {
+		if (os->rel[i].kind == KIND_HOTPATCH && os->rel[i].month < os->hotpatch_start) {
+			yerr(c, yget(pub->items[i], "month"),
+			    "published hotpatch in %s is before hotpatch_start %s",
+			    ym_format(os->rel[i].month, m), ym_format(os->hotpatch_start, start));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+load_os_list(struct yctx *c, struct calload *L, const struct ynode *list)
+{
+	if (yseq(c, list, "os") < 0)
+		return;
+	if (list->n == 0) {
+		yerr(c, list, "os must list at least one OS");
+		return;
+	}
+	for (size_t i = 0; i < list->n; i++) {
+		const struct ynode *n = list->items[i];
+		struct os_in in = { .os.baseline_months = 1u << 1 | 1u << 4 | 1u << 7 | 1u << 10 };
+
+		if (ymap(c, n, "OS entry", os_fields, &in) > 0 || check_os(c, n, &in.os) < 0) {
+			os_def_free(&in.os);
+			continue;
+		}
+		if (caldata_find_os(&L->cal, in.os.id) != NULL) {
+			yerr(c, yget(n, "id"), "duplicate OS id '%s'", in.os.id);
+			os_def_free(&in.os);
+			continue;
+		}
+		grow(&L->cal.os, L->cal.nos, &L->os_cap, sizeof(in.os));
+		L->cal.os[L->cal.nos++] = in.os;
+	}
+}
+
+static void
+load_overrides(struct yctx *c, struct calload *L, const struct ynode *list)
+{
+	if (yseq(c, list, "overrides") < 0 || list == NULL)
+		return;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct ynode *n = list->items[i];
+		struct override o = { 0 };
+		char m[8];
+
+		if (ymap(c, n, "override", override_fields, &o) > 0) {
+			override_free(&o);
+			continue;
+		}
+		if (caldata_find_os(&L->cal, o.os) == NULL) {
+			yerr(c, yget(n, "os"), "unknown OS '%s'", o.os);
+			override_free(&o);
+			continue;
+		}
+		for (size_t j = 0; j < L->cal.novr; j++) {
+			if (L->cal.ovr[j].month == o.month && strcmp(L->cal.ovr[j].os, o.os) == 0) {
+				yerr(c, yget(n, "month"), "duplicate override for %s %s", o.os,
+				    ym_format(o.month, m));
+				override_free(&o);
+				o.os = NULL;
+				break;
+			}
+		}
+		if (o.os == NULL)
+			continue;
+		o.who = xstrdup(L->who);
+		grow(&L->cal.ovr, L->cal.novr, &L->ovr_cap, sizeof(o));
+		L->cal.ovr[L->cal.novr++] = o;
+	}
+}
+
+/* The top level: version first, then the lists in an order that resolves references. */
+struct top {
+	int			 version;
+	const struct ynode	*os;
+	const struct ynode	*overrides;
+};
+
+static int
+parse_version(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	if (n->type != YN_SCALAR || strcmp(n->value, "1") != 0) {
+		yerr(c, n, "unsupported version '%s' (this hotpatchd reads version %d)",
+		    n->type == YN_SCALAR ? n->value : "?", CALFILE_VERSION);
+		return -1;
+	}
+	*(int *)dst = CALFILE_VERSION;
+	return 0;
+}
+
+static const struct yfield top_fields[] = {
+	{ "version", true, parse_version, offsetof(struct top, version), 0, 0 },
+	{ "os", true, yp_node, offsetof(struct top, os), 0, 0 },
+	{ "overrides", false, yp_node, offsetof(struct top, overrides), 0, 0 },
+	{ NULL, false, NULL, 0, 0, 0 },
+};
+
+int
+calfile_load(const char *file, struct caldata *out, struct diags *d)
+{
+	struct calload L = { 0 };
+	struct yctx c = { .file = file, .d = d };
+	size_t before = d->n;
+	struct top top = { 0 };
+	struct ynode *root;
+	char *copy;
+
+	if ((root = ytree_load(file, d)) == NULL)
+		return -1;
+	copy = xstrdup(file);
+	L.who = basename(copy);
+	if (ymap(&c, root, "calendar", top_fields, &top) == 0) {
+		load_os_list(&c, &L, top.os);
+		load_overrides(&c, &L, top.overrides);
+	}
+	ytree_free(root);
+	free(copy);
+	if (d->n > before) {
+		caldata_free(&L.cal);
+		return -1;
+	}
+	*out = L.cal;
+	return 0;
+}

@@ -1,0 +1,175 @@
+/*
+ * model.h: the in-memory data model shared by the loaders, the store and the
+ * pure engines.  Loaders fill it from YAML, the store persists it and reads it
+ * back, the engines only read it.  Every string is owned by its struct.
+ */
+#ifndef HP_MODEL_H
+#define HP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* A calendar month as a single number: year * 12 + (month - 1). */
+typedef int ym_t;
+
+static inline ym_t ym_make(int y, int m) { return y * 12 + (m - 1); }
+static inline int ym_year(ym_t ym) { return ym / 12; }
+static inline int ym_month(ym_t ym) { return ym % 12 + 1; }
+
+/* "YYYY-MM" (years 1970..9999); returns 0 on success, -1 if malformed. */
+int ym_parse(const char *s, ym_t *out);
+/* Writes "YYYY-MM" into buf (at least 8 bytes). */
+char *ym_format(ym_t ym, char *buf);
+
+struct ymd {
+	int	y, m, d;
+};
+
+/* "YYYY-MM-DD", a real calendar date; returns 0 or -1. */
+int ymd_parse(const char *s, struct ymd *out);
+/* Writes "YYYY-MM-DD" into buf (at least 11 bytes). */
+char *ymd_format(struct ymd d, char *buf);
+/* <0, 0, >0 like strcmp. */
+int ymd_cmp(struct ymd a, struct ymd b);
+bool ymd_is_set(struct ymd d);
+
+enum kind {
+	KIND_LCU,		/* plain monthly cumulative update, restart */
+	KIND_HOTPATCH,		/* security hotpatch, no restart */
+	KIND_BASELINE,		/* quarterly (or unplanned) baseline, restart */
+};
+#define KIND_COUNT 3
+
+/* Where a month's kind came from, weakest first. */
+enum source {
+	SRC_PLANNED,
+	SRC_OVERRIDE,
+	SRC_PUBLISHED,
+};
+
+const char *kind_name(enum kind k);
+int kind_parse(const char *s, enum kind *out);
+const char *source_name(enum source s);
+bool kind_needs_restart(enum kind k);
+
+enum arch {
+	ARCH_X64 = 1 << 0,
+	ARCH_ARM64 = 1 << 1,
+};
+const char *arch_name(enum arch a);
+int arch_parse(const char *s, enum arch *out);
+
+/* A month as Microsoft published it for one OS. */
+struct release {
+	ym_t		 month;
+	enum kind	 kind;
+	bool		 unplanned;	/* a baseline that replaced a planned hotpatch */
+	struct ymd	 date;		/* availability date; unset = Patch Tuesday */
+	char		*kb;		/* "KB5094125" or NULL */
+	char		*build;		/* "26100.32995" or NULL */
+	char		*note;
+};
+
+/* An out-of-band release: an extra event outside Patch Tuesday. */
+struct oob {
+	struct ymd	 date;
+	char		*kb;
+	char		*build;
+	bool		 restart;
+	char		*note;
+};
+
+struct os_def {
+	char		*id;
+	char		*name;
+	unsigned	 arch;		/* mask of enum arch */
+	ym_t		 hotpatch_start;	/* months before it are plain LCUs */
+	unsigned	 baseline_months;	/* bit m set = month m (1..12) is a planned baseline */
+	struct release	*rel;		/* sorted by month, unique */
+	size_t		 nrel;
+	struct oob	*oob;		/* sorted by date */
+	size_t		 noob;
+};
+
+/* A deliberate change of one month's kind for one OS, with who, when and why. */
+struct override {
+	char		*os;
+	ym_t		 month;
+	enum kind	 kind;
+	char		*reason;
+	char		*who;		/* "data/calendar.yaml" for shipped ones, "uid 0 (root)" at run time */
+	time_t		 at;		/* when it was made; 0 for shipped ones */
+};
+
+struct caldata {
+	struct os_def	*os;
+	size_t		 nos;
+	struct override	*ovr;
+	size_t		 novr;
+};
+
+const struct os_def *caldata_find_os(const struct caldata *c, const char *id);
+void caldata_free(struct caldata *c);
+
+/* A recurring maintenance window in the ring's time zone. */
+enum win_type {
+	WIN_WEEKLY,		/* on the given weekdays */
+	WIN_OFFSET,		/* Patch Tuesday + offset_days */
+};
+
+struct mwindow {
+	enum win_type	 type;
+	unsigned	 days;		/* WIN_WEEKLY: bit 0 = Sunday .. bit 6 = Saturday */
+	int		 offset_days;	/* WIN_OFFSET: -6..27 */
+	int		 start_min;	/* minutes after local midnight */
+	int		 duration_min;	/* elapsed minutes, 1..1440 */
+};
+
+/* A change freeze: whole local days from..to, both inclusive. */
+struct blackout {
+	char		*name;
+	char		*ring;		/* NULL = every ring */
+	struct ymd	 from;
+	struct ymd	 to;
+};
+
+struct ring {
+	char		*id;
+	char		*name;
+	char		**os;		/* OS ids */
+	size_t		 nos;
+	int		 deferral_days;	/* 0..30 */
+	int		 deadline_days;	/* 0..30 */
+	int		 grace_days;	/* 0..7 */
+	char		*timezone;	/* IANA name */
+	bool		 hotpatch;	/* the ring is set to take hotpatches */
+	enum arch	 arch;
+	bool		 vbs;
+	bool		 chpe_disabled;
+	bool		 licensed;
+	int		 reminder_min;	/* VALARM before the window; -1 = none */
+	struct mwindow	*win;
+	size_t		 nwin;
+	char		*file;		/* where it was defined, for messages */
+	int		 line;
+};
+
+struct ringset {
+	struct ring	*ring;
+	size_t		 nring;
+	struct blackout	*bo;		/* global and per-ring blackouts from the files */
+	size_t		 nbo;
+};
+
+const struct ring *ringset_find(const struct ringset *r, const char *id);
+void ringset_free(struct ringset *r);
+
+void release_free(struct release *r);
+void oob_free(struct oob *o);
+void os_def_free(struct os_def *o);
+void override_free(struct override *o);
+void ring_free(struct ring *r);
+void blackout_free(struct blackout *b);
+
+#endif

@@ -1,0 +1,362 @@
+/* ringfile.c: the ring files in schedules/ -> struct ringset, checked field by field. */
+#include "ringfile.h"
+#include "yamltree.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libical/ical.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A ring with its growing lists while it is being read. */
+struct ring_in {
+	struct ring	 r;
+	size_t		 win_cap;
+	struct blackout	*bo;
+	size_t		 nbo, bo_cap;
+};
+
+/* Loading state for one file; merged into the caller's set only if clean. */
+struct ringload {
+	struct ringset		 set;
+	size_t			 ring_cap, bo_cap;
+	const struct caldata	*cal;
+	const struct ringset	*prev;	/* rings from earlier files, for duplicate ids */
+};
+
+static int parse_os_list(struct yctx *, const struct ynode *, const struct yfield *, void *);
+static int parse_timezone(struct yctx *, const struct ynode *, const struct yfield *, void *);
+static int parse_devices(struct yctx *, const struct ynode *, const struct yfield *, void *);
+static int parse_windows(struct yctx *, const struct ynode *, const struct yfield *, void *);
+static int parse_ring_blackouts(struct yctx *, const struct ynode *, const struct yfield *, void *);
+
+static const struct yfield ring_fields[] = {
+	{ "id", true, yp_ident, offsetof(struct ring_in, r.id), 0, 0 },
+	{ "name", true, yp_string, offsetof(struct ring_in, r.name), 0, 0 },
+	{ "os", true, parse_os_list, 0, 0, 0 },
+	{ "deferral_days", true, yp_int, offsetof(struct ring_in, r.deferral_days), 0, 30 },
+	{ "deadline_days", true, yp_int, offsetof(struct ring_in, r.deadline_days), 0, 30 },
+	{ "grace_days", true, yp_int, offsetof(struct ring_in, r.grace_days), 0, 7 },
+	{ "timezone", true, parse_timezone, offsetof(struct ring_in, r.timezone), 0, 0 },
+	{ "hotpatch", false, yp_bool, offsetof(struct ring_in, r.hotpatch), 0, 0 },
+	{ "devices", false, parse_devices, 0, 0, 0 },
+	{ "windows", false, parse_windows, 0, 0, 0 },
+	{ "blackouts", false, parse_ring_blackouts, 0, 0, 0 },
+	{ "reminder", false, yp_duration, offsetof(struct ring_in, r.reminder_min), 0, 0 },
+	{ NULL, false, NULL, 0, 0, 0 },
+};
+
+static const struct yfield device_fields[] = {
+	{ "arch", false, yp_arch, offsetof(struct ring, arch), 0, 0 },
+	{ "vbs", false, yp_bool, offsetof(struct ring, vbs), 0, 0 },
+	{ "chpe_disabled", false, yp_bool, offsetof(struct ring, chpe_disabled), 0, 0 },
+	{ "licensed", false, yp_bool, offsetof(struct ring, licensed), 0, 0 },
+	{ NULL, false, NULL, 0, 0, 0 },
+};
+
+static const struct yfield window_fields[] = {
+	{ "days", false, yp_weekday_list, offsetof(struct mwindow, days), 0, 0 },
+	{ "offset_days", false, yp_int, offsetof(struct mwindow, offset_days), -6, 27 },
+	{ "start", true, yp_time, offsetof(struct mwindow, start_min), 0, 0 },
+	{ "duration", true, yp_duration, offsetof(struct mwindow, duration_min), 0, 0 },
+	{ NULL, false, NULL, 0, 0, 0 },
+};
+
+static const struct yfield blackout_fields[] = {
+	{ "name", true, yp_string, offsetof(struct blackout, name), 0, 0 },
+	{ "from", true, yp_date, offsetof(struct blackout, from), 0, 0 },
+	{ "to", true, yp_date, offsetof(struct blackout, to), 0, 0 },
+	{ NULL, false, NULL, 0, 0, 0 },
+};
+
+int
+ringfile_timezone_ok(const char *name)
+{
+	if (strcmp(name, "UTC") == 0)
+		return 1;
+	return icaltimezone_get_builtin_timezone(name) != NULL;
+}
+
+static int
+parse_timezone(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	if (n->type != YN_SCALAR || !ringfile_timezone_ok(n->value)) {
+		yerr(c, n, "unknown time zone '%s' (use an IANA name such as Europe/Berlin, or UTC)",
+		    n->type == YN_SCALAR ? n->value : "?");
+		return -1;
+	}
+	*(char **)dst = xstrdup(n->value);
+	return 0;
+}
+
+static int
+parse_os_list(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	const struct ringload *L = c->user;
+	struct ring *r = &((struct ring_in *)dst)->r;
+
+	if (n->type != YN_SEQ || n->n == 0) {
+		yerr(c, n, "os must be a non-empty list of OS ids");
+		return -1;
+	}
+	r->os = xcalloc(n->n, sizeof(*r->os));
+	for (size_t i = 0; i < n->n; i++) {
+		const struct ynode *it = n->items[i];
+
+		if (it->type != YN_SCALAR || caldata_find_os(L->cal, it->value) == NULL) {
+			yerr(c, it, "unknown OS '%s'", it->type == YN_SCALAR ? it->value : "?");
+			return -1;
+		}
+		for (size_t j = 0; j < r->nos; j++) {
+			if (strcmp(r->os[j], it->value) == 0) {
+				yerr(c, it, "OS '%s' is listed twice", it->value);
+				return -1;
+			}
+		}
+		r->os[r->nos++] = xstrdup(it->value);
+	}
+	return 0;
+}
+
+static int
+parse_devices(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	return ymap(c, n, "devices", device_fields, &((struct ring_in *)dst)->r) ? -1 : 0;
+}
+
+/* A window opens on weekdays or on an offset from Patch Tuesday, not both. */
+static int
+parse_window(struct yctx *c, const struct ynode *n, struct mwindow *w)
+{
+	bool days = yget(n, "days") != NULL, offset = yget(n, "offset_days") != NULL;
+
+	if (ymap(c, n, "window", window_fields, w) > 0)
+		return -1;
+	if (days == offset) {
+		yerr(c, n, days ? "window has both days and offset_days; use one" :
+		    "window needs days (weekly) or offset_days (from Patch Tuesday)");
+		return -1;
+	}
+	w->type = days ? WIN_WEEKLY : WIN_OFFSET;
+	return 0;
+}
+
+static int
+parse_windows(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	struct ring_in *in = dst;
+	int bad = 0;
+
+	if (yseq(c, n, "windows") < 0)
+		return -1;
+	for (size_t i = 0; i < n->n; i++) {
+		struct mwindow w = { 0 };
+
+		if (parse_window(c, n->items[i], &w) < 0) {
+			bad = -1;
+			continue;
+		}
+		grow(&in->r.win, in->r.nwin, &in->win_cap, sizeof(w));
+		in->r.win[in->r.nwin++] = w;
+	}
+	return bad;
+}
+
+static int
+parse_blackout(struct yctx *c, const struct ynode *n, struct blackout *b)
+{
+	char from[11], to[11];
+
+	if (ymap(c, n, "blackout", blackout_fields, b) > 0)
+		return -1;
+	if (ymd_cmp(b->to, b->from) < 0) {
+		yerr(c, yget(n, "to"), "blackout '%s' ends (%s) before it starts (%s)", b->name,
+		    ymd_format(b->to, to), ymd_format(b->from, from));
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse a list of blackouts, appending to *v. */
+static int
+parse_blackout_list(struct yctx *c, const struct ynode *n, struct blackout **v,
+    size_t *nv, size_t *cap)
+{
+	int bad = 0;
+
+	if (yseq(c, n, "blackouts") < 0)
+		return -1;
+	for (size_t i = 0; i < n->n; i++) {
+		struct blackout b = { 0 };
+
+		if (parse_blackout(c, n->items[i], &b) < 0) {
+			blackout_free(&b);
+			bad = -1;
+			continue;
+		}
+		grow(v, *nv, cap, sizeof(b));
+		(*v)[(*nv)++] = b;
+	}
+	return bad;
+}
+
+static int
+parse_ring_blackouts(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	struct ring_in *in = dst;
+
+	return parse_blackout_list(c, n, &in->bo, &in->nbo, &in->bo_cap);
+}
+
+static void
+ring_in_free(struct ring_in *in)
+{
+	ring_free(&in->r);
+	for (size_t i = 0; i < in->nbo; i++)
+		blackout_free(&in->bo[i]);
+	free(in->bo);
+}
+
+static const struct ring *
+find_ring(const struct ringload *L, const char *id)
+{
+	const struct ring *r = ringset_find(&L->set, id);
+
+	return r != NULL ? r : ringset_find(L->prev, id);
+}
+
+/* Read one ring; on success move it and its blackouts into L->set. */
+static void
+load_ring(struct yctx *c, struct ringload *L, const struct ynode *n)
+{
+	struct ring_in in = { .r = { .hotpatch = true, .arch = ARCH_X64, .vbs = true,
+	    .licensed = true, .reminder_min = -1 } };
+	const struct ring *dup;
+
+	if (ymap(c, n, "ring", ring_fields, &in) > 0) {
+		ring_in_free(&in);
+		return;
+	}
+	if ((dup = find_ring(L, in.r.id)) != NULL) {
+		yerr(c, yget(n, "id"), "duplicate ring id '%s' (first defined at %s:%d)", in.r.id,
+		    dup->file, dup->line);
+		ring_in_free(&in);
+		return;
+	}
+	in.r.file = xstrdup(c->file);
+	in.r.line = n->line;
+	for (size_t i = 0; i < in.nbo; i++) {
+		in.bo[i].ring = xstrdup(in.r.id);
+		grow(&L->set.bo, L->set.nbo, &L->bo_cap, sizeof(*in.bo));
+		L->set.bo[L->set.nbo++] = in.bo[i];
+	}
+	free(in.bo);
+	grow(&L->set.ring, L->set.nring, &L->ring_cap, sizeof(in.r));
+	L->set.ring[L->set.nring++] = in.r;
+}
+
+struct top {
+	int			 version;
+	const struct ynode	*rings;
+	const struct ynode	*blackouts;
+};
+
+static int
+parse_version(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	if (n->type != YN_SCALAR || strcmp(n->value, "1") != 0) {
+		yerr(c, n, "unsupported version '%s' (this hotpatchd reads version %d)",
+		    n->type == YN_SCALAR ? n->value : "?", RINGFILE_VERSION);
+		return -1;
+	}
+	*(int *)dst = RINGFILE_VERSION;
+	return 0;
+}
+
+static const struct yfield top_fields[] = {
+	{ "version", true, parse_version, offsetof(struct top, version), 0, 0 },
+	{ "rings", false, yp_node, offsetof(struct top, rings), 0, 0 },
+	{ "blackouts", false, yp_node, offsetof(struct top, blackouts), 0, 0 },
+	{ NULL, false, NULL, 0, 0, 0 },
+};
+
+/* Append b to a, emptying b. */
+static void
+merge(struct ringset *a, struct ringset *b)
+{
+	a->ring = xreallocarray(a->ring, a->nring + b->nring, sizeof(*a->ring));
+	memcpy(a->ring + a->nring, b->ring, b->nring * sizeof(*b->ring));
+	a->nring += b->nring;
+	a->bo = xreallocarray(a->bo, a->nbo + b->nbo, sizeof(*a->bo));
+	memcpy(a->bo + a->nbo, b->bo, b->nbo * sizeof(*b->bo));
+	a->nbo += b->nbo;
+	free(b->ring);
+	free(b->bo);
+	memset(b, 0, sizeof(*b));
+}
+
+int
+ringfile_load(const char *file, const struct caldata *cal, struct ringset *out,
+    struct diags *d)
+{
+	struct ringload L = { .cal = cal, .prev = out };
+	struct yctx c = { .file = file, .d = d, .user = &L };
+	struct top top = { 0 };
+	size_t before = d->n;
+	struct ynode *root;
+
+	if ((root = ytree_load(file, d)) == NULL)
+		return -1;
+	if (ymap(&c, root, "ring file", top_fields, &top) == 0) {
+		if (yseq(&c, top.rings, "rings") == 0)
+			for (size_t i = 0; top.rings != NULL && i < top.rings->n; i++)
+				load_ring(&c, &L, top.rings->items[i]);
+		if (top.blackouts != NULL)
+			parse_blackout_list(&c, top.blackouts, &L.set.bo, &L.set.nbo, &L.bo_cap);
+	}
+	ytree_free(root);
+	if (d->n > before) {
+		ringset_free(&L.set);
+		return -1;
+	}
+	merge(out, &L.set);
+	return 0;
+}
+
+static int
+is_yaml(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return e->d_name[0] != '.' && n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0;
+}
+
+int
+ringfile_load_dir(const char *dir, const struct caldata *cal, struct ringset *out,
+    struct diags *d)
+{
+	struct dirent **names;
+	struct ringset set = { 0 };
+	size_t before = d->n;
+	int n;
+
+	if ((n = scandir(dir, &names, is_yaml, alphasort)) < 0) {
+		diags_add(d, dir, 0, 0, "cannot read schedules directory: %s", strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]->d_name);
+		ringfile_load(path, cal, &set, d);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	if (d->n > before) {
+		ringset_free(&set);
+		return -1;
+	}
+	*out = set;
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* ringfile.h: load the ring files in schedules/ into a struct ringset. */
+#ifndef HP_RINGFILE_H
+#define HP_RINGFILE_H
+
+#include "diag.h"
+#include "model.h"
+
+#define RINGFILE_VERSION 1
+
+/*
+ * Load every *.yaml file of dir in name order, checking OS ids against cal.
+ * Returns 0 and fills *out (zeroed by the caller), or -1 with every error
+ * added to d and *out left empty.
+ */
+int ringfile_load_dir(const char *dir, const struct caldata *cal,
+    struct ringset *out, struct diags *d);
+
+/* The same for a single file, appended to *out; on error *out is unchanged. */
+int ringfile_load(const char *file, const struct caldata *cal,
+    struct ringset *out, struct diags *d);
+
+/* True if name is a time zone libical knows (an IANA name, or "UTC"). */
+int ringfile_timezone_ok(const char *name);
+
+#endif

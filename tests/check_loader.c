@@ -1,0 +1,342 @@
+/*
+ * check_loader: the calendar and ring file loaders.
+ *
+ * Every file under tests/conf/bad-calendar/ and tests/conf/bad-rings/ starts
+ * with a line "# expect: LINE:COL: message" (or "# expect: message" for
+ * errors about the whole file); loading it must fail with exactly that as the
+ * first error, and load nothing.
+ */
+#include "calendar.h"
+#include "calfile.h"
+#include "ringfile.h"
+#include "testutil.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <libical/ical.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The "# expect: " line of a case file, with $FILE replaced by its path. */
+static char *
+expected_error(const char *path)
+{
+	char *mark;
+	FILE *f = fopen(path, "rb");
+	char buf[512] = "";
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	if (fgets(buf, sizeof(buf), f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	ck_assert_msg(strncmp(buf, "# expect: ", 10) == 0, "%s has no '# expect: ' line", path);
+	if ((mark = strstr(buf, "$FILE")) != NULL) {
+		*mark = '\0';
+		return xasprintf("%s%s%s", buf + 10, path, mark + 5);
+	}
+	return xstrdup(buf + 10);
+}
+
+typedef int (*load_fn)(const char *path, struct diags *d, size_t *loaded);
+
+/* Load every case in dir; return the number of mismatches, printing each. */
+static int
+run_cases(const char *reldir, load_fn load, int *ncases)
+{
+	char *dir = srcpath(reldir);
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort), bad = 0;
+
+	ck_assert_msg(n > 0, "no cases in %s", dir);
+	*ncases = 0;
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char *path, *want, *got, *full;
+		struct diags d = { 0 };
+		size_t loaded = 99;
+		int rc;
+
+		if (strstr(name, ".yaml") == NULL) {
+			free(names[i]);
+			continue;
+		}
+		(*ncases)++;
+		path = xasprintf("%s/%s", dir, name);
+		want = expected_error(path);
+		rc = load(path, &d, &loaded);
+		got = diags_first(&d);
+		full = want[0] >= '0' && want[0] <= '9' ? xasprintf("%s:%s", path, want) :
+		    xasprintf("%s: %s", path, want);
+		if (rc != -1 || got == NULL || strcmp(got, full) != 0 || loaded != 0) {
+			fprintf(stderr, "case %s:\n  want: %s\n  got:  %s (rc %d, loaded %zu)\n",
+			    name, full, got ? got : "(no error)", rc, loaded);
+			bad++;
+		}
+		free(full);
+		free(got);
+		free(want);
+		free(path);
+		diags_free(&d);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	return bad;
+}
+
+static int
+load_calendar(const char *path, struct diags *d, size_t *loaded)
+{
+	struct caldata cal = { 0 };
+	int rc = calfile_load(path, &cal, d);
+
+	*loaded = cal.nos + cal.novr;
+	caldata_free(&cal);
+	return rc;
+}
+
+/* Ring cases are checked against a small valid calendar. */
+static struct caldata mincal;
+
+static void
+load_mincal(void)
+{
+	char *path = srcpath("tests/conf/calendar-min.yaml");
+	struct diags d = { 0 };
+
+	if (calfile_load(path, &mincal, &d) < 0) {
+		diags_print(&d, stderr);
+		ck_abort_msg("tests/conf/calendar-min.yaml does not load");
+	}
+	free(path);
+}
+
+static void
+free_mincal(void)
+{
+	caldata_free(&mincal);
+	icaltimezone_free_builtin_timezones();
+}
+
+static int
+load_rings(const char *path, struct diags *d, size_t *loaded)
+{
+	struct ringset rs = { 0 };
+	int rc = ringfile_load(path, &mincal, &rs, d);
+
+	*loaded = rs.nring + rs.nbo;
+	ringset_free(&rs);
+	return rc;
+}
+
+START_TEST(every_bad_calendar_file_gives_its_exact_error_and_loads_nothing)
+{
+	int n, bad = run_cases("tests/conf/bad-calendar", load_calendar, &n);
+
+	ck_assert_msg(bad == 0, "%d of %d calendar cases failed (see above)", bad, n);
+	ck_assert_int_ge(n, 20);
+}
+END_TEST
+
+START_TEST(every_bad_ring_file_gives_its_exact_error_and_loads_nothing)
+{
+	int n, bad = run_cases("tests/conf/bad-rings", load_rings, &n);
+
+	ck_assert_msg(bad == 0, "%d of %d ring cases failed (see above)", bad, n);
+	ck_assert_int_ge(n, 20);
+}
+END_TEST
+
+/* Write data to a fresh temporary file; returns its path. */
+static char *
+temp_file(const char *data, size_t len)
+{
+	char *path = xstrdup("/tmp/hp-loader-XXXXXX");
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+START_TEST(empty_files_are_refused)
+{
+	static const char *const bodies[] = { "", "# only a comment\n", "\n\n", "~\n" };
+
+	for (size_t i = 0; i < ARRAY_LEN(bodies); i++) {
+		char *path = temp_file(bodies[i], strlen(bodies[i]));
+		char *want = xasprintf("%s: file is empty", path), *got;
+		struct diags d = { 0 };
+		size_t loaded;
+
+		ck_assert_int_eq(load_calendar(path, &d, &loaded), -1);
+		got = diags_first(&d);
+		ck_assert_str_eq(got, want);
+		free(got);
+		diags_free(&d);
+		ck_assert_int_eq(load_rings(path, &d, &loaded), -1);
+		got = diags_first(&d);
+		ck_assert_str_eq(got, want);
+		free(got);
+		diags_free(&d);
+		unlink(path);
+		free(path);
+		free(want);
+	}
+}
+END_TEST
+
+START_TEST(missing_file_is_reported_with_the_system_error)
+{
+	struct diags d = { 0 };
+	size_t loaded;
+	char *got;
+
+	ck_assert_int_eq(load_calendar("/nonexistent/calendar.yaml", &d, &loaded), -1);
+	got = diags_first(&d);
+	ck_assert_str_eq(got, "/nonexistent/calendar.yaml: cannot open: No such file or directory");
+	free(got);
+	diags_free(&d);
+}
+END_TEST
+
+START_TEST(duplicate_ring_id_across_files_names_the_first_definition)
+{
+	char *dir = srcpath("tests/conf/dup-rings");
+	char *a = xasprintf("%s/a.yaml", dir), *want, *got;
+	struct ringset rs = { 0 };
+	struct diags d = { 0 };
+
+	ck_assert_int_eq(ringfile_load_dir(dir, &mincal, &rs, &d), -1);
+	ck_assert_int_eq(rs.nring, 0);
+	want = xasprintf("%s/b.yaml:4:9: duplicate ring id 'pilot' (first defined at %s:3)",
+	    dir, a);
+	got = diags_first(&d);
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+	free(a);
+	free(dir);
+	diags_free(&d);
+}
+END_TEST
+
+START_TEST(all_errors_of_a_file_are_reported_not_just_the_first)
+{
+	static const char body[] =
+	    "version: 1\n"
+	    "rings:\n"
+	    "  - id: a\n"
+	    "    name: A\n"
+	    "    os: [os-a]\n"
+	    "    deferral_days: 31\n"
+	    "    deadline_days: 2\n"
+	    "    grace_days: 9\n"
+	    "    timezone: Nowhere/City\n";
+	char *path = temp_file(body, sizeof(body) - 1);
+	struct diags d = { 0 };
+	size_t loaded;
+
+	ck_assert_int_eq(load_rings(path, &d, &loaded), -1);
+	ck_assert_int_eq(d.n, 3);
+	ck_assert_int_eq(d.v[0].line, 6);
+	ck_assert_int_eq(d.v[1].line, 8);
+	ck_assert_int_eq(d.v[2].line, 9);
+	diags_free(&d);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
+START_TEST(valid_ring_file_loads_every_field)
+{
+	char *path = srcpath("tests/conf/rings-full.yaml");
+	struct ringset rs = { 0 };
+	struct diags d = { 0 };
+	const struct ring *r;
+
+	if (ringfile_load(path, &mincal, &rs, &d) < 0) {
+		diags_print(&d, stderr);
+		ck_abort_msg("rings-full.yaml does not load");
+	}
+	ck_assert_int_eq(rs.nring, 2);
+	r = ringset_find(&rs, "pilot");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->name, "Pilot devices");
+	ck_assert_int_eq(r->nos, 2);
+	ck_assert_str_eq(r->os[1], "os-b");
+	ck_assert_int_eq(r->deferral_days, 1);
+	ck_assert_int_eq(r->deadline_days, 2);
+	ck_assert_int_eq(r->grace_days, 3);
+	ck_assert_str_eq(r->timezone, "Europe/Berlin");
+	ck_assert(r->hotpatch);
+	ck_assert_int_eq(r->arch, ARCH_ARM64);
+	ck_assert(r->vbs && r->chpe_disabled && !r->licensed);
+	ck_assert_int_eq(r->reminder_min, 15);
+	ck_assert_int_eq(r->nwin, 2);
+	ck_assert_int_eq(r->win[0].type, WIN_WEEKLY);
+	ck_assert_uint_eq(r->win[0].days, 1u << 2 | 1u << 3);	/* tue, wed */
+	ck_assert_int_eq(r->win[0].start_min, 22 * 60);
+	ck_assert_int_eq(r->win[0].duration_min, 4 * 60);
+	ck_assert_int_eq(r->win[1].type, WIN_OFFSET);
+	ck_assert_int_eq(r->win[1].offset_days, 3);
+	ck_assert_int_eq(r->win[1].start_min, 1 * 60 + 30);
+	ck_assert_int_eq(r->win[1].duration_min, 3 * 60 + 55);
+	ck_assert_int_eq(r->line, 3);
+	r = ringset_find(&rs, "broad");
+	ck_assert_ptr_nonnull(r);
+	ck_assert(!r->hotpatch);
+	ck_assert_int_eq(r->arch, ARCH_X64);	/* defaults */
+	ck_assert(r->vbs && !r->chpe_disabled && r->licensed);
+	ck_assert_int_eq(r->reminder_min, -1);
+	ck_assert_str_eq(r->timezone, "UTC");
+	ck_assert_int_eq(rs.nbo, 2);
+	ck_assert_str_eq(rs.bo[0].name, "pilot freeze");
+	ck_assert_str_eq(rs.bo[0].ring, "pilot");
+	ck_assert_ptr_null(rs.bo[1].ring);
+	ck_assert_int_eq(rs.bo[1].to.y, 2027);
+	ringset_free(&rs);
+	free(path);
+}
+END_TEST
+
+START_TEST(shipped_calendar_and_schedules_load_cleanly)
+{
+	char *cal = srcpath("data/calendar.yaml"), *dir = srcpath("schedules");
+	struct caldata c = { 0 };
+	struct ringset rs = { 0 };
+	struct diags d = { 0 };
+
+	ck_assert_int_eq(calfile_load(cal, &c, &d), 0);
+	ck_assert_int_eq(ringfile_load_dir(dir, &c, &rs, &d), 0);
+	diags_print(&d, stderr);
+	ck_assert_int_eq(d.n, 0);
+	ck_assert_int_eq(c.nos, 5);
+	ck_assert_int_ge(rs.nring, 5);
+	caldata_free(&c);
+	ringset_free(&rs);
+	free(cal);
+	free(dir);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("loader");
+	TCase *tc = tcase_create("files");
+
+	tcase_add_checked_fixture(tc, load_mincal, free_mincal);
+	tcase_add_test(tc, every_bad_calendar_file_gives_its_exact_error_and_loads_nothing);
+	tcase_add_test(tc, every_bad_ring_file_gives_its_exact_error_and_loads_nothing);
+	tcase_add_test(tc, empty_files_are_refused);
+	tcase_add_test(tc, missing_file_is_reported_with_the_system_error);
+	tcase_add_test(tc, duplicate_ring_id_across_files_names_the_first_definition);
+	tcase_add_test(tc, all_errors_of_a_file_are_reported_not_just_the_first);
+	tcase_add_test(tc, valid_ring_file_loads_every_field);
+	tcase_add_test(tc, shipped_calendar_and_schedules_load_cleanly);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
