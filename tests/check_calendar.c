@@ -3,6 +3,7 @@
  * Expected dates come from weekday arithmetic written here, not from libical.
  */
 #include "calendar.h"
+#include "calfile.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -195,6 +196,157 @@ START_TEST(published_date_moves_the_release_instant)
 }
 END_TEST
 
+/*
+ * The shipped calendar, restated from the reference facts: where Microsoft's
+ * published history starts and ends per OS, the months it skips, and the
+ * unplanned baselines.  Everything else follows the 1/4/7/10 pattern.
+ */
+struct shipped {
+	const char	*os;
+	int		 start_y, start_m;		/* hotpatch_start */
+	int		 pub_from_y, pub_from_m, pub_to_y, pub_to_m;
+	const char	*gaps[2];			/* unpublished months inside the range */
+	const char	*unplanned[2];
+};
+
+static const struct shipped shipped[] = {
+	{ "win11-24h2", 2025, 4, 2025, 5, 2026, 8, { NULL }, { "2026-06" } },
+	{ "win11-25h2", 2025, 10, 2025, 10, 2026, 8, { NULL }, { "2026-06" } },
+	{ "ws2025-azure", 2024, 11, 2024, 11, 2026, 9, { "2026-07" }, { "2026-06", "2026-09" } },
+	{ "ws2025-arc", 2025, 7, 2025, 7, 2026, 9, { "2026-07" }, { "2026-06", "2026-09" } },
+	{ "ws2022-azure", 2022, 2, 2024, 1, 2026, 5, { NULL }, { "2024-08" } },
+};
+
+static bool
+listed(const char *const *v, size_t n, ym_t ym)
+{
+	char buf[8];
+
+	for (size_t i = 0; i < n && v[i] != NULL; i++)
+		if (strcmp(v[i], ym_format(ym, buf)) == 0)
+			return true;
+	return false;
+}
+
+static struct caldata shipped_cal;
+
+static void
+load_shipped(void)
+{
+	char *path = srcpath("data/calendar.yaml");
+	struct diags d = { 0 };
+
+	if (calfile_load(path, &shipped_cal, &d) < 0) {
+		diags_print(&d, stderr);
+		ck_abort_msg("data/calendar.yaml does not load");
+	}
+	free(path);
+}
+
+static void
+free_shipped(void)
+{
+	caldata_free(&shipped_cal);
+}
+
+START_TEST(shipped_month_kinds_2024_2027_match_the_published_history)
+{
+	const struct shipped *w = &shipped[_i];
+	const struct os_def *os = caldata_find_os(&shipped_cal, w->os);
+
+	ck_assert_msg(os != NULL, "%s missing from data/calendar.yaml", w->os);
+	for (ym_t ym = ym_make(2024, 1); ym <= ym_make(2027, 12); ym++) {
+		bool published = ym >= ym_make(w->pub_from_y, w->pub_from_m) &&
+		    ym <= ym_make(w->pub_to_y, w->pub_to_m) && !listed(w->gaps, 2, ym);
+		enum kind want;
+		struct month_info mi;
+		char buf[8];
+
+		if (listed(w->unplanned, 2, ym))
+			want = KIND_BASELINE;
+		else if (ym < ym_make(w->start_y, w->start_m))
+			want = KIND_LCU;
+		else
+			want = ym_month(ym) % 3 == 1 ? KIND_BASELINE : KIND_HOTPATCH;
+		cal_month(&shipped_cal, os, ym, &mi);
+		ck_assert_msg(mi.kind == want, "%s %s: kind %s, want %s", w->os, ym_format(ym, buf),
+		    kind_name(mi.kind), kind_name(want));
+		ck_assert_msg(mi.source == (published ? SRC_PUBLISHED : SRC_PLANNED),
+		    "%s %s: source %s", w->os, ym_format(ym, buf), source_name(mi.source));
+		ck_assert(mi.unplanned == listed(w->unplanned, 2, ym));
+		ck_assert(mi.restart == (want != KIND_HOTPATCH));
+	}
+}
+END_TEST
+
+START_TEST(shipped_unplanned_baselines_carry_their_kb_and_build)
+{
+	struct month_info mi;
+
+	cal_month(&shipped_cal, caldata_find_os(&shipped_cal, "win11-24h2"), ym_make(2026, 6), &mi);
+	ck_assert_str_eq(mi.rel->kb, "KB5094126");
+	ck_assert_str_eq(mi.rel->build, "26100.8655");
+	cal_month(&shipped_cal, caldata_find_os(&shipped_cal, "ws2025-azure"), ym_make(2026, 6), &mi);
+	ck_assert_str_eq(mi.rel->kb, "KB5094125");
+	ck_assert_str_eq(mi.rel->build, "26100.32995");
+	ck_assert(mi.release_at == utc(2026, 6, 9, 17));
+	cal_month(&shipped_cal, caldata_find_os(&shipped_cal, "ws2022-azure"), ym_make(2024, 8), &mi);
+	ck_assert_str_eq(mi.rel->kb, "KB5041160");
+	/* Server 2022 is not known to have had the 2026 unplanned baselines. */
+	cal_month(&shipped_cal, caldata_find_os(&shipped_cal, "ws2022-azure"), ym_make(2026, 9), &mi);
+	ck_assert_int_eq(mi.kind, KIND_HOTPATCH);
+}
+END_TEST
+
+START_TEST(shipped_published_dates_are_patch_tuesdays)
+{
+	for (size_t i = 0; i < shipped_cal.nos; i++) {
+		const struct os_def *os = &shipped_cal.os[i];
+
+		for (size_t j = 0; j < os->nrel; j++) {
+			const struct release *r = &os->rel[j];
+			char buf[8];
+
+			if (!ymd_is_set(r->date))
+				continue;
+			ck_assert_msg(r->date.d == nth_weekday(r->date.y, r->date.m, 2, 2),
+			    "%s %s: date %d is not the second Tuesday", os->id,
+			    ym_format(r->month, buf), r->date.d);
+		}
+	}
+}
+END_TEST
+
+START_TEST(shipped_override_changes_a_planned_month_only)
+{
+	struct override o = { .os = "ws2022-azure", .month = ym_make(2026, 9),
+	    .kind = KIND_BASELINE, .reason = "test", .who = "test" };
+	struct caldata c = shipped_cal;
+	struct month_info mi;
+
+	c.ovr = &o;
+	c.novr = 1;
+	cal_month(&c, caldata_find_os(&c, "ws2022-azure"), ym_make(2026, 9), &mi);
+	ck_assert_int_eq(mi.kind, KIND_BASELINE);
+	ck_assert_int_eq(mi.source, SRC_OVERRIDE);
+	o.month = ym_make(2026, 5);	/* published hotpatch: the override loses */
+	cal_month(&c, caldata_find_os(&c, "ws2022-azure"), ym_make(2026, 5), &mi);
+	ck_assert_int_eq(mi.kind, KIND_HOTPATCH);
+	ck_assert_int_eq(mi.source, SRC_PUBLISHED);
+}
+END_TEST
+
+START_TEST(shipped_out_of_band_lcu_needs_a_restart)
+{
+	const struct os_def *os = caldata_find_os(&shipped_cal, "ws2025-azure");
+
+	ck_assert_int_eq(os->noob, 1);
+	ck_assert_str_eq(os->oob[0].kb, "KB5091157");
+	ck_assert(os->oob[0].restart);
+	ck_assert_int_eq(ymd_cmp(os->oob[0].date, (struct ymd){ 2026, 4, 19 }), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -209,6 +361,15 @@ main(void)
 	tcase_add_test(tc, month_kind_is_lcu_before_hotpatch_start);
 	tcase_add_test(tc, month_kind_follows_custom_baseline_pattern);
 	tcase_add_test(tc, published_date_moves_the_release_instant);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("shipped");
+	tcase_add_unchecked_fixture(tc, load_shipped, free_shipped);
+	tcase_add_loop_test(tc, shipped_month_kinds_2024_2027_match_the_published_history, 0,
+	    (int)ARRAY_LEN(shipped));
+	tcase_add_test(tc, shipped_unplanned_baselines_carry_their_kb_and_build);
+	tcase_add_test(tc, shipped_published_dates_are_patch_tuesdays);
+	tcase_add_test(tc, shipped_override_changes_a_planned_month_only);
+	tcase_add_test(tc, shipped_out_of_band_lcu_needs_a_restart);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
