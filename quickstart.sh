@@ -82,8 +82,8 @@ case "${1:-run}" in
 run)
 	install_packages $BUILD_PKGS
 	build
-	say "running ./hotpatchd (calendar data/calendar.yaml, rings schedules/, state ./var)"
-	exec ./hotpatchd -f
+	say "running src/hotpatchd (calendar data/calendar.yaml, rings schedules/, state ./var)"
+	exec src/hotpatchd -f
 	;;
 check)
 	install_packages $BUILD_PKGS $TEST_PKGS
@@ -92,7 +92,7 @@ check)
 	rc=0
 	make -s -j"$(nproc 2>/dev/null || echo 2)" check || rc=$?
 	summarise
-	[ $rc -eq 0 ] || { cat tests/test-suite.log 2>/dev/null || true; die "tests failed"; }
+	[ $rc -eq 0 ] || { cat test-suite.log 2>/dev/null || true; die "tests failed"; }
 	;;
 -h|--help|help)
 	sed -n '2,8s/^# \{0,1\}//p' "$0"

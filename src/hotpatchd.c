@@ -82,7 +82,8 @@ parse_args(int argc, char **argv, struct opts *o)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "fc:nv", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":fc:nv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': o->foreground = true; break;
 		case 'c': o->config = optarg; break;
@@ -100,8 +101,12 @@ parse_args(int argc, char **argv, struct opts *o)
 		case OPT_HELP:
 			usage(stdout);
 			exit(0);
+		case ':':
+			fprintf(stderr, "hotpatchd: option '%s' needs a value\n", argv[optind - 1]);
+			exit(2);
 		default:
-			usage(stderr);
+			fprintf(stderr, "hotpatchd: unknown option '%s' (see hotpatchd --help)\n",
+			    argv[optind - 1]);
 			exit(2);
 		}
 	}

@@ -4,7 +4,7 @@
 set -u
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
-HOTPATCHD=$top_builddir/hotpatchd
+HOTPATCHD=$top_builddir/src/hotpatchd
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0 n=0
@@ -58,7 +58,9 @@ expect "a missing schedules directory is an error" 1 \
 	"$HOTPATCHD" -n --calendar "$cal" --schedules "$tmp/none"
 
 expect "an unknown option is a usage error" 2 \
-	"hotpatchd: unrecognized option '--bogus'" -- "$HOTPATCHD" --bogus
+	"hotpatchd: unknown option '--bogus' (see hotpatchd --help)" -- "$HOTPATCHD" --bogus
+expect "an option without its value is a usage error" 2 \
+	"hotpatchd: option '--calendar' needs a value" -- "$HOTPATCHD" --calendar
 
 # Import twice into a fresh state directory: the second run changes nothing.
 "$HOTPATCHD" --calendar "$cal" --schedules "$sched" --state-dir "$tmp/var" > "$tmp/run1" 2>&1

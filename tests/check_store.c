@@ -1,0 +1,805 @@
+/*
+ * check_store.c: the SQLite store: create, migrate, refuse, import, load.
+ * The tests talk to the database file directly with sqlite3 to see what the
+ * store really wrote and to play the part of run-time changes.
+ */
+#include "store.h"
+#include "util.h"
+
+#include <check.h>
+#include <ftw.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char tmpdir[] = "/tmp/check_store.XXXXXX";
+
+static char *
+dbpath(const char *name)
+{
+	return xasprintf("%s/%s", tmpdir, name);
+}
+
+/* Run SQL on the file through a connection of our own. */
+static void __attribute__((format(printf, 2, 3)))
+sql_exec(const char *path, const char *fmt, ...)
+{
+	sqlite3 *db;
+	va_list ap;
+	char *sql, *err = NULL;
+
+	va_start(ap, fmt);
+	sql = xvasprintf(fmt, ap);
+	va_end(ap);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		ck_abort_msg("%s: %s", sql, err);
+	sqlite3_close(db);
+	free(sql);
+}
+
+/* The first column of the first row as text ("" when NULL or no row). */
+static char *
+sql_text(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	const char *v = NULL;
+	char *out;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = (const char *)sqlite3_column_text(st, 0);
+	out = xstrdup(v != NULL ? v : "");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return out;
+}
+
+static int
+sql_int(const char *path, const char *sql)
+{
+	char *v = sql_text(path, sql);
+	int n = atoi(v);
+
+	free(v);
+	return n;
+}
+
+static struct ymd
+date(const char *s)
+{
+	struct ymd d = { 0, 0, 0 };
+
+	if (s != NULL)
+		ck_assert_int_eq(ymd_parse(s, &d), 0);
+	return d;
+}
+
+static void
+set_rel(struct release *x, ym_t m, enum kind k, bool unplanned,
+    const char *d, const char *kb, const char *build, const char *note)
+{
+	x->month = m;
+	x->kind = k;
+	x->unplanned = unplanned;
+	x->date = date(d);
+	x->kb = xstrdup_null(kb);
+	x->build = xstrdup_null(build);
+	x->note = xstrdup_null(note);
+}
+
+static void
+set_oob(struct oob *x, const char *d, const char *kb, const char *build,
+    bool restart, const char *note)
+{
+	x->date = date(d);
+	x->kb = xstrdup(kb);
+	x->build = xstrdup_null(build);
+	x->restart = restart;
+	x->note = xstrdup_null(note);
+}
+
+static void
+set_os(struct os_def *o, const char *id, const char *name, unsigned arch,
+    unsigned bl, size_t nrel, size_t noob)
+{
+	o->id = xstrdup(id);
+	o->name = xstrdup(name);
+	o->arch = arch;
+	o->hotpatch_start = ym_make(2025, 7);
+	o->baseline_months = bl;
+	o->rel = xcalloc(nrel, sizeof(*o->rel));
+	o->nrel = nrel;
+	o->oob = xcalloc(noob, sizeof(*o->oob));
+	o->noob = noob;
+}
+
+static void
+set_ring(struct ring *g, const char *id, const char *tz, int deferral,
+    size_t nos, size_t nwin, int line)
+{
+	g->id = xstrdup(id);
+	g->name = xasprintf("Ring %s", id);
+	g->timezone = xstrdup(tz);
+	g->deferral_days = deferral;
+	g->deadline_days = deferral / 2 + 1;
+	g->grace_days = 2;
+	g->os = xcalloc(nos, sizeof(*g->os));
+	g->nos = nos;
+	g->win = xcalloc(nwin, sizeof(*g->win));
+	g->nwin = nwin;
+	g->file = xstrdup("schedules/rings.yaml");
+	g->line = line;
+}
+
+static void
+set_bo(struct blackout *b, const char *name, const char *ring,
+    const char *from, const char *to)
+{
+	b->name = xstrdup(name);
+	b->ring = xstrdup_null(ring);
+	b->from = date(from);
+	b->to = date(to);
+}
+
+/*
+ * Two OSes with published, unplanned, dated and out-of-band releases and a
+ * shipped override; two rings with both window types; a global and a
+ * per-ring blackout.
+ */
+static void
+build_model(struct caldata *c, struct ringset *r)
+{
+	struct os_def *w, *sv;
+	struct ring *g;
+
+	memset(c, 0, sizeof(*c));
+	memset(r, 0, sizeof(*r));
+	c->os = xcalloc(2, sizeof(*c->os));
+	c->nos = 2;
+	w = &c->os[0];
+	set_os(w, "win11-24h2", "Windows 11 24H2", ARCH_X64 | ARCH_ARM64,
+	    1 << 1 | 1 << 4 | 1 << 7 | 1 << 10, 2, 1);
+	set_rel(&w->rel[0], ym_make(2026, 5), KIND_HOTPATCH, false,
+	    "2026-05-12", "KB5090001", "26100.4001", NULL);
+	set_rel(&w->rel[1], ym_make(2026, 6), KIND_BASELINE, true, NULL,
+	    NULL, NULL, "unplanned baseline");
+	set_oob(&w->oob[0], "2026-05-28", "KB5090099", NULL, true, "OOB fix");
+	sv = &c->os[1];
+	set_os(sv, "ws2025", "Windows Server 2025", ARCH_X64,
+	    1 << 1 | 1 << 4 | 1 << 7 | 1 << 9 | 1 << 10, 1, 1);
+	set_rel(&sv->rel[0], ym_make(2026, 9), KIND_BASELINE, true,
+	    "2026-09-08", "KB5091234", "26100.5000", "Server only");
+	set_oob(&sv->oob[0], "2026-03-20", "KB5089999", "26100.3999", false,
+	    NULL);
+	c->ovr = xcalloc(1, sizeof(*c->ovr));
+	c->novr = 1;
+	c->ovr[0].os = xstrdup("ws2025");
+	c->ovr[0].month = ym_make(2026, 11);
+	c->ovr[0].kind = KIND_LCU;
+	c->ovr[0].reason = xstrdup("shipped fix");
+	c->ovr[0].who = xstrdup("data/calendar.yaml");
+
+	r->ring = xcalloc(2, sizeof(*r->ring));
+	r->nring = 2;
+	g = &r->ring[0];
+	set_ring(g, "test", "Europe/Berlin", 0, 2, 2, 3);
+	g->os[0] = xstrdup("win11-24h2");
+	g->os[1] = xstrdup("ws2025");
+	g->hotpatch = g->vbs = g->licensed = true;
+	g->arch = ARCH_X64;
+	g->reminder_min = 30;
+	g->win[0] = (struct mwindow){ WIN_WEEKLY, 1 << 0 | 1 << 6, 0, 22 * 60,
+	    240 };
+	g->win[1] = (struct mwindow){ WIN_OFFSET, 0, 3, 120, 90 };
+	g = &r->ring[1];
+	set_ring(g, "broad", "UTC", 7, 1, 1, 20);
+	g->os[0] = xstrdup("ws2025");
+	g->arch = ARCH_ARM64;
+	g->chpe_disabled = true;
+	g->reminder_min = -1;
+	g->win[0] = (struct mwindow){ WIN_OFFSET, 0, -6, 0, 1440 };
+	r->bo = xcalloc(2, sizeof(*r->bo));
+	r->nbo = 2;
+	set_bo(&r->bo[0], "year-end freeze", NULL, "2026-12-20", "2027-01-02");
+	set_bo(&r->bo[1], "quarter close", "broad", "2026-07-01", "2026-07-05");
+}
+
+/* Drop ws2025 (with its override), ring "broad" and its blackout. */
+static void
+trim_model(struct caldata *c, struct ringset *r)
+{
+	os_def_free(&c->os[1]);
+	c->nos = 1;
+	override_free(&c->ovr[0]);
+	c->novr = 0;
+	free(r->ring[0].os[1]);
+	r->ring[0].nos = 1;
+	ring_free(&r->ring[1]);
+	r->nring = 1;
+	blackout_free(&r->bo[1]);
+	r->nbo = 1;
+}
+
+static void
+cmp_ymd(struct ymd a, struct ymd b)
+{
+	ck_assert_int_eq(a.y, b.y);
+	ck_assert_int_eq(a.m, b.m);
+	ck_assert_int_eq(a.d, b.d);
+}
+
+static void
+cmp_os(const struct os_def *a, const struct os_def *b)
+{
+	ck_assert_str_eq(a->id, b->id);
+	ck_assert_str_eq(a->name, b->name);
+	ck_assert_uint_eq(a->arch, b->arch);
+	ck_assert_int_eq(a->hotpatch_start, b->hotpatch_start);
+	ck_assert_uint_eq(a->baseline_months, b->baseline_months);
+	ck_assert_uint_eq(a->nrel, b->nrel);
+	for (size_t i = 0; i < a->nrel; i++) {
+		ck_assert_int_eq(a->rel[i].month, b->rel[i].month);
+		ck_assert_int_eq(a->rel[i].kind, b->rel[i].kind);
+		ck_assert_int_eq(a->rel[i].unplanned, b->rel[i].unplanned);
+		cmp_ymd(a->rel[i].date, b->rel[i].date);
+		ck_assert_pstr_eq(a->rel[i].kb, b->rel[i].kb);
+		ck_assert_pstr_eq(a->rel[i].build, b->rel[i].build);
+		ck_assert_pstr_eq(a->rel[i].note, b->rel[i].note);
+	}
+	ck_assert_uint_eq(a->noob, b->noob);
+	for (size_t i = 0; i < a->noob; i++) {
+		cmp_ymd(a->oob[i].date, b->oob[i].date);
+		ck_assert_pstr_eq(a->oob[i].kb, b->oob[i].kb);
+		ck_assert_pstr_eq(a->oob[i].build, b->oob[i].build);
+		ck_assert_int_eq(a->oob[i].restart, b->oob[i].restart);
+		ck_assert_pstr_eq(a->oob[i].note, b->oob[i].note);
+	}
+}
+
+static void
+cmp_caldata(const struct caldata *a, const struct caldata *b)
+{
+	ck_assert_uint_eq(a->nos, b->nos);
+	for (size_t i = 0; i < a->nos; i++)
+		cmp_os(&a->os[i], &b->os[i]);
+	ck_assert_uint_eq(a->novr, b->novr);
+	for (size_t i = 0; i < a->novr; i++) {
+		ck_assert_str_eq(a->ovr[i].os, b->ovr[i].os);
+		ck_assert_int_eq(a->ovr[i].month, b->ovr[i].month);
+		ck_assert_int_eq(a->ovr[i].kind, b->ovr[i].kind);
+		ck_assert_pstr_eq(a->ovr[i].reason, b->ovr[i].reason);
+		ck_assert_pstr_eq(a->ovr[i].who, b->ovr[i].who);
+		ck_assert_int_eq(a->ovr[i].at, b->ovr[i].at);
+	}
+}
+
+static void
+cmp_ring(const struct ring *a, const struct ring *b)
+{
+	ck_assert_str_eq(a->id, b->id);
+	ck_assert_str_eq(a->name, b->name);
+	ck_assert_uint_eq(a->nos, b->nos);
+	for (size_t i = 0; i < a->nos; i++)
+		ck_assert_str_eq(a->os[i], b->os[i]);
+	ck_assert_int_eq(a->deferral_days, b->deferral_days);
+	ck_assert_int_eq(a->deadline_days, b->deadline_days);
+	ck_assert_int_eq(a->grace_days, b->grace_days);
+	ck_assert_str_eq(a->timezone, b->timezone);
+	ck_assert_int_eq(a->hotpatch, b->hotpatch);
+	ck_assert_int_eq(a->arch, b->arch);
+	ck_assert_int_eq(a->vbs, b->vbs);
+	ck_assert_int_eq(a->chpe_disabled, b->chpe_disabled);
+	ck_assert_int_eq(a->licensed, b->licensed);
+	ck_assert_int_eq(a->reminder_min, b->reminder_min);
+	ck_assert_uint_eq(a->nwin, b->nwin);
+	for (size_t i = 0; i < a->nwin; i++) {
+		ck_assert_int_eq(a->win[i].type, b->win[i].type);
+		ck_assert_uint_eq(a->win[i].days, b->win[i].days);
+		ck_assert_int_eq(a->win[i].offset_days, b->win[i].offset_days);
+		ck_assert_int_eq(a->win[i].start_min, b->win[i].start_min);
+		ck_assert_int_eq(a->win[i].duration_min,
+		    b->win[i].duration_min);
+	}
+	ck_assert_pstr_eq(a->file, b->file);
+	ck_assert_int_eq(a->line, b->line);
+}
+
+static void
+cmp_ringset(const struct ringset *a, const struct ringset *b)
+{
+	ck_assert_uint_eq(a->nring, b->nring);
+	for (size_t i = 0; i < a->nring; i++)
+		cmp_ring(&a->ring[i], &b->ring[i]);
+	ck_assert_uint_eq(a->nbo, b->nbo);
+	for (size_t i = 0; i < a->nbo; i++) {
+		ck_assert_str_eq(a->bo[i].name, b->bo[i].name);
+		ck_assert_pstr_eq(a->bo[i].ring, b->bo[i].ring);
+		cmp_ymd(a->bo[i].from, b->bo[i].from);
+		cmp_ymd(a->bo[i].to, b->bo[i].to);
+	}
+}
+
+/* Open (asserting success) a database file in the test directory. */
+static struct store *
+open_ok(const char *path)
+{
+	struct store *s;
+	char *cause = NULL;
+
+	if (store_open(path, &s, &cause) != 0)
+		ck_abort_msg("store_open: %s", cause);
+	return s;
+}
+
+static void
+import_ok(struct store *s, const struct caldata *c, const struct ringset *r)
+{
+	char *cause = NULL;
+
+	if (store_import(s, c, r, &cause) != 0)
+		ck_abort_msg("store_import: %s", cause);
+}
+
+/* Load and compare with the expected model. */
+static void
+load_eq(struct store *s, const struct caldata *c, const struct ringset *r)
+{
+	struct caldata lc = { 0 };
+	struct ringset lr = { 0 };
+	char *cause = NULL;
+
+	if (store_load(s, &lc, &lr, &cause) != 0)
+		ck_abort_msg("store_load: %s", cause);
+	cmp_caldata(&lc, c);
+	cmp_ringset(&lr, r);
+	caldata_free(&lc);
+	ringset_free(&lr);
+}
+
+START_TEST(test_fresh_db_is_v2_wal_with_foreign_keys_enforced)
+{
+	char *path = dbpath("fresh.db"), *mode, *cause = NULL;
+	struct caldata c;
+	struct ringset r;
+	struct store *s = open_ok(path);
+
+	ck_assert_int_eq(store_schema_version(s), STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(store_schema_version(s), 2);
+	mode = sql_text(path, "PRAGMA journal_mode");
+	ck_assert_str_eq(mode, "wal");
+	ck_assert_int_eq(sql_int(path, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'table' AND name IN ('os', 'releases', 'oob',"
+	    " 'overrides', 'rings', 'ring_os', 'ring_windows', 'blackouts',"
+	    " 'audit', 'feed_state')"), 10);
+
+	/* An override for an OS the model does not have violates the FK. */
+	build_model(&c, &r);
+	free(c.ovr[0].os);
+	c.ovr[0].os = xstrdup("no-such-os");
+	ck_assert_int_eq(store_import(s, &c, &r, &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_ptr_nonnull(strstr(cause, "FOREIGN KEY"));
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM os"), 0);
+
+	free(cause);
+	free(mode);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_v1_db_migrates_to_v2_keeping_rows)
+{
+	char *path = dbpath("v1.db"), *name;
+	struct store *s;
+
+	sql_exec(path, "%s PRAGMA user_version = 1;"
+	    " INSERT INTO os VALUES ('legacy', 0, 'Legacy OS', 1, %d, 2);",
+	    store_migrations[0], ym_make(2025, 7));
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'feed_state'"), 0);
+
+	s = open_ok(path);
+	ck_assert_int_eq(store_schema_version(s), 2);
+	name = sql_text(path, "SELECT name FROM os WHERE id = 'legacy'");
+	ck_assert_str_eq(name, "Legacy OS");
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'table' AND name = 'feed_state'"), 1);
+	sql_exec(path, "INSERT INTO feed_state (uid, hash, last_modified)"
+	    " VALUES ('u1', 'h', 0)");
+	ck_assert_int_eq(sql_int(path,
+	    "SELECT sequence FROM feed_state WHERE uid = 'u1'"), 0);
+
+	free(name);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_newer_schema_is_refused_untouched)
+{
+	char *path = dbpath("newer.db"), *cause = NULL;
+	struct store *s = (struct store *)1;
+
+	sql_exec(path, "PRAGMA user_version = 99");
+	ck_assert_int_eq(store_open(path, &s, &cause), -1);
+	ck_assert_ptr_null(s);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_ptr_nonnull(strstr(cause,
+	    "database schema version 99 is newer than this hotpatchd (2)"));
+	ck_assert_ptr_nonnull(strstr(cause, path));
+	ck_assert_int_eq(sql_int(path, "PRAGMA user_version"), 99);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM sqlite_master"),
+	    0);
+	free(cause);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_garbage_file_is_refused_as_not_a_database)
+{
+	char *path = dbpath("garbage.db"), *cause = NULL;
+	char junk[4096];
+	struct store *s = (struct store *)1;
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (char)(i * 7 + 13);
+	ck_assert_ptr_nonnull(f = fopen(path, "wb"));
+	ck_assert_uint_eq(fwrite(junk, 1, sizeof(junk), f), sizeof(junk));
+	fclose(f);
+	ck_assert_int_eq(store_open(path, &s, &cause), -1);
+	ck_assert_ptr_null(s);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_ptr_nonnull(strstr(cause, path));
+	ck_assert_ptr_nonnull(strstr(cause, "not a database"));
+	free(cause);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_import_then_load_round_trips_every_field)
+{
+	char *path = dbpath("roundtrip.db");
+	struct caldata c;
+	struct ringset r;
+	struct store *s = open_ok(path);
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	load_eq(s, &c, &r);
+	/* Shipped rows are marked as such in the database. */
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM overrides"
+	    " WHERE origin = 'file' AND at = 0"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM blackouts"
+	    " WHERE origin = 'file'"), 2);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+/* PRAGMA data_version on a connection of our own: bumped by others' commits. */
+static int
+data_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &st,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+START_TEST(test_reimport_unchanged_writes_nothing_and_a_change_one_row)
+{
+	char *path = dbpath("idem.db"), *kind;
+	struct caldata c;
+	struct ringset r;
+	struct store *s = open_ok(path);
+	sqlite3 *watch;
+	long before;
+	int dv;
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	before = store_total_changes(s);
+	ck_assert_int_gt(before, 0);
+	ck_assert_int_eq(sqlite3_open(path, &watch), SQLITE_OK);
+	dv = data_version(watch);
+	import_ok(s, &c, &r);
+	ck_assert_int_eq(store_total_changes(s) - before, 0);
+	/* Independent of the count: the database file did not change. */
+	ck_assert_int_eq(data_version(watch), dv);
+
+	c.os[0].rel[0].kind = KIND_BASELINE;
+	before = store_total_changes(s);
+	import_ok(s, &c, &r);
+	ck_assert_int_eq(store_total_changes(s) - before, 1);
+	ck_assert_int_ne(data_version(watch), dv);
+	sqlite3_close(watch);
+	load_eq(s, &c, &r);
+	kind = sql_text(path, "SELECT kind FROM releases"
+	    " WHERE os_id = 'win11-24h2' ORDER BY month LIMIT 1");
+	ck_assert_str_eq(kind, "baseline");
+
+	free(kind);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_failed_import_rolls_back_everything)
+{
+	char *path = dbpath("rollback.db"), *cause = NULL;
+	struct caldata c, bad;
+	struct ringset r, badr;
+	struct store *s = open_ok(path);
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+
+	/* Changes synced before ring_os, then a ring naming an unknown OS. */
+	build_model(&bad, &badr);
+	free(bad.os[0].name);
+	bad.os[0].name = xstrdup("renamed");
+	bad.os[1].rel[0].kind = KIND_HOTPATCH;
+	free(badr.ring[0].os[1]);
+	badr.ring[0].os[1] = xstrdup("no-such-os");
+	ck_assert_int_eq(store_import(s, &bad, &badr, &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_ptr_nonnull(strstr(cause, "import"));
+	ck_assert_ptr_nonnull(strstr(cause, "FOREIGN KEY"));
+	load_eq(s, &c, &r);
+	/* And the store still works afterwards. */
+	import_ok(s, &c, &r);
+	load_eq(s, &c, &r);
+
+	free(cause);
+	caldata_free(&bad);
+	ringset_free(&badr);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_removed_os_and_ring_cascade_runtime_rows_survive)
+{
+	char *path = dbpath("remove.db"), *who;
+	struct caldata c, lc = { 0 };
+	struct ringset r, lr = { 0 };
+	struct store *s = open_ok(path);
+	char *cause = NULL;
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	sql_exec(path, "INSERT INTO overrides VALUES ('win11-24h2', %d,"
+	    " 'lcu', 'pilot', 'uid 0 (root)', 1767225600, 'runtime');"
+	    " INSERT INTO blackouts (name, ring_id, from_date, to_date, origin,"
+	    " who, at) VALUES"
+	    " ('audit week', 'test', '2026-10-05', '2026-10-09', 'runtime',"
+	    " 'uid 0 (root)', 1767225600),"
+	    " ('holiday', NULL, '2026-12-24', '2026-12-26', 'runtime',"
+	    " 'uid 0 (root)', 1767225600)",
+	    ym_make(2026, 8));
+
+	trim_model(&c, &r);
+	import_ok(s, &c, &r);
+	ck_assert_int_eq(store_load(s, &lc, &lr, &cause), 0);
+	ck_assert_uint_eq(lc.nos, 1);
+	cmp_os(&lc.os[0], &c.os[0]);
+	ck_assert_uint_eq(lr.nring, 1);
+	cmp_ring(&lr.ring[0], &r.ring[0]);
+	ck_assert_uint_eq(lc.novr, 1);
+	ck_assert_str_eq(lc.ovr[0].who, "uid 0 (root)");
+	ck_assert_int_eq(lc.ovr[0].at, 1767225600);
+	ck_assert_uint_eq(lr.nbo, 3);
+	ck_assert_str_eq(lr.bo[0].name, "year-end freeze");
+	ck_assert_str_eq(lr.bo[1].name, "audit week");
+	ck_assert_str_eq(lr.bo[2].name, "holiday");
+	ck_assert_int_eq(sql_int(path, "SELECT (SELECT count(*) FROM releases"
+	    " WHERE os_id = 'ws2025') + (SELECT count(*) FROM oob"
+	    " WHERE os_id = 'ws2025') + (SELECT count(*) FROM ring_os"
+	    " WHERE ring_id = 'broad') + (SELECT count(*) FROM ring_windows"
+	    " WHERE ring_id = 'broad')"), 0);
+	who = sql_text(path, "SELECT group_concat(origin) FROM blackouts"
+	    " WHERE name != 'year-end freeze'");
+	ck_assert_str_eq(who, "runtime,runtime");
+
+	free(who);
+	caldata_free(&lc);
+	ringset_free(&lr);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_load_of_corrupt_row_fails_and_leaves_model_empty)
+{
+	char *path = dbpath("corrupt.db"), *cause = NULL;
+	struct caldata c, lc = { 0 };
+	struct ringset r, lr = { 0 };
+	struct store *s = open_ok(path);
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	sql_exec(path, "UPDATE oob SET date = 'garbage'"
+	    " WHERE os_id = 'ws2025'");
+	ck_assert_int_eq(store_load(s, &lc, &lr, &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_ptr_nonnull(strstr(cause, "bad date 'garbage'"));
+	ck_assert_ptr_null(lc.os);
+	ck_assert_uint_eq(lc.nos, 0);
+	ck_assert_ptr_null(lc.ovr);
+	ck_assert_ptr_null(lr.ring);
+	ck_assert_ptr_null(lr.bo);
+
+	free(cause);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+/* The one override in lc must be the run-time one made by "uid 1000". */
+static void
+assert_runtime_override(struct store *s, ym_t month, enum kind k)
+{
+	struct caldata lc = { 0 };
+	struct ringset lr = { 0 };
+	char *cause = NULL;
+	size_t n = 0;
+
+	ck_assert_int_eq(store_load(s, &lc, &lr, &cause), 0);
+	for (size_t i = 0; i < lc.novr; i++) {
+		if (lc.ovr[i].month != month)
+			continue;
+		ck_assert_str_eq(lc.ovr[i].who, "uid 1000 (alice)");
+		ck_assert_int_eq(lc.ovr[i].kind, k);
+		ck_assert_int_eq(lc.ovr[i].at, 1767225600);
+		n++;
+	}
+	ck_assert_uint_eq(n, 1);
+	caldata_free(&lc);
+	ringset_free(&lr);
+}
+
+START_TEST(test_runtime_override_wins_over_shipped_one)
+{
+	char *path = dbpath("override.db"), *who;
+	struct caldata c;
+	struct ringset r;
+	struct store *s = open_ok(path);
+	long before;
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+
+	/* A run-time change of the shipped override's month. */
+	sql_exec(path, "UPDATE overrides SET origin = 'runtime', kind ="
+	    " 'hotpatch', who = 'uid 1000 (alice)', at = 1767225600");
+	/* And a run-time override before the file ships one for that month. */
+	sql_exec(path, "INSERT INTO overrides VALUES ('ws2025', %d, 'baseline',"
+	    " 'early', 'uid 1000 (alice)', 1767225600, 'runtime')",
+	    ym_make(2026, 12));
+	c.ovr = xreallocarray(c.ovr, 2, sizeof(*c.ovr));
+	c.novr = 2;
+	c.ovr[1] = (struct override){ xstrdup("ws2025"), ym_make(2026, 12),
+	    KIND_LCU, xstrdup("late"), xstrdup("data/calendar.yaml"), 0 };
+
+	before = store_total_changes(s);
+	import_ok(s, &c, &r);
+	ck_assert_int_eq(store_total_changes(s) - before, 0);
+	assert_runtime_override(s, ym_make(2026, 11), KIND_HOTPATCH);
+	assert_runtime_override(s, ym_make(2026, 12), KIND_BASELINE);
+
+	/* Clearing the run-time one brings the shipped one back. */
+	sql_exec(path, "DELETE FROM overrides WHERE month = %d",
+	    ym_make(2026, 12));
+	import_ok(s, &c, &r);
+	who = sql_text(path, "SELECT who || '/' || origin || '/' || kind"
+	    " FROM overrides ORDER BY month DESC LIMIT 1");
+	ck_assert_str_eq(who, "data/calendar.yaml/file/lcu");
+
+	free(who);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_data_survives_close_and_reopen)
+{
+	char *path = dbpath("reopen.db");
+	struct caldata c;
+	struct ringset r;
+	struct store *s = open_ok(path);
+	long before;
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	store_close(s);
+
+	s = open_ok(path);
+	ck_assert_int_eq(store_schema_version(s), 2);
+	load_eq(s, &c, &r);
+	before = store_total_changes(s);
+	import_ok(s, &c, &r);
+	ck_assert_int_eq(store_total_changes(s) - before, 0);
+
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+static Suite *
+store_suite(void)
+{
+	Suite *su = suite_create("store");
+	TCase *tc = tcase_create("store");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_fresh_db_is_v2_wal_with_foreign_keys_enforced);
+	tcase_add_test(tc, test_v1_db_migrates_to_v2_keeping_rows);
+	tcase_add_test(tc, test_newer_schema_is_refused_untouched);
+	tcase_add_test(tc, test_garbage_file_is_refused_as_not_a_database);
+	tcase_add_test(tc, test_import_then_load_round_trips_every_field);
+	tcase_add_test(tc,
+	    test_reimport_unchanged_writes_nothing_and_a_change_one_row);
+	tcase_add_test(tc, test_failed_import_rolls_back_everything);
+	tcase_add_test(tc,
+	    test_removed_os_and_ring_cascade_runtime_rows_survive);
+	tcase_add_test(tc,
+	    test_load_of_corrupt_row_fails_and_leaves_model_empty);
+	tcase_add_test(tc, test_runtime_override_wins_over_shipped_one);
+	tcase_add_test(tc, test_data_survives_close_and_reopen);
+	suite_add_tcase(su, tc);
+	return su;
+}
+
+static int
+rm_entry(const char *p, const struct stat *sb, int type, struct FTW *ftw)
+{
+	return remove(p);
+}
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return EXIT_FAILURE;
+	}
+	sr = srunner_create(store_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
