@@ -286,12 +286,16 @@ static const struct yfield top_fields[] = {
 static void
 merge(struct ringset *a, struct ringset *b)
 {
-	a->ring = xreallocarray(a->ring, a->nring + b->nring, sizeof(*a->ring));
-	memcpy(a->ring + a->nring, b->ring, b->nring * sizeof(*b->ring));
-	a->nring += b->nring;
-	a->bo = xreallocarray(a->bo, a->nbo + b->nbo, sizeof(*a->bo));
-	memcpy(a->bo + a->nbo, b->bo, b->nbo * sizeof(*b->bo));
-	a->nbo += b->nbo;
+	if (b->nring > 0) {
+		a->ring = xreallocarray(a->ring, a->nring + b->nring, sizeof(*a->ring));
+		memcpy(a->ring + a->nring, b->ring, b->nring * sizeof(*b->ring));
+		a->nring += b->nring;
+	}
+	if (b->nbo > 0) {
+		a->bo = xreallocarray(a->bo, a->nbo + b->nbo, sizeof(*a->bo));
+		memcpy(a->bo + a->nbo, b->bo, b->nbo * sizeof(*b->bo));
+		a->nbo += b->nbo;
+	}
 	free(b->ring);
 	free(b->bo);
 	memset(b, 0, sizeof(*b));
