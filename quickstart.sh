@@ -1,7 +1,7 @@
 #!/bin/sh
 # quickstart.sh: set up, build and run hotpatchd from this source tree.
 #
-#   ./quickstart.sh          install what is missing, build, run hotpatchd
+#   ./quickstart.sh          install what is missing, build, run hotpatchd in the foreground
 #   ./quickstart.sh check    install what is missing, build with -Werror, run every test
 #
 # On Debian 12 as root the missing packages are installed with apt-get; as
@@ -82,7 +82,11 @@ case "${1:-run}" in
 run)
 	install_packages $BUILD_PKGS
 	build
-	say "running src/hotpatchd (calendar data/calendar.yaml, rings schedules/, state ./var)"
+	say "starting src/hotpatchd in the foreground (Ctrl-C stops it)"
+	say "  calendar data/calendar.yaml, rings schedules/, database and socket in ./var"
+	say "in another terminal, try:"
+	say "  src/hotpatchctl --socket var/hotpatchd.sock calendar --year 2027"
+	say "  src/hotpatchctl --socket var/hotpatchd.sock next --os win11-24h2"
 	exec src/hotpatchd -f
 	;;
 check)

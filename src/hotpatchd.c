@@ -1,39 +1,40 @@
 /*
- * hotpatchd: loads the calendar and ring files into the database.
- *
- * This build has the offline check (-n) and the import; the control socket
- * and HTTP feeds come next.  Until then, running it imports the files and
- * prints this year's calendar, so the quick start shows real data.
+ * hotpatchd: the daemon.  Reads its configuration, imports the calendar and
+ * ring files into the database, and answers hotpatchctl on the control
+ * socket from one poll loop.  Signal handlers only set flags.
  */
-#include "config.h"
-
-#include "calendar.h"
 #include "calfile.h"
+#include "config.h"
+#include "control.h"
+#include "daemon.h"
 #include "diag.h"
-#include "model.h"
+#include "log.h"
 #include "ringfile.h"
 #include "store.h"
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <libical/ical.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+/* The one exception to "no globals": what a signal handler may touch. */
+static volatile sig_atomic_t got_term, got_hup;
 
 struct opts {
-	const char	*calendar;
-	const char	*schedules;
-	const char	*state_dir;
-	const char	*db;
-	const char	*socket;
-	const char	*http;
 	const char	*config;
-	bool		 check;
-	bool		 foreground;
+	const char	*state_dir, *db, *socket, *http, *calendar, *schedules;
+	bool		 check, foreground;
 	int		 verbose;
 };
 
@@ -45,7 +46,7 @@ usage(FILE *f)
 	    "                 [--http ADDR:PORT|off] [--calendar FILE] [--schedules DIR]\n"
 	    "\n"
 	    "  -f, --foreground     stay in the foreground, log to stderr\n"
-	    "  -c, --config FILE    daemon configuration (hotpatchd.yaml)\n"
+	    "  -c, --config FILE    daemon configuration (default %s/hotpatchd.yaml if it exists)\n"
 	    "      --state-dir DIR  directory for the database and control socket (./var)\n"
 	    "      --db PATH        database file (STATE-DIR/hotpatchd.db)\n"
 	    "      --socket PATH    control socket (STATE-DIR/hotpatchd.sock)\n"
@@ -53,9 +54,9 @@ usage(FILE *f)
 	    "      --calendar FILE  reference calendar (data/calendar.yaml)\n"
 	    "      --schedules DIR  ring files (schedules/)\n"
 	    "  -n, --check          check the files, print file:line:column errors, exit 1 on error\n"
-	    "  -v, --verbose        more log output\n"
+	    "  -v, --verbose        log each connection and request\n"
 	    "      --version        print the version\n"
-	    "      --help           this text\n");
+	    "      --help           this text\n", HP_SYSCONFDIR);
 }
 
 enum { OPT_STATE_DIR = 256, OPT_DB, OPT_SOCKET, OPT_HTTP, OPT_CALENDAR, OPT_SCHEDULES,
@@ -111,19 +112,49 @@ parse_args(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "hotpatchd: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
+		fprintf(stderr, "hotpatchd: unexpected argument '%s' (see hotpatchd --help)\n",
+		    argv[optind]);
 		exit(2);
 	}
 }
 
-/* Load both kinds of file; every error goes to d. */
-static int
-load_files(const struct opts *o, struct caldata *cal, struct ringset *rings, struct diags *d)
+static void
+set(char **field, const char *v)
 {
-	if (calfile_load(o->calendar, cal, d) < 0)
+	if (v == NULL)
+		return;
+	free(*field);
+	*field = xstrdup(v);
+}
+
+/* Defaults, then the configuration file, then the flags. */
+static int
+configure(const struct opts *o, struct config *c, const char **file, struct diags *d)
+{
+	const char *installed = HP_SYSCONFDIR "/hotpatchd.yaml";
+
+	config_defaults(c);
+	*file = o->config;
+	if (*file == NULL && access(installed, F_OK) == 0)
+		*file = installed;
+	if (*file != NULL && config_load(*file, c, d) < 0)
 		return -1;
-	if (ringfile_load_dir(o->schedules, cal, rings, d) < 0) {
+	set(&c->state_dir, o->state_dir);
+	set(&c->database, o->db);
+	set(&c->socket_path, o->socket);
+	set(&c->http_listen, o->http);
+	set(&c->calendar, o->calendar);
+	set(&c->schedules, o->schedules);
+	config_finish(c);
+	return 0;
+}
+
+static int
+load_files(const struct config *c, struct caldata *cal, struct ringset *rings, struct diags *d)
+{
+	if (calfile_load(c->calendar, cal, d) < 0)
+		return -1;
+	if (ringfile_load_dir(c->schedules, cal, rings, d) < 0) {
 		caldata_free(cal);
 		return -1;
 	}
@@ -140,121 +171,260 @@ count_published(const struct caldata *cal)
 	return n;
 }
 
-static void
-print_summary(FILE *f, const struct caldata *cal, const struct ringset *rings)
-{
-	fprintf(f, "%zu OSes, %zu published months, %zu overrides, %zu rings, %zu blackouts\n",
-	    cal->nos, count_published(cal), cal->novr, rings->nring, rings->nbo);
-}
-
-/* One line per OS: the kind of each month of year (B baseline, H hotpatch, L lcu). */
-static void
-print_year(FILE *f, const struct caldata *cal, int year)
-{
-	static const char letter[KIND_COUNT] = { [KIND_LCU] = 'L', [KIND_HOTPATCH] = 'H',
-	    [KIND_BASELINE] = 'B' };
-
-	fprintf(f, "\n%-14s", "");
-	for (int m = 1; m <= 12; m++)
-		fprintf(f, " %02d ", m);
-	fprintf(f, "   %d\n", year);
-	for (size_t i = 0; i < cal->nos; i++) {
-		fprintf(f, "%-14s", cal->os[i].id);
-		for (int m = 1; m <= 12; m++) {
-			struct month_info mi;
-			cal_month(cal, &cal->os[i], ym_make(year, m), &mi);
-			fprintf(f, " %c%c%c", letter[mi.kind], mi.unplanned ? '*' : ' ',
-			    mi.source == SRC_PUBLISHED ? ' ' : mi.source == SRC_OVERRIDE ? '!' : '.');
-		}
-		fputc('\n', f);
-	}
-	fprintf(f, "\nB baseline (restart)  H hotpatch (no restart)  L monthly LCU (restart)\n"
-	    "* unplanned baseline  . planned (nothing published)  ! override\n");
-}
-
 static int
 run_check(const struct opts *o)
 {
+	struct config c;
 	struct caldata cal = { 0 };
 	struct ringset rings = { 0 };
 	struct diags d = { 0 };
-
-	if (load_files(o, &cal, &rings, &d) < 0) {
-		diags_print(&d, stderr);
-		diags_free(&d);
-		return 1;
-	}
-	printf("configuration OK: ");
-	print_summary(stdout, &cal, &rings);
-	caldata_free(&cal);
-	ringset_free(&rings);
-	return 0;
-}
-
-static int
-ensure_dir(const char *dir)
-{
-	if (mkdir(dir, 0750) == 0 || errno == EEXIST)
-		return 0;
-	fprintf(stderr, "hotpatchd: cannot create %s: %s\n", dir, strerror(errno));
-	return -1;
-}
-
-/* Import the files into the database, read the result back and show it. */
-static int
-run_import(const struct opts *o)
-{
-	struct caldata cal = { 0 }, got = { 0 };
-	struct ringset rings = { 0 }, gotr = { 0 };
-	struct diags d = { 0 };
-	struct store *st = NULL;
-	char *cause = NULL, *db;
-	time_t now = time(NULL);
-	struct tm tm;
+	const char *file;
 	int rc = 1;
 
-	if (load_files(o, &cal, &rings, &d) < 0) {
+	if (configure(o, &c, &file, &d) == 0 && load_files(&c, &cal, &rings, &d) == 0) {
+		printf("configuration OK: %zu OSes, %zu published months, %zu overrides, "
+		    "%zu rings, %zu blackouts\n", cal.nos, count_published(&cal), cal.novr,
+		    rings.nring, rings.nbo);
+		rc = 0;
+	}
+	diags_print(&d, stderr);
+	diags_free(&d);
+	caldata_free(&cal);
+	ringset_free(&rings);
+	config_free(&c);
+	return rc;
+}
+
+/* Make a path absolute so it still works after the daemon leaves its directory. */
+static void
+absolute(char **path)
+{
+	char cwd[PATH_MAX];
+
+	if (*path == NULL || (*path)[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return;
+	set(path, xasprintf("%s/%s", cwd, *path));
+}
+
+static gid_t
+group_id(const char *name, const char *what)
+{
+	struct group *g;
+
+	if (name == NULL)
+		return (gid_t)-1;
+	if ((g = getgrnam(name)) == NULL)
+		fatal("unknown group '%s' (%s)", name, what);
+	return g->gr_gid;
+}
+
+/* Hold <database>.lock for our lifetime: one daemon per database. */
+static int
+lock_database(const char *db, char **lockpath)
+{
+	char pid[32] = "";
+	int fd;
+
+	*lockpath = xasprintf("%s.lock", db);
+	if ((fd = open(*lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		fatal("cannot open %s: %s", *lockpath, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		ssize_t n = read(fd, pid, sizeof(pid) - 1);
+		pid[n > 0 ? strcspn(pid, "\n") : 0] = '\0';
+		fatal("database %s is in use by another hotpatchd%s%s", db,
+		    *pid ? ", pid " : "", pid);
+	}
+	return fd;
+}
+
+static void
+write_pid(int fd)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+		log_warn("cannot write the pid into the lock file: %s", strerror(errno));
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+}
+
+/* Block the signals we handle; they are let in only while waiting in ppoll. */
+static void
+setup_signals(sigset_t *waitmask)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block;
+
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, waitmask);
+	sigdelset(waitmask, SIGHUP);
+	sigdelset(waitmask, SIGTERM);
+	sigdelset(waitmask, SIGINT);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void
+reload_on_signal(struct daemon *dm)
+{
+	struct diags d = { 0 };
+	char *cause = NULL;
+
+	if (daemon_reload(dm, &d, &cause) == 0) {
+		log_info("reloaded %s and %s", dm->cfg.calendar, dm->cfg.schedules);
+	} else {
+		for (size_t i = 0; i < d.n; i++)
+			log_warn("reload refused, keeping the running configuration: %s:%d:%d: %s",
+			    d.v[i].file, d.v[i].line, d.v[i].col, d.v[i].msg);
+		if (cause != NULL)
+			log_warn("reload failed: %s", cause);
+	}
+	diags_free(&d);
+	free(cause);
+}
+
+/* Leave the terminal: the parent returns once the socket is already listening. */
+static void
+detach(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		fatal("fork: %s", strerror(errno));
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+}
+
+static void
+serve(struct daemon *dm, struct control *ctl, const sigset_t *waitmask)
+{
+	struct pollfd *fds = xcalloc(control_nfds(ctl), sizeof(*fds));
+
+	while (!got_term) {
+		struct timespec ts, *tsp = NULL;
+		int n, ms;
+
+		if (got_hup) {
+			got_hup = 0;
+			reload_on_signal(dm);
+		}
+		n = control_fill(ctl, fds);
+		if ((ms = control_timeout(ctl)) >= 0) {
+			ts = (struct timespec){ ms / 1000, (long)(ms % 1000) * 1000000 };
+			tsp = &ts;
+		}
+		if (ppoll(fds, (nfds_t)n, tsp, waitmask) < 0) {
+			if (errno != EINTR)
+				fatal("poll: %s", strerror(errno));
+			continue;
+		}
+		control_dispatch(ctl, fds, n, dm);
+	}
+	free(fds);
+}
+
+/* Open the store and bring it up to date with the files. */
+static void
+start_store(struct daemon *dm)
+{
+	struct diags d = { 0 };
+	char *cause = NULL;
+
+	if (store_open(dm->cfg.database, &dm->store, &cause) < 0)
+		fatal("%s", cause);
+	if (daemon_reload(dm, &d, &cause) < 0) {
+		for (size_t i = 0; i < d.n; i++)
+			log_warn("%s:%d:%d: %s", d.v[i].file, d.v[i].line, d.v[i].col, d.v[i].msg);
+		fatal("cannot start: %s", cause ? cause : "the files have errors");
+	}
+	diags_free(&d);
+}
+
+static int
+run_daemon(const struct opts *o)
+{
+	struct daemon dm = { .started = time(NULL) };
+	struct control_opts co;
+	struct control *ctl;
+	struct diags d = { 0 };
+	sigset_t waitmask;
+	char *cause = NULL, *lockpath;
+	int lockfd;
+
+	log_init("hotpatchd", true, o->verbose);
+	if (configure(o, &dm.cfg, &dm.config_file, &d) < 0) {
 		diags_print(&d, stderr);
-		diags_free(&d);
 		return 1;
 	}
-	db = o->db ? xstrdup(o->db) : xasprintf("%s/hotpatchd.db", o->state_dir);
-	if ((o->db != NULL || ensure_dir(o->state_dir) == 0) &&
-	    store_open(db, &st, &cause) == 0 &&
-	    store_import(st, &cal, &rings, &cause) == 0 &&
-	    store_load(st, &got, &gotr, &cause) == 0) {
-		printf("hotpatchd %s: database %s: ", PACKAGE_VERSION, db);
-		print_summary(stdout, &got, &gotr);
-		gmtime_r(&now, &tm);
-		print_year(stdout, &got, tm.tm_year + 1900);
-		printf("\nThe control socket and feeds are not built yet; this run only imported.\n");
-		rc = 0;
-	} else if (cause != NULL) {
-		fprintf(stderr, "hotpatchd: %s\n", cause);
+	absolute(&dm.cfg.state_dir);
+	absolute(&dm.cfg.database);
+	absolute(&dm.cfg.socket_path);
+	absolute(&dm.cfg.calendar);
+	absolute(&dm.cfg.schedules);
+	if (mkdir(dm.cfg.state_dir, 0750) < 0 && errno != EEXIST)
+		fatal("cannot create %s: %s", dm.cfg.state_dir, strerror(errno));
+	lockfd = lock_database(dm.cfg.database, &lockpath);
+	co = (struct control_opts){ .path = dm.cfg.socket_path, .mode = dm.cfg.socket_mode,
+	    .group = group_id(dm.cfg.socket_group, "socket.group"),
+	    .admin_gid = group_id(dm.cfg.admin_group, "admin_group"),
+	    .max_clients = dm.cfg.max_clients, .idle_timeout = dm.cfg.idle_timeout };
+	start_store(&dm);
+	if ((ctl = control_listen(&co, &cause)) == NULL)
+		fatal("%s", cause);
+	setup_signals(&waitmask);
+	if (!o->foreground) {
+		detach();
+		log_init("hotpatchd", false, o->verbose);
 	}
-	free(cause);
-	free(db);
-	if (st != NULL)
-		store_close(st);
-	caldata_free(&cal);
-	caldata_free(&got);
-	ringset_free(&rings);
-	ringset_free(&gotr);
-	return rc;
+	write_pid(lockfd);
+	log_info("hotpatchd %s ready: socket %s, database %s (%zu OSes, %zu rings)",
+	    PACKAGE_VERSION, dm.cfg.socket_path, dm.cfg.database, dm.cal.nos, dm.rings.nring);
+	serve(&dm, ctl, &waitmask);
+	log_info("shutting down");
+	control_close(ctl, 1000);
+	store_close(dm.store);
+	unlink(lockpath);
+	close(lockfd);
+	free(lockpath);
+	caldata_free(&dm.cal);
+	ringset_free(&dm.rings);
+	caldata_free(&dm.file_cal);
+	ringset_free(&dm.file_rings);
+	config_free(&dm.cfg);
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct opts o = {
-		.calendar = "data/calendar.yaml",
-		.schedules = "schedules",
-		.state_dir = "var",
-	};
+	struct opts o = { 0 };
 	int rc;
 
 	parse_args(argc, argv, &o);
-	rc = o.check ? run_check(&o) : run_import(&o);
+	rc = o.check ? run_check(&o) : run_daemon(&o);
 	icaltimezone_free_builtin_timezones();
 	icalmemory_free_ring();
 	return rc;

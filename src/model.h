@@ -100,6 +100,7 @@ struct override {
 	char		*reason;
 	char		*who;		/* "data/calendar.yaml" for shipped ones, "uid 0 (root)" at run time */
 	time_t		 at;		/* when it was made; 0 for shipped ones */
+	bool		 runtime;	/* made with hotpatchctl, not shipped in the calendar */
 };
 
 struct caldata {

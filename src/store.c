@@ -398,7 +398,8 @@ query_int(struct store *s, const char *sql, int *out, const char *what,
 
 /*
  * Bind parameters by a type string: 's' string (NULL binds NULL), 'i' int,
- * 'k' enum kind (as its name), 'd' const struct ymd * (unset binds NULL).
+ * 'I' int64 (time_t, uid), 'k' enum kind (as its name), 'd' const struct ymd *
+ * (unset binds NULL).
  */
 static int
 bindv(sqlite3_stmt *st, const char *types, va_list ap)
@@ -417,6 +418,9 @@ bindv(sqlite3_stmt *st, const char *types, va_list ap)
 			break;
 		case 'i':
 			rc = sqlite3_bind_int(st, i, va_arg(ap, int));
+			break;
+		case 'I':
+			rc = sqlite3_bind_int64(st, i, va_arg(ap, sqlite3_int64));
 			break;
 		case 'k':
 			str = kind_name(va_arg(ap, enum kind));
@@ -743,6 +747,96 @@ store_import(struct store *s, const struct caldata *c,
 	return 0;
 }
 
+/* ---- run-time changes ---- */
+
+/* Prepare, bind, run and finalize one statement. */
+static int
+run_once(struct store *s, const char *sql, const char *what, char **cause,
+    const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	if (prepare(s, sql, &st, what, cause) == -1)
+		return -1;
+	va_start(ap, types);
+	rc = bindv(st, types, ap);
+	va_end(ap);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		fail(s, cause, what);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+audit(struct store *s, const struct actor *a, const char *result, char **cause)
+{
+	return run_once(s, "INSERT INTO audit (at, uid, command, args, result)"
+	    " VALUES (?, ?, ?, ?, ?)", "write audit", cause, "IIsss",
+	    (sqlite3_int64)a->at, (sqlite3_int64)a->uid, a->command,
+	    a->args ? a->args : "", result);
+}
+
+/* Commit, or roll back and prefix the cause. */
+static int
+end_change(struct store *s, int rc, const char *what, char **cause)
+{
+	if (rc == 0 && exec(s, "COMMIT", "commit", cause) == 0)
+		return 0;
+	rollback(s);
+	prefix_cause(cause, what);
+	return -1;
+}
+
+int
+store_override_set(struct store *s, const struct override *o,
+    const struct actor *a, char **cause)
+{
+	int rc = exec(s, "BEGIN IMMEDIATE", "begin", cause);
+
+	if (rc == 0)
+		rc = run_once(s, "INSERT INTO overrides"
+		    " (os_id, month, kind, reason, who, at, origin)"
+		    " VALUES (?, ?, ?, ?, ?, ?, 'runtime')"
+		    " ON CONFLICT (os_id, month) DO UPDATE SET kind = excluded.kind,"
+		    " reason = excluded.reason, who = excluded.who, at = excluded.at,"
+		    " origin = 'runtime'", "write override", cause, "sikssI",
+		    o->os, o->month, o->kind, o->reason, a->who, (sqlite3_int64)a->at);
+	if (rc == 0)
+		rc = audit(s, a, "ok", cause);
+	return end_change(s, rc, "override set", cause);
+}
+
+int
+store_override_clear(struct store *s, const char *os, ym_t month,
+    const struct actor *a, char **cause)
+{
+	int rc = exec(s, "BEGIN IMMEDIATE", "begin", cause), gone = 0;
+
+	if (rc == 0)
+		rc = run_once(s, "DELETE FROM overrides WHERE os_id = ? AND month = ?"
+		    " AND origin = 'runtime'", "delete override", cause, "si", os, month);
+	if (rc == 0 && (gone = sqlite3_changes(s->db)) > 0)
+		rc = audit(s, a, "ok", cause);
+	if (end_change(s, rc, "override clear", cause) < 0)
+		return -1;
+	return gone > 0;
+}
+
+int
+store_audit(struct store *s, const struct actor *a, const char *result,
+    char **cause)
+{
+	if (audit(s, a, result, cause) == -1) {
+		prefix_cause(cause, "audit");
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- loading ---- */
 
 static char *
@@ -901,7 +995,7 @@ load_overrides(struct store *s, struct caldata *c, char **cause)
 	size_t cap = 0;
 	int rc;
 
-	if (prepare(s, "SELECT os_id, month, kind, reason, who, at"
+	if (prepare(s, "SELECT os_id, month, kind, reason, who, at, origin = 'runtime'"
 	    " FROM overrides ORDER BY os_id, month", &st, "read overrides",
 	    cause) == -1)
 		return -1;
@@ -914,6 +1008,7 @@ load_overrides(struct store *s, struct caldata *c, char **cause)
 		o->reason = col_str(st, 3);
 		o->who = col_str(st, 4);
 		o->at = (time_t)sqlite3_column_int64(st, 5);
+		o->runtime = sqlite3_column_int(st, 6) != 0;
 		if (col_kind(st, 2, &o->kind, "read overrides", cause) == -1) {
 			sqlite3_finalize(st);
 			return -1;

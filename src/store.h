@@ -9,6 +9,8 @@
 
 #include "model.h"
 
+#include <time.h>
+
 /* The schema version this build writes; PRAGMA user_version holds it. */
 #define STORE_SCHEMA_VERSION 2
 
@@ -45,6 +47,35 @@ int store_import(struct store *s, const struct caldata *c,
  * blackout.  c and r must be zeroed; on error they are left empty.
  */
 int store_load(struct store *s, struct caldata *c, struct ringset *r,
+    char **cause);
+
+/* Who made a run-time change, for the audit table. */
+struct actor {
+	long		 uid;		/* peer uid from SO_PEERCRED */
+	const char	*who;		/* "uid 1000 (alice)" */
+	time_t		 at;
+	const char	*command;	/* "override set" */
+	const char	*args;		/* the request as received */
+};
+
+/*
+ * Make o a run-time override (replacing any override for the same OS and
+ * month) and write the audit row, in one transaction.  o->who and o->at are
+ * taken from a.  Returns 0, or -1 with *cause.
+ */
+int store_override_set(struct store *s, const struct override *o,
+    const struct actor *a, char **cause);
+
+/*
+ * Remove the run-time override for (os, month) and write the audit row, in
+ * one transaction.  Returns 1 if one was removed, 0 if there was none (and
+ * nothing is written), -1 with *cause on error.
+ */
+int store_override_clear(struct store *s, const char *os, ym_t month,
+    const struct actor *a, char **cause);
+
+/* Write one audit row on its own (e.g. for a reload); result says how it went. */
+int store_audit(struct store *s, const struct actor *a, const char *result,
     char **cause);
 
 /* Rows changed since the database was opened (sqlite3_total_changes). */

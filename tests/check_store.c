@@ -705,7 +705,7 @@ START_TEST(test_runtime_override_wins_over_shipped_one)
 	c.ovr = xreallocarray(c.ovr, 2, sizeof(*c.ovr));
 	c.novr = 2;
 	c.ovr[1] = (struct override){ xstrdup("ws2025"), ym_make(2026, 12),
-	    KIND_LCU, xstrdup("late"), xstrdup("data/calendar.yaml"), 0 };
+	    KIND_LCU, xstrdup("late"), xstrdup("data/calendar.yaml"), 0, false };
 
 	before = store_total_changes(s);
 	import_ok(s, &c, &r);

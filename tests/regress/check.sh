@@ -2,31 +2,12 @@
 # regress/check.sh: hotpatchd -n on the shipped files and on broken copies,
 # and the import into a fresh database, driving the real binary.
 set -u
-top_srcdir=${top_srcdir:-.}
-top_builddir=${top_builddir:-.}
-HOTPATCHD=$top_builddir/src/hotpatchd
+. "${top_srcdir:-.}/tests/regress/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0 n=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; shift; printf '#   %s\n' "$@"; }
-
-# expect NAME WANT_RC WANT_OUTPUT_LINE -- command...
-expect() {
-	name=$1 want_rc=$2 want=$3
-	shift 4
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -eq "$want_rc" ] && printf '%s\n' "$out" | grep -qxF -- "$want"; then
-		ok "$name"
-	else
-		not_ok "$name" "exit $rc (want $want_rc)" "output: $out" "want line: $want"
-	fi
-}
-
-cal=$top_srcdir/data/calendar.yaml
-sched=$top_srcdir/schedules
+cal=$CAL
+sched=$SCHED
 
 out=$("$HOTPATCHD" --check --calendar "$cal" --schedules "$sched" 2>&1)
 case $? in
@@ -62,37 +43,34 @@ expect "an unknown option is a usage error" 2 \
 expect "an option without its value is a usage error" 2 \
 	"hotpatchd: option '--calendar' needs a value" -- "$HOTPATCHD" --calendar
 
-# Import twice into a fresh state directory: the second run changes nothing.
-"$HOTPATCHD" --calendar "$cal" --schedules "$sched" --state-dir "$tmp/var" > "$tmp/run1" 2>&1
+# Start, stop, start again: the second import changes nothing.
+start_daemon "$tmp/var"
+stop_daemon
 rc=$?
-if [ $rc -eq 0 ] && grep -q '^ws2025-azure ' "$tmp/run1" && [ -f "$tmp/var/hotpatchd.db" ]; then
-	ok "import creates the database and prints the calendar"
+if [ $rc -eq 0 ] && [ -f "$tmp/var/hotpatchd.db" ]; then
+	ok "the daemon creates the database and exits 0 on SIGTERM"
 else
-	not_ok "import creates the database and prints the calendar" "exit $rc" "$(cat "$tmp/run1")"
+	not_ok "the daemon creates the database and exits 0 on SIGTERM" "exit $rc" "$(cat "$tmp/var.log")"
 fi
-if command -v sqlite3 >/dev/null 2>&1; then
-	sqlite3 "$tmp/var/hotpatchd.db" .dump > "$tmp/dump1"
-	"$HOTPATCHD" --calendar "$cal" --schedules "$sched" --state-dir "$tmp/var" > /dev/null 2>&1
-	sqlite3 "$tmp/var/hotpatchd.db" .dump > "$tmp/dump2"
-	if cmp -s "$tmp/dump1" "$tmp/dump2"; then
-		ok "re-importing the same files leaves the database identical"
-	else
-		not_ok "re-importing the same files leaves the database identical" "$(diff "$tmp/dump1" "$tmp/dump2" | head -n 5)"
-	fi
-	jm=$(sqlite3 "$tmp/var/hotpatchd.db" 'PRAGMA journal_mode;')
-	[ "$jm" = wal ] && ok "the database is in WAL mode" || not_ok "the database is in WAL mode" "$jm"
-	# A broken file afterwards: the import is refused and the database is untouched.
-	"$HOTPATCHD" --calendar "$tmp/calendar.yaml" --schedules "$sched" --state-dir "$tmp/var" > /dev/null 2>&1
-	rc=$?
-	sqlite3 "$tmp/var/hotpatchd.db" .dump > "$tmp/dump3"
-	if [ $rc -eq 1 ] && cmp -s "$tmp/dump1" "$tmp/dump3"; then
-		ok "a broken calendar is refused and the database keeps its data"
-	else
-		not_ok "a broken calendar is refused and the database keeps its data" "exit $rc"
-	fi
+sqlite3 "$tmp/var/hotpatchd.db" .dump > "$tmp/dump1"
+start_daemon "$tmp/var"
+stop_daemon
+sqlite3 "$tmp/var/hotpatchd.db" .dump > "$tmp/dump2"
+if cmp -s "$tmp/dump1" "$tmp/dump2"; then
+	ok "re-importing the same files leaves the database identical"
 else
-	not_ok "sqlite3 is installed for the database checks" "sqlite3 not found"
+	not_ok "re-importing the same files leaves the database identical" "$(diff "$tmp/dump1" "$tmp/dump2" | head -n 5)"
+fi
+jm=$(sqlite3 "$tmp/var/hotpatchd.db" 'PRAGMA journal_mode;')
+[ "$jm" = wal ] && ok "the database is in WAL mode" || not_ok "the database is in WAL mode" "$jm"
+# A broken file at start: refused with the precise error, database untouched.
+"$HOTPATCHD" -f --calendar "$tmp/calendar.yaml" --schedules "$SCHED" --state-dir "$tmp/var" > "$tmp/out" 2>&1
+rc=$?
+sqlite3 "$tmp/var/hotpatchd.db" .dump > "$tmp/dump3"
+if [ $rc -eq 1 ] && grep -q "calendar.yaml:.*basline" "$tmp/out" && cmp -s "$tmp/dump1" "$tmp/dump3"; then
+	ok "a broken calendar stops the start and the database keeps its data"
+else
+	not_ok "a broken calendar stops the start and the database keeps its data" "exit $rc" "$(cat "$tmp/out")"
 fi
 
-echo "$((n - fails)) passed, $fails failed"
-[ $fails -eq 0 ]
+finish

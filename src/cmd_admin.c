@@ -1,0 +1,261 @@
+/*
+ * cmd_admin.c: the commands that change data (override set/clear, reload)
+ * and override list.  Permission was checked before these run; each change
+ * is one store transaction with its audit row.
+ */
+#include "calendar.h"
+#include "commands.h"
+#include "daemon.h"
+#include "diag.h"
+#include "proto.h"
+#include "store.h"
+#include "table.h"
+#include "util.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *
+jstr(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "-";
+}
+
+/* "uid 1000 (alice)", from the kernel's uid, never from the request. */
+static char *
+peer_name(const struct peer *p)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+
+	if (getpwuid_r(p->uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL)
+		return xasprintf("uid %ld (%s)", (long)p->uid, pw.pw_name);
+	return xasprintf("uid %ld", (long)p->uid);
+}
+
+static void
+actor_init(struct actor *a, const struct request *rq, const struct peer *p,
+    const char *line, char *who)
+{
+	a->uid = (long)p->uid;
+	a->who = who;
+	a->at = time(NULL);
+	a->command = rq->cmd->words;
+	a->args = line;
+}
+
+/* The OS and month of an override command, or an error reply. */
+static const struct os_def *
+override_target(struct daemon *d, const struct request *rq, ym_t *month, struct reply *r)
+{
+	const struct os_def *os = caldata_find_os(&d->cal, rq->arg[0]);
+
+	if (os == NULL) {
+		reply_error(r, PROTO_NOT_FOUND, "unknown OS '%s' (see hotpatchctl os list)",
+		    rq->arg[0]);
+		return NULL;
+	}
+	if (ym_parse(rq->arg[1], month) < 0) {
+		reply_error(r, PROTO_BAD_REQUEST, "bad month '%s'", rq->arg[1]);
+		return NULL;
+	}
+	return os;
+}
+
+static json_t *
+kind_source(const struct month_info *mi)
+{
+	return json_pack("{s:s,s:s}", "kind", kind_name(mi->kind), "source",
+	    source_name(mi->source));
+}
+
+void
+cmd_override_set(struct daemon *d, const struct request *rq, const struct peer *p,
+    const char *line, struct reply *r)
+{
+	struct month_info before, after;
+	struct override o = { 0 };
+	const struct os_def *os;
+	struct actor a;
+	char *who, *cause = NULL;
+
+	if ((os = override_target(d, rq, &o.month, r)) == NULL)
+		return;
+	cal_month(&d->cal, os, o.month, &before);
+	if (before.source == SRC_PUBLISHED) {
+		reply_error(r, PROTO_CONFLICT, "%s %s is published as %s; an override would "
+		    "never apply (published months win)", os->id, rq->arg[1], kind_name(before.kind));
+		return;
+	}
+	kind_parse(rq->arg[2], &o.kind);
+	o.os = (char *)os->id;
+	o.reason = (char *)rq->reason;
+	who = peer_name(p);
+	actor_init(&a, rq, p, line, who);
+	if (store_override_set(d->store, &o, &a, &cause) < 0 || daemon_refresh(d, &cause) < 0) {
+		reply_error(r, PROTO_INTERNAL, "%s", cause);
+	} else {
+		cal_month(&d->cal, caldata_find_os(&d->cal, rq->arg[0]), o.month, &after);
+		r->data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o}", "action", "set",
+		    "os", rq->arg[0], "month", rq->arg[1], "before", kind_source(&before),
+		    "after", kind_source(&after), "reason", rq->reason, "who", who,
+		    "at", json_instant(a.at));
+	}
+	free(cause);
+	free(who);
+}
+
+void
+cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer *p,
+    const char *line, struct reply *r)
+{
+	struct month_info before, after;
+	const struct os_def *os;
+	struct actor a;
+	char *who, *cause = NULL;
+	ym_t month;
+	int gone;
+
+	if ((os = override_target(d, rq, &month, r)) == NULL)
+		return;
+	cal_month(&d->cal, os, month, &before);
+	if (before.ovr == NULL || !before.ovr->runtime) {
+		reply_error(r, before.ovr ? PROTO_CONFLICT : PROTO_NOT_FOUND,
+		    before.ovr ? "the override of %s %s is shipped in the calendar file; "
+		    "change the file and reload" : "no run-time override for %s %s",
+		    os->id, rq->arg[1]);
+		return;
+	}
+	who = peer_name(p);
+	actor_init(&a, rq, p, line, who);
+	/* Re-importing the files brings back a shipped override the run-time one replaced. */
+	if ((gone = store_override_clear(d->store, os->id, month, &a, &cause)) < 0 ||
+	    store_import(d->store, &d->file_cal, &d->file_rings, &cause) < 0 ||
+	    daemon_refresh(d, &cause) < 0) {
+		reply_error(r, PROTO_INTERNAL, "%s", cause);
+	} else {
+		cal_month(&d->cal, caldata_find_os(&d->cal, rq->arg[0]), month, &after);
+		r->data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o}", "action", "clear",
+		    "os", rq->arg[0], "month", rq->arg[1], "before", kind_source(&before),
+		    "after", kind_source(&after), "reason", "", "who", who,
+		    "at", json_instant(a.at));
+	}
+	free(cause);
+	free(who);
+}
+
+char *
+render_override_change(const json_t *j)
+{
+	const json_t *b = json_object_get(j, "before"), *a = json_object_get(j, "after");
+
+	return xasprintf("override %s: %s %s: %s (%s) -> %s (%s), by %s\n", jstr(j, "action"),
+	    jstr(j, "os"), jstr(j, "month"), jstr(b, "kind"), jstr(b, "source"),
+	    jstr(a, "kind"), jstr(a, "source"), jstr(j, "who"));
+}
+
+void
+cmd_override_list(struct daemon *d, const struct request *rq, const struct peer *p,
+    const char *line, struct reply *r)
+{
+	json_t *list = json_array();
+
+	if (rq->os != NULL && caldata_find_os(&d->cal, rq->os) == NULL) {
+		reply_error(r, PROTO_NOT_FOUND, "unknown OS '%s' (see hotpatchctl os list)", rq->os);
+		return;
+	}
+	for (size_t i = 0; i < d->cal.novr; i++) {
+		const struct override *o = &d->cal.ovr[i];
+		const struct os_def *os = caldata_find_os(&d->cal, o->os);
+		struct month_info mi;
+		char m[8];
+
+		if (rq->os != NULL && strcmp(rq->os, o->os) != 0)
+			continue;
+		cal_month(&d->cal, os, o->month, &mi);
+		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:b}",
+		    "os", o->os, "month", ym_format(o->month, m), "kind", kind_name(o->kind),
+		    "origin", o->runtime ? "runtime" : "shipped", "reason", o->reason,
+		    "who", o->who ? o->who : "", "at", o->at ? json_instant(o->at) : json_null(),
+		    "in_effect", mi.source == SRC_OVERRIDE));
+	}
+	r->data = json_pack("{s:o}", "overrides", list);
+}
+
+char *
+render_override_list(const json_t *j)
+{
+	const json_t *list = json_object_get(j, "overrides"), *o;
+	struct table *t;
+	size_t i;
+	char *s;
+
+	if (json_array_size(list) == 0)
+		return xstrdup("no overrides\n");
+	t = table_new(7);
+	table_row(t, "OS", "MONTH", "KIND", "ORIGIN", "BY", "AT", "REASON");
+	json_array_foreach(list, i, o)
+		table_row(t, jstr(o, "os"), jstr(o, "month"), jstr(o, "kind"), jstr(o, "origin"),
+		    jstr(o, "who"), jstr(o, "at"), jstr(o, "reason"));
+	s = table_render(t);
+	table_free(t);
+	return s;
+}
+
+void
+cmd_reload(struct daemon *d, const struct request *rq, const struct peer *p,
+    const char *line, struct reply *r)
+{
+	struct diags dg = { 0 };
+	struct actor a;
+	char *who = peer_name(p), *cause = NULL, *first;
+	unsigned gen = d->generation;
+
+	actor_init(&a, rq, p, line, who);
+	if (daemon_reload(d, &dg, &cause) < 0) {
+		json_t *errs = json_array();
+		for (size_t i = 0; i < dg.n; i++) {
+			struct diags one = { .v = &dg.v[i], .n = 1 };
+			char *e = diags_first(&one);
+			json_array_append_new(errs, json_string(e));
+			free(e);
+		}
+		first = dg.n ? diags_first(&dg) : xstrdup(cause ? cause : "reload failed");
+		reply_error(r, dg.n ? PROTO_INVALID : PROTO_INTERNAL, "%s%s", first,
+		    dg.n ? "; the running configuration is kept" : "");
+		r->data = json_pack("{s:o}", "errors", errs);
+		free(first);
+		free(cause);
+		cause = NULL;
+		store_audit(d->store, &a, "refused: the files have errors", &cause);
+	} else {
+		store_audit(d->store, &a, "ok", &cause);
+		r->data = json_pack("{s:i,s:i,s:i,s:b}", "os", (int)d->cal.nos,
+		    "rings", (int)d->rings.nring, "blackouts", (int)d->rings.nbo,
+		    "changed", d->generation != gen);
+	}
+	diags_free(&dg);
+	free(cause);
+	free(who);
+}
+
+char *
+render_reload(const json_t *j)
+{
+	const json_t *errs = json_object_get(j, "errors"), *e;
+	char *s = NULL;
+	size_t i;
+
+	if (errs != NULL) {
+		json_array_foreach(errs, i, e)
+			strappend(&s, "%s\n", json_string_value(e));
+		return s ? s : xstrdup("");
+	}
+	return xasprintf("reloaded: %d OSes, %d rings, %d blackouts\n",
+	    (int)json_integer_value(json_object_get(j, "os")),
+	    (int)json_integer_value(json_object_get(j, "rings")),
+	    (int)json_integer_value(json_object_get(j, "blackouts")));
+}

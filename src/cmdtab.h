@@ -1,0 +1,89 @@
+/*
+ * cmdtab.h: the grammar of hotpatchctl commands, shared by the client (which
+ * checks arguments before it connects and prints help) and the daemon (which
+ * parses the same words off the socket).  The table holds no code: the
+ * daemon's handlers are indexed by enum cmd_id.
+ */
+#ifndef HP_CMDTAB_H
+#define HP_CMDTAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+enum cmd_id {
+	CMD_STATUS,
+	CMD_OS_LIST,
+	CMD_CALENDAR,
+	CMD_MONTH,
+	CMD_NEXT,
+	CMD_RINGS,
+	CMD_RING_SHOW,
+	CMD_OVERRIDE_SET,
+	CMD_OVERRIDE_CLEAR,
+	CMD_OVERRIDE_LIST,
+	CMD_RELOAD,
+	CMD_COUNT
+};
+
+/* Options a command accepts, as a bit mask. */
+enum cmd_opt {
+	COPT_OS = 1 << 0,	/* --os ID */
+	COPT_YEAR = 1 << 1,	/* --year Y */
+	COPT_RING = 1 << 2,	/* --ring ID */
+	COPT_REASON = 1 << 3,	/* --reason TEXT */
+};
+
+/* Positional argument types, one letter each in struct cmd.args. */
+#define CARG_OS		'o'	/* OS id */
+#define CARG_RING	'r'	/* ring id */
+#define CARG_MONTH	'm'	/* YYYY-MM */
+#define CARG_KIND	'k'	/* baseline, hotpatch or lcu */
+
+struct cmd {
+	enum cmd_id	 id;
+	const char	*words;		/* "override set" */
+	const char	*args;		/* positional types, e.g. "omk" */
+	const char	*usage;		/* "OS YYYY-MM KIND --reason TEXT" */
+	unsigned	 opts;		/* accepted options */
+	unsigned	 required;	/* options that must be given */
+	bool		 admin;		/* changes data: admins only */
+	const char	*summary;
+};
+
+#define CMD_MAX_ARGS 4
+
+/* One parsed request. */
+struct request {
+	const struct cmd *cmd;
+	bool		 json;
+	bool		 help;		/* --help: print usage, send nothing */
+	bool		 has_at;
+	time_t		 at;		/* --at: "now" for this request */
+	const char	*os;
+	const char	*ring;
+	const char	*reason;
+	int		 year;		/* 0 = not given */
+	const char	*arg[CMD_MAX_ARGS];
+	int		 narg;
+};
+
+/* The command table and its length (CMD_COUNT). */
+extern const struct cmd cmd_table[CMD_COUNT];
+
+/*
+ * Parse words (without the program name and client-only options) into req,
+ * which points into argv.  Returns 0, or -1 with *err set to one allocated
+ * line saying what is wrong.
+ */
+int cmd_parse(int argc, char **argv, struct request *req, char **err);
+
+/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]Z" as a UTC instant; returns 0 or -1. */
+int cmd_parse_instant(const char *s, time_t *out);
+
+/* Usage of one command ("hotpatchctl override set OS YYYY-MM KIND ..."), allocated. */
+char *cmd_usage(const struct cmd *c);
+/* Every command with its summary, allocated. */
+char *cmd_help(void);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * commands.h: executing one control request.  The grammar is in cmdtab.c;
+ * here each command has a handler that answers with JSON (the data) and a
+ * renderer that turns that JSON into the text a person reads.
+ */
+#ifndef HP_COMMANDS_H
+#define HP_COMMANDS_H
+
+#include "cmdtab.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct daemon;
+
+/* Who is asking: from SO_PEERCRED at accept time, never from the payload. */
+struct peer {
+	uid_t		 uid;
+	gid_t		 gid;
+	pid_t		 pid;
+	bool		 admin;
+};
+
+struct reply {
+	int		 code;		/* enum proto_code */
+	char		*msg;		/* one line; NULL = the code's default */
+	json_t		*data;		/* the answer; the renderer makes text of it */
+};
+
+typedef void cmd_handler(struct daemon *d, const struct request *rq,
+    const struct peer *p, const char *line, struct reply *r);
+typedef char *cmd_render(const json_t *data);
+
+/* Set an error reply. */
+void reply_error(struct reply *r, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* "Now" for a request: --at, or the clock. */
+time_t request_now(const struct request *rq);
+
+/*
+ * Execute one request line from peer p and return the whole reply (status
+ * line and body) in *out, *outlen (allocated).
+ */
+void commands_execute(struct daemon *d, const struct peer *p, const char *line,
+    char **out, size_t *outlen);
+
+/* ISO 8601 UTC "2026-11-10T18:00:00Z" as a JSON string. */
+json_t *json_instant(time_t t);
+/* A JSON string, or null for NULL. */
+json_t *json_str_or_null(const char *s);
+
+/* Handlers and renderers, one pair per command, in the area files. */
+cmd_handler cmd_status, cmd_os_list, cmd_calendar, cmd_month, cmd_next;
+cmd_render render_status, render_os_list, render_calendar, render_month, render_next;
+cmd_handler cmd_rings, cmd_ring_show;
+cmd_render render_rings, render_ring_show;
+cmd_handler cmd_override_set, cmd_override_clear, cmd_override_list, cmd_reload;
+cmd_render render_override_change, render_override_list, render_reload;
+
+#endif

@@ -1,0 +1,418 @@
+/*
+ * control.c: the control socket server.  Non-blocking, driven by the
+ * daemon's poll loop; one short function per step of a connection's life.
+ */
+#include "commands.h"
+#include "control.h"
+#include "daemon.h"
+#include "log.h"
+#include "proto.h"
+#include "util.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define OUT_HIGH_WATER	(8u << 20)	/* stop reading a client that does not read its replies */
+
+struct conn {
+	int		 fd;
+	struct peer	 peer;
+	char		*in;		/* PROTO_MAX_REQUEST bytes */
+	size_t		 inlen;
+	char		*out;
+	size_t		 outlen, outoff, outcap;
+	bool		 eof;		/* the peer sent everything it will */
+	bool		 closing;	/* close once out is delivered */
+	long		 last;		/* monotonic seconds of the last activity */
+};
+
+struct control {
+	int			 fd;
+	char			*path;
+	struct control_opts	 o;
+	struct conn		**conn;
+	size_t			 nconn;
+};
+
+static long
+now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec;
+}
+
+/* Is something answering on path?  Distinguishes a live daemon from a stale socket. */
+static bool
+socket_alive(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool alive;
+
+	if (fd < 0)
+		return false;
+	alive = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
+	close(fd);
+	return alive;
+}
+
+static int
+bind_socket(struct control *c, char **cause)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	mode_t old;
+	int r;
+
+	if (strlen(c->path) >= sizeof(sa.sun_path)) {
+		*cause = xasprintf("socket path too long: %s", c->path);
+		return -1;
+	}
+	strcpy(sa.sun_path, c->path);
+	if (lstat(c->path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			*cause = xasprintf("%s exists and is not a socket", c->path);
+			return -1;
+		}
+		if (socket_alive(&sa)) {
+			*cause = xasprintf("%s: another hotpatchd is already listening", c->path);
+			return -1;
+		}
+		log_info("removing stale socket %s", c->path);
+		unlink(c->path);
+	}
+	/* Create it with no access for others at all, then open it up to the configured mode. */
+	old = umask(0177);
+	r = bind(c->fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (r < 0) {
+		*cause = xasprintf("bind %s: %s", c->path, strerror(errno));
+		return -1;
+	}
+	if (c->o.group != (gid_t)-1 && chown(c->path, (uid_t)-1, c->o.group) < 0) {
+		*cause = xasprintf("chown %s: %s", c->path, strerror(errno));
+		return -1;
+	}
+	if (chmod(c->path, c->o.mode) < 0) {
+		*cause = xasprintf("chmod %s: %s", c->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct control *
+control_listen(const struct control_opts *o, char **cause)
+{
+	struct control *c = xcalloc(1, sizeof(*c));
+
+	c->o = *o;
+	c->path = xstrdup(o->path);
+	c->o.path = c->path;
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		*cause = xasprintf("socket: %s", strerror(errno));
+	} else if (bind_socket(c, cause) == 0) {
+		if (listen(c->fd, 128) == 0)
+			return c;
+		*cause = xasprintf("listen %s: %s", c->path, strerror(errno));
+		unlink(c->path);
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->path);
+	free(c);
+	return NULL;
+}
+
+size_t
+control_nfds(const struct control *c)
+{
+	return 1 + (size_t)c->o.max_clients;
+}
+
+int
+control_fill(struct control *c, struct pollfd *fds)
+{
+	int n = 0;
+
+	fds[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
+	for (size_t i = 0; i < c->nconn; i++) {
+		struct conn *k = c->conn[i];
+		short ev = 0;
+
+		if (!k->eof && !k->closing && k->outlen - k->outoff < OUT_HIGH_WATER)
+			ev |= POLLIN;
+		if (k->outlen > k->outoff)
+			ev |= POLLOUT;
+		fds[n++] = (struct pollfd){ .fd = k->fd, .events = ev };
+	}
+	return n;
+}
+
+int
+control_timeout(const struct control *c)
+{
+	long now = now_sec(), next = -1;
+
+	for (size_t i = 0; i < c->nconn; i++) {
+		long left = c->conn[i]->last + c->o.idle_timeout - now;
+		if (left < 0)
+			left = 0;
+		if (next < 0 || left < next)
+			next = left;
+	}
+	return next < 0 ? -1 : (int)(next * 1000 + 100);
+}
+
+/* Queue bytes for the peer. */
+static void
+conn_send(struct conn *k, const char *data, size_t len)
+{
+	if (k->outoff > 0 && k->outoff == k->outlen)
+		k->outoff = k->outlen = 0;
+	while (k->outlen + len > k->outcap) {
+		k->outcap = k->outcap ? k->outcap * 2 : 4096;
+		k->out = xreallocarray(k->out, k->outcap, 1);
+	}
+	memcpy(k->out + k->outlen, data, len);
+	k->outlen += len;
+}
+
+static void
+conn_reply(struct conn *k, int code, const char *msg)
+{
+	char *s = xasprintf("%d 0 %s\n", code, msg);
+
+	conn_send(k, s, strlen(s));
+	free(s);
+}
+
+/* Root, the daemon's own user, or a member of the admin group may change data. */
+static bool
+peer_is_admin(const struct control *c, uid_t uid, gid_t gid)
+{
+	struct passwd pw, *res = NULL;
+	gid_t groups[256];
+	int n = (int)ARRAY_LEN(groups);
+	char buf[2048];
+
+	if (uid == 0 || uid == geteuid())
+		return true;
+	if (c->o.admin_gid == (gid_t)-1)
+		return false;
+	if (gid == c->o.admin_gid)
+		return true;
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
+		return false;
+	if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &n) < 0)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (groups[i] == c->o.admin_gid)
+			return true;
+	return false;
+}
+
+static void
+accept_one(struct control *c, struct daemon *d)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct conn *k;
+	char *hello;
+	int fd;
+
+	if ((fd = accept4(c->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			log_warn("accept: %s", strerror(errno));
+		return;
+	}
+	if (c->nconn >= (size_t)c->o.max_clients) {
+		static const char busy[] = "503 0 too many connections, try again later\n";
+		(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		close(fd);
+		return;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		log_warn("SO_PEERCRED: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	k = xcalloc(1, sizeof(*k));
+	k->fd = fd;
+	k->peer = (struct peer){ .uid = cred.uid, .gid = cred.gid, .pid = cred.pid,
+	    .admin = peer_is_admin(c, cred.uid, cred.gid) };
+	k->in = xmalloc(PROTO_MAX_REQUEST);
+	k->last = now_sec();
+	c->conn = xreallocarray(c->conn, c->nconn + 1, sizeof(*c->conn));
+	c->conn[c->nconn++] = k;
+	d->clients = (int)c->nconn;
+	hello = xasprintf("hotpatchd %d %s\n", PROTO_VERSION, PACKAGE_VERSION);
+	conn_send(k, hello, strlen(hello));
+	free(hello);
+	log_debug("client uid %ld pid %ld connected%s", (long)cred.uid, (long)cred.pid,
+	    k->peer.admin ? " (admin)" : "");
+}
+
+/* Execute one complete line. */
+static void
+handle_line(struct conn *k, char *line, size_t len, struct daemon *d)
+{
+	char *reply;
+	size_t rlen;
+
+	if (len > 0 && line[len - 1] == '\r')
+		line[--len] = '\0';
+	if (len == 0)
+		return;
+	if (memchr(line, '\0', len) != NULL || !utf8_valid(line, len)) {
+		conn_reply(k, PROTO_BAD_REQUEST, "request is not UTF-8 text");
+		return;
+	}
+	commands_execute(d, &k->peer, line, &reply, &rlen);
+	conn_send(k, reply, rlen);
+	free(reply);
+}
+
+/* Execute every complete line in the buffer; keep the partial rest. */
+static void
+handle_input(struct conn *k, struct daemon *d)
+{
+	size_t start = 0;
+	char *nl;
+
+	while (!k->closing && (nl = memchr(k->in + start, '\n', k->inlen - start)) != NULL) {
+		size_t len = (size_t)(nl - (k->in + start));
+
+		*nl = '\0';
+		handle_line(k, k->in + start, len, d);
+		start += len + 1;
+	}
+	memmove(k->in, k->in + start, k->inlen - start);
+	k->inlen -= start;
+	if (k->inlen == PROTO_MAX_REQUEST) {
+		/* A line longer than the limit: refuse it and drop the connection. */
+		conn_reply(k, PROTO_TOO_LARGE, "request larger than 65536 bytes");
+		k->inlen = 0;
+		k->closing = true;
+	}
+}
+
+/* Returns false when the connection should go. */
+static bool
+conn_read(struct conn *k, struct daemon *d)
+{
+	ssize_t n = read(k->fd, k->in + k->inlen, PROTO_MAX_REQUEST - k->inlen);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR;
+	if (n == 0) {
+		/* A half line at EOF was never a request: drop it. */
+		k->eof = true;
+		k->inlen = 0;
+		return k->outlen > k->outoff;
+	}
+	k->inlen += (size_t)n;
+	k->last = now_sec();
+	handle_input(k, d);
+	return true;
+}
+
+static bool
+conn_write(struct conn *k)
+{
+	ssize_t n = send(k->fd, k->out + k->outoff, k->outlen - k->outoff, MSG_NOSIGNAL);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR;
+	k->outoff += (size_t)n;
+	k->last = now_sec();
+	return k->outoff < k->outlen || !(k->eof || k->closing);
+}
+
+static void
+conn_free(struct conn *k)
+{
+	close(k->fd);
+	free(k->in);
+	free(k->out);
+	free(k);
+}
+
+void
+control_dispatch(struct control *c, const struct pollfd *fds, int n, struct daemon *d)
+{
+	long now = now_sec();
+	size_t keep = 0, nconn = c->nconn;
+
+	/* fds[1..] match c->conn[0..] as control_fill left them. */
+	for (size_t i = 0; i < nconn; i++) {
+		struct conn *k = c->conn[i];
+		short re = (int)i + 1 < n ? fds[i + 1].revents : 0;
+		bool ok = true;
+
+		if (re & (POLLERR | POLLNVAL))
+			ok = false;
+		if (ok && (re & (POLLIN | POLLHUP)))
+			ok = conn_read(k, d);
+		if (ok && (re & POLLOUT))
+			ok = conn_write(k);
+		if (ok && k->outoff == k->outlen && (k->eof || k->closing))
+			ok = false;
+		if (ok && now - k->last >= c->o.idle_timeout) {
+			log_debug("client uid %ld idle for %ds: closing", (long)k->peer.uid,
+			    c->o.idle_timeout);
+			ok = false;
+		}
+		if (ok)
+			c->conn[keep++] = k;
+		else
+			conn_free(k);
+	}
+	c->nconn = keep;
+	if (n > 0 && (fds[0].revents & POLLIN))
+		accept_one(c, d);
+	d->clients = (int)c->nconn;
+}
+
+void
+control_close(struct control *c, int ms)
+{
+	long deadline = now_sec() * 1000 + ms;
+
+	close(c->fd);
+	unlink(c->path);
+	/* Deliver what was already answered, briefly, then close everything. */
+	while (now_sec() * 1000 < deadline) {
+		struct pollfd fds[1];
+		bool pending = false;
+
+		for (size_t i = 0; i < c->nconn; i++) {
+			struct conn *k = c->conn[i];
+			if (k->outoff >= k->outlen)
+				continue;
+			fds[0] = (struct pollfd){ .fd = k->fd, .events = POLLOUT };
+			if (poll(fds, 1, 50) == 1 && !(fds[0].revents & (POLLERR | POLLHUP)))
+				conn_write(k);
+			else if (fds[0].revents & (POLLERR | POLLHUP))
+				k->outoff = k->outlen;
+			pending |= k->outoff < k->outlen;
+		}
+		if (!pending)
+			break;
+	}
+	for (size_t i = 0; i < c->nconn; i++)
+		conn_free(c->conn[i]);
+	free(c->conn);
+	free(c->path);
+	free(c);
+}

@@ -1,0 +1,41 @@
+/*
+ * daemon.h: the daemon's one context.  There is no other mutable global
+ * state: everything a command handler may read or change is here.
+ */
+#ifndef HP_DAEMON_H
+#define HP_DAEMON_H
+
+#include "config.h"
+#include "diag.h"
+#include "model.h"
+
+#include <stdbool.h>
+#include <time.h>
+
+struct store;
+
+struct daemon {
+	struct config	 cfg;
+	const char	*config_file;	/* NULL when running on embedded defaults */
+	struct store	*store;
+	struct caldata	 file_cal;	/* the files as last loaded without error */
+	struct ringset	 file_rings;
+	struct caldata	 cal;		/* the effective model, read back from the store */
+	struct ringset	 rings;
+	time_t		 started;
+	unsigned	 generation;	/* bumped whenever the model changes */
+	long		 requests;	/* served since start */
+	int		 clients;	/* open control connections */
+};
+
+/*
+ * Re-read the calendar and schedules; if they load cleanly, import them into
+ * the store and refresh the model.  File errors go to d (the running model is
+ * kept); other failures set *cause.  Returns 0 or -1.
+ */
+int daemon_reload(struct daemon *dm, struct diags *d, char **cause);
+
+/* Read the model back from the store after a change; returns 0 or -1 with *cause. */
+int daemon_refresh(struct daemon *dm, char **cause);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * hotpatchctl: the client.  Checks the command with the shared grammar,
+ * connects to the control socket, sends one request, prints the answer.
+ * Exit: 0 ok, 1 the daemon answered with an error, 2 usage, 3 no daemon.
+ */
+#include "cmdtab.h"
+#include "proto.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define DEFAULT_SOCKET	"var/hotpatchd.sock"
+#define INSTALLED_SOCKET	"/run/hotpatchd/hotpatchd.sock"
+
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_NODAEMON = 3 };
+
+static int
+die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+static int
+die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hotpatchctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+/* The socket: --socket, $HOTPATCHD_SOCKET, the source tree's, or the installed one. */
+static const char *
+socket_path(const char *given)
+{
+	const char *env = getenv("HOTPATCHD_SOCKET");
+
+	if (given != NULL)
+		return given;
+	if (env != NULL && *env != '\0')
+		return env;
+	return access(DEFAULT_SOCKET, F_OK) == 0 ? DEFAULT_SOCKET : INSTALLED_SOCKET;
+}
+
+static int
+connect_to(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		die(EXIT_USAGE, "socket path too long: %s", path);
+	strcpy(sa.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		die(EXIT_NODAEMON, "socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die(EXIT_NODAEMON, "cannot reach hotpatchd at %s: %s", path, strerror(errno));
+	return fd;
+}
+
+/* Read one line (without the newline) from f; exits if the daemon hung up. */
+static char *
+read_line(FILE *f, const char *path)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, f);
+
+	if (n <= 0 || line[n - 1] != '\n')
+		die(EXIT_NODAEMON, "hotpatchd at %s closed the connection", path);
+	line[n - 1] = '\0';
+	return line;
+}
+
+/* Send the request, print the reply; returns the exit status. */
+static int
+exchange(int fd, const char *path, const char *request)
+{
+	FILE *f = fdopen(fd, "r+");
+	char *hello, *status, *body;
+	const char *msg;
+	int code, version;
+	size_t len;
+
+	if (f == NULL)
+		die(EXIT_ERROR, "fdopen: %s", strerror(errno));
+	hello = read_line(f, path);
+	if (sscanf(hello, "hotpatchd %d", &version) != 1)
+		die(EXIT_NODAEMON, "%s does not speak the hotpatchd protocol", path);
+	if (version != PROTO_VERSION)
+		die(EXIT_ERROR, "hotpatchd speaks protocol %d, this hotpatchctl speaks %d",
+		    version, PROTO_VERSION);
+	if (fprintf(f, "%s\n", request) < 0 || fflush(f) != 0)
+		die(EXIT_NODAEMON, "cannot send to %s: %s", path, strerror(errno));
+	status = read_line(f, path);
+	if (proto_parse_status(status, &code, &len, &msg) < 0)
+		die(EXIT_ERROR, "malformed reply from hotpatchd: %s", status);
+	body = xmalloc(len + 1);
+	if (fread(body, 1, len, f) != len)
+		die(EXIT_NODAEMON, "hotpatchd at %s closed the connection mid-reply", path);
+	fwrite(body, 1, len, code == PROTO_OK ? stdout : stderr);
+	if (code != PROTO_OK)
+		fprintf(stderr, "hotpatchctl: %s\n", msg);
+	free(body);
+	free(status);
+	free(hello);
+	fclose(f);
+	return proto_exit_status(code);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *sock = NULL;
+	char **words = xcalloc((size_t)argc + 1, sizeof(*words)), *err, *line = NULL;
+	struct request rq;
+	size_t len = 0;
+	int n = 0, rc;
+
+	/* --socket is the client's own; everything else goes to the daemon. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--socket") == 0) {
+			if (++i == argc)
+				die(EXIT_USAGE, "option '--socket' needs a value");
+			sock = argv[i];
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("hotpatchctl %s (protocol %d)\n", PACKAGE_VERSION, PROTO_VERSION);
+			return EXIT_OK;
+		} else if (strcmp(argv[i], "help") == 0 && n == 0) {
+			words[n++] = "--help";
+		} else {
+			words[n++] = argv[i];
+		}
+	}
+	if (cmd_parse(n, words, &rq, &err) < 0) {
+		fprintf(stderr, "hotpatchctl: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (rq.help) {
+		char *h = rq.cmd ? cmd_usage(rq.cmd) : cmd_help();
+		fputs(h, stdout);
+		free(h);
+		return EXIT_OK;
+	}
+	for (int i = 0; i < n; i++)
+		proto_quote(&line, &len, words[i]);
+	rc = exchange(connect_to(socket_path(sock)), socket_path(sock), line);
+	free(line);
+	free(words);
+	return rc;
+}
