@@ -226,8 +226,8 @@ check_complete(const struct cmd *c, const struct request *rq, unsigned seen)
 	size_t want = strlen(c->args);
 
 	if ((size_t)rq->narg != want)
-		return xasprintf("%s takes %s; usage: hotpatchctl %s %s", c->words,
-		    want == 0 ? "no arguments" : "arguments", c->words, c->usage);
+		return xasprintf("wrong number of arguments; usage: hotpatchctl %s %s",
+		    c->words, c->usage);
 	for (size_t j = 0; j < ARRAY_LEN(options); j++)
 		if ((c->required & options[j].bit) && !(seen & options[j].bit))
 			return xasprintf("%s needs %s; usage: hotpatchctl %s %s", c->words,

@@ -24,24 +24,39 @@ daemon_refresh(struct daemon *dm, char **cause)
 	return 0;
 }
 
+/* Every file error goes to the log too, so a refused reload is visible there. */
+static int
+refuse(const struct daemon *dm, const struct diags *d, size_t from)
+{
+	for (size_t i = from; i < d->n; i++)
+		log_warn("%s:%d:%d: %s", d->v[i].file, d->v[i].line, d->v[i].col, d->v[i].msg);
+	if (dm->cal.nos > 0)
+		log_warn("reload refused: the running configuration is kept");
+	return -1;
+}
+
 int
 daemon_reload(struct daemon *dm, struct diags *d, char **cause)
 {
 	struct caldata cal = { 0 };
 	struct ringset rings = { 0 };
 	long before = store_total_changes(dm->store);
+	size_t first = d->n;
 
 	if (calfile_load(dm->cfg.calendar, &cal, d) < 0)
-		return -1;
+		return refuse(dm, d, first);
 	if (ringfile_load_dir(dm->cfg.schedules, &cal, &rings, d) < 0) {
 		caldata_free(&cal);
-		return -1;
+		return refuse(dm, d, first);
 	}
 	if (store_import(dm->store, &cal, &rings, cause) < 0) {
+		log_warn("reload failed: %s", *cause);
 		caldata_free(&cal);
 		ringset_free(&rings);
 		return -1;
 	}
+	log_info("loaded %s (%zu OSes) and %s (%zu rings)", dm->cfg.calendar, cal.nos,
+	    dm->cfg.schedules, rings.nring);
 	caldata_free(&dm->file_cal);
 	ringset_free(&dm->file_rings);
 	dm->file_cal = cal;

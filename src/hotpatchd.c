@@ -284,15 +284,8 @@ reload_on_signal(struct daemon *dm)
 	struct diags d = { 0 };
 	char *cause = NULL;
 
-	if (daemon_reload(dm, &d, &cause) == 0) {
-		log_info("reloaded %s and %s", dm->cfg.calendar, dm->cfg.schedules);
-	} else {
-		for (size_t i = 0; i < d.n; i++)
-			log_warn("reload refused, keeping the running configuration: %s:%d:%d: %s",
-			    d.v[i].file, d.v[i].line, d.v[i].col, d.v[i].msg);
-		if (cause != NULL)
-			log_warn("reload failed: %s", cause);
-	}
+	log_info("SIGHUP: reloading");
+	daemon_reload(dm, &d, &cause);
 	diags_free(&d);
 	free(cause);
 }
@@ -355,11 +348,8 @@ start_store(struct daemon *dm)
 
 	if (store_open(dm->cfg.database, &dm->store, &cause) < 0)
 		fatal("%s", cause);
-	if (daemon_reload(dm, &d, &cause) < 0) {
-		for (size_t i = 0; i < d.n; i++)
-			log_warn("%s:%d:%d: %s", d.v[i].file, d.v[i].line, d.v[i].col, d.v[i].msg);
+	if (daemon_reload(dm, &d, &cause) < 0)
 		fatal("cannot start: %s", cause ? cause : "the files have errors");
-	}
 	diags_free(&d);
 }
 
