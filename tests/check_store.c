@@ -755,6 +755,116 @@ START_TEST(test_data_survives_close_and_reopen)
 }
 END_TEST
 
+/* The effective override of (os, month) after a load, or NULL. */
+static struct override *
+find_loaded_override(struct caldata *got, const char *os, ym_t m)
+{
+	for (size_t i = 0; i < got->novr; i++)
+		if (got->ovr[i].month == m && strcmp(got->ovr[i].os, os) == 0)
+			return &got->ovr[i];
+	return NULL;
+}
+
+START_TEST(test_override_set_writes_runtime_row_and_audit_in_one_go)
+{
+	char *path = dbpath("ovr-set.db");
+	struct caldata c, got = { 0 };
+	struct ringset r, gotr = { 0 };
+	struct store *s = open_ok(path);
+	struct override o = { .os = "ws2025", .month = ym_make(2026, 11), .kind = KIND_BASELINE,
+	    .reason = "zero-day" };
+	struct actor a = { .uid = 1000, .who = "uid 1000 (alice)", .at = 1795132800,
+	    .command = "override set", .args = "override set ws2025 2026-11 baseline --reason zero-day" };
+	struct override *lo;
+	char *cause = NULL;
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	/* Replaces the shipped lcu override of ws2025 2026-11. */
+	ck_assert_int_eq(store_override_set(s, &o, &a, &cause), 0);
+	ck_assert_int_eq(store_load(s, &got, &gotr, &cause), 0);
+	lo = find_loaded_override(&got, "ws2025", ym_make(2026, 11));
+	ck_assert_ptr_nonnull(lo);
+	ck_assert_int_eq(lo->kind, KIND_BASELINE);
+	ck_assert(lo->runtime);
+	ck_assert_str_eq(lo->who, "uid 1000 (alice)");
+	ck_assert_int_eq(lo->at, 1795132800);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit WHERE uid = 1000"
+	    " AND command = 'override set' AND result = 'ok'"), 1);
+	/* A re-import of the files does not undo it. */
+	import_ok(s, &c, &r);
+	caldata_free(&got);
+	ringset_free(&gotr);
+	ck_assert_int_eq(store_load(s, &got, &gotr, &cause), 0);
+	ck_assert(find_loaded_override(&got, "ws2025", ym_make(2026, 11))->runtime);
+	caldata_free(&got);
+	ringset_free(&gotr);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_override_clear_removes_only_runtime_rows_and_audits_it)
+{
+	char *path = dbpath("ovr-clear.db");
+	struct caldata c, got = { 0 };
+	struct ringset r, gotr = { 0 };
+	struct store *s = open_ok(path);
+	struct override o = { .os = "win11-24h2", .month = ym_make(2026, 9), .kind = KIND_LCU,
+	    .reason = "pilot" };
+	struct actor set = { .uid = 0, .who = "uid 0 (root)", .at = 1795132800,
+	    .command = "override set", .args = "override set win11-24h2 2026-09 lcu --reason pilot" };
+	struct actor a = { .uid = 0, .who = "uid 0 (root)", .at = 1795132801,
+	    .command = "override clear", .args = "override clear win11-24h2 2026-09" };
+	char *cause = NULL;
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	ck_assert_int_eq(store_override_set(s, &o, &set, &cause), 0);
+	ck_assert_int_eq(store_override_clear(s, "win11-24h2", ym_make(2026, 9), &a, &cause), 1);
+	ck_assert_int_eq(store_override_clear(s, "win11-24h2", ym_make(2026, 9), &a, &cause), 0);
+	/* The shipped override is not a run-time one: clear leaves it. */
+	ck_assert_int_eq(store_override_clear(s, "ws2025", ym_make(2026, 11), &a, &cause), 0);
+	ck_assert_int_eq(store_load(s, &got, &gotr, &cause), 0);
+	ck_assert_ptr_null(find_loaded_override(&got, "win11-24h2", ym_make(2026, 9)));
+	ck_assert_ptr_nonnull(find_loaded_override(&got, "ws2025", ym_make(2026, 11)));
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit WHERE command = 'override clear'"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit"), 2);
+	caldata_free(&got);
+	ringset_free(&gotr);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_override_for_unknown_os_fails_and_writes_no_audit)
+{
+	char *path = dbpath("ovr-bad.db");
+	struct caldata c;
+	struct ringset r;
+	struct store *s = open_ok(path);
+	struct override o = { .os = "win10", .month = ym_make(2026, 9), .kind = KIND_LCU,
+	    .reason = "x" };
+	struct actor a = { .uid = 0, .who = "uid 0 (root)", .at = 1, .command = "override set" };
+	char *cause = NULL;
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	ck_assert_int_eq(store_override_set(s, &o, &a, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "FOREIGN KEY"));
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit"), 0);
+	free(cause);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -776,6 +886,9 @@ store_suite(void)
 	    test_load_of_corrupt_row_fails_and_leaves_model_empty);
 	tcase_add_test(tc, test_runtime_override_wins_over_shipped_one);
 	tcase_add_test(tc, test_data_survives_close_and_reopen);
+	tcase_add_test(tc, test_override_set_writes_runtime_row_and_audit_in_one_go);
+	tcase_add_test(tc, test_override_clear_removes_only_runtime_rows_and_audits_it);
+	tcase_add_test(tc, test_override_for_unknown_os_fails_and_writes_no_audit);
 	suite_add_tcase(su, tc);
 	return su;
 }
