@@ -211,7 +211,7 @@ global_option(int argc, char **argv, int *i, struct request *rq, char **err)
 		return -1;
 	}
 	if (cmd_parse_instant(argv[++*i], &rq->at) < 0) {
-		*err = xasprintf("bad --at '%s' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)",
+		*err = xasprintf("bad --at '%s' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)",
 		    argv[*i]);
 		return -1;
 	}

@@ -54,7 +54,7 @@ usage(FILE *f)
 	    "      --calendar FILE  reference calendar (data/calendar.yaml)\n"
 	    "      --schedules DIR  ring files (schedules/)\n"
 	    "  -n, --check          check the files, print file:line:column errors, exit 1 on error\n"
-	    "  -v, --verbose        log each connection and request\n"
+	    "  -v, --verbose        log each connection and disconnection\n"
 	    "      --version        print the version\n"
 	    "      --help           this text\n", HP_SYSCONFDIR);
 }
@@ -390,6 +390,9 @@ run_daemon(const struct opts *o)
 		log_init("hotpatchd", false, o->verbose);
 	}
 	write_pid(lockfd);
+	if (dm.cfg.user != NULL)
+		log_warn("user '%s': dropping privileges is not implemented yet; running as uid %ld",
+		    dm.cfg.user, (long)geteuid());
 	log_info("hotpatchd %s ready: socket %s, database %s (%zu OSes, %zu rings)",
 	    PACKAGE_VERSION, dm.cfg.socket_path, dm.cfg.database, dm.cal.nos, dm.rings.nring);
 	serve(&dm, ctl, &waitmask);
