@@ -16,14 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *
-jstr(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "-";
-}
-
 /* "uid 1000 (alice)", from the kernel's uid, never from the request. */
 static char *
 peer_name(const struct peer *p)
@@ -152,9 +144,9 @@ render_override_change(const json_t *j)
 {
 	const json_t *b = json_object_get(j, "before"), *a = json_object_get(j, "after");
 
-	return xasprintf("override %s: %s %s: %s (%s) -> %s (%s), by %s\n", jstr(j, "action"),
-	    jstr(j, "os"), jstr(j, "month"), jstr(b, "kind"), jstr(b, "source"),
-	    jstr(a, "kind"), jstr(a, "source"), jstr(j, "who"));
+	return xasprintf("override %s: %s %s: %s (%s) -> %s (%s), by %s\n", json_text(j, "action"),
+	    json_text(j, "os"), json_text(j, "month"), json_text(b, "kind"), json_text(b, "source"),
+	    json_text(a, "kind"), json_text(a, "source"), json_text(j, "who"));
 }
 
 void
@@ -198,8 +190,8 @@ render_override_list(const json_t *j)
 	t = table_new(7);
 	table_row(t, "OS", "MONTH", "KIND", "ORIGIN", "BY", "AT", "REASON");
 	json_array_foreach(list, i, o)
-		table_row(t, jstr(o, "os"), jstr(o, "month"), jstr(o, "kind"), jstr(o, "origin"),
-		    jstr(o, "who"), jstr(o, "at"), jstr(o, "reason"));
+		table_row(t, json_text(o, "os"), json_text(o, "month"), json_text(o, "kind"), json_text(o, "origin"),
+		    json_text(o, "who"), json_text(o, "at"), json_text(o, "reason"));
 	s = table_render(t);
 	table_free(t);
 	return s;

@@ -16,14 +16,6 @@
 
 /* ---- JSON helpers shared by the renderers below ---- */
 
-static const char *
-jstr(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "-";
-}
-
 /* "2026-11-10T18:00:00Z" -> "2026-11-10 18:00" */
 static char *
 short_instant(const char *iso, char *buf)
@@ -36,9 +28,9 @@ short_instant(const char *iso, char *buf)
 static char *
 kind_mark(const json_t *row, char *buf, size_t len)
 {
-	const char *src = jstr(row, "source");
+	const char *src = json_text(row, "source");
 
-	snprintf(buf, len, "%s%s%s", jstr(row, "kind"),
+	snprintf(buf, len, "%s%s%s", json_text(row, "kind"),
 	    json_is_true(json_object_get(row, "unplanned")) ? "*" : "",
 	    strcmp(src, "planned") == 0 ? "~" : strcmp(src, "override") == 0 ? "!" : "");
 	return buf;
@@ -95,16 +87,6 @@ select_os(struct daemon *d, const char *id, const struct os_def **os, struct rep
 	return false;
 }
 
-static size_t
-count_published(const struct caldata *c)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < c->nos; i++)
-		n += c->os[i].nrel;
-	return n;
-}
-
 static int
 year_of(time_t t)
 {
@@ -139,7 +121,7 @@ cmd_status(struct daemon *d, const struct request *rq, const struct peer *p,
 	    "database", d->cfg.database, "schema", store_schema_version(d->store),
 	    "socket", d->cfg.socket_path, "calendar", d->cfg.calendar,
 	    "schedules", d->cfg.schedules, "os", (int)d->cal.nos,
-	    "published", (int)count_published(&d->cal), "overrides", (int)d->cal.novr,
+	    "published", (int)caldata_count_published(&d->cal), "overrides", (int)d->cal.novr,
 	    "runtime_overrides", (int)runtime, "rings", (int)d->rings.nring,
 	    "blackouts", (int)d->rings.nbo, "requests", (json_int_t)d->requests,
 	    "clients", d->clients, "feed_url");
@@ -152,21 +134,21 @@ render_status(const json_t *j)
 	json_int_t up = json_integer_value(json_object_get(j, "uptime"));
 	char *s, buf[256];
 
-	snprintf(buf, sizeof(buf), "hotpatchd %s (protocol %d)", jstr(j, "version"),
+	snprintf(buf, sizeof(buf), "hotpatchd %s (protocol %d)", json_text(j, "version"),
 	    (int)json_integer_value(json_object_get(j, "protocol")));
 	table_row(t, "version", buf);
 	snprintf(buf, sizeof(buf), "%lldd %02lldh %02lldm (since %s)", (long long)up / 86400,
-	    (long long)up % 86400 / 3600, (long long)up % 3600 / 60, jstr(j, "started_at"));
+	    (long long)up % 86400 / 3600, (long long)up % 3600 / 60, json_text(j, "started_at"));
 	table_row(t, "uptime", buf);
-	snprintf(buf, sizeof(buf), "%s (schema %d)", jstr(j, "database"),
+	snprintf(buf, sizeof(buf), "%s (schema %d)", json_text(j, "database"),
 	    (int)json_integer_value(json_object_get(j, "schema")));
 	table_row(t, "database", buf);
-	table_row(t, "socket", jstr(j, "socket"));
-	snprintf(buf, sizeof(buf), "%s (%d OSes, %d published months)", jstr(j, "calendar"),
+	table_row(t, "socket", json_text(j, "socket"));
+	snprintf(buf, sizeof(buf), "%s (%d OSes, %d published months)", json_text(j, "calendar"),
 	    (int)json_integer_value(json_object_get(j, "os")),
 	    (int)json_integer_value(json_object_get(j, "published")));
 	table_row(t, "calendar", buf);
-	snprintf(buf, sizeof(buf), "%s (%d rings, %d blackouts)", jstr(j, "schedules"),
+	snprintf(buf, sizeof(buf), "%s (%d rings, %d blackouts)", json_text(j, "schedules"),
 	    (int)json_integer_value(json_object_get(j, "rings")),
 	    (int)json_integer_value(json_object_get(j, "blackouts")));
 	table_row(t, "schedules", buf);
@@ -179,7 +161,7 @@ render_status(const json_t *j)
 	    (int)json_integer_value(json_object_get(j, "clients")));
 	table_row(t, "requests", buf);
 	table_row(t, "feeds", json_is_string(json_object_get(j, "feed_url")) ?
-	    jstr(j, "feed_url") : "not served (the HTTP feeds are not built yet)");
+	    json_text(j, "feed_url") : "not served (the HTTP feeds are not built yet)");
 	s = table_render(t);
 	table_free(t);
 	return s;
@@ -240,9 +222,9 @@ render_os_list(const json_t *j)
 	table_row(t, "OS", "HOTPATCH SINCE", "ARCH", "THIS MONTH", "NAME");
 	json_array_foreach(json_object_get(j, "os"), i, o) {
 		const json_t *c = json_object_get(o, "current");
-		snprintf(cur, sizeof(cur), "%s %s", jstr(c, "month"), kind_mark(c, kind, sizeof(kind)));
-		table_row(t, jstr(o, "os"), jstr(o, "hotpatch_start"),
-		    join(json_object_get(o, "arch"), ",", arch, sizeof(arch)), cur, jstr(o, "name"));
+		snprintf(cur, sizeof(cur), "%s %s", json_text(c, "month"), kind_mark(c, kind, sizeof(kind)));
+		table_row(t, json_text(o, "os"), json_text(o, "hotpatch_start"),
+		    join(json_object_get(o, "arch"), ",", arch, sizeof(arch)), cur, json_text(o, "name"));
 	}
 	s = table_render(t);
 	table_free(t);
@@ -286,20 +268,20 @@ render_calendar_one(const json_t *months)
 	table_row(t, "MONTH", "PATCH TUESDAY", "RELEASE (UTC)", "KIND", "RESTART", "SOURCE",
 	    "KB", "BUILD");
 	json_array_foreach(months, i, row) {
-		table_row(t, jstr(row, "month"), jstr(row, "patch_tuesday"),
-		    short_instant(jstr(row, "release_at"), rel), kind_mark(row, kind, sizeof(kind)),
+		table_row(t, json_text(row, "month"), json_text(row, "patch_tuesday"),
+		    short_instant(json_text(row, "release_at"), rel), kind_mark(row, kind, sizeof(kind)),
 		    json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
-		    jstr(row, "source"), jstr(row, "kb"), jstr(row, "build"));
+		    json_text(row, "source"), json_text(row, "kb"), json_text(row, "build"));
 	}
 	s = table_render(t);
 	table_free(t);
 	json_array_foreach(months, i, row) {
 		if (json_is_string(json_object_get(row, "note")))
-			strappend(&s, "%s  %s\n", jstr(row, "month"), jstr(row, "note"));
+			strappend(&s, "%s  %s\n", json_text(row, "month"), json_text(row, "note"));
 		if (json_is_object(json_object_get(row, "override")))
-			strappend(&s, "%s  override: %s (by %s)\n", jstr(row, "month"),
-			    jstr(json_object_get(row, "override"), "reason"),
-			    jstr(json_object_get(row, "override"), "who"));
+			strappend(&s, "%s  override: %s (by %s)\n", json_text(row, "month"),
+			    json_text(json_object_get(row, "override"), "reason"),
+			    json_text(json_object_get(row, "override"), "who"));
 	}
 	return s;
 }
@@ -320,9 +302,9 @@ render_calendar_grid(const json_t *months, const char **ids, size_t nids)
 	for (size_t row = 0; row <= n; row++) {
 		if (row > 0) {
 			const json_t *first = json_array_get(months, row - 1);
-			cells[0] = jstr(first, "month");
-			cells[1] = jstr(first, "patch_tuesday");
-			cells[2] = short_instant(jstr(first, "release_at"), rel);
+			cells[0] = json_text(first, "month");
+			cells[1] = json_text(first, "patch_tuesday");
+			cells[2] = short_instant(json_text(first, "release_at"), rel);
 			for (size_t k = 0; k < nids; k++)
 				cells[k + 3] = kind_mark(json_array_get(months, k * n + row - 1),
 				    kind[k], sizeof(kind[k]));
@@ -345,19 +327,19 @@ render_calendar(const json_t *j)
 	char *s;
 
 	json_array_foreach(months, i, row) {
-		if (nids == 0 || strcmp(ids[nids - 1], jstr(row, "os")) != 0) {
+		if (nids == 0 || strcmp(ids[nids - 1], json_text(row, "os")) != 0) {
 			if (nids == ARRAY_LEN(ids))
 				break;
-			ids[nids++] = jstr(row, "os");
+			ids[nids++] = json_text(row, "os");
 		}
 	}
 	if (nids == 0)
 		return xstrdup("");
 	s = nids == 1 ? render_calendar_one(months) : render_calendar_grid(months, ids, nids);
 	json_array_foreach(json_object_get(j, "out_of_band"), i, row)
-		strappend(&s, "out-of-band %s %s: %s%s%s, %s\n", jstr(row, "date"), jstr(row, "os"),
-		    jstr(row, "kb"), json_is_string(json_object_get(row, "build")) ? " build " : "",
-		    json_is_string(json_object_get(row, "build")) ? jstr(row, "build") : "",
+		strappend(&s, "out-of-band %s %s: %s%s%s, %s\n", json_text(row, "date"), json_text(row, "os"),
+		    json_text(row, "kb"), json_is_string(json_object_get(row, "build")) ? " build " : "",
+		    json_is_string(json_object_get(row, "build")) ? json_text(row, "build") : "",
 		    json_is_true(json_object_get(row, "restart")) ? "restart" : "no restart");
 	strappend(&s, "%s", legend);
 	return s;
@@ -390,10 +372,10 @@ render_os_rows(const json_t *rows)
 
 	table_row(t, "OS", "MONTH", "RELEASE (UTC)", "KIND", "RESTART", "SOURCE", "KB");
 	json_array_foreach(rows, i, row)
-		table_row(t, jstr(row, "os"), jstr(row, "month"),
-		    short_instant(jstr(row, "release_at"), rel), kind_mark(row, kind, sizeof(kind)),
+		table_row(t, json_text(row, "os"), json_text(row, "month"),
+		    short_instant(json_text(row, "release_at"), rel), kind_mark(row, kind, sizeof(kind)),
 		    json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
-		    jstr(row, "source"), jstr(row, "kb"));
+		    json_text(row, "source"), json_text(row, "kb"));
 	s = table_render(t);
 	table_free(t);
 	strappend(&s, "%s", legend);
@@ -438,8 +420,8 @@ render_next(const json_t *j)
 	char *s = NULL, rel[20];
 
 	if (json_array_size(rows) > 0)
-		strappend(&s, "next release after %s: %s UTC\n\n", jstr(j, "now"),
-		    short_instant(jstr(json_array_get(rows, 0), "release_at"), rel));
+		strappend(&s, "next release after %s: %s UTC\n\n", json_text(j, "now"),
+		    short_instant(json_text(json_array_get(rows, 0), "release_at"), rel));
 	else
 		s = xstrdup("");
 	{

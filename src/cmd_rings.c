@@ -9,14 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *
-jstr(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "-";
-}
-
 static int
 jint(const json_t *o, const char *key)
 {
@@ -79,8 +71,8 @@ eligibility_text(const json_t *el)
 		return xstrdup("yes");
 	json_array_foreach(el, i, e)
 		if (!json_is_true(json_object_get(e, "eligible")))
-			strappend(&s, "%sno for %s: %s", s ? "; " : "", jstr(e, "os"),
-			    jstr(e, "reason"));
+			strappend(&s, "%sno for %s: %s", s ? "; " : "", json_text(e, "os"),
+			    json_text(e, "reason"));
 	return s;
 }
 
@@ -104,8 +96,8 @@ render_rings(const json_t *j)
 		snprintf(n[0], sizeof(n[0]), "%dd", jint(g, "deferral_days"));
 		snprintf(n[1], sizeof(n[1]), "%dd", jint(g, "deadline_days"));
 		snprintf(n[2], sizeof(n[2]), "%dd", jint(g, "grace_days"));
-		table_row(t, jstr(g, "ring"), os, n[0], n[1], n[2], jstr(g, "timezone"), el,
-		    jstr(g, "name"));
+		table_row(t, json_text(g, "ring"), os, n[0], n[1], n[2], json_text(g, "timezone"), el,
+		    json_text(g, "name"));
 		free(el);
 	}
 	s = table_render(t);
@@ -159,35 +151,35 @@ render_ring_show(const json_t *j)
 	json_t *e;
 	char *s, buf[512];
 
-	snprintf(buf, sizeof(buf), "%s (%s)", jstr(j, "ring"), jstr(j, "name"));
+	snprintf(buf, sizeof(buf), "%s (%s)", json_text(j, "ring"), json_text(j, "name"));
 	table_row(t, "ring", buf);
-	snprintf(buf, sizeof(buf), "%s:%d", jstr(j, "file"), jint(j, "line"));
+	snprintf(buf, sizeof(buf), "%s:%d", json_text(j, "file"), jint(j, "line"));
 	table_row(t, "defined at", buf);
 	snprintf(buf, sizeof(buf), "deferral %dd, deadline %dd, grace %dd", jint(j, "deferral_days"),
 	    jint(j, "deadline_days"), jint(j, "grace_days"));
 	table_row(t, "quality updates", buf);
-	table_row(t, "time zone", jstr(j, "timezone"));
-	snprintf(buf, sizeof(buf), "%s%s, VBS %s, licence %s", jstr(j, "arch"),
-	    strcmp(jstr(j, "arch"), "arm64") != 0 ? "" :
+	table_row(t, "time zone", json_text(j, "timezone"));
+	snprintf(buf, sizeof(buf), "%s%s, VBS %s, licence %s", json_text(j, "arch"),
+	    strcmp(json_text(j, "arch"), "arm64") != 0 ? "" :
 	    json_is_true(json_object_get(j, "chpe_disabled")) ? " (CHPE disabled)" : " (CHPE enabled)",
 	    json_is_true(json_object_get(j, "vbs")) ? "running" : "off",
 	    json_is_true(json_object_get(j, "licensed")) ? "includes hotpatch" : "without hotpatch");
 	table_row(t, "devices", buf);
 	table_row(t, "hotpatch", json_is_true(json_object_get(j, "hotpatch")) ? "on" : "off");
 	json_array_foreach(json_object_get(j, "eligibility"), i, e) {
-		snprintf(buf, sizeof(buf), "%s: %s%s%s", jstr(e, "os"),
+		snprintf(buf, sizeof(buf), "%s: %s%s%s", json_text(e, "os"),
 		    json_is_true(json_object_get(e, "eligible")) ? "eligible (hotpatch months need no restart)" :
 		    "not eligible, LCU with restart every month: ",
-		    json_is_true(json_object_get(e, "eligible")) ? "" : jstr(e, "reason"), "");
+		    json_is_true(json_object_get(e, "eligible")) ? "" : json_text(e, "reason"), "");
 		table_row(t, i == 0 ? "eligibility" : "", buf);
 	}
 	json_array_foreach(json_object_get(j, "windows"), i, e)
-		table_row(t, i == 0 ? "windows" : "", jstr(e, "text"));
+		table_row(t, i == 0 ? "windows" : "", json_text(e, "text"));
 	if (json_array_size(json_object_get(j, "windows")) == 0)
 		table_row(t, "windows", "none");
 	json_array_foreach(json_object_get(j, "blackouts"), i, e) {
-		snprintf(buf, sizeof(buf), "%s .. %s  %s%s", jstr(e, "from"), jstr(e, "to"),
-		    jstr(e, "name"), json_is_true(json_object_get(e, "global")) ? " (all rings)" : "");
+		snprintf(buf, sizeof(buf), "%s .. %s  %s%s", json_text(e, "from"), json_text(e, "to"),
+		    json_text(e, "name"), json_is_true(json_object_get(e, "global")) ? " (all rings)" : "");
 		table_row(t, i == 0 ? "blackouts" : "", buf);
 	}
 	if (json_is_integer(json_object_get(j, "reminder_min"))) {

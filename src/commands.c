@@ -59,6 +59,14 @@ json_instant(time_t t)
 	return json_string(buf);
 }
 
+const char *
+json_text(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "-";
+}
+
 json_t *
 json_str_or_null(const char *s)
 {

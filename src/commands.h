@@ -48,6 +48,8 @@ void commands_execute(struct daemon *d, const struct peer *p, const char *line,
 
 /* ISO 8601 UTC "2026-11-10T18:00:00Z" as a JSON string. */
 json_t *json_instant(time_t t);
+/* The string under key, or "-" when it is missing or not a string (for renderers). */
+const char *json_text(const json_t *o, const char *key);
 /* A JSON string, or null for NULL. */
 json_t *json_str_or_null(const char *s);
 

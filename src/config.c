@@ -87,34 +87,6 @@ config_finish(struct config *c)
 
 /* ---- value parsers ---- */
 
-static const char *
-type_name(const struct ynode *n)
-{
-	return n->type == YN_MAP ? "a mapping" : n->type == YN_SEQ ? "a list" : "a scalar";
-}
-
-/* Require a scalar for field f; returns its text or NULL after an error. */
-static const char *
-scalar(struct yctx *c, const struct ynode *n, const struct yfield *f)
-{
-	if (n->type == YN_SCALAR)
-		return n->value;
-	yerr(c, n, "%s must be a single value, got %s", f->key, type_name(n));
-	return NULL;
-}
-
-static int
-parse_version(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
-{
-	if (n->type != YN_SCALAR || strcmp(n->value, "1") != 0) {
-		yerr(c, n, "unsupported version '%s' (this hotpatchd reads version %d)",
-		    n->type == YN_SCALAR ? n->value : "?", CONFIG_VERSION);
-		return -1;
-	}
-	*(int *)dst = CONFIG_VERSION;
-	return 0;
-}
-
 /*
  * A socket mode: "0660", or the plain YAML scalar 0660 or 660 (read as octal
  * digits, never as a decimal number).  The owner must be able to read and
@@ -123,7 +95,7 @@ parse_version(struct yctx *c, const struct ynode *n, const struct yfield *f, voi
 static int
 parse_mode(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 	size_t len;
 	unsigned long m;
 
@@ -148,7 +120,7 @@ parse_mode(struct yctx *c, const struct ynode *n, const struct yfield *f, void *
 static int
 parse_name(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 	size_t len;
 
 	if (v == NULL)
@@ -203,7 +175,7 @@ ipv6_ok(const char *h, size_t len)
 static int
 parse_listen(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f), *colon, *port;
+	const char *v = yscalar(c, n, f), *colon, *port;
 	bool addr_ok;
 	long p;
 
@@ -292,7 +264,7 @@ parse_feed(struct yctx *c, const struct ynode *n, const struct yfield *f, void *
 #define CF(m)	offsetof(struct cfin, c.m)
 
 static const struct yfield top_fields[] = {
-	{ "version", true, parse_version, offsetof(struct cfin, version), 0, 0 },
+	{ "version", true, yp_version, offsetof(struct cfin, version), CONFIG_VERSION, 0 },
 	{ "state_dir", false, yp_string, CF(state_dir), 0, 0 },
 	{ "database", false, yp_string, CF(database), 0, 0 },
 	{ "calendar", false, yp_string, CF(calendar), 0, 0 },

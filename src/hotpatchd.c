@@ -161,16 +161,6 @@ load_files(const struct config *c, struct caldata *cal, struct ringset *rings, s
 	return 0;
 }
 
-static size_t
-count_published(const struct caldata *cal)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < cal->nos; i++)
-		n += cal->os[i].nrel;
-	return n;
-}
-
 static int
 run_check(const struct opts *o)
 {
@@ -183,7 +173,7 @@ run_check(const struct opts *o)
 
 	if (configure(o, &c, &file, &d) == 0 && load_files(&c, &cal, &rings, &d) == 0) {
 		printf("configuration OK: %zu OSes, %zu published months, %zu overrides, "
-		    "%zu rings, %zu blackouts\n", cal.nos, count_published(&cal), cal.novr,
+		    "%zu rings, %zu blackouts\n", cal.nos, caldata_count_published(&cal), cal.novr,
 		    rings.nring, rings.nbo);
 		rc = 0;
 	}

@@ -164,6 +164,16 @@ caldata_find_os(const struct caldata *c, const char *id)
 	return NULL;
 }
 
+size_t
+caldata_count_published(const struct caldata *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nos; i++)
+		n += c->os[i].nrel;
+	return n;
+}
+
 const struct ring *
 ringset_find(const struct ringset *r, const char *id)
 {

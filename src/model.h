@@ -111,6 +111,8 @@ struct caldata {
 };
 
 const struct os_def *caldata_find_os(const struct caldata *c, const char *id);
+/* Published months over every OS. */
+size_t caldata_count_published(const struct caldata *c);
 void caldata_free(struct caldata *c);
 
 /* A recurring maintenance window in the ring's time zone. */

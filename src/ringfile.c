@@ -263,20 +263,8 @@ struct top {
 	const struct ynode	*blackouts;
 };
 
-static int
-parse_version(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
-{
-	if (n->type != YN_SCALAR || strcmp(n->value, "1") != 0) {
-		yerr(c, n, "unsupported version '%s' (this hotpatchd reads version %d)",
-		    n->type == YN_SCALAR ? n->value : "?", RINGFILE_VERSION);
-		return -1;
-	}
-	*(int *)dst = RINGFILE_VERSION;
-	return 0;
-}
-
 static const struct yfield top_fields[] = {
-	{ "version", true, parse_version, offsetof(struct top, version), 0, 0 },
+	{ "version", true, yp_version, offsetof(struct top, version), RINGFILE_VERSION, 0 },
 	{ "rings", false, yp_node, offsetof(struct top, rings), 0, 0 },
 	{ "blackouts", false, yp_node, offsetof(struct top, blackouts), 0, 0 },
 	{ NULL, false, NULL, 0, 0, 0 },

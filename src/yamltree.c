@@ -381,14 +381,28 @@ yseq(struct yctx *c, const struct ynode *node, const char *what)
 	return -1;
 }
 
-/* Require a scalar for field f; returns its text or NULL after an error. */
-static const char *
-scalar(struct yctx *c, const struct ynode *n, const struct yfield *f)
+const char *
+yscalar(struct yctx *c, const struct ynode *n, const struct yfield *f)
 {
 	if (n->type == YN_SCALAR)
 		return n->value;
 	yerr(c, n, "%s must be a single value, got %s", f->key, type_name(n));
 	return NULL;
+}
+
+int
+yp_version(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	char want[16];
+
+	snprintf(want, sizeof(want), "%d", f->lo);
+	if (n->type != YN_SCALAR || strcmp(n->value, want) != 0) {
+		yerr(c, n, "unsupported version '%s' (this hotpatchd reads version %d)",
+		    n->type == YN_SCALAR ? n->value : "?", f->lo);
+		return -1;
+	}
+	*(int *)dst = f->lo;
+	return 0;
 }
 
 int
@@ -401,7 +415,7 @@ yp_node(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst
 int
 yp_string(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 
 	if (v == NULL)
 		return -1;
@@ -416,7 +430,7 @@ yp_string(struct yctx *c, const struct ynode *n, const struct yfield *f, void *d
 int
 yp_ident(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 	size_t len;
 
 	if (v == NULL)
@@ -449,7 +463,7 @@ parse_int(const char *v, int *out)
 int
 yp_int(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 	int i;
 
 	if (v == NULL)
@@ -469,7 +483,7 @@ yp_int(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 int
 yp_bool(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 
 	if (v == NULL)
 		return -1;
@@ -487,7 +501,7 @@ yp_bool(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst
 int
 yp_month(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 
 	if (v == NULL)
 		return -1;
@@ -501,7 +515,7 @@ yp_month(struct yctx *c, const struct ynode *n, const struct yfield *f, void *ds
 int
 yp_date(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 
 	if (v == NULL)
 		return -1;
@@ -530,7 +544,7 @@ parse_hhmm(const char *v, int max_h)
 int
 yp_time(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 	int min;
 
 	if (v == NULL)
@@ -572,7 +586,7 @@ parse_hm(const char *v)
 int
 yp_duration(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 	int min;
 
 	if (v == NULL)
@@ -594,7 +608,7 @@ yp_duration(struct yctx *c, const struct ynode *n, const struct yfield *f, void 
 int
 yp_kind(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 
 	if (v == NULL)
 		return -1;
@@ -608,7 +622,7 @@ yp_kind(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst
 int
 yp_arch(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 
 	if (v == NULL)
 		return -1;
@@ -641,7 +655,7 @@ matches(const char *v, const char *prefix, char sep)
 int
 yp_kb(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 
 	if (v == NULL)
 		return -1;
@@ -656,7 +670,7 @@ yp_kb(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 int
 yp_build(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const char *v = scalar(c, n, f);
+	const char *v = yscalar(c, n, f);
 
 	if (v == NULL)
 		return -1;

@@ -70,7 +70,11 @@ int ymap(struct yctx *c, const struct ynode *node, const char *what,
 /* The value of key in a mapping, or NULL (also for a null value). */
 const struct ynode *yget(const struct ynode *map, const char *key);
 
+/* The text of a scalar node, or NULL after reporting that field f needs one. */
+const char *yscalar(struct yctx *c, const struct ynode *n, const struct yfield *f);
+
 /* Scalar parsers for struct yfield; each names f->key in its message. */
+yparse_fn yp_version;		/* int, must equal f->lo */
 yparse_fn yp_node;		/* const struct ynode *, any non-null value */
 yparse_fn yp_string;		/* char * */
 yparse_fn yp_ident;		/* char *, [a-z0-9-]{1,32} */
