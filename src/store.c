@@ -442,15 +442,11 @@ bindv(sqlite3_stmt *st, const char *types, va_list ap)
 
 /* Bind, step a statement that returns no rows, and leave it ready for reuse. */
 static int
-run(struct store *s, sqlite3_stmt *st, const char *what, char **cause,
-    const char *types, ...)
+vrun(struct store *s, sqlite3_stmt *st, const char *what, char **cause,
+    const char *types, va_list ap)
 {
-	va_list ap;
-	int rc;
+	int rc = bindv(st, types, ap);
 
-	va_start(ap, types);
-	rc = bindv(st, types, ap);
-	va_end(ap);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
@@ -458,6 +454,19 @@ run(struct store *s, sqlite3_stmt *st, const char *what, char **cause,
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+run(struct store *s, sqlite3_stmt *st, const char *what, char **cause,
+    const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = vrun(s, st, what, cause, types, ap);
+	va_end(ap);
+	return rc;
 }
 
 static int
@@ -761,14 +770,10 @@ run_once(struct store *s, const char *sql, const char *what, char **cause,
 	if (prepare(s, sql, &st, what, cause) == -1)
 		return -1;
 	va_start(ap, types);
-	rc = bindv(st, types, ap);
+	rc = vrun(s, st, what, cause, types, ap);
 	va_end(ap);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		fail(s, cause, what);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 static int
