@@ -1,6 +1,7 @@
 /* cmdtab.c: hotpatchctl's command grammar, checked the same way on both sides. */
 #include "cmdtab.h"
 #include "model.h"
+#include "proto.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -243,6 +244,13 @@ cmd_parse(int argc, char **argv, struct request *rq, char **err)
 
 	memset(rq, 0, sizeof(*rq));
 	*err = NULL;
+	/* A newline in a word would end the request early on the wire. */
+	for (i = 0; i < argc; i++) {
+		if (proto_has_control(argv[i])) {
+			*err = xstrdup("control character in an argument");
+			return -1;
+		}
+	}
 	/* Global options may also come before the command. */
 	for (i = 0; i < argc && (g = global_option(argc, argv, &i, rq, err)) != 0; i++)
 		if (g < 0)

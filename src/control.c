@@ -32,7 +32,7 @@ struct conn {
 	size_t		 outlen, outoff, outcap;
 	bool		 eof;		/* the peer sent everything it will */
 	bool		 closing;	/* close once out is delivered */
-	long		 last;		/* monotonic seconds of the last activity */
+	long long	 last;		/* monotonic milliseconds of the last activity */
 };
 
 struct control {
@@ -43,13 +43,13 @@ struct control {
 	size_t			 nconn;
 };
 
-static long
-now_sec(void)
+static long long
+now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Is something answering on path?  Distinguishes a live daemon from a stale socket. */
@@ -162,16 +162,16 @@ control_fill(struct control *c, struct pollfd *fds)
 int
 control_timeout(const struct control *c)
 {
-	long now = now_sec(), next = -1;
+	long long now = now_ms(), next = -1;
 
 	for (size_t i = 0; i < c->nconn; i++) {
-		long left = c->conn[i]->last + c->o.idle_timeout - now;
+		long long left = c->conn[i]->last + c->o.idle_timeout * 1000LL - now;
 		if (left < 0)
 			left = 0;
 		if (next < 0 || left < next)
 			next = left;
 	}
-	return next < 0 ? -1 : (int)(next * 1000 + 100);
+	return next < 0 ? -1 : (int)next + 1;
 }
 
 /* Queue bytes for the peer. */
@@ -252,7 +252,7 @@ accept_one(struct control *c, struct daemon *d)
 	k->peer = (struct peer){ .uid = cred.uid, .gid = cred.gid, .pid = cred.pid,
 	    .admin = peer_is_admin(c, cred.uid, cred.gid) };
 	k->in = xmalloc(PROTO_MAX_REQUEST);
-	k->last = now_sec();
+	k->last = now_ms();
 	c->conn = xreallocarray(c->conn, c->nconn + 1, sizeof(*c->conn));
 	c->conn[c->nconn++] = k;
 	d->clients = (int)c->nconn;
@@ -272,8 +272,8 @@ handle_line(struct conn *k, char *line, size_t len, struct daemon *d)
 
 	if (len > 0 && line[len - 1] == '\r')
 		line[--len] = '\0';
-	if (len == 0)
-		return;
+	if (strspn(line, " \t") == len)
+		return;		/* blank lines are ignored */
 	if (memchr(line, '\0', len) != NULL || !utf8_valid(line, len)) {
 		conn_reply(k, PROTO_BAD_REQUEST, "request is not UTF-8 text");
 		return;
@@ -322,7 +322,7 @@ conn_read(struct conn *k, struct daemon *d)
 		return k->outlen > k->outoff;
 	}
 	k->inlen += (size_t)n;
-	k->last = now_sec();
+	k->last = now_ms();
 	handle_input(k, d);
 	return true;
 }
@@ -335,7 +335,7 @@ conn_write(struct conn *k)
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR;
 	k->outoff += (size_t)n;
-	k->last = now_sec();
+	k->last = now_ms();
 	return k->outoff < k->outlen || !(k->eof || k->closing);
 }
 
@@ -351,7 +351,7 @@ conn_free(struct conn *k)
 void
 control_dispatch(struct control *c, const struct pollfd *fds, int n, struct daemon *d)
 {
-	long now = now_sec();
+	long long now = now_ms();
 	size_t keep = 0, nconn = c->nconn;
 
 	/* fds[1..] match c->conn[0..] as control_fill left them. */
@@ -368,7 +368,7 @@ control_dispatch(struct control *c, const struct pollfd *fds, int n, struct daem
 			ok = conn_write(k);
 		if (ok && k->outoff == k->outlen && (k->eof || k->closing))
 			ok = false;
-		if (ok && now - k->last >= c->o.idle_timeout) {
+		if (ok && now - k->last >= c->o.idle_timeout * 1000LL) {
 			log_debug("client uid %ld idle for %ds: closing", (long)k->peer.uid,
 			    c->o.idle_timeout);
 			ok = false;
@@ -387,12 +387,12 @@ control_dispatch(struct control *c, const struct pollfd *fds, int n, struct daem
 void
 control_close(struct control *c, int ms)
 {
-	long deadline = now_sec() * 1000 + ms;
+	long long deadline = now_ms() + ms;
 
 	close(c->fd);
 	unlink(c->path);
 	/* Deliver what was already answered, briefly, then close everything. */
-	while (now_sec() * 1000 < deadline) {
+	while (now_ms() < deadline) {
 		struct pollfd fds[1];
 		bool pending = false;
 

@@ -8,6 +8,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,9 +81,22 @@ read_line(FILE *f, const char *path)
 	return line;
 }
 
+/* A status line where the greeting should be (e.g. 503 too many connections). */
+static void
+refused_at_greeting(const char *line, const char *path)
+{
+	const char *msg;
+	size_t len;
+	int code;
+
+	if (proto_parse_status(line, &code, &len, &msg) < 0)
+		die(EXIT_NODAEMON, "%s does not speak the hotpatchd protocol", path);
+	die(proto_exit_status(code), "%s", msg);
+}
+
 /* Send the request, print the reply; returns the exit status. */
 static int
-exchange(int fd, const char *path, const char *request)
+exchange(int fd, const char *path, const char *request, bool json)
 {
 	FILE *f = fdopen(fd, "r+");
 	char *hello, *status, *body;
@@ -93,7 +108,7 @@ exchange(int fd, const char *path, const char *request)
 		die(EXIT_ERROR, "fdopen: %s", strerror(errno));
 	hello = read_line(f, path);
 	if (sscanf(hello, "hotpatchd %d", &version) != 1)
-		die(EXIT_NODAEMON, "%s does not speak the hotpatchd protocol", path);
+		refused_at_greeting(hello, path);
 	if (version != PROTO_VERSION)
 		die(EXIT_ERROR, "hotpatchd speaks protocol %d, this hotpatchctl speaks %d",
 		    version, PROTO_VERSION);
@@ -105,7 +120,8 @@ exchange(int fd, const char *path, const char *request)
 	body = xmalloc(len + 1);
 	if (fread(body, 1, len, f) != len)
 		die(EXIT_NODAEMON, "hotpatchd at %s closed the connection mid-reply", path);
-	fwrite(body, 1, len, code == PROTO_OK ? stdout : stderr);
+	/* JSON is for programs: it goes to stdout even with an error code. */
+	fwrite(body, 1, len, code == PROTO_OK || json ? stdout : stderr);
 	if (code != PROTO_OK)
 		fprintf(stderr, "hotpatchctl: %s\n", msg);
 	free(body);
@@ -151,7 +167,7 @@ main(int argc, char **argv)
 	}
 	for (int i = 0; i < n; i++)
 		proto_quote(&line, &len, words[i]);
-	rc = exchange(connect_to(socket_path(sock)), socket_path(sock), line);
+	rc = exchange(connect_to(socket_path(sock)), socket_path(sock), line, rq.json);
 	free(line);
 	free(words);
 	return rc;

@@ -280,24 +280,47 @@ reload_on_signal(struct daemon *dm)
 	free(cause);
 }
 
-/* Leave the terminal: the parent returns once the socket is already listening. */
-static void
+/*
+ * Leave the terminal.  The parent returns only once the child has written
+ * its pid, so whoever started us finds the socket listening and the pid in
+ * the lock file.  Returns the pipe end to pass to detach_done().
+ */
+static int
 detach(void)
 {
-	pid_t pid = fork();
-	int fd;
+	int p[2], fd;
+	char ok;
+	pid_t pid;
 
-	if (pid < 0)
-		fatal("fork: %s", strerror(errno));
-	if (pid > 0)
-		_exit(0);
+	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+		fatal("cannot detach: %s", strerror(errno));
+	if (pid > 0) {
+		close(p[1]);
+		_exit(read(p[0], &ok, 1) == 1 ? 0 : 1);
+	}
+	close(p[0]);
 	setsid();
 	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 		dup2(fd, STDIN_FILENO);
 		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-		if (fd > STDERR_FILENO)
+		if (fd > STDOUT_FILENO)
 			close(fd);
+	}
+	return p[1];
+}
+
+/* Tell the waiting parent we are up, and let go of the terminal's stderr. */
+static void
+detach_done(int fd)
+{
+	int null = open("/dev/null", O_RDWR);
+
+	(void)!write(fd, "1", 1);
+	close(fd);
+	if (null >= 0) {
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
 	}
 }
 
@@ -329,17 +352,25 @@ serve(struct daemon *dm, struct control *ctl, const sigset_t *waitmask)
 	free(fds);
 }
 
-/* Open the store and bring it up to date with the files. */
+/* Open the store and bring it up to date with the files; on failure clean up and exit. */
 static void
-start_store(struct daemon *dm)
+start_store(struct daemon *dm, struct control *ctl, const char *lockpath)
 {
 	struct diags d = { 0 };
 	char *cause = NULL;
 
-	if (store_open(dm->cfg.database, &dm->store, &cause) < 0)
+	if (store_open(dm->cfg.database, &dm->store, &cause) < 0) {
+		control_close(ctl, 0);
+		unlink(lockpath);
 		fatal("%s", cause);
-	if (daemon_reload(dm, &d, &cause) < 0)
+	}
+	if (daemon_reload(dm, &d, &cause) < 0) {
+		diags_print(&d, stderr);
+		control_close(ctl, 0);
+		store_close(dm->store);
+		unlink(lockpath);
 		fatal("cannot start: %s", cause ? cause : "the files have errors");
+	}
 	diags_free(&d);
 }
 
@@ -352,9 +383,9 @@ run_daemon(const struct opts *o)
 	struct diags d = { 0 };
 	sigset_t waitmask;
 	char *cause = NULL, *lockpath;
-	int lockfd;
+	int lockfd, ready = -1;
 
-	log_init("hotpatchd", true, o->verbose);
+	log_init("hotpatchd", o->foreground, o->verbose);
 	if (configure(o, &dm.cfg, &dm.config_file, &d) < 0) {
 		diags_print(&d, stderr);
 		return 1;
@@ -371,15 +402,18 @@ run_daemon(const struct opts *o)
 	    .group = group_id(dm.cfg.socket_group, "socket.group"),
 	    .admin_gid = group_id(dm.cfg.admin_group, "admin_group"),
 	    .max_clients = dm.cfg.max_clients, .idle_timeout = dm.cfg.idle_timeout };
-	start_store(&dm);
-	if ((ctl = control_listen(&co, &cause)) == NULL)
+	/* The socket first: a refused start leaves no database behind. */
+	if ((ctl = control_listen(&co, &cause)) == NULL) {
+		unlink(lockpath);
 		fatal("%s", cause);
-	setup_signals(&waitmask);
-	if (!o->foreground) {
-		detach();
-		log_init("hotpatchd", false, o->verbose);
 	}
+	if (!o->foreground)
+		ready = detach();
+	start_store(&dm, ctl, lockpath);
+	setup_signals(&waitmask);
 	write_pid(lockfd);
+	if (ready >= 0)
+		detach_done(ready);
 	if (dm.cfg.user != NULL)
 		log_warn("user '%s': dropping privileges is not implemented yet; running as uid %ld",
 		    dm.cfg.user, (long)geteuid());

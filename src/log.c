@@ -75,5 +75,13 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_ERR, fmt, ap);
 	va_end(ap);
+	/* Before detaching, stderr is still the terminal that started us: say it there too. */
+	if (!logger.foreground) {
+		va_start(ap, fmt);
+		fprintf(stderr, "%s: ", logger.ident);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		va_end(ap);
+	}
 	exit(1);
 }

@@ -58,17 +58,28 @@ unquote(char *p, char **out)
 	}
 }
 
+bool
+proto_has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return true;
+		/* U+0080..U+009F, the C1 controls, are 0xc2 0x80..0x9f in UTF-8. */
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return true;
+	}
+	return false;
+}
+
 int
 proto_split(char *buf, char **words, int max, const char **err)
 {
 	int n = 0;
 	char *p = buf;
 
-	for (char *c = buf; *c != '\0'; c++) {
-		if ((unsigned char)*c < 0x20 && *c != '\t') {
-			*err = "control character in request";
-			return -1;
-		}
+	if (proto_has_control(buf)) {
+		*err = "control character in request";
+		return -1;
 	}
 	for (;;) {
 		while (*p == ' ' || *p == '\t')

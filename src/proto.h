@@ -17,6 +17,7 @@
 #ifndef HP_PROTO_H
 #define HP_PROTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define PROTO_VERSION		1
@@ -41,6 +42,9 @@ const char *proto_strerror(int code);
 
 /* Exit status of hotpatchctl for a reply code: 0 ok, 2 usage, 1 otherwise. */
 int proto_exit_status(int code);
+
+/* True if s holds a control character (C0 but tab, DEL, or C1). */
+bool proto_has_control(const char *s);
 
 /*
  * Split a request line (no newline) into at most max words, unquoting.

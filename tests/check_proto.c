@@ -31,6 +31,8 @@ START_TEST(split_refuses_broken_lines)
 		{ "month \"2026\"-10", "quote must end a word" },
 		{ "month\x01 2026-10", "control character in request" },
 		{ "status\x1b[31m", "control character in request" },
+		{ "status\x7f", "control character in request" },
+		{ "override list --os \xc2\x9b" "31m", "control character in request" },
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
@@ -171,6 +173,7 @@ START_TEST(grammar_refuses_with_one_clear_line)
 		{ "next --at tomorrow", "bad --at 'tomorrow' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)" },
 		{ "next --at 2026-11-20T25:00:00Z", "bad --at '2026-11-20T25:00:00Z' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)" },
 		{ "next --at", "option '--at' needs a value" },
+		{ "override set a 2026-09 lcu --reason \"x\nstatus\"", "control character in an argument" },
 	};
 	struct request rq;
 
