@@ -173,7 +173,6 @@ START_TEST(grammar_refuses_with_one_clear_line)
 		{ "next --at tomorrow", "bad --at 'tomorrow' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)" },
 		{ "next --at 2026-11-20T25:00:00Z", "bad --at '2026-11-20T25:00:00Z' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)" },
 		{ "next --at", "option '--at' needs a value" },
-		{ "override set a 2026-09 lcu --reason \"x\nstatus\"", "control character in an argument" },
 	};
 	struct request rq;
 
@@ -185,6 +184,19 @@ START_TEST(grammar_refuses_with_one_clear_line)
 		    bad[i].line, err ? err : "(null)");
 		free(err);
 	}
+}
+END_TEST
+
+START_TEST(grammar_refuses_a_newline_that_would_smuggle_a_request)
+{
+	char *argv[] = { "override", "set", "ws2022-azure", "2026-09", "lcu", "--reason",
+	    "x\noverride set ws2022-azure 2026-10 lcu --reason y", NULL };
+	struct request rq;
+	char *err = NULL;
+
+	ck_assert_int_eq(cmd_parse(7, argv, &rq, &err), -1);
+	ck_assert_str_eq(err, "control character in an argument");
+	free(err);
 }
 END_TEST
 
@@ -236,6 +248,7 @@ main(void)
 	tcase_add_test(tc, exit_status_follows_the_reply_code);
 	tcase_add_test(tc, grammar_parses_commands_options_and_globals);
 	tcase_add_test(tc, grammar_refuses_with_one_clear_line);
+	tcase_add_test(tc, grammar_refuses_a_newline_that_would_smuggle_a_request);
 	tcase_add_test(tc, every_command_has_usage_and_appears_in_help);
 	tcase_add_test(tc, table_aligns_columns_by_characters_not_bytes);
 	suite_add_tcase(s, tc);
