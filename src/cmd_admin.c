@@ -153,12 +153,13 @@ void
 cmd_override_list(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
-	json_t *list = json_array();
+	json_t *list;
 
 	if (rq->os != NULL && caldata_find_os(&d->cal, rq->os) == NULL) {
 		reply_error(r, PROTO_NOT_FOUND, "unknown OS '%s' (see hotpatchctl os list)", rq->os);
 		return;
 	}
+	list = json_array();
 	for (size_t i = 0; i < d->cal.novr; i++) {
 		const struct override *o = &d->cal.ovr[i];
 		const struct os_def *os = caldata_find_os(&d->cal, o->os);

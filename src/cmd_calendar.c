@@ -236,11 +236,13 @@ cmd_calendar(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
 	int year = rq->year ? rq->year : year_of(request_now(rq));
-	json_t *months = json_array(), *oob = json_array();
+	json_t *months, *oob;
 	const struct os_def *only;
 
 	if (!select_os(d, rq->os, &only, r))
 		return;
+	months = json_array();
+	oob = json_array();
 	for (size_t i = 0; i < d->cal.nos; i++) {
 		const struct os_def *os = &d->cal.os[i];
 
@@ -349,12 +351,13 @@ void
 cmd_month(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
-	json_t *rows = json_array();
+	json_t *rows;
 	const struct os_def *only;
 	ym_t month;
 
 	if (!select_os(d, rq->os, &only, r) || ym_parse(rq->arg[0], &month) < 0)
 		return;
+	rows = json_array();
 	for (size_t i = 0; i < d->cal.nos; i++)
 		if (only == NULL || &d->cal.os[i] == only)
 			json_array_append_new(rows, month_json(&d->cal, &d->cal.os[i], month));
@@ -393,11 +396,12 @@ cmd_next(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
 	time_t now = request_now(rq);
-	json_t *rows = json_array();
+	json_t *rows;
 	const struct os_def *only;
 
 	if (!select_os(d, rq->os, &only, r))
 		return;
+	rows = json_array();
 	for (size_t i = 0; i < d->cal.nos; i++) {
 		const struct os_def *os = &d->cal.os[i];
 		struct month_info mi;

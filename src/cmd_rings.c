@@ -110,13 +110,15 @@ cmd_ring_show(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
 	const struct ring *g = ringset_find(&d->rings, rq->arg[0]);
-	json_t *o, *win = json_array(), *bo = json_array();
+	json_t *o, *win, *bo;
 	char buf[96], from[11], to[11];
 
 	if (g == NULL) {
 		reply_error(r, PROTO_NOT_FOUND, "unknown ring '%s' (see hotpatchctl rings)", rq->arg[0]);
 		return;
 	}
+	win = json_array();
+	bo = json_array();
 	for (size_t i = 0; i < g->nwin; i++) {
 		const struct mwindow *w = &g->win[i];
 		json_array_append_new(win, json_pack("{s:s,s:s,s:o,s:o,s:i,s:i}",

@@ -131,11 +131,22 @@ exchange(int fd, const char *path, const char *request, bool json)
 	return proto_exit_status(code);
 }
 
+/* Print help for the request; returns the exit status. */
+static int
+help(const struct request *rq)
+{
+	char *h = rq->cmd ? cmd_usage(rq->cmd) : cmd_help();
+
+	fputs(h, stdout);
+	free(h);
+	return EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *sock = NULL;
-	char **words = xcalloc((size_t)argc + 1, sizeof(*words)), *err, *line = NULL;
+	char **words = xcalloc((size_t)argc + 1, sizeof(*words)), *err = NULL, *line = NULL;
 	struct request rq;
 	size_t len = 0;
 	int n = 0, rc;
@@ -148,6 +159,7 @@ main(int argc, char **argv)
 			sock = argv[i];
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("hotpatchctl %s (protocol %d)\n", PACKAGE_VERSION, PROTO_VERSION);
+			free(words);
 			return EXIT_OK;
 		} else if (strcmp(argv[i], "help") == 0 && n == 0) {
 			words[n++] = "--help";
@@ -157,17 +169,16 @@ main(int argc, char **argv)
 	}
 	if (cmd_parse(n, words, &rq, &err) < 0) {
 		fprintf(stderr, "hotpatchctl: %s\n", err);
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+	} else if (rq.help) {
+		rc = help(&rq);
+	} else {
+		for (int i = 0; i < n; i++)
+			proto_quote(&line, &len, words[i]);
+		sock = socket_path(sock);
+		rc = exchange(connect_to(sock), sock, line, rq.json);
 	}
-	if (rq.help) {
-		char *h = rq.cmd ? cmd_usage(rq.cmd) : cmd_help();
-		fputs(h, stdout);
-		free(h);
-		return EXIT_OK;
-	}
-	for (int i = 0; i < n; i++)
-		proto_quote(&line, &len, words[i]);
-	rc = exchange(connect_to(socket_path(sock)), socket_path(sock), line, rq.json);
+	free(err);
 	free(line);
 	free(words);
 	return rc;

@@ -191,9 +191,13 @@ absolute(char **path)
 {
 	char cwd[PATH_MAX];
 
+	char *abs;
+
 	if (*path == NULL || (*path)[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
 		return;
-	set(path, xasprintf("%s/%s", cwd, *path));
+	abs = xasprintf("%s/%s", cwd, *path);
+	free(*path);
+	*path = abs;
 }
 
 static gid_t
