@@ -129,12 +129,20 @@ struct mwindow {
 	int		 duration_min;	/* elapsed minutes, 1..1440 */
 };
 
-/* A change freeze: whole local days from..to, both inclusive. */
+/*
+ * A change freeze.  Usually whole local days from..to, both inclusive, in
+ * each ring's time zone; a timed one (from an .ics event with times) is the
+ * UTC interval [start, end).
+ */
 struct blackout {
+	long		 id;		/* database id; 0 for one not stored yet */
 	char		*name;
 	char		*ring;		/* NULL = every ring */
 	struct ymd	 from;
 	struct ymd	 to;
+	bool		 timed;
+	time_t		 start, end;	/* timed only */
+	bool		 runtime;	/* added with hotpatchctl, not from a ring file */
 };
 
 struct ring {

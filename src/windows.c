@@ -1,0 +1,332 @@
+/*
+ * windows.c: offers, deadlines and install windows.  Pure: no I/O, no clock.
+ * Offsets between local and UTC time always come from libical's zones;
+ * the code here only adds days to dates and applies RFC 5545's rules for
+ * local times that fall in a DST gap or overlap.
+ */
+#include "rings.h"
+#include "windows.h"
+
+#include <libical/ical.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY		86400
+#define MAX_SEARCH_DAYS	70	/* an offer is superseded within about two months */
+
+static const char *const status_names[] = { "ok", "late", "none" };
+
+const char *
+win_status_name(enum win_status s)
+{
+	return (unsigned)s < 3 ? status_names[s] : "?";
+}
+
+static icaltimezone *
+zone(const char *tz)
+{
+	icaltimezone *z;
+
+	if (strcmp(tz, "UTC") == 0 || (z = icaltimezone_get_builtin_timezone(tz)) == NULL)
+		return icaltimezone_get_utc_timezone();
+	return z;
+}
+
+/* The UTC offset (seconds east) in effect in z at the UTC instant t. */
+static int
+offset_at(icaltimezone *z, time_t t)
+{
+	struct icaltimetype u = icaltime_from_timet_with_zone(t, 0, icaltimezone_get_utc_timezone());
+	int dst;
+
+	return icaltimezone_get_utc_offset_of_utc_time(z, &u, &dst);
+}
+
+/* Calendar arithmetic on dates (no time zone involved). */
+static time_t
+date_as_utc(struct ymd d, int minute)
+{
+	struct tm tm = { .tm_year = d.y - 1900, .tm_mon = d.m - 1, .tm_mday = d.d,
+	    .tm_hour = minute / 60, .tm_min = minute % 60 };
+
+	return timegm(&tm);
+}
+
+static struct ymd
+add_days(struct ymd d, int days)
+{
+	time_t t = date_as_utc(d, 0) + (time_t)days * DAY;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return (struct ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+}
+
+static int
+weekday(struct ymd d)
+{
+	time_t t = date_as_utc(d, 0);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return tm.tm_wday;
+}
+
+time_t
+win_from_local(const char *tz, struct ymd date, int minute)
+{
+	icaltimezone *z = zone(tz);
+	time_t wall = date_as_utc(date, minute);
+	int before = offset_at(z, wall - DAY), after = offset_at(z, wall + DAY);
+
+	/*
+	 * A local time is real under an offset if converting with it lands
+	 * where that offset is in force.  Both real: an overlap, take the
+	 * first occurrence (the offset before).  Neither: a gap, use the
+	 * offset before the gap (RFC 5545, 3.3.5).
+	 */
+	if (offset_at(z, wall - before) == before)
+		return wall - before;
+	if (offset_at(z, wall - after) == after)
+		return wall - after;
+	return wall - before;
+}
+
+void
+win_to_local(const char *tz, time_t t, struct localtime *out)
+{
+	icaltimezone *z = zone(tz);
+	int off = offset_at(z, t);
+	time_t wall = t + off;
+	struct tm tm;
+
+	gmtime_r(&wall, &tm);
+	out->date = (struct ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+	out->minute = tm.tm_hour * 60 + tm.tm_min;
+	out->utc_offset = off;
+}
+
+/* Whole days after a UTC instant, through libical's time arithmetic. */
+static time_t
+plus_days(time_t t, int days)
+{
+	icaltimezone *utc = icaltimezone_get_utc_timezone();
+	struct icaltimetype u = icaltime_from_timet_with_zone(t, 0, utc);
+
+	icaltime_adjust(&u, days, 0, 0, 0);
+	return icaltime_as_timet_with_zone(u, utc);
+}
+
+/* A blackout as a UTC interval [start, end) for ring r. */
+static void
+blackout_span(const struct blackout *b, const struct ring *r, time_t *start, time_t *end)
+{
+	if (b->timed) {
+		*start = b->start;
+		*end = b->end;
+		return;
+	}
+	*start = win_from_local(r->timezone, b->from, 0);
+	*end = win_from_local(r->timezone, add_days(b->to, 1), 0);
+}
+
+static bool
+applies(const struct blackout *b, const struct ring *r)
+{
+	return b->ring == NULL || strcmp(b->ring, r->id) == 0;
+}
+
+/* The first blackout of r that overlaps [start, end), or NULL. */
+static const struct blackout *
+blocked(const struct ring *r, const struct blackout *bo, size_t nbo, time_t start, time_t end)
+{
+	for (size_t i = 0; i < nbo; i++) {
+		time_t bs, be;
+
+		if (!applies(&bo[i], r))
+			continue;
+		blackout_span(&bo[i], r, &bs, &be);
+		if (start < be && end > bs)
+			return &bo[i];
+	}
+	return NULL;
+}
+
+/* Does window w open on local date d? */
+static bool
+opens_on(const struct mwindow *w, struct ymd d)
+{
+	ym_t m = ym_make(d.y, d.m);
+
+	if (w->type == WIN_WEEKLY)
+		return (w->days & (1u << weekday(d))) != 0;
+	/* Patch Tuesday + offset may spill into the next month (offset up to 27). */
+	for (ym_t pm = m - 1; pm <= m; pm++) {
+		struct ymd pt = { ym_year(pm), ym_month(pm), cal_patch_tuesday(pm) };
+		if (ymd_cmp(add_days(pt, w->offset_days), d) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The earliest window of the ring opening on day d at or after *from; false if none. */
+static bool
+slot_on(const struct ring *r, struct ymd d, time_t after, time_t *start,
+    const struct mwindow **win)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < r->nwin; i++) {
+		const struct mwindow *w = &r->win[i];
+		time_t s;
+
+		if (!opens_on(w, d))
+			continue;
+		s = win_from_local(r->timezone, d, w->start_min);
+		if (s >= after && (!found || s < *start)) {
+			*start = s;
+			*win = w;
+			found = true;
+		}
+	}
+	return found;
+}
+
+static void
+say(struct install *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+say(struct install *in, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(in->reason, sizeof(in->reason), fmt, ap);
+	va_end(ap);
+}
+
+static void
+blackout_words(const struct blackout *b, char *buf, size_t len)
+{
+	char a[11], z[11];
+
+	if (b->timed)
+		snprintf(buf, len, "blackout '%s'", b->name);
+	else
+		snprintf(buf, len, "blackout '%s' (%s..%s)", b->name, ymd_format(b->from, a),
+		    ymd_format(b->to, z));
+}
+
+/*
+ * Walk the ring's maintenance slots from the offer until the next offer
+ * supersedes it; take the first one no blackout overlaps.
+ */
+static void
+find_window(const struct ring *r, const struct blackout *bo, size_t nbo, struct install *in)
+{
+	struct localtime from;
+	struct ymd d;
+	char bw[160], next[11];
+	struct localtime nl;
+	time_t after = in->offered_at;
+
+	win_to_local(r->timezone, in->next_offered_at, &nl);
+	ymd_format(nl.date, next);
+	in->status = WS_NONE;
+	if (r->nwin == 0) {
+		say(in, "the ring has no maintenance windows");
+		return;
+	}
+	win_to_local(r->timezone, in->offered_at, &from);
+	d = add_days(from.date, -1);	/* a slot late on the local day before may still be after the offer */
+	for (int i = 0; i < MAX_SEARCH_DAYS; i++, d = add_days(d, 1)) {
+		const struct mwindow *w = NULL;
+		const struct blackout *b;
+		time_t s = 0;
+
+		after = in->offered_at;
+		while (slot_on(r, d, after, &s, &w)) {
+			time_t e = s + (time_t)w->duration_min * 60;
+
+			if (s >= in->next_offered_at)
+				goto none;
+			if ((b = blocked(r, bo, nbo, s, e)) == NULL) {
+				in->window_start = s;
+				in->window_end = e;
+				in->window = w;
+				in->status = s <= in->install_deadline ? WS_OK : WS_LATE;
+				goto found;
+			}
+			if (in->blackout == NULL)
+				in->blackout = b;
+			after = s + 1;
+		}
+	}
+none:
+	if (in->blackout != NULL) {
+		blackout_words(in->blackout, bw, sizeof(bw));
+		say(in, "%s blocks every window before the next update is offered (%s)", bw, next);
+	} else {
+		say(in, "no maintenance window before the next update is offered (%s)", next);
+	}
+	return;
+found:
+	if (in->blackout != NULL)
+		blackout_words(in->blackout, bw, sizeof(bw));
+	if (in->status == WS_LATE)
+		say(in, "%s%sthe first free window is after the install deadline: the device "
+		    "installs%s outside any window", in->blackout ? bw : "", in->blackout ? "; " : "",
+		    in->restart ? " and restarts" : "");
+	else if (in->blackout != NULL)
+		say(in, "%s moved the install to a later window", bw);
+	else
+		say(in, "first maintenance window after the offer");
+}
+
+void
+win_install(const struct caldata *c, const struct ring *r, const struct os_def *os,
+    const struct blackout *bo, size_t nbo, ym_t month, struct install *out)
+{
+	struct month_info next;
+
+	memset(out, 0, sizeof(*out));
+	out->month = month;
+	out->os = os;
+	cal_month(c, os, month, &out->mi);
+	out->eligible = ring_eligible(r, os, &out->not_eligible);
+	out->kind = out->eligible ? out->mi.kind : KIND_LCU;
+	out->restart = kind_needs_restart(out->kind);
+	out->release_at = out->mi.release_at;
+	out->offered_at = plus_days(out->release_at, r->deferral_days);
+	out->install_deadline = plus_days(out->offered_at, r->deadline_days);
+	out->restart_deadline = out->restart ? plus_days(out->install_deadline, r->grace_days) : 0;
+	cal_month(c, os, month + 1, &next);
+	out->next_offered_at = plus_days(next.release_at, r->deferral_days);
+	find_window(r, bo, nbo, out);
+}
+
+void
+win_restarts(const struct caldata *c, const struct ring *r, const struct os_def *os,
+    int year, struct restarts *out)
+{
+	const char *why;
+	bool eligible = ring_eligible(r, os, &why);
+
+	memset(out, 0, sizeof(*out));
+	for (int m = 1; m <= 12; m++) {
+		struct month_info mi;
+
+		cal_month(c, os, ym_make(year, m), &mi);
+		if (!eligible || mi.kind == KIND_LCU)
+			out->lcu++;
+		else if (mi.kind == KIND_BASELINE && (os->baseline_months & (1u << m)))
+			out->baseline++;
+		else if (mi.kind == KIND_BASELINE)
+			out->unplanned++;	/* published unplanned, or overridden */
+	}
+	for (size_t i = 0; i < os->noob; i++)
+		out->oob += os->oob[i].date.y == year && os->oob[i].restart;
+	out->total = out->baseline + out->unplanned + out->lcu + out->oob;
+}

@@ -1,0 +1,78 @@
+/*
+ * windows.h: the install-window engine.  Pure computation: for a ring, an OS
+ * and a month, when the update is offered, when it must be installed, when
+ * the device restarts, and in which maintenance window it actually goes in.
+ * All time-zone arithmetic goes through libical.
+ */
+#ifndef HP_WINDOWS_H
+#define HP_WINDOWS_H
+
+#include "calendar.h"
+#include "model.h"
+
+enum win_status {
+	WS_OK,		/* a window starts at or before the install deadline */
+	WS_LATE,	/* the first free window starts after the deadline */
+	WS_NONE,	/* no free window before the next month's offer supersedes this one */
+};
+
+const char *win_status_name(enum win_status s);
+
+/* A local wall-clock time in some zone. */
+struct localtime {
+	struct ymd	 date;
+	int		 minute;	/* minutes after midnight */
+	int		 utc_offset;	/* seconds east of UTC in effect */
+};
+
+/* What a ring does with one OS's release of one month. */
+struct install {
+	ym_t			 month;
+	const struct os_def	*os;
+	struct month_info	 mi;		/* the OS month (published, override, planned) */
+	bool			 eligible;
+	const char		*not_eligible;	/* why not, when not */
+	enum kind		 kind;		/* what the ring installs: lcu when not eligible */
+	bool			 restart;
+	time_t			 release_at;
+	time_t			 offered_at;	/* release + deferral */
+	time_t			 install_deadline;	/* offer + deadline */
+	time_t			 restart_deadline;	/* install deadline + grace; 0 without restart */
+	time_t			 next_offered_at;	/* the next month's offer to this ring */
+	enum win_status		 status;
+	time_t			 window_start;	/* UTC; 0 when status is none */
+	time_t			 window_end;
+	const struct mwindow	*window;	/* the maintenance window used */
+	const struct blackout	*blackout;	/* the blackout that moved or blocked it, if any */
+	char			 reason[256];
+};
+
+/*
+ * Local time in zone tz (IANA name or "UTC") to a UTC instant, by RFC 5545:
+ * a time in a DST gap uses the offset before the gap, an ambiguous time
+ * means its first occurrence.
+ */
+time_t win_from_local(const char *tz, struct ymd date, int minute);
+/* A UTC instant as local time in zone tz. */
+void win_to_local(const char *tz, time_t t, struct localtime *out);
+
+/*
+ * Compute the install of os's release for month by ring r.  bo holds every
+ * blackout (global and per ring; those of other rings are skipped).
+ */
+void win_install(const struct caldata *c, const struct ring *r, const struct os_def *os,
+    const struct blackout *bo, size_t nbo, ym_t month, struct install *out);
+
+/* Restarts of a ring for one OS over a year, by cause. */
+struct restarts {
+	int	 baseline;	/* planned baseline months */
+	int	 unplanned;	/* unplanned baselines */
+	int	 lcu;		/* LCU months: before hotpatch start, or the ring is not eligible */
+	int	 oob;		/* out-of-band releases that restart */
+	int	 total;
+};
+
+void win_restarts(const struct caldata *c, const struct ring *r, const struct os_def *os,
+    int year, struct restarts *out);
+
+#endif
