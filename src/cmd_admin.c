@@ -16,29 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "uid 1000 (alice)", from the kernel's uid, never from the request. */
-static char *
-peer_name(const struct peer *p)
-{
-	struct passwd pw, *res = NULL;
-	char buf[1024];
-
-	if (getpwuid_r(p->uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL)
-		return xasprintf("uid %ld (%s)", (long)p->uid, pw.pw_name);
-	return xasprintf("uid %ld", (long)p->uid);
-}
-
-static void
-actor_init(struct actor *a, const struct request *rq, const struct peer *p,
-    const char *line, char *who)
-{
-	a->uid = (long)p->uid;
-	a->who = who;
-	a->at = time(NULL);
-	a->command = rq->cmd->words;
-	a->args = line;
-}
-
 /* The OS and month of an override command, or an error reply. */
 static const struct os_def *
 override_target(struct daemon *d, const struct request *rq, ym_t *month, struct reply *r)

@@ -1,12 +1,14 @@
 /*
  * cmd_calendar.c: the read-only calendar commands: status, os list, calendar,
- * month, next.  Handlers answer in JSON; renderers make text of that JSON.
+ * month, next (with --ring, its install part comes from cmd_windows.c).
+ * Handlers answer in JSON; renderers make text of that JSON.
  */
 #include "calendar.h"
 #include "commands.h"
 #include "config.h"
 #include "daemon.h"
 #include "proto.h"
+#include "rings.h"
 #include "store.h"
 #include "table.h"
 #include "util.h"
@@ -398,8 +400,10 @@ cmd_next(struct daemon *d, const struct request *rq, const struct peer *p,
 	time_t now = request_now(rq);
 	json_t *rows;
 	const struct os_def *only;
+	const struct ring *g = NULL;
 
-	if (!select_os(d, rq->os, &only, r))
+	/* With --ring, --os must be one of the ring's OSes; without it, any OS. */
+	if (rq->ring != NULL ? !select_ring(d, rq, &g, &only, r) : !select_os(d, rq->os, &only, r))
 		return;
 	rows = json_array();
 	for (size_t i = 0; i < d->cal.nos; i++) {
@@ -407,7 +411,7 @@ cmd_next(struct daemon *d, const struct request *rq, const struct peer *p,
 		struct month_info mi;
 		ym_t m = month_of(now) - 1;	/* a published date may fall late in a month */
 
-		if (only != NULL && os != only)
+		if ((only != NULL && os != only) || (g != NULL && !ring_has_os(g, os->id)))
 			continue;
 		do
 			cal_month(&d->cal, os, m++, &mi);
@@ -415,12 +419,16 @@ cmd_next(struct daemon *d, const struct request *rq, const struct peer *p,
 		json_array_append_new(rows, month_json(&d->cal, os, mi.month));
 	}
 	r->data = json_pack("{s:o,s:o}", "now", json_instant(now), "releases", rows);
+	if (g != NULL)
+		json_object_update_new(r->data, json_pack("{s:s,s:s,s:o}", "ring", g->id,
+		    "timezone", g->timezone, "windows", next_ring_windows(d, g, only, now)));
 }
 
 char *
 render_next(const json_t *j)
 {
 	const json_t *rows = json_object_get(j, "releases");
+	const json_t *win = json_object_get(j, "windows");
 	char *s = NULL, rel[20];
 
 	if (json_array_size(rows) > 0)
@@ -431,6 +439,12 @@ render_next(const json_t *j)
 	{
 		char *t = render_os_rows(rows);
 		strappend(&s, "%s", t);
+		free(t);
+	}
+	if (json_array_size(win) > 0) {
+		char *t = render_window_rows(win);
+		strappend(&s, "\nnext install for ring %s (the first whose window is not over yet):\n%s",
+		    json_text(j, "ring"), t);
 		free(t);
 	}
 	return s;

@@ -17,8 +17,8 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	    "each month: Patch Tuesday, kind, restart, source" },
 	{ CMD_MONTH, "month", "m", "YYYY-MM [--os ID]", COPT_OS, 0, false,
 	    "the kind of one month per OS" },
-	{ CMD_NEXT, "next", "", "[--os ID]", COPT_OS, 0, false,
-	    "the next release after now (or --at)" },
+	{ CMD_NEXT, "next", "", "[--os ID] [--ring ID]", COPT_OS | COPT_RING, 0, false,
+	    "the next release after now (or --at), and a ring's next install window" },
 	{ CMD_RINGS, "rings", "", "", 0, 0, false,
 	    "every ring with its settings and eligibility" },
 	{ CMD_RING_SHOW, "ring show", "r", "ID", 0, 0, false,
@@ -32,6 +32,20 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	    "every override with who made it, when and why" },
 	{ CMD_RELOAD, "reload", "", "", 0, 0, true,
 	    "re-read the calendar and schedules (admin)" },
+	{ CMD_WINDOWS, "windows", "", "--ring ID [--os ID] [--from YYYY-MM] [--months N]",
+	    COPT_RING | COPT_OS | COPT_FROM | COPT_MONTHS, COPT_RING, false,
+	    "per month: kind, offer, deadlines, install window, restart, status" },
+	{ CMD_PLAN, "plan", "", "[--year Y]", COPT_YEAR, 0, false,
+	    "every ring x month: install date, restart, late/none/blackout, restarts per year" },
+	{ CMD_BLACKOUT_ADD, "blackout add", "", "--name TEXT --from YYYY-MM-DD --to YYYY-MM-DD [--ring ID]",
+	    COPT_NAME | COPT_FROM | COPT_TO | COPT_RING, COPT_NAME | COPT_FROM | COPT_TO, true,
+	    "add a change freeze, for one ring or all (admin)" },
+	{ CMD_BLACKOUT_REMOVE, "blackout remove", "i", "ID", 0, 0, true,
+	    "remove a blackout added at run time (admin)" },
+	{ CMD_BLACKOUT_LIST, "blackout list", "", "[--ring ID]", COPT_RING, 0, false,
+	    "every blackout, from the ring files and added at run time" },
+	{ CMD_BLACKOUT_IMPORT, "blackout import", "f", "FILE.ics [--ring ID]", COPT_RING, 0, true,
+	    "add the events of an iCalendar file as blackouts (admin)" },
 };
 
 static const struct {
@@ -42,6 +56,10 @@ static const struct {
 	{ "--year", COPT_YEAR },
 	{ "--ring", COPT_RING },
 	{ "--reason", COPT_REASON },
+	{ "--from", COPT_FROM },
+	{ "--to", COPT_TO },
+	{ "--months", COPT_MONTHS },
+	{ "--name", COPT_NAME },
 };
 
 /* How many words of the command's name argv starts with; 0 if it does not match. */
@@ -115,6 +133,12 @@ check_arg(char type, const char *v)
 		if (kind_parse(v, &k) < 0)
 			return xasprintf("bad kind '%s' (expected baseline, hotpatch or lcu)", v);
 		return NULL;
+	case CARG_ID:
+		if (*v == '0' || strlen(v) > 9 || strspn(v, "0123456789") != strlen(v) || *v == '\0')
+			return xasprintf("bad id '%s' (expected a positive number)", v);
+		return NULL;
+	case CARG_FILE:
+		return *v == '\0' ? xstrdup("empty file name") : NULL;
 	}
 	return xasprintf("internal: unknown argument type '%c'", type);
 }
@@ -184,10 +208,26 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 		rq->reason = v;
 		return *v != '\0' && strlen(v) <= 1024 ? NULL :
 		    xstrdup("--reason must be 1 to 1024 characters");
+	case COPT_FROM:
+		rq->from = v;
+		return NULL;	/* its type depends on the command: see check_complete */
+	case COPT_TO:
+		rq->to = v;
+		return NULL;
+	case COPT_NAME:
+		rq->name = v;
+		return *v != '\0' && strlen(v) <= 200 ? NULL :
+		    xstrdup("--name must be 1 to 200 characters");
+	case COPT_MONTHS:
+		rq->months = atoi(v);
+		if (strspn(v, "0123456789") != strlen(v) || rq->months < 1 || rq->months > 36)
+			return xasprintf("bad --months '%s' (expected 1..36)", v);
+		return NULL;
 	case COPT_YEAR:
 		rq->year = atoi(v);
-		if (strlen(v) != 4 || strspn(v, "0123456789") != 4 || rq->year < 1970)
-			return xasprintf("bad year '%s' (expected 1970..9999)", v);
+		if (strlen(v) != 4 || strspn(v, "0123456789") != 4 || rq->year < HP_YEAR_MIN ||
+		    rq->year > HP_YEAR_MAX)
+			return xasprintf("bad year '%s' (expected %d..%d)", v, HP_YEAR_MIN, HP_YEAR_MAX);
 		return NULL;
 	}
 	return NULL;
@@ -220,11 +260,35 @@ global_option(int argc, char **argv, int *i, struct request *rq, char **err)
 	return 1;
 }
 
+/* --from and --to are months for windows and dates for blackouts. */
+static char *
+check_range(const struct cmd *c, const struct request *rq)
+{
+	struct ymd a, b;
+	ym_t ym;
+
+	if (c->id == CMD_WINDOWS && rq->from != NULL && ym_parse(rq->from, &ym) < 0)
+		return xasprintf("bad --from '%s' (expected YYYY-MM)", rq->from);
+	if (c->id != CMD_BLACKOUT_ADD)
+		return NULL;
+	if (rq->from != NULL && ymd_parse(rq->from, &a) < 0)
+		return xasprintf("bad --from '%s' (expected YYYY-MM-DD)", rq->from);
+	if (rq->to != NULL && ymd_parse(rq->to, &b) < 0)
+		return xasprintf("bad --to '%s' (expected YYYY-MM-DD)", rq->to);
+	if (rq->from != NULL && rq->to != NULL && ymd_cmp(b, a) < 0)
+		return xasprintf("--to %s is before --from %s", rq->to, rq->from);
+	return NULL;
+}
+
 /* Check required options and the number of positional arguments. */
 static char *
 check_complete(const struct cmd *c, const struct request *rq, unsigned seen)
 {
 	size_t want = strlen(c->args);
+	char *err;
+
+	if ((err = check_range(c, rq)) != NULL)
+		return err;
 
 	if ((size_t)rq->narg != want)
 		return xasprintf("wrong number of arguments; usage: hotpatchctl %s %s",

@@ -23,6 +23,12 @@ enum cmd_id {
 	CMD_OVERRIDE_CLEAR,
 	CMD_OVERRIDE_LIST,
 	CMD_RELOAD,
+	CMD_WINDOWS,
+	CMD_PLAN,
+	CMD_BLACKOUT_ADD,
+	CMD_BLACKOUT_REMOVE,
+	CMD_BLACKOUT_LIST,
+	CMD_BLACKOUT_IMPORT,
 	CMD_COUNT
 };
 
@@ -32,6 +38,10 @@ enum cmd_opt {
 	COPT_YEAR = 1 << 1,	/* --year Y */
 	COPT_RING = 1 << 2,	/* --ring ID */
 	COPT_REASON = 1 << 3,	/* --reason TEXT */
+	COPT_FROM = 1 << 4,	/* --from YYYY-MM (windows) or YYYY-MM-DD (blackout add) */
+	COPT_TO = 1 << 5,	/* --to YYYY-MM-DD */
+	COPT_MONTHS = 1 << 6,	/* --months N, 1..36 */
+	COPT_NAME = 1 << 7,	/* --name TEXT */
 };
 
 /* Positional argument types, one letter each in struct cmd.args. */
@@ -39,6 +49,8 @@ enum cmd_opt {
 #define CARG_RING	'r'	/* ring id */
 #define CARG_MONTH	'm'	/* YYYY-MM */
 #define CARG_KIND	'k'	/* baseline, hotpatch or lcu */
+#define CARG_ID		'i'	/* a positive integer id */
+#define CARG_FILE	'f'	/* a file the client reads and sends base64-encoded */
 
 struct cmd {
 	enum cmd_id	 id;
@@ -63,6 +75,10 @@ struct request {
 	const char	*os;
 	const char	*ring;
 	const char	*reason;
+	const char	*from;		/* checked against the command's type */
+	const char	*to;
+	const char	*name;
+	int		 months;	/* 0 = not given */
 	int		 year;		/* 0 = not given */
 	const char	*arg[CMD_MAX_ARGS];
 	int		 narg;

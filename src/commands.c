@@ -6,8 +6,10 @@
 #include "commands.h"
 #include "daemon.h"
 #include "proto.h"
+#include "store.h"
 #include "util.h"
 
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,12 @@ static const struct {
 	[CMD_OVERRIDE_CLEAR] = { cmd_override_clear, render_override_change },
 	[CMD_OVERRIDE_LIST] = { cmd_override_list, render_override_list },
 	[CMD_RELOAD] = { cmd_reload, render_reload },
+	[CMD_WINDOWS] = { cmd_windows, render_windows },
+	[CMD_PLAN] = { cmd_plan, render_plan },
+	[CMD_BLACKOUT_ADD] = { cmd_blackout_add, render_blackout_change },
+	[CMD_BLACKOUT_REMOVE] = { cmd_blackout_remove, render_blackout_change },
+	[CMD_BLACKOUT_LIST] = { cmd_blackout_list, render_blackout_list },
+	[CMD_BLACKOUT_IMPORT] = { cmd_blackout_import, render_blackout_change },
 };
 _Static_assert(ARRAY_LEN(dispatch) == CMD_COUNT, "every command needs a handler");
 
@@ -71,6 +79,29 @@ json_t *
 json_str_or_null(const char *s)
 {
 	return s != NULL ? json_string(s) : json_null();
+}
+
+/* "uid 1000 (alice)", from the kernel's uid, never from the request. */
+char *
+peer_name(const struct peer *p)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+
+	if (getpwuid_r(p->uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL)
+		return xasprintf("uid %ld (%s)", (long)p->uid, pw.pw_name);
+	return xasprintf("uid %ld", (long)p->uid);
+}
+
+void
+actor_init(struct actor *a, const struct request *rq, const struct peer *p,
+    const char *line, char *who)
+{
+	a->uid = (long)p->uid;
+	a->who = who;
+	a->at = time(NULL);
+	a->command = rq->cmd->words;
+	a->args = line;
 }
 
 /*

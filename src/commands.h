@@ -36,6 +36,13 @@ typedef char *cmd_render(const json_t *data);
 void reply_error(struct reply *r, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+struct actor;
+/* "uid 1000 (alice)", from the kernel's uid, never from the request (allocated). */
+char *peer_name(const struct peer *p);
+/* Fill the audit actor of a change request; who is peer_name()'s string. */
+void actor_init(struct actor *a, const struct request *rq, const struct peer *p,
+    const char *line, char *who);
+
 /* "Now" for a request: --at, or the clock. */
 time_t request_now(const struct request *rq);
 
@@ -60,5 +67,24 @@ cmd_handler cmd_rings, cmd_ring_show;
 cmd_render render_rings, render_ring_show;
 cmd_handler cmd_override_set, cmd_override_clear, cmd_override_list, cmd_reload;
 cmd_render render_override_change, render_override_list, render_reload;
+/* cmd_windows.c: windows, plan, and next --ring (cmd_next calls next_ring_windows). */
+cmd_handler cmd_windows, cmd_plan;
+cmd_render render_windows, render_plan;
+struct ring;
+struct os_def;
+/*
+ * The ring of --ring and the OS of --os, which must be one of the ring's
+ * (NULL = all of them); false with a 404 reply if either is unknown.
+ */
+bool select_ring(struct daemon *d, const struct request *rq, const struct ring **g,
+    const struct os_def **os, struct reply *r);
+/* Per OS of ring g (or only os): its next install still ahead of now, as windows rows. */
+json_t *next_ring_windows(struct daemon *d, const struct ring *g, const struct os_def *os,
+    time_t now);
+/* Windows rows as the text table of hotpatchctl windows, with its footer. */
+char *render_window_rows(const json_t *rows);
+/* cmd_blackout.c */
+cmd_handler cmd_blackout_add, cmd_blackout_remove, cmd_blackout_list, cmd_blackout_import;
+cmd_render render_blackout_change, render_blackout_list;
 
 #endif

@@ -8,6 +8,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <resolv.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +23,14 @@
 #define INSTALLED_SOCKET	"/run/hotpatchd/hotpatchd.sock"
 
 enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_NODAEMON = 3 };
+
+/*
+ * blackout import sends the file base64-encoded in the request line, which
+ * holds PROTO_MAX_REQUEST bytes: 4/3 of the file, plus up to 1 KiB for the
+ * command, the file's name and the options.
+ */
+#define FILE_MAX	((PROTO_MAX_REQUEST - 1024) / 4 * 3)
+#define FILE_NAME_MAX	255
 
 static int
 die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
@@ -131,6 +141,47 @@ exchange(int fd, const char *path, const char *request, bool json)
 	return proto_exit_status(code);
 }
 
+/*
+ * The word that replaces FILE.ics: "NAME:BASE64", the file's base name (left
+ * out unless it is short UTF-8 without control characters) and its content.
+ */
+static char *
+file_word(const char *path)
+{
+	unsigned char *buf = xmalloc(FILE_MAX + 1);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t n = 0, blen = strlen(base), cap;
+	ssize_t got;
+	char *b64, *word;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		die(EXIT_USAGE, "%s: %s", path, strerror(errno));
+	while (n <= FILE_MAX && (got = read(fd, buf + n, FILE_MAX + 1 - n)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			die(EXIT_USAGE, "%s: %s", path, strerror(errno));
+		n += (size_t)got;
+	}
+	close(fd);
+	if (n > FILE_MAX)
+		die(EXIT_USAGE, "%s is larger than %d bytes; split it", path, FILE_MAX);
+	if (n == 0)
+		die(EXIT_USAGE, "%s is empty", path);
+	cap = (n + 2) / 3 * 4 + 1;
+	b64 = xmalloc(cap);
+	if (b64_ntop(buf, n, b64, cap) < 0)
+		die(EXIT_ERROR, "%s: cannot encode it", path);
+	if (blen > 0 && blen <= FILE_NAME_MAX && utf8_valid(base, blen) && !proto_has_control(base))
+		word = xasprintf("%s:%s", base, b64);
+	else
+		word = xstrdup(b64);
+	free(b64);
+	free(buf);
+	return word;
+}
+
 /* Print help for the request; returns the exit status. */
 static int
 help(const struct request *rq)
@@ -147,6 +198,7 @@ main(int argc, char **argv)
 {
 	const char *sock = NULL;
 	char **words = xcalloc((size_t)argc + 1, sizeof(*words)), *err = NULL, *line = NULL;
+	char *file = NULL;
 	struct request rq;
 	size_t len = 0;
 	int n = 0, rc;
@@ -173,12 +225,18 @@ main(int argc, char **argv)
 	} else if (rq.help) {
 		rc = help(&rq);
 	} else {
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n; i++) {
+			if (rq.cmd->id == CMD_BLACKOUT_IMPORT && words[i] == rq.arg[0])
+				words[i] = file = file_word(words[i]);
 			proto_quote(&line, &len, words[i]);
+		}
+		if (len + 1 > PROTO_MAX_REQUEST)
+			die(EXIT_USAGE, "the request is longer than %d bytes", PROTO_MAX_REQUEST);
 		sock = socket_path(sock);
 		rc = exchange(connect_to(sock), sock, line, rq.json);
 	}
 	free(err);
+	free(file);
 	free(line);
 	free(words);
 	return rc;

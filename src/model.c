@@ -87,7 +87,8 @@ ym_parse(const char *s, ym_t *out)
 
 	if (strlen(s) != 7 || s[4] != '-')
 		return -1;
-	if ((y = digits(s, 4)) < 1970 || (m = digits(s + 5, 2)) < 1 || m > 12)
+	if ((y = digits(s, 4)) < HP_YEAR_MIN || y > HP_YEAR_MAX ||
+	    (m = digits(s + 5, 2)) < 1 || m > 12)
 		return -1;
 	*out = ym_make(y, m);
 	return 0;

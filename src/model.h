@@ -10,6 +10,13 @@
 #include <stddef.h>
 #include <time.h>
 
+/*
+ * Years hotpatchd handles.  libical's recurrence iterator stops in 2582;
+ * 2500 leaves room for offers that run into the following months.
+ */
+#define HP_YEAR_MIN	1970
+#define HP_YEAR_MAX	2500
+
 /* A calendar month as a single number: year * 12 + (month - 1). */
 typedef int ym_t;
 
@@ -17,7 +24,7 @@ static inline ym_t ym_make(int y, int m) { return y * 12 + (m - 1); }
 static inline int ym_year(ym_t ym) { return ym / 12; }
 static inline int ym_month(ym_t ym) { return ym % 12 + 1; }
 
-/* "YYYY-MM" (years 1970..9999); returns 0 on success, -1 if malformed. */
+/* "YYYY-MM" (years HP_YEAR_MIN..HP_YEAR_MAX); returns 0 on success, -1 if malformed. */
 int ym_parse(const char *s, ym_t *out);
 /* Writes "YYYY-MM" into buf (at least 8 bytes). */
 char *ym_format(ym_t ym, char *buf);

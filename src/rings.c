@@ -25,6 +25,15 @@ ring_eligible(const struct ring *r, const struct os_def *os, const char **reason
 	return false;
 }
 
+bool
+ring_has_os(const struct ring *r, const char *os)
+{
+	for (size_t i = 0; i < r->nos; i++)
+		if (strcmp(r->os[i], os) == 0)
+			return true;
+	return false;
+}
+
 char *
 window_describe(const struct mwindow *w, char *buf, size_t len)
 {

@@ -11,6 +11,9 @@
  */
 bool ring_eligible(const struct ring *r, const struct os_def *os, const char **reason);
 
+/* Does ring r include the OS with this id? */
+bool ring_has_os(const struct ring *r, const char *os);
+
 /* "Tue,Wed 22:00 for 4h" or "Patch Tuesday+3 02:00 for 3h55m", into buf. */
 char *window_describe(const struct mwindow *w, char *buf, size_t len);
 

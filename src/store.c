@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Long enough to ride out a checkpoint or another process's transaction. */
 #define STORE_BUSY_MS	5000
@@ -831,6 +832,133 @@ store_override_clear(struct store *s, const char *os, ym_t month,
 	return gone > 0;
 }
 
+/* "2026-12-24T18:00:00Z" into buf (at least 21 bytes). */
+static char *
+instant_format(time_t t, char *buf)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+/* Exactly the form instant_format writes; returns 0 or -1. */
+static int
+instant_parse(const char *s, time_t *out)
+{
+	struct tm tm = { 0 };
+	char back[21];
+	int n = -1;
+
+	if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year,
+	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 || n != 20)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = timegm(&tm);
+	/* Round trip: rejects 2026-02-30, 25:00, signs and spaces. */
+	return strcmp(instant_format(*out, back), s) == 0 ? 0 : -1;
+}
+
+/* The from_date and to_date columns of b. */
+static void
+blackout_bounds(const struct blackout *b, char *from, char *to)
+{
+	if (b->timed) {
+		instant_format(b->start, from);
+		instant_format(b->end, to);
+	} else {
+		ymd_format(b->from, from);
+		ymd_format(b->to, to);
+	}
+}
+
+static int
+insert_blackout(struct store *s, sqlite3_stmt *st, const struct blackout *b,
+    const struct actor *a, char **cause)
+{
+	char from[21], to[21];
+	struct ymd d;
+	time_t t;
+
+	blackout_bounds(b, from, to);
+	/* Only what load can read back. */
+	if (b->timed ? instant_parse(from, &t) < 0 || instant_parse(to, &t) < 0 ||
+	    b->end <= b->start : ymd_parse(from, &d) < 0 || ymd_parse(to, &d) < 0) {
+		*cause = xasprintf("write blackout: '%s' has bad bounds %s..%s",
+		    b->name != NULL ? b->name : "", from, to);
+		return -1;
+	}
+	return run(s, st, "write blackout", cause, "sssssI", b->name, b->ring, from, to,
+	    a->who, (sqlite3_int64)a->at);
+}
+
+static const char insert_blackout_sql[] =
+	"INSERT INTO blackouts (name, ring_id, from_date, to_date, origin, who, at)"
+	" VALUES (?, ?, ?, ?, 'runtime', ?, ?)";
+
+/* Insert v[0..n) with one statement inside the caller's transaction. */
+static int
+insert_blackouts(struct store *s, const struct blackout *v, size_t n,
+    const struct actor *a, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (prepare(s, insert_blackout_sql, &st, "write blackout", cause) == -1)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = insert_blackout(s, st, &v[i], a, cause);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_blackout_add(struct store *s, struct blackout *b, const struct actor *a,
+    char **cause)
+{
+	int rc = exec(s, "BEGIN IMMEDIATE", "begin", cause);
+	long id = 0;
+
+	if (rc == 0 && (rc = insert_blackouts(s, b, 1, a, cause)) == 0) {
+		id = (long)sqlite3_last_insert_rowid(s->db);
+		rc = audit(s, a, "ok", cause);
+	}
+	if (end_change(s, rc, "blackout add", cause) < 0)
+		return -1;
+	b->id = id;
+	return 0;
+}
+
+int
+store_blackout_add_many(struct store *s, const struct blackout *v, size_t n,
+    const struct actor *a, char **cause)
+{
+	int rc = exec(s, "BEGIN IMMEDIATE", "begin", cause);
+
+	if (rc == 0)
+		rc = insert_blackouts(s, v, n, a, cause);
+	if (rc == 0)
+		rc = audit(s, a, "ok", cause);
+	return end_change(s, rc, "blackout import", cause);
+}
+
+int
+store_blackout_remove(struct store *s, long id, const struct actor *a, char **cause)
+{
+	int rc = exec(s, "BEGIN IMMEDIATE", "begin", cause), gone = 0;
+
+	if (rc == 0)
+		rc = run_once(s, "DELETE FROM blackouts WHERE id = ? AND origin = 'runtime'",
+		    "delete blackout", cause, "I", (sqlite3_int64)id);
+	if (rc == 0 && (gone = sqlite3_changes(s->db)) > 0)
+		rc = audit(s, a, "ok", cause);
+	if (end_change(s, rc, "blackout remove", cause) < 0)
+		return -1;
+	return gone > 0;
+}
+
 int
 store_audit(struct store *s, const struct actor *a, const char *result,
     char **cause)
@@ -1139,6 +1267,58 @@ load_rings(struct store *s, struct ringset *r, char **cause)
 	return load_ring_details(s, r, cause);
 }
 
+/* The UTC day of t. */
+static struct ymd
+utc_day(time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return (struct ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+}
+
+/*
+ * from_date and to_date at columns i and i + 1: two days, or two instants
+ * (a timed blackout, whose from/to are then the UTC days it touches).
+ */
+static int
+col_bounds(sqlite3_stmt *st, int i, struct blackout *b, char **cause)
+{
+	const char *f = (const char *)sqlite3_column_text(st, i);
+	const char *t = (const char *)sqlite3_column_text(st, i + 1);
+
+	if (f != NULL && t != NULL && ymd_parse(f, &b->from) == 0 &&
+	    ymd_parse(t, &b->to) == 0)
+		return 0;
+	if (f != NULL && t != NULL && instant_parse(f, &b->start) == 0 &&
+	    instant_parse(t, &b->end) == 0) {
+		b->timed = true;
+		b->from = utc_day(b->start);
+		b->to = utc_day(b->end > b->start ? b->end - 1 : b->start);
+		return 0;
+	}
+	memset(&b->from, 0, sizeof(b->from));
+	memset(&b->to, 0, sizeof(b->to));
+	*cause = xasprintf("read blackouts: bad date '%s'..'%s'", f != NULL ? f : "NULL",
+	    t != NULL ? t : "NULL");
+	return -1;
+}
+
+static const char select_blackouts_sql[] =
+	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at"
+	" FROM blackouts ORDER BY id";
+
+/* One row of select_blackouts_sql into b (zeroed by the caller). */
+static int
+blackout_row(sqlite3_stmt *st, struct blackout *b, char **cause)
+{
+	b->id = (long)sqlite3_column_int64(st, 0);
+	b->name = col_str(st, 1);
+	b->ring = col_str(st, 2);
+	b->runtime = sqlite3_column_int(st, 5) != 0;
+	return col_bounds(st, 3, b, cause);
+}
+
 static int
 load_blackouts(struct store *s, struct ringset *r, char **cause)
 {
@@ -1147,22 +1327,64 @@ load_blackouts(struct store *s, struct ringset *r, char **cause)
 	size_t cap = 0;
 	int rc;
 
-	if (prepare(s, "SELECT name, ring_id, from_date, to_date FROM blackouts"
-	    " ORDER BY id", &st, "read blackouts", cause) == -1)
+	if (prepare(s, select_blackouts_sql, &st, "read blackouts", cause) == -1)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		grow(&r->bo, r->nbo, &cap, sizeof(*r->bo));
 		b = &r->bo[r->nbo++];
 		memset(b, 0, sizeof(*b));
-		b->name = col_str(st, 0);
-		b->ring = col_str(st, 1);
-		if (col_ymd(st, 2, &b->from, "read blackouts", cause) == -1 ||
-		    col_ymd(st, 3, &b->to, "read blackouts", cause) == -1) {
+		if (blackout_row(st, b, cause) == -1) {
 			sqlite3_finalize(st);
 			return -1;
 		}
 	}
 	return finish(s, st, rc, "read blackouts", cause);
+}
+
+void
+store_blackout_recs_free(struct blackout_rec *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		blackout_free(&v[i].b);
+		free(v[i].who);
+	}
+	free(v);
+}
+
+int
+store_blackout_list(struct store *s, struct blackout_rec **out, size_t *n,
+    char **cause)
+{
+	struct blackout_rec *v = NULL, *x;
+	sqlite3_stmt *st;
+	size_t nv = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (prepare(s, select_blackouts_sql, &st, "read blackouts", cause) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		grow(&v, nv, &cap, sizeof(*v));
+		x = &v[nv++];
+		memset(x, 0, sizeof(*x));
+		if (blackout_row(st, &x->b, cause) == -1) {
+			sqlite3_finalize(st);
+			store_blackout_recs_free(v, nv);
+			return -1;
+		}
+		if (x->b.runtime) {
+			x->who = col_str(st, 6);
+			x->at = (time_t)sqlite3_column_int64(st, 7);
+		}
+	}
+	if (finish(s, st, rc, "read blackouts", cause) == -1) {
+		store_blackout_recs_free(v, nv);
+		return -1;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
 }
 
 int

@@ -44,7 +44,9 @@ int store_import(struct store *s, const struct caldata *c,
 /*
  * Read the model back: OSes in file order with published and out-of-band
  * releases, every override (shipped and run-time), rings in file order, every
- * blackout.  c and r must be zeroed; on error they are left empty.
+ * blackout by id (with its id and origin; a timed one with start and end, and
+ * from/to set to the UTC days it touches).  c and r must be zeroed; on error
+ * they are left empty.
  */
 int store_load(struct store *s, struct caldata *c, struct ringset *r,
     char **cause);
@@ -73,6 +75,47 @@ int store_override_set(struct store *s, const struct override *o,
  */
 int store_override_clear(struct store *s, const char *os, ym_t month,
     const struct actor *a, char **cause);
+
+/*
+ * Add b as a run-time blackout (origin 'runtime', who and at from a) and write
+ * the audit row, in one transaction; b->id is set on success.  A timed b is
+ * stored as ISO 8601 UTC instants ("2026-12-24T18:00:00Z", end exclusive),
+ * a date one as "YYYY-MM-DD" days (both inclusive).  A ring that does not
+ * exist is a FOREIGN KEY error.  Returns 0, or -1 with *cause.
+ */
+int store_blackout_add(struct store *s, struct blackout *b, const struct actor *a,
+    char **cause);
+
+/*
+ * Add n run-time blackouts with one audit row, all in one transaction: all
+ * of them or, on any error, none and no audit row.  Returns 0 or -1.
+ */
+int store_blackout_add_many(struct store *s, const struct blackout *v, size_t n,
+    const struct actor *a, char **cause);
+
+/*
+ * Remove the run-time blackout id and write the audit row, in one
+ * transaction.  Returns 1 if it was removed, 0 if there is no run-time
+ * blackout with that id (a file one is never removed here; nothing is
+ * written), -1 with *cause on error.
+ */
+int store_blackout_remove(struct store *s, long id, const struct actor *a,
+    char **cause);
+
+/* A blackout with who added it and when. */
+struct blackout_rec {
+	struct blackout	 b;
+	char		*who;		/* run-time: "uid 0 (root)"; NULL for file ones */
+	time_t		 at;		/* run-time: when; 0 for file ones */
+};
+
+/*
+ * Every blackout, by id, as store_load reads them, with who and when.
+ * Returns 0 with *out (free with store_blackout_recs_free) and *n, or -1.
+ */
+int store_blackout_list(struct store *s, struct blackout_rec **out, size_t *n,
+    char **cause);
+void store_blackout_recs_free(struct blackout_rec *v, size_t n);
 
 /* Write one audit row on its own (e.g. for a reload); result says how it went. */
 int store_audit(struct store *s, const struct actor *a, const char *result,

@@ -161,7 +161,7 @@ START_TEST(grammar_refuses_with_one_clear_line)
 		{ "month 2026-13", "bad month '2026-13' (expected YYYY-MM)" },
 		{ "month", "wrong number of arguments; usage: hotpatchctl month YYYY-MM [--os ID]" },
 		{ "month 2026-10 2026-11", "unexpected argument '2026-11'; usage: hotpatchctl month YYYY-MM [--os ID]" },
-		{ "calendar --year abc", "bad year 'abc' (expected 1970..9999)" },
+		{ "calendar --year abc", "bad year 'abc' (expected 1970..2500)" },
 		{ "calendar --ring r1", "calendar does not take option '--ring'" },
 		{ "calendar --os", "option '--os' needs a value" },
 		{ "calendar --os a --os b", "option '--os' given twice" },

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static char tmpdir[] = "/tmp/check_store.XXXXXX";
 
@@ -865,6 +866,310 @@ START_TEST(test_override_for_unknown_os_fails_and_writes_no_audit)
 }
 END_TEST
 
+/* The loaded blackout with this id, or NULL. */
+static const struct blackout *
+find_loaded_blackout(const struct ringset *r, long id)
+{
+	for (size_t i = 0; i < r->nbo; i++)
+		if (r->bo[i].id == id)
+			return &r->bo[i];
+	return NULL;
+}
+
+static time_t
+utc_instant(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+	    .tm_min = mi };
+
+	return timegm(&tm);
+}
+
+START_TEST(test_blackout_add_writes_runtime_row_with_id_and_audit)
+{
+	char *path = dbpath("bo-add.db"), *row, *cause = NULL, *sql;
+	struct caldata c, got = { 0 };
+	struct ringset r, gotr = { 0 };
+	struct store *s = open_ok(path);
+	struct blackout b = { .name = "audit week", .ring = "test" };
+	struct actor a = { .uid = 1000, .who = "uid 1000 (alice)", .at = 1795132800,
+	    .command = "blackout add", .args = "blackout add --name \"audit week\" ..." };
+	const struct blackout *lb;
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	b.from = date("2026-10-05");
+	b.to = date("2026-10-09");
+	ck_assert_int_eq(store_blackout_add(s, &b, &a, &cause), 0);
+	ck_assert_int_gt(b.id, 0);
+	sql = xasprintf("SELECT name || '|' || ring_id || '|' || from_date || '|' || to_date"
+	    " || '|' || origin || '|' || who || '|' || at FROM blackouts WHERE id = %ld", b.id);
+	row = sql_text(path, sql);
+	ck_assert_str_eq(row, "audit week|test|2026-10-05|2026-10-09|runtime|uid 1000 (alice)|1795132800");
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit WHERE uid = 1000"
+	    " AND command = 'blackout add' AND result = 'ok' AND at = 1795132800"), 1);
+	ck_assert_int_eq(store_load(s, &got, &gotr, &cause), 0);
+	ck_assert_uint_eq(gotr.nbo, 3);
+	lb = find_loaded_blackout(&gotr, b.id);
+	ck_assert_ptr_nonnull(lb);
+	ck_assert(lb->runtime);
+	ck_assert(!lb->timed);
+	ck_assert_str_eq(lb->name, "audit week");
+	ck_assert_str_eq(lb->ring, "test");
+	cmp_ymd(lb->from, b.from);
+	cmp_ymd(lb->to, b.to);
+	/* The file ones have ids too, and are not run-time. */
+	ck_assert_int_gt(gotr.bo[0].id, 0);
+	ck_assert(!gotr.bo[0].runtime);
+
+	free(sql);
+	free(row);
+	caldata_free(&got);
+	ringset_free(&gotr);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_timed_blackout_round_trips_as_utc_instants)
+{
+	char *path = dbpath("bo-timed.db"), *row, *cause = NULL;
+	struct caldata c, got = { 0 };
+	struct ringset r, gotr = { 0 };
+	struct store *s = open_ok(path);
+	struct blackout b = { .name = "Christmas Eve party", .timed = true,
+	    .start = utc_instant(2026, 12, 24, 18, 0), .end = utc_instant(2026, 12, 25, 2, 0) };
+	struct actor a = { .uid = 0, .who = "uid 0 (root)", .at = 1795132800,
+	    .command = "blackout import" };
+	const struct blackout *lb;
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	ck_assert_int_eq(store_blackout_add(s, &b, &a, &cause), 0);
+	row = sql_text(path, "SELECT from_date || '..' || to_date || '|' || (ring_id IS NULL)"
+	    " FROM blackouts WHERE origin = 'runtime'");
+	ck_assert_str_eq(row, "2026-12-24T18:00:00Z..2026-12-25T02:00:00Z|1");
+	ck_assert_int_eq(store_load(s, &got, &gotr, &cause), 0);
+	lb = find_loaded_blackout(&gotr, b.id);
+	ck_assert_ptr_nonnull(lb);
+	ck_assert(lb->timed);
+	ck_assert(lb->runtime);
+	ck_assert_ptr_null(lb->ring);
+	ck_assert_int_eq(lb->start, b.start);
+	ck_assert_int_eq(lb->end, b.end);
+	/* from/to are the UTC days it touches. */
+	cmp_ymd(lb->from, date("2026-12-24"));
+	cmp_ymd(lb->to, date("2026-12-25"));
+
+	/* An instant the store cannot read back is refused, not written. */
+	b.end = b.start;
+	ck_assert_int_eq(store_blackout_add(s, &b, &a, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "bad bounds"));
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM blackouts WHERE origin = 'runtime'"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit"), 1);
+
+	free(cause);
+	free(row);
+	caldata_free(&got);
+	ringset_free(&gotr);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_load_refuses_a_blackout_row_with_mixed_bounds)
+{
+	char *path = dbpath("bo-mixed.db"), *cause = NULL;
+	struct caldata c, got = { 0 };
+	struct ringset r, gotr = { 0 };
+	struct store *s = open_ok(path);
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	sql_exec(path, "INSERT INTO blackouts (name, from_date, to_date, origin)"
+	    " VALUES ('odd', '2026-12-24', '2026-12-25T02:00:00Z', 'runtime')");
+	ck_assert_int_eq(store_load(s, &got, &gotr, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "bad date '2026-12-24'..'2026-12-25T02:00:00Z'"));
+	ck_assert_ptr_null(gotr.bo);
+	free(cause);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_blackout_remove_takes_only_runtime_rows_and_audits_it)
+{
+	char *path = dbpath("bo-remove.db"), *cause = NULL;
+	struct caldata c;
+	struct ringset r;
+	struct store *s = open_ok(path);
+	struct blackout b = { .name = "holiday" };
+	struct actor a = { .uid = 0, .who = "uid 0 (root)", .at = 1795132800,
+	    .command = "blackout add" };
+	struct actor rm = { .uid = 0, .who = "uid 0 (root)", .at = 1795132900,
+	    .command = "blackout remove" };
+	long file_id;
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	b.from = b.to = date("2026-12-24");
+	ck_assert_int_eq(store_blackout_add(s, &b, &a, &cause), 0);
+	file_id = sql_int(path, "SELECT min(id) FROM blackouts WHERE origin = 'file'");
+	ck_assert_int_gt(file_id, 0);
+	ck_assert_int_eq(store_blackout_remove(s, file_id, &rm, &cause), 0);
+	ck_assert_int_eq(store_blackout_remove(s, b.id, &rm, &cause), 1);
+	ck_assert_int_eq(store_blackout_remove(s, b.id, &rm, &cause), 0);
+	ck_assert_int_eq(store_blackout_remove(s, 999999, &rm, &cause), 0);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM blackouts"), 2);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM blackouts WHERE origin = 'runtime'"), 0);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit WHERE command = 'blackout remove'"
+	    " AND at = 1795132900"), 1);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+/* Three run-time blackouts; the middle one for ring. */
+static void
+three_blackouts(struct blackout *v, const char *ring)
+{
+	memset(v, 0, 3 * sizeof(*v));
+	v[0] = (struct blackout){ .name = "one", .from = date("2026-12-24"), .to = date("2026-12-26") };
+	v[1] = (struct blackout){ .name = "two", .ring = (char *)ring, .timed = true,
+	    .start = utc_instant(2027, 1, 1, 0, 0), .end = utc_instant(2027, 1, 1, 6, 0) };
+	v[2] = (struct blackout){ .name = "three", .from = date("2027-04-01"), .to = date("2027-04-01") };
+}
+
+START_TEST(test_blackout_add_many_is_all_or_nothing_with_one_audit_row)
+{
+	char *path = dbpath("bo-many.db"), *cause = NULL, *names;
+	struct caldata c;
+	struct ringset r;
+	struct store *s = open_ok(path);
+	struct blackout v[3];
+	struct actor a = { .uid = 0, .who = "uid 0 (root)", .at = 1795132800,
+	    .command = "blackout import", .args = "blackout import holidays.ics (3 blackouts)" };
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	three_blackouts(v, "no-such-ring");
+	ck_assert_int_eq(store_blackout_add_many(s, v, 3, &a, &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_ptr_nonnull(strstr(cause, "blackout import"));
+	ck_assert_ptr_nonnull(strstr(cause, "FOREIGN KEY"));
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM blackouts WHERE origin = 'runtime'"), 0);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit"), 0);
+	free(cause);
+	cause = NULL;
+
+	three_blackouts(v, "broad");
+	ck_assert_int_eq(store_blackout_add_many(s, v, 3, &a, &cause), 0);
+	names = sql_text(path, "SELECT group_concat(name || '@' || coalesce(ring_id, 'all'), ',')"
+	    " FROM (SELECT * FROM blackouts WHERE origin = 'runtime' ORDER BY id)");
+	ck_assert_str_eq(names, "one@all,two@broad,three@all");
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit WHERE command = 'blackout import'"
+	    " AND args = 'blackout import holidays.ics (3 blackouts)'"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit"), 1);
+
+	free(names);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_reimport_of_files_keeps_runtime_blackouts_and_their_ids)
+{
+	char *path = dbpath("bo-reimport.db"), *cause = NULL, *ids, *after;
+	struct caldata c;
+	struct ringset r;
+	struct store *s = open_ok(path);
+	struct blackout v[3];
+	struct actor a = { .uid = 0, .who = "uid 0 (root)", .at = 1795132800,
+	    .command = "blackout import" };
+	long before;
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	three_blackouts(v, "test");
+	ck_assert_int_eq(store_blackout_add_many(s, v, 3, &a, &cause), 0);
+	ids = sql_text(path, "SELECT group_concat(id || from_date || to_date, ',') FROM"
+	    " (SELECT * FROM blackouts WHERE origin = 'runtime' ORDER BY id)");
+
+	/* The same files: nothing written. */
+	before = store_total_changes(s);
+	import_ok(s, &c, &r);
+	ck_assert_int_eq(store_total_changes(s) - before, 0);
+
+	/* Changed files: the file blackout changes, the run-time ones stay as they were. */
+	r.bo[0].to = date("2027-01-05");
+	import_ok(s, &c, &r);
+	after = sql_text(path, "SELECT group_concat(id || from_date || to_date, ',') FROM"
+	    " (SELECT * FROM blackouts WHERE origin = 'runtime' ORDER BY id)");
+	ck_assert_str_eq(after, ids);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM blackouts WHERE origin = 'file'"
+	    " AND to_date = '2027-01-05'"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM blackouts"), 5);
+
+	free(ids);
+	free(after);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_blackout_list_has_who_and_at_for_runtime_ones_only)
+{
+	char *path = dbpath("bo-list.db"), *cause = NULL;
+	struct caldata c;
+	struct ringset r;
+	struct store *s = open_ok(path);
+	struct blackout v[3];
+	struct actor a = { .uid = 1000, .who = "uid 1000 (alice)", .at = 1795132800,
+	    .command = "blackout import" };
+	struct blackout_rec *rec;
+	size_t n;
+
+	build_model(&c, &r);
+	import_ok(s, &c, &r);
+	three_blackouts(v, NULL);
+	ck_assert_int_eq(store_blackout_add_many(s, v, 3, &a, &cause), 0);
+	ck_assert_int_eq(store_blackout_list(s, &rec, &n, &cause), 0);
+	ck_assert_uint_eq(n, 5);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			ck_assert_int_gt(rec[i].b.id, rec[i - 1].b.id);
+		ck_assert_int_eq(rec[i].b.runtime, i >= 2);
+		if (i < 2) {
+			ck_assert_ptr_null(rec[i].who);
+			ck_assert_int_eq(rec[i].at, 0);
+		} else {
+			ck_assert_str_eq(rec[i].who, "uid 1000 (alice)");
+			ck_assert_int_eq(rec[i].at, 1795132800);
+		}
+	}
+	ck_assert(rec[3].b.timed);
+	ck_assert_int_eq(rec[3].b.start, v[1].start);
+	ck_assert_int_eq(rec[3].b.end, v[1].end);
+	store_blackout_recs_free(rec, n);
+	caldata_free(&c);
+	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -889,6 +1194,13 @@ store_suite(void)
 	tcase_add_test(tc, test_override_set_writes_runtime_row_and_audit_in_one_go);
 	tcase_add_test(tc, test_override_clear_removes_only_runtime_rows_and_audits_it);
 	tcase_add_test(tc, test_override_for_unknown_os_fails_and_writes_no_audit);
+	tcase_add_test(tc, test_blackout_add_writes_runtime_row_with_id_and_audit);
+	tcase_add_test(tc, test_timed_blackout_round_trips_as_utc_instants);
+	tcase_add_test(tc, test_load_refuses_a_blackout_row_with_mixed_bounds);
+	tcase_add_test(tc, test_blackout_remove_takes_only_runtime_rows_and_audits_it);
+	tcase_add_test(tc, test_blackout_add_many_is_all_or_nothing_with_one_audit_row);
+	tcase_add_test(tc, test_reimport_of_files_keeps_runtime_blackouts_and_their_ids);
+	tcase_add_test(tc, test_blackout_list_has_who_and_at_for_runtime_ones_only);
 	suite_add_tcase(su, tc);
 	return su;
 }

@@ -1,0 +1,451 @@
+/*
+ * check_ics.c: iCalendar files -> blackouts (blackout_ics.c), from the
+ * fixtures in tests/ics/.  Expected instants are worked out by hand from the
+ * EU DST rules (2026: CEST from 29 March 01:00Z to 25 October 01:00Z) and
+ * written as UTC calendar values, converted with timegm, not with libical.
+ */
+#include "blackout_ics.h"
+#include "testutil.h"
+#include "util.h"
+
+#include <check.h>
+#include <libical/ical.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static time_t
+utc(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+	    .tm_min = mi };
+
+	return timegm(&tm);
+}
+
+/* The horizon the daemon uses for an import at 2026-11-20: 12 months back, 24 ahead. */
+#define H_FROM	utc(2025, 11, 20, 0, 0)
+#define H_TO	utc(2028, 11, 20, 0, 0)
+
+/* Read a fixture from tests/ics/. */
+static char *
+fixture(const char *name, size_t *len)
+{
+	char *rel = xasprintf("tests/ics/%s", name), *path = srcpath(rel), *buf;
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	buf = xmalloc((size_t)n + 1);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	free(path);
+	free(rel);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void
+free_all(struct blackout *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		blackout_free(&v[i]);
+	free(v);
+}
+
+/* Parse a fixture that must be accepted, with n blackouts for ring. */
+static struct blackout *
+accept_file(const char *name, const char *ring, size_t want)
+{
+	struct blackout *v = NULL;
+	char *text, *cause = NULL;
+	size_t len, n = 0;
+
+	text = fixture(name, &len);
+	if (ics_blackouts(text, len, ring, H_FROM, H_TO, &v, &n, &cause) != 0)
+		ck_abort_msg("%s: %s", name, cause);
+	ck_assert_uint_eq(n, want);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_pstr_eq(v[i].ring, ring);
+		ck_assert_int_eq(v[i].id, 0);
+		ck_assert(!v[i].runtime);
+	}
+	free(text);
+	return v;
+}
+
+/* Text that must be refused with exactly this cause, and nothing returned. */
+static void
+refuse_text(const char *text, size_t len, const char *want)
+{
+	struct blackout *v = (struct blackout *)1;
+	char *cause = NULL;
+	size_t n = 99;
+
+	ck_assert_int_eq(ics_blackouts(text, len, NULL, H_FROM, H_TO, &v, &n, &cause), -1);
+	ck_assert_ptr_null(v);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_str_eq(cause, want);
+	free(cause);
+}
+
+/* A string literal, NULs and all. */
+#define refuse_lit(s, want)	refuse_text((s), sizeof(s) - 1, (want))
+
+static void
+refuse_file(const char *name, const char *want)
+{
+	size_t len;
+	char *text = fixture(name, &len);
+
+	refuse_text(text, len, want);
+	free(text);
+}
+
+static void
+assert_days(const struct blackout *b, const char *name, int y1, int m1, int d1, int y2,
+    int m2, int d2)
+{
+	ck_assert_str_eq(b->name, name);
+	ck_assert(!b->timed);
+	ck_assert_int_eq(b->from.y, y1);
+	ck_assert_int_eq(b->from.m, m1);
+	ck_assert_int_eq(b->from.d, d1);
+	ck_assert_int_eq(b->to.y, y2);
+	ck_assert_int_eq(b->to.m, m2);
+	ck_assert_int_eq(b->to.d, d2);
+}
+
+static void
+assert_timed(const struct blackout *b, const char *name, time_t start, time_t end)
+{
+	ck_assert_str_eq(b->name, name);
+	ck_assert(b->timed);
+	ck_assert_int_eq(b->start, start);
+	ck_assert_int_eq(b->end, end);
+}
+
+START_TEST(test_allday_events_end_the_day_before_their_exclusive_dtend)
+{
+	struct blackout *v = accept_file("allday.ics", NULL, 5);
+
+	assert_days(&v[0], "Christmas Eve", 2026, 12, 24, 2026, 12, 24);
+	assert_days(&v[1], "year-end freeze", 2026, 12, 21, 2027, 1, 3);
+	assert_days(&v[2], "New Year (no DTEND)", 2027, 1, 1, 2027, 1, 1);
+	/* 2026 is not a leap year: 28 Feb, 1 and 2 March. */
+	assert_days(&v[3], "three days over the end of February", 2026, 2, 28, 2026, 3, 2);
+	assert_days(&v[4], "May Day (DTEND = DTSTART)", 2026, 5, 1, 2026, 5, 1);
+	free_all(v, 5);
+}
+END_TEST
+
+START_TEST(test_ring_is_copied_into_every_blackout)
+{
+	struct blackout *v = accept_file("allday.ics", "ring1", 5);
+
+	free_all(v, 5);
+}
+END_TEST
+
+START_TEST(test_berlin_times_become_utc_across_both_dst_changes)
+{
+	struct blackout *v = accept_file("berlin.ics", NULL, 5);
+
+	/* 22:00 CET (+1) -> 06:00 CEST (+2): 21:00Z .. 04:00Z, 7 elapsed hours. */
+	assert_timed(&v[0], "night over the spring DST change", utc(2026, 3, 28, 21, 0),
+	    utc(2026, 3, 29, 4, 0));
+	ck_assert_int_eq(v[0].end - v[0].start, 7 * 3600);
+	/* 22:00 CEST (+2) -> 06:00 CET (+1): 20:00Z .. 05:00Z, 9 elapsed hours. */
+	assert_timed(&v[1], "night over the autumn DST change", utc(2026, 10, 24, 20, 0),
+	    utc(2026, 10, 25, 5, 0));
+	/* Weekly at 22:00 local: 20 and 27 March in CET, 3 April in CEST. */
+	assert_timed(&v[2], "Friday change freeze", utc(2026, 3, 20, 21, 0),
+	    utc(2026, 3, 20, 23, 0));
+	assert_timed(&v[3], "Friday change freeze", utc(2026, 3, 27, 21, 0),
+	    utc(2026, 3, 27, 23, 0));
+	assert_timed(&v[4], "Friday change freeze", utc(2026, 4, 3, 20, 0),
+	    utc(2026, 4, 3, 22, 0));
+	/* from/to are the UTC days touched. */
+	ck_assert_int_eq(v[0].from.d, 28);
+	ck_assert_int_eq(v[0].to.d, 29);
+	free_all(v, 5);
+}
+END_TEST
+
+START_TEST(test_tzid_defined_by_the_files_own_vtimezone_is_used)
+{
+	struct blackout *v = accept_file("vtimezone.ics", NULL, 1);
+
+	/* "W. Europe Standard Time" in July is +2. */
+	assert_timed(&v[0], "summer release review", utc(2026, 7, 1, 10, 0),
+	    utc(2026, 7, 1, 11, 30));
+	free_all(v, 1);
+}
+END_TEST
+
+START_TEST(test_floating_times_are_utc_and_missing_end_is_duration_or_one_hour)
+{
+	struct blackout *v = accept_file("floating.ics", NULL, 4);
+
+	assert_timed(&v[0], "floating Christmas Eve party", utc(2026, 12, 24, 18, 0),
+	    utc(2026, 12, 25, 2, 0));
+	assert_timed(&v[1], "New Year in UTC", utc(2026, 12, 31, 23, 0), utc(2027, 1, 1, 1, 0));
+	assert_days(&(struct blackout){ .name = v[1].name, .from = v[1].from, .to = v[1].to },
+	    "New Year in UTC", 2026, 12, 31, 2027, 1, 1);
+	assert_timed(&v[2], "no DTEND or DURATION", utc(2026, 6, 15, 8, 0),
+	    utc(2026, 6, 15, 9, 0));
+	assert_timed(&v[3], "ninety minutes", utc(2026, 6, 15, 12, 0), utc(2026, 6, 15, 13, 30));
+	free_all(v, 4);
+}
+END_TEST
+
+START_TEST(test_yearly_rrule_gives_one_blackout_per_year_inside_the_horizon)
+{
+	/* Horizon 2025-11-20 .. 2028-11-20: Christmas 2025, 2026, 2027 (not 2020-2024, 2028). */
+	struct blackout *v = accept_file("rrule-yearly.ics", NULL, 3);
+
+	assert_days(&v[0], "Christmas", 2025, 12, 24, 2025, 12, 26);
+	assert_days(&v[1], "Christmas", 2026, 12, 24, 2026, 12, 26);
+	assert_days(&v[2], "Christmas", 2027, 12, 24, 2027, 12, 26);
+	free_all(v, 3);
+}
+END_TEST
+
+START_TEST(test_exdate_and_recurrence_id_remove_or_move_occurrences)
+{
+	struct blackout *v = accept_file("rrule-exdate.ics", NULL, 4);
+
+	/* EXDATE;VALUE=DATE:20261224 removes 2026. */
+	assert_days(&v[0], "Christmas", 2025, 12, 24, 2025, 12, 26);
+	assert_days(&v[1], "Christmas", 2027, 12, 24, 2027, 12, 26);
+	/*
+	 * Weekly Mondays 09:00 Berlin (08:00Z) x4: 5 Jan stays, 12 Jan is an
+	 * EXDATE, 19 Jan is moved to Tuesday 20 Jan 14:00 (13:00Z), 26 Jan is
+	 * cancelled.
+	 */
+	assert_timed(&v[2], "Monday freeze", utc(2026, 1, 5, 8, 0), utc(2026, 1, 5, 9, 0));
+	assert_timed(&v[3], "Monday freeze (moved to Tuesday)", utc(2026, 1, 20, 13, 0),
+	    utc(2026, 1, 20, 14, 0));
+	free_all(v, 4);
+}
+END_TEST
+
+START_TEST(test_summary_is_cleaned_trimmed_and_cut_to_200_bytes)
+{
+	char *long_name = xmalloc(400), *text;
+	struct blackout *v;
+	char *cause = NULL;
+	size_t n;
+
+	memset(long_name, 'x', 399);
+	long_name[399] = '\0';
+	/* \n and \t become spaces; BEL (^G) and DEL go; "ü" is 2 bytes. */
+	text = xasprintf("BEGIN:VCALENDAR\nVERSION:2.0\n"
+	    "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\nSUMMARY:  a\\nb\tc\a\x7f d\\, ü  \nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\nSUMMARY:%s\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\nSUMMARY:%.199sü\nEND:VEVENT\n"
+	    "END:VCALENDAR\n", long_name, long_name);
+	ck_assert_int_eq(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n, &cause), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(v[0].name, "a b c d, ü");
+	ck_assert_str_eq(v[1].name, "imported event");
+	ck_assert_uint_eq(strlen(v[2].name), 200);
+	/* 199 x and a 2-byte ü: the cut does not split the ü, it drops it. */
+	ck_assert_uint_eq(strlen(v[3].name), 199);
+	ck_assert(utf8_valid(v[3].name, 199));
+	free_all(v, n);
+	free(text);
+	free(long_name);
+}
+END_TEST
+
+START_TEST(test_cancelled_events_are_left_out)
+{
+	const char *text = "BEGIN:VCALENDAR\nVERSION:2.0\n"
+	    "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\nSTATUS:CANCELLED\nSUMMARY:off\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261225\nSTATUS:CONFIRMED\nSUMMARY:on\nEND:VEVENT\n"
+	    "END:VCALENDAR\n";
+	struct blackout *v;
+	char *cause = NULL;
+	size_t n;
+
+	ck_assert_int_eq(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n, &cause), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0].name, "on");
+	free_all(v, n);
+}
+END_TEST
+
+START_TEST(test_rdates_add_occurrences_to_dtstart_less_exdates)
+{
+	const char *text = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nSUMMARY:r\n"
+	    "DTSTART:20260601T080000Z\nDURATION:PT2H\n"
+	    "RDATE:20260701T080000Z,20260801T080000Z\nEXDATE:20260701T080000Z\n"
+	    "END:VEVENT\nEND:VCALENDAR\n";
+	struct blackout *v;
+	char *cause = NULL;
+	size_t n;
+
+	ck_assert_int_eq(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n, &cause), 0);
+	ck_assert_uint_eq(n, 2);
+	assert_timed(&v[0], "r", utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 10, 0));
+	assert_timed(&v[1], "r", utc(2026, 8, 1, 8, 0), utc(2026, 8, 1, 10, 0));
+	free_all(v, n);
+}
+END_TEST
+
+START_TEST(test_garbage_is_not_an_icalendar)
+{
+	refuse_file("garbage.ics", "not an iCalendar file (no BEGIN:VCALENDAR)");
+	refuse_lit("", "not an iCalendar file (no BEGIN:VCALENDAR)");
+	refuse_lit("BEGIN:VEVENT\nDTSTART:20260101T000000Z\nEND:VEVENT\n",
+	    "not an iCalendar file (no BEGIN:VCALENDAR)");
+}
+END_TEST
+
+START_TEST(test_missing_end_vcalendar_is_incomplete)
+{
+	refuse_file("no-end.ics", "incomplete iCalendar file: no END:VCALENDAR");
+	refuse_lit("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20260101T000000Z\nEND:VCALENDAR\n",
+	    "malformed iCalendar file: a BEGIN: line has no matching END: line");
+}
+END_TEST
+
+START_TEST(test_bad_dtstart_value_reports_the_first_libical_error)
+{
+	refuse_file("bad-dtstart.ics", "bad iCalendar data: Can't parse as DATE-TIME value in "
+	    "DTSTART property. Removing entire property: 2026BAD");
+}
+END_TEST
+
+START_TEST(test_dtend_before_dtstart_is_refused)
+{
+	refuse_file("dtend-before.ics", "event 'Backwards': DTEND is before DTSTART");
+	refuse_lit("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\n"
+	    "DTEND;VALUE=DATE:20261223\nSUMMARY:back\nEND:VEVENT\nEND:VCALENDAR\n",
+	    "event 'back': DTEND is before DTSTART");
+}
+END_TEST
+
+START_TEST(test_calendar_without_vevent_is_refused)
+{
+	refuse_file("no-vevent.ics", "no events (VEVENT) in the calendar");
+}
+END_TEST
+
+START_TEST(test_vevent_without_dtstart_is_refused)
+{
+	refuse_file("no-dtstart.ics", "event 'No start' has no DTSTART");
+}
+END_TEST
+
+START_TEST(test_unknown_tzid_is_refused)
+{
+	refuse_file("unknown-tz.ics", "event 'Mars': unknown time zone 'Mars/Olympus_Mons'");
+}
+END_TEST
+
+START_TEST(test_more_than_1000_blackouts_is_refused)
+{
+	/* Daily from 2026-01-01 to the end of the horizon is well over 1000. */
+	refuse_file("too-many.ics", "more than 1000 blackouts; split the file");
+}
+END_TEST
+
+START_TEST(test_other_doubtful_events_are_refused)
+{
+	const char *head = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nSUMMARY:e\n";
+	const char *tail = "END:VEVENT\nEND:VCALENDAR\n";
+	static const struct {
+		const char	*body, *cause;
+	} cases[] = {
+		{ "DTSTART;VALUE=DATE:20261224\nDTEND:20261225T000000Z\n",
+		  "event 'e': DTSTART and DTEND must both be dates or both date-times" },
+		{ "DTSTART:20261224T100000Z\nDTEND:20261224T100000Z\n",
+		  "event 'e': DTEND is the same as DTSTART (zero length)" },
+		{ "DTSTART:20261224T100000Z\nDURATION:-PT1H\n", "event 'e': negative DURATION" },
+		{ "DTSTART:20261224T100000Z\nDURATION:PT0S\n", "event 'e': DURATION is zero" },
+		{ "DTSTART;VALUE=DATE:19601224\n",
+		  "event 'e': only the years 1970 to 2500 are supported, not 1960" },
+		{ "DTSTART:20261224T100000Z\nRRULE:FREQ=YEARLY\nRRULE:FREQ=MONTHLY\n",
+		  "event 'e' has more than one RRULE" },
+		{ "DTSTART:20000101T000000Z\nRRULE:FREQ=MINUTELY\n",
+		  "event 'e': its RRULE repeats too often to expand (more than 100000 occurrences)" },
+	};
+	char *text;
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		text = xasprintf("%s%s%s", head, cases[i].body, tail);
+		refuse_text(text, strlen(text), cases[i].cause);
+		free(text);
+	}
+	refuse_lit("BEGIN:VCALENDAR\n\xff\xfe\nEND:VCALENDAR\n",
+	    "not an iCalendar file (it is not UTF-8 text)");
+	refuse_lit("BEGIN:VCALENDAR\n\0\nEND:VCALENDAR\n",
+	    "not an iCalendar file (it has a NUL byte)");
+}
+END_TEST
+
+START_TEST(test_text_need_not_be_nul_terminated)
+{
+	size_t len;
+	char *text = fixture("allday.ics", &len), *copy = xmalloc(len);
+	struct blackout *v;
+	char *cause = NULL;
+	size_t n;
+
+	memcpy(copy, text, len);	/* no NUL after it: ASan would see a read past */
+	ck_assert_int_eq(ics_blackouts(copy, len, NULL, H_FROM, H_TO, &v, &n, &cause), 0);
+	ck_assert_uint_eq(n, 5);
+	free_all(v, n);
+	free(copy);
+	free(text);
+}
+END_TEST
+
+static Suite *
+ics_suite(void)
+{
+	Suite *s = suite_create("ics");
+	TCase *tc = tcase_create("ics");
+
+	tcase_add_test(tc, test_allday_events_end_the_day_before_their_exclusive_dtend);
+	tcase_add_test(tc, test_ring_is_copied_into_every_blackout);
+	tcase_add_test(tc, test_berlin_times_become_utc_across_both_dst_changes);
+	tcase_add_test(tc, test_tzid_defined_by_the_files_own_vtimezone_is_used);
+	tcase_add_test(tc, test_floating_times_are_utc_and_missing_end_is_duration_or_one_hour);
+	tcase_add_test(tc, test_yearly_rrule_gives_one_blackout_per_year_inside_the_horizon);
+	tcase_add_test(tc, test_exdate_and_recurrence_id_remove_or_move_occurrences);
+	tcase_add_test(tc, test_summary_is_cleaned_trimmed_and_cut_to_200_bytes);
+	tcase_add_test(tc, test_cancelled_events_are_left_out);
+	tcase_add_test(tc, test_rdates_add_occurrences_to_dtstart_less_exdates);
+	tcase_add_test(tc, test_garbage_is_not_an_icalendar);
+	tcase_add_test(tc, test_missing_end_vcalendar_is_incomplete);
+	tcase_add_test(tc, test_bad_dtstart_value_reports_the_first_libical_error);
+	tcase_add_test(tc, test_dtend_before_dtstart_is_refused);
+	tcase_add_test(tc, test_calendar_without_vevent_is_refused);
+	tcase_add_test(tc, test_vevent_without_dtstart_is_refused);
+	tcase_add_test(tc, test_unknown_tzid_is_refused);
+	tcase_add_test(tc, test_more_than_1000_blackouts_is_refused);
+	tcase_add_test(tc, test_other_doubtful_events_are_refused);
+	tcase_add_test(tc, test_text_need_not_be_nul_terminated);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	int rc = run_suite(ics_suite());
+
+	icaltimezone_free_builtin_timezones();
+	icalmemory_free_ring();
+	return rc;
+}

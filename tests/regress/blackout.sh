@@ -1,0 +1,358 @@
+#!/bin/sh
+# regress/blackout.sh: blackout add, remove, list and import through hotpatchctl against a
+# running hotpatchd: JSON and text answers, every exit code, the audit table, who may make
+# changes, the size limit of an imported file, a restart and a reload.  Expected instants
+# of the .ics fixtures (tests/ics/) are worked out with Python's zoneinfo, not libical.
+set -u
+. "${top_srcdir:-.}/tests/regress/lib.sh"
+tmp=$(mktemp -d)
+cleanup() {
+	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+sock=$tmp/var/hotpatchd.sock
+db=$tmp/var/hotpatchd.db
+ICS=$top_srcdir/tests/ics
+me="uid $(id -u) ($(id -un))"
+
+# run ARGS...: hotpatchctl ARGS, at most 10 s; stdout in $tmp/out, stderr in $tmp/err, status in $rc.
+run() {
+	timeout 10 "$HOTPATCHCTL" "$@" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+}
+ctl() { run --socket "$sock" "$@"; }
+
+lines() { wc -l < "$1" | tr -d ' '; }
+
+# answered NAME: the last run exited 0, printed something and nothing on stderr.
+answered() {
+	if [ $rc -eq 0 ] && [ -s "$tmp/out" ] && ! [ -s "$tmp/err" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "exit $rc (want 0)" "stdout: $(head -c 300 "$tmp/out")" "stderr: $(cat "$tmp/err")"
+	fi
+}
+
+# refused NAME RC TEXT: the last run exited RC, printed nothing on stdout and one line
+# containing TEXT on stderr.
+refused() {
+	if [ $rc -eq "$2" ] && ! [ -s "$tmp/out" ] && [ "$(lines "$tmp/err")" = 1 ] &&
+	    grep -qF -- "$3" "$tmp/err"; then
+		ok "$1"
+	else
+		not_ok "$1" "exit $rc (want $2)" "stdout: $(head -c 200 "$tmp/out")" \
+		    "stderr: $(cat "$tmp/err")" "want one stderr line containing: $3"
+	fi
+}
+
+# jcheck NAME PYTHON ARGS...: hotpatchctl --json ARGS must exit 0 and its JSON pass PYTHON.
+jcheck() {
+	_n=$1 _code=$2
+	shift 2
+	ctl --json "$@"
+	if [ $rc -ne 0 ] || [ -s "$tmp/err" ]; then
+		not_ok "$_n" "hotpatchctl --json $* exited $rc" "stderr: $(cat "$tmp/err")"
+		return
+	fi
+	json_check "$_n" "$tmp/out" "$_code"
+}
+
+# has NAME TEXT...: the last run exited 0 and its stdout contains every TEXT.
+has() {
+	_n=$1
+	shift
+	_miss=
+	for _t in "$@"; do grep -qF -- "$_t" "$tmp/out" || _miss="$_miss [$_t]"; done
+	if [ $rc -eq 0 ] && [ -z "$_miss" ]; then
+		ok "$_n"
+	else
+		not_ok "$_n" "exit $rc, missing:$_miss" "stdout: $(head -c 600 "$tmp/out")" "stderr: $(cat "$tmp/err")"
+	fi
+}
+
+# count: the number of blackouts in the database.
+count() { sqlite3 "$db" 'SELECT count(*) FROM blackouts;'; }
+
+# Python for the JSON checks: the Berlin instants computed with zoneinfo.
+# (Indented with a tab like the checks it is pasted in front of.)
+berlin='
+	def berlin(y, mo, d, h, mi=0):
+	    t = datetime.datetime(y, mo, d, h, mi, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+	    return t.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")'
+
+# ---------------------------------------------------------------------------
+# Usage errors are caught by the client before it connects: exit 2 with no daemon running.
+
+nosock=$tmp/nodaemon.sock
+run --socket "$nosock" blackout add --name x --from 2026-12-01
+refused "blackout add without --to exits 2 before connecting" 2 "--to"
+run --socket "$nosock" blackout add --name x --from 2026-12-32 --to 2027-01-02
+refused "blackout add with a bad --from date exits 2" 2 "bad --from '2026-12-32'"
+run --socket "$nosock" blackout add --name x --from 2026-12-05 --to 2026-12-01
+refused "blackout add with --to before --from exits 2" 2 "--to 2026-12-01 is before --from 2026-12-05"
+run --socket "$nosock" blackout add --name x --from 2026/12/01 --to 2026-12-02
+refused "blackout add with a date in another format exits 2" 2 "expected YYYY-MM-DD"
+run --socket "$nosock" blackout remove seven
+refused "blackout remove with a non-numeric id exits 2" 2 "bad id 'seven'"
+run --socket "$nosock" blackout import "$tmp/missing.ics"
+refused "blackout import of a missing file exits 2 with the system's reason" 2 \
+    "$tmp/missing.ics: No such file or directory"
+mkdir "$tmp/dir.ics"
+run --socket "$nosock" blackout import "$tmp/dir.ics"
+refused "blackout import of a directory exits 2" 2 "$tmp/dir.ics: Is a directory"
+python3 -c 'import sys; sys.stdout.write("X" * 48385)' > "$tmp/big.ics"
+run --socket "$nosock" blackout import "$tmp/big.ics"
+refused "blackout import of a file over the limit exits 2 and says to split it" 2 \
+    "$tmp/big.ics is larger than 48384 bytes; split it"
+
+# ---------------------------------------------------------------------------
+# The daemon: file blackouts, add, list, remove.
+
+start_daemon "$tmp/var" || not_ok "the daemon starts" "$(cat "$tmp/var.log")"
+
+jcheck "blackout list shows the shipped file blackouts with their origin" '
+	bo = {b["name"]: b for b in j["blackouts"]}
+	y = bo["year-end freeze"]
+	eq((y["ring"], y["from"], y["to"], y["timed"], y["origin"], y["at"]),
+	   (None, "2026-12-21", "2027-01-03", False, "file", None), "year-end freeze")
+	assert y["who"].endswith("/*.yaml"), y["who"]
+	t = bo["Thanksgiving / Black Friday / Cyber Monday freeze"]
+	eq((t["ring"], t["from"], t["to"], t["origin"]), ("last", "2026-11-26", "2026-11-30", "file"), "Thanksgiving")
+	assert t["who"].endswith("autopatch-default.yaml"), t["who"]
+	ids = [b["id"] for b in j["blackouts"]]
+	eq(ids, sorted(ids), "ids in order")
+' blackout list
+files=$(count)
+
+ctl blackout add --name "change freeze" --from 2026-12-01 --to 2026-12-05
+if [ $rc -eq 0 ] && [ "$(lines "$tmp/out")" = 1 ] && grep -qE "^blackout added: #[0-9]+ '" "$tmp/out" &&
+    grep -qF "'change freeze' 2026-12-01..2026-12-05 (all rings), by $me" "$tmp/out"; then
+	ok "blackout add answers 'blackout added: #N ... (all rings), by uid ...'"
+else
+	not_ok "blackout add answers 'blackout added: #N ... (all rings), by uid ...'" "exit $rc" \
+	    "stdout: $(cat "$tmp/out")" "stderr: $(cat "$tmp/err")"
+fi
+now=$(date -u +%s)
+jcheck "blackout add --ring ring1 --json: the new blackout with id, ring, dates, who and at" "
+	b = j['blackout']
+	eq(j['action'], 'add', 'action')
+	eq((b['name'], b['ring'], b['from'], b['to'], b['timed'], b['origin']),
+	   ('pilot freeze', 'ring1', '2026-12-07', '2026-12-07', False, 'runtime'), 'blackout')
+	assert isinstance(b['id'], int) and b['id'] > 0, b['id']
+	eq(j['who'], '$me', 'who')
+	at = datetime.datetime.strptime(j['at'], '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=datetime.timezone.utc)
+	assert abs(at.timestamp() - $now) < 60, 'at %s is not now' % j['at']
+	open('$tmp/pilot.id', 'w').write(str(b['id']))
+" blackout add --name "pilot freeze" --from 2026-12-07 --to 2026-12-07 --ring ring1
+pilot=$(cat "$tmp/pilot.id" 2>/dev/null)
+
+jcheck "blackout list --ring ring1: ring1's and the global ones, no other ring's" "
+	rings = set(b['ring'] for b in j['blackouts'])
+	eq(rings, {None, 'ring1'}, 'rings')
+	names = [b['name'] for b in j['blackouts']]
+	for n in ('year-end freeze', 'change freeze', 'pilot freeze'):
+	    assert n in names, n
+	p = [b for b in j['blackouts'] if b['name'] == 'pilot freeze'][0]
+	eq((p['origin'], p['who']), ('runtime', '$me'), 'pilot freeze origin')
+" blackout list --ring ring1
+
+ctl blackout list
+has "blackout list as text: a header, 'all' for global ones, file paths and 'runtime by'" \
+    "ID" "RING" "FROM" "TO" "NAME" "ORIGIN" "year-end freeze" "/*.yaml" \
+    "runtime by $me at " "change freeze" "ring1"
+
+ctl blackout add --name x --from 2026-12-01 --to 2026-12-02 --ring nosuch
+refused "blackout add for an unknown ring exits 1 (404)" 1 "unknown ring 'nosuch'"
+ctl blackout list --ring nosuch
+refused "blackout list for an unknown ring exits 1" 1 "unknown ring 'nosuch'"
+
+file_id=$(sqlite3 "$db" "SELECT id FROM blackouts WHERE origin = 'file' AND name = 'year-end freeze';")
+ctl blackout remove "$file_id"
+refused "removing a file blackout exits 1 and says to edit the file" 1 \
+    "blackout $file_id comes from "
+grep -qF "edit the file and reload" "$tmp/err" && ok "... and to edit the file and reload" ||
+	not_ok "... and to edit the file and reload" "$(cat "$tmp/err")"
+ctl blackout remove 99999
+refused "removing a blackout that does not exist exits 1" 1 "no blackout 99999"
+
+ctl blackout remove "$pilot"
+has "blackout remove of a run-time blackout exits 0 and says what went" \
+    "blackout removed: #$pilot 'pilot freeze' 2026-12-07..2026-12-07 (ring ring1), by $me"
+ctl blackout remove "$pilot"
+refused "removing it again exits 1" 1 "no blackout $pilot"
+a=$(sqlite3 "$db" "SELECT group_concat(command || '|' || uid || '|' || result, ',') FROM
+    (SELECT * FROM audit WHERE command LIKE 'blackout %' ORDER BY id);")
+want="blackout add|$(id -u)|ok,blackout add|$(id -u)|ok,blackout remove|$(id -u)|ok"
+[ "$a" = "$want" ] && ok "the audit table has both adds and the remove, and nothing for the refusals" ||
+	not_ok "the audit table has both adds and the remove, and nothing for the refusals" "got:  $a" "want: $want"
+
+# ---------------------------------------------------------------------------
+# Import.
+
+before=$(count)
+ctl --at 2026-11-20 blackout import "$ICS/rrule-exdate.ics"
+has "blackout import of a good file: count, file name and the first blackouts" \
+    "imported 4 blackouts from rrule-exdate.ics (all rings), by $me" \
+    "'Christmas' 2025-12-24..2025-12-26 (all rings)" \
+    "'Monday freeze (moved to Tuesday)' 2026-01-20 13:00Z..2026-01-20 14:00Z"
+after=$(count)
+[ "$after" -eq $((before + 4)) ] && ok "the import added exactly 4 rows" ||
+	not_ok "the import added exactly 4 rows" "before $before, after $after"
+
+jcheck "blackout import --ring ring2 --json: count, ring, timed instants from Europe/Berlin" "$berlin
+	eq((j['action'], j['file'], j['ring'], j['count']), ('import', 'berlin.ics', 'ring2', 5), 'reply')
+	f = j['first']
+	eq(len(f), 5, 'shown')
+	eq([b['name'] for b in f], ['night over the spring DST change', 'night over the autumn DST change']
+	   + ['Friday change freeze'] * 3, 'names')
+	eq([(b['from'], b['to']) for b in f],
+	   [(berlin(2026, 3, 28, 22), berlin(2026, 3, 29, 6)),
+	    (berlin(2026, 10, 24, 22), berlin(2026, 10, 25, 6)),
+	    (berlin(2026, 3, 20, 22), berlin(2026, 3, 21, 0)),
+	    (berlin(2026, 3, 27, 22), berlin(2026, 3, 28, 0)),
+	    (berlin(2026, 4, 3, 22), berlin(2026, 4, 4, 0))], 'instants')
+	eq(berlin(2026, 3, 28, 22), '2026-03-28T21:00:00Z', 'spring by hand')
+	eq(berlin(2026, 4, 3, 22), '2026-04-03T20:00:00Z', 'CEST by hand')
+	for b in f:
+	    eq((b['ring'], b['timed'], b['origin']), ('ring2', True, 'runtime'), b['name'])
+	ids = [b['id'] for b in f]
+	eq(ids, list(range(ids[0], ids[0] + 5)), 'consecutive ids')
+" --at 2026-11-20 blackout import "$ICS/berlin.ics" --ring ring2
+
+jcheck "the imported blackouts are in the list, timed ones as instants, with who" "$berlin
+	imp = [b for b in j['blackouts'] if b['origin'] == 'runtime' and b['timed']]
+	eq(len(imp), 7, 'timed run-time blackouts')
+	eq(sorted(b['from'] for b in imp if b['ring'] == 'ring2')[0], berlin(2026, 3, 20, 22), 'first')
+	for b in imp:
+	    eq(b['who'], '$me', 'who')
+	xmas = sorted(b['from'] for b in j['blackouts'] if b['name'] == 'Christmas')
+	eq(xmas, ['2025-12-24', '2027-12-24'], 'Christmas without the 2026 EXDATE')
+" blackout list
+
+n0=$(count)
+for f in bad-dtstart.ics no-end.ics garbage.ics no-vevent.ics dtend-before.ics; do
+	ctl --at 2026-11-20 blackout import "$ICS/$f"
+	if [ $rc -eq 1 ] && ! [ -s "$tmp/out" ] && grep -qF "hotpatchctl: $f: " "$tmp/err" &&
+	    grep -qF "nothing imported" "$tmp/err"; then
+		ok "import of malformed $f exits 1 with the file's name and why"
+	else
+		not_ok "import of malformed $f exits 1 with the file's name and why" "exit $rc" \
+		    "stderr: $(cat "$tmp/err")"
+	fi
+done
+ctl blackout import "$ICS/bad-dtstart.ics"
+refused "the bad DTSTART is quoted from libical" 1 \
+    "bad-dtstart.ics: bad iCalendar data: Can't parse as DATE-TIME value in DTSTART property"
+ctl blackout import "$ICS/dtend-before.ics"
+refused "DTEND before DTSTART names the event" 1 "event 'Backwards': DTEND is before DTSTART"
+ctl blackout import "$ICS/allday.ics" --ring nosuch
+refused "import for an unknown ring exits 1" 1 "unknown ring 'nosuch'"
+[ "$(count)" -eq "$n0" ] && ok "nothing was imported by the refused imports" ||
+	not_ok "nothing was imported by the refused imports" "blackouts $n0 -> $(count)"
+a=$(sqlite3 "$db" "SELECT count(*) FROM audit WHERE command = 'blackout import';")
+[ "$a" = 2 ] && ok "the audit table has one row per accepted import" || not_ok "the audit table has one row per accepted import" "got $a"
+a=$(sqlite3 "$db" "SELECT args FROM audit WHERE command = 'blackout import' ORDER BY id LIMIT 1;")
+[ "$a" = "blackout import rrule-exdate.ics (970 bytes, 4 blackouts)" ] &&
+	ok "the audit row summarises the file instead of holding it" ||
+	not_ok "the audit row summarises the file instead of holding it" "got: $a"
+
+# The biggest file hotpatchctl sends still fits in one request line, with a long name and
+# every option.
+long=$tmp/$(python3 -c 'print("n" * 200)').ics
+python3 - "$long" <<'EOF'
+import sys
+head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hotpatchd tests//EN\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261224\r\nSUMMARY:padded\r\nEND:VEVENT\r\n"
+tail = "END:VCALENDAR\r\n"
+size = 48384
+pad = []
+left = size - len(head) - len(tail)
+while left > 0:
+    n = min(70, left)
+    if 0 < left - n < 8:
+        n -= 8
+    pad.append("X-PAD:" + "p" * (n - 8) + "\r\n")
+    left -= n
+data = head + "".join(pad) + tail
+assert len(data) == size, len(data)
+open(sys.argv[1], "w", newline="").write(data)
+EOF
+ctl --json --at 2026-11-20T00:00:00Z blackout import "$long" --ring ring1
+if [ $rc -eq 0 ] && grep -q '"count": 1' "$tmp/out"; then
+	ok "a file of exactly 48384 bytes with a 204-byte name, --ring, --json and --at is imported"
+else
+	not_ok "a file of exactly 48384 bytes with a 204-byte name, --ring, --json and --at is imported" \
+	    "exit $rc" "stderr: $(cat "$tmp/err")"
+fi
+
+# ---------------------------------------------------------------------------
+# A peer that is not an admin may list but not change.  Needs root to become nobody.
+
+if [ "$(id -u)" -ne 0 ]; then
+	for t in "blackout list works for a non-admin peer" "blackout add by a non-admin: permission denied" \
+	    "blackout remove by a non-admin: permission denied" "blackout import by a non-admin: permission denied" \
+	    "a non-admin changed nothing in the database"; do
+		skip "$t" "needs root"
+	done
+else
+	stop_daemon
+	chmod 755 "$tmp"
+	cp "$HOTPATCHCTL" "$tmp/hotpatchctl"
+	cp "$ICS/allday.ics" "$tmp/nb.ics"
+	chmod 755 "$tmp/hotpatchctl"
+	chmod 644 "$tmp/nb.ics"
+	printf 'version: 1\nsocket: {mode: "0666"}\n' > "$tmp/nb.yaml"
+	start_daemon "$tmp/var" -c "$tmp/nb.yaml" || not_ok "the daemon starts with socket mode 0666" "$(cat "$tmp/var.log")"
+	chmod 755 "$tmp/var"
+	sqlite3 "$db" .dump > "$tmp/nb.before"
+	if command -v setpriv > /dev/null 2>&1; then
+		become_nobody="setpriv --reuid=nobody --regid=$(id -gn nobody) --clear-groups"
+	else
+		become_nobody="runuser -u nobody --"
+	fi
+	as_nobody() {
+		# shellcheck disable=SC2086
+		timeout 10 $become_nobody "$tmp/hotpatchctl" --socket "$sock" "$@" > "$tmp/out" 2> "$tmp/err"
+		rc=$?
+	}
+	as_nobody blackout list
+	has "blackout list works for a non-admin peer" "year-end freeze" "change freeze"
+	as_nobody blackout add --name "not mine" --from 2026-12-01 --to 2026-12-02
+	refused "blackout add by a non-admin: permission denied" 1 "permission denied"
+	id=$(sqlite3 "$db" "SELECT max(id) FROM blackouts WHERE origin = 'runtime';")
+	as_nobody blackout remove "$id"
+	refused "blackout remove by a non-admin: permission denied" 1 "permission denied"
+	as_nobody blackout import "$tmp/nb.ics"
+	refused "blackout import by a non-admin: permission denied" 1 "permission denied"
+	sqlite3 "$db" .dump > "$tmp/nb.after"
+	cmp -s "$tmp/nb.before" "$tmp/nb.after" && ok "a non-admin changed nothing in the database" ||
+		not_ok "a non-admin changed nothing in the database" "$(diff "$tmp/nb.before" "$tmp/nb.after" | head -n 5)"
+fi
+
+# ---------------------------------------------------------------------------
+# Run-time blackouts survive a restart and a reload; file ones stay file ones.
+
+ctl --json blackout list
+cp "$tmp/out" "$tmp/list.before"
+stop_daemon
+rc=$?
+[ $rc -eq 0 ] && ok "the daemon stops with exit 0" || not_ok "the daemon stops with exit 0" "exit $rc"
+start_daemon "$tmp/var" || not_ok "the daemon restarts" "$(tail -n 3 "$tmp/var.log")"
+ctl --json blackout list
+cmp -s "$tmp/list.before" "$tmp/out" && ok "every blackout, ids and all, survives a restart" ||
+	not_ok "every blackout, ids and all, survives a restart" "$(diff "$tmp/list.before" "$tmp/out" | head -n 8)"
+ctl reload
+answered "reload exits 0"
+ctl --json blackout list
+cmp -s "$tmp/list.before" "$tmp/out" && ok "a reload of unchanged files keeps every blackout" ||
+	not_ok "a reload of unchanged files keeps every blackout" "$(diff "$tmp/list.before" "$tmp/out" | head -n 8)"
+ctl status
+has "status counts the run-time blackouts too" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["blackouts"]))' "$tmp/list.before") blackouts"
+
+stop_daemon
+ic=$(sqlite3 "$db" 'PRAGMA integrity_check;' 2>&1)
+[ "$ic" = ok ] && ok "the database passes PRAGMA integrity_check" ||
+	not_ok "the database passes PRAGMA integrity_check" "$ic"
+
+finish
