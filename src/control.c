@@ -66,6 +66,23 @@ socket_alive(const struct sockaddr_un *sa)
 	return alive;
 }
 
+int
+control_probe(const char *path, char **cause)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		*cause = xasprintf("socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	if (socket_alive(&sa)) {
+		*cause = xasprintf("%s: another hotpatchd is already listening", path);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 bind_socket(struct control *c, char **cause)
 {

@@ -22,6 +22,9 @@ struct control_opts {
 	int		 idle_timeout;	/* seconds */
 };
 
+/* Refuse early (-1 with *cause) if a live daemon already answers on path. */
+int control_probe(const char *path, char **cause);
+
 /*
  * Bind and listen on o->path.  A live daemon on the path is refused; a stale
  * socket left by a crash is removed.  Returns NULL with *cause on error.

@@ -358,19 +358,17 @@ serve(struct daemon *dm, struct control *ctl, const sigset_t *waitmask)
 
 /* Open the store and bring it up to date with the files; on failure clean up and exit. */
 static void
-start_store(struct daemon *dm, struct control *ctl, const char *lockpath)
+start_store(struct daemon *dm, const char *lockpath)
 {
 	struct diags d = { 0 };
 	char *cause = NULL;
 
 	if (store_open(dm->cfg.database, &dm->store, &cause) < 0) {
-		control_close(ctl, 0);
 		unlink(lockpath);
 		fatal("%s", cause);
 	}
 	if (daemon_reload(dm, &d, &cause) < 0) {
 		diags_print(&d, stderr);
-		control_close(ctl, 0);
 		store_close(dm->store);
 		unlink(lockpath);
 		fatal("cannot start: %s", cause ? cause : "the files have errors");
@@ -406,14 +404,22 @@ run_daemon(const struct opts *o)
 	    .group = group_id(dm.cfg.socket_group, "socket.group"),
 	    .admin_gid = group_id(dm.cfg.admin_group, "admin_group"),
 	    .max_clients = dm.cfg.max_clients, .idle_timeout = dm.cfg.idle_timeout };
-	/* The socket first: a refused start leaves no database behind. */
-	if ((ctl = control_listen(&co, &cause)) == NULL) {
+	/*
+	 * Refuse a busy socket before the database is touched, but listen only
+	 * once the store is ready: the socket appearing means "ready".
+	 */
+	if (control_probe(co.path, &cause) < 0) {
 		unlink(lockpath);
 		fatal("%s", cause);
 	}
 	if (!o->foreground)
 		ready = detach();
-	start_store(&dm, ctl, lockpath);
+	start_store(&dm, lockpath);
+	if ((ctl = control_listen(&co, &cause)) == NULL) {
+		store_close(dm.store);
+		unlink(lockpath);
+		fatal("%s", cause);
+	}
 	setup_signals(&waitmask);
 	write_pid(lockfd);
 	if (ready >= 0)
