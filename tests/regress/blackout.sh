@@ -17,61 +17,6 @@ db=$tmp/var/hotpatchd.db
 ICS=$top_srcdir/tests/ics
 me="uid $(id -u) ($(id -un))"
 
-# run ARGS...: hotpatchctl ARGS, at most 10 s; stdout in $tmp/out, stderr in $tmp/err, status in $rc.
-run() {
-	timeout 10 "$HOTPATCHCTL" "$@" > "$tmp/out" 2> "$tmp/err"
-	rc=$?
-}
-ctl() { run --socket "$sock" "$@"; }
-
-lines() { wc -l < "$1" | tr -d ' '; }
-
-# answered NAME: the last run exited 0, printed something and nothing on stderr.
-answered() {
-	if [ $rc -eq 0 ] && [ -s "$tmp/out" ] && ! [ -s "$tmp/err" ]; then
-		ok "$1"
-	else
-		not_ok "$1" "exit $rc (want 0)" "stdout: $(head -c 300 "$tmp/out")" "stderr: $(cat "$tmp/err")"
-	fi
-}
-
-# refused NAME RC TEXT: the last run exited RC, printed nothing on stdout and one line
-# containing TEXT on stderr.
-refused() {
-	if [ $rc -eq "$2" ] && ! [ -s "$tmp/out" ] && [ "$(lines "$tmp/err")" = 1 ] &&
-	    grep -qF -- "$3" "$tmp/err"; then
-		ok "$1"
-	else
-		not_ok "$1" "exit $rc (want $2)" "stdout: $(head -c 200 "$tmp/out")" \
-		    "stderr: $(cat "$tmp/err")" "want one stderr line containing: $3"
-	fi
-}
-
-# jcheck NAME PYTHON ARGS...: hotpatchctl --json ARGS must exit 0 and its JSON pass PYTHON.
-jcheck() {
-	_n=$1 _code=$2
-	shift 2
-	ctl --json "$@"
-	if [ $rc -ne 0 ] || [ -s "$tmp/err" ]; then
-		not_ok "$_n" "hotpatchctl --json $* exited $rc" "stderr: $(cat "$tmp/err")"
-		return
-	fi
-	json_check "$_n" "$tmp/out" "$_code"
-}
-
-# has NAME TEXT...: the last run exited 0 and its stdout contains every TEXT.
-has() {
-	_n=$1
-	shift
-	_miss=
-	for _t in "$@"; do grep -qF -- "$_t" "$tmp/out" || _miss="$_miss [$_t]"; done
-	if [ $rc -eq 0 ] && [ -z "$_miss" ]; then
-		ok "$_n"
-	else
-		not_ok "$_n" "exit $rc, missing:$_miss" "stdout: $(head -c 600 "$tmp/out")" "stderr: $(cat "$tmp/err")"
-	fi
-}
-
 # count: the number of blackouts in the database.
 count() { sqlite3 "$db" 'SELECT count(*) FROM blackouts;'; }
 

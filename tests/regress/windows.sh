@@ -15,38 +15,6 @@ trap cleanup EXIT
 
 sock=$tmp/var/hotpatchd.sock
 
-# run ARGS...: hotpatchctl ARGS, at most 10 s; stdout in $tmp/out, stderr in $tmp/err, status in $rc.
-run() {
-	timeout 10 "$HOTPATCHCTL" "$@" > "$tmp/out" 2> "$tmp/err"
-	rc=$?
-}
-ctl() { run --socket "$sock" "$@"; }
-
-# refused NAME RC TEXT: the last run exited RC, printed nothing on stdout and one line
-# containing TEXT on stderr.
-refused() {
-	if [ $rc -eq "$2" ] && ! [ -s "$tmp/out" ] && [ "$(wc -l < "$tmp/err" | tr -d ' ')" = 1 ] &&
-	    grep -qF -- "$3" "$tmp/err"; then
-		ok "$1"
-	else
-		not_ok "$1" "exit $rc (want $2)" "stdout: $(head -c 200 "$tmp/out")" \
-		    "stderr: $(cat "$tmp/err")" "want one stderr line containing: $3"
-	fi
-}
-
-# has NAME TEXT...: the last run exited 0 and its stdout contains every TEXT.
-has() {
-	_n=$1
-	shift
-	_miss=
-	for _t in "$@"; do grep -qF -- "$_t" "$tmp/out" || _miss="$_miss [$_t]"; done
-	if [ $rc -eq 0 ] && [ -z "$_miss" ]; then
-		ok "$_n"
-	else
-		not_ok "$_n" "exit $rc, missing:$_miss" "stdout: $(head -c 600 "$tmp/out")" "stderr: $(cat "$tmp/err")"
-	fi
-}
-
 # Python helpers for the checks below, on top of lib.sh's second_tuesday and release_at.
 cat > "$tmp/helpers.py" <<'EOF'
 import datetime, zoneinfo
