@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 
 BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev tzdata
 	libical-dev libsqlite3-dev libyaml-dev check libmicrohttpd-dev libjansson-dev"
-TEST_PKGS="socat curl sqlite3 python3 python3-icalendar python3-yaml valgrind util-linux"
+TEST_PKGS="socat curl sqlite3 python3 python3-icalendar python3-yaml valgrind util-linux chromium vdirsyncer"
 
 say() { printf 'quickstart: %s\n' "$*"; }
 die() { printf 'quickstart: %s\n' "$*" >&2; exit 1; }
@@ -84,6 +84,7 @@ run)
 	build
 	say "starting src/hotpatchd in the foreground (Ctrl-C stops it)"
 	say "  calendar data/calendar.yaml, rings schedules/, database and socket in ./var"
+	say "open http://127.0.0.1:8080/ in a browser to subscribe to the feeds (plan: /plan)"
 	say "in another terminal, try:"
 	say "  src/hotpatchctl --socket var/hotpatchd.sock calendar --year 2027"
 	say "  src/hotpatchctl --socket var/hotpatchd.sock next --os win11-24h2"

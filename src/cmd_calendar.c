@@ -117,7 +117,7 @@ cmd_status(struct daemon *d, const struct request *rq, const struct peer *p,
 	for (size_t i = 0; i < d->cal.novr; i++)
 		runtime += d->cal.ovr[i].runtime;
 	r->data = json_pack("{s:s,s:i,s:o,s:I,s:s,s:i,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:i,"
-	    "s:I,s:i,s:n}",
+	    "s:I,s:i,s:s?}",
 	    "version", PACKAGE_VERSION, "protocol", PROTO_VERSION,
 	    "started_at", json_instant(d->started), "uptime", (json_int_t)(now - d->started),
 	    "database", d->cfg.database, "schema", store_schema_version(d->store),
@@ -126,7 +126,7 @@ cmd_status(struct daemon *d, const struct request *rq, const struct peer *p,
 	    "published", (int)caldata_count_published(&d->cal), "overrides", (int)d->cal.novr,
 	    "runtime_overrides", (int)runtime, "rings", (int)d->rings.nring,
 	    "blackouts", (int)d->rings.nbo, "requests", (json_int_t)d->requests,
-	    "clients", d->clients, "feed_url");
+	    "clients", d->clients, "feed_url", d->feed_url);
 }
 
 char *
@@ -163,7 +163,7 @@ render_status(const json_t *j)
 	    (int)json_integer_value(json_object_get(j, "clients")));
 	table_row(t, "requests", buf);
 	table_row(t, "feeds", json_is_string(json_object_get(j, "feed_url")) ?
-	    json_text(j, "feed_url") : "not served (the HTTP feeds are not built yet)");
+	    json_text(j, "feed_url") : "off (no HTTP listener)");
 	s = table_render(t);
 	table_free(t);
 	return s;

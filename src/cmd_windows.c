@@ -351,11 +351,9 @@ plan_month_json(const struct ring *g, const struct install *in)
 	    "reason", in->reason);
 }
 
-void
-cmd_plan(struct daemon *d, const struct request *rq, const struct peer *p,
-    const char *line, struct reply *r)
+json_t *
+plan_json(struct daemon *d, int year)
 {
-	int year = rq->year ? rq->year : year_of(request_now(rq));
 	json_t *list = json_array();
 
 	for (size_t i = 0; i < d->rings.nring; i++) {
@@ -386,7 +384,14 @@ cmd_plan(struct daemon *d, const struct request *rq, const struct peer *p,
 			    "restarts", restarts_json(&rs), "months", months));
 		}
 	}
-	r->data = json_pack("{s:i,s:o}", "year", year, "rings", list);
+	return json_pack("{s:i,s:o}", "year", year, "rings", list);
+}
+
+void
+cmd_plan(struct daemon *d, const struct request *rq, const struct peer *p,
+    const char *line, struct reply *r)
+{
+	r->data = plan_json(d, rq->year ? rq->year : year_of(request_now(rq)));
 }
 
 /* "B 11/20": kind letter and local day of the window, then * unplanned, ! late, # blackout. */

@@ -46,6 +46,10 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	    "every blackout, from the ring files and added at run time" },
 	{ CMD_BLACKOUT_IMPORT, "blackout import", "f", "FILE.ics [--ring ID]", COPT_RING, 0, true,
 	    "add the events of an iCalendar file as blackouts (admin)" },
+	{ CMD_FEED, "feed", "", "[--os ID | --ring ID]", COPT_OS | COPT_RING, 0, false,
+	    "print an iCalendar feed: every OS, one OS, or one ring" },
+	{ CMD_EXPORT, "export", "", "--dir DIR", COPT_DIR, COPT_DIR, false,
+	    "write every feed and page as static files into DIR" },
 };
 
 static const struct {
@@ -60,6 +64,7 @@ static const struct {
 	{ "--to", COPT_TO },
 	{ "--months", COPT_MONTHS },
 	{ "--name", COPT_NAME },
+	{ "--dir", COPT_DIR },
 };
 
 /* How many words of the command's name argv starts with; 0 if it does not match. */
@@ -214,6 +219,9 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 	case COPT_TO:
 		rq->to = v;
 		return NULL;
+	case COPT_DIR:
+		rq->dir = v;
+		return *v != '\0' ? NULL : xstrdup("--dir needs a directory");
 	case COPT_NAME:
 		rq->name = v;
 		return *v != '\0' && strlen(v) <= 200 ? NULL :
@@ -267,6 +275,8 @@ check_range(const struct cmd *c, const struct request *rq)
 	struct ymd a, b;
 	ym_t ym;
 
+	if (c->id == CMD_FEED && rq->os != NULL && rq->ring != NULL)
+		return xstrdup("feed takes --os or --ring, not both");
 	if (c->id == CMD_WINDOWS && rq->from != NULL && ym_parse(rq->from, &ym) < 0)
 		return xasprintf("bad --from '%s' (expected YYYY-MM)", rq->from);
 	if (c->id != CMD_BLACKOUT_ADD)

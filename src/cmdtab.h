@@ -29,6 +29,8 @@ enum cmd_id {
 	CMD_BLACKOUT_REMOVE,
 	CMD_BLACKOUT_LIST,
 	CMD_BLACKOUT_IMPORT,
+	CMD_FEED,
+	CMD_EXPORT,
 	CMD_COUNT
 };
 
@@ -42,6 +44,7 @@ enum cmd_opt {
 	COPT_TO = 1 << 5,	/* --to YYYY-MM-DD */
 	COPT_MONTHS = 1 << 6,	/* --months N, 1..36 */
 	COPT_NAME = 1 << 7,	/* --name TEXT */
+	COPT_DIR = 1 << 8,	/* --dir DIR: where the client writes; the daemon ignores it */
 };
 
 /* Positional argument types, one letter each in struct cmd.args. */
@@ -78,6 +81,7 @@ struct request {
 	const char	*from;		/* checked against the command's type */
 	const char	*to;
 	const char	*name;
+	const char	*dir;
 	int		 months;	/* 0 = not given */
 	int		 year;		/* 0 = not given */
 	const char	*arg[CMD_MAX_ARGS];

@@ -35,6 +35,8 @@ static const struct {
 	[CMD_BLACKOUT_REMOVE] = { cmd_blackout_remove, render_blackout_change },
 	[CMD_BLACKOUT_LIST] = { cmd_blackout_list, render_blackout_list },
 	[CMD_BLACKOUT_IMPORT] = { cmd_blackout_import, render_blackout_change },
+	[CMD_FEED] = { cmd_feed, render_feed },
+	[CMD_EXPORT] = { cmd_export, render_export },
 };
 _Static_assert(ARRAY_LEN(dispatch) == CMD_COUNT, "every command needs a handler");
 

@@ -69,6 +69,8 @@ cmd_handler cmd_override_set, cmd_override_clear, cmd_override_list, cmd_reload;
 cmd_render render_override_change, render_override_list, render_reload;
 /* cmd_windows.c: windows, plan, and next --ring (cmd_next calls next_ring_windows). */
 cmd_handler cmd_windows, cmd_plan;
+/* The plan of every ring for a year, as plan answers it (also for the /plan page). */
+json_t *plan_json(struct daemon *d, int year);
 cmd_render render_windows, render_plan;
 struct ring;
 struct os_def;
@@ -83,6 +85,9 @@ json_t *next_ring_windows(struct daemon *d, const struct ring *g, const struct o
     time_t now);
 /* Windows rows as the text table of hotpatchctl windows, with its footer. */
 char *render_window_rows(const json_t *rows);
+/* cmd_feed.c: feed and export, read from the site cache. */
+cmd_handler cmd_feed, cmd_export;
+cmd_render render_feed, render_export;
 /* cmd_blackout.c */
 cmd_handler cmd_blackout_add, cmd_blackout_remove, cmd_blackout_list, cmd_blackout_import;
 cmd_render render_blackout_change, render_blackout_list;

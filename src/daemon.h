@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+struct site;
 struct store;
 
 struct daemon {
@@ -26,6 +27,8 @@ struct daemon {
 	unsigned	 generation;	/* bumped whenever the model changes */
 	long		 requests;	/* served since start */
 	int		 clients;	/* open control connections */
+	char		*feed_url;	/* the HTTP site's base URL ("http://127.0.0.1:8080"); NULL when off */
+	struct site	*site;		/* published documents, built per generation (site.c) */
 };
 
 /*

@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <resolv.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -104,15 +106,22 @@ refused_at_greeting(const char *line, const char *path)
 	die(proto_exit_status(code), "%s", msg);
 }
 
-/* Send the request, print the reply; returns the exit status. */
-static int
-exchange(int fd, const char *path, const char *request, bool json)
+/* One reply: its code, message and body. */
+struct answer {
+	int	 code;
+	char	*status;	/* the status line; msg points into it */
+	const char *msg;
+	char	*body;
+	size_t	 len;
+};
+
+/* Send the request and read the reply. */
+static void
+exchange(int fd, const char *path, const char *request, struct answer *a)
 {
 	FILE *f = fdopen(fd, "r+");
-	char *hello, *status, *body;
-	const char *msg;
-	int code, version;
-	size_t len;
+	char *hello;
+	int version;
 
 	if (f == NULL)
 		die(EXIT_ERROR, "fdopen: %s", strerror(errno));
@@ -124,21 +133,93 @@ exchange(int fd, const char *path, const char *request, bool json)
 		    version, PROTO_VERSION);
 	if (fprintf(f, "%s\n", request) < 0 || fflush(f) != 0)
 		die(EXIT_NODAEMON, "cannot send to %s: %s", path, strerror(errno));
-	status = read_line(f, path);
-	if (proto_parse_status(status, &code, &len, &msg) < 0)
-		die(EXIT_ERROR, "malformed reply from hotpatchd: %s", status);
-	body = xmalloc(len + 1);
-	if (fread(body, 1, len, f) != len)
+	a->status = read_line(f, path);
+	if (proto_parse_status(a->status, &a->code, &a->len, &a->msg) < 0)
+		die(EXIT_ERROR, "malformed reply from hotpatchd: %s", a->status);
+	a->body = xmalloc(a->len + 1);
+	if (fread(a->body, 1, a->len, f) != a->len)
 		die(EXIT_NODAEMON, "hotpatchd at %s closed the connection mid-reply", path);
-	/* JSON is for programs: it goes to stdout even with an error code. */
-	fwrite(body, 1, len, code == PROTO_OK || json ? stdout : stderr);
-	if (code != PROTO_OK)
-		fprintf(stderr, "hotpatchctl: %s\n", msg);
-	free(body);
-	free(status);
+	a->body[a->len] = '\0';
 	free(hello);
 	fclose(f);
-	return proto_exit_status(code);
+}
+
+/* Print a reply the usual way; returns the exit status. */
+static int
+print_answer(const struct answer *a, bool json)
+{
+	/* JSON is for programs: it goes to stdout even with an error code. */
+	fwrite(a->body, 1, a->len, a->code == PROTO_OK || json ? stdout : stderr);
+	if (a->code != PROTO_OK)
+		fprintf(stderr, "hotpatchctl: %s\n", a->msg);
+	return proto_exit_status(a->code);
+}
+
+/* Create the directories leading to path (which is inside dir). */
+static void
+make_parents(char *path)
+{
+	for (char *p = strchr(path + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			die(EXIT_ERROR, "cannot create %s: %s", path, strerror(errno));
+		*p = '/';
+	}
+}
+
+/* Write data to dir/name atomically: a temporary file, fsync, rename. */
+static void
+write_file(const char *dir, const char *name, const char *data, size_t len)
+{
+	char *path, *tmp;
+	FILE *f;
+
+	if (name[0] == '/' || strstr(name, "..") != NULL)
+		die(EXIT_ERROR, "hotpatchd sent an unsafe file name: %s", name);
+	path = xasprintf("%s/%s", dir, name);
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	make_parents(path);
+	if ((f = fopen(tmp, "wb")) == NULL)
+		die(EXIT_ERROR, "cannot write %s: %s", tmp, strerror(errno));
+	if (fwrite(data, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0 ||
+	    fclose(f) != 0) {
+		unlink(tmp);
+		die(EXIT_ERROR, "cannot write %s: %s", tmp, strerror(errno));
+	}
+	if (rename(tmp, path) < 0) {
+		unlink(tmp);
+		die(EXIT_ERROR, "cannot rename %s: %s", tmp, strerror(errno));
+	}
+	free(tmp);
+	free(path);
+}
+
+/* export: the client, not the daemon, writes the files. */
+static int
+write_export(const struct answer *a, const char *dir)
+{
+	json_error_t jerr;
+	json_t *j, *files, *f;
+	size_t i;
+
+	if (a->code != PROTO_OK)
+		return print_answer(a, false);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		die(EXIT_ERROR, "cannot create %s: %s", dir, strerror(errno));
+	if ((j = json_loadb(a->body, a->len, 0, &jerr)) == NULL ||
+	    !json_is_array(files = json_object_get(j, "files")))
+		die(EXIT_ERROR, "malformed export from hotpatchd: %s", jerr.text);
+	json_array_foreach(files, i, f) {
+		const char *name = json_string_value(json_object_get(f, "file"));
+		json_t *c = json_object_get(f, "content");
+
+		if (name == NULL || !json_is_string(c))
+			die(EXIT_ERROR, "malformed export from hotpatchd");
+		write_file(dir, name, json_string_value(c), json_string_length(c));
+	}
+	printf("exported %zu files to %s\n", json_array_size(files), dir);
+	json_decref(j);
+	return EXIT_OK;
 }
 
 /*
@@ -199,6 +280,7 @@ main(int argc, char **argv)
 	const char *sock = NULL;
 	char **words = xcalloc((size_t)argc + 1, sizeof(*words)), *err = NULL, *line = NULL;
 	char *file = NULL;
+	struct answer a = { 0 };
 	struct request rq;
 	size_t len = 0;
 	int n = 0, rc;
@@ -230,10 +312,16 @@ main(int argc, char **argv)
 				words[i] = file = file_word(words[i]);
 			proto_quote(&line, &len, words[i]);
 		}
+		/* export always asks for JSON: the client writes the files itself. */
+		if (rq.cmd->id == CMD_EXPORT && !rq.json)
+			proto_quote(&line, &len, "--json");
 		if (len + 1 > PROTO_MAX_REQUEST)
 			die(EXIT_USAGE, "the request is longer than %d bytes", PROTO_MAX_REQUEST);
 		sock = socket_path(sock);
-		rc = exchange(connect_to(sock), sock, line, rq.json);
+		exchange(connect_to(sock), sock, line, &a);
+		rc = rq.cmd->id == CMD_EXPORT ? write_export(&a, rq.dir) : print_answer(&a, rq.json);
+		free(a.status);
+		free(a.body);
 	}
 	free(err);
 	free(file);

@@ -8,8 +8,10 @@
 #include "control.h"
 #include "daemon.h"
 #include "diag.h"
+#include "http.h"
 #include "log.h"
 #include "ringfile.h"
+#include "site.h"
 #include "store.h"
 #include "util.h"
 
@@ -328,30 +330,48 @@ detach_done(int fd)
 	}
 }
 
-static void
-serve(struct daemon *dm, struct control *ctl, const sigset_t *waitmask)
+/* The sooner of two poll timeouts in milliseconds, -1 meaning none. */
+static int
+sooner(int a, int b)
 {
-	struct pollfd *fds = xcalloc(control_nfds(ctl), sizeof(*fds));
+	if (a < 0)
+		return b;
+	return b < 0 || a < b ? a : b;
+}
+
+static void
+serve(struct daemon *dm, struct control *ctl, struct http *http, const sigset_t *waitmask)
+{
+	/* The control socket's entries, then libmicrohttpd's epoll fd. */
+	struct pollfd *fds = xcalloc(control_nfds(ctl) + 1, sizeof(*fds));
 
 	while (!got_term) {
 		struct timespec ts, *tsp = NULL;
-		int n, ms;
+		int n, nfds, ms, http_ms = -1, rc;
 
 		if (got_hup) {
 			got_hup = 0;
 			reload_on_signal(dm);
 		}
-		n = control_fill(ctl, fds);
-		if ((ms = control_timeout(ctl)) >= 0) {
+		nfds = n = control_fill(ctl, fds);
+		ms = control_timeout(ctl);
+		if (http != NULL) {
+			fds[nfds++] = (struct pollfd){ .fd = http_fd(http), .events = POLLIN };
+			ms = sooner(ms, http_ms = http_timeout_ms(http));
+		}
+		if (ms >= 0) {
 			ts = (struct timespec){ ms / 1000, (long)(ms % 1000) * 1000000 };
 			tsp = &ts;
 		}
-		if (ppoll(fds, (nfds_t)n, tsp, waitmask) < 0) {
+		if ((rc = ppoll(fds, (nfds_t)nfds, tsp, waitmask)) < 0) {
 			if (errno != EINTR)
 				fatal("poll: %s", strerror(errno));
 			continue;
 		}
 		control_dispatch(ctl, fds, n, dm);
+		/* Its fd is ready, or it has work or a timeout due without any I/O. */
+		if (http != NULL && (fds[n].revents != 0 || rc == 0 || http_ms == 0))
+			http_run(http);
 	}
 	free(fds);
 }
@@ -382,6 +402,7 @@ run_daemon(const struct opts *o)
 	struct daemon dm = { .started = time(NULL) };
 	struct control_opts co;
 	struct control *ctl;
+	struct http *http = NULL;
 	struct diags d = { 0 };
 	sigset_t waitmask;
 	char *cause = NULL, *lockpath;
@@ -414,8 +435,22 @@ run_daemon(const struct opts *o)
 	}
 	if (!o->foreground)
 		ready = detach();
+	/*
+	 * A taken HTTP port is refused before the database is touched, like a
+	 * busy socket, and still before the control socket appears, so that
+	 * the socket existing keeps meaning "ready", feeds included.  Requests
+	 * wait in the backlog until serve() runs.
+	 */
+	if (strcmp(dm.cfg.http_listen, "off") != 0) {
+		if ((http = http_start(dm.cfg.http_listen, &dm, &cause)) == NULL) {
+			unlink(lockpath);
+			fatal("%s", cause);
+		}
+		dm.feed_url = xstrdup(http_base_url(http));
+	}
 	start_store(&dm, lockpath);
 	if ((ctl = control_listen(&co, &cause)) == NULL) {
+		http_stop(http);
 		store_close(dm.store);
 		unlink(lockpath);
 		fatal("%s", cause);
@@ -427,11 +462,15 @@ run_daemon(const struct opts *o)
 	if (dm.cfg.user != NULL)
 		log_warn("user '%s': dropping privileges is not implemented yet; running as uid %ld",
 		    dm.cfg.user, (long)geteuid());
-	log_info("hotpatchd %s ready: socket %s, database %s (%zu OSes, %zu rings)",
-	    PACKAGE_VERSION, dm.cfg.socket_path, dm.cfg.database, dm.cal.nos, dm.rings.nring);
-	serve(&dm, ctl, &waitmask);
+	log_info("hotpatchd %s ready: socket %s, feeds %s, database %s (%zu OSes, %zu rings)",
+	    PACKAGE_VERSION, dm.cfg.socket_path, dm.feed_url ? dm.feed_url : "off",
+	    dm.cfg.database, dm.cal.nos, dm.rings.nring);
+	serve(&dm, ctl, http, &waitmask);
 	log_info("shutting down");
+	http_stop(http);
 	control_close(ctl, 1000);
+	site_free(&dm);
+	free(dm.feed_url);
 	store_close(dm.store);
 	unlink(lockpath);
 	close(lockfd);

@@ -9,6 +9,8 @@
 
 #include "model.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 /* The schema version this build writes; PRAGMA user_version holds it. */
@@ -119,6 +121,25 @@ void store_blackout_recs_free(struct blackout_rec *v, size_t n);
 
 /* Write one audit row on its own (e.g. for a reload); result says how it went. */
 int store_audit(struct store *s, const struct actor *a, const char *result,
+    char **cause);
+
+/* One feed event's identity and content hash, and what the store says of it. */
+struct feed_stamp {
+	const char	*uid;
+	uint64_t	 hash;		/* stored as 16 lower-case hex digits */
+	int		 sequence;	/* out: SEQUENCE */
+	time_t		 changed;	/* out: DTSTAMP / LAST-MODIFIED */
+};
+
+/*
+ * Look up each v[i].uid in feed_state and fill v[i].sequence and
+ * v[i].changed.  A new uid is inserted with sequence 0 and last change now;
+ * one whose hash differs gets sequence + 1 and last change now; an equal
+ * one is left alone.  A read-only pass comes first, so when nothing changed
+ * nothing is written and no write lock is taken; otherwise every write
+ * happens in one IMMEDIATE transaction.  Returns 0, or -1 with *cause.
+ */
+int store_feed_stamp(struct store *s, struct feed_stamp *v, size_t n, time_t now,
     char **cause);
 
 /* Rows changed since the database was opened (sqlite3_total_changes). */

@@ -1,0 +1,690 @@
+/*
+ * feed.c: the iCalendar feeds.  Every event is a libical component; the
+ * text comes only from libical's serialiser (CRLF, 75-octet folding on UTF-8
+ * boundaries).  Building is pure (the horizon comes from o->now); SEQUENCE,
+ * DTSTAMP and LAST-MODIFIED are added at render time from what the caller
+ * looked up in the store, so an event's hash never depends on them.
+ */
+#include "calendar.h"
+#include "feed.h"
+#include "util.h"
+#include "windows.h"
+
+#include <libical/ical.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define FOLD_OCTETS	75
+#define DEADLINE_MIN	15	/* length of the deadline marker events */
+
+uint64_t
+hash64(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* ---- small helpers ---- */
+
+static struct ymd
+ymd_add_days(struct ymd d, int days)
+{
+	struct tm tm = { .tm_year = d.y - 1900, .tm_mon = d.m - 1, .tm_mday = d.d + days,
+	    .tm_hour = 12 };
+	time_t t = timegm(&tm);
+
+	gmtime_r(&t, &tm);
+	return (struct ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+}
+
+static struct icaltimetype
+ical_date(struct ymd d)
+{
+	struct icaltimetype t = icaltime_null_date();
+
+	t.year = d.y;
+	t.month = d.m;
+	t.day = d.d;
+	return t;
+}
+
+static struct icaltimetype
+ical_utc(time_t t)
+{
+	return icaltime_from_timet_with_zone(t, 0, icaltimezone_get_utc_timezone());
+}
+
+/* "2026-12-08 18:00 UTC" */
+static char *
+fmt_utc(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm);
+	return buf;
+}
+
+/* "2026-12-11 22:00 Europe/Berlin" (the ring's local time) */
+static char *
+fmt_local(const char *tz, time_t t, char *buf, size_t len)
+{
+	struct localtime lt;
+	char d[11];
+
+	win_to_local(tz, t, &lt);
+	snprintf(buf, len, "%s %02d:%02d %s", ymd_format(lt.date, d), lt.minute / 60,
+	    lt.minute % 60, tz);
+	return buf;
+}
+
+/* Does a ring's zone get TZID times and a VTIMEZONE (else UTC, as windows.c does)? */
+static bool
+zone_is_named(const char *tz)
+{
+	return tz != NULL && strcmp(tz, "UTC") != 0 &&
+	    icaltimezone_get_builtin_timezone(tz) != NULL;
+}
+
+/*
+ * A DTSTART/DTEND for instant t: local with TZID=tz, or UTC when tz is NULL.
+ * A local time that does not read back as t (the second occurrence of an
+ * hour repeated when clocks go back, which RFC 5545 reads as the first) is
+ * written in UTC instead, so every property means exactly its instant.
+ */
+static icalproperty *
+timed_prop(bool start, const char *tz, time_t t)
+{
+	struct icaltimetype v;
+	struct localtime lt;
+	icalproperty *p;
+
+	if (tz != NULL) {
+		win_to_local(tz, t, &lt);
+		if (win_from_local(tz, lt.date, lt.minute) != t)
+			tz = NULL;
+	}
+	if (tz == NULL) {
+		v = ical_utc(t);
+		return start ? icalproperty_new_dtstart(v) : icalproperty_new_dtend(v);
+	}
+	v = icaltime_null_time();
+	v.year = lt.date.y;
+	v.month = lt.date.m;
+	v.day = lt.date.d;
+	v.hour = lt.minute / 60;
+	v.minute = lt.minute % 60;
+	v.second = 0;
+	p = start ? icalproperty_new_dtstart(v) : icalproperty_new_dtend(v);
+	icalproperty_add_parameter(p, icalparameter_new_tzid(tz));
+	return p;
+}
+
+/* A growing text buffer for DESCRIPTION. */
+struct text {
+	char	*s;
+	size_t	 len;
+};
+
+static void
+text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	char *line;
+	size_t n;
+
+	va_start(ap, fmt);
+	line = xvasprintf(fmt, ap);
+	va_end(ap);
+	n = strlen(line);
+	t->s = xreallocarray(t->s, t->len + n + 2, 1);
+	if (t->len > 0)
+		t->s[t->len++] = '\n';
+	memcpy(t->s + t->len, line, n + 1);
+	t->len += n;
+	free(line);
+}
+
+/* ---- building ---- */
+
+struct builder {
+	struct feed		*f;
+	size_t			 cap;
+	const struct feed_opts	*o;
+};
+
+/* A VEVENT with UID, SUMMARY and DESCRIPTION (taken and freed). */
+static icalcomponent *
+new_event(const char *uid, const char *summary, char *description)
+{
+	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+
+	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
+	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
+	icalcomponent_add_property(ev, icalproperty_new_description(description ?
+	    description : ""));
+	free(description);
+	return ev;
+}
+
+/* Append the finished ev (owning uid) with the hash of its text so far. */
+static void
+add_event(struct builder *b, char *uid, icalcomponent *ev)
+{
+	struct feed_event *e;
+	char *text;
+
+	grow(&b->f->ev, b->f->nev, &b->cap, sizeof(*b->f->ev));
+	e = &b->f->ev[b->f->nev++];
+	memset(e, 0, sizeof(*e));
+	e->uid = uid;
+	e->comp = ev;
+	text = icalcomponent_as_ical_string_r(ev);
+	e->hash = hash64(text, strlen(text));
+	icalmemory_free_buffer(text);
+}
+
+static void
+add_allday(icalcomponent *ev, struct ymd d)
+{
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(d)));
+	icalcomponent_add_property(ev, icalproperty_new_dtend(ical_date(ymd_add_days(d, 1))));
+}
+
+static void
+add_category(icalcomponent *ev, const char *cat)
+{
+	icalcomponent_add_property(ev, icalproperty_new_categories(cat));
+}
+
+static const char *
+month_summary(const struct month_info *mi)
+{
+	switch (mi->kind) {
+	case KIND_HOTPATCH:
+		return "Hotpatch — no restart";
+	case KIND_BASELINE:
+		return mi->unplanned ? "Baseline (unplanned) — restart required" :
+		    "Baseline — restart required";
+	case KIND_LCU:
+	default:
+		return "LCU — restart";
+	}
+}
+
+static void
+build_os_month(struct builder *b, const struct caldata *c, const struct os_def *os, ym_t m)
+{
+	struct month_info mi;
+	struct text d = { 0 };
+	icalcomponent *ev;
+	char ym[8], t[40], *summary, *uid;
+
+	cal_month(c, os, m, &mi);
+	text_add(&d, "Month: %s", ym_format(m, ym));
+	text_add(&d, "Kind: %s%s (%s)", kind_name(mi.kind), mi.unplanned ? ", unplanned" : "",
+	    source_name(mi.source));
+	text_add(&d, "Restart: %s", mi.restart ? "required" : "no");
+	if (mi.rel != NULL && mi.rel->kb != NULL)
+		text_add(&d, "KB: %s", mi.rel->kb);
+	if (mi.rel != NULL && mi.rel->build != NULL)
+		text_add(&d, "Build: %s", mi.rel->build);
+	if (mi.rel != NULL && mi.rel->note != NULL)
+		text_add(&d, "Note: %s", mi.rel->note);
+	if (mi.source == SRC_OVERRIDE && mi.ovr != NULL && mi.ovr->reason != NULL)
+		text_add(&d, "Override: %s", mi.ovr->reason);
+	text_add(&d, "Released: %s", fmt_utc(mi.release_at, t, sizeof(t)));
+
+	uid = xasprintf("hotpatch-%s-%04d%02d@%s", os->id, ym_year(m), ym_month(m),
+	    b->o->domain);
+	summary = xasprintf("%s: %s", os->name, month_summary(&mi));
+	ev = new_event(uid, summary, d.s);
+	free(summary);
+	add_allday(ev, mi.date);
+	add_category(ev, kind_name(mi.kind));
+	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	add_event(b, uid, ev);
+}
+
+static void
+build_oob(struct builder *b, const struct os_def *os, const struct oob *x)
+{
+	struct text d = { 0 };
+	icalcomponent *ev;
+	char day[11], *summary, *uid;
+
+	text_add(&d, "Out-of-band release of %s", ymd_format(x->date, day));
+	if (x->kb != NULL)
+		text_add(&d, "KB: %s", x->kb);
+	if (x->build != NULL)
+		text_add(&d, "Build: %s", x->build);
+	text_add(&d, "Restart: %s", x->restart ? "required" : "no");
+	if (x->note != NULL)
+		text_add(&d, "Note: %s", x->note);
+	summary = xasprintf("%s: out-of-band %s — %s", os->name, x->kb ? x->kb : "release",
+	    x->restart ? "restart" : "no restart");
+	if (x->kb != NULL)
+		uid = xasprintf("oob-%s-%s@%s", os->id, x->kb, b->o->domain);
+	else
+		uid = xasprintf("oob-%s-%04d%02d%02d@%s", os->id, x->date.y, x->date.m,
+		    x->date.d, b->o->domain);
+	ev = new_event(uid, summary, d.s);
+	free(summary);
+	add_allday(ev, x->date);
+	add_category(ev, "out-of-band");
+	add_category(ev, x->restart ? "restart" : "no restart");
+	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	add_event(b, uid, ev);
+}
+
+/* Patch Tuesday events, then that month's out-of-band releases, for one OS. */
+static void
+build_os(struct builder *b, const struct caldata *c, const struct os_def *os, ym_t m)
+{
+	build_os_month(b, c, os, m);
+	for (size_t i = 0; i < os->noob; i++)
+		if (ym_make(os->oob[i].date.y, os->oob[i].date.m) == m)
+			build_oob(b, os, &os->oob[i]);
+}
+
+static struct text
+install_text(const struct ring *r, const struct install *in)
+{
+	struct text d = { 0 };
+	const char *tz = zone_is_named(r->timezone) ? r->timezone : "UTC";
+	char ym[8], t[64];
+
+	text_add(&d, "Month: %s", ym_format(in->month, ym));
+	text_add(&d, "Kind: %s (%s month: %s, %s)", kind_name(in->kind), in->os->name,
+	    kind_name(in->mi.kind), source_name(in->mi.source));
+	if (!in->eligible && in->not_eligible != NULL)
+		text_add(&d, "Not eligible for hotpatch: %s", in->not_eligible);
+	text_add(&d, "Status: %s", win_status_name(in->status));
+	if (in->reason[0] != '\0')
+		text_add(&d, "Reason: %s", in->reason);
+	text_add(&d, "Offered: %s", fmt_local(tz, in->offered_at, t, sizeof(t)));
+	text_add(&d, "Install deadline: %s", fmt_local(tz, in->install_deadline, t, sizeof(t)));
+	if (in->restart && in->restart_deadline != 0)
+		text_add(&d, "Restart by: %s", fmt_local(tz, in->restart_deadline, t, sizeof(t)));
+	else
+		text_add(&d, "Restart: no");
+	if (in->status != WS_NONE)
+		text_add(&d, "Window: %s", fmt_local(tz, in->window_start, t, sizeof(t)));
+	return d;
+}
+
+static void
+add_timed(icalcomponent *ev, const char *tz, time_t start, time_t end)
+{
+	icalcomponent_add_property(ev, timed_prop(true, tz, start));
+	icalcomponent_add_property(ev, timed_prop(false, tz, end));
+}
+
+static char *
+ring_uid(struct builder *b, const char *what, const struct ring *r, const struct install *in)
+{
+	return xasprintf("%s-%s-%s-%04d%02d@%s", what, r->id, in->os->id, ym_year(in->month),
+	    ym_month(in->month), b->o->domain);
+}
+
+static void
+build_install(struct builder *b, const struct ring *r, const struct install *in)
+{
+	const char *tz = zone_is_named(r->timezone) ? r->timezone : NULL;
+	const char *restart = in->restart ? "restart" : "no restart";
+	icalcomponent *ev, *alarm;
+	struct localtime lt;
+	char *summary, *uid;
+
+	if (in->status != WS_NONE) {
+		summary = xasprintf("%s: %s %s install window", r->name, in->os->name,
+		    kind_name(in->kind));
+		uid = ring_uid(b, "window", r, in);
+		ev = new_event(uid, summary, install_text(r, in).s);
+		add_timed(ev, tz, in->window_start, in->window_end);
+		add_category(ev, kind_name(in->kind));
+		add_category(ev, restart);
+		if (r->reminder_min >= 0) {
+			struct icaltriggertype tr = icaltriggertype_from_int(0);
+
+			tr.duration = icaldurationtype_null_duration();
+			tr.duration.is_neg = r->reminder_min > 0;
+			tr.duration.minutes = (unsigned)r->reminder_min;
+			alarm = icalcomponent_new(ICAL_VALARM_COMPONENT);
+			icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
+			icalcomponent_add_property(alarm, icalproperty_new_description(summary));
+			icalcomponent_add_property(alarm, icalproperty_new_trigger(tr));
+			icalcomponent_add_component(ev, alarm);
+		}
+		free(summary);
+		add_event(b, uid, ev);
+	} else {
+		summary = xasprintf("%s: %s %s: no install window", r->name, in->os->name,
+		    kind_name(in->kind));
+		uid = ring_uid(b, "none", r, in);
+		ev = new_event(uid, summary, install_text(r, in).s);
+		free(summary);
+		win_to_local(r->timezone, in->offered_at, &lt);
+		add_allday(ev, lt.date);
+		add_category(ev, kind_name(in->kind));
+		add_category(ev, restart);
+		icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+		add_event(b, uid, ev);
+	}
+
+	summary = xasprintf("%s: %s %s install deadline", r->name, in->os->name,
+	    kind_name(in->kind));
+	uid = ring_uid(b, "deadline", r, in);
+	ev = new_event(uid, summary, install_text(r, in).s);
+	free(summary);
+	add_timed(ev, tz, in->install_deadline, in->install_deadline + DEADLINE_MIN * 60);
+	add_category(ev, kind_name(in->kind));
+	add_category(ev, restart);
+	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	add_event(b, uid, ev);
+
+	if (in->restart && in->restart_deadline != 0) {
+		summary = xasprintf("%s: %s %s restart deadline", r->name, in->os->name,
+		    kind_name(in->kind));
+		uid = ring_uid(b, "restart", r, in);
+		ev = new_event(uid, summary, install_text(r, in).s);
+		free(summary);
+		add_timed(ev, tz, in->restart_deadline, in->restart_deadline + DEADLINE_MIN * 60);
+		add_category(ev, kind_name(in->kind));
+		add_category(ev, "restart");
+		icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+		add_event(b, uid, ev);
+	}
+}
+
+int
+feed_build(const struct caldata *c, const struct ringset *r, const struct feed_opts *o,
+    enum feed_kind kind, const char *id, struct feed *out, char **cause)
+{
+	struct builder b = { .f = out, .o = o };
+	const struct os_def *os = NULL;
+	const struct ring *ring = NULL;
+	struct install in;
+	struct tm tm;
+	ym_t now, first, last;
+
+	memset(out, 0, sizeof(*out));
+	switch (kind) {
+	case FEED_ALL:
+		out->name = xstrdup("Hotpatch calendar (all OSes)");
+		out->description = xstrdup("Windows hotpatch release days: hotpatch,"
+		    " baseline and LCU months of every OS");
+		break;
+	case FEED_OS:
+		if (id == NULL || (os = caldata_find_os(c, id)) == NULL) {
+			*cause = xasprintf("unknown OS '%s'", id ? id : "");
+			return -1;
+		}
+		out->name = xasprintf("Hotpatch: %s", os->name);
+		out->description = xasprintf("Windows hotpatch release days of %s", os->name);
+		break;
+	case FEED_RING:
+		if (id == NULL || r == NULL || (ring = ringset_find(r, id)) == NULL) {
+			*cause = xasprintf("unknown ring '%s'", id ? id : "");
+			return -1;
+		}
+		out->name = xasprintf("Hotpatch ring: %s", ring->name);
+		out->description = xasprintf("Install windows and deadlines of ring %s (%s)",
+		    ring->name, ring->timezone);
+		out->tzid = zone_is_named(ring->timezone) ? ring->timezone : "UTC";
+		break;
+	default:
+		*cause = xstrdup("unknown feed kind");
+		return -1;
+	}
+
+	gmtime_r(&o->now, &tm);
+	now = ym_make(tm.tm_year + 1900, tm.tm_mon + 1);
+	first = now - (o->months_back > 0 ? o->months_back : 0);
+	last = now + (o->months_ahead > 0 ? o->months_ahead : 0);
+	if (first < ym_make(HP_YEAR_MIN, 1))
+		first = ym_make(HP_YEAR_MIN, 1);
+	if (last > ym_make(HP_YEAR_MAX, 12))
+		last = ym_make(HP_YEAR_MAX, 12);
+
+	for (ym_t m = first; m <= last; m++) {
+		if (kind == FEED_ALL) {
+			for (size_t i = 0; i < c->nos; i++)
+				build_os(&b, c, &c->os[i], m);
+		} else if (kind == FEED_OS) {
+			build_os(&b, c, os, m);
+		} else {
+			for (size_t i = 0; i < ring->nos; i++) {
+				const struct os_def *ro = caldata_find_os(c, ring->os[i]);
+
+				if (ro == NULL)
+					continue;
+				win_install(c, ring, ro, r->bo, r->nbo, m, &in);
+				build_install(&b, ring, &in);
+			}
+		}
+	}
+	return 0;
+}
+
+void
+feed_free(struct feed *f)
+{
+	if (f == NULL)
+		return;
+	for (size_t i = 0; i < f->nev; i++) {
+		free(f->ev[i].uid);
+		if (f->ev[i].comp != NULL)
+			icalcomponent_free(f->ev[i].comp);
+	}
+	free(f->ev);
+	free(f->name);
+	free(f->description);
+	memset(f, 0, sizeof(*f));
+}
+
+/* ---- rendering ---- */
+
+/* The first month of the horizon, 00:00 UTC: where the VTIMEZONE starts. */
+static struct icaltimetype
+horizon_start(const struct feed_opts *o)
+{
+	struct icaltimetype t = icaltime_null_time();
+	struct tm tm;
+	ym_t m;
+
+	gmtime_r(&o->now, &tm);
+	m = ym_make(tm.tm_year + 1900, tm.tm_mon + 1) - (o->months_back > 0 ? o->months_back : 0);
+	t.year = ym_year(m);
+	t.month = ym_month(m);
+	t.day = 1;
+	t.zone = icaltimezone_get_utc_timezone();
+	return t;
+}
+
+/* The builtin zone for tzid, cut to the horizon and renamed to the plain IANA name. */
+static icalcomponent *
+vtimezone(const char *tzid, const struct feed_opts *o)
+{
+	icaltimezone *z = icaltimezone_get_builtin_timezone(tzid);
+	icalcomponent *vtz;
+	icalproperty *p;
+
+	if (z == NULL || (vtz = icaltimezone_get_component(z)) == NULL)
+		return NULL;
+	vtz = icalcomponent_new_clone(vtz);
+	icaltimezone_truncate_vtimezone(vtz, horizon_start(o), icaltime_null_time(), 1);
+	if ((p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY)) != NULL)
+		icalproperty_set_tzid(p, tzid);
+	else
+		icalcomponent_add_property(vtz, icalproperty_new_tzid(tzid));
+	return vtz;
+}
+
+static void
+add_x(icalcomponent *cal, const char *name, const char *value)
+{
+	icalproperty *p = icalproperty_new_x(value);
+
+	icalproperty_set_x_name(p, name);
+	icalcomponent_add_property(cal, p);
+}
+
+static struct icaldurationtype
+minutes(int n)
+{
+	struct icaldurationtype d = icaldurationtype_null_duration();
+
+	d.minutes = (unsigned)(n > 0 ? n : 0);
+	return d;
+}
+
+static bool
+needs_escape(const char *line, size_t len)
+{
+	static const char *const names[] = { "X-WR-CALNAME:", "X-WR-CALDESC:" };
+
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (len >= strlen(names[i]) && strncmp(line, names[i], strlen(names[i])) == 0)
+			return memchr(line, ',', len) != NULL || memchr(line, ';', len) != NULL;
+	return false;
+}
+
+/* Append the unfolded content line s[0..n) to out, folded at 75 octets on UTF-8 boundaries. */
+static void
+fold_into(struct text *out, const char *s, size_t n)
+{
+	size_t col = 0;
+
+	out->s = xreallocarray(out->s, out->len + n + n / 30 * 3 + 8, 1);
+	for (size_t i = 0; i < n;) {
+		size_t cl = utf8_len((const unsigned char *)s + i, n - i);
+
+		if (cl == 0)
+			cl = 1;
+		if (col + cl > FOLD_OCTETS) {
+			memcpy(out->s + out->len, "\r\n ", 3);
+			out->len += 3;
+			col = 1;
+		}
+		memcpy(out->s + out->len, s + i, cl);
+		out->len += cl;
+		col += cl;
+		i += cl;
+	}
+	memcpy(out->s + out->len, "\r\n", 3);
+	out->len += 2;
+}
+
+/*
+ * libical 3.0.16 does not escape ',' and ';' in X-property values (fixed in
+ * 3.0.17).  Unfold the X-WR-CALNAME/X-WR-CALDESC lines that have them,
+ * escape those (libical already wrote '\\' and '\n' escapes, so every ','
+ * and ';' here is a raw one) and fold again.  Other lines pass unchanged.
+ */
+static char *
+escape_x_text(const char *s)
+{
+	struct text out = { xstrdup(""), 0 };
+	const char *p = s;
+
+	while (*p != '\0') {
+		const char *end = p;
+		size_t len;
+
+		/* A logical line: up to a CRLF not followed by a space. */
+		for (;;) {
+			const char *crlf = strstr(end, "\r\n");
+
+			if (crlf == NULL) {
+				end = p + strlen(p);
+				break;
+			}
+			end = crlf;
+			if (crlf[2] != ' ')
+				break;
+			end = crlf + 2;
+		}
+		len = (size_t)(end - p);
+		if (needs_escape(p, len)) {
+			char *buf = xmalloc(len * 2 + 1);
+			const char *colon = memchr(p, ':', len);
+			size_t n = 0;
+
+			for (const char *q = p; q < p + len; q++) {
+				if (q[0] == '\r' && q + 2 <= p + len && q[1] == '\n' && q[2] == ' ') {
+					q += 2;	/* unfold */
+					continue;
+				}
+				if (q > colon && (*q == ',' || *q == ';'))
+					buf[n++] = '\\';
+				buf[n++] = *q;
+			}
+			fold_into(&out, buf, n);
+			free(buf);
+		} else {
+			out.s = xreallocarray(out.s, out.len + len + 3, 1);
+			memcpy(out.s + out.len, p, len);
+			out.len += len;
+			if (strncmp(end, "\r\n", 2) == 0) {
+				memcpy(out.s + out.len, "\r\n", 2);
+				out.len += 2;
+			}
+			out.s[out.len] = '\0';
+		}
+		p = strncmp(end, "\r\n", 2) == 0 ? end + 2 : end;
+	}
+	return out.s;
+}
+
+char *
+feed_render(const struct feed *f, const struct feed_opts *o)
+{
+	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT), *vtz;
+	char *text, *ret, ttl[32];
+
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_prodid("-//hotpatchd//hotpatchd "
+	    PACKAGE_VERSION "//EN"));
+	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+	icalcomponent_add_property(cal, icalproperty_new_name(f->name));
+	add_x(cal, "X-WR-CALNAME", f->name);
+	if (f->description != NULL)
+		add_x(cal, "X-WR-CALDESC", f->description);
+	icalcomponent_add_property(cal, icalproperty_new_refreshinterval(
+	    minutes(o->refresh_minutes)));
+	snprintf(ttl, sizeof(ttl), "PT%dM", o->refresh_minutes > 0 ? o->refresh_minutes : 0);
+	add_x(cal, "X-PUBLISHED-TTL", ttl);
+	if (f->tzid != NULL) {
+		add_x(cal, "X-WR-TIMEZONE", f->tzid);
+		if (strcmp(f->tzid, "UTC") != 0 && (vtz = vtimezone(f->tzid, o)) != NULL)
+			icalcomponent_add_component(cal, vtz);
+	}
+	for (size_t i = 0; i < f->nev; i++) {
+		const struct feed_event *e = &f->ev[i];
+		icalcomponent *ev = icalcomponent_new_clone(e->comp);
+
+		icalcomponent_add_property(ev, icalproperty_new_sequence(e->sequence));
+		icalcomponent_add_property(ev, icalproperty_new_dtstamp(ical_utc(e->changed)));
+		icalcomponent_add_property(ev, icalproperty_new_lastmodified(ical_utc(e->changed)));
+		icalcomponent_add_component(cal, ev);
+	}
+	text = icalcomponent_as_ical_string_r(cal);
+	icalcomponent_free(cal);
+	ret = escape_x_text(text);
+	icalmemory_free_buffer(text);
+	return ret;
+}

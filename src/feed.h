@@ -1,0 +1,63 @@
+/*
+ * feed.h: iCalendar feeds, built with libical (never pasted as strings).
+ * Pure: building makes the events and their content hashes; the caller
+ * (site.c) looks up each event's SEQUENCE and last change in the store;
+ * rendering then turns the feed into RFC 5545 text (CRLF, folded lines).
+ */
+#ifndef HP_FEED_H
+#define HP_FEED_H
+
+#include "model.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+enum feed_kind {
+	FEED_ALL,	/* /calendar.ics: every OS's Patch Tuesdays */
+	FEED_OS,	/* /os/ID.ics: one OS's Patch Tuesdays (all-day events) */
+	FEED_RING,	/* /rings/ID.ics: one ring's install windows and deadlines (timed) */
+};
+
+struct feed_opts {
+	const char	*domain;	/* UID suffix: "hotpatch-win11-24h2-202611@<domain>" */
+	int		 months_back;	/* horizon before the month of now */
+	int		 months_ahead;	/* horizon after it */
+	time_t		 now;		/* anchors the horizon; never written into the feed */
+	int		 refresh_minutes;	/* REFRESH-INTERVAL and X-PUBLISHED-TTL */
+};
+
+/* One VEVENT with its identity and the fingerprint of everything but SEQUENCE/DTSTAMP. */
+struct feed_event {
+	char		*uid;
+	uint64_t	 hash;		/* FNV-1a of the event's content */
+	int		 sequence;	/* filled by the caller from the store */
+	time_t		 changed;	/* DTSTAMP and LAST-MODIFIED; filled by the caller */
+	void		*comp;		/* icalcomponent * (VEVENT), owned */
+};
+
+struct feed {
+	char			*name;		/* NAME / X-WR-CALNAME */
+	char			*description;
+	const char		*tzid;		/* the ring's zone for the VTIMEZONE; NULL if none */
+	struct feed_event	*ev;
+	size_t			 nev;
+};
+
+/*
+ * Build the events of one feed (id: NULL for FEED_ALL, the OS or ring id
+ * otherwise).  bo are the blackouts the window engine must honour.
+ * Returns 0, or -1 with *cause (unknown id).
+ */
+int feed_build(const struct caldata *c, const struct ringset *r, const struct feed_opts *o,
+    enum feed_kind kind, const char *id, struct feed *out, char **cause);
+
+/* The feed as iCalendar text (allocated), once sequence/changed are set. */
+char *feed_render(const struct feed *f, const struct feed_opts *o);
+
+void feed_free(struct feed *f);
+
+/* FNV-1a, 64 bits: event fingerprints and HTTP ETags. */
+uint64_t hash64(const void *data, size_t len);
+
+#endif

@@ -1,0 +1,494 @@
+/*
+ * http.c: the read-only HTTP feed server.  We bind the listening socket
+ * ourselves (so a taken port is refused with our own message) and hand it to
+ * libmicrohttpd in external epoll mode: no threads, every callback runs on
+ * the daemon's poll loop.  Routing is site_get(); this file adds only the
+ * HTTP around it: methods, conditional GET, caching headers, error pages.
+ */
+#include "http.h"
+#include "log.h"
+#include "site.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HTTP_CONN_TIMEOUT	30		/* seconds a client may stay idle */
+#define HTTP_CONN_LIMIT		256		/* connections at once */
+/*
+ * Per client address.  The usual hardening value is 8, but the regress
+ * tests run 200 parallel clients from 127.0.0.1, and behind a reverse proxy
+ * every client has the proxy's address anyway.
+ */
+#define HTTP_PER_IP_LIMIT	64
+#define HTTP_CONN_MEMORY	(32u * 1024)	/* per connection: request line + headers + reply headers */
+
+#define CACHE_FEEDS		"public, max-age=300"
+#define CACHE_NONE		"no-store"
+
+struct http {
+	struct MHD_Daemon	*mhd;
+	struct daemon		*d;
+	int			 epoll_fd;
+	char			*base;		/* "http://127.0.0.1:8080" */
+};
+
+/* libmicrohttpd's error log, one line each, into ours. */
+__attribute__((format(printf, 2, 0)))
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[512];
+	size_t n;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	log_warn("http: %s", buf);
+}
+
+/* ---- dates: RFC 7231 section 7.1.1.1, independent of the locale ---- */
+
+static const char wdays[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+	"Sep", "Oct", "Nov", "Dec" };
+
+#define HTTP_DATE_MAX	64
+
+/* t as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"). */
+static void
+http_date(time_t t, char buf[HTTP_DATE_MAX])
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 1970) {
+		t = 0;
+		gmtime_r(&t, &tm);
+	}
+	snprintf(buf, HTTP_DATE_MAX, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT", wdays[tm.tm_wday],
+	    tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static int
+month_index(const char *m)
+{
+	for (int i = 0; i < 12; i++)
+		if (strcmp(m, months[i]) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Parse an HTTP-date in any of the three forms a recipient must accept:
+ * IMF-fixdate, RFC 850 and asctime.  Returns 0 and *t, or -1.
+ */
+static int
+parse_http_date(const char *s, time_t *t)
+{
+	struct tm tm = { 0 };
+	char wd[16], mon[4];
+	int day, year, hh, mm, ss, end = 0;
+
+	if (sscanf(s, "%3s, %2d %3s %4d %2d:%2d:%2d GMT%n", wd, &day, mon, &year,
+	    &hh, &mm, &ss, &end) == 7 && end > 0) {
+		/* IMF-fixdate */
+	} else if (end = 0, sscanf(s, "%15[A-Za-z], %2d-%3s-%2d %2d:%2d:%2d GMT%n", wd, &day,
+	    mon, &year, &hh, &mm, &ss, &end) == 7 && end > 0) {
+		/* RFC 850: a two-digit year; read it as 1970..2069 */
+		year += year < 70 ? 2000 : 1900;
+	} else if (end = 0, sscanf(s, "%3s %3s %2d %2d:%2d:%2d %4d%n", wd, mon, &day,
+	    &hh, &mm, &ss, &year, &end) == 7 && end > 0) {
+		/* asctime */
+	} else
+		return -1;
+	if (s[end] != '\0' || month_index(mon) < 0 || day < 1 || day > 31 || year < 1970 ||
+	    hh > 23 || mm > 59 || ss > 60 || hh < 0 || mm < 0 || ss < 0)
+		return -1;
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month_index(mon);
+	tm.tm_mday = day;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	*t = timegm(&tm);
+	return *t == (time_t)-1 ? -1 : 0;
+}
+
+/* ---- conditional requests, RFC 7232 ---- */
+
+/*
+ * Does an If-None-Match list name etag ("\"...\"", strong)?  Weak comparison:
+ * a W/ prefix is ignored; "*" matches any existing document.
+ */
+static bool
+etag_listed(const char *list, const char *etag)
+{
+	size_t elen = strlen(etag);
+	const char *p = list, *q;
+
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			return false;
+		if (*p == '*' && (p[1] == '\0' || strchr(" \t,", p[1]) != NULL))
+			return true;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (*p == '"' && (q = strchr(p + 1, '"')) != NULL) {
+			if ((size_t)(q + 1 - p) == elen && memcmp(p, etag, elen) == 0)
+				return true;
+			p = q + 1;
+		}
+		/* skip the rest of this member, well-formed or not */
+		p += strcspn(p, ",");
+	}
+}
+
+/* Would the client's cached copy do?  If-None-Match wins over If-Modified-Since. */
+static bool
+not_modified(struct MHD_Connection *c, const struct page *pg)
+{
+	const char *inm, *ims;
+	time_t since;
+
+	if ((inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_NONE_MATCH)) != NULL)
+		return etag_listed(inm, pg->etag);
+	if ((ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE)) != NULL && parse_http_date(ims, &since) == 0)
+		return pg->modified <= since;
+	return false;
+}
+
+/* ---- replies ---- */
+
+/* Queue r (NULL: out of memory) with status and drop our reference. */
+static enum MHD_Result
+queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
+{
+	enum MHD_Result ret;
+
+	if (r == NULL)
+		return MHD_NO;
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Add header; on failure destroy r and return NULL. */
+static struct MHD_Response *
+header(struct MHD_Response *r, const char *name, const char *value)
+{
+	if (r != NULL && MHD_add_response_header(r, name, value) != MHD_YES) {
+		MHD_destroy_response(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* A short text/plain error reply. */
+static enum MHD_Result
+reply_error(struct MHD_Connection *c, unsigned status, const char *text)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+	r = header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	r = header(r, MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NONE);
+	r = header(r, MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS, "nosniff");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		r = header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	return queue(c, status, r);
+}
+
+/* 200 with the page, or 304 with its validators if the client has it already. */
+static enum MHD_Result
+reply_page(struct MHD_Connection *c, const struct page *pg)
+{
+	const char *cache = strcmp(pg->path, "/healthz") == 0 ? CACHE_NONE : CACHE_FEEDS;
+	struct MHD_Response *r;
+	char date[HTTP_DATE_MAX];
+	unsigned status;
+
+	http_date(pg->modified, date);
+	if (not_modified(c, pg)) {
+		status = MHD_HTTP_NOT_MODIFIED;
+		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	} else {
+		status = MHD_HTTP_OK;
+		/* Copied: the page may be rebuilt before the reply is written out. */
+		r = MHD_create_response_from_buffer(pg->len, pg->body, MHD_RESPMEM_MUST_COPY);
+		r = header(r, MHD_HTTP_HEADER_CONTENT_TYPE, pg->type);
+		r = header(r, MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS, "nosniff");
+	}
+	r = header(r, MHD_HTTP_HEADER_ETAG, pg->etag);
+	r = header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
+	r = header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	return queue(c, status, r);
+}
+
+/* Does the request carry a body (or announce one)? */
+static bool
+has_body(struct MHD_Connection *c)
+{
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	if (MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
+		return true;
+	return cl != NULL && cl[strspn(cl, "0 \t")] != '\0';
+}
+
+/* What *con_cls points at: how far a request has got. */
+static const char seen_headers, got_body, answered;
+
+/*
+ * MHD calls this once with the headers in and again once the request is
+ * complete.  A request we refuse (method, body) is answered on the first
+ * call, which also makes MHD drop any body and close the connection;
+ * nothing here ever reads a body (no PostProcessor, ever).  Everything else
+ * is answered on the second call, which keeps the connection alive.
+ */
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct http *h = cls;
+	const struct page *pg;
+	char *cause = NULL;
+
+	if (*con_cls == NULL) {
+		*con_cls = (void *)&answered;
+		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+			return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
+		if (has_body(c))
+			return reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE,
+			    "request bodies are not accepted\n");
+		*con_cls = (void *)&seen_headers;
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		/* Answered already, or a body slipped through: discard it. */
+		if (*con_cls != &answered)
+			*con_cls = (void *)&got_body;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*con_cls == &answered)
+		return MHD_YES;
+	if (*con_cls == &got_body) {
+		*con_cls = (void *)&answered;
+		return reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "request bodies are not accepted\n");
+	}
+	*con_cls = (void *)&answered;
+	/* MHD has cut the query string off url already: it plays no part in routing. */
+	if ((pg = site_get(h->d, url, &cause)) != NULL)
+		return reply_page(c, pg);
+	if (cause != NULL) {
+		log_warn("http: %s %s: %s", method, url, cause);
+		free(cause);
+		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error\n");
+	}
+	return reply_error(c, MHD_HTTP_NOT_FOUND, "not found\n");
+}
+
+/* ---- the listener ---- */
+
+/* Split "host:port" or "[v6]:port" into host and port (both allocated). */
+static int
+split_listen(const char *listen_on, char **host, char **port, char **cause)
+{
+	const char *colon;
+
+	if (listen_on[0] == '[') {
+		const char *rb = strchr(listen_on, ']');
+
+		if (rb == NULL || rb[1] != ':')
+			goto bad;
+		*host = xasprintf("%.*s", (int)(rb - listen_on - 1), listen_on + 1);
+		colon = rb + 1;
+	} else {
+		if ((colon = strrchr(listen_on, ':')) == NULL || strchr(listen_on, ':') != colon)
+			goto bad;
+		*host = xasprintf("%.*s", (int)(colon - listen_on), listen_on);
+	}
+	if ((*host)[0] == '\0' || colon[1] == '\0' || strspn(colon + 1, "0123456789") !=
+	    strlen(colon + 1) || strlen(colon + 1) > 5 || atoi(colon + 1) > 65535) {
+		free(*host);
+		goto bad;
+	}
+	*port = xstrdup(colon + 1);
+	return 0;
+bad:
+	*cause = xasprintf("bad HTTP listen address '%s' (expected ADDR:PORT, [ADDR]:PORT or off)",
+	    listen_on);
+	return -1;
+}
+
+/* Bind and listen on listen_on; returns the socket (non-blocking) or -1 with *cause. */
+static int
+listen_socket(const char *listen_on, char **cause)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+	    .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE }, *ai;
+	char *host, *port;
+	int fd, err, one = 1;
+
+	if (split_listen(listen_on, &host, &port, cause) < 0)
+		return -1;
+	err = getaddrinfo(host, port, &hints, &ai);
+	free(host);
+	free(port);
+	if (err != 0) {
+		*cause = xasprintf("bad HTTP listen address '%s': %s (a numeric address is needed)",
+		    listen_on, gai_strerror(err));
+		return -1;
+	}
+	if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    ai->ai_protocol)) < 0) {
+		*cause = xasprintf("HTTP: cannot create a socket for %s: %s", listen_on,
+		    strerror(errno));
+		freeaddrinfo(ai);
+		return -1;
+	}
+	/* SO_REUSEADDR only skips TIME_WAIT leftovers: a live listener still gets EADDRINUSE. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ai->ai_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, SOMAXCONN) < 0) {
+		err = errno;
+		*cause = err == EADDRINUSE ?
+		    xasprintf("cannot listen for HTTP on %s: the port is taken by another program "
+			"(choose another with --http ADDR:PORT or http.listen, or turn it off)",
+			listen_on) :
+		    xasprintf("cannot listen for HTTP on %s: %s", listen_on, strerror(err));
+		close(fd);
+		freeaddrinfo(ai);
+		return -1;
+	}
+	freeaddrinfo(ai);
+	return fd;
+}
+
+/* "http://ADDR:PORT" as actually bound. */
+static char *
+base_url(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char host[NI_MAXHOST], serv[NI_MAXSERV];
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
+	    getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), serv, sizeof(serv),
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		return NULL;
+	return ss.ss_family == AF_INET6 ? xasprintf("http://[%s]:%s", host, serv) :
+	    xasprintf("http://%s:%s", host, serv);
+}
+
+struct http *
+http_start(const char *listen_on, struct daemon *d, char **cause)
+{
+	const union MHD_DaemonInfo *info;
+	struct http *h;
+	int fd;
+
+	if ((fd = listen_socket(listen_on, cause)) < 0)
+		return NULL;
+	h = xcalloc(1, sizeof(*h));
+	h->d = d;
+	if ((h->base = base_url(fd)) == NULL) {
+		*cause = xasprintf("HTTP: cannot read back the address of %s: %s", listen_on,
+		    strerror(errno));
+		goto fail;
+	}
+	h->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    on_request, h,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first, or MHD logs to stderr */
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_CONN_TIMEOUT,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONN_LIMIT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)HTTP_PER_IP_LIMIT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	    MHD_OPTION_END);
+	if (h->mhd == NULL) {
+		*cause = xasprintf("HTTP: libmicrohttpd %s failed to start on %s",
+		    MHD_get_version(), listen_on);
+		goto fail;
+	}
+	if ((info = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_EPOLL_FD)) == NULL ||
+	    info->epoll_fd < 0) {
+		*cause = xasprintf("HTTP: libmicrohttpd %s has no epoll support", MHD_get_version());
+		goto fail;
+	}
+	h->epoll_fd = info->epoll_fd;
+	return h;
+fail:
+	if (h->mhd != NULL) {
+		MHD_quiesce_daemon(h->mhd);
+		MHD_stop_daemon(h->mhd);
+	}
+	close(fd);
+	free(h->base);
+	free(h);
+	return NULL;
+}
+
+int
+http_fd(const struct http *h)
+{
+	return h->epoll_fd;
+}
+
+int
+http_timeout_ms(const struct http *h)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	if (MHD_get_timeout(h->mhd, &ms) != MHD_YES)
+		return -1;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+void
+http_run(struct http *h)
+{
+	if (MHD_run(h->mhd) != MHD_YES)
+		log_warn("http: libmicrohttpd could not process its connections");
+}
+
+void
+http_stop(struct http *h)
+{
+	MHD_socket fd;
+
+	if (h == NULL)
+		return;
+	/* The listener is ours: take it back before MHD closes the connections. */
+	if ((fd = MHD_quiesce_daemon(h->mhd)) != MHD_INVALID_SOCKET)
+		close(fd);
+	MHD_stop_daemon(h->mhd);
+	free(h->base);
+	free(h);
+}
+
+const char *
+http_base_url(const struct http *h)
+{
+	return h->base;
+}

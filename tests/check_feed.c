@@ -1,0 +1,903 @@
+/*
+ * check_feed: the iCalendar feeds, parsed back with libical and checked
+ * against instants worked out by hand, plus SEQUENCE/DTSTAMP bookkeeping
+ * through store_feed_stamp on a temporary database.
+ *
+ * Facts used: Patch Tuesday 2026-07-14, 2026-12-08; release 10:00 Los
+ * Angeles = 17:00Z in PDT (July), 18:00Z in PST (December).  Berlin: CEST
+ * +2 in July, CET +1 in December.  Patch Tuesday+3 22:00 Berlin is then
+ * Fri 2026-07-17 22:00 CEST and Fri 2026-12-11 22:00 CET (21:00Z).
+ * Horizon: now 2026-11-15, 4 months back, 2 ahead: 2026-07..2027-01.
+ */
+#include "feed.h"
+#include "store.h"
+#include "testutil.h"
+#include "util.h"
+#include "windows.h"
+
+#include <libical/ical.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DOMAIN	"hp.example"
+#define NMONTHS	7
+
+static time_t
+utc(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+	    .tm_min = mi };
+
+	return timegm(&tm);
+}
+
+#define OFFSET(off, h, m, dur) { WIN_OFFSET, 0, (off), (h) * 60 + (m), (dur) }
+
+/* os-a: hotpatch since 2024-01, baselines Jan/Apr/Jul/Oct.  os-b: the same, one published month. */
+static struct release rel_b[] = {
+	{ .kind = KIND_HOTPATCH, .kb = "KB5099001", .build = "26100.40001",
+	  .note = "Fixes, among others; the long-standing Ärger mit Umlauten — über 75 Oktette "
+	      "hinaus, damit gefaltet wird (ÄÖÜ äöü ß €)" },
+};
+static struct oob oob_b[] = {
+	{ .date = { 2026, 3, 16 }, .kb = "KB5084897", .restart = false },	/* outside */
+	{ .date = { 2026, 12, 17 }, .kb = "KB5099555", .restart = true },
+};
+static struct os_def oses[2] = {
+	{ .id = "os-a", .name = "OS A", .arch = ARCH_X64 | ARCH_ARM64,
+	  .baseline_months = 1u << 1 | 1u << 4 | 1u << 7 | 1u << 10 },
+	{ .id = "os-b", .name = "OS B", .arch = ARCH_X64,
+	  .baseline_months = 1u << 1 | 1u << 4 | 1u << 7 | 1u << 10,
+	  .rel = rel_b, .nrel = 1, .oob = oob_b, .noob = 2 },
+};
+static struct override ovr[] = {
+	{ .os = "os-a", .kind = KIND_BASELINE, .reason = "test: emergency baseline" },
+};
+static struct caldata cal = { .os = oses, .nos = 2 };
+
+static char *ring_os[] = { "os-a", "os-b" };
+static struct mwindow win_berlin[] = { OFFSET(3, 22, 0, 120) };
+static struct mwindow win_utc[] = { OFFSET(1, 20, 0, 60) };
+static struct mwindow win_fall[] = { { WIN_WEEKLY, 1 << 0 /* Sunday */, 0, 150, 60 } };
+static struct ring rings[3];
+static struct ringset rs = { .ring = rings, .nring = 3 };
+
+static const struct feed_opts opts = { .domain = DOMAIN, .months_back = 4, .months_ahead = 2,
+    .now = 1794700800 /* 2026-11-15 00:00Z */, .refresh_minutes = 360 };
+
+static struct ring
+ring(const char *id, const char *name, const char *tz, struct mwindow *w, int reminder)
+{
+	return (struct ring){ .id = (char *)id, .name = (char *)name, .os = ring_os, .nos = 2,
+	    .timezone = (char *)tz, .deferral_days = 0, .deadline_days = 7, .grace_days = 2,
+	    .hotpatch = true, .arch = ARCH_X64, .vbs = true, .licensed = true,
+	    .reminder_min = reminder, .win = w, .nwin = 1 };
+}
+
+static void
+setup(void)
+{
+	oses[0].hotpatch_start = oses[1].hotpatch_start = ym_make(2024, 1);
+	rel_b[0].month = ym_make(2026, 12);
+	ovr[0].month = ym_make(2026, 12);
+	cal.ovr = NULL;
+	cal.novr = 0;
+	/* A ',' and ';' in the name exercise the X-WR-CALNAME escaping. */
+	rings[0] = ring("berlin", "Pilot, Berlin; first", "Europe/Berlin", win_berlin, 30);
+	rings[1] = ring("utc", "UTC ring", "UTC", win_utc, -1);
+	rings[2] = ring("fall", "Fall back", "Europe/Berlin", win_fall, -1);
+	rings[2].deferral_days = 7;
+}
+
+static void
+teardown(void)
+{
+	icaltimezone_free_builtin_timezones();
+	icalmemory_free_ring();
+}
+
+/* ---- helpers ---- */
+
+static void
+build(enum feed_kind kind, const char *id, struct feed *f)
+{
+	char *cause = NULL;
+
+	if (feed_build(&cal, &rs, &opts, kind, id, f, &cause) != 0)
+		ck_abort_msg("feed_build: %s", cause);
+}
+
+/* Render with every event at sequence seq, changed at t. */
+static char *
+render(struct feed *f, int seq, time_t t)
+{
+	for (size_t i = 0; i < f->nev; i++) {
+		f->ev[i].sequence = seq;
+		f->ev[i].changed = t;
+	}
+	return feed_render(f, &opts);
+}
+
+static icalcomponent *
+parse(const char *text)
+{
+	icalcomponent *c = icalparser_parse_string(text);
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(icalcomponent_isa(c), ICAL_VCALENDAR_COMPONENT);
+	ck_assert_int_eq(icalcomponent_count_errors(c), 0);
+	return c;
+}
+
+static icalcomponent *
+find_event(icalcomponent *cal_, const char *uid)
+{
+	for (icalcomponent *e = icalcomponent_get_first_component(cal_, ICAL_VEVENT_COMPONENT);
+	    e != NULL; e = icalcomponent_get_next_component(cal_, ICAL_VEVENT_COMPONENT))
+		if (strcmp(icalcomponent_get_uid(e), uid) == 0)
+			return e;
+	return NULL;
+}
+
+static int
+count_components(icalcomponent *c, icalcomponent_kind kind)
+{
+	return icalcomponent_count_components(c, kind);
+}
+
+static const char *
+tzid_of(icalcomponent *ev, icalproperty_kind kind)
+{
+	icalproperty *p = icalcomponent_get_first_property(ev, kind);
+	icalparameter *tz;
+
+	ck_assert_ptr_nonnull(p);
+	tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+	return tz != NULL ? icalparameter_get_tzid(tz) : NULL;
+}
+
+/* The content line "NAME...:value" of ev, unfolded, as libical writes it. */
+static char *
+line_of(icalcomponent *ev, icalproperty_kind kind)
+{
+	icalproperty *p = icalcomponent_get_first_property(ev, kind);
+
+	ck_assert_ptr_nonnull(p);
+	return icalproperty_as_ical_string_r(p);
+}
+
+static void
+assert_line(icalcomponent *ev, icalproperty_kind kind, const char *want)
+{
+	char *got = line_of(ev, kind);
+
+	ck_assert_str_eq(got, want);
+	icalmemory_free_buffer(got);
+}
+
+static int
+sequence_of(icalcomponent *cal_, const char *uid)
+{
+	icalcomponent *e = find_event(cal_, uid);
+
+	ck_assert_msg(e != NULL, "no event %s", uid);
+	return icalcomponent_get_sequence(e);
+}
+
+static time_t
+dtstamp_of(icalcomponent *cal_, const char *uid)
+{
+	icalcomponent *e = find_event(cal_, uid);
+
+	ck_assert_msg(e != NULL, "no event %s", uid);
+	return icaltime_as_timet(icalcomponent_get_dtstamp(e));
+}
+
+static time_t
+lastmod_of(icalcomponent *cal_, const char *uid)
+{
+	icalcomponent *e = find_event(cal_, uid);
+	icalproperty *p;
+
+	ck_assert_msg(e != NULL, "no event %s", uid);
+	p = icalcomponent_get_first_property(e, ICAL_LASTMODIFIED_PROPERTY);
+	ck_assert_ptr_nonnull(p);
+	return icaltime_as_timet(icalproperty_get_lastmodified(p));
+}
+
+static void
+assert_wire_format(const char *text)
+{
+	const char *p = text;
+
+	ck_assert(strncmp(text, "BEGIN:VCALENDAR\r\n", 17) == 0);
+	while (*p != '\0') {
+		const char *eol = strstr(p, "\r\n");
+		size_t len;
+
+		ck_assert_msg(eol != NULL, "last line without CRLF");
+		len = (size_t)(eol - p);
+		ck_assert_msg(memchr(p, '\n', len) == NULL, "bare LF in line");
+		ck_assert_msg(memchr(p, '\r', len) == NULL, "bare CR in line");
+		ck_assert_msg(len <= 75, "line of %zu octets: %.*s", len, (int)len, p);
+		ck_assert_msg(utf8_valid(p, len), "fold splits a UTF-8 character");
+		p = eol + 2;
+	}
+}
+
+/* Stamp every event of f through the store, copying back sequence and change. */
+static void
+stamp(struct store *s, struct feed *f, time_t now)
+{
+	struct feed_stamp *v = xcalloc(f->nev, sizeof(*v));
+	char *cause = NULL;
+
+	for (size_t i = 0; i < f->nev; i++)
+		v[i] = (struct feed_stamp){ .uid = f->ev[i].uid, .hash = f->ev[i].hash };
+	if (store_feed_stamp(s, v, f->nev, now, &cause) != 0)
+		ck_abort_msg("store_feed_stamp: %s", cause);
+	for (size_t i = 0; i < f->nev; i++) {
+		f->ev[i].sequence = v[i].sequence;
+		f->ev[i].changed = v[i].changed;
+	}
+	free(v);
+}
+
+static char tmpdir[] = "/tmp/check_feed.XXXXXX";
+
+static struct store *
+temp_store(char **path)
+{
+	struct store *s;
+	char *cause = NULL;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	*path = xasprintf("%s/feed.db", tmpdir);
+	if (store_open(*path, &s, &cause) != 0)
+		ck_abort_msg("store_open: %s", cause);
+	return s;
+}
+
+static void
+remove_store(char *path)
+{
+	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+
+	unlink(path);
+	unlink(wal);
+	unlink(shm);
+	rmdir(tmpdir);
+	memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
+	free(wal);
+	free(shm);
+	free(path);
+}
+
+/* ---- tests ---- */
+
+START_TEST(hash64_is_fnv1a_64)
+{
+	ck_assert_uint_eq(hash64("", 0), 0xcbf29ce484222325ULL);
+	ck_assert_uint_eq(hash64("a", 1), 0xaf63dc4c8601ec8cULL);
+	ck_assert_uint_eq(hash64("foobar", 6), 0x85944171f73967e8ULL);
+}
+END_TEST
+
+START_TEST(all_feed_has_one_allday_event_per_os_and_month_plus_oob)
+{
+	struct feed f;
+	icalcomponent *c, *e;
+	char *text;
+
+	build(FEED_ALL, NULL, &f);
+	ck_assert_str_eq(f.name, "Hotpatch calendar (all OSes)");
+	ck_assert_ptr_null(f.tzid);
+	ck_assert_uint_eq(f.nev, NMONTHS * 2 + 1);	/* the March OOB is outside */
+	/* Month, then OS, then type: December is os-a, os-b, os-b's OOB. */
+	ck_assert_str_eq(f.ev[0].uid, "hotpatch-os-a-202607@" DOMAIN);
+	ck_assert_str_eq(f.ev[1].uid, "hotpatch-os-b-202607@" DOMAIN);
+	ck_assert_str_eq(f.ev[10].uid, "hotpatch-os-a-202612@" DOMAIN);
+	ck_assert_str_eq(f.ev[11].uid, "hotpatch-os-b-202612@" DOMAIN);
+	ck_assert_str_eq(f.ev[12].uid, "oob-os-b-KB5099555@" DOMAIN);
+	ck_assert_str_eq(f.ev[14].uid, "hotpatch-os-b-202701@" DOMAIN);
+
+	text = render(&f, 0, utc(2026, 11, 1, 0, 0));
+	c = parse(text);
+	ck_assert_int_eq(count_components(c, ICAL_VEVENT_COMPONENT), NMONTHS * 2 + 1);
+	ck_assert_int_eq(count_components(c, ICAL_VTIMEZONE_COMPONENT), 0);
+	ck_assert_int_eq(count_components(c, ICAL_VALARM_COMPONENT), 0);
+
+	e = find_event(c, "hotpatch-os-a-202607@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(icalcomponent_get_summary(e), "OS A: Baseline — restart required");
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;VALUE=DATE:20260714\r\n");
+	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND;VALUE=DATE:20260715\r\n");
+	assert_line(e, ICAL_CATEGORIES_PROPERTY, "CATEGORIES:baseline\r\n");
+	assert_line(e, ICAL_TRANSP_PROPERTY, "TRANSP:TRANSPARENT\r\n");
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e),
+	    "Released: 2026-07-14 17:00 UTC"));
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "(planned)"));
+
+	e = find_event(c, "hotpatch-os-b-202612@" DOMAIN);
+	ck_assert_str_eq(icalcomponent_get_summary(e), "OS B: Hotpatch — no restart");
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "KB: KB5099001"));
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Build: 26100.40001"));
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Fixes, among others;"));
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "(published)"));
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e),
+	    "Released: 2026-12-08 18:00 UTC"));
+
+	e = find_event(c, "oob-os-b-KB5099555@" DOMAIN);
+	ck_assert_str_eq(icalcomponent_get_summary(e), "OS B: out-of-band KB5099555 — restart");
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;VALUE=DATE:20261217\r\n");
+	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND;VALUE=DATE:20261218\r\n");
+
+	icalcomponent_free(c);
+	free(text);
+	feed_free(&f);
+}
+END_TEST
+
+START_TEST(allday_dtend_is_the_next_day_across_month_and_year_ends)
+{
+	struct oob extra[] = {
+		{ .date = { 2026, 12, 31 }, .kb = "KB1", .restart = false },
+	};
+	struct os_def os = { .id = "os-y", .name = "OS Y", .arch = ARCH_X64,
+	    .hotpatch_start = ym_make(2024, 1), .oob = extra, .noob = 1 };
+	struct caldata one = { .os = &os, .nos = 1 };
+	struct feed f;
+	char *cause = NULL, *text;
+	icalcomponent *c, *e;
+
+	ck_assert_int_eq(feed_build(&one, &rs, &opts, FEED_OS, "os-y", &f, &cause), 0);
+	text = render(&f, 0, 0);
+	c = parse(text);
+	e = find_event(c, "oob-os-y-KB1@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(icalcomponent_get_summary(e), "OS Y: out-of-band KB1 — no restart");
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;VALUE=DATE:20261231\r\n");
+	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND;VALUE=DATE:20270101\r\n");
+	icalcomponent_free(c);
+	free(text);
+	feed_free(&f);
+}
+END_TEST
+
+START_TEST(os_feed_has_only_that_os)
+{
+	struct feed f;
+	icalcomponent *c;
+	char *text;
+
+	build(FEED_OS, "os-a", &f);
+	ck_assert_str_eq(f.name, "Hotpatch: OS A");
+	ck_assert_uint_eq(f.nev, NMONTHS);
+	for (size_t i = 0; i < f.nev; i++)
+		ck_assert(strncmp(f.ev[i].uid, "hotpatch-os-a-", 14) == 0);
+	text = render(&f, 3, utc(2026, 11, 1, 0, 0));
+	c = parse(text);
+	ck_assert_int_eq(sequence_of(c, "hotpatch-os-a-202611@" DOMAIN), 3);
+	ck_assert_ptr_nonnull(strstr(text, "NAME:Hotpatch: OS A\r\n"));
+	ck_assert_ptr_nonnull(strstr(text, "X-WR-CALNAME:Hotpatch: OS A\r\n"));
+	icalcomponent_free(c);
+	free(text);
+	feed_free(&f);
+}
+END_TEST
+
+START_TEST(unknown_os_and_ring_give_the_cause)
+{
+	struct feed f;
+	char *cause = NULL;
+
+	ck_assert_int_eq(feed_build(&cal, &rs, &opts, FEED_OS, "nope", &f, &cause), -1);
+	ck_assert_str_eq(cause, "unknown OS 'nope'");
+	ck_assert_uint_eq(f.nev, 0);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(feed_build(&cal, &rs, &opts, FEED_RING, "nope", &f, &cause), -1);
+	ck_assert_str_eq(cause, "unknown ring 'nope'");
+	free(cause);
+	feed_free(&f);
+}
+END_TEST
+
+START_TEST(calendar_properties_are_present_without_method)
+{
+	struct feed f;
+	char *text;
+	icalcomponent *c;
+
+	build(FEED_ALL, NULL, &f);
+	text = render(&f, 0, 0);
+	c = parse(text);
+	ck_assert_ptr_nonnull(strstr(text, "\r\nVERSION:2.0\r\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\r\nPRODID:-//hotpatchd//hotpatchd " PACKAGE_VERSION
+	    "//EN\r\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\r\nCALSCALE:GREGORIAN\r\n"));
+	ck_assert_ptr_null(strstr(text, "METHOD"));
+	ck_assert_ptr_nonnull(strstr(text, "\r\nNAME:Hotpatch calendar (all OSes)\r\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\r\nX-WR-CALNAME:Hotpatch calendar (all OSes)\r\n"));
+	/* The description has a comma: escaped although libical 3.0.16 would not. */
+	ck_assert_ptr_nonnull(strstr(text, "\r\nX-WR-CALDESC:Windows hotpatch release days: hotpatch\\,"));
+	ck_assert_ptr_nonnull(strstr(text, "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT360M\r\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\r\nX-PUBLISHED-TTL:PT360M\r\n"));
+	ck_assert_ptr_null(strstr(text, "X-WR-TIMEZONE"));
+	icalcomponent_free(c);
+	free(text);
+	feed_free(&f);
+}
+END_TEST
+
+START_TEST(berlin_ring_windows_are_local_times_with_the_iana_tzid)
+{
+	const struct ring *r = &rings[0];
+	struct install in;
+	struct feed f;
+	icalcomponent *c, *e, *vtz;
+	char *text;
+
+	build(FEED_RING, "berlin", &f);
+	ck_assert_str_eq(f.name, "Hotpatch ring: Pilot, Berlin; first");
+	ck_assert_str_eq(f.tzid, "Europe/Berlin");
+	text = render(&f, 0, utc(2026, 11, 1, 0, 0));
+	c = parse(text);
+
+	/* December: a hotpatch for os-a, window Fri 12-11 22:00 CET, as win_install says. */
+	win_install(&cal, r, &oses[0], NULL, 0, ym_make(2026, 12), &in);
+	ck_assert_int_eq(in.window_start, utc(2026, 12, 11, 21, 0));
+	ck_assert_int_eq(in.install_deadline, utc(2026, 12, 15, 18, 0));
+	ck_assert(!in.restart);
+	ck_assert_ptr_nonnull(strstr(text, "DTSTART;TZID=Europe/Berlin:20261211T220000\r\n"));
+	e = find_event(c, "window-berlin-os-a-202612@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(tzid_of(e, ICAL_DTSTART_PROPERTY), "Europe/Berlin");
+	ck_assert_str_eq(tzid_of(e, ICAL_DTEND_PROPERTY), "Europe/Berlin");
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20261211T220000\r\n");
+	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND;TZID=Europe/Berlin:20261212T000000\r\n");
+	ck_assert_str_eq(icalcomponent_get_summary(e),
+	    "Pilot, Berlin; first: OS A hotpatch install window");
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Status: ok"));
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e),
+	    "Install deadline: 2026-12-15 19:00 Europe/Berlin"));
+	e = find_event(c, "deadline-berlin-os-a-202612@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20261215T190000\r\n");
+	ck_assert_ptr_null(find_event(c, "restart-berlin-os-a-202612@" DOMAIN));
+
+	/* July: a baseline in CEST, with a restart deadline two days after the install one. */
+	win_install(&cal, r, &oses[0], NULL, 0, ym_make(2026, 7), &in);
+	ck_assert_int_eq(in.window_start, utc(2026, 7, 17, 20, 0));
+	ck_assert(in.restart);
+	ck_assert_int_eq(in.restart_deadline, utc(2026, 7, 23, 17, 0));
+	e = find_event(c, "window-berlin-os-a-202607@" DOMAIN);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20260717T220000\r\n");
+	ck_assert_str_eq(icalcomponent_get_summary(e),
+	    "Pilot, Berlin; first: OS A baseline install window");
+	e = find_event(c, "restart-berlin-os-a-202607@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20260723T190000\r\n");
+	ck_assert_str_eq(tzid_of(e, ICAL_DTSTART_PROPERTY), "Europe/Berlin");
+
+	/* Every window, deadline and restart event matches win_install, in order. */
+	{
+		size_t k = 0;
+
+		for (ym_t m = ym_make(2026, 7); m <= ym_make(2027, 1); m++)
+			for (int o = 0; o < 2; o++) {
+				char want[128];
+
+				win_install(&cal, r, &oses[o], NULL, 0, m, &in);
+				snprintf(want, sizeof(want), "%s-berlin-%s-%04d%02d@" DOMAIN,
+				    in.status == WS_NONE ? "none" : "window", oses[o].id,
+				    ym_year(m), ym_month(m));
+				ck_assert_str_eq(f.ev[k++].uid, want);
+				snprintf(want, sizeof(want), "deadline-berlin-%s-%04d%02d@" DOMAIN,
+				    oses[o].id, ym_year(m), ym_month(m));
+				ck_assert_str_eq(f.ev[k++].uid, want);
+				if (in.restart)
+					k++;
+			}
+		ck_assert_uint_eq(k, f.nev);
+	}
+
+	/* One VTIMEZONE, renamed to the IANA name, truncated to the horizon. */
+	ck_assert_int_eq(count_components(c, ICAL_VTIMEZONE_COMPONENT), 1);
+	vtz = icalcomponent_get_first_component(c, ICAL_VTIMEZONE_COMPONENT);
+	ck_assert_str_eq(icalproperty_get_tzid(icalcomponent_get_first_property(vtz,
+	    ICAL_TZID_PROPERTY)), "Europe/Berlin");
+	ck_assert_int_le(count_components(vtz, ICAL_XSTANDARD_COMPONENT) +
+	    count_components(vtz, ICAL_XDAYLIGHT_COMPONENT), 6);
+	ck_assert_int_ge(count_components(vtz, ICAL_XSTANDARD_COMPONENT), 1);
+	ck_assert_int_ge(count_components(vtz, ICAL_XDAYLIGHT_COMPONENT), 1);
+	ck_assert_ptr_null(strstr(text, "freeassociation"));
+	ck_assert_ptr_nonnull(strstr(text, "\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\r\nX-WR-CALNAME:Hotpatch ring: Pilot\\, Berlin\\; first\r\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\r\nNAME:Hotpatch ring: Pilot\\, Berlin\\; first\r\n"));
+
+	icalcomponent_free(c);
+	free(text);
+	feed_free(&f);
+}
+END_TEST
+
+START_TEST(vtimezone_resolves_the_events_to_the_right_instants)
+{
+	struct feed f;
+	icalcomponent *c, *e;
+	icaltimezone *z;
+	char *text;
+
+	build(FEED_RING, "berlin", &f);
+	text = render(&f, 0, 0);
+	c = parse(text);
+	/* Use the feed's own VTIMEZONE, as a client would. */
+	z = icaltimezone_new();
+	ck_assert(icaltimezone_set_component(z, icalcomponent_new_clone(
+	    icalcomponent_get_first_component(c, ICAL_VTIMEZONE_COMPONENT))));
+	e = find_event(c, "window-berlin-os-a-202612@" DOMAIN);
+	ck_assert_int_eq(icaltime_as_timet_with_zone(icalcomponent_get_dtstart(e), z),
+	    utc(2026, 12, 11, 21, 0));
+	e = find_event(c, "window-berlin-os-a-202607@" DOMAIN);
+	ck_assert_int_eq(icaltime_as_timet_with_zone(icalcomponent_get_dtstart(e), z),
+	    utc(2026, 7, 17, 20, 0));
+	icaltimezone_free(z, 1);
+	icalcomponent_free(c);
+	free(text);
+	feed_free(&f);
+}
+END_TEST
+
+START_TEST(valarm_only_when_the_ring_asks_for_a_reminder)
+{
+	struct feed f;
+	icalcomponent *c, *e, *a;
+	char *text;
+
+	build(FEED_RING, "berlin", &f);
+	text = render(&f, 0, 0);
+	c = parse(text);
+	/* On every window event, and only there. */
+	for (e = icalcomponent_get_first_component(c, ICAL_VEVENT_COMPONENT); e != NULL;
+	    e = icalcomponent_get_next_component(c, ICAL_VEVENT_COMPONENT)) {
+		int want = strncmp(icalcomponent_get_uid(e), "window-", 7) == 0;
+
+		ck_assert_int_eq(count_components(e, ICAL_VALARM_COMPONENT), want);
+	}
+	e = find_event(c, "window-berlin-os-b-202612@" DOMAIN);
+	a = icalcomponent_get_first_component(e, ICAL_VALARM_COMPONENT);
+	ck_assert_ptr_nonnull(a);
+	assert_line(a, ICAL_ACTION_PROPERTY, "ACTION:DISPLAY\r\n");
+	assert_line(a, ICAL_TRIGGER_PROPERTY, "TRIGGER:-PT30M\r\n");
+	ck_assert_ptr_nonnull(icalcomponent_get_first_property(a, ICAL_DESCRIPTION_PROPERTY));
+	icalcomponent_free(c);
+	free(text);
+	feed_free(&f);
+
+	build(FEED_RING, "utc", &f);
+	text = render(&f, 0, 0);
+	c = parse(text);
+	ck_assert_ptr_null(strstr(text, "BEGIN:VALARM"));
+	ck_assert_int_eq(count_components(c, ICAL_VEVENT_COMPONENT), (int)f.nev);
+	icalcomponent_free(c);
+	free(text);
+	feed_free(&f);
+}
+END_TEST
+
+START_TEST(utc_ring_uses_z_times_and_no_vtimezone)
+{
+	struct install in;
+	struct feed f;
+	icalcomponent *c, *e;
+	char *text;
+
+	build(FEED_RING, "utc", &f);
+	ck_assert_str_eq(f.tzid, "UTC");
+	text = render(&f, 0, 0);
+	c = parse(text);
+	ck_assert_ptr_null(strstr(text, "BEGIN:VTIMEZONE"));
+	ck_assert_ptr_null(strstr(text, "TZID="));
+	ck_assert_ptr_nonnull(strstr(text, "\r\nX-WR-TIMEZONE:UTC\r\n"));
+	/* Patch Tuesday+1 20:00 UTC in December: Wed 12-09. */
+	win_install(&cal, &rings[1], &oses[1], NULL, 0, ym_make(2026, 12), &in);
+	ck_assert_int_eq(in.window_start, utc(2026, 12, 9, 20, 0));
+	e = find_event(c, "window-utc-os-b-202612@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20261209T200000Z\r\n");
+	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND:20261209T210000Z\r\n");
+	ck_assert_ptr_null(tzid_of(e, ICAL_DTSTART_PROPERTY));
+	icalcomponent_free(c);
+	free(text);
+	feed_free(&f);
+}
+END_TEST
+
+/* 2026-10-25 02:30 CEST (00:30Z) for 60 minutes ends at the second 02:30, CET. */
+START_TEST(local_time_repeated_at_fall_back_is_written_in_utc)
+{
+	struct install in;
+	struct feed f;
+	icalcomponent *c, *e;
+	char *text;
+
+	win_install(&cal, &rings[2], &oses[0], NULL, 0, ym_make(2026, 10), &in);
+	ck_assert_int_eq(in.window_start, utc(2026, 10, 25, 0, 30));
+	ck_assert_int_eq(in.window_end, utc(2026, 10, 25, 1, 30));
+	build(FEED_RING, "fall", &f);
+	text = render(&f, 0, 0);
+	c = parse(text);
+	e = find_event(c, "window-fall-os-a-202610@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20261025T023000\r\n");
+	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND:20261025T013000Z\r\n");
+	icalcomponent_free(c);
+	free(text);
+	feed_free(&f);
+}
+END_TEST
+
+START_TEST(no_window_gives_an_allday_note_on_the_offer_date)
+{
+	struct blackout bo = { .name = "freeze", .from = { 2026, 12, 1 }, .to = { 2027, 2, 28 } };
+	struct ringset frozen = { .ring = rings, .nring = 2, .bo = &bo, .nbo = 1 };
+	struct feed f;
+	char *cause = NULL, *text;
+	icalcomponent *c, *e;
+	struct install in;
+
+	win_install(&cal, &rings[0], &oses[0], &bo, 1, ym_make(2026, 12), &in);
+	ck_assert_int_eq(in.status, WS_NONE);
+	ck_assert_int_eq(feed_build(&cal, &frozen, &opts, FEED_RING, "berlin", &f, &cause), 0);
+	text = render(&f, 0, 0);
+	c = parse(text);
+	ck_assert_ptr_null(find_event(c, "window-berlin-os-a-202612@" DOMAIN));
+	e = find_event(c, "none-berlin-os-a-202612@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	/* Offered 12-08 18:00Z = 19:00 in Berlin. */
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;VALUE=DATE:20261208\r\n");
+	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND;VALUE=DATE:20261209\r\n");
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Status: none"));
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "freeze"));
+	ck_assert_int_eq(count_components(e, ICAL_VALARM_COMPONENT), 0);
+	ck_assert_ptr_nonnull(find_event(c, "deadline-berlin-os-a-202612@" DOMAIN));
+	/* November's window is before the freeze. */
+	ck_assert_ptr_nonnull(find_event(c, "window-berlin-os-a-202611@" DOMAIN));
+	icalcomponent_free(c);
+	free(text);
+	feed_free(&f);
+}
+END_TEST
+
+START_TEST(every_feed_has_crlf_lines_of_at_most_75_octets)
+{
+	const struct { enum feed_kind k; const char *id; } v[] = {
+		{ FEED_ALL, NULL }, { FEED_OS, "os-b" }, { FEED_RING, "berlin" },
+		{ FEED_RING, "utc" },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(v); i++) {
+		struct feed f;
+		icalcomponent *c;
+		char *text;
+
+		build(v[i].k, v[i].id, &f);
+		text = render(&f, 12, utc(2026, 11, 2, 3, 4));
+		assert_wire_format(text);
+		c = parse(text);
+		icalcomponent_free(c);
+		free(text);
+		feed_free(&f);
+	}
+}
+END_TEST
+
+START_TEST(long_utf8_description_folds_and_parses_back_whole)
+{
+	struct feed f;
+	icalcomponent *c, *e;
+	char *text;
+
+	build(FEED_OS, "os-b", &f);
+	text = render(&f, 0, 0);
+	assert_wire_format(text);
+	ck_assert_ptr_nonnull(strstr(text, "\r\n "));	/* something was folded */
+	c = parse(text);
+	e = find_event(c, "hotpatch-os-b-202612@" DOMAIN);
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), rel_b[0].note));
+	icalcomponent_free(c);
+	free(text);
+	feed_free(&f);
+}
+END_TEST
+
+START_TEST(same_data_renders_byte_identical_output)
+{
+	const char *ids[] = { NULL, "os-a", "berlin" };
+	const enum feed_kind kinds[] = { FEED_ALL, FEED_OS, FEED_RING };
+
+	for (size_t i = 0; i < ARRAY_LEN(ids); i++) {
+		struct feed a, b;
+		char *ta, *tb, *tc;
+
+		build(kinds[i], ids[i], &a);
+		build(kinds[i], ids[i], &b);
+		ck_assert_uint_eq(a.nev, b.nev);
+		for (size_t k = 0; k < a.nev; k++)
+			ck_assert_uint_eq(a.ev[k].hash, b.ev[k].hash);
+		ta = render(&a, 2, utc(2026, 10, 1, 0, 0));
+		tb = render(&b, 2, utc(2026, 10, 1, 0, 0));
+		ck_assert_str_eq(ta, tb);
+		tc = feed_render(&a, &opts);
+		ck_assert_str_eq(ta, tc);
+		free(tc);
+		/* The hash ignores SEQUENCE/DTSTAMP; the text does not. */
+		tc = render(&b, 3, utc(2026, 10, 1, 0, 0));
+		ck_assert_str_ne(ta, tc);
+		free(ta);
+		free(tb);
+		free(tc);
+		feed_free(&a);
+		feed_free(&b);
+	}
+}
+END_TEST
+
+START_TEST(event_hash_ignores_sequence_and_dtstamp_and_is_unique)
+{
+	struct feed f;
+
+	build(FEED_RING, "berlin", &f);
+	for (size_t i = 0; i < f.nev; i++) {
+		char *t = icalcomponent_as_ical_string_r(f.ev[i].comp);
+
+		ck_assert_ptr_null(strstr(t, "SEQUENCE"));
+		ck_assert_ptr_null(strstr(t, "DTSTAMP"));
+		ck_assert_ptr_null(strstr(t, "LAST-MODIFIED"));
+		ck_assert_uint_eq(f.ev[i].hash, hash64(t, strlen(t)));
+		icalmemory_free_buffer(t);
+		for (size_t k = 0; k < i; k++) {
+			ck_assert_str_ne(f.ev[i].uid, f.ev[k].uid);
+			ck_assert_uint_ne(f.ev[i].hash, f.ev[k].hash);
+		}
+	}
+	feed_free(&f);
+}
+END_TEST
+
+START_TEST(unchanged_feed_stamps_without_writing)
+{
+	struct store *s;
+	struct feed f;
+	char *path;
+	long before;
+
+	s = temp_store(&path);
+	build(FEED_ALL, NULL, &f);
+	stamp(s, &f, utc(2026, 11, 1, 0, 0));
+	for (size_t i = 0; i < f.nev; i++) {
+		ck_assert_int_eq(f.ev[i].sequence, 0);
+		ck_assert_int_eq(f.ev[i].changed, utc(2026, 11, 1, 0, 0));
+	}
+	before = store_total_changes(s);
+	stamp(s, &f, utc(2026, 11, 2, 0, 0));
+	ck_assert_int_eq(store_total_changes(s), before);
+	for (size_t i = 0; i < f.nev; i++) {
+		ck_assert_int_eq(f.ev[i].sequence, 0);
+		ck_assert_int_eq(f.ev[i].changed, utc(2026, 11, 1, 0, 0));
+	}
+	feed_free(&f);
+	store_close(s);
+	remove_store(path);
+}
+END_TEST
+
+START_TEST(override_bumps_sequence_of_that_month_only)
+{
+	time_t t1 = utc(2026, 11, 1, 0, 0), t2 = utc(2026, 11, 20, 12, 0);
+	const char *changed = "hotpatch-os-a-202612@" DOMAIN;
+	struct feed f1, f2;
+	icalcomponent *c1, *c2;
+	char *path, *x1, *x2;
+	struct store *s;
+
+	s = temp_store(&path);
+	build(FEED_ALL, NULL, &f1);
+	stamp(s, &f1, t1);
+	x1 = feed_render(&f1, &opts);
+
+	cal.ovr = ovr;
+	cal.novr = 1;
+	build(FEED_ALL, NULL, &f2);
+	stamp(s, &f2, t2);
+	x2 = feed_render(&f2, &opts);
+	c1 = parse(x1);
+	c2 = parse(x2);
+
+	ck_assert_uint_eq(f1.nev, f2.nev);
+	for (size_t i = 0; i < f2.nev; i++) {
+		const char *uid = f2.ev[i].uid;
+
+		if (strcmp(uid, changed) == 0) {
+			ck_assert_int_eq(sequence_of(c2, uid), sequence_of(c1, uid) + 1);
+			ck_assert_int_eq(dtstamp_of(c1, uid), t1);
+			ck_assert_int_eq(dtstamp_of(c2, uid), t2);
+			ck_assert_int_eq(lastmod_of(c2, uid), t2);
+			ck_assert_str_eq(icalcomponent_get_summary(find_event(c2, uid)),
+			    "OS A: Baseline — restart required");
+		} else {
+			ck_assert_int_eq(sequence_of(c2, uid), sequence_of(c1, uid));
+			ck_assert_int_eq(dtstamp_of(c2, uid), t1);
+			ck_assert_int_eq(lastmod_of(c2, uid), t1);
+		}
+	}
+	icalcomponent_free(c1);
+	icalcomponent_free(c2);
+	free(x1);
+	free(x2);
+	feed_free(&f1);
+	feed_free(&f2);
+
+	/* The ring feed: os-a's December window and deadline change, a restart appears. */
+	cal.ovr = NULL;
+	cal.novr = 0;
+	build(FEED_RING, "berlin", &f1);
+	stamp(s, &f1, t1);
+	cal.ovr = ovr;
+	cal.novr = 1;
+	build(FEED_RING, "berlin", &f2);
+	stamp(s, &f2, t2);
+	ck_assert_uint_eq(f2.nev, f1.nev + 1);
+	for (size_t i = 0; i < f2.nev; i++) {
+		const char *uid = f2.ev[i].uid;
+
+		if (strcmp(uid, "window-berlin-os-a-202612@" DOMAIN) == 0 ||
+		    strcmp(uid, "deadline-berlin-os-a-202612@" DOMAIN) == 0) {
+			ck_assert_int_eq(f2.ev[i].sequence, 1);
+			ck_assert_int_eq(f2.ev[i].changed, t2);
+		} else if (strcmp(uid, "restart-berlin-os-a-202612@" DOMAIN) == 0) {
+			ck_assert_int_eq(f2.ev[i].sequence, 0);	/* new */
+			ck_assert_int_eq(f2.ev[i].changed, t2);
+		} else {
+			ck_assert_msg(f2.ev[i].sequence == 0 && f2.ev[i].changed == t1,
+			    "%s changed", uid);
+		}
+	}
+	feed_free(&f1);
+	feed_free(&f2);
+	store_close(s);
+	remove_store(path);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("feed");
+	TCase *tc = tcase_create("feed");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, hash64_is_fnv1a_64);
+	tcase_add_test(tc, all_feed_has_one_allday_event_per_os_and_month_plus_oob);
+	tcase_add_test(tc, allday_dtend_is_the_next_day_across_month_and_year_ends);
+	tcase_add_test(tc, os_feed_has_only_that_os);
+	tcase_add_test(tc, unknown_os_and_ring_give_the_cause);
+	tcase_add_test(tc, calendar_properties_are_present_without_method);
+	tcase_add_test(tc, berlin_ring_windows_are_local_times_with_the_iana_tzid);
+	tcase_add_test(tc, vtimezone_resolves_the_events_to_the_right_instants);
+	tcase_add_test(tc, valarm_only_when_the_ring_asks_for_a_reminder);
+	tcase_add_test(tc, utc_ring_uses_z_times_and_no_vtimezone);
+	tcase_add_test(tc, local_time_repeated_at_fall_back_is_written_in_utc);
+	tcase_add_test(tc, no_window_gives_an_allday_note_on_the_offer_date);
+	tcase_add_test(tc, every_feed_has_crlf_lines_of_at_most_75_octets);
+	tcase_add_test(tc, long_utf8_description_folds_and_parses_back_whole);
+	tcase_add_test(tc, same_data_renders_byte_identical_output);
+	tcase_add_test(tc, event_hash_ignores_sequence_and_dtstamp_and_is_unique);
+	tcase_add_test(tc, unchanged_feed_stamps_without_writing);
+	tcase_add_test(tc, override_bumps_sequence_of_that_month_only);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}

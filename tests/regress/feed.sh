@@ -1,0 +1,156 @@
+#!/bin/sh
+# regress/feed.sh: hotpatchctl feed and export against a running hotpatchd.
+# The feeds are parsed by a calendar library nobody here wrote (Debian's
+# python3-icalendar), their events are checked against the calendar facts,
+# and the exported files must be the very bytes the daemon serves.  With
+# vdirsyncer installed, a real CalDAV/ICS client subscribes over HTTP too.
+set -u
+. "${top_srcdir:-.}/tests/regress/lib.sh"
+tmp=$(mktemp -d)
+cleanup() {
+	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+sock=$tmp/var/hotpatchd.sock
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+# Debian's python3-icalendar lives with Debian's python, which may not be the first python3.
+icalpy=python3
+[ -x /usr/bin/python3 ] && icalpy=/usr/bin/python3
+
+# ics_check NAME FILE PYTHON: parse FILE with python3-icalendar, walk every
+# component (its .errors must be empty), then run PYTHON with cal, events.
+ics_check() {
+	_n=$1 _f=$2 _code=$3
+	if "$icalpy" - "$_f" > "$tmp/py.out" 2>&1 <<PY
+import sys, datetime
+from icalendar import Calendar
+raw = open(sys.argv[1], 'rb').read()
+cal = Calendar.from_ical(raw)
+errors = [(c.name, e) for c in cal.walk() for e in getattr(c, 'errors', [])]
+assert not errors, errors
+events = [c for c in cal.walk('VEVENT')]
+def eq(a, b, what):
+    assert a == b, '%s: got %r, want %r' % (what, a, b)
+$_code
+PY
+	then ok "$_n"; else not_ok "$_n" "$(cat "$tmp/py.out")"; fi
+}
+
+start_daemon "$tmp/var" --http "127.0.0.1:$port" || not_ok "the daemon starts" "$(cat "$tmp/var.log")"
+
+ctl feed
+answered "feed prints the every-OS calendar"
+cp "$tmp/out" "$tmp/all.ics"
+ics_check "the every-OS feed parses with python3-icalendar, without errors" "$tmp/all.ics" '
+eq(str(cal["VERSION"]), "2.0", "VERSION")
+assert "METHOD" not in cal, "no METHOD"
+assert str(cal["PRODID"]).startswith("-//hotpatchd//"), cal["PRODID"]
+uids = [str(e["UID"]) for e in events]
+eq(len(uids), len(set(uids)), "unique UIDs")
+assert len(events) > 100, len(events)
+'
+check "every feed line ends in CRLF and none is longer than 75 octets" python3 -c '
+import sys
+d = open(sys.argv[1], "rb").read()
+sys.exit(0 if d.count(b"\n") == d.count(b"\r\n") and max(map(len, d.split(b"\r\n"))) <= 75 else 1)
+' "$tmp/all.ics"
+
+ctl feed --os ws2025-azure
+cp "$tmp/out" "$tmp/os.ics"
+ics_check "the ws2025-azure feed has June 2026 as an unplanned baseline on Patch Tuesday, all day" "$tmp/os.ics" '
+ev = {str(e["UID"]).split("@")[0]: e for e in events}
+june = ev["hotpatch-ws2025-azure-202606"]
+eq(june.decoded("DTSTART"), datetime.date(2026, 6, 9), "DTSTART")
+eq(june.decoded("DTEND"), datetime.date(2026, 6, 10), "exclusive DTEND")
+s = str(june["SUMMARY"])
+assert "unplanned" in s.lower() and "restart" in s.lower(), s
+assert "KB5094125" in str(june["DESCRIPTION"]), june["DESCRIPTION"]
+nov = ev["hotpatch-ws2025-azure-202611"]
+eq(nov.decoded("DTSTART"), datetime.date(2026, 11, 10), "November Patch Tuesday")
+assert "no restart" in str(nov["SUMMARY"]).lower(), nov["SUMMARY"]
+assert all(str(e["UID"]).startswith(("hotpatch-ws2025-azure-", "oob-ws2025-azure-")) for e in events)
+'
+
+ctl feed --ring ring2
+cp "$tmp/out" "$tmp/ring2.ics"
+ics_check "the ring2 feed has timed windows in Europe/Berlin with a VTIMEZONE and a reminder" "$tmp/ring2.ics" '
+tzs = [str(c["TZID"]) for c in cal.walk("VTIMEZONE")]
+eq(tzs, ["Europe/Berlin"], "one VTIMEZONE, IANA TZID")
+ev = {str(e["UID"]).split("@")[0]: e for e in events}
+w = ev["window-ring2-win11-24h2-202612"]
+# 2026-12: released Tue 12-08 18:00Z, offered +6 days = Mon 12-14 19:00 Berlin;
+# ring2 opens Tue/Wed/Thu 22:00 for 4h: Tue 2026-12-15 22:00 Berlin.
+eq(w.decoded("DTSTART").replace(tzinfo=None), datetime.datetime(2026, 12, 15, 22, 0), "window start")
+eq(str(w["DTSTART"].params["TZID"]), "Europe/Berlin", "TZID")
+eq(w.decoded("DTEND").replace(tzinfo=None), datetime.datetime(2026, 12, 16, 2, 0), "window end")
+alarms = [c for c in w.walk("VALARM")]
+eq(len(alarms), 1, "one VALARM (ring2 asks for a 30-minute reminder)")
+eq(str(alarms[0]["ACTION"]), "DISPLAY", "ACTION")
+assert "window-ring2-win11-25h2-202612" in ev
+assert "restart-ring2-win11-24h2-202701" in ev, "January is a baseline: a restart deadline"
+assert "restart-ring2-win11-24h2-202612" not in ev, "December is a hotpatch: no restart deadline"
+'
+
+ctl feed --ring ring2
+check "the same data gives the same bytes" cmp -s "$tmp/out" "$tmp/ring2.ics"
+ctl feed --ring nosuch
+refused "feed of an unknown ring exits 1" 1 "unknown ring 'nosuch'"
+ctl feed --os nosuch
+refused "feed of an unknown OS exits 1" 1 "unknown OS 'nosuch'"
+run --socket "$sock" feed --os ws2025-azure --ring ring2
+refused "feed with both --os and --ring is a usage error" 2 "not both"
+
+ctl export --dir "$tmp/site"
+has "export writes every feed and page" "exported" "$tmp/site"
+n_rings=$(ls "$tmp/site/rings" 2>/dev/null | wc -l)
+want_rings=$(ctl --json rings && python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["rings"]))' "$tmp/out")
+[ "$n_rings" = "$want_rings" ] && ok "export has one .ics per ring ($n_rings)" ||
+	not_ok "export has one .ics per ring" "got $n_rings, want $want_rings"
+for f in index.html plan/index.html calendar.ics os/win11-24h2.ics rings/ring2.ics; do
+	[ -s "$tmp/site/$f" ] || not_ok "export wrote $f" "missing"
+done
+check "the exported ring feed is the bytes hotpatchctl feed prints" cmp -s "$tmp/site/rings/ring2.ics" "$tmp/ring2.ics"
+check "no temporary files are left behind" sh -c "! find '$tmp/site' -name '*.tmp.*' | grep -q ."
+ctl export --dir /proc/nonexistent/x
+[ $rc -eq 1 ] && grep -q "cannot create" "$tmp/err" && ok "export to a directory that cannot be made exits 1" ||
+	not_ok "export to a directory that cannot be made exits 1" "exit $rc: $(cat "$tmp/err")"
+
+# A real subscriber over HTTP: vdirsyncer's http storage into a filesystem storage.
+if command -v vdirsyncer >/dev/null 2>&1 && curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+	mkdir -p "$tmp/vds/status" "$tmp/vds/cal"
+	cat > "$tmp/vds/config" <<EOF2
+[general]
+status_path = "$tmp/vds/status/"
+
+[pair hotpatch]
+a = "local"
+b = "remote"
+collections = null
+conflict_resolution = "b wins"
+
+[storage local]
+type = "filesystem"
+path = "$tmp/vds/cal/"
+fileext = ".ics"
+
+[storage remote]
+type = "http"
+url = "http://127.0.0.1:$port/rings/ring2.ics"
+EOF2
+	want=$(grep -c '^BEGIN:VEVENT' "$tmp/ring2.ics")
+	if (cd "$tmp/vds" && timeout 60 vdirsyncer -c "$tmp/vds/config" discover hotpatch < /dev/null &&
+	    timeout 60 vdirsyncer -c "$tmp/vds/config" sync) > "$tmp/vds.log" 2>&1; then
+		got=$(ls "$tmp/vds/cal" | wc -l)
+		[ "$got" = "$want" ] && ok "vdirsyncer subscribes to /rings/ring2.ics and stores all $want events" ||
+			not_ok "vdirsyncer stores every event" "got $got files, want $want"
+	else
+		not_ok "vdirsyncer subscribes to /rings/ring2.ics" "$(tail -5 "$tmp/vds.log")"
+	fi
+else
+	skip "vdirsyncer subscribes to /rings/ring2.ics" "needs vdirsyncer and the HTTP server"
+fi
+
+stop_daemon
+finish

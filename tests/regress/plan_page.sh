@@ -1,0 +1,154 @@
+#!/bin/sh
+# regress/plan_page.sh: the planner page as a browser sees it.  The daemon serves GET /plan
+# on a private HTTP port; Debian's headless chromium loads it and dumps the DOM it built,
+# and Python's html.parser checks the grid against the daemon's own answers: one row per
+# ring and OS of the shipped schedules (from hotpatchctl --json rings), twelve months in
+# each, and every cell's kind and status as hotpatchctl --json plan gives them.
+set -u
+. "${top_srcdir:-.}/tests/regress/lib.sh"
+tmp=$(mktemp -d)
+cleanup() {
+	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+sock=$tmp/var/hotpatchd.sock
+name="plan page in headless chromium"
+
+if ! command -v chromium > /dev/null 2>&1; then
+	skip "$name" "chromium not installed"
+	finish
+	exit
+fi
+
+# A free port: bind port 0 and let the kernel choose.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$tmp/var"
+start_daemon "$tmp/var" --http "127.0.0.1:$port"
+
+# Wait up to 5 s for the HTTP listener.
+python3 - "$port" <<'EOF'
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
+        break
+    except OSError:
+        time.sleep(0.05)
+EOF
+
+# chromium --dump-dom URL: the DOM after the page loaded, on stdout.
+dump_dom() {
+	timeout 90 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$tmp/chromium" --dump-dom "$1" 2> "$tmp/chromium.err"
+}
+
+dump_dom "http://127.0.0.1:$port/plan" > "$tmp/dom.html"
+if [ -s "$tmp/dom.html" ] && grep -q '<table class="plan"' "$tmp/dom.html"; then
+	ok "$name"
+else
+	not_ok "$name" "DOM: $(head -c 300 "$tmp/dom.html")" "chromium: $(tail -n 3 "$tmp/chromium.err")" \
+	    "daemon: $(tail -n 3 "$tmp/var.log")"
+	finish
+	exit
+fi
+
+ctl --json rings
+cp "$tmp/out" "$tmp/rings.json"
+year=$(python3 -c '
+import re, sys
+m = re.search(r"<table class=\"plan\" data-year=\"(\d+)\"", open(sys.argv[1]).read())
+print(m.group(1) if m else 0)' "$tmp/dom.html")
+ctl --json plan --year "$year"
+cp "$tmp/out" "$tmp/plan.json"
+
+# The grid as parsed from the DOM, as JSON: {"rows": [{"ring","os","why","cells":[...],"restarts"}]}.
+python3 - "$tmp/dom.html" > "$tmp/grid.json" <<'EOF'
+import html.parser, json, sys
+class Grid(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.rows, self.row, self.td = [], None, None
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "tr" and "data-ring" in a:
+            self.row = {"ring": a["data-ring"], "os": a.get("data-os"), "cells": [],
+                        "why": None, "restarts": None, "class": a.get("class", "")}
+            self.rows.append(self.row)
+        elif tag == "td" and self.row is not None:
+            self.td = {"month": a.get("data-month"), "kind": a.get("data-kind"),
+                       "status": a.get("data-status"), "class": a.get("class", ""),
+                       "title": a.get("title", ""), "text": "", "total": a.get("data-total")}
+            if "data-month" in a:
+                self.row["cells"].append(self.td)
+            else:
+                self.row["restarts"] = self.td
+        elif tag == "small" and self.row is not None and a.get("class") == "why":
+            self.row["why"] = ""
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self.td = None
+        elif tag == "tr":
+            self.row = None
+    def handle_data(self, data):
+        if self.td is not None:
+            self.td["text"] += data
+g = Grid()
+g.feed(open(sys.argv[1], encoding="utf-8").read())
+json.dump({"rows": g.rows}, sys.stdout)
+EOF
+
+export RINGS_JSON="$tmp/rings.json" PLAN_JSON="$tmp/plan.json"
+
+json_check "one row per ring and OS of the shipped schedules" "$tmp/grid.json" '
+rings = json.load(open(__import__("os").environ["RINGS_JSON"]))["rings"]
+want = [(r["ring"], o) for r in rings for o in r["os"]]
+got = [(r["ring"], r["os"]) for r in j["rows"]]
+eq(len(got), sum(len(r["os"]) for r in rings), "rows")
+missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+assert not missing and not extra and len(set(got)) == len(got), \
+    "missing %r, unexpected %r, rows %d for %d pairs" % (missing, extra, len(got), len(set(got)))
+'
+
+json_check "every row has twelve months of the year" "$tmp/grid.json" "
+for r in j['rows']:
+    eq([c['month'] for c in r['cells']], ['$year-%02d' % m for m in range(1, 13)], r['ring'] + ' ' + r['os'])
+    for c in r['cells']:
+        assert c['kind'] in ('baseline', 'hotpatch', 'lcu'), c
+        assert c['status'] in ('ok', 'late', 'none'), c
+        assert c['kind'] in c['class'].split(), c
+"
+
+json_check "ring2 win11-24h2 $year-01 is a baseline, in a window" "$tmp/grid.json" "
+c = [c for r in j['rows'] if r['ring'] == 'ring2' and r['os'] == 'win11-24h2'
+     for c in r['cells'] if c['month'] == '$year-01']
+eq(len(c), 1, 'cells')
+eq(c[0]['kind'], 'baseline', 'data-kind')
+eq(c[0]['status'], 'ok', 'data-status')
+eq(c[0]['class'], 'baseline', 'class')
+assert c[0]['text'].startswith('B 01/'), c[0]
+"
+
+json_check "every cell agrees with hotpatchctl plan" "$tmp/grid.json" '
+plan = json.load(open(__import__("os").environ["PLAN_JSON"]))
+rows = {(r["ring"], r["os"]): r for r in j["rows"]}
+for p in plan["rings"]:
+    r = rows[(p["ring"], p["os"])]
+    what = p["ring"] + " " + p["os"]
+    for m, c in zip(p["months"], r["cells"]):
+        eq((c["month"], c["kind"], c["status"]), (m["month"], m["kind"], m["status"]), what)
+        loc = m["window_start_local"]
+        day = loc[5:7] + "/" + loc[8:10] if loc and m["status"] != "none" else "\u2013"
+        eq(c["text"].split()[1].rstrip("*!#"), day, what + " " + m["month"] + " day")
+        eq("late" in c["class"].split(), m["status"] == "late", what + " " + m["month"] + " late")
+        eq("blackout" in c["class"].split(), m["blackout"] is not None, what + " blackout")
+        if m["blackout"] is not None:
+            assert m["blackout"] in c["title"], (c, m)
+    eq(int(r["restarts"]["total"]), p["restarts"]["total"], what + " restarts")
+    eq(r["why"] is not None, not p["eligible"], what + " not-eligible note")
+'
+
+stop_daemon
+finish
