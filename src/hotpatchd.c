@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -243,6 +244,23 @@ write_pid(int fd)
 		log_warn("cannot write the pid into the lock file: %s", strerror(errno));
 }
 
+/*
+ * Control clients, HTTP connections and their epoll set all take
+ * descriptors: raise the soft limit to the hard one so the configured
+ * connection limits, not the default 1024 descriptors, are what bound us.
+ */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warn("cannot raise the open file limit: %s", strerror(errno));
+	}
+}
+
 static void
 on_signal(int sig)
 {
@@ -409,6 +427,7 @@ run_daemon(const struct opts *o)
 	int lockfd, ready = -1;
 
 	log_init("hotpatchd", o->foreground, o->verbose);
+	raise_fd_limit();
 	if (configure(o, &dm.cfg, &dm.config_file, &d) < 0) {
 		diags_print(&d, stderr);
 		return 1;
