@@ -229,18 +229,16 @@ static const struct yfield top_fields[] = {
 	{ NULL, false, NULL, 0, 0, 0 },
 };
 
-int
-calfile_load(const char *file, struct caldata *out, struct diags *d)
+/* Read the tree of file into *out; frees root. */
+static int
+calfile_tree(const char *file, struct ynode *root, struct caldata *out, struct diags *d)
 {
 	struct calload L = { 0 };
 	struct yctx c = { .file = file, .d = d };
 	size_t before = d->n;
 	struct top top = { 0 };
-	struct ynode *root;
 	char *copy;
 
-	if ((root = ytree_load(file, d)) == NULL)
-		return -1;
 	copy = xstrdup(file);
 	L.who = basename(copy);
 	if (ymap(&c, root, "calendar", top_fields, &top) == 0) {
@@ -255,4 +253,25 @@ calfile_load(const char *file, struct caldata *out, struct diags *d)
 	}
 	*out = L.cal;
 	return 0;
+}
+
+int
+calfile_load(const char *file, struct caldata *out, struct diags *d)
+{
+	struct ynode *root;
+
+	if ((root = ytree_load(file, d)) == NULL)
+		return -1;
+	return calfile_tree(file, root, out, d);
+}
+
+int
+calfile_parse(const char *name, const char *buf, size_t len, struct caldata *out,
+    struct diags *d)
+{
+	struct ynode *root;
+
+	if ((root = ytree_parse(name, buf, len, d)) == NULL)
+		return -1;
+	return calfile_tree(name, root, out, d);
 }

@@ -5,6 +5,8 @@
 #include "diag.h"
 #include "model.h"
 
+#include <stddef.h>
+
 /* The calendar format version this build reads. */
 #define CALFILE_VERSION 1
 
@@ -13,5 +15,10 @@
  * caller), or -1 with every error added to d and *out left empty.
  */
 int calfile_load(const char *file, struct caldata *out, struct diags *d);
+
+/* The same for len bytes of YAML at buf; name is used in messages (and its
+ * base name as the author of shipped overrides). */
+int calfile_parse(const char *name, const char *buf, size_t len, struct caldata *out,
+    struct diags *d);
 
 #endif

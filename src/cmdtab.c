@@ -50,6 +50,8 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	    "print an iCalendar feed: every OS, one OS, or one ring" },
 	{ CMD_EXPORT, "export", "", "--dir DIR", COPT_DIR, COPT_DIR, false,
 	    "write every feed and page as static files into DIR" },
+	{ CMD_BACKUP, "backup", "w", "FILE", 0, 0, true,
+	    "write a consistent copy of the database to FILE (admin)" },
 };
 
 static const struct {
@@ -143,6 +145,7 @@ check_arg(char type, const char *v)
 			return xasprintf("bad id '%s' (expected a positive number)", v);
 		return NULL;
 	case CARG_FILE:
+	case CARG_OUT:
 		return *v == '\0' ? xstrdup("empty file name") : NULL;
 	}
 	return xasprintf("internal: unknown argument type '%c'", type);
@@ -332,6 +335,10 @@ cmd_parse(int argc, char **argv, struct request *rq, char **err)
 	if (i == argc) {
 		*err = rq->help ? NULL : xstrdup("no command given (try 'hotpatchctl help')");
 		return rq->help ? 0 : -1;
+	}
+	if (argv[i][0] == '-') {
+		*err = xasprintf("unknown option '%s' (try 'hotpatchctl help')", argv[i]);
+		return -1;
 	}
 	if ((rq->cmd = find_cmd(argc - i, argv + i, &used)) == NULL) {
 		char *w = command_words(argc - i, argv + i);

@@ -31,6 +31,7 @@ enum cmd_id {
 	CMD_BLACKOUT_IMPORT,
 	CMD_FEED,
 	CMD_EXPORT,
+	CMD_BACKUP,
 	CMD_COUNT
 };
 
@@ -54,6 +55,7 @@ enum cmd_opt {
 #define CARG_KIND	'k'	/* baseline, hotpatch or lcu */
 #define CARG_ID		'i'	/* a positive integer id */
 #define CARG_FILE	'f'	/* a file the client reads and sends base64-encoded */
+#define CARG_OUT	'w'	/* a file the client writes; the daemon never opens it */
 
 struct cmd {
 	enum cmd_id	 id;

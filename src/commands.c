@@ -37,6 +37,7 @@ static const struct {
 	[CMD_BLACKOUT_IMPORT] = { cmd_blackout_import, render_blackout_change },
 	[CMD_FEED] = { cmd_feed, render_feed },
 	[CMD_EXPORT] = { cmd_export, render_export },
+	[CMD_BACKUP] = { cmd_backup, render_backup },
 };
 _Static_assert(ARRAY_LEN(dispatch) == CMD_COUNT, "every command needs a handler");
 

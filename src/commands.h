@@ -91,5 +91,10 @@ cmd_render render_feed, render_export;
 /* cmd_blackout.c */
 cmd_handler cmd_blackout_add, cmd_blackout_remove, cmd_blackout_list, cmd_blackout_import;
 cmd_render render_blackout_change, render_blackout_list;
+/* cmd_backup.c: a copy of the database, made by the daemon, written by the client. */
+cmd_handler cmd_backup;
+cmd_render render_backup;
+/* The largest database backup sends (the reply carries it base64-encoded). */
+#define BACKUP_MAX	(256L * 1024 * 1024)
 
 #endif

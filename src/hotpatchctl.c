@@ -222,6 +222,133 @@ write_export(const struct answer *a, const char *dir)
 	return EXIT_OK;
 }
 
+/* backup: the temporary file being written, removed if we exit before the rename. */
+static char *backup_tmp;
+
+static void
+remove_backup_tmp(void)
+{
+	if (backup_tmp != NULL)
+		unlink(backup_tmp);
+	free(backup_tmp);
+	backup_tmp = NULL;
+}
+
+/*
+ * Before asking the daemon for anything, make sure FILE can be written:
+ * create FILE.tmp.PID (mode 0600: the copy holds the audit trail) in its
+ * directory.  Returns the open descriptor.
+ */
+static int
+backup_open(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		die(EXIT_ERROR, "cannot write %s: it is a directory", path);
+	backup_tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	if ((fd = open(backup_tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		int e = errno;
+
+		free(backup_tmp);
+		backup_tmp = NULL;
+		die(EXIT_ERROR, "cannot write %s: %s", path, strerror(e));
+	}
+	atexit(remove_backup_tmp);
+	return fd;
+}
+
+/* fsync the directory holding path, so that the rename survives a crash. */
+static void
+sync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? xstrdup(".") :
+	    slash == path ? xstrdup("/") : xasprintf("%.*s", (int)(slash - path), path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL))
+		die(EXIT_ERROR, "cannot sync %s: %s", dir, strerror(errno));
+	close(fd);
+	free(dir);
+}
+
+/* The copy in the reply, decoded and checked; its length in *len. */
+static unsigned char *
+backup_decode(const struct answer *a, size_t *len, int *schema)
+{
+	static const char magic[16] = "SQLite format 3";
+	json_error_t jerr;
+	json_t *j, *data;
+	unsigned char *buf;
+	json_int_t bytes;
+	size_t slen;
+	int n;
+
+	if ((j = json_loadb(a->body, a->len, 0, &jerr)) == NULL)
+		die(EXIT_ERROR, "malformed backup from hotpatchd: %s", jerr.text);
+	data = json_object_get(j, "data");
+	bytes = json_integer_value(json_object_get(j, "bytes"));
+	*schema = (int)json_integer_value(json_object_get(j, "schema"));
+	if (!json_is_string(data) || bytes <= 0 || (slen = json_string_length(data)) / 4 * 3 <
+	    (size_t)bytes)
+		die(EXIT_ERROR, "malformed backup from hotpatchd");
+	buf = xmalloc(slen / 4 * 3 + 3);
+	n = b64_pton(json_string_value(data), buf, slen / 4 * 3 + 3);
+	if (n != bytes || (size_t)n < sizeof(magic) || memcmp(buf, magic, sizeof(magic)) != 0)
+		die(EXIT_ERROR, "malformed backup from hotpatchd: not the SQLite database it "
+		    "announced");
+	*len = (size_t)n;
+	json_decref(j);
+	return buf;
+}
+
+/* backup: decode the copy and write it to path atomically (fd is open on backup_tmp). */
+static int
+write_backup(const struct answer *a, int fd, const char *path, bool json)
+{
+	unsigned char *buf;
+	size_t len, off = 0;
+	int schema;
+
+	if (a->code != PROTO_OK) {
+		close(fd);
+		remove_backup_tmp();
+		return print_answer(a, false);
+	}
+	buf = backup_decode(a, &len, &schema);
+	while (off < len) {
+		ssize_t w = write(fd, buf + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			die(EXIT_ERROR, "cannot write %s: %s", backup_tmp, strerror(errno));
+		off += (size_t)w;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0)
+		die(EXIT_ERROR, "cannot write %s: %s", backup_tmp, strerror(errno));
+	if (rename(backup_tmp, path) < 0)
+		die(EXIT_ERROR, "cannot rename %s to %s: %s", backup_tmp, path, strerror(errno));
+	free(backup_tmp);
+	backup_tmp = NULL;
+	sync_parent(path);
+	free(buf);
+	if (json) {
+		json_t *j = json_pack("{s:s,s:I,s:i}", "file", path, "bytes", (json_int_t)len,
+		    "schema", schema);
+		char *s = json_dumps(j, JSON_INDENT(2));
+
+		printf("%s\n", s);
+		free(s);
+		json_decref(j);
+	} else {
+		printf("backup written to %s (%zu bytes, schema %d)\n", path, len, schema);
+	}
+	return EXIT_OK;
+}
+
 /*
  * The word that replaces FILE.ics: "NAME:BASE64", the file's base name (left
  * out unless it is short UTF-8 without control characters) and its content.
@@ -283,7 +410,7 @@ main(int argc, char **argv)
 	struct answer a = { 0 };
 	struct request rq;
 	size_t len = 0;
-	int n = 0, rc;
+	int n = 0, rc, backup_fd = -1;
 
 	/* --socket is the client's own; everything else goes to the daemon. */
 	for (int i = 1; i < argc; i++) {
@@ -312,14 +439,21 @@ main(int argc, char **argv)
 				words[i] = file = file_word(words[i]);
 			proto_quote(&line, &len, words[i]);
 		}
-		/* export always asks for JSON: the client writes the files itself. */
-		if (rq.cmd->id == CMD_EXPORT && !rq.json)
+		/* export and backup always ask for JSON: the client writes the files itself. */
+		if ((rq.cmd->id == CMD_EXPORT || rq.cmd->id == CMD_BACKUP) && !rq.json)
 			proto_quote(&line, &len, "--json");
 		if (len + 1 > PROTO_MAX_REQUEST)
 			die(EXIT_USAGE, "the request is longer than %d bytes", PROTO_MAX_REQUEST);
+		if (rq.cmd->id == CMD_BACKUP)
+			backup_fd = backup_open(rq.arg[0]);
 		sock = socket_path(sock);
 		exchange(connect_to(sock), sock, line, &a);
-		rc = rq.cmd->id == CMD_EXPORT ? write_export(&a, rq.dir) : print_answer(&a, rq.json);
+		if (rq.cmd->id == CMD_EXPORT)
+			rc = write_export(&a, rq.dir);
+		else if (rq.cmd->id == CMD_BACKUP)
+			rc = write_backup(&a, backup_fd, rq.arg[0], rq.json);
+		else
+			rc = print_answer(&a, rq.json);
 		free(a.status);
 		free(a.body);
 	}

@@ -21,6 +21,7 @@
 #include <grp.h>
 #include <libical/ical.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,15 +216,165 @@ group_id(const char *name, const char *what)
 	return g->gr_gid;
 }
 
+/*
+ * Privileges.  Started as root with `user` set, the daemon creates and opens
+ * everything it needs as root (state directory, lock file, database with its
+ * -wal and -shm, HTTP port, control socket), hands the files to that user,
+ * and then drops to the user for good (priv_drop) before it serves anything.
+ */
+struct privs {
+	bool	 drop;		/* root with `user`: chown what we create, then drop */
+	uid_t	 uid;
+	gid_t	 gid;
+	char	*name;
+};
+
+/* Look the user up before anything is created: a wrong name creates nothing. */
+static void
+priv_resolve(const struct config *c, const char *file, struct privs *pv)
+{
+	struct passwd *pw;
+
+	*pv = (struct privs){ .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	if (c->user == NULL) {
+		if (geteuid() == 0)
+			log_warn("running as root; set user in hotpatchd.yaml to drop privileges");
+		return;
+	}
+	errno = 0;
+	if ((pw = getpwnam(c->user)) == NULL)
+		fatal("unknown user '%s' (user in %s)%s%s", c->user, file ? file : "hotpatchd.yaml",
+		    errno ? ": " : "", errno ? strerror(errno) : "");
+	if (geteuid() == 0) {
+		if (pw->pw_uid == 0)
+			log_warn("user '%s' is root: not dropping privileges", c->user);
+		else
+			*pv = (struct privs){ .drop = true, .uid = pw->pw_uid, .gid = pw->pw_gid,
+			    .name = xstrdup(pw->pw_name) };
+	} else if (pw->pw_uid != geteuid())
+		log_warn("user '%s': not started as root, so keeping uid %ld", c->user,
+		    (long)geteuid());
+}
+
+/* Give path to the daemon's user (when dropping) and set its mode.  Missing is fine if optional. */
+static void
+priv_own(const struct privs *pv, const char *path, mode_t mode, bool optional)
+{
+	if (pv->drop && chown(path, pv->uid, pv->gid) < 0 && !(optional && errno == ENOENT))
+		fatal("cannot give %s to user '%s': %s", path, pv->name, strerror(errno));
+	if (chmod(path, mode) < 0 && !(optional && errno == ENOENT))
+		fatal("cannot set the mode of %s: %s", path, strerror(errno));
+}
+
+/*
+ * The state directory, 0750.  When dropping privileges it belongs to the
+ * daemon's user, who must be able to create the database's -wal and -shm
+ * files and remove the socket there; a world-writable directory (/tmp) is
+ * refused rather than given away.
+ */
+static void
+priv_state_dir(const struct privs *pv, const char *dir)
+{
+	struct stat st;
+	bool created = mkdir(dir, 0750) == 0;
+
+	if (!created && errno != EEXIST)
+		fatal("cannot create %s: %s", dir, strerror(errno));
+	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		fatal("%s is not a directory", dir);
+	if (!pv->drop || (st.st_uid == pv->uid && !created))
+		return;
+	if (!created && (st.st_mode & S_IWOTH))
+		fatal("state directory %s is world-writable: refusing to give it to user '%s'",
+		    dir, pv->name);
+	priv_own(pv, dir, 0750, false);
+}
+
+/* The database and the files SQLite keeps beside it, 0640, the user's when dropping. */
+static void
+priv_store_files(const struct privs *pv, const char *db)
+{
+	char *wal = xasprintf("%s-wal", db), *shm = xasprintf("%s-shm", db);
+
+	priv_own(pv, db, 0640, false);
+	priv_own(pv, wal, 0640, true);
+	priv_own(pv, shm, 0640, true);
+	free(wal);
+	free(shm);
+}
+
+/* The control socket: owned by the user (group socket.group if set), mode as configured. */
+static void
+priv_socket(const struct privs *pv, const struct control_opts *co)
+{
+	if (pv->drop && chown(co->path, pv->uid, co->group != (gid_t)-1 ? co->group : pv->gid) < 0)
+		fatal("cannot give %s to user '%s': %s", co->path, pv->name, strerror(errno));
+}
+
+/* The directory part of an absolute path ("/" for "/x"). */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xasprintf("%.*s", (int)(slash - path), path);
+}
+
+/*
+ * Drop to the user for good: its supplementary groups from the group
+ * database (initgroups), then the group, then the user, all three ids of
+ * each.  If root can be regained afterwards, stop.
+ */
+static void
+priv_drop(const struct privs *pv, const struct config *c)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	char *dbdir;
+
+	if (!pv->drop)
+		return;
+	if (initgroups(pv->name, pv->gid) < 0)
+		fatal("initgroups '%s': %s", pv->name, strerror(errno));
+	if (setgid(pv->gid) < 0)
+		fatal("setgid %ld: %s", (long)pv->gid, strerror(errno));
+	if (setuid(pv->uid) < 0)
+		fatal("setuid %ld: %s", (long)pv->uid, strerror(errno));
+	if (setuid(0) != -1 || setgid(0) != -1)
+		fatal("privileges could not be dropped: uid 0 can be regained");
+	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0 ||
+	    ru != pv->uid || eu != pv->uid || su != pv->uid ||
+	    rg != pv->gid || eg != pv->gid || sg != pv->gid)
+		fatal("privileges were not dropped to user '%s' completely", pv->name);
+	/* SQLite may create the -wal and -shm files again: their directory must be ours. */
+	dbdir = dir_of(c->database);
+	if (access(dbdir, W_OK | X_OK) < 0)
+		fatal("user '%s' cannot write to %s, where the database keeps its -wal and "
+		    "-shm files", pv->name, dbdir);
+	free(dbdir);
+	/* Not fatal: a socket left behind is removed as stale at the next start. */
+	dbdir = dir_of(c->socket_path);
+	if (access(dbdir, W_OK | X_OK) < 0)
+		log_warn("user '%s' cannot write to %s: the control socket will be left there "
+		    "at exit", pv->name, dbdir);
+	free(dbdir);
+	log_info("running as user %s (uid %ld, gid %ld)", pv->name, (long)pv->uid,
+	    (long)pv->gid);
+}
+
 /* Hold <database>.lock for our lifetime: one daemon per database. */
 static int
-lock_database(const char *db, char **lockpath)
+lock_database(const char *db, char **lockpath, const struct privs *pv)
 {
 	char pid[32] = "";
 	int fd;
 
 	*lockpath = xasprintf("%s.lock", db);
-	if ((fd = open(*lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+	if ((fd = open(*lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640)) < 0)
 		fatal("cannot open %s: %s", *lockpath, strerror(errno));
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		ssize_t n = read(fd, pid, sizeof(pid) - 1);
@@ -231,6 +382,11 @@ lock_database(const char *db, char **lockpath)
 		fatal("database %s is in use by another hotpatchd%s%s", db,
 		    *pid ? ", pid " : "", pid);
 	}
+	/* Ours now: hand it over (the daemon's user removes it at exit). */
+	if (pv->drop && fchown(fd, pv->uid, pv->gid) < 0)
+		fatal("cannot give %s to user '%s': %s", *lockpath, pv->name, strerror(errno));
+	if (fchmod(fd, 0640) < 0)
+		fatal("cannot set the mode of %s: %s", *lockpath, strerror(errno));
 	return fd;
 }
 
@@ -365,7 +521,7 @@ serve(struct daemon *dm, struct control *ctl, struct http *http, const sigset_t 
 
 	while (!got_term) {
 		struct timespec ts, *tsp = NULL;
-		int n, nfds, ms, http_ms = -1, rc;
+		int n, nfds, ms;
 
 		if (got_hup) {
 			got_hup = 0;
@@ -375,20 +531,21 @@ serve(struct daemon *dm, struct control *ctl, struct http *http, const sigset_t 
 		ms = control_timeout(ctl);
 		if (http != NULL) {
 			fds[nfds++] = (struct pollfd){ .fd = http_fd(http), .events = POLLIN };
-			ms = sooner(ms, http_ms = http_timeout_ms(http));
+			ms = sooner(ms, http_timeout_ms(http));
 		}
 		if (ms >= 0) {
 			ts = (struct timespec){ ms / 1000, (long)(ms % 1000) * 1000000 };
 			tsp = &ts;
 		}
-		if ((rc = ppoll(fds, (nfds_t)nfds, tsp, waitmask)) < 0) {
+		if (ppoll(fds, (nfds_t)nfds, tsp, waitmask) < 0) {
 			if (errno != EINTR)
 				fatal("poll: %s", strerror(errno));
 			continue;
 		}
 		control_dispatch(ctl, fds, n, dm);
-		/* Its fd is ready, or it has work or a timeout due without any I/O. */
-		if (http != NULL && (fds[n].revents != 0 || rc == 0 || http_ms == 0))
+		/* After every wake-up: MHD_run is cheap when idle, and it is where
+		 * libmicrohttpd takes its listener back after hitting its limit. */
+		if (http != NULL)
 			http_run(http);
 	}
 	free(fds);
@@ -422,10 +579,13 @@ run_daemon(const struct opts *o)
 	struct control *ctl;
 	struct http *http = NULL;
 	struct diags d = { 0 };
+	struct privs pv;
 	sigset_t waitmask;
 	char *cause = NULL, *lockpath;
 	int lockfd, ready = -1;
 
+	/* Nothing we create is for others: the modes below are set explicitly. */
+	umask(0027);
 	log_init("hotpatchd", o->foreground, o->verbose);
 	raise_fd_limit();
 	if (configure(o, &dm.cfg, &dm.config_file, &d) < 0) {
@@ -437,9 +597,9 @@ run_daemon(const struct opts *o)
 	absolute(&dm.cfg.socket_path);
 	absolute(&dm.cfg.calendar);
 	absolute(&dm.cfg.schedules);
-	if (mkdir(dm.cfg.state_dir, 0750) < 0 && errno != EEXIST)
-		fatal("cannot create %s: %s", dm.cfg.state_dir, strerror(errno));
-	lockfd = lock_database(dm.cfg.database, &lockpath);
+	priv_resolve(&dm.cfg, dm.config_file, &pv);
+	priv_state_dir(&pv, dm.cfg.state_dir);
+	lockfd = lock_database(dm.cfg.database, &lockpath, &pv);
 	co = (struct control_opts){ .path = dm.cfg.socket_path, .mode = dm.cfg.socket_mode,
 	    .group = group_id(dm.cfg.socket_group, "socket.group"),
 	    .admin_gid = group_id(dm.cfg.admin_group, "admin_group"),
@@ -468,19 +628,24 @@ run_daemon(const struct opts *o)
 		dm.feed_url = xstrdup(http_base_url(http));
 	}
 	start_store(&dm, lockpath);
+	priv_store_files(&pv, dm.cfg.database);
 	if ((ctl = control_listen(&co, &cause)) == NULL) {
 		http_stop(http);
 		store_close(dm.store);
 		unlink(lockpath);
 		fatal("%s", cause);
 	}
+	/*
+	 * Everything is open and bound: the store, the HTTP port, the control
+	 * socket.  Drop to the user before the first request is served.
+	 */
+	priv_socket(&pv, &co);
+	priv_drop(&pv, &dm.cfg);
+	free(pv.name);
 	setup_signals(&waitmask);
 	write_pid(lockfd);
 	if (ready >= 0)
 		detach_done(ready);
-	if (dm.cfg.user != NULL)
-		log_warn("user '%s': dropping privileges is not implemented yet; running as uid %ld",
-		    dm.cfg.user, (long)geteuid());
 	log_info("hotpatchd %s ready: socket %s, feeds %s, database %s (%zu OSes, %zu rings)",
 	    PACKAGE_VERSION, dm.cfg.socket_path, dm.feed_url ? dm.feed_url : "off",
 	    dm.cfg.database, dm.cal.nos, dm.rings.nring);

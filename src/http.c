@@ -25,13 +25,18 @@
 #include <unistd.h>
 
 #define HTTP_CONN_TIMEOUT	30		/* seconds a client may stay idle */
-#define HTTP_CONN_LIMIT		256		/* connections at once */
 /*
- * Per client address.  The usual hardening value is 8, but the regress
- * tests run 200 parallel clients from 127.0.0.1, and behind a reverse proxy
- * every client has the proxy's address anyway.
+ * Connections at once.  Idle ones cost a descriptor and a lazily touched
+ * memory pool each, and the idle timeout clears them out, so the limit is
+ * set well above what a flood of idle connections should be able to block.
  */
-#define HTTP_PER_IP_LIMIT	64
+#define HTTP_CONN_LIMIT		2048
+/*
+ * No per-address limit (0): behind a reverse proxy every client has the
+ * proxy's address, so a per-address cap would let a few idle connections
+ * lock everyone out.  The total limit and the idle timeout bound the cost.
+ */
+#define HTTP_PER_IP_LIMIT	0
 #define HTTP_CONN_MEMORY	(32u * 1024)	/* per connection: request line + headers + reply headers */
 
 #define CACHE_FEEDS		"public, max-age=300"
@@ -42,6 +47,9 @@ struct http {
 	struct daemon		*d;
 	int			 epoll_fd;
 	char			*base;		/* "http://127.0.0.1:8080" */
+	char			 log_last[512];	/* the last MHD message, for flood control */
+	time_t			 log_at;
+	unsigned long		 log_repeats;
 };
 
 /* libmicrohttpd's error log, one line each, into ours. */
@@ -49,14 +57,28 @@ __attribute__((format(printf, 2, 0)))
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	struct http *h = cls;
 	char buf[512];
 	size_t n;
+	time_t now = time(NULL);
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	n = strlen(buf);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = '\0';
+	/* A flood (e.g. connections over the limit) logs once a second, with a count. */
+	if (h != NULL && now == h->log_at && strcmp(buf, h->log_last) == 0) {
+		h->log_repeats++;
+		return;
+	}
+	if (h != NULL && h->log_repeats > 0)
+		log_warn("http: %s (%lu more times)", h->log_last, h->log_repeats);
 	log_warn("http: %s", buf);
+	if (h != NULL) {
+		h->log_at = now;
+		h->log_repeats = 0;
+		snprintf(h->log_last, sizeof(h->log_last), "%s", buf);
+	}
 }
 
 /* ---- dates: RFC 7231 section 7.1.1.1, independent of the locale ---- */
@@ -65,10 +87,8 @@ static const char wdays[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat
 static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
 	"Sep", "Oct", "Nov", "Dec" };
 
-#define HTTP_DATE_MAX	64
-
 /* t as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"). */
-static void
+void
 http_date(time_t t, char buf[HTTP_DATE_MAX])
 {
 	struct tm tm;
@@ -94,7 +114,7 @@ month_index(const char *m)
  * Parse an HTTP-date in any of the three forms a recipient must accept:
  * IMF-fixdate, RFC 850 and asctime.  Returns 0 and *t, or -1.
  */
-static int
+int
 parse_http_date(const char *s, time_t *t)
 {
 	struct tm tm = { 0 };
@@ -132,7 +152,7 @@ parse_http_date(const char *s, time_t *t)
  * Does an If-None-Match list name etag ("\"...\"", strong)?  Weak comparison:
  * a W/ prefix is ignored; "*" matches any existing document.
  */
-static bool
+bool
 etag_listed(const char *list, const char *etag)
 {
 	size_t elen = strlen(etag);
@@ -418,7 +438,7 @@ http_start(const char *listen_on, struct daemon *d, char **cause)
 	}
 	h->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	    on_request, h,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first, or MHD logs to stderr */
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,	/* first, or MHD logs to stderr */
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_CONN_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONN_LIMIT,
@@ -460,8 +480,13 @@ http_timeout_ms(const struct http *h)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
 
+	/*
+	 * With no timeout of its own, still look in once a second: at its
+	 * connection limit MHD stops watching the listener and only takes it
+	 * back from inside MHD_run.
+	 */
 	if (MHD_get_timeout(h->mhd, &ms) != MHD_YES)
-		return -1;
+		return 1000;
 	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 

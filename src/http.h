@@ -7,6 +7,9 @@
 #ifndef HP_HTTP_H
 #define HP_HTTP_H
 
+#include <stdbool.h>
+#include <time.h>
+
 struct daemon;
 struct http;
 
@@ -31,5 +34,19 @@ void http_stop(struct http *h);
 
 /* The site's URL prefix as bound, without a trailing slash ("http://127.0.0.1:8080"). */
 const char *http_base_url(const struct http *h);
+
+/*
+ * The pure helpers of request handling, exported for tests and fuzzers.
+ */
+#define HTTP_DATE_MAX	64
+
+/* t as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); 1970..9999 or the epoch. */
+void http_date(time_t t, char buf[HTTP_DATE_MAX]);
+
+/* An HTTP-date (IMF-fixdate, RFC 850 or asctime) as *t; returns 0 or -1. */
+int parse_http_date(const char *s, time_t *t);
+
+/* Does the If-None-Match list name etag (weak comparison, "*" matches)? */
+bool etag_listed(const char *list, const char *etag);
 
 #endif

@@ -289,18 +289,16 @@ merge(struct ringset *a, struct ringset *b)
 	memset(b, 0, sizeof(*b));
 }
 
-int
-ringfile_load(const char *file, const struct caldata *cal, struct ringset *out,
-    struct diags *d)
+/* Read the tree of file, appending to *out; frees root. */
+static int
+ringfile_tree(const char *file, struct ynode *root, const struct caldata *cal,
+    struct ringset *out, struct diags *d)
 {
 	struct ringload L = { .cal = cal, .prev = out };
 	struct yctx c = { .file = file, .d = d, .user = &L };
 	struct top top = { 0 };
 	size_t before = d->n;
-	struct ynode *root;
 
-	if ((root = ytree_load(file, d)) == NULL)
-		return -1;
 	if (ymap(&c, root, "ring file", top_fields, &top) == 0) {
 		if (yseq(&c, top.rings, "rings") == 0)
 			for (size_t i = 0; top.rings != NULL && i < top.rings->n; i++)
@@ -315,6 +313,28 @@ ringfile_load(const char *file, const struct caldata *cal, struct ringset *out,
 	}
 	merge(out, &L.set);
 	return 0;
+}
+
+int
+ringfile_load(const char *file, const struct caldata *cal, struct ringset *out,
+    struct diags *d)
+{
+	struct ynode *root;
+
+	if ((root = ytree_load(file, d)) == NULL)
+		return -1;
+	return ringfile_tree(file, root, cal, out, d);
+}
+
+int
+ringfile_parse(const char *name, const char *buf, size_t len, const struct caldata *cal,
+    struct ringset *out, struct diags *d)
+{
+	struct ynode *root;
+
+	if ((root = ytree_parse(name, buf, len, d)) == NULL)
+		return -1;
+	return ringfile_tree(name, root, cal, out, d);
 }
 
 static int

@@ -5,6 +5,8 @@
 #include "diag.h"
 #include "model.h"
 
+#include <stddef.h>
+
 #define RINGFILE_VERSION 1
 
 /*
@@ -17,6 +19,10 @@ int ringfile_load_dir(const char *dir, const struct caldata *cal,
 
 /* The same for a single file, appended to *out; on error *out is unchanged. */
 int ringfile_load(const char *file, const struct caldata *cal,
+    struct ringset *out, struct diags *d);
+
+/* The same for len bytes of YAML at buf; name is used in messages. */
+int ringfile_parse(const char *name, const char *buf, size_t len, const struct caldata *cal,
     struct ringset *out, struct diags *d);
 
 /* True if name is a time zone libical knows (an IANA name, or "UTC"). */

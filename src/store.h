@@ -123,6 +123,16 @@ void store_blackout_recs_free(struct blackout_rec *v, size_t n);
 int store_audit(struct store *s, const struct actor *a, const char *result,
     char **cause);
 
+/*
+ * Copy the whole database into tmp_path (an existing empty file or a new
+ * one) with SQLite's online backup API, in one step: the copy is one read
+ * transaction, so it is a consistent snapshot of the last commit even while
+ * changes go on.  The copy is checked (PRAGMA quick_check) and closed before
+ * this returns; its -journal, -wal and -shm files are removed.  The caller
+ * reads and removes tmp_path.  Returns 0, or -1 with *cause.
+ */
+int store_backup(struct store *s, const char *tmp_path, char **cause);
+
 /* One feed event's identity and content hash, and what the store says of it. */
 struct feed_stamp {
 	const char	*uid;

@@ -156,6 +156,7 @@ START_TEST(grammar_refuses_with_one_clear_line)
 {
 	static const struct { const char *line, *err; } bad[] = {
 		{ "bogus", "unknown command 'bogus' (try 'hotpatchctl help')" },
+		{ "--frob status", "unknown option '--frob' (try 'hotpatchctl help')" },
 		{ "os lst", "unknown command 'os lst' (try 'hotpatchctl help')" },
 		{ "", "no command given (try 'hotpatchctl help')" },
 		{ "month 2026-13", "bad month '2026-13' (expected YYYY-MM)" },

@@ -18,21 +18,21 @@ sock=$tmp/var/hotpatchd.sock
 # talk: send stdin on one connection with socat, which half-closes when stdin ends and
 # waits (at most 3 s) for the daemon to finish and close; the transcript goes to $tmp/t.
 talk() {
-	timeout 10 socat -t 3 -T 5 - "UNIX-CONNECT:$sock" > "$tmp/t" 2> "$tmp/t.err"
+	timeout "$(tmo 10)" socat -t "$(tmo 3)" -T "$(tmo 5)" - "UNIX-CONNECT:$sock" > "$tmp/t" 2> "$tmp/t.err"
 }
 
 # raw MODE: the same with a Python client, for what socat cannot time:
 #   half     send, half-close, read until the daemon closes
-#   open     send, keep our side open, read until the daemon closes (3 s at most)
+#   open     send, keep our side open, read until the daemon closes (3 s at most, $(tmo 3))
 #   abort    send and close at once without reading anything
 #   slow     send one byte every 2 ms, then half-close and read
 # The transcript goes to $tmp/t, how the connection ended (eof, reset, timeout) to $tmp/t.end.
 raw_py='
 import socket, sys, time
-path, mode, out = sys.argv[1], sys.argv[2], sys.argv[3]
+path, mode, out, wait = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
 data = sys.stdin.buffer.read()
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(3)
+s.settimeout(wait)
 s.connect(path)
 try:
     if mode == "slow":
@@ -68,7 +68,7 @@ open(out, "wb").write(got)
 open(out + ".end", "w").write(end + "\n")
 '
 raw() {
-	timeout 10 python3 -c "$raw_py" "$sock" "$1" "$tmp/t"
+	timeout "$(tmo 10)" python3 -c "$raw_py" "$sock" "$1" "$tmp/t" "$(tmo 3)"
 }
 
 # codes: the reply status lines of $tmp/t (without the greeting), one a line.

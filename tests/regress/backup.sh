@@ -1,0 +1,230 @@
+#!/bin/sh
+# regress/backup.sh: hotpatchctl backup against a running hotpatchd: a consistent copy made
+# while the daemon serves (and while changes go on), checked with the sqlite3 shell; the
+# audit row; who may ask for one; a path the client cannot write (the daemon then makes no
+# copy at all); and the restore procedure of doc/store.md, end to end.
+set -u
+. "${top_srcdir:-.}/tests/regress/lib.sh"
+tmp=$(mktemp -d)
+load_pid=
+cleanup() {
+	for p in $daemon_pid $load_pid; do kill -KILL "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap "exit 1" HUP INT PIPE TERM
+
+sock=$tmp/var/hotpatchd.sock
+db=$tmp/var/hotpatchd.db
+
+# q FILE SQL: one value from a database, read-only.
+q() { sqlite3 -readonly "$1" "$2" 2>&1; }
+# leftovers: the daemon's temporary copies still in its state directory (none, normally).
+leftovers() { find "$tmp/var" -name '*.backup-*' | tr '\n' ' '; }
+# backups: the audit rows of backups in the live database.
+backups() { sqlite3 "$db" "SELECT count(*) FROM audit WHERE command = 'backup';"; }
+# size FILE: its length in bytes.
+size() { wc -c < "$1" | tr -d ' '; }
+
+# ---------------------------------------------------------------------------
+# Usage errors: exit 2 before connecting.
+
+run --socket "$tmp/nodaemon.sock" backup
+refused "backup without FILE exits 2 before connecting" 2 "wrong number of arguments"
+run --socket "$tmp/nodaemon.sock" backup "$tmp/x.db"
+refused "backup with no daemon exits 3" 3 "cannot reach"
+[ ! -e "$tmp/x.db" ] && [ -z "$(find "$tmp" -name 'x.db.tmp.*')" ] &&
+	ok "no file and no temporary file are left when the daemon cannot be reached" ||
+	not_ok "no file and no temporary file are left when the daemon cannot be reached" "$(ls -la "$tmp")"
+
+# ---------------------------------------------------------------------------
+# A backup while the daemon serves, with an override and a blackout present.
+
+# As root, the socket is opened to everyone so that nobody can be refused further down.
+if [ "$(id -u)" -eq 0 ]; then
+	chmod 755 "$tmp"
+	printf 'version: 1\nsocket: {mode: "0666"}\n' > "$tmp/open.yaml"
+	daemon_args="-c $tmp/open.yaml"
+else
+	daemon_args=
+fi
+# shellcheck disable=SC2086
+start_daemon "$tmp/var" $daemon_args || not_ok "the daemon starts" "$(cat "$tmp/var.log")"
+
+ctl override set ws2022-azure 2027-03 baseline --reason "before the backup"
+answered "override set before the backup"
+ctl blackout add --name "pre-backup freeze" --from 2026-12-20 --to 2026-12-31
+answered "blackout add before the backup"
+
+# Changes keep coming while the copies are made: a writer in the background.
+(
+	i=1
+	while [ $i -le 40 ]; do
+		"$HOTPATCHCTL" --socket "$sock" blackout add --name "load $i" --from 2027-02-01 \
+		    --to 2027-02-02 > /dev/null 2>&1
+		i=$((i + 1))
+	done
+) &
+load_pid=$!
+ctl backup "$tmp/b1.db"
+b1_rc=$rc
+cp "$tmp/out" "$tmp/b1.out"
+ctl backup "$tmp/b2.db"
+wait "$load_pid"
+load_pid=
+rc=$b1_rc
+cp "$tmp/b1.out" "$tmp/out"
+answered "backup while changes are being made exits 0"
+b1=$(size "$tmp/b1.db" 2>/dev/null || echo 0)
+has "it says where the copy went, how big it is and its schema" \
+    "backup written to $tmp/b1.db ($b1 bytes, schema 2)"
+[ "$(lines "$tmp/out")" = 1 ] && ok "backup prints one line" || not_ok "backup prints one line" "$(cat "$tmp/out")"
+
+for f in b1 b2; do
+	r=$(q "$tmp/$f.db" 'PRAGMA integrity_check;')
+	[ "$r" = ok ] && ok "$f: PRAGMA integrity_check is ok" || not_ok "$f: PRAGMA integrity_check is ok" "$r"
+	# Every change is one transaction with its audit row: a snapshot holds both or neither.
+	r=$(q "$tmp/$f.db" "SELECT (SELECT count(*) FROM blackouts WHERE name LIKE 'load %')
+	    || ' ' || (SELECT count(*) FROM audit WHERE command = 'blackout add' AND args LIKE '%\"load %');")
+	nb=${r% *} na=${r#* }
+	[ -n "$nb" ] && [ "$nb" = "$na" ] &&
+		ok "$f: a consistent snapshot: $nb load blackouts and exactly as many audit rows" ||
+		not_ok "$f: a consistent snapshot: as many load blackouts as audit rows" "$r"
+done
+
+r=$(q "$tmp/b1.db" "SELECT os_id, month / 12, month % 12 + 1, kind, reason, origin FROM overrides
+    WHERE origin = 'runtime';")
+[ "$r" = "ws2022-azure|2027|3|baseline|before the backup|runtime" ] &&
+	ok "the copy holds the run-time override with its reason" ||
+	not_ok "the copy holds the run-time override with its reason" "got: $r"
+r=$(q "$tmp/b1.db" "SELECT name, from_date, to_date, origin FROM blackouts WHERE name = 'pre-backup freeze';")
+[ "$r" = "pre-backup freeze|2026-12-20|2026-12-31|runtime" ] &&
+	ok "the copy holds the run-time blackout" || not_ok "the copy holds the run-time blackout" "got: $r"
+r=$(q "$tmp/b1.db" 'PRAGMA user_version;')
+[ "$r" = 2 ] && ok "the copy is schema version 2" || not_ok "the copy is schema version 2" "got: $r"
+r=$(q "$tmp/b1.db" 'PRAGMA journal_mode;')
+[ "$r" = delete ] && [ ! -e "$tmp/b1.db-wal" ] &&
+	ok "the copy is one self-contained file (journal mode delete, no -wal)" ||
+	not_ok "the copy is one self-contained file (journal mode delete, no -wal)" "journal mode: $r"
+r=$(stat -c %a "$tmp/b1.db")
+[ "$r" = 600 ] && ok "the copy is mode 0600 (it holds the audit trail)" ||
+	not_ok "the copy is mode 0600 (it holds the audit trail)" "mode $r"
+[ -z "$(leftovers)" ] && ok "the daemon's temporary copies are gone" ||
+	not_ok "the daemon's temporary copies are gone" "$(leftovers)"
+[ -z "$(find "$tmp" -maxdepth 1 -name 'b*.db.tmp.*')" ] &&
+	ok "the client's temporary files are gone" || not_ok "the client's temporary files are gone" "$(ls "$tmp")"
+
+r=$(sqlite3 "$db" "SELECT uid || '|' || args || '|' || result FROM audit WHERE command = 'backup' ORDER BY id LIMIT 1;")
+[ "$r" = "$(id -u)|backup $tmp/b1.db --json|ok $b1 bytes" ] &&
+	ok "the backup is in the audit table: 'ok N bytes'" ||
+	not_ok "the backup is in the audit table: 'ok N bytes'" "got: $r" "want: $(id -u)|backup $tmp/b1.db --json|ok $b1 bytes"
+
+jcheck "backup --json answers file, bytes and schema" "
+	eq(sorted(j), ['bytes', 'file', 'schema'], 'keys')
+	eq(j['file'], '$tmp/b3.db', 'file')
+	eq(j['schema'], 2, 'schema')
+	import os
+	eq(os.path.getsize(j['file']), j['bytes'], 'bytes on disk')
+" backup "$tmp/b3.db"
+
+# A second backup over an existing file replaces it whole.
+echo "not a database" > "$tmp/old.db"
+ctl backup "$tmp/old.db"
+r=$(q "$tmp/old.db" 'PRAGMA integrity_check;')
+[ $rc -eq 0 ] && [ "$r" = ok ] && ok "a backup replaces an existing file" ||
+	not_ok "a backup replaces an existing file" "exit $rc, integrity: $r" "$(cat "$tmp/err")"
+
+# ---------------------------------------------------------------------------
+# A path the client cannot write: refused by the client before it asks the daemon.
+
+before=$(backups)
+ctl backup "$tmp/no/such/dir/b.db"
+refused "backup into a missing directory: exit 1, cannot write" 1 "cannot write $tmp/no/such/dir/b.db"
+mkdir "$tmp/adir"
+ctl backup "$tmp/adir"
+refused "backup onto a directory: exit 1, it is a directory" 1 "it is a directory"
+if [ "$(id -u)" -ne 0 ]; then
+	mkdir "$tmp/ro"
+	chmod 555 "$tmp/ro"
+	ctl backup "$tmp/ro/b.db"
+	refused "backup into a read-only directory: exit 1, permission denied" 1 "cannot write $tmp/ro/b.db"
+	[ -z "$(ls -A "$tmp/ro")" ] && ok "nothing was written into the read-only directory" ||
+		not_ok "nothing was written into the read-only directory" "$(ls -A "$tmp/ro")"
+else
+	skip "backup into a read-only directory: exit 1, permission denied" "root writes anywhere"
+	skip "nothing was written into the read-only directory" "root writes anywhere"
+fi
+[ "$(backups)" = "$before" ] && [ -z "$(leftovers)" ] && [ ! -e "$tmp/no" ] &&
+	[ -z "$(ls -A "$tmp/adir")" ] &&
+	ok "for an unwritable path the daemon made no copy and wrote nothing" ||
+	not_ok "for an unwritable path the daemon made no copy and wrote nothing" \
+	    "audit rows $before -> $(backups), leftovers: $(leftovers)"
+
+# ---------------------------------------------------------------------------
+# A peer that is not an admin may not take a copy.  Needs root to become nobody.
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip "backup by a non-admin: exit 1, permission denied" "needs root"
+	skip "a refused backup leaves no file and no audit row" "needs root"
+else
+	cp "$HOTPATCHCTL" "$tmp/hotpatchctl"
+	chmod 755 "$tmp/hotpatchctl" "$tmp/var"
+	mkdir -m 755 "$tmp/nb"
+	chown nobody "$tmp/nb"
+	if command -v setpriv > /dev/null 2>&1; then
+		become_nobody="setpriv --reuid=nobody --regid=$(id -gn nobody) --clear-groups"
+	else
+		become_nobody="runuser -u nobody --"
+	fi
+	before=$(backups)
+	# shellcheck disable=SC2086
+	timeout 10 $become_nobody "$tmp/hotpatchctl" --socket "$sock" backup "$tmp/nb/b.db" \
+	    > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	refused "backup by a non-admin: exit 1, permission denied" 1 "permission denied"
+	[ -z "$(ls -A "$tmp/nb")" ] && [ "$(backups)" = "$before" ] && [ -z "$(leftovers)" ] &&
+		ok "a refused backup leaves no file and no audit row" ||
+		not_ok "a refused backup leaves no file and no audit row" "$(ls -A "$tmp/nb")" \
+		    "audit rows $before -> $(backups)"
+fi
+
+# ---------------------------------------------------------------------------
+# Restore, as doc/store.md says: stop, replace the database (and drop -wal, -shm), start.
+
+ctl backup "$tmp/restore.db"
+answered "the backup to restore from is taken"
+ctl override set ws2022-azure 2027-04 baseline --reason "after the backup"
+answered "override set after the backup"
+ctl blackout add --name "post-backup freeze" --from 2027-01-10 --to 2027-01-12
+answered "blackout add after the backup"
+ctl override clear ws2022-azure 2027-03
+answered "override clear after the backup"
+
+stop_daemon
+rc=$?
+[ $rc -eq 0 ] && ok "the daemon stops for the restore" || not_ok "the daemon stops for the restore" "exit $rc"
+cp "$tmp/restore.db" "$db"
+rm -f "$db-wal" "$db-shm"
+# shellcheck disable=SC2086
+start_daemon "$tmp/var" $daemon_args || not_ok "the daemon starts on the restored database" "$(tail -n 3 "$tmp/var.log")"
+
+jcheck "after the restore the pre-backup override is back and the later one is gone" '
+	rt = sorted((o["os"], o["month"], o["kind"], o["reason"]) for o in j["overrides"]
+	            if o["origin"] == "runtime")
+	eq(rt, [("ws2022-azure", "2027-03", "baseline", "before the backup")], "run-time overrides")
+' override list
+jcheck "after the restore the pre-backup blackout is there and the later one is gone" '
+	names = [b["name"] for b in j["blackouts"]]
+	eq("pre-backup freeze" in names, True, "pre-backup freeze")
+	eq("post-backup freeze" in names, False, "post-backup freeze")
+' blackout list
+r=$(sqlite3 "$db" 'PRAGMA journal_mode; PRAGMA integrity_check;' | tr '\n' ' ')
+[ "$r" = "wal ok " ] && ok "the restored database is back in WAL mode and intact" ||
+	not_ok "the restored database is back in WAL mode and intact" "got: $r"
+ctl override set ws2022-azure 2027-04 hotpatch --reason "after the restore"
+answered "changes work on the restored database"
+
+stop_daemon
+rc=$?
+[ $rc -eq 0 ] && ok "the daemon stops with exit 0" || not_ok "the daemon stops with exit 0" "exit $rc"
+finish

@@ -1,0 +1,238 @@
+#!/bin/sh
+# regress/bad_input.sh: the catalogue of malformed input in tests/bad-input/, run against
+# the real binaries.  Every case is a file; its expectation is written next to it as data
+# (tests/bad-input/README.md has the format):
+#   yaml/      hotpatchd -n on a configuration, calendar or ring file: exit status and a
+#              fragment of the file:line:column error
+#   ics/       hotpatchctl blackout import: exit status and a fragment of the one stderr line
+#   protocol/  a raw request on the control socket: reply code and a fragment of its message
+#   http/      a raw HTTP request: the status (or "closed") and a fragment of the response
+#   cli/       a hotpatchctl argument vector: exit status and a fragment of the one stderr line
+# After the protocol and http cases the daemon must still be serving, with its data intact.
+set -u
+. "${top_srcdir:-.}/tests/regress/lib.sh"
+BAD=$top_srcdir/tests/bad-input
+tmp=$(mktemp -d)
+cleanup() {
+	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+sock=$tmp/var/hotpatchd.sock
+db=$tmp/var/hotpatchd.db
+kinds="yaml ics protocol http cli"
+
+# expectation FILE: the text after "# expect: " on the first line of FILE, or of FILE's
+# sidecar FILE-without-extension.expect if there is one.
+expectation() {
+	_side=${1%.*}.expect
+	if [ -f "$_side" ]; then head -n 1 "$_side"; else head -n 1 "$1"; fi | sed -n 's/^# expect: //p'
+}
+
+# verdict NAME GOT_CODE WANT_CODES FRAGMENT OUTPUT-FILE: ok if GOT_CODE is one of the
+# comma-separated WANT_CODES and the output contains FRAGMENT (an empty one matches all).
+verdict() {
+	_codes=",$3,"
+	case $_codes in
+	*",$2,"*)
+		if [ -z "$4" ] || grep -qF -- "$4" "$5"; then ok "$1"; return; fi ;;
+	esac
+	not_ok "$1" "got $2 (want $3), want text: $4" "output: $(head -c 400 "$5")"
+}
+
+# ---------------------------------------------------------------------------
+# yaml: hotpatchd -n.  The case's name says which file it stands for:
+# config-*.yaml (-c), calendar-*.yaml (--calendar), rings-*.yaml (the only ring file).
+
+run_yaml() {
+	_f=$1 _base=$(basename "$1")
+	_exp=$(expectation "$_f")
+	_rc=${_exp%% *} _frag=${_exp#* }
+	rm -rf "$tmp/sched" && mkdir "$tmp/sched"
+	case $_base in
+	config-*) set -- -c "$_f" --calendar "$CAL" --schedules "$SCHED" ;;
+	calendar-*) set -- --calendar "$_f" --schedules "$SCHED" ;;
+	rings-*) cp "$_f" "$tmp/sched/$_base"; set -- --calendar "$CAL" --schedules "$tmp/sched" ;;
+	*) not_ok "yaml/$_base" "the name must start with config-, calendar- or rings-"; return ;;
+	esac
+	timeout 10 "$HOTPATCHD" -n "$@" > "$tmp/o" 2>&1
+	verdict "yaml/$_base" $? "$_rc" "$_frag" "$tmp/o"
+}
+
+# ---------------------------------------------------------------------------
+# ics: hotpatchctl blackout import FILE against the daemon; nothing may be imported.
+
+run_ics() {
+	_f=$1 _base=$(basename "$1")
+	_exp=$(expectation "$_f")
+	_rc=${_exp%% *} _frag=${_exp#* }
+	timeout 10 "$HOTPATCHCTL" --socket "$sock" --at 2026-11-20 blackout import "$_f" \
+	    > "$tmp/o" 2> "$tmp/e"
+	_got=$?
+	if [ -s "$tmp/o" ] || [ "$(lines "$tmp/e")" != 1 ]; then
+		not_ok "ics/$_base" "exit $_got: want nothing on stdout and one line on stderr" \
+		    "stdout: $(head -c 200 "$tmp/o")" "stderr: $(cat "$tmp/e")"
+		return
+	fi
+	verdict "ics/$_base" $_got "$_rc" "$_frag" "$tmp/e"
+}
+
+# ---------------------------------------------------------------------------
+# protocol: the body (every line after the first, newlines dropped) with C escapes
+# (\n \r \t \\ \ooo \xhh) decoded, or, when it starts with "=", a Python bytes expression.
+# The first reply's status line must have the code and contain the fragment.
+
+proto_py='
+import codecs, socket, sys
+path, case, out = sys.argv[1:4]
+body = "".join(l.rstrip("\n") for l in open(case, encoding="utf-8").readlines()[1:])
+data = eval(body[1:]) if body.startswith("=") else codecs.escape_decode(body.encode())[0]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect(path)
+got = b""
+try:
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+except OSError:
+    pass
+try:
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        got += b
+except (socket.timeout, ConnectionResetError):
+    pass
+lines = got.split(b"\n")
+if len(lines) < 2 or not lines[1]:
+    print("none")
+    sys.exit(0)
+w = lines[1].decode("utf-8", "replace").split(" ", 2)
+open(out, "w").write(lines[1].decode("utf-8", "replace") + "\n")
+print(w[0])
+'
+
+run_protocol() {
+	_f=$1 _base=$(basename "$1")
+	_exp=$(expectation "$_f")
+	_code=${_exp%% *} _frag=${_exp#* }
+	: > "$tmp/o"
+	_got=$(timeout 10 python3 -c "$proto_py" "$sock" "$_f" "$tmp/o" 2>&1 </dev/null)
+	verdict "protocol/$_base" "$_got" "$_code" "$_frag" "$tmp/o"
+}
+
+# ---------------------------------------------------------------------------
+# http: the body decoded as for protocol, sent to the HTTP port; the status code, or
+# "closed" if the daemon hung up without one.  The first line may allow several codes
+# (comma-separated): libmicrohttpd chooses among them for some malformed requests.
+
+http_py='
+import codecs, socket, sys
+port, case, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+body = "".join(l.rstrip("\n") for l in open(case, encoding="utf-8").readlines()[1:])
+data = eval(body[1:]) if body.startswith("=") else codecs.escape_decode(body.encode())[0]
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+got = b""
+try:
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+except OSError:
+    pass
+try:
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        got += b
+except (socket.timeout, ConnectionResetError):
+    pass
+open(out, "wb").write(got)
+w = got.split(b"\r\n", 1)[0].split(b" ")
+print(w[1].decode() if got.startswith(b"HTTP/1.") and len(w) > 1 else "closed")
+'
+
+run_http() {
+	_f=$1 _base=$(basename "$1")
+	_exp=$(expectation "$_f")
+	_code=${_exp%% *} _frag=${_exp#* }
+	[ "$_frag" = "$_exp" ] && _frag=
+	: > "$tmp/o"
+	_got=$(timeout 10 python3 -c "$http_py" "$port" "$_f" "$tmp/o" 2>&1 </dev/null)
+	verdict "http/$_base" "$_got" "$_code" "$_frag" "$tmp/o"
+}
+
+# ---------------------------------------------------------------------------
+# cli: one argument a line after the first (an empty line is an empty argument), given to
+# hotpatchctl --socket SOCKET; "@SOCK" stands for the daemon's socket, "@TMP" for a scratch
+# directory.  Exit status, nothing on stdout, one stderr line with the fragment.
+
+run_cli() {
+	_f=$1 _base=$(basename "$1")
+	_exp=$(expectation "$_f")
+	_rc=${_exp%% *} _frag=$(printf '%s' "${_exp#* }" | sed "s|@SOCK|$sock|g; s|@TMP|$tmp|g")
+	sed 1d "$_f" > "$tmp/args"
+	set --
+	while IFS= read -r _a; do
+		case $_a in *@SOCK*|*@TMP*) _a=$(printf '%s' "$_a" | sed "s|@SOCK|$sock|g; s|@TMP|$tmp|g") ;; esac
+		set -- "$@" "$_a"
+	done < "$tmp/args"
+	timeout 10 "$HOTPATCHCTL" --socket "$sock" "$@" > "$tmp/o" 2> "$tmp/e"
+	_got=$?
+	if [ -s "$tmp/o" ] || [ "$(lines "$tmp/e")" != 1 ]; then
+		not_ok "cli/$_base" "exit $_got: want nothing on stdout and one line on stderr" \
+		    "args: $*" "stdout: $(head -c 200 "$tmp/o")" "stderr: $(cat "$tmp/e")"
+		return
+	fi
+	verdict "cli/$_base" $_got "$_rc" "$_frag" "$tmp/e"
+}
+
+# ---------------------------------------------------------------------------
+
+# The catalogue itself: at least ten cases of each kind, each with an expectation.
+for k in $kinds; do
+	c=0 missing=
+	for f in "$BAD/$k"/*; do
+		case $f in *.expect) continue ;; esac
+		[ -f "$f" ] || continue
+		c=$((c + 1))
+		[ -n "$(expectation "$f")" ] || missing="$missing $(basename "$f")"
+	done
+	[ $c -ge 10 ] && [ -z "$missing" ] && ok "$k: $c cases, each with an expectation" ||
+		not_ok "$k: $c cases, each with an expectation" "want 10 or more; without one:$missing"
+done
+
+for f in "$BAD"/yaml/*.yaml; do run_yaml "$f"; done
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$HOTPATCHD" -f --state-dir "$tmp/var" --calendar "$CAL" --schedules "$SCHED" \
+    --http "127.0.0.1:$port" >> "$tmp/var.log" 2>&1 &
+daemon_pid=$!
+if ! wait_for "$sock"; then
+	not_ok "the daemon starts" "$(cat "$tmp/var.log")"
+	finish
+	exit 1
+fi
+sqlite3 "$db" "SELECT * FROM overrides ORDER BY 1, 2; SELECT * FROM blackouts ORDER BY 1;" \
+    > "$tmp/before" 2>&1
+
+for f in "$BAD"/ics/*.ics; do run_ics "$f"; done
+for f in "$BAD"/protocol/*.req; do run_protocol "$f"; done
+for f in "$BAD"/http/*.http; do run_http "$f"; done
+for f in "$BAD"/cli/*.args; do run_cli "$f"; done
+
+run --socket "$sock" status
+answered "the daemon still answers after every bad input"
+code=$(python3 -c "
+import urllib.request
+print(urllib.request.urlopen('http://127.0.0.1:$port/healthz', timeout=5).status)" 2>&1)
+[ "$code" = 200 ] && ok "the feeds still answer after every bad input" ||
+	not_ok "the feeds still answer after every bad input" "$code"
+sqlite3 "$db" "SELECT * FROM overrides ORDER BY 1, 2; SELECT * FROM blackouts ORDER BY 1;" \
+    > "$tmp/after" 2>&1
+cmp -s "$tmp/before" "$tmp/after" && ok "no bad input changed the data" ||
+	not_ok "no bad input changed the data" "$(diff "$tmp/before" "$tmp/after" | head -n 5)"
+stop_daemon
+check "the daemon exits 0 on SIGTERM after every bad input" [ $? -eq 0 ]
+
+finish
