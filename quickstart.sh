@@ -2,7 +2,8 @@
 # quickstart.sh: set up, build and run hotpatchd from this source tree.
 #
 #   ./quickstart.sh          install what is missing, build, run hotpatchd in the foreground
-#   ./quickstart.sh check    install what is missing, build with -Werror, run every test
+#   ./quickstart.sh check    install what is missing, build with -Werror, run every test,
+#                            again under ASan/UBSan and valgrind, and fuzz briefly
 #
 # On Debian 12 as root the missing packages are installed with apt-get; as
 # another user the exact apt-get line is printed and nothing else happens.
@@ -11,7 +12,7 @@ cd "$(dirname "$0")"
 
 BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev tzdata
 	libical-dev libsqlite3-dev libyaml-dev check libmicrohttpd-dev libjansson-dev"
-TEST_PKGS="socat curl sqlite3 python3 python3-icalendar python3-yaml valgrind util-linux chromium vdirsyncer"
+TEST_PKGS="socat curl sqlite3 python3 python3-icalendar python3-yaml valgrind util-linux chromium vdirsyncer wrk clang libclang-rt-14-dev git"
 
 say() { printf 'quickstart: %s\n' "$*"; }
 die() { printf 'quickstart: %s\n' "$*" >&2; exit 1; }
@@ -55,12 +56,11 @@ build() {
 	make -s -j"$(nproc 2>/dev/null || echo 2)"
 }
 
-# Print each test program's closing line and one total line.
+# Print each test program's closing line; add them to passed/failed.
 summarise() {
-	passed=0 failed=0
-	for log in tests/*.log tests/regress/*.log; do
+	for log in tests/*.log tests/regress/*.log tests/crash/*.log; do
 		[ -f "$log" ] || continue
-		case $log in */test-suite.log) continue ;; esac
+		case $log in */test-suite.log|*.suite.log) continue ;; esac
 		line=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -n 1 || true)
 		if [ -n "$line" ]; then
 			printf '%-34s %s\n' "${log%.log}" "$line"
@@ -75,7 +75,28 @@ summarise() {
 			passed=$((passed + p)) failed=$((failed + f))
 		fi
 	done
-	echo "$passed passed, $failed failed"
+}
+
+# run_suite NAME COMMAND...: one more suite; its closing "N passed, N failed"
+# line is added to the totals, and its log is shown if it fails.
+run_suite() {
+	name=$1
+	shift
+	log=tests/$name.suite.log
+	say "$name"
+	src=0
+	"$@" > "$log" 2>&1 || src=$?
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)
+	[ -n "$line" ] || line="0 passed, 1 failed"
+	printf '%-34s %s\n' "$name" "$line"
+	p=${line%% passed*}
+	f=${line#*, }
+	f=${f%% failed*}
+	passed=$((passed + p)) failed=$((failed + f))
+	if [ $src -ne 0 ]; then
+		tail -n 60 "$log"
+		bad="$bad $name"
+	fi
 }
 
 case "${1:-run}" in
@@ -94,13 +115,19 @@ check)
 	install_packages $BUILD_PKGS $TEST_PKGS
 	build
 	say "make check"
-	rc=0
+	rc=0 passed=0 failed=0 bad=
 	make -s -j"$(nproc 2>/dev/null || echo 2)" check || rc=$?
 	summarise
-	[ $rc -eq 0 ] || { cat test-suite.log 2>/dev/null || true; die "tests failed"; }
+	[ $rc -eq 0 ] || { cat test-suite.log 2>/dev/null || true; bad="make-check"; }
+	# The same suite again under ASan/UBSan, then under valgrind, then fuzzing.
+	run_suite sanitizers tests/sanitizers.sh
+	run_suite memcheck tests/memcheck.sh
+	run_suite fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-20}"
+	echo "$passed passed, $failed failed"
+	[ -z "$bad" ] || die "tests failed:$bad"
 	;;
 -h|--help|help)
-	sed -n '2,8s/^# \{0,1\}//p' "$0"
+	sed -n '2,9s/^# \{0,1\}//p' "$0"
 	;;
 *)
 	die "unknown command '$1' (use: ./quickstart.sh [check])"

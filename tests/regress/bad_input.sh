@@ -55,7 +55,7 @@ run_yaml() {
 	rings-*) cp "$_f" "$tmp/sched/$_base"; set -- --calendar "$CAL" --schedules "$tmp/sched" ;;
 	*) not_ok "yaml/$_base" "the name must start with config-, calendar- or rings-"; return ;;
 	esac
-	timeout 10 "$HOTPATCHD" -n "$@" > "$tmp/o" 2>&1
+	timeout "$(tmo 10)" "$HOTPATCHD" -n "$@" > "$tmp/o" 2>&1
 	verdict "yaml/$_base" $? "$_rc" "$_frag" "$tmp/o"
 }
 
@@ -66,7 +66,7 @@ run_ics() {
 	_f=$1 _base=$(basename "$1")
 	_exp=$(expectation "$_f")
 	_rc=${_exp%% *} _frag=${_exp#* }
-	timeout 10 "$HOTPATCHCTL" --socket "$sock" --at 2026-11-20 blackout import "$_f" \
+	timeout "$(tmo 10)" "$HOTPATCHCTL" --socket "$sock" --at 2026-11-20 blackout import "$_f" \
 	    > "$tmp/o" 2> "$tmp/e"
 	_got=$?
 	if [ -s "$tmp/o" ] || [ "$(lines "$tmp/e")" != 1 ]; then
@@ -177,7 +177,7 @@ run_cli() {
 		case $_a in *@SOCK*|*@TMP*) _a=$(printf '%s' "$_a" | sed "s|@SOCK|$sock|g; s|@TMP|$tmp|g") ;; esac
 		set -- "$@" "$_a"
 	done < "$tmp/args"
-	timeout 10 "$HOTPATCHCTL" --socket "$sock" "$@" > "$tmp/o" 2> "$tmp/e"
+	timeout "$(tmo 10)" "$HOTPATCHCTL" --socket "$sock" "$@" > "$tmp/o" 2> "$tmp/e"
 	_got=$?
 	if [ -s "$tmp/o" ] || [ "$(lines "$tmp/e")" != 1 ]; then
 		not_ok "cli/$_base" "exit $_got: want nothing on stdout and one line on stderr" \

@@ -82,8 +82,8 @@ expect() {
 # Wait up to 5 s (times WRAP_SCALE when WRAP_SLOW=1) for a path to appear (or, with !,
 # to disappear).
 wait_for() {
-	i=0
-	while [ $i -lt $((100 * $(tmo 1))) ]; do
+	i=0 _wmax=$((100 * $(tmo 1)))
+	while [ $i -lt $_wmax ]; do
 		if [ "$1" = "!" ]; then [ -e "$2" ] || return 0; else [ -e "$1" ] && return 0; fi
 		sleep 0.05
 		i=$((i + 1))

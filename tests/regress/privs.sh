@@ -87,6 +87,8 @@ sock=$var/hotpatchd.sock
 db=$var/hotpatchd.db
 printf 'version: 1\nuser: nobody\n' > "$tmp/nobody.yaml"
 start_daemon "$var" -c "$tmp/nobody.yaml" || not_ok "the daemon starts with user: nobody" "$(cat "$log")"
+# The socket appears just before the drop (and its chown): wait for the drop's log line.
+wait_log 1 "running as user nobody"
 
 ids=$(status_ids Uid)
 [ "$ids" = "$nuid $nuid $nuid $nuid" ] && ok "the daemon started as root with user: nobody runs with nobody's uid (real, effective, saved, fs)" ||
@@ -157,6 +159,7 @@ fi
 
 printf 'version: 1\nuser: nobody\nsocket:\n  mode: "0600"\n' > "$tmp/mode.yaml"
 start_daemon "$var" -c "$tmp/mode.yaml" || not_ok "the daemon starts with socket mode 0600" "$(cat "$log")"
+wait_log 2 "running as user nobody"
 owned "a configured socket mode is kept after the drop" "$sock" "$nuid:$ngid" 600
 stop_daemon
 
