@@ -204,8 +204,6 @@ write_export(const struct answer *a, const char *dir)
 
 	if (a->code != PROTO_OK)
 		return print_answer(a, false);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		die(EXIT_ERROR, "cannot create %s: %s", dir, strerror(errno));
 	if ((j = json_loadb(a->body, a->len, 0, &jerr)) == NULL ||
 	    !json_is_array(files = json_object_get(j, "files")))
 		die(EXIT_ERROR, "malformed export from hotpatchd: %s", jerr.text);
@@ -446,6 +444,9 @@ main(int argc, char **argv)
 			die(EXIT_USAGE, "the request is longer than %d bytes", PROTO_MAX_REQUEST);
 		if (rq.cmd->id == CMD_BACKUP)
 			backup_fd = backup_open(rq.arg[0]);
+		/* Fail on an unusable directory before the daemon builds every file. */
+		if (rq.cmd->id == CMD_EXPORT && mkdir(rq.dir, 0755) < 0 && errno != EEXIST)
+			die(EXIT_ERROR, "cannot create %s: %s", rq.dir, strerror(errno));
 		sock = socket_path(sock);
 		exchange(connect_to(sock), sock, line, &a);
 		if (rq.cmd->id == CMD_EXPORT)

@@ -146,7 +146,8 @@ if [ $rc -ne 0 ]; then
 		if grep -q '^not ok ' "$log"; then
 			awk '/^not ok /{p=1; print; next} /^#/{if (p) print; next} {p=0}' "$log" | head -n 40
 		else
-			tail -n 20 "$log"
+			# Indented: the closing line after the summary must stay the total.
+			tail -n 20 "$log" | sed 's/^/    /'
 		fi
 	done
 	say "FAILED after $(($(date +%s) - start)) s${KEEP:+ (build kept in $dir)}"
