@@ -89,24 +89,6 @@ select_os(struct daemon *d, const char *id, const struct os_def **os, struct rep
 	return false;
 }
 
-static int
-year_of(time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	return tm.tm_year + 1900;
-}
-
-static ym_t
-month_of(time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	return ym_make(tm.tm_year + 1900, tm.tm_mon + 1);
-}
-
 void
 cmd_status(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
@@ -173,7 +155,7 @@ void
 cmd_os_list(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
-	ym_t now = month_of(request_now(rq));
+	ym_t now = ym_of_time(request_now(rq));
 	json_t *list = json_array();
 
 	for (size_t i = 0; i < d->cal.nos; i++) {
@@ -237,7 +219,7 @@ void
 cmd_calendar(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
-	int year = rq->year ? rq->year : year_of(request_now(rq));
+	int year = rq->year ? rq->year : ym_year(ym_of_time(request_now(rq)));
 	json_t *months, *oob;
 	const struct os_def *only;
 
@@ -409,7 +391,7 @@ cmd_next(struct daemon *d, const struct request *rq, const struct peer *p,
 	for (size_t i = 0; i < d->cal.nos; i++) {
 		const struct os_def *os = &d->cal.os[i];
 		struct month_info mi;
-		ym_t m = month_of(now) - 1;	/* a published date may fall late in a month */
+		ym_t m = ym_of_time(now) - 1;	/* a published date may fall late in a month */
 
 		if ((only != NULL && os != only) || (g != NULL && !ring_has_os(g, os->id)))
 			continue;

@@ -20,24 +20,6 @@
 
 /* ---- small helpers ---- */
 
-static ym_t
-month_of(time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	return ym_make(tm.tm_year + 1900, tm.tm_mon + 1);
-}
-
-static int
-year_of(time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	return tm.tm_year + 1900;
-}
-
 static const char *
 weekday_name(struct ymd d)
 {
@@ -144,7 +126,7 @@ cmd_windows(struct daemon *d, const struct request *rq, const struct peer *p,
 	if (!select_ring(d, rq, &g, &only, r))
 		return;
 	if (rq->from == NULL)
-		from = month_of(request_now(rq));
+		from = ym_of_time(request_now(rq));
 	else if (ym_parse(rq->from, &from) < 0) {
 		reply_error(r, PROTO_BAD_REQUEST, "bad --from '%s' (expected YYYY-MM)", rq->from);
 		return;
@@ -192,7 +174,7 @@ json_t *
 next_ring_windows(struct daemon *d, const struct ring *g, const struct os_def *only, time_t now)
 {
 	json_t *rows = json_array();
-	ym_t cur = month_of(now);
+	ym_t cur = ym_of_time(now);
 
 	for (size_t i = 0; i < g->nos; i++) {
 		const struct os_def *os = caldata_find_os(&d->cal, g->os[i]);
@@ -391,7 +373,7 @@ void
 cmd_plan(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
-	r->data = plan_json(d, rq->year ? rq->year : year_of(request_now(rq)));
+	r->data = plan_json(d, rq->year ? rq->year : ym_year(ym_of_time(request_now(rq))));
 }
 
 /* "B 11/20": kind letter and local day of the window, then * unplanned, ! late, # blackout. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const kind_names[KIND_COUNT] = {
 	[KIND_LCU] = "lcu",
@@ -78,6 +79,15 @@ digits(const char *s, int n)
 		v = v * 10 + (s[i] - '0');
 	}
 	return v;
+}
+
+ym_t
+ym_of_time(time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return ym_make(tm.tm_year + 1900, tm.tm_mon + 1);
 }
 
 int

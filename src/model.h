@@ -24,6 +24,9 @@ static inline ym_t ym_make(int y, int m) { return y * 12 + (m - 1); }
 static inline int ym_year(ym_t ym) { return ym / 12; }
 static inline int ym_month(ym_t ym) { return ym % 12 + 1; }
 
+/* The UTC calendar month of an instant. */
+ym_t ym_of_time(time_t t);
+
 /* "YYYY-MM" (years HP_YEAR_MIN..HP_YEAR_MAX); returns 0 on success, -1 if malformed. */
 int ym_parse(const char *s, ym_t *out);
 /* Writes "YYYY-MM" into buf (at least 8 bytes). */

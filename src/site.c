@@ -29,15 +29,6 @@ struct site {
 	ym_t		*month;		/* the month each page was built in */
 };
 
-static ym_t
-this_month(time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	return ym_make(tm.tm_year + 1900, tm.tm_mon + 1);
-}
-
 static void
 page_clear(struct page *p)
 {
@@ -200,7 +191,7 @@ const struct page *
 site_get(struct daemon *d, const char *path, char **cause)
 {
 	struct site *s = d->site;
-	ym_t month = this_month(time(NULL));
+	ym_t month = ym_of_time(time(NULL));
 	struct page fresh = { 0 };
 	size_t i;
 
