@@ -1,0 +1,90 @@
+/*
+ * planbench: compute every install window of an estate, as the plan and
+ * the ring feeds do, and report the time, the peak memory and a checksum
+ * of every answer (so that an optimisation that changes a result shows).
+ *
+ *   planbench CALENDAR SCHEDULES [FIRST-MONTH [MONTHS [RINGS]]]
+ *
+ * RINGS limits the estate to its first RINGS rings (for the scaling curve).
+ * One thread, so the time is one core's.
+ */
+#include "calfile.h"
+#include "diag.h"
+#include "feed.h"
+#include "model.h"
+#include "ringfile.h"
+#include "windows.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t
+mix(uint64_t h, const struct install *in)
+{
+	int64_t v[] = { in->offered_at, in->install_deadline, in->restart_deadline,
+	    in->window_start, in->window_end, in->status, in->kind, in->restart };
+
+	return h * 1099511628211ULL ^ hash64(v, sizeof(v));
+}
+
+int
+main(int argc, char **argv)
+{
+	struct caldata cal = { 0 };
+	struct ringset rs = { 0 };
+	struct diags d = { 0 };
+	ym_t first = ym_make(2025, 1);
+	int months = argc > 4 ? atoi(argv[4]) : 120;
+	size_t nring, windows = 0, status[3] = { 0 };
+	struct rusage ru;
+	uint64_t sum = 0;
+	double t0, t1;
+
+	if (argc < 3 || (argc > 3 && ym_parse(argv[3], &first) < 0) || months < 1) {
+		fprintf(stderr, "usage: planbench CALENDAR SCHEDULES [YYYY-MM [MONTHS [RINGS]]]\n");
+		return 2;
+	}
+	if (calfile_load(argv[1], &cal, &d) < 0 || ringfile_load_dir(argv[2], &cal, &rs, &d) < 0) {
+		diags_print(&d, stderr);
+		return 1;
+	}
+	nring = argc > 5 && (size_t)atol(argv[5]) < rs.nring ? (size_t)atol(argv[5]) : rs.nring;
+	t0 = now_s();
+	for (size_t i = 0; i < nring; i++) {
+		const struct ring *g = &rs.ring[i];
+
+		for (size_t k = 0; k < g->nos; k++) {
+			const struct os_def *os = caldata_find_os(&cal, g->os[k]);
+
+			for (ym_t m = first; os != NULL && m < first + months; m++) {
+				struct install in;
+
+				win_install(&cal, g, os, rs.bo, rs.nbo, m, &in);
+				sum = mix(sum, &in);
+				status[in.status]++;
+				windows++;
+			}
+		}
+	}
+	t1 = now_s();
+	getrusage(RUSAGE_SELF, &ru);
+	printf("rings %zu windows %zu seconds %.3f ns_per_window %.0f maxrss_kb %ld "
+	    "ok %zu late %zu none %zu checksum %016llx\n", nring, windows, t1 - t0,
+	    windows ? (t1 - t0) * 1e9 / (double)windows : 0.0, ru.ru_maxrss,
+	    status[WS_OK], status[WS_LATE], status[WS_NONE], (unsigned long long)sum);
+	ringset_free(&rs);
+	caldata_free(&cal);
+	diags_free(&d);
+	return 0;
+}
