@@ -70,7 +70,7 @@ main(int argc, char **argv)
 			for (ym_t m = first; os != NULL && m < first + months; m++) {
 				struct install in;
 
-				win_install(&cal, g, os, rs.bo, rs.nbo, m, &in);
+				win_install(&cal, &rs, g, os, m, &in);
 				sum = mix(sum, &in);
 				status[in.status]++;
 				windows++;

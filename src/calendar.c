@@ -4,8 +4,23 @@
 #include <libical/ical.h>
 #include <string.h>
 
-int
-cal_patch_tuesday(ym_t month)
+/*
+ * Patch Tuesdays and their release instants are asked of libical once per
+ * month and kept: a recurrence iterator costs tens of microseconds, the
+ * answer never changes, and planning asks for the same months millions of
+ * times.  Months outside HP_YEAR_MIN..HP_YEAR_MAX+1 are not kept.
+ */
+#define MEMO_FIRST	ym_make(HP_YEAR_MIN, 1)
+#define MEMO_LEN	((HP_YEAR_MAX + 2 - HP_YEAR_MIN) * 12)
+
+static struct {
+	signed char	day;		/* 0: not asked yet */
+	bool		has_release;
+	time_t		release;	/* the release instant on that day */
+} memo[MEMO_LEN];
+
+static int
+patch_tuesday_of(ym_t month)
 {
 	struct icalrecurrencetype rule;
 	icalrecur_iterator *it;
@@ -26,8 +41,24 @@ cal_patch_tuesday(ym_t month)
 	return t.day;
 }
 
-time_t
-cal_release_instant(struct ymd date)
+static bool
+memo_has(ym_t month)
+{
+	return month >= MEMO_FIRST && month - MEMO_FIRST < MEMO_LEN;
+}
+
+int
+cal_patch_tuesday(ym_t month)
+{
+	if (!memo_has(month))
+		return patch_tuesday_of(month);
+	if (memo[month - MEMO_FIRST].day == 0)
+		memo[month - MEMO_FIRST].day = (signed char)patch_tuesday_of(month);
+	return memo[month - MEMO_FIRST].day;
+}
+
+static time_t
+release_instant_of(struct ymd date)
 {
 	icaltimezone *tz = icaltimezone_get_builtin_timezone(CAL_RELEASE_TZ);
 	struct icaltimetype t = icaltime_null_time();
@@ -37,6 +68,21 @@ cal_release_instant(struct ymd date)
 	t.day = date.d;
 	t.hour = CAL_RELEASE_HOUR;
 	return icaltime_as_timet_with_zone(t, tz);
+}
+
+time_t
+cal_release_instant(struct ymd date)
+{
+	ym_t month = ym_make(date.y, date.m);
+
+	/* Only Patch Tuesday itself is kept; published releases on other days are rare. */
+	if (!memo_has(month) || date.d != cal_patch_tuesday(month))
+		return release_instant_of(date);
+	if (!memo[month - MEMO_FIRST].has_release) {
+		memo[month - MEMO_FIRST].release = release_instant_of(date);
+		memo[month - MEMO_FIRST].has_release = true;
+	}
+	return memo[month - MEMO_FIRST].release;
 }
 
 const struct release *

@@ -147,7 +147,7 @@ cmd_windows(struct daemon *d, const struct request *rq, const struct peer *p,
 
 			if (os == NULL || (only != NULL && os != only))
 				continue;
-			win_install(&d->cal, g, os, d->rings.bo, d->rings.nbo, m, &in);
+			win_install(&d->cal, &d->rings, g, os, m, &in);
 			json_array_append_new(rows, install_json(g, &in));
 		}
 	}
@@ -189,7 +189,7 @@ next_ring_windows(struct daemon *d, const struct ring *g, const struct os_def *o
 		 * month's release is always ahead, so the walk ends there.
 		 */
 		for (ym_t m = cur - 2; m <= cur + 1; m++) {
-			win_install(&d->cal, g, os, d->rings.bo, d->rings.nbo, m, &in);
+			win_install(&d->cal, &d->rings, g, os, m, &in);
 			if (install_ahead(&in, now))
 				break;
 		}
@@ -354,8 +354,7 @@ plan_json(struct daemon *d, int year)
 			for (int m = 1; m <= 12; m++) {
 				struct install in;
 
-				win_install(&d->cal, g, os, d->rings.bo, d->rings.nbo,
-				    ym_make(year, m), &in);
+				win_install(&d->cal, &d->rings, g, os, ym_make(year, m), &in);
 				json_array_append_new(months, plan_month_json(g, &in));
 			}
 			win_restarts(&d->cal, g, os, year, &rs);

@@ -21,31 +21,7 @@
 #define FOLD_OCTETS	75
 #define DEADLINE_MIN	15	/* length of the deadline marker events */
 
-uint64_t
-hash64(const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* ---- small helpers ---- */
-
-static struct ymd
-ymd_add_days(struct ymd d, int days)
-{
-	struct tm tm = { .tm_year = d.y - 1900, .tm_mon = d.m - 1, .tm_mday = d.d + days,
-	    .tm_hour = 12 };
-	time_t t = timegm(&tm);
-
-	gmtime_r(&t, &tm);
-	return (struct ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
-}
 
 static struct icaltimetype
 ical_date(struct ymd d)
@@ -472,7 +448,7 @@ feed_build(const struct caldata *c, const struct ringset *r, const struct feed_o
 
 				if (ro == NULL)
 					continue;
-				win_install(c, ring, ro, r->bo, r->nbo, m, &in);
+				win_install(c, r, ring, ro, m, &in);
 				build_install(&b, ring, &in);
 			}
 		}

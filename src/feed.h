@@ -8,6 +8,7 @@
 #define HP_FEED_H
 
 #include "model.h"
+#include "util.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -56,8 +57,5 @@ int feed_build(const struct caldata *c, const struct ringset *r, const struct fe
 char *feed_render(const struct feed *f, const struct feed_opts *o);
 
 void feed_free(struct feed *f);
-
-/* FNV-1a, 64 bits: event fingerprints and HTTP ETags. */
-uint64_t hash64(const void *data, size_t len);
 
 #endif

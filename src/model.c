@@ -2,6 +2,7 @@
 #include "model.h"
 #include "util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,52 @@ ymd_is_set(struct ymd d)
 	return d.y != 0;
 }
 
+/*
+ * Civil dates and day numbers, counted in 400-year eras of 146097 days that
+ * begin on March 1st, so that the leap day is the last day of a year.  Pure
+ * integer arithmetic: planning adds days millions of times, and gmtime_r
+ * takes a lock each time.
+ */
+long
+ymd_days(struct ymd d)
+{
+	long y = d.y - (d.m <= 2);
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;				/* 0..399 */
+	long doy = (153 * (d.m + (d.m > 2 ? -3 : 9)) + 2) / 5 + d.d - 1;	/* 0..365 from Mar 1 */
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;	/* 0..146096 */
+
+	return era * 146097 + doe - 719468;	/* 719468: 0000-03-01 to 1970-01-01 */
+}
+
+struct ymd
+ymd_from_days(long days)
+{
+	long z = days + 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;				/* 0 = March */
+	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+
+	return (struct ymd){ (int)(yoe + era * 400 + (m <= 2)), m, (int)(doy - (153 * mp + 2) / 5 + 1) };
+}
+
+struct ymd
+ymd_add_days(struct ymd d, long days)
+{
+	return ymd_from_days(ymd_days(d) + days);
+}
+
+int
+ymd_weekday(struct ymd d)
+{
+	long w = (ymd_days(d) + 4) % 7;		/* 1970-01-01 was a Thursday */
+
+	return (int)(w < 0 ? w + 7 : w);
+}
+
 const struct os_def *
 caldata_find_os(const struct caldata *c, const char *id)
 {
@@ -185,15 +232,114 @@ caldata_count_published(const struct caldata *c)
 	return n;
 }
 
+struct ringindex {
+	struct strindex	 byid;		/* ring ids -> positions, for ring[0 .. byid.n) */
+	size_t		 bo_nring;	/* the set the blackout lists were built for */
+	size_t		 bo_nbo;
+	size_t		*bo_first;	/* ring i's: bo_list[bo_first[i] .. bo_first[i + 1]) */
+	size_t		*bo_list;
+};
+
 const struct ring *
 ringset_find(const struct ringset *r, const char *id)
 {
-	for (size_t i = 0; i < r->nring; i++)
+	size_t i = 0, pos;
+
+	if (r->idx != NULL) {
+		if (strindex_get(&r->idx->byid, id, &pos))
+			return &r->ring[pos];
+		i = r->idx->byid.n;
+	}
+	for (; i < r->nring; i++)
 		if (strcmp(r->ring[i].id, id) == 0)
 			return &r->ring[i];
 	return NULL;
 }
 
+void
+ringset_index_ids(struct ringset *r)
+{
+	if (r->idx == NULL)
+		r->idx = xcalloc(1, sizeof(*r->idx));
+	for (size_t i = r->idx->byid.n; i < r->nring; i++)
+		strindex_put(&r->idx->byid, r->ring[i].id, i);
+}
+
+/* Position of the ring a blackout belongs to, or SIZE_MAX for a global one or an unknown ring. */
+static size_t
+blackout_owner(const struct ringset *r, const struct blackout *b)
+{
+	size_t pos;
+
+	return b->ring != NULL && strindex_get(&r->idx->byid, b->ring, &pos) ? pos : SIZE_MAX;
+}
+
+void
+ringset_index(struct ringset *r)
+{
+	struct ringindex *x;
+	size_t *fill, nglobal = 0;
+
+	ringset_index_ids(r);
+	x = r->idx;
+	free(x->bo_first);
+	free(x->bo_list);
+	/* Count, then place, in r->bo's order: a global blackout goes to every ring. */
+	x->bo_first = xcalloc(r->nring + 1, sizeof(*x->bo_first));
+	fill = xcalloc(r->nring + 1, sizeof(*fill));
+	for (size_t i = 0; i < r->nbo; i++) {
+		size_t o = blackout_owner(r, &r->bo[i]);
+
+		if (r->bo[i].ring == NULL)
+			nglobal++;
+		else if (o != SIZE_MAX)
+			x->bo_first[o + 1]++;
+	}
+	for (size_t g = 0; g < r->nring; g++)
+		x->bo_first[g + 1] += x->bo_first[g] + nglobal;
+	x->bo_list = xcalloc(x->bo_first[r->nring] + 1, sizeof(*x->bo_list));
+	memcpy(fill, x->bo_first, (r->nring + 1) * sizeof(*fill));
+	for (size_t i = 0; i < r->nbo; i++) {
+		size_t o = blackout_owner(r, &r->bo[i]);
+
+		if (r->bo[i].ring == NULL)
+			for (size_t g = 0; g < r->nring; g++)
+				x->bo_list[fill[g]++] = i;
+		else if (o != SIZE_MAX)
+			x->bo_list[fill[o]++] = i;
+	}
+	free(fill);
+	x->bo_nring = r->nring;
+	x->bo_nbo = r->nbo;
+}
+
+void
+ringset_index_free(struct ringset *r)
+{
+	if (r->idx == NULL)
+		return;
+	strindex_free(&r->idx->byid);
+	free(r->idx->bo_first);
+	free(r->idx->bo_list);
+	free(r->idx);
+	r->idx = NULL;
+}
+
+const size_t *
+ringset_blackouts(const struct ringset *r, const struct ring *g, size_t *n)
+{
+	const struct ringindex *x = r->idx;
+	size_t pos;
+
+	if (x == NULL || x->bo_first == NULL || x->bo_nring != r->nring || x->bo_nbo != r->nbo)
+		return NULL;
+	if (g >= r->ring && g < r->ring + r->nring)
+		pos = (size_t)(g - r->ring);
+	else if (!strindex_get(&x->byid, g->id, &pos))
+		return NULL;
+	*n = x->bo_first[pos + 1] - x->bo_first[pos];
+	return x->bo_list + x->bo_first[pos];
+}
 void
 release_free(struct release *r)
 {
@@ -272,5 +418,6 @@ ringset_free(struct ringset *r)
 		blackout_free(&r->bo[i]);
 	free(r->ring);
 	free(r->bo);
+	ringset_index_free(r);
 	memset(r, 0, sizeof(*r));
 }

@@ -43,6 +43,12 @@ char *ymd_format(struct ymd d, char *buf);
 /* <0, 0, >0 like strcmp. */
 int ymd_cmp(struct ymd a, struct ymd b);
 bool ymd_is_set(struct ymd d);
+/* Days since 1970-01-01 (negative before), proleptic Gregorian, and back. */
+long ymd_days(struct ymd d);
+struct ymd ymd_from_days(long days);
+struct ymd ymd_add_days(struct ymd d, long days);
+/* 0 = Sunday .. 6 = Saturday. */
+int ymd_weekday(struct ymd d);
 
 enum kind {
 	KIND_LCU,		/* plain monthly cumulative update, restart */
@@ -181,9 +187,23 @@ struct ringset {
 	size_t		 nring;
 	struct blackout	*bo;		/* global and per-ring blackouts from the files */
 	size_t		 nbo;
+	struct ringindex *idx;		/* lookups; see ringset_index */
 };
 
+/* The ring with this id, or NULL: by the index where it reaches, else a scan. */
 const struct ring *ringset_find(const struct ringset *r, const char *id);
+/* Index the ids of rings added since the last call (cheap: only the new ones). */
+void ringset_index_ids(struct ringset *r);
+/* Index the ids, and list each ring's blackouts, once the set is complete. */
+void ringset_index(struct ringset *r);
+/* Drop the index only (ringset_free drops it too). */
+void ringset_index_free(struct ringset *r);
+/*
+ * The positions in r->bo of the blackouts that apply to g (global and g's
+ * own), in r->bo's order; NULL if r is not indexed as it is now, or g is
+ * not one of its rings: then the caller must look through r->bo itself.
+ */
+const size_t *ringset_blackouts(const struct ringset *r, const struct ring *g, size_t *n);
 void ringset_free(struct ringset *r);
 
 void release_free(struct release *r);

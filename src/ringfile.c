@@ -255,6 +255,7 @@ load_ring(struct yctx *c, struct ringload *L, const struct ynode *n)
 	free(in.bo);
 	grow(&L->set.ring, L->set.nring, &L->ring_cap, sizeof(in.r));
 	L->set.ring[L->set.nring++] = in.r;
+	ringset_index_ids(&L->set);
 }
 
 struct top {
@@ -286,7 +287,9 @@ merge(struct ringset *a, struct ringset *b)
 	}
 	free(b->ring);
 	free(b->bo);
+	ringset_index_free(b);
 	memset(b, 0, sizeof(*b));
+	ringset_index_ids(a);
 }
 
 /* Read the tree of file, appending to *out; frees root. */
@@ -369,6 +372,7 @@ ringfile_load_dir(const char *dir, const struct caldata *cal, struct ringset *ou
 		ringset_free(&set);
 		return -1;
 	}
+	ringset_index(&set);
 	*out = set;
 	return 0;
 }

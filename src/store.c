@@ -1493,6 +1493,7 @@ store_load(struct store *s, struct caldata *c, struct ringset *r,
 		prefix_cause(cause, "load");
 		return -1;
 	}
+	ringset_index(r);
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,4 +131,74 @@ utf8_valid(const char *s, size_t n)
 		if ((l = utf8_len(p + i, n - i)) == 0)
 			return false;
 	return true;
+}
+
+struct strslot {
+	const char	*key;	/* NULL: empty */
+	size_t		 pos;
+};
+
+uint64_t
+hash64(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* The slot holding key, or the empty one where it would go. */
+static struct strslot *
+strindex_slot(const struct strindex *x, const char *key)
+{
+	size_t i = (size_t)hash64(key, strlen(key)) & (x->cap - 1);
+
+	while (x->slot[i].key != NULL && strcmp(x->slot[i].key, key) != 0)
+		i = (i + 1) & (x->cap - 1);
+	return &x->slot[i];
+}
+
+void
+strindex_put(struct strindex *x, const char *key, size_t pos)
+{
+	struct strslot *s;
+
+	if (2 * (x->n + 1) > x->cap) {
+		struct strindex bigger = { .cap = x->cap ? 2 * x->cap : 16 };
+
+		bigger.slot = xcalloc(bigger.cap, sizeof(*bigger.slot));
+		for (size_t i = 0; i < x->cap; i++)
+			if (x->slot[i].key != NULL)
+				*strindex_slot(&bigger, x->slot[i].key) = x->slot[i];
+		bigger.n = x->n;
+		free(x->slot);
+		*x = bigger;
+	}
+	s = strindex_slot(x, key);
+	if (s->key == NULL)
+		x->n++;
+	s->key = key;
+	s->pos = pos;
+}
+
+bool
+strindex_get(const struct strindex *x, const char *key, size_t *pos)
+{
+	const struct strslot *s;
+
+	if (x->cap == 0 || (s = strindex_slot(x, key))->key == NULL)
+		return false;
+	*pos = s->pos;
+	return true;
+}
+
+void
+strindex_free(struct strindex *x)
+{
+	free(x->slot);
+	memset(x, 0, sizeof(*x));
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* malloc/calloc/realloc/strdup that abort with a message on exhaustion. */
 void *xmalloc(size_t n);
@@ -24,6 +25,25 @@ void grow(void *arrp, size_t n, size_t *cap, size_t size);
 size_t utf8_len(const unsigned char *s, size_t n);
 /* True if the n bytes at s are valid UTF-8. */
 bool utf8_valid(const char *s, size_t n);
+
+/* FNV-1a, 64 bits: event fingerprints, HTTP ETags, index keys. */
+uint64_t hash64(const void *data, size_t len);
+
+/*
+ * An index from string keys to positions (open addressing, grows at half
+ * full).  Keys are not copied: each must outlive its entry and not change.
+ */
+struct strindex {
+	struct strslot	*slot;
+	size_t		 cap;	/* a power of two, or 0 */
+	size_t		 n;
+};
+
+/* Map key to pos, replacing an earlier entry for the same key. */
+void strindex_put(struct strindex *x, const char *key, size_t pos);
+/* The position of key, or false. */
+bool strindex_get(const struct strindex *x, const char *key, size_t *pos);
+void strindex_free(struct strindex *x);
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -5,6 +5,7 @@
  * local times that fall in a DST gap or overlap.
  */
 #include "rings.h"
+#include "tzcache.h"
 #include "windows.h"
 
 #include <libical/ical.h>
@@ -24,62 +25,19 @@ win_status_name(enum win_status s)
 	return (unsigned)s < 3 ? status_names[s] : "?";
 }
 
-static icaltimezone *
-zone(const char *tz)
-{
-	icaltimezone *z;
-
-	if (strcmp(tz, "UTC") == 0 || (z = icaltimezone_get_builtin_timezone(tz)) == NULL)
-		return icaltimezone_get_utc_timezone();
-	return z;
-}
-
-/* The UTC offset (seconds east) in effect in z at the UTC instant t. */
-static int
-offset_at(icaltimezone *z, time_t t)
-{
-	struct icaltimetype u = icaltime_from_timet_with_zone(t, 0, icaltimezone_get_utc_timezone());
-	int dst;
-
-	return icaltimezone_get_utc_offset_of_utc_time(z, &u, &dst);
-}
-
-/* Calendar arithmetic on dates (no time zone involved). */
+/* Midnight UTC of date d, plus minute minutes: a local wall time read as if it were UTC. */
 static time_t
 date_as_utc(struct ymd d, int minute)
 {
-	struct tm tm = { .tm_year = d.y - 1900, .tm_mon = d.m - 1, .tm_mday = d.d,
-	    .tm_hour = minute / 60, .tm_min = minute % 60 };
-
-	return timegm(&tm);
-}
-
-static struct ymd
-add_days(struct ymd d, int days)
-{
-	time_t t = date_as_utc(d, 0) + (time_t)days * DAY;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	return (struct ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
-}
-
-static int
-weekday(struct ymd d)
-{
-	time_t t = date_as_utc(d, 0);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	return tm.tm_wday;
+	return (time_t)ymd_days(d) * DAY + (time_t)minute * 60;
 }
 
 time_t
 win_from_local(const char *tz, struct ymd date, int minute)
 {
-	icaltimezone *z = zone(tz);
+	struct tzone *z = tz_zone(tz);
 	time_t wall = date_as_utc(date, minute);
-	int before = offset_at(z, wall - DAY), after = offset_at(z, wall + DAY);
+	int before = tz_offset(z, wall - DAY), after = tz_offset(z, wall + DAY);
 
 	/*
 	 * A local time is real under an offset if converting with it lands
@@ -87,9 +45,9 @@ win_from_local(const char *tz, struct ymd date, int minute)
 	 * first occurrence (the offset before).  Neither: a gap, use the
 	 * offset before the gap (RFC 5545, 3.3.5).
 	 */
-	if (offset_at(z, wall - before) == before)
+	if (tz_offset(z, wall - before) == before)
 		return wall - before;
-	if (offset_at(z, wall - after) == after)
+	if (tz_offset(z, wall - after) == after)
 		return wall - after;
 	return wall - before;
 }
@@ -97,26 +55,20 @@ win_from_local(const char *tz, struct ymd date, int minute)
 void
 win_to_local(const char *tz, time_t t, struct localtime *out)
 {
-	icaltimezone *z = zone(tz);
-	int off = offset_at(z, t);
+	int off = tz_offset(tz_zone(tz), t);
 	time_t wall = t + off;
-	struct tm tm;
+	long days = (long)(wall / DAY) - (wall % DAY < 0);
 
-	gmtime_r(&wall, &tm);
-	out->date = (struct ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
-	out->minute = tm.tm_hour * 60 + tm.tm_min;
+	out->date = ymd_from_days(days);
+	out->minute = (int)(wall - (time_t)days * DAY) / 60;
 	out->utc_offset = off;
 }
 
-/* Whole days after a UTC instant, through libical's time arithmetic. */
+/* Whole days after a UTC instant: UTC days are all 86400 s long. */
 static time_t
 plus_days(time_t t, int days)
 {
-	icaltimezone *utc = icaltimezone_get_utc_timezone();
-	struct icaltimetype u = icaltime_from_timet_with_zone(t, 0, utc);
-
-	icaltime_adjust(&u, days, 0, 0, 0);
-	return icaltime_as_timet_with_zone(u, utc);
+	return t + (time_t)days * DAY;
 }
 
 /* A blackout as a UTC interval [start, end) for ring r. */
@@ -129,7 +81,7 @@ blackout_span(const struct blackout *b, const struct ring *r, time_t *start, tim
 		return;
 	}
 	*start = win_from_local(r->timezone, b->from, 0);
-	*end = win_from_local(r->timezone, add_days(b->to, 1), 0);
+	*end = win_from_local(r->timezone, ymd_add_days(b->to, 1), 0);
 }
 
 static bool
@@ -138,18 +90,36 @@ applies(const struct blackout *b, const struct ring *r)
 	return b->ring == NULL || strcmp(b->ring, r->id) == 0;
 }
 
-/* The first blackout of r that overlaps [start, end), or NULL. */
-static const struct blackout *
-blocked(const struct ring *r, const struct blackout *bo, size_t nbo, time_t start, time_t end)
+/*
+ * Could date blackout b overlap [start, end) at all?  Its local days run
+ * from..to, and no zone is a day or more away from UTC, so it lies inside
+ * [from - 1 day, to + 2 days) in UTC: a cheap test before the exact one.
+ */
+static bool
+near(const struct blackout *b, time_t start, time_t end)
 {
-	for (size_t i = 0; i < nbo; i++) {
+	return b->timed || (end > (time_t)(ymd_days(b->from) - 1) * DAY &&
+	    start < (time_t)(ymd_days(b->to) + 2) * DAY);
+}
+
+/* The first blackout of r (in rs->bo's order) that overlaps [start, end), or NULL. */
+static const struct blackout *
+blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end)
+{
+	size_t n = 0;
+	const size_t *ix = rs != NULL ? ringset_blackouts(rs, r, &n) : NULL;
+
+	if (rs != NULL && ix == NULL)
+		n = rs->nbo;	/* not indexed: look through them all */
+	for (size_t k = 0; k < n; k++) {
+		const struct blackout *b = &rs->bo[ix != NULL ? ix[k] : k];
 		time_t bs, be;
 
-		if (!applies(&bo[i], r))
+		if ((ix == NULL && !applies(b, r)) || !near(b, start, end))
 			continue;
-		blackout_span(&bo[i], r, &bs, &be);
+		blackout_span(b, r, &bs, &be);
 		if (start < be && end > bs)
-			return &bo[i];
+			return b;
 	}
 	return NULL;
 }
@@ -161,11 +131,11 @@ opens_on(const struct mwindow *w, struct ymd d)
 	ym_t m = ym_make(d.y, d.m);
 
 	if (w->type == WIN_WEEKLY)
-		return (w->days & (1u << weekday(d))) != 0;
+		return (w->days & (1u << ymd_weekday(d))) != 0;
 	/* Patch Tuesday + offset may spill into the next month (offset up to 27). */
 	for (ym_t pm = m - 1; pm <= m; pm++) {
 		struct ymd pt = { ym_year(pm), ym_month(pm), cal_patch_tuesday(pm) };
-		if (ymd_cmp(add_days(pt, w->offset_days), d) == 0)
+		if (ymd_cmp(ymd_add_days(pt, w->offset_days), d) == 0)
 			return true;
 	}
 	return false;
@@ -224,7 +194,7 @@ blackout_words(const struct blackout *b, char *buf, size_t len)
  * supersedes it; take the first one no blackout overlaps.
  */
 static void
-find_window(const struct ring *r, const struct blackout *bo, size_t nbo, struct install *in)
+find_window(const struct ringset *rs, const struct ring *r, struct install *in)
 {
 	struct localtime from;
 	struct ymd d;
@@ -240,8 +210,8 @@ find_window(const struct ring *r, const struct blackout *bo, size_t nbo, struct 
 		return;
 	}
 	win_to_local(r->timezone, in->offered_at, &from);
-	d = add_days(from.date, -1);	/* a slot late on the local day before may still be after the offer */
-	for (int i = 0; i < MAX_SEARCH_DAYS; i++, d = add_days(d, 1)) {
+	d = ymd_add_days(from.date, -1);	/* a slot late on the local day before may still be after the offer */
+	for (int i = 0; i < MAX_SEARCH_DAYS; i++, d = ymd_add_days(d, 1)) {
 		const struct mwindow *w = NULL;
 		const struct blackout *b;
 		time_t s = 0;
@@ -252,7 +222,7 @@ find_window(const struct ring *r, const struct blackout *bo, size_t nbo, struct 
 
 			if (s >= in->next_offered_at)
 				goto none;
-			if ((b = blocked(r, bo, nbo, s, e)) == NULL) {
+			if ((b = blocked(rs, r, s, e)) == NULL) {
 				in->window_start = s;
 				in->window_end = e;
 				in->window = w;
@@ -286,8 +256,8 @@ found:
 }
 
 void
-win_install(const struct caldata *c, const struct ring *r, const struct os_def *os,
-    const struct blackout *bo, size_t nbo, ym_t month, struct install *out)
+win_install(const struct caldata *c, const struct ringset *rs, const struct ring *r,
+    const struct os_def *os, ym_t month, struct install *out)
 {
 	struct month_info next;
 
@@ -304,7 +274,7 @@ win_install(const struct caldata *c, const struct ring *r, const struct os_def *
 	out->restart_deadline = out->restart ? plus_days(out->install_deadline, r->grace_days) : 0;
 	cal_month(c, os, month + 1, &next);
 	out->next_offered_at = plus_days(next.release_at, r->deferral_days);
-	find_window(r, bo, nbo, out);
+	find_window(rs, r, out);
 }
 
 void

@@ -57,11 +57,12 @@ time_t win_from_local(const char *tz, struct ymd date, int minute);
 void win_to_local(const char *tz, time_t t, struct localtime *out);
 
 /*
- * Compute the install of os's release for month by ring r.  bo holds every
- * blackout (global and per ring; those of other rings are skipped).
+ * Compute the install of os's release for month by ring r.  The blackouts
+ * are rs's (global and per ring; those of other rings are skipped; rs may
+ * be NULL for none), found through its index when ringset_index made one.
  */
-void win_install(const struct caldata *c, const struct ring *r, const struct os_def *os,
-    const struct blackout *bo, size_t nbo, ym_t month, struct install *out);
+void win_install(const struct caldata *c, const struct ringset *rs, const struct ring *r,
+    const struct os_def *os, ym_t month, struct install *out);
 
 /* Restarts of a ring for one OS over a year, by cause. */
 struct restarts {

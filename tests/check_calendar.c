@@ -4,6 +4,7 @@
  */
 #include "calendar.h"
 #include "calfile.h"
+#include "tzcache.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -347,6 +348,80 @@ START_TEST(shipped_out_of_band_lcu_needs_a_restart)
 }
 END_TEST
 
+/* Day numbers against timegm/gmtime (glibc's own civil arithmetic), 1900-2600. */
+START_TEST(day_numbers_match_timegm_every_day_1900_2600)
+{
+	struct ymd d = { 1900, 1, 1 };
+
+	for (long n = ymd_days(d); d.y < 2600; n++) {
+		struct tm tm = { .tm_year = d.y - 1900, .tm_mon = d.m - 1, .tm_mday = d.d };
+		time_t t = timegm(&tm);
+		struct ymd back = ymd_from_days(n);
+
+		ck_assert_int_eq(ymd_days(d), n);
+		ck_assert_int_eq((long)(t / 86400) - (t % 86400 < 0), n);
+		ck_assert_int_eq(ymd_cmp(back, d), 0);
+		ck_assert_int_eq(ymd_weekday(d), weekday(d.y, d.m, d.d));
+		t += 86400;
+		gmtime_r(&t, &tm);
+		d = (struct ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+	}
+	ck_assert_int_eq(ymd_days((struct ymd){ 1970, 1, 1 }), 0);
+	ck_assert_int_eq(ymd_days((struct ymd){ 2000, 3, 1 }), 11017);
+	ck_assert_int_eq(ymd_cmp(ymd_add_days((struct ymd){ 2024, 2, 28 }, 1),
+	    (struct ymd){ 2024, 2, 29 }), 0);
+	ck_assert_int_eq(ymd_cmp(ymd_add_days((struct ymd){ 2100, 2, 28 }, 1),
+	    (struct ymd){ 2100, 3, 1 }), 0);
+	ck_assert_int_eq(ymd_cmp(ymd_add_days((struct ymd){ 2027, 1, 3 }, -5),
+	    (struct ymd){ 2026, 12, 29 }), 0);
+}
+END_TEST
+
+/*
+ * The kept offsets equal libical's own answer every 3 hours of 2024-2031,
+ * and at the second before and after each change, in zones with DST on
+ * both hemispheres, half-hour DST (Lord Howe), odd offsets and none.
+ */
+START_TEST(kept_zone_offsets_equal_libical_every_hour_and_at_each_change)
+{
+	static const char *const names[] = { "Europe/Berlin", "America/New_York",
+	    "America/Los_Angeles", "Pacific/Auckland", "Australia/Lord_Howe",
+	    "Asia/Kathmandu", "America/Sao_Paulo", "Africa/Casablanca", "UTC" };
+	time_t from = 1704067200, to = 1956528000;	/* 2024-01-01 .. 2032-01-01 */
+	int changes = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		struct tzone *z = tz_zone(names[i]);
+		int prev = tz_offset_uncached(names[i], from);
+
+		ck_assert_ptr_eq(tz_zone(names[i]), z);
+		for (time_t t = from; t < to; t += 3 * 3600) {
+			int want = tz_offset_uncached(names[i], t);
+			time_t lo = t - 3 * 3600, hi = t;
+
+			ck_assert_int_eq(tz_offset(z, t), want);
+			if (want == prev)
+				continue;
+			/* A change since the last probe: find its second, check both sides. */
+			while (hi - lo > 1) {
+				time_t mid = lo + (hi - lo) / 2;
+
+				*(tz_offset_uncached(names[i], mid) == prev ? &lo : &hi) = mid;
+			}
+			ck_assert_int_eq(tz_offset(z, lo), prev);
+			ck_assert_int_eq(tz_offset(z, hi), want);
+			changes++;
+			prev = want;
+		}
+	}
+	/* Berlin, New York, Los Angeles, Auckland, Lord Howe: 2 a year for 8 years. */
+	ck_assert_int_ge(changes, 5 * 16);
+	ck_assert_int_eq(tz_offset(tz_zone("Asia/Kathmandu"), from), 20700);
+	ck_assert_int_eq(tz_offset(tz_zone("Australia/Lord_Howe"), 1719792000), 37800);
+	ck_assert_int_eq(tz_offset(tz_zone("Australia/Lord_Howe"), 1704067200), 39600);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -361,6 +436,8 @@ main(void)
 	tcase_add_test(tc, month_kind_is_lcu_before_hotpatch_start);
 	tcase_add_test(tc, month_kind_follows_custom_baseline_pattern);
 	tcase_add_test(tc, published_date_moves_the_release_instant);
+	tcase_add_test(tc, day_numbers_match_timegm_every_day_1900_2600);
+	tcase_add_test(tc, kept_zone_offsets_equal_libical_every_hour_and_at_each_change);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("shipped");
 	tcase_add_unchecked_fixture(tc, load_shipped, free_shipped);

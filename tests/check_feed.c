@@ -447,7 +447,7 @@ START_TEST(berlin_ring_windows_are_local_times_with_the_iana_tzid)
 	c = parse(text);
 
 	/* December: a hotpatch for os-a, window Fri 12-11 22:00 CET, as win_install says. */
-	win_install(&cal, r, &oses[0], NULL, 0, ym_make(2026, 12), &in);
+	win_install(&cal, NULL, r, &oses[0], ym_make(2026, 12), &in);
 	ck_assert_int_eq(in.window_start, utc(2026, 12, 11, 21, 0));
 	ck_assert_int_eq(in.install_deadline, utc(2026, 12, 15, 18, 0));
 	ck_assert(!in.restart);
@@ -469,7 +469,7 @@ START_TEST(berlin_ring_windows_are_local_times_with_the_iana_tzid)
 	ck_assert_ptr_null(find_event(c, "restart-berlin-os-a-202612@" DOMAIN));
 
 	/* July: a baseline in CEST, with a restart deadline two days after the install one. */
-	win_install(&cal, r, &oses[0], NULL, 0, ym_make(2026, 7), &in);
+	win_install(&cal, NULL, r, &oses[0], ym_make(2026, 7), &in);
 	ck_assert_int_eq(in.window_start, utc(2026, 7, 17, 20, 0));
 	ck_assert(in.restart);
 	ck_assert_int_eq(in.restart_deadline, utc(2026, 7, 23, 17, 0));
@@ -490,7 +490,7 @@ START_TEST(berlin_ring_windows_are_local_times_with_the_iana_tzid)
 			for (int o = 0; o < 2; o++) {
 				char want[128];
 
-				win_install(&cal, r, &oses[o], NULL, 0, m, &in);
+				win_install(&cal, NULL, r, &oses[o], m, &in);
 				snprintf(want, sizeof(want), "%s-berlin-%s-%04d%02d@" DOMAIN,
 				    in.status == WS_NONE ? "none" : "window", oses[o].id,
 				    ym_year(m), ym_month(m));
@@ -603,7 +603,7 @@ START_TEST(utc_ring_uses_z_times_and_no_vtimezone)
 	ck_assert_ptr_null(strstr(text, "TZID="));
 	ck_assert_ptr_nonnull(strstr(text, "\r\nX-WR-TIMEZONE:UTC\r\n"));
 	/* Patch Tuesday+1 20:00 UTC in December: Wed 12-09. */
-	win_install(&cal, &rings[1], &oses[1], NULL, 0, ym_make(2026, 12), &in);
+	win_install(&cal, NULL, &rings[1], &oses[1], ym_make(2026, 12), &in);
 	ck_assert_int_eq(in.window_start, utc(2026, 12, 9, 20, 0));
 	e = find_event(c, "window-utc-os-b-202612@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
@@ -624,7 +624,7 @@ START_TEST(local_time_repeated_at_fall_back_is_written_in_utc)
 	icalcomponent *c, *e;
 	char *text;
 
-	win_install(&cal, &rings[2], &oses[0], NULL, 0, ym_make(2026, 10), &in);
+	win_install(&cal, NULL, &rings[2], &oses[0], ym_make(2026, 10), &in);
 	ck_assert_int_eq(in.window_start, utc(2026, 10, 25, 0, 30));
 	ck_assert_int_eq(in.window_end, utc(2026, 10, 25, 1, 30));
 	build(FEED_RING, "fall", &f);
@@ -649,7 +649,7 @@ START_TEST(no_window_gives_an_allday_note_on_the_offer_date)
 	icalcomponent *c, *e;
 	struct install in;
 
-	win_install(&cal, &rings[0], &oses[0], &bo, 1, ym_make(2026, 12), &in);
+	win_install(&cal, &frozen, &rings[0], &oses[0], ym_make(2026, 12), &in);
 	ck_assert_int_eq(in.status, WS_NONE);
 	ck_assert_int_eq(feed_build(&cal, &frozen, &opts, FEED_RING, "berlin", &f, &cause), 0);
 	text = render(&f, 0, 0);

@@ -68,11 +68,24 @@ ring(const char *tz, int deferral, int deadline, int grace, struct mwindow *w, s
 	    .reminder_min = -1, .win = w, .nwin = nw };
 }
 
+/*
+ * Every case runs twice: looking through every blackout, and through the
+ * ring set's index, which lists each ring's own; the answers must be equal.
+ */
 static void
 install(const struct ring *r, int os, int y, int m, const struct blackout *bo, size_t nbo,
     struct install *in)
 {
-	win_install(&cal, r, &oses[os], bo, nbo, ym_make(y, m), in);
+	struct ringset rs = { .ring = (struct ring *)r, .nring = 1, .bo = (struct blackout *)bo,
+	    .nbo = nbo };
+	struct install scan;
+
+	win_install(&cal, &rs, r, &oses[os], ym_make(y, m), &scan);
+	ringset_index(&rs);
+	ck_assert_ptr_nonnull(ringset_blackouts(&rs, r, &(size_t){ 0 }));
+	win_install(&cal, &rs, r, &oses[os], ym_make(y, m), in);
+	ringset_index_free(&rs);
+	ck_assert_int_eq(memcmp(&scan, in, sizeof(scan)), 0);
 }
 
 START_TEST(zero_deferral_offers_at_release_and_takes_the_same_evening)

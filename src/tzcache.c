@@ -1,0 +1,127 @@
+/*
+ * tzcache.c: per zone and per UTC year, the offset at the start of the year
+ * and every change during it, found by asking libical the offset at each
+ * midnight UTC and bisecting to the second where it changed.  Real zones
+ * change at most once in a day, so nothing between two probes is missed.
+ */
+#include "model.h"
+#include "tzcache.h"
+#include "util.h"
+
+#include <libical/ical.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY		86400
+#define YEARS		(HP_YEAR_MAX + 2 - HP_YEAR_MIN)
+#define MAX_CHANGES	16	/* in one year; real zones have 0 to 4 */
+
+struct change {
+	time_t	at;		/* first second of the new offset */
+	int	offset;
+};
+
+struct tzyear {
+	int		start;		/* offset at 00:00 UTC on January 1st */
+	size_t		n;
+	struct change	ch[MAX_CHANGES];
+};
+
+struct tzone {
+	char		*name;
+	icaltimezone	*z;		/* NULL for UTC */
+	struct tzyear	*year[YEARS];	/* filled as years are asked for */
+};
+
+static struct {
+	struct tzone	**v;
+	size_t		 n, cap;
+	struct strindex	 byname;
+} zones;
+
+static icaltimezone *
+libical_zone(const char *name)
+{
+	return strcmp(name, "UTC") == 0 ? NULL : icaltimezone_get_builtin_timezone(name);
+}
+
+static int
+probe(icaltimezone *z, time_t t)
+{
+	icaltimezone *utc = icaltimezone_get_utc_timezone();
+	struct icaltimetype u = icaltime_from_timet_with_zone(t, 0, utc);
+	int dst;
+
+	return z == NULL ? 0 : icaltimezone_get_utc_offset_of_utc_time(z, &u, &dst);
+}
+
+int
+tz_offset_uncached(const char *name, time_t t)
+{
+	return probe(libical_zone(name), t);
+}
+
+struct tzone *
+tz_zone(const char *name)
+{
+	struct tzone *z;
+	size_t pos;
+
+	if (strindex_get(&zones.byname, name, &pos))
+		return zones.v[pos];
+	z = xcalloc(1, sizeof(*z));
+	z->name = xstrdup(name);
+	z->z = libical_zone(name);
+	grow(&zones.v, zones.n, &zones.cap, sizeof(*zones.v));
+	zones.v[zones.n] = z;
+	strindex_put(&zones.byname, z->name, zones.n++);
+	return z;
+}
+
+static struct tzyear *
+build_year(icaltimezone *z, int y)
+{
+	time_t t0 = (time_t)ymd_days((struct ymd){ y, 1, 1 }) * DAY;
+	time_t t1 = (time_t)ymd_days((struct ymd){ y + 1, 1, 1 }) * DAY;
+	struct tzyear *ty = xcalloc(1, sizeof(*ty));
+	int prev = ty->start = probe(z, t0);
+
+	for (time_t t = t0 + DAY; t <= t1; t += DAY) {
+		int o = probe(z, t);
+		time_t lo = t - DAY, hi = t;
+
+		if (o == prev)
+			continue;
+		while (hi - lo > 1) {
+			time_t mid = lo + (hi - lo) / 2;
+
+			if (probe(z, mid) == prev)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		if (hi < t1 && ty->n < MAX_CHANGES)
+			ty->ch[ty->n++] = (struct change){ hi, o };
+		prev = o;
+	}
+	return ty;
+}
+
+int
+tz_offset(struct tzone *z, time_t t)
+{
+	struct tzyear *ty;
+	int y, off;
+
+	if (z->z == NULL)
+		return 0;
+	y = t < 0 ? 0 : ymd_from_days((long)(t / DAY)).y;
+	if (y < HP_YEAR_MIN || y >= HP_YEAR_MIN + YEARS)
+		return probe(z->z, t);
+	if ((ty = z->year[y - HP_YEAR_MIN]) == NULL)
+		ty = z->year[y - HP_YEAR_MIN] = build_year(z->z, y);
+	off = ty->start;
+	for (size_t i = 0; i < ty->n && t >= ty->ch[i].at; i++)
+		off = ty->ch[i].offset;
+	return off;
+}
