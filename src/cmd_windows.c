@@ -86,7 +86,7 @@ static json_t *
 install_json(const struct ring *g, const struct install *in)
 {
 	json_t *o = json_object();
-	char m[8];
+	char m[8], why[WIN_REASON_MAX];
 
 	json_object_set_new(o, "os", json_string(in->os->id));
 	json_object_set_new(o, "ring", json_string(g->id));
@@ -104,7 +104,7 @@ install_json(const struct ring *g, const struct install *in)
 	json_object_set_new(o, "window_end_local", local_instant(g->timezone, in->window_end));
 	json_object_set_new(o, "timezone", json_string(g->timezone));
 	json_object_set_new(o, "status", json_string(win_status_name(in->status)));
-	json_object_set_new(o, "reason", json_string(in->reason));
+	json_object_set_new(o, "reason", json_string(win_reason(in, g, why, sizeof(why))));
 	json_object_set_new(o, "source", json_string(source_name(in->mi.source)));
 	json_object_set_new(o, "unplanned", json_boolean(in->mi.unplanned));
 	json_object_set_new(o, "eligible", json_boolean(in->eligible));
@@ -321,7 +321,7 @@ restarts_json(const struct restarts *rs)
 static json_t *
 plan_month_json(const struct ring *g, const struct install *in)
 {
-	char m[8];
+	char m[8], why[WIN_REASON_MAX];
 
 	return json_pack("{s:s,s:s,s:b,s:b,s:o,s:o,s:s,s:o,s:s}",
 	    "month", ym_format(in->month, m), "kind", kind_name(in->kind),
@@ -330,7 +330,7 @@ plan_month_json(const struct ring *g, const struct install *in)
 	    "window_start_local", local_instant(g->timezone, in->window_start),
 	    "status", win_status_name(in->status),
 	    "blackout", json_str_or_null(in->blackout ? in->blackout->name : NULL),
-	    "reason", in->reason);
+	    "reason", win_reason(in, g, why, sizeof(why)));
 }
 
 json_t *

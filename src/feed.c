@@ -281,7 +281,7 @@ install_text(const struct ring *r, const struct install *in)
 {
 	struct text d = { 0 };
 	const char *tz = zone_is_named(r->timezone) ? r->timezone : "UTC";
-	char ym[8], t[64];
+	char ym[8], t[64], why[WIN_REASON_MAX];
 
 	text_add(&d, "Month: %s", ym_format(in->month, ym));
 	text_add(&d, "Kind: %s (%s month: %s, %s)", kind_name(in->kind), in->os->name,
@@ -289,8 +289,7 @@ install_text(const struct ring *r, const struct install *in)
 	if (!in->eligible && in->not_eligible != NULL)
 		text_add(&d, "Not eligible for hotpatch: %s", in->not_eligible);
 	text_add(&d, "Status: %s", win_status_name(in->status));
-	if (in->reason[0] != '\0')
-		text_add(&d, "Reason: %s", in->reason);
+	text_add(&d, "Reason: %s", win_reason(in, r, why, sizeof(why)));
 	text_add(&d, "Offered: %s", fmt_local(tz, in->offered_at, t, sizeof(t)));
 	text_add(&d, "Install deadline: %s", fmt_local(tz, in->install_deadline, t, sizeof(t)));
 	if (in->restart && in->restart_deadline != 0)

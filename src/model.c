@@ -151,16 +151,6 @@ ymd_format(struct ymd d, char *buf)
 	return buf;
 }
 
-int
-ymd_cmp(struct ymd a, struct ymd b)
-{
-	if (a.y != b.y)
-		return a.y < b.y ? -1 : 1;
-	if (a.m != b.m)
-		return a.m < b.m ? -1 : 1;
-	return a.d < b.d ? -1 : a.d > b.d;
-}
-
 bool
 ymd_is_set(struct ymd d)
 {

@@ -41,7 +41,15 @@ int ymd_parse(const char *s, struct ymd *out);
 /* Writes "YYYY-MM-DD" into buf (at least 11 bytes). */
 char *ymd_format(struct ymd d, char *buf);
 /* <0, 0, >0 like strcmp. */
-int ymd_cmp(struct ymd a, struct ymd b);
+static inline int
+ymd_cmp(struct ymd a, struct ymd b)
+{
+	if (a.y != b.y)
+		return a.y < b.y ? -1 : 1;
+	if (a.m != b.m)
+		return a.m < b.m ? -1 : 1;
+	return a.d < b.d ? -1 : a.d > b.d;
+}
 bool ymd_is_set(struct ymd d);
 /* Days since 1970-01-01 (negative before), proleptic Gregorian, and back. */
 long ymd_days(struct ymd d);

@@ -64,18 +64,21 @@ tz_offset_uncached(const char *name, time_t t)
 struct tzone *
 tz_zone(const char *name)
 {
+	static struct tzone *last;	/* planning asks for one ring's zone many times in a row */
 	struct tzone *z;
 	size_t pos;
 
+	if (last != NULL && strcmp(last->name, name) == 0)
+		return last;
 	if (strindex_get(&zones.byname, name, &pos))
-		return zones.v[pos];
+		return last = zones.v[pos];
 	z = xcalloc(1, sizeof(*z));
 	z->name = xstrdup(name);
 	z->z = libical_zone(name);
 	grow(&zones.v, zones.n, &zones.cap, sizeof(*zones.v));
 	zones.v[zones.n] = z;
 	strindex_put(&zones.byname, z->name, zones.n++);
-	return z;
+	return last = z;
 }
 
 static struct tzyear *
@@ -107,6 +110,27 @@ build_year(icaltimezone *z, int y)
 	return ty;
 }
 
+/* The UTC year of t >= 0, from the kept starts of the years. */
+static int
+year_of(time_t t)
+{
+	static time_t start[YEARS + 1];
+	int i;
+
+	if (start[1] == 0)
+		for (int k = 0; k <= YEARS; k++)
+			start[k] = (time_t)ymd_days((struct ymd){ HP_YEAR_MIN + k, 1, 1 }) * DAY;
+	/* 365.2425 days a year: the guess is off by a year at most. */
+	i = (int)((t - start[0]) / 31556952);
+	if (i >= YEARS)
+		return HP_YEAR_MIN + YEARS;
+	while (i > 0 && t < start[i])
+		i--;
+	while (i < YEARS && t >= start[i + 1])
+		i++;
+	return HP_YEAR_MIN + i;
+}
+
 int
 tz_offset(struct tzone *z, time_t t)
 {
@@ -115,7 +139,7 @@ tz_offset(struct tzone *z, time_t t)
 
 	if (z->z == NULL)
 		return 0;
-	y = t < 0 ? 0 : ymd_from_days((long)(t / DAY)).y;
+	y = t < 0 ? 0 : year_of(t);
 	if (y < HP_YEAR_MIN || y >= HP_YEAR_MIN + YEARS)
 		return probe(z->z, t);
 	if ((ty = z->year[y - HP_YEAR_MIN]) == NULL)

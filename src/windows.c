@@ -9,7 +9,6 @@
 #include "windows.h"
 
 #include <libical/ical.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,18 +24,20 @@ win_status_name(enum win_status s)
 	return (unsigned)s < 3 ? status_names[s] : "?";
 }
 
-/* Midnight UTC of date d, plus minute minutes: a local wall time read as if it were UTC. */
-static time_t
-date_as_utc(struct ymd d, int minute)
+
+/* The day number of a UTC instant. */
+static long
+utc_day_of(time_t t)
 {
-	return (time_t)ymd_days(d) * DAY + (time_t)minute * 60;
+	return (long)(t / DAY) - (t % DAY < 0);
 }
 
-time_t
-win_from_local(const char *tz, struct ymd date, int minute)
+/* Local time minute on day number dn in zone z to UTC (see win_from_local). */
+static time_t
+from_local(struct tzone *z, long dn, int minute)
 {
-	struct tzone *z = tz_zone(tz);
-	time_t wall = date_as_utc(date, minute);
+	/* The wall time read as if it were UTC. */
+	time_t wall = (time_t)dn * DAY + (time_t)minute * 60;
 	int before = tz_offset(z, wall - DAY), after = tz_offset(z, wall + DAY);
 
 	/*
@@ -52,12 +53,18 @@ win_from_local(const char *tz, struct ymd date, int minute)
 	return wall - before;
 }
 
+time_t
+win_from_local(const char *tz, struct ymd date, int minute)
+{
+	return from_local(tz_zone(tz), ymd_days(date), minute);
+}
+
 void
 win_to_local(const char *tz, time_t t, struct localtime *out)
 {
 	int off = tz_offset(tz_zone(tz), t);
 	time_t wall = t + off;
-	long days = (long)(wall / DAY) - (wall % DAY < 0);
+	long days = utc_day_of(wall);
 
 	out->date = ymd_from_days(days);
 	out->minute = (int)(wall - (time_t)days * DAY) / 60;
@@ -90,24 +97,19 @@ applies(const struct blackout *b, const struct ring *r)
 	return b->ring == NULL || strcmp(b->ring, r->id) == 0;
 }
 
-/*
- * Could date blackout b overlap [start, end) at all?  Its local days run
- * from..to, and no zone is a day or more away from UTC, so it lies inside
- * [from - 1 day, to + 2 days) in UTC: a cheap test before the exact one.
- */
-static bool
-near(const struct blackout *b, time_t start, time_t end)
-{
-	return b->timed || (end > (time_t)(ymd_days(b->from) - 1) * DAY &&
-	    start < (time_t)(ymd_days(b->to) + 2) * DAY);
-}
-
 /* The first blackout of r (in rs->bo's order) that overlaps [start, end), or NULL. */
 static const struct blackout *
 blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end)
 {
 	size_t n = 0;
 	const size_t *ix = rs != NULL ? ringset_blackouts(rs, r, &n) : NULL;
+	/*
+	 * No zone is a day or more away from UTC, so a date blackout that ends
+	 * before first or starts after last cannot overlap: a cheap test before
+	 * the exact one.
+	 */
+	struct ymd first = ymd_from_days(utc_day_of(start) - 1);
+	struct ymd last = ymd_from_days(utc_day_of(end - 1) + 1);
 
 	if (rs != NULL && ix == NULL)
 		n = rs->nbo;	/* not indexed: look through them all */
@@ -115,7 +117,8 @@ blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end
 		const struct blackout *b = &rs->bo[ix != NULL ? ix[k] : k];
 		time_t bs, be;
 
-		if ((ix == NULL && !applies(b, r)) || !near(b, start, end))
+		if ((ix == NULL && !applies(b, r)) ||
+		    (!b->timed && (ymd_cmp(b->to, first) < 0 || ymd_cmp(b->from, last) > 0)))
 			continue;
 		blackout_span(b, r, &bs, &be);
 		if (start < be && end > bs)
@@ -124,26 +127,22 @@ blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end
 	return NULL;
 }
 
-/* Does window w open on local date d? */
+/* Does window w open on local day number dn? */
 static bool
-opens_on(const struct mwindow *w, struct ymd d)
+opens_on(const struct mwindow *w, long dn)
 {
-	ym_t m = ym_make(d.y, d.m);
+	struct ymd pt;
 
 	if (w->type == WIN_WEEKLY)
-		return (w->days & (1u << ymd_weekday(d))) != 0;
-	/* Patch Tuesday + offset may spill into the next month (offset up to 27). */
-	for (ym_t pm = m - 1; pm <= m; pm++) {
-		struct ymd pt = { ym_year(pm), ym_month(pm), cal_patch_tuesday(pm) };
-		if (ymd_cmp(ymd_add_days(pt, w->offset_days), d) == 0)
-			return true;
-	}
-	return false;
+		return (w->days & (1u << (dn + 4) % 7)) != 0;	/* day 0 was a Thursday */
+	/* Offset days before, it must be Patch Tuesday (of this month or the last). */
+	pt = ymd_from_days(dn - w->offset_days);
+	return pt.d == cal_patch_tuesday(ym_make(pt.y, pt.m));
 }
 
-/* The earliest window of the ring opening on day d at or after *from; false if none. */
+/* The earliest window of the ring opening on day dn at or after *from; false if none. */
 static bool
-slot_on(const struct ring *r, struct ymd d, time_t after, time_t *start,
+slot_on(const struct ring *r, struct tzone *z, long dn, time_t after, time_t *start,
     const struct mwindow **win)
 {
 	bool found = false;
@@ -152,9 +151,9 @@ slot_on(const struct ring *r, struct ymd d, time_t after, time_t *start,
 		const struct mwindow *w = &r->win[i];
 		time_t s;
 
-		if (!opens_on(w, d))
+		if (!opens_on(w, dn))
 			continue;
-		s = win_from_local(r->timezone, d, w->start_min);
+		s = from_local(z, dn, w->start_min);
 		if (s >= after && (!found || s < *start)) {
 			*start = s;
 			*win = w;
@@ -164,17 +163,46 @@ slot_on(const struct ring *r, struct ymd d, time_t after, time_t *start,
 	return found;
 }
 
+/*
+ * Walk the ring's maintenance slots from the offer until the next offer
+ * supersedes it; take the first one no blackout overlaps.  Only the facts
+ * are kept; win_reason makes words of them when someone asks.
+ */
 static void
-say(struct install *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-say(struct install *in, const char *fmt, ...)
+find_window(const struct ringset *rs, const struct ring *r, struct install *in)
 {
-	va_list ap;
+	struct tzone *z = tz_zone(r->timezone);
+	struct localtime from;
+	long dn;
 
-	va_start(ap, fmt);
-	vsnprintf(in->reason, sizeof(in->reason), fmt, ap);
-	va_end(ap);
+	in->status = WS_NONE;
+	in->why = r->nwin == 0 ? WHY_NO_WINDOWS : WHY_NO_SLOT;
+	win_to_local(r->timezone, in->offered_at, &from);
+	dn = ymd_days(from.date) - 1;	/* a slot late on the local day before may still be after the offer */
+	for (int i = 0; r->nwin > 0 && i < MAX_SEARCH_DAYS; i++, dn++) {
+		const struct mwindow *w = NULL;
+		const struct blackout *b;
+		time_t s = 0, after = in->offered_at;
+
+		while (slot_on(r, z, dn, after, &s, &w)) {
+			time_t e = s + (time_t)w->duration_min * 60;
+
+			if (s >= in->next_offered_at)
+				return;
+			if ((b = blocked(rs, r, s, e)) == NULL) {
+				in->window_start = s;
+				in->window_end = e;
+				in->window = w;
+				in->status = s <= in->install_deadline ? WS_OK : WS_LATE;
+				in->why = in->status == WS_LATE ? WHY_LATE :
+				    in->blackout != NULL ? WHY_MOVED : WHY_FIRST;
+				return;
+			}
+			if (in->blackout == NULL)
+				in->blackout = b;
+			after = s + 1;
+		}
+	}
 }
 
 static void
@@ -189,70 +217,41 @@ blackout_words(const struct blackout *b, char *buf, size_t len)
 		    ymd_format(b->to, z));
 }
 
-/*
- * Walk the ring's maintenance slots from the offer until the next offer
- * supersedes it; take the first one no blackout overlaps.
- */
-static void
-find_window(const struct ringset *rs, const struct ring *r, struct install *in)
+const char *
+win_reason(const struct install *in, const struct ring *r, char *buf, size_t len)
 {
-	struct localtime from;
-	struct ymd d;
-	char bw[160], next[11];
 	struct localtime nl;
-	time_t after = in->offered_at;
+	char bw[160] = "", next[11];
 
-	win_to_local(r->timezone, in->next_offered_at, &nl);
-	ymd_format(nl.date, next);
-	in->status = WS_NONE;
-	if (r->nwin == 0) {
-		say(in, "the ring has no maintenance windows");
-		return;
-	}
-	win_to_local(r->timezone, in->offered_at, &from);
-	d = ymd_add_days(from.date, -1);	/* a slot late on the local day before may still be after the offer */
-	for (int i = 0; i < MAX_SEARCH_DAYS; i++, d = ymd_add_days(d, 1)) {
-		const struct mwindow *w = NULL;
-		const struct blackout *b;
-		time_t s = 0;
-
-		after = in->offered_at;
-		while (slot_on(r, d, after, &s, &w)) {
-			time_t e = s + (time_t)w->duration_min * 60;
-
-			if (s >= in->next_offered_at)
-				goto none;
-			if ((b = blocked(rs, r, s, e)) == NULL) {
-				in->window_start = s;
-				in->window_end = e;
-				in->window = w;
-				in->status = s <= in->install_deadline ? WS_OK : WS_LATE;
-				goto found;
-			}
-			if (in->blackout == NULL)
-				in->blackout = b;
-			after = s + 1;
-		}
-	}
-none:
-	if (in->blackout != NULL) {
-		blackout_words(in->blackout, bw, sizeof(bw));
-		say(in, "%s blocks every window before the next update is offered (%s)", bw, next);
-	} else {
-		say(in, "no maintenance window before the next update is offered (%s)", next);
-	}
-	return;
-found:
 	if (in->blackout != NULL)
 		blackout_words(in->blackout, bw, sizeof(bw));
-	if (in->status == WS_LATE)
-		say(in, "%s%sthe first free window is after the install deadline: the device "
-		    "installs%s outside any window", in->blackout ? bw : "", in->blackout ? "; " : "",
+	switch (in->why) {
+	case WHY_NO_WINDOWS:
+		snprintf(buf, len, "the ring has no maintenance windows");
+		break;
+	case WHY_NO_SLOT:
+		win_to_local(r->timezone, in->next_offered_at, &nl);
+		ymd_format(nl.date, next);
+		if (in->blackout != NULL)
+			snprintf(buf, len, "%s blocks every window before the next update is "
+			    "offered (%s)", bw, next);
+		else
+			snprintf(buf, len, "no maintenance window before the next update is "
+			    "offered (%s)", next);
+		break;
+	case WHY_LATE:
+		snprintf(buf, len, "%s%sthe first free window is after the install deadline: "
+		    "the device installs%s outside any window", bw, in->blackout ? "; " : "",
 		    in->restart ? " and restarts" : "");
-	else if (in->blackout != NULL)
-		say(in, "%s moved the install to a later window", bw);
-	else
-		say(in, "first maintenance window after the offer");
+		break;
+	case WHY_MOVED:
+		snprintf(buf, len, "%s moved the install to a later window", bw);
+		break;
+	case WHY_FIRST:
+		snprintf(buf, len, "first maintenance window after the offer");
+		break;
+	}
+	return buf;
 }
 
 void

@@ -18,6 +18,15 @@ enum win_status {
 
 const char *win_status_name(enum win_status s);
 
+/* Why the install went where it did (win_reason puts it in words). */
+enum win_why {
+	WHY_NO_WINDOWS,	/* the ring has no maintenance windows */
+	WHY_NO_SLOT,	/* none free before the next offer (blackout says whether one blocked it) */
+	WHY_LATE,	/* the first free window is after the install deadline */
+	WHY_MOVED,	/* a blackout moved it to a later window */
+	WHY_FIRST,	/* the first window after the offer */
+};
+
 /* A local wall-clock time in some zone. */
 struct localtime {
 	struct ymd	 date;
@@ -44,8 +53,14 @@ struct install {
 	time_t			 window_end;
 	const struct mwindow	*window;	/* the maintenance window used */
 	const struct blackout	*blackout;	/* the blackout that moved or blocked it, if any */
-	char			 reason[256];
+	enum win_why		 why;
 };
+
+/* Room win_reason needs at most. */
+#define WIN_REASON_MAX	256
+
+/* Why the install of ring r went where it did, in words, into buf; returns buf. */
+const char *win_reason(const struct install *in, const struct ring *r, char *buf, size_t len);
 
 /*
  * Local time in zone tz (IANA name or "UTC") to a UTC instant, by RFC 5545:
