@@ -101,7 +101,8 @@ cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer
 	who = peer_name(p);
 	actor_init(&a, rq, p, line, who);
 	/* Re-importing the files brings back a shipped override the run-time one replaced. */
-	if ((gone = store_override_clear(d->store, os->id, month, &a, &cause)) < 0 ||
+	if (daemon_file_model(d, &cause) < 0 ||
+	    (gone = store_override_clear(d->store, os->id, month, &a, &cause)) < 0 ||
 	    store_import(d->store, &d->file_cal, &d->file_rings, &cause) < 0 ||
 	    daemon_refresh(d, &cause) < 0) {
 		reply_error(r, PROTO_INTERNAL, "%s", cause);

@@ -3,10 +3,12 @@
 #include "daemon.h"
 #include "log.h"
 #include "ringfile.h"
+#include "sources.h"
 #include "store.h"
 #include "util.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int
 daemon_refresh(struct daemon *dm, char **cause)
@@ -35,21 +37,30 @@ refuse(const struct daemon *dm, const struct diags *d, size_t from)
 	return -1;
 }
 
-int
-daemon_reload(struct daemon *dm, struct diags *d, char **cause)
+/* Keep the files' model, for re-imports that restore shipped data (override clear). */
+static void
+keep_file_model(struct daemon *dm, struct caldata *cal, struct ringset *rings)
+{
+	caldata_free(&dm->file_cal);
+	ringset_free(&dm->file_rings);
+	dm->file_cal = *cal;
+	dm->file_rings = *rings;
+	dm->file_model = true;
+}
+
+/* Parse what was read and import it; records the fingerprint once it is in. */
+static int
+import_sources(struct daemon *dm, const struct sources *src, struct diags *d, char **cause)
 {
 	struct caldata cal = { 0 };
 	struct ringset rings = { 0 };
 	long before = store_total_changes(dm->store);
 	size_t first = d->n;
 
-	if (calfile_load(dm->cfg.calendar, &cal, d) < 0)
+	if (sources_parse(src, &cal, &rings, d) < 0)
 		return refuse(dm, d, first);
-	if (ringfile_load_dir(dm->cfg.schedules, &cal, &rings, d) < 0) {
-		caldata_free(&cal);
-		return refuse(dm, d, first);
-	}
-	if (store_import(dm->store, &cal, &rings, cause) < 0) {
+	if (store_import(dm->store, &cal, &rings, cause) < 0 ||
+	    store_source_set(dm->store, src->fingerprint, cause) < 0) {
 		log_warn("reload failed: %s", *cause);
 		caldata_free(&cal);
 		ringset_free(&rings);
@@ -57,12 +68,76 @@ daemon_reload(struct daemon *dm, struct diags *d, char **cause)
 	}
 	log_info("loaded %s (%zu OSes) and %s (%zu rings)", dm->cfg.calendar, cal.nos,
 	    dm->cfg.schedules, rings.nring);
-	caldata_free(&dm->file_cal);
-	ringset_free(&dm->file_rings);
-	dm->file_cal = cal;
-	dm->file_rings = rings;
+	keep_file_model(dm, &cal, &rings);
 	/* Only a real change is a new generation (feeds are rebuilt per generation). */
 	if (store_total_changes(dm->store) == before && dm->cal.nos > 0)
 		return 0;
 	return daemon_refresh(dm, cause);
+}
+
+/* Read the files, then parse and import them unless at start-up the store already has them. */
+static int
+load(struct daemon *dm, bool starting, struct diags *d, char **cause)
+{
+	struct sources src;
+	char had[STORE_FINGERPRINT_LEN];
+	size_t first = d->n;
+	int rc;
+
+	if (sources_read(dm->cfg.calendar, dm->cfg.schedules, &src, d) < 0)
+		return refuse(dm, d, first);
+	if (starting && store_source_get(dm->store, had, cause) == 0 &&
+	    strcmp(had, src.fingerprint) == 0) {
+		log_info("%s and %s are as last imported: serving from %s", dm->cfg.calendar,
+		    dm->cfg.schedules, dm->cfg.database);
+		rc = daemon_refresh(dm, cause);
+	} else {
+		free(*cause);
+		*cause = NULL;
+		rc = import_sources(dm, &src, d, cause);
+	}
+	sources_free(&src);
+	return rc;
+}
+
+int
+daemon_start(struct daemon *dm, struct diags *d, char **cause)
+{
+	return load(dm, true, d, cause);
+}
+
+int
+daemon_reload(struct daemon *dm, struct diags *d, char **cause)
+{
+	return load(dm, false, d, cause);
+}
+
+int
+daemon_file_model(struct daemon *dm, char **cause)
+{
+	struct sources src;
+	struct diags d = { 0 };
+	struct caldata cal = { 0 };
+	struct ringset rings = { 0 };
+	char had[STORE_FINGERPRINT_LEN];
+	int rc = -1;
+
+	if (dm->file_model)
+		return 0;
+	if (sources_read(dm->cfg.calendar, dm->cfg.schedules, &src, &d) < 0) {
+		*cause = xasprintf("cannot read the files: %s", d.n ? d.v[0].msg : "?");
+	} else if (store_source_get(dm->store, had, cause) < 0) {
+		/* cause is set */
+	} else if (strcmp(had, src.fingerprint) != 0) {
+		*cause = xasprintf("%s or %s changed since they were loaded; run reload first",
+		    dm->cfg.calendar, dm->cfg.schedules);
+	} else if (sources_parse(&src, &cal, &rings, &d) < 0) {
+		*cause = xasprintf("the files have errors: %s", d.n ? d.v[0].msg : "?");
+	} else {
+		keep_file_model(dm, &cal, &rings);
+		rc = 0;
+	}
+	sources_free(&src);
+	diags_free(&d);
+	return rc;
 }

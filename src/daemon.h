@@ -21,6 +21,7 @@ struct daemon {
 	struct store	*store;
 	struct caldata	 file_cal;	/* the files as last loaded without error */
 	struct ringset	 file_rings;
+	bool		 file_model;	/* file_cal/file_rings hold them (see daemon_file_model) */
 	struct caldata	 cal;		/* the effective model, read back from the store */
 	struct ringset	 rings;
 	time_t		 started;
@@ -37,6 +38,20 @@ struct daemon {
  * kept); other failures set *cause.  Returns 0 or -1.
  */
 int daemon_reload(struct daemon *dm, struct diags *d, char **cause);
+
+/*
+ * At start-up: the same as daemon_reload, except that when the files are
+ * byte for byte those the store last imported, they are not parsed again
+ * and the model is read from the store (daemon_file_model parses them later
+ * if a command needs them).
+ */
+int daemon_start(struct daemon *dm, struct diags *d, char **cause);
+
+/*
+ * Make sure dm->file_cal and dm->file_rings hold the files as imported; if
+ * the files changed on disk since, that is an error (reload first).
+ */
+int daemon_file_model(struct daemon *dm, char **cause);
 
 /* Read the model back from the store after a change; returns 0 or -1 with *cause. */
 int daemon_refresh(struct daemon *dm, char **cause);

@@ -562,7 +562,7 @@ start_store(struct daemon *dm, const char *lockpath)
 		unlink(lockpath);
 		fatal("%s", cause);
 	}
-	if (daemon_reload(dm, &d, &cause) < 0) {
+	if (daemon_start(dm, &d, &cause) < 0) {
 		diags_print(&d, stderr);
 		store_close(dm->store);
 		unlink(lockpath);

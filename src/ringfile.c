@@ -349,30 +349,56 @@ is_yaml(const struct dirent *e)
 }
 
 int
-ringfile_load_dir(const char *dir, const struct caldata *cal, struct ringset *out,
-    struct diags *d)
+ringfile_list(const char *dir, char ***paths, struct diags *d)
 {
 	struct dirent **names;
-	struct ringset set = { 0 };
-	size_t before = d->n;
 	int n;
 
 	if ((n = scandir(dir, &names, is_yaml, alphasort)) < 0) {
 		diags_add(d, dir, 0, 0, "cannot read schedules directory: %s", strerror(errno));
 		return -1;
 	}
+	*paths = xcalloc((size_t)n + 1, sizeof(**paths));
 	for (int i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", dir, names[i]->d_name);
-		ringfile_load(path, cal, &set, d);
-		free(path);
+		(*paths)[i] = xasprintf("%s/%s", dir, names[i]->d_name);
 		free(names[i]);
 	}
 	free(names);
+	return n;
+}
+
+void
+ringfile_list_free(char **paths)
+{
+	for (size_t i = 0; paths != NULL && paths[i] != NULL; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+int
+ringfile_load_dir(const char *dir, const struct caldata *cal, struct ringset *out,
+    struct diags *d)
+{
+	struct ringset set = { 0 };
+	size_t before = d->n;
+	char **paths;
+
+	if (ringfile_list(dir, &paths, d) < 0)
+		return -1;
+	for (size_t i = 0; paths[i] != NULL; i++)
+		ringfile_load(paths[i], cal, &set, d);
+	ringfile_list_free(paths);
+	return ringfile_done(&set, before, out, d);
+}
+
+int
+ringfile_done(struct ringset *set, size_t before, struct ringset *out, const struct diags *d)
+{
 	if (d->n > before) {
-		ringset_free(&set);
+		ringset_free(set);
 		return -1;
 	}
-	ringset_index(&set);
-	*out = set;
+	ringset_index(set);
+	*out = *set;
 	return 0;
 }

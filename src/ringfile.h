@@ -17,6 +17,17 @@
 int ringfile_load_dir(const char *dir, const struct caldata *cal,
     struct ringset *out, struct diags *d);
 
+/* The ring files of dir (*.yaml, not hidden) in name order, as a NULL-ended list; or -1. */
+int ringfile_list(const char *dir, char ***paths, struct diags *d);
+void ringfile_list_free(char **paths);
+
+/*
+ * End a load into set that started with d->n == before: on errors free set
+ * and return -1; else index it, move it to *out and return 0.
+ */
+int ringfile_done(struct ringset *set, size_t before, struct ringset *out,
+    const struct diags *d);
+
 /* The same for a single file, appended to *out; on error *out is unchanged. */
 int ringfile_load(const char *file, const struct caldata *cal,
     struct ringset *out, struct diags *d);

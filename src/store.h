@@ -14,7 +14,7 @@
 #include <time.h>
 
 /* The schema version this build writes; PRAGMA user_version holds it. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -32,6 +32,15 @@ void store_close(struct store *s);
 
 /* PRAGMA user_version of the open database. */
 int store_schema_version(struct store *s);
+
+/*
+ * The fingerprint of the calendar and ring files last imported (sources.h),
+ * "" when none was recorded.  Set it after an import has committed: a crash
+ * in between leaves the old one, and the next start only imports again.
+ */
+#define STORE_FINGERPRINT_LEN	17
+int store_source_get(struct store *s, char fp[STORE_FINGERPRINT_LEN], char **cause);
+int store_source_set(struct store *s, const char *fp, char **cause);
 
 /*
  * Make the file-derived data equal to c and r, in one transaction: rows that

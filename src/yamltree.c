@@ -259,30 +259,41 @@ ytree_parse(const char *file, const char *buf, size_t len, struct diags *d)
 	return b.root;
 }
 
-struct ynode *
-ytree_load(const char *file, struct diags *d)
+char *
+ytree_read(const char *file, size_t *len, struct diags *d)
 {
 	FILE *f = fopen(file, "rb");
 	char *buf;
-	size_t len;
-	struct ynode *root;
 
 	if (f == NULL) {
 		diags_add(d, file, 0, 0, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
 	buf = xmalloc(YTREE_MAX_BYTES + 1);
-	len = fread(buf, 1, YTREE_MAX_BYTES + 1, f);
+	*len = fread(buf, 1, YTREE_MAX_BYTES + 1, f);
 	if (ferror(f)) {
 		diags_add(d, file, 0, 0, "cannot read: %s", strerror(errno));
-		root = NULL;
-	} else if (len > YTREE_MAX_BYTES) {
+	} else if (*len > YTREE_MAX_BYTES) {
 		diags_add(d, file, 0, 0, "file is larger than %u bytes", YTREE_MAX_BYTES);
-		root = NULL;
 	} else {
-		root = ytree_parse(file, buf, len, d);
+		fclose(f);
+		return xreallocarray(buf, *len + 1, 1);
 	}
 	fclose(f);
+	free(buf);
+	return NULL;
+}
+
+struct ynode *
+ytree_load(const char *file, struct diags *d)
+{
+	size_t len;
+	char *buf = ytree_read(file, &len, d);
+	struct ynode *root;
+
+	if (buf == NULL)
+		return NULL;
+	root = ytree_parse(file, buf, len, d);
 	free(buf);
 	return root;
 }

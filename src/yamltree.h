@@ -31,6 +31,8 @@ struct ynode {
 struct ynode *ytree_parse(const char *file, const char *buf, size_t len,
     struct diags *d);
 /* Read and parse a file; on error adds one diag and returns NULL. */
+/* The bytes of file (at most YTREE_MAX_BYTES; allocated), or NULL with a diagnostic. */
+char *ytree_read(const char *file, size_t *len, struct diags *d);
 struct ynode *ytree_load(const char *file, struct diags *d);
 void ytree_free(struct ynode *n);
 

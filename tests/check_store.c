@@ -363,7 +363,7 @@ load_eq(struct store *s, const struct caldata *c, const struct ringset *r)
 	ringset_free(&lr);
 }
 
-START_TEST(test_fresh_db_is_v2_wal_with_foreign_keys_enforced)
+START_TEST(test_fresh_db_is_v3_wal_with_foreign_keys_enforced)
 {
 	char *path = dbpath("fresh.db"), *mode, *cause = NULL;
 	struct caldata c;
@@ -371,14 +371,14 @@ START_TEST(test_fresh_db_is_v2_wal_with_foreign_keys_enforced)
 	struct store *s = open_ok(path);
 
 	ck_assert_int_eq(store_schema_version(s), STORE_SCHEMA_VERSION);
-	ck_assert_int_eq(store_schema_version(s), 2);
+	ck_assert_int_eq(store_schema_version(s), 3);
 	mode = sql_text(path, "PRAGMA journal_mode");
 	ck_assert_str_eq(mode, "wal");
-	ck_assert_int_eq(sql_int(path, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(sql_int(path, "PRAGMA user_version"), 3);
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('os', 'releases', 'oob',"
 	    " 'overrides', 'rings', 'ring_os', 'ring_windows', 'blackouts',"
-	    " 'audit', 'feed_state')"), 10);
+	    " 'audit', 'feed_state', 'meta')"), 11);
 
 	/* An override for an OS the model does not have violates the FK. */
 	build_model(&c, &r);
@@ -398,7 +398,7 @@ START_TEST(test_fresh_db_is_v2_wal_with_foreign_keys_enforced)
 }
 END_TEST
 
-START_TEST(test_v1_db_migrates_to_v2_keeping_rows)
+START_TEST(test_v1_db_migrates_to_v3_keeping_rows)
 {
 	char *path = dbpath("v1.db"), *name;
 	struct store *s;
@@ -410,7 +410,7 @@ START_TEST(test_v1_db_migrates_to_v2_keeping_rows)
 	    " WHERE name = 'feed_state'"), 0);
 
 	s = open_ok(path);
-	ck_assert_int_eq(store_schema_version(s), 2);
+	ck_assert_int_eq(store_schema_version(s), 3);
 	name = sql_text(path, "SELECT name FROM os WHERE id = 'legacy'");
 	ck_assert_str_eq(name, "Legacy OS");
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM sqlite_master"
@@ -436,7 +436,7 @@ START_TEST(test_newer_schema_is_refused_untouched)
 	ck_assert_ptr_null(s);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_ptr_nonnull(strstr(cause,
-	    "database schema version 99 is newer than this hotpatchd (2)"));
+	    "database schema version 99 is newer than this hotpatchd (3)"));
 	ck_assert_ptr_nonnull(strstr(cause, path));
 	ck_assert_int_eq(sql_int(path, "PRAGMA user_version"), 99);
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM sqlite_master"),
@@ -743,7 +743,7 @@ START_TEST(test_data_survives_close_and_reopen)
 	store_close(s);
 
 	s = open_ok(path);
-	ck_assert_int_eq(store_schema_version(s), 2);
+	ck_assert_int_eq(store_schema_version(s), 3);
 	load_eq(s, &c, &r);
 	before = store_total_changes(s);
 	import_ok(s, &c, &r);
@@ -1177,8 +1177,8 @@ store_suite(void)
 	TCase *tc = tcase_create("store");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_fresh_db_is_v2_wal_with_foreign_keys_enforced);
-	tcase_add_test(tc, test_v1_db_migrates_to_v2_keeping_rows);
+	tcase_add_test(tc, test_fresh_db_is_v3_wal_with_foreign_keys_enforced);
+	tcase_add_test(tc, test_v1_db_migrates_to_v3_keeping_rows);
 	tcase_add_test(tc, test_newer_schema_is_refused_untouched);
 	tcase_add_test(tc, test_garbage_file_is_refused_as_not_a_database);
 	tcase_add_test(tc, test_import_then_load_round_trips_every_field);

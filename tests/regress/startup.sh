@@ -1,0 +1,102 @@
+#!/bin/sh
+# regress/startup.sh: a start whose calendar and ring files are byte for byte those the store
+# last imported serves from the store without parsing them; any change to them, or a
+# reload, imports again; clearing a run-time override after such a start still brings the
+# shipped one back, and refuses if the files changed on disk in the meantime.
+set -u
+. "${top_srcdir:-.}/tests/regress/lib.sh"
+tmp=$(mktemp -d)
+cleanup() {
+	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap "exit 1" HUP INT PIPE TERM
+
+sock=$tmp/var/hotpatchd.sock
+log=$tmp/var.log
+# A calendar with one shipped override, and the shipped rings, in files this test may change.
+CAL=$tmp/calendar.yaml
+SCHED=$tmp/schedules
+sed 's/^overrides: \[\]$/overrides:\n  - os: ws2022-azure\n    month: 2027-05\n    kind: baseline\n    reason: "shipped: announced baseline"/' \
+	"$top_srcdir/data/calendar.yaml" > "$CAL"
+cp -r "$top_srcdir/schedules" "$SCHED"
+grep -q 'announced baseline' "$CAL" || { echo "not ok 1 - the test calendar has its override"; exit 1; }
+
+# start: the daemon on $tmp/var; the log lines of this start only go to $tmp/this.log.
+start() {
+	: > "$log"
+	start_daemon "$tmp/var" || not_ok "the daemon starts" "$(cat "$log")"
+	cp "$log" "$tmp/this.log"
+}
+imported() { grep -q "loaded $CAL (5 OSes) and $SCHED" "$1"; }
+skipped() { grep -q "are as last imported: serving from" "$1"; }
+# month_of: "kind source" of ws2022-azure 2027-05.
+month_of() {
+	ctl --json month 2027-05 --os ws2022-azure
+	/usr/bin/python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["os"][0]
+print(m["kind"], m["source"])' "$tmp/out" 2>/dev/null || cat "$tmp/out" "$tmp/err"
+}
+
+start
+imported "$tmp/this.log" && ! skipped "$tmp/this.log" &&
+	ok "the first start parses the files and imports them" ||
+	not_ok "the first start parses the files and imports them" "$(cat "$tmp/this.log")"
+ctl status
+has "it serves the 5 shipped rings" "rings"
+stop_daemon
+
+start
+skipped "$tmp/this.log" && ! imported "$tmp/this.log" &&
+	ok "a second start with the same files serves from the store" ||
+	not_ok "a second start with the same files serves from the store" "$(cat "$tmp/this.log")"
+nrings=$(cat "$SCHED"/*.yaml | grep -c '^  - id:')
+jcheck "and answers as before: 5 OSes and every shipped ring ($nrings)" "
+	eq(j['os'], 5, 'os count')
+	eq(j['rings'], $nrings, 'rings')" status
+[ "$(month_of)" = "baseline override" ] && ok "the shipped override is in force" ||
+	not_ok "the shipped override is in force" "$(month_of)"
+
+# Replace the shipped override at run time, then clear it: the files' own model is parsed now.
+ctl override set ws2022-azure 2027-05 hotpatch --reason "local policy"
+[ "$(month_of)" = "hotpatch override" ] && ok "a run-time override replaces the shipped one" ||
+	not_ok "a run-time override replaces the shipped one" "$(month_of)"
+ctl override clear ws2022-azure 2027-05
+answered "clearing it after a start from the store works"
+[ "$(month_of)" = "baseline override" ] && ok "and brings the shipped override back" ||
+	not_ok "and brings the shipped override back" "$(month_of)"
+stop_daemon
+
+# A changed ring file is imported at the next start.
+sed 's/name: "Ring3"/name: "Ring Three"/' "$SCHED/autopatch-default.yaml" > "$tmp/x" &&
+	mv "$tmp/x" "$SCHED/autopatch-default.yaml"
+start
+imported "$tmp/this.log" && ! skipped "$tmp/this.log" &&
+	ok "a start after a ring file changed imports again" ||
+	not_ok "a start after a ring file changed imports again" "$(cat "$tmp/this.log")"
+ctl ring show ring3
+has "and serves the change" "Ring Three"
+stop_daemon
+
+# Files changed on disk after a start from the store: the clear is refused, nothing changes.
+start
+skipped "$tmp/this.log" && ok "the next start serves from the store again" ||
+	not_ok "the next start serves from the store again" "$(cat "$tmp/this.log")"
+ctl override set ws2022-azure 2027-05 lcu --reason "local policy"
+sed 's/name: "Ring Three"/name: "Ring 3"/' "$SCHED/autopatch-default.yaml" > "$tmp/x" &&
+	mv "$tmp/x" "$SCHED/autopatch-default.yaml"
+ctl override clear ws2022-azure 2027-05
+refused "clearing after the files changed on disk is refused" 1 "changed since they were loaded; run reload first"
+[ "$(month_of)" = "lcu override" ] && ok "and the run-time override is still in force" ||
+	not_ok "and the run-time override is still in force" "$(month_of)"
+ctl reload
+answered "reload imports the changed files"
+ctl override clear ws2022-azure 2027-05
+answered "after the reload the clear works"
+[ "$(month_of)" = "baseline override" ] && ok "and the shipped override is back" ||
+	not_ok "and the shipped override is back" "$(month_of)"
+ctl ring show ring3
+has "the reloaded ring file is served" "Ring 3"
+stop_daemon
+
+finish
