@@ -49,6 +49,7 @@ config_defaults(struct config *c)
 		.schedules = xstrdup("schedules"),
 		.feed_months_back = 12,
 		.feed_months_ahead = 24,
+		.slow_request_ms = 250,
 	};
 }
 
@@ -271,6 +272,7 @@ static const struct yfield top_fields[] = {
 	{ "schedules", false, yp_string, CF(schedules), 0, 0 },
 	{ "user", false, parse_name, CF(user), 0, 0 },
 	{ "admin_group", false, parse_name, CF(admin_group), 0, 0 },
+	{ "slow_request_ms", false, yp_int, CF(slow_request_ms), 0, 60000 },
 	{ "socket", false, parse_socket, offsetof(struct cfin, c), 0, 0 },
 	{ "http", false, parse_http, offsetof(struct cfin, c), 0, 0 },
 	{ "feed", false, parse_feed, offsetof(struct cfin, c), 0, 0 },
@@ -311,5 +313,6 @@ config_load(const char *file, struct config *c, struct diags *d)
 	c->idle_timeout = in.c.idle_timeout;
 	c->feed_months_back = in.c.feed_months_back;
 	c->feed_months_ahead = in.c.feed_months_ahead;
+	c->slow_request_ms = in.c.slow_request_ms;
 	return 0;
 }

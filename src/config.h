@@ -25,6 +25,7 @@ struct config {
 	int	 feed_months_back;	/* feed horizon: 0..120, 12 */
 	int	 feed_months_ahead;	/* 1..120, 24 */
 	char	*user;			/* drop privileges to this user when started as root; NULL = don't */
+	int	 slow_request_ms;	/* log requests taking this long: 0 (off)..60000, 250 */
 };
 
 /* Fill c with the embedded defaults for running from the source tree. */

@@ -10,8 +10,10 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +35,14 @@ struct conn {
 	bool		 eof;		/* the peer sent everything it will */
 	bool		 closing;	/* close once out is delivered */
 	long long	 last;		/* monotonic milliseconds of the last activity */
+	struct log_gate	*gate;		/* the control socket's flood control */
 };
 
 struct control {
 	int			 fd;
 	char			*path;
+	bool			 adopted;	/* passed by systemd, which owns the path */
+	struct log_gate		 gate;
 	struct control_opts	 o;
 	struct conn		**conn;
 	size_t			 nconn;
@@ -135,6 +140,7 @@ control_listen(const struct control_opts *o, char **cause)
 	c->o = *o;
 	c->path = xstrdup(o->path);
 	c->o.path = c->path;
+	c->gate.what = "control";
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) {
 		*cause = xasprintf("socket: %s", strerror(errno));
@@ -149,6 +155,49 @@ control_listen(const struct control_opts *o, char **cause)
 	free(c->path);
 	free(c);
 	return NULL;
+}
+
+/* The path (or "@abstract") a passed socket is bound to, for logs and status. */
+static char *
+bound_path(int fd)
+{
+	struct sockaddr_un sa = { 0 };
+	socklen_t len = sizeof(sa);
+	size_t n;
+
+	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0 ||
+	    len <= offsetof(struct sockaddr_un, sun_path))
+		return xstrdup("(unnamed)");
+	n = len - offsetof(struct sockaddr_un, sun_path);
+	if (sa.sun_path[0] == '\0')
+		return xasprintf("@%.*s", (int)n - 1, sa.sun_path + 1);
+	return xasprintf("%.*s", (int)strnlen(sa.sun_path, n), sa.sun_path);
+}
+
+struct control *
+control_adopt(int fd, const struct control_opts *o, char **cause)
+{
+	struct control *c;
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		*cause = xasprintf("control socket from systemd (fd %d): %s", fd, strerror(errno));
+		return NULL;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->o = *o;
+	c->fd = fd;
+	c->adopted = true;
+	c->path = bound_path(fd);
+	c->o.path = c->path;
+	c->gate.what = "control";
+	return c;
+}
+
+const char *
+control_path(const struct control *c)
+{
+	return c->path;
 }
 
 size_t
@@ -205,11 +254,36 @@ conn_send(struct conn *k, const char *data, size_t len)
 	k->outlen += len;
 }
 
+/*
+ * One log line for a request, by how it went: failures, malformed requests
+ * and refused changes always (through the flood gate), slow requests
+ * always, everything else only with -v.  Answers about the data (404, 409)
+ * and refused reloads (422, logged by the reload) are the client's business.
+ */
 static void
-conn_reply(struct conn *k, int code, const char *msg)
+log_reply(const struct conn *k, const char *request, const char *reply, long long ms,
+    int slow_ms)
+{
+	int code = atoi(reply);
+	const char *msg = strchr(reply, ' ');
+	enum log_level level = code >= 500 ? LOG_LEVEL_ERR : code == PROTO_DENIED ?
+	    LOG_LEVEL_WARNING : code == PROTO_BAD_REQUEST || code == PROTO_TOO_LARGE ?
+	    LOG_LEVEL_NOTICE : LOG_LEVEL_DEBUG;
+
+	/* "CODE LENGTH MESSAGE\n": the message is after the second space. */
+	msg = msg != NULL ? strchr(msg + 1, ' ') : NULL;
+	msg = msg != NULL ? msg + 1 : "";
+	log_request(k->gate, level, ms, slow_ms, "control: uid %ld pid %ld \"%.200s\": %d %.*s",
+	    (long)k->peer.uid, (long)k->peer.pid, request, code, (int)strcspn(msg, "\n"), msg);
+}
+
+/* A reply the daemon makes without running a command; request says what came in. */
+static void
+conn_reply(struct conn *k, const char *request, int code, const char *msg)
 {
 	char *s = xasprintf("%d 0 %s\n", code, msg);
 
+	log_reply(k, request, s, 0, 0);
 	conn_send(k, s, strlen(s));
 	free(s);
 }
@@ -257,6 +331,8 @@ accept_one(struct control *c, struct daemon *d)
 		static const char busy[] = "503 0 too many connections, try again later\n";
 		(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 		close(fd);
+		log_gated(&c->gate, LOG_LEVEL_WARNING, "control: a connection was refused: "
+		    "max_clients (%d) are connected", c->o.max_clients);
 		return;
 	}
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
@@ -270,20 +346,23 @@ accept_one(struct control *c, struct daemon *d)
 	    .admin = peer_is_admin(c, cred.uid, cred.gid) };
 	k->in = xmalloc(PROTO_MAX_REQUEST);
 	k->last = now_ms();
+	k->gate = &c->gate;
 	c->conn = xreallocarray(c->conn, c->nconn + 1, sizeof(*c->conn));
 	c->conn[c->nconn++] = k;
 	d->clients = (int)c->nconn;
 	hello = xasprintf("hotpatchd %d %s\n", PROTO_VERSION, PACKAGE_VERSION);
 	conn_send(k, hello, strlen(hello));
 	free(hello);
-	log_debug("client uid %ld pid %ld connected%s", (long)cred.uid, (long)cred.pid,
-	    k->peer.admin ? " (admin)" : "");
+	if (log_verbose(2))
+		log_debug("control: uid %ld pid %ld connected%s", (long)cred.uid, (long)cred.pid,
+		    k->peer.admin ? " (admin)" : "");
 }
 
 /* Execute one complete line. */
 static void
 handle_line(struct conn *k, char *line, size_t len, struct daemon *d)
 {
+	long long start = now_ms();
 	char *reply;
 	size_t rlen;
 
@@ -292,10 +371,11 @@ handle_line(struct conn *k, char *line, size_t len, struct daemon *d)
 	if (strspn(line, " \t") == len)
 		return;		/* blank lines are ignored */
 	if (memchr(line, '\0', len) != NULL || !utf8_valid(line, len)) {
-		conn_reply(k, PROTO_BAD_REQUEST, "request is not UTF-8 text");
+		conn_reply(k, "(not UTF-8)", PROTO_BAD_REQUEST, "request is not UTF-8 text");
 		return;
 	}
 	commands_execute(d, &k->peer, line, &reply, &rlen);
+	log_reply(k, line, reply, now_ms() - start, d->cfg.slow_request_ms);
 	conn_send(k, reply, rlen);
 	free(reply);
 }
@@ -318,7 +398,8 @@ handle_input(struct conn *k, struct daemon *d)
 	k->inlen -= start;
 	if (k->inlen == PROTO_MAX_REQUEST) {
 		/* A line longer than the limit: refuse it and drop the connection. */
-		conn_reply(k, PROTO_TOO_LARGE, "request larger than 65536 bytes");
+		conn_reply(k, "(a line of 65536 bytes or more)", PROTO_TOO_LARGE,
+		    "request larger than 65536 bytes");
 		k->inlen = 0;
 		k->closing = true;
 	}
@@ -386,8 +467,9 @@ control_dispatch(struct control *c, const struct pollfd *fds, int n, struct daem
 		if (ok && k->outoff == k->outlen && (k->eof || k->closing))
 			ok = false;
 		if (ok && now - k->last >= c->o.idle_timeout * 1000LL) {
-			log_debug("client uid %ld idle for %ds: closing", (long)k->peer.uid,
-			    c->o.idle_timeout);
+			if (log_verbose(2))
+				log_debug("control: uid %ld pid %ld idle for %d s: closing",
+				    (long)k->peer.uid, (long)k->peer.pid, c->o.idle_timeout);
 			ok = false;
 		}
 		if (ok)
@@ -407,7 +489,9 @@ control_close(struct control *c, int ms)
 	long long deadline = now_ms() + ms;
 
 	close(c->fd);
-	unlink(c->path);
+	if (!c->adopted)
+		unlink(c->path);
+	log_gate_flush(&c->gate);
 	/* Deliver what was already answered, briefly, then close everything. */
 	while (now_ms() < deadline) {
 		struct pollfd fds[1];

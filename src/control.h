@@ -31,6 +31,16 @@ int control_probe(const char *path, char **cause);
  */
 struct control *control_listen(const struct control_opts *o, char **cause);
 
+/*
+ * Serve on fd, a listening AF_UNIX socket passed by systemd.  The socket and
+ * its path belong to systemd: o's path, mode and group are not applied, and
+ * control_close does not remove it.  Returns NULL with *cause on error.
+ */
+struct control *control_adopt(int fd, const struct control_opts *o, char **cause);
+
+/* The socket's path (for a passed socket, as bound; "@name" if abstract). */
+const char *control_path(const struct control *c);
+
 /* Fill fds (room for control_nfds()) for poll; returns how many were used. */
 int control_fill(struct control *c, struct pollfd *fds);
 size_t control_nfds(const struct control *c);
@@ -39,7 +49,10 @@ int control_timeout(const struct control *c);
 /* Handle what poll reported in fds (as filled by control_fill). */
 void control_dispatch(struct control *c, const struct pollfd *fds, int n,
     struct daemon *d);
-/* Stop accepting, try for up to ms milliseconds to deliver queued replies, close all, remove the socket. */
+/*
+ * Stop accepting, try for up to ms milliseconds to deliver queued replies,
+ * close all, remove the socket (unless it was passed by systemd).
+ */
 void control_close(struct control *c, int ms);
 
 #endif

@@ -26,14 +26,18 @@ daemon_refresh(struct daemon *dm, char **cause)
 	return 0;
 }
 
-/* Every file error goes to the log too, so a refused reload is visible there. */
+/*
+ * Every file error goes to the log too, one line each, so a refused reload
+ * is visible there (at start-up the caller says it cannot start).
+ */
 static int
 refuse(const struct daemon *dm, const struct diags *d, size_t from)
 {
+	const char *what = dm->cal.nos > 0 ? "reload refused, the running configuration is kept: " : "";
+
 	for (size_t i = from; i < d->n; i++)
-		log_warn("%s:%d:%d: %s", d->v[i].file, d->v[i].line, d->v[i].col, d->v[i].msg);
-	if (dm->cal.nos > 0)
-		log_warn("reload refused: the running configuration is kept");
+		log_warn("%s%s:%d:%d: %s", what, d->v[i].file, d->v[i].line, d->v[i].col,
+		    d->v[i].msg);
 	return -1;
 }
 
@@ -66,8 +70,8 @@ import_sources(struct daemon *dm, const struct sources *src, struct diags *d, ch
 		ringset_free(&rings);
 		return -1;
 	}
-	log_info("loaded %s (%zu OSes) and %s (%zu rings)", dm->cfg.calendar, cal.nos,
-	    dm->cfg.schedules, rings.nring);
+	log_info("%s %s (%zu OSes) and %s (%zu rings)", dm->cal.nos > 0 ? "reloaded" : "loaded",
+	    dm->cfg.calendar, cal.nos, dm->cfg.schedules, rings.nring);
 	keep_file_model(dm, &cal, &rings);
 	/* Only a real change is a new generation (feeds are rebuilt per generation). */
 	if (store_total_changes(dm->store) == before && dm->cal.nos > 0)

@@ -11,6 +11,7 @@
 #include "http.h"
 #include "log.h"
 #include "ringfile.h"
+#include "sd.h"
 #include "site.h"
 #include "store.h"
 #include "util.h"
@@ -58,7 +59,7 @@ usage(FILE *f)
 	    "      --calendar FILE  reference calendar (data/calendar.yaml)\n"
 	    "      --schedules DIR  ring files (schedules/)\n"
 	    "  -n, --check          check the files, print file:line:column errors, exit 1 on error\n"
-	    "  -v, --verbose        log each connection and disconnection\n"
+	    "  -v, --verbose        log every request; twice: connections too\n"
 	    "      --version        print the version\n"
 	    "      --help           this text\n", HP_SYSCONFDIR);
 }
@@ -224,6 +225,7 @@ group_id(const char *name, const char *what)
  */
 struct privs {
 	bool	 drop;		/* root with `user`: chown what we create, then drop */
+	bool	 socket_passed;	/* the control socket is systemd's: not ours to chown or remove */
 	uid_t	 uid;
 	gid_t	 gid;
 	char	*name;
@@ -358,7 +360,7 @@ priv_drop(const struct privs *pv, const struct config *c)
 	free(dbdir);
 	/* Not fatal: a socket left behind is removed as stale at the next start. */
 	dbdir = dir_of(c->socket_path);
-	if (access(dbdir, W_OK | X_OK) < 0)
+	if (!pv->socket_passed && access(dbdir, W_OK | X_OK) < 0)
 		log_warn("user '%s' cannot write to %s: the control socket will be left there "
 		    "at exit", pv->name, dbdir);
 	free(dbdir);
@@ -448,14 +450,33 @@ setup_signals(sigset_t *waitmask)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* READY=1 with what is being served; note (may be "") says how a reload went. */
+static void
+notify_ready(const struct daemon *dm, const char *note)
+{
+	if (sd_notify_state("READY=1\nSTATUS=%s%zu OSes, %zu rings; socket %s; feeds %s", note,
+	    dm->cal.nos, dm->rings.nring, dm->cfg.socket_path,
+	    dm->feed_url != NULL ? dm->feed_url : "off") < 0)
+		log_warn("cannot notify the service manager ($NOTIFY_SOCKET): %s", strerror(errno));
+}
+
+/* The service manager hears of the reload, its start (with when) and its end. */
 static void
 reload_on_signal(struct daemon *dm)
 {
 	struct diags d = { 0 };
-	char *cause = NULL;
+	char *cause = NULL, *first, *note;
 
+	sd_notify_state("RELOADING=1\nMONOTONIC_USEC=%llu", sd_monotonic_usec());
 	log_info("SIGHUP: reloading");
-	daemon_reload(dm, &d, &cause);
+	if (daemon_reload(dm, &d, &cause) < 0) {
+		first = d.n > 0 ? diags_first(&d) : xstrdup(cause != NULL ? cause : "reload failed");
+		note = xasprintf("reload refused: %s; still serving ", first);
+		free(first);
+	} else
+		note = xstrdup("");
+	notify_ready(dm, note);
+	free(note);
 	diags_free(&d);
 	free(cause);
 }
@@ -571,9 +592,26 @@ start_store(struct daemon *dm, const char *lockpath)
 	diags_free(&d);
 }
 
+/* Sockets passed by socket activation, checked against the configuration; fatal if wrong. */
+static void
+passed_sockets(const struct config *c, struct sd_want *want, size_t n)
+{
+	char *cause = NULL;
+
+	if (sd_listen_sockets(want, n, &cause) < 0)
+		fatal("%s", cause);
+	/* Fail rather than leave systemd accepting HTTP connections nobody answers. */
+	if (want[1].fd >= 0 && strcmp(c->http_listen, "off") == 0)
+		fatal("socket activation passed an HTTP socket ('http', fd %d), but HTTP is off: "
+		    "set http.listen (the passed socket is used, whatever its address) or stop "
+		    "passing it", want[1].fd);
+}
+
 static int
 run_daemon(const struct opts *o)
 {
+	/* By FileDescriptorName=; passed_sockets relies on this order. */
+	struct sd_want sdw[] = { { "control", SD_UNIX_STREAM, -1 }, { "http", SD_INET_STREAM, -1 } };
 	struct daemon dm = { .started = time(NULL) };
 	struct control_opts co;
 	struct control *ctl;
@@ -597,7 +635,9 @@ run_daemon(const struct opts *o)
 	absolute(&dm.cfg.socket_path);
 	absolute(&dm.cfg.calendar);
 	absolute(&dm.cfg.schedules);
+	passed_sockets(&dm.cfg, sdw, ARRAY_LEN(sdw));
 	priv_resolve(&dm.cfg, dm.config_file, &pv);
+	pv.socket_passed = sdw[0].fd >= 0;
 	priv_state_dir(&pv, dm.cfg.state_dir);
 	lockfd = lock_database(dm.cfg.database, &lockpath, &pv);
 	co = (struct control_opts){ .path = dm.cfg.socket_path, .mode = dm.cfg.socket_mode,
@@ -608,7 +648,7 @@ run_daemon(const struct opts *o)
 	 * Refuse a busy socket before the database is touched, but listen only
 	 * once the store is ready: the socket appearing means "ready".
 	 */
-	if (control_probe(co.path, &cause) < 0) {
+	if (!pv.socket_passed && control_probe(co.path, &cause) < 0) {
 		unlink(lockpath);
 		fatal("%s", cause);
 	}
@@ -621,7 +661,9 @@ run_daemon(const struct opts *o)
 	 * wait in the backlog until serve() runs.
 	 */
 	if (strcmp(dm.cfg.http_listen, "off") != 0) {
-		if ((http = http_start(dm.cfg.http_listen, &dm, &cause)) == NULL) {
+		http = sdw[1].fd >= 0 ? http_adopt(sdw[1].fd, &dm, &cause) :
+		    http_start(dm.cfg.http_listen, &dm, &cause);
+		if (http == NULL) {
 			unlink(lockpath);
 			fatal("%s", cause);
 		}
@@ -629,7 +671,8 @@ run_daemon(const struct opts *o)
 	}
 	start_store(&dm, lockpath);
 	priv_store_files(&pv, dm.cfg.database);
-	if ((ctl = control_listen(&co, &cause)) == NULL) {
+	ctl = pv.socket_passed ? control_adopt(sdw[0].fd, &co, &cause) : control_listen(&co, &cause);
+	if (ctl == NULL) {
 		http_stop(http);
 		store_close(dm.store);
 		unlink(lockpath);
@@ -639,7 +682,12 @@ run_daemon(const struct opts *o)
 	 * Everything is open and bound: the store, the HTTP port, the control
 	 * socket.  Drop to the user before the first request is served.
 	 */
-	priv_socket(&pv, &co);
+	if (pv.socket_passed) {
+		/* status and the logs name the socket really served. */
+		free(dm.cfg.socket_path);
+		dm.cfg.socket_path = xstrdup(control_path(ctl));
+	} else
+		priv_socket(&pv, &co);
 	priv_drop(&pv, &dm.cfg);
 	free(pv.name);
 	setup_signals(&waitmask);
@@ -649,7 +697,13 @@ run_daemon(const struct opts *o)
 	log_info("hotpatchd %s ready: socket %s, feeds %s, database %s (%zu OSes, %zu rings)",
 	    PACKAGE_VERSION, dm.cfg.socket_path, dm.feed_url ? dm.feed_url : "off",
 	    dm.cfg.database, dm.cal.nos, dm.rings.nring);
+	if (sdw[0].fd >= 0 || sdw[1].fd >= 0)
+		log_info("socket activation: control socket %s, HTTP %s",
+		    sdw[0].fd >= 0 ? "passed" : "bound here", sdw[1].fd >= 0 ? "passed" :
+		    http != NULL ? "bound here" : "off");
+	notify_ready(&dm, "");
 	serve(&dm, ctl, http, &waitmask);
+	sd_notify_state("STOPPING=1");
 	log_info("shutting down");
 	http_stop(http);
 	control_close(ctl, 1000);

@@ -5,12 +5,15 @@
  * the daemon's poll loop.  Routing is site_get(); this file adds only the
  * HTTP around it: methods, conditional GET, caching headers, error pages.
  */
+#include "daemon.h"
 #include "http.h"
 #include "log.h"
+#include "sd.h"
 #include "site.h"
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -47,9 +50,8 @@ struct http {
 	struct daemon		*d;
 	int			 epoll_fd;
 	char			*base;		/* "http://127.0.0.1:8080" */
-	char			 log_last[512];	/* the last MHD message, for flood control */
-	time_t			 log_at;
-	unsigned long		 log_repeats;
+	struct log_gate		 mhd_gate;	/* flood control: libmicrohttpd's messages */
+	struct log_gate		 req_gate;	/* and the requests we log */
 };
 
 /* libmicrohttpd's error log, one line each, into ours. */
@@ -60,25 +62,13 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	struct http *h = cls;
 	char buf[512];
 	size_t n;
-	time_t now = time(NULL);
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	n = strlen(buf);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = '\0';
-	/* A flood (e.g. connections over the limit) logs once a second, with a count. */
-	if (h != NULL && now == h->log_at && strcmp(buf, h->log_last) == 0) {
-		h->log_repeats++;
-		return;
-	}
-	if (h != NULL && h->log_repeats > 0)
-		log_warn("http: %s (%lu more times)", h->log_last, h->log_repeats);
-	log_warn("http: %s", buf);
-	if (h != NULL) {
-		h->log_at = now;
-		h->log_repeats = 0;
-		snprintf(h->log_last, sizeof(h->log_last), "%s", buf);
-	}
+	/* A flood (e.g. connections over the limit) is held back, and counted. */
+	log_gated(h != NULL ? &h->mhd_gate : NULL, LOG_LEVEL_WARNING, "http: %s", buf);
 }
 
 /* ---- dates: RFC 7231 section 7.1.1.1, independent of the locale ---- */
@@ -235,19 +225,18 @@ reply_error(struct MHD_Connection *c, unsigned status, const char *text)
 
 /* 200 with the page, or 304 with its validators if the client has it already. */
 static enum MHD_Result
-reply_page(struct MHD_Connection *c, const struct page *pg)
+reply_page(struct MHD_Connection *c, const struct page *pg, unsigned *status)
 {
 	const char *cache = strcmp(pg->path, "/healthz") == 0 ? CACHE_NONE : CACHE_FEEDS;
 	struct MHD_Response *r;
 	char date[HTTP_DATE_MAX];
-	unsigned status;
 
 	http_date(pg->modified, date);
 	if (not_modified(c, pg)) {
-		status = MHD_HTTP_NOT_MODIFIED;
+		*status = MHD_HTTP_NOT_MODIFIED;
 		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	} else {
-		status = MHD_HTTP_OK;
+		*status = MHD_HTTP_OK;
 		/* Copied: the page may be rebuilt before the reply is written out. */
 		r = MHD_create_response_from_buffer(pg->len, pg->body, MHD_RESPMEM_MUST_COPY);
 		r = header(r, MHD_HTTP_HEADER_CONTENT_TYPE, pg->type);
@@ -256,7 +245,7 @@ reply_page(struct MHD_Connection *c, const struct page *pg)
 	r = header(r, MHD_HTTP_HEADER_ETAG, pg->etag);
 	r = header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
 	r = header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
-	return queue(c, status, r);
+	return queue(c, *status, r);
 }
 
 /* Does the request carry a body (or announce one)? */
@@ -270,6 +259,47 @@ has_body(struct MHD_Connection *c)
 	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
 		return true;
 	return cl != NULL && cl[strspn(cl, "0 \t")] != '\0';
+}
+
+/* The client's address, numeric, or "?". */
+static void
+client_address(struct MHD_Connection *c, char host[NI_MAXHOST])
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+	socklen_t len = sa == NULL ? 0 : sa->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+
+	if (sa == NULL || getnameinfo(sa, len, host, NI_MAXHOST, NULL, 0, NI_NUMERICHOST) != 0)
+		strcpy(host, "?");
+}
+
+/*
+ * One log line for a request, by its status: errors (4xx, 5xx) always,
+ * through the flood gate, and slow requests; 200 and 304 only with -v.
+ */
+static void
+log_response(struct http *h, struct MHD_Connection *c, const char *method, const char *url,
+    unsigned status, long long ms, const char *detail)
+{
+	enum log_level level = status >= 500 ? LOG_LEVEL_ERR : status >= 400 ?
+	    LOG_LEVEL_NOTICE : LOG_LEVEL_DEBUG;
+	char host[NI_MAXHOST];
+
+	client_address(c, host);
+	log_request(&h->req_gate, level, ms, h->d->cfg.slow_request_ms,
+	    "http: %s \"%.32s %.200s\": %u%s%s", host, method, url, status,
+	    detail != NULL ? " " : "", detail != NULL ? detail : "");
+}
+
+/* A refusal made on the headers alone, logged. */
+static enum MHD_Result
+refuse(struct http *h, struct MHD_Connection *c, const char *method, const char *url,
+    unsigned status, const char *text)
+{
+	log_response(h, c, method, url, status, 0, NULL);
+	return reply_error(c, status, text);
 }
 
 /* What *con_cls points at: how far a request has got. */
@@ -289,14 +319,18 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	struct http *h = cls;
 	const struct page *pg;
 	char *cause = NULL;
+	unsigned long long start;
+	unsigned status;
+	enum MHD_Result ret;
 
 	if (*con_cls == NULL) {
 		*con_cls = (void *)&answered;
 		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-			return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
+			return refuse(h, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method not allowed\n");
 		if (has_body(c))
-			return reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE,
+			return refuse(h, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE,
 			    "request bodies are not accepted\n");
 		*con_cls = (void *)&seen_headers;
 		return MHD_YES;
@@ -312,18 +346,25 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		return MHD_YES;
 	if (*con_cls == &got_body) {
 		*con_cls = (void *)&answered;
-		return reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "request bodies are not accepted\n");
+		return refuse(h, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "request bodies are not accepted\n");
 	}
 	*con_cls = (void *)&answered;
+	start = sd_monotonic_usec();
 	/* MHD has cut the query string off url already: it plays no part in routing. */
-	if ((pg = site_get(h->d, url, &cause)) != NULL)
-		return reply_page(c, pg);
-	if (cause != NULL) {
-		log_warn("http: %s %s: %s", method, url, cause);
-		free(cause);
-		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error\n");
+	if ((pg = site_get(h->d, url, &cause)) != NULL) {
+		ret = reply_page(c, pg, &status);
+	} else if (cause != NULL) {
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		ret = reply_error(c, status, "internal error\n");
+	} else {
+		status = MHD_HTTP_NOT_FOUND;
+		ret = reply_error(c, status, "not found\n");
 	}
-	return reply_error(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	log_response(h, c, method, url, status, (long long)(sd_monotonic_usec() - start) / 1000,
+	    cause);
+	free(cause);
+	return ret;
 }
 
 /* ---- the listener ---- */
@@ -420,17 +461,17 @@ base_url(int fd)
 	    xasprintf("http://%s:%s", host, serv);
 }
 
-struct http *
-http_start(const char *listen_on, struct daemon *d, char **cause)
+/* Serve on the listening socket fd (closed on failure); what names it in errors. */
+static struct http *
+start_on(int fd, const char *listen_on, struct daemon *d, char **cause)
 {
 	const union MHD_DaemonInfo *info;
 	struct http *h;
-	int fd;
 
-	if ((fd = listen_socket(listen_on, cause)) < 0)
-		return NULL;
 	h = xcalloc(1, sizeof(*h));
 	h->d = d;
+	h->mhd_gate.what = "http";
+	h->req_gate.what = "http";
 	if ((h->base = base_url(fd)) == NULL) {
 		*cause = xasprintf("HTTP: cannot read back the address of %s: %s", listen_on,
 		    strerror(errno));
@@ -467,6 +508,29 @@ fail:
 	free(h->base);
 	free(h);
 	return NULL;
+}
+
+struct http *
+http_start(const char *listen_on, struct daemon *d, char **cause)
+{
+	int fd;
+
+	if ((fd = listen_socket(listen_on, cause)) < 0)
+		return NULL;
+	return start_on(fd, listen_on, d, cause);
+}
+
+struct http *
+http_adopt(int fd, struct daemon *d, char **cause)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		*cause = xasprintf("HTTP socket from systemd (fd %d): %s", fd, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	return start_on(fd, "the socket passed by systemd", d, cause);
 }
 
 int
@@ -508,6 +572,8 @@ http_stop(struct http *h)
 	if ((fd = MHD_quiesce_daemon(h->mhd)) != MHD_INVALID_SOCKET)
 		close(fd);
 	MHD_stop_daemon(h->mhd);
+	log_gate_flush(&h->mhd_gate);
+	log_gate_flush(&h->req_gate);
 	free(h->base);
 	free(h);
 }

@@ -20,6 +20,9 @@ struct http;
  */
 struct http *http_start(const char *listen, struct daemon *d, char **cause);
 
+/* Serve d's site on fd, a listening TCP socket passed by systemd; NULL with *cause on error. */
+struct http *http_adopt(int fd, struct daemon *d, char **cause);
+
 /* The fd to poll for POLLIN (libmicrohttpd's epoll fd). */
 int http_fd(const struct http *h);
 

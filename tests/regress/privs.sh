@@ -108,7 +108,7 @@ else
 	not_ok "the lock file is nobody's, mode 0640, and holds the pid" "lock file: $(cat "$db.lock" 2>&1)"
 fi
 owned "the control socket is nobody's, mode 0660" "$sock" "$nuid:$ngid" 660
-if grep -qxF "hotpatchd: running as user nobody (uid $nuid, gid $ngid)" "$log" &&
+if grep -qxF "hotpatchd: info: running as user nobody (uid $nuid, gid $ngid)" "$log" &&
     ! grep -q "running as root\|not implemented\|cannot" "$log"; then
 	ok "the log says which user the daemon runs as, and no warning"
 else
@@ -170,8 +170,8 @@ var=$tmp/plain
 log=$var.log
 start_daemon "$var" || not_ok "the daemon starts as root without user" "$(cat "$log")"
 stop_daemon
-want="hotpatchd: running as root; set user in hotpatchd.yaml to drop privileges"
-others=$(grep -v "^hotpatchd: \(loaded\|hotpatchd .* ready\|shutting down\)" "$log")
+want="hotpatchd: warning: running as root; set user in hotpatchd.yaml to drop privileges"
+others=$(grep -v "^hotpatchd: info: \(loaded\|hotpatchd .* ready\|shutting down\)" "$log")
 if [ "$(grep -cxF "$want" "$log")" = 1 ] && [ "$others" = "$want" ]; then
 	ok "root without user: exactly one warning line"
 else
@@ -188,7 +188,7 @@ fi
 
 printf 'version: 1\nuser: hp-no-such-user\n' > "$tmp/unknown.yaml"
 expect "an unknown user: exit 1 with a clear message" 1 \
-	"hotpatchd: unknown user 'hp-no-such-user' (user in $tmp/unknown.yaml)" -- \
+	"hotpatchd: error: unknown user 'hp-no-such-user' (user in $tmp/unknown.yaml)" -- \
 	"$HOTPATCHD" -f -c "$tmp/unknown.yaml" --state-dir "$tmp/unknown" --calendar "$CAL" \
 	--schedules "$SCHED" --http off
 ! [ -e "$tmp/unknown" ] && ok "an unknown user: no state directory or database is created" ||
@@ -197,7 +197,7 @@ expect "an unknown user: exit 1 with a clear message" 1 \
 # A world-writable directory (a /tmp) is refused rather than handed to the user.
 mkdir -m 1777 "$tmp/public"
 expect "a world-writable state directory is not given away" 1 \
-	"hotpatchd: state directory $tmp/public is world-writable: refusing to give it to user 'nobody'" -- \
+	"hotpatchd: error: state directory $tmp/public is world-writable: refusing to give it to user 'nobody'" -- \
 	"$HOTPATCHD" -f -c "$tmp/nobody.yaml" --state-dir "$tmp/public" --calendar "$CAL" \
 	--schedules "$SCHED" --http off
 
@@ -226,7 +226,7 @@ else
 	not_ok "not root with user set to itself: no warning" "exit $rc_nobody" "$(cat "$tmp/nb/nobody.log")"
 fi
 if [ "$up_root" = yes ] && [ "$rc_root" -eq 0 ] &&
-    [ "$(grep -cxF "hotpatchd: user 'root': not started as root, so keeping uid $nuid" "$tmp/nb/root.log")" = 1 ]; then
+    [ "$(grep -cxF "hotpatchd: warning: user 'root': not started as root, so keeping uid $nuid" "$tmp/nb/root.log")" = 1 ]; then
 	ok "not root with another user set: one warning, and it keeps running"
 else
 	not_ok "not root with another user set: one warning, and it keeps running" "exit $rc_root" "$(cat "$tmp/nb/root.log")"
