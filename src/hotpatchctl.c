@@ -507,7 +507,6 @@ complete(int argc, char **argv)
 	const char *cur = argc > 0 ? argv[argc - 1] : "", *sock = NULL;
 	char **words = xcalloc((size_t)argc + 1, sizeof(*words));
 	struct completion c;
-	enum color ignored;
 	int n = 0;
 
 	for (int i = 0; i + 1 < argc; i++) {
@@ -518,7 +517,7 @@ complete(int argc, char **argv)
 		}
 		if (strcmp(argv[i], "--socket") == 0)
 			sock = argv[++i];
-		else if (strncmp(argv[i], "--color", 7) != 0 || !color_option(argv[i], &ignored))
+		else if (strncmp(argv[i], "--color", 7) != 0)
 			words[n++] = argv[i];
 	}
 	cmd_complete(n, words, cur, &c);
