@@ -56,6 +56,7 @@ enum cmd_opt {
 #define CARG_ID		'i'	/* a positive integer id */
 #define CARG_FILE	'f'	/* a file the client reads and sends base64-encoded */
 #define CARG_OUT	'w'	/* a file the client writes; the daemon never opens it */
+#define CARG_DIR	'd'	/* a directory (--dir); completion only */
 
 struct cmd {
 	enum cmd_id	 id;
@@ -74,7 +75,9 @@ struct cmd {
 struct request {
 	const struct cmd *cmd;
 	bool		 json;
-	bool		 help;		/* --help: print usage, send nothing */
+	bool		 help;		/* --help or help: print usage, send nothing */
+	bool		 color;		/* --color: ANSI colour in text tables */
+	const char	*group;		/* help for "override" etc.: the first word */
 	bool		 has_at;
 	time_t		 at;		/* --at: "now" for this request */
 	const char	*os;
@@ -95,17 +98,40 @@ extern const struct cmd cmd_table[CMD_COUNT];
 
 /*
  * Parse words (without the program name and client-only options) into req,
- * which points into argv.  Returns 0, or -1 with *err set to one allocated
- * line saying what is wrong.
+ * which points into argv.  A YYYY-MM-DD given where a month is expected is
+ * checked, then cut to YYYY-MM in place, so that handlers (and the daemon,
+ * when the client sends argv on) see a month.  Returns 0, or -1 with *err
+ * set to one allocated line saying what is wrong.
  */
 int cmd_parse(int argc, char **argv, struct request *req, char **err);
 
-/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]Z" as a UTC instant; returns 0 or -1. */
+/*
+ * "YYYY-MM" (its first day), "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]Z" as a
+ * UTC instant; returns 0 or -1.
+ */
 int cmd_parse_instant(const char *s, time_t *out);
 
-/* Usage of one command ("hotpatchctl override set OS YYYY-MM KIND ..."), allocated. */
+/* Help for one command: usage, summary, arguments and options (allocated). */
 char *cmd_usage(const struct cmd *c);
-/* Every command with its summary, allocated. */
+/* Help for the commands whose first word is group ("override"), allocated. */
+char *cmd_group_help(const char *group);
+/* Every command with its summary, and the global options, allocated. */
 char *cmd_help(void);
+
+/* What may come in the word being completed. */
+struct completion {
+	const char	*word[64];	/* fixed candidates: commands, options, kinds */
+	size_t		 nword;
+	char		 value;		/* also values the caller looks up: CARG_OS,
+					   CARG_RING, CARG_ID, CARG_FILE, CARG_OUT,
+					   CARG_DIR; 0 for none */
+};
+
+/*
+ * The candidates for cur after the complete words argv (client-only options
+ * already taken out); words not starting like cur are left in.  out->word
+ * may point to static storage, valid until the next call.
+ */
+void cmd_complete(int argc, char **argv, const char *cur, struct completion *out);
 
 #endif

@@ -7,6 +7,7 @@
 #include "daemon.h"
 #include "proto.h"
 #include "store.h"
+#include "table.h"
 #include "util.h"
 
 #include <pwd.h>
@@ -113,7 +114,7 @@ actor_init(struct actor *a, const struct request *rq, const struct peer *p,
  */
 static const struct cmd *
 run_line(struct daemon *d, const struct peer *p, const char *line, struct reply *r,
-    bool *json)
+    bool *json, bool *color)
 {
 	char *buf = xstrdup(line), *words[PROTO_MAX_WORDS], *err = NULL;
 	const struct cmd *cmd = NULL;
@@ -134,6 +135,7 @@ run_line(struct daemon *d, const struct peer *p, const char *line, struct reply 
 	} else {
 		cmd = rq.cmd;
 		*json = rq.json;
+		*color = rq.color;
 		r->code = PROTO_OK;
 		dispatch[cmd->id].run(d, &rq, p, line, r);
 	}
@@ -144,8 +146,10 @@ run_line(struct daemon *d, const struct peer *p, const char *line, struct reply 
 
 /* The body: the JSON as is, or rendered for people. */
 static char *
-body(const struct cmd *cmd, const struct reply *r, bool json)
+body(const struct cmd *cmd, const struct reply *r, bool json, bool color)
 {
+	char *text;
+
 	if (r->data == NULL)
 		return xstrdup("");
 	if (json || cmd == NULL) {
@@ -154,7 +158,10 @@ body(const struct cmd *cmd, const struct reply *r, bool json)
 		free(s);
 		return t;
 	}
-	return dispatch[cmd->id].render(r->data);
+	table_color(color);
+	text = dispatch[cmd->id].render(r->data);
+	table_color(false);
+	return text;
 }
 
 void
@@ -163,13 +170,13 @@ commands_execute(struct daemon *d, const struct peer *p, const char *line,
 {
 	struct reply r = { .code = PROTO_OK };
 	const struct cmd *cmd;
-	bool json = false;
+	bool json = false, color = false;
 	char *b;
 	const char *msg;
 
-	cmd = run_line(d, p, line, &r, &json);
+	cmd = run_line(d, p, line, &r, &json, &color);
 	d->requests++;
-	b = body(cmd, &r, json);
+	b = body(cmd, &r, json, color);
 	msg = r.msg != NULL ? r.msg : proto_strerror(r.code);
 	/* The message is one line whatever a handler put in it. */
 	*out = xasprintf("%d %zu %.*s\n%s", r.code, strlen(b), (int)strcspn(msg, "\r\n"), msg, b);

@@ -2,6 +2,7 @@
  * hotpatchctl: the client.  Checks the command with the shared grammar,
  * connects to the control socket, sends one request, prints the answer.
  * Exit: 0 ok, 1 the daemon answered with an error, 2 usage, 3 no daemon.
+ * "hotpatchctl --complete WORD..." serves the shell completion scripts.
  */
 #include "cmdtab.h"
 #include "proto.h"
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -25,6 +27,10 @@
 #define INSTALLED_SOCKET	"/run/hotpatchd/hotpatchd.sock"
 
 enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_NODAEMON = 3 };
+enum color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+/* How long completion waits for the daemon before it offers nothing. */
+#define COMPLETE_TIMEOUT	3
 
 /*
  * blackout import sends the file base64-encoded in the request line, which
@@ -392,10 +398,139 @@ file_word(const char *path)
 static int
 help(const struct request *rq)
 {
-	char *h = rq->cmd ? cmd_usage(rq->cmd) : cmd_help();
+	char *h = rq->cmd ? cmd_usage(rq->cmd) : rq->group ? cmd_group_help(rq->group) : cmd_help();
 
 	fputs(h, stdout);
 	free(h);
+	return EXIT_OK;
+}
+
+/* --color[=WHEN]: 1 if arg is that option (setting *when), 0 if not; exits on a bad WHEN. */
+static int
+color_option(const char *arg, enum color *when)
+{
+	static const struct {
+		const char	*name;
+		enum color	 when;
+	} whens[] = { { "auto", COLOR_AUTO }, { "always", COLOR_ALWAYS }, { "never", COLOR_NEVER } };
+
+	if (strcmp(arg, "--color") == 0) {
+		*when = COLOR_ALWAYS;
+		return 1;
+	}
+	if (strncmp(arg, "--color=", 8) != 0)
+		return 0;
+	for (size_t i = 0; i < ARRAY_LEN(whens); i++) {
+		if (strcmp(arg + 8, whens[i].name) == 0) {
+			*when = whens[i].when;
+			return 1;
+		}
+	}
+	die(EXIT_USAGE, "bad --color '%s' (expected auto, always or never)", arg + 8);
+}
+
+/* Colour for people at a terminal who have not asked for none (https://no-color.org). */
+static bool
+want_color(enum color when, bool json)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (json || when == COLOR_NEVER)
+		return false;
+	if (when == COLOR_ALWAYS)
+		return true;
+	if ((no != NULL && *no != '\0') || (term != NULL && strcmp(term, "dumb") == 0))
+		return false;
+	return isatty(STDOUT_FILENO);
+}
+
+/* Ids completion asks the daemon for: the request and where the ids are in its JSON. */
+static const struct {
+	char		 type;
+	const char	*request;
+	const char	*list;
+	const char	*key;
+} id_queries[] = {
+	{ CARG_OS, "os list --json", "os", "os" },
+	{ CARG_RING, "rings --json", "rings", "ring" },
+	{ CARG_ID, "blackout list --json", "blackouts", "id" },
+};
+
+/* Print the ids of type that start with cur, asked from the daemon. */
+static void
+print_ids(const char *sock, char type, const char *cur)
+{
+	struct timeval tv = { .tv_sec = COMPLETE_TIMEOUT };
+	struct answer a = { 0 };
+	json_t *j = NULL, *e;
+	size_t q = 0, i;
+	int fd;
+
+	while (id_queries[q].type != type)
+		q++;
+	sock = socket_path(sock);
+	fd = connect_to(sock);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	exchange(fd, sock, id_queries[q].request, &a);
+	if (a.code == PROTO_OK)
+		j = json_loadb(a.body, a.len, 0, NULL);
+	json_array_foreach(json_object_get(j, id_queries[q].list), i, e) {
+		json_t *v = json_object_get(e, id_queries[q].key);
+		char num[24];
+		const char *id = json_string_value(v), *origin;
+
+		/* Blackouts from the ring files cannot be removed: only offer the others. */
+		if (type == CARG_ID) {
+			origin = json_string_value(json_object_get(e, "origin"));
+			if (origin == NULL || strcmp(origin, "runtime") != 0)
+				continue;
+			snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+			id = num;
+		}
+		if (id != NULL && strncmp(id, cur, strlen(cur)) == 0)
+			puts(id);
+	}
+	json_decref(j);
+	free(a.status);
+	free(a.body);
+}
+
+/*
+ * --complete WORD... CURRENT: what may come in CURRENT after the WORDs, one
+ * candidate a line; "@files" or "@dirs" ask the shell to list file names.
+ * Nothing is printed on stderr that a shell would show mid-line: callers
+ * discard it.
+ */
+static int
+complete(int argc, char **argv)
+{
+	const char *cur = argc > 0 ? argv[argc - 1] : "", *sock = NULL;
+	char **words = xcalloc((size_t)argc + 1, sizeof(*words));
+	struct completion c;
+	int n = 0;
+
+	for (int i = 0; i + 1 < argc; i++) {
+		if (strcmp(argv[i], "--socket") == 0 && i + 2 == argc) {
+			puts("@files");
+			free(words);
+			return EXIT_OK;
+		}
+		if (strcmp(argv[i], "--socket") == 0)
+			sock = argv[++i];
+		else if (strncmp(argv[i], "--color", 7) != 0)
+			words[n++] = argv[i];
+	}
+	cmd_complete(n, words, cur, &c);
+	for (size_t k = 0; k < c.nword; k++)
+		if (strncmp(c.word[k], cur, strlen(cur)) == 0)
+			puts(c.word[k]);
+	if (c.value == CARG_FILE || c.value == CARG_OUT)
+		puts("@files");
+	else if (c.value == CARG_DIR)
+		puts("@dirs");
+	else if (c.value != 0)
+		print_ids(sock, c.value, cur);
+	free(words);
 	return EXIT_OK;
 }
 
@@ -407,10 +542,15 @@ main(int argc, char **argv)
 	char *file = NULL;
 	struct answer a = { 0 };
 	struct request rq;
+	enum color color = COLOR_AUTO;
 	size_t len = 0;
 	int n = 0, rc, backup_fd = -1;
 
-	/* --socket is the client's own; everything else goes to the daemon. */
+	if (argc > 1 && strcmp(argv[1], "--complete") == 0) {
+		free(words);
+		return complete(argc - 2, argv + 2);
+	}
+	/* --socket, --color=WHEN and --version are the client's; the rest goes to the daemon. */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--socket") == 0) {
 			if (++i == argc)
@@ -420,9 +560,7 @@ main(int argc, char **argv)
 			printf("hotpatchctl %s (protocol %d)\n", PACKAGE_VERSION, PROTO_VERSION);
 			free(words);
 			return EXIT_OK;
-		} else if (strcmp(argv[i], "help") == 0 && n == 0) {
-			words[n++] = "--help";
-		} else {
+		} else if (!color_option(argv[i], &color)) {
 			words[n++] = argv[i];
 		}
 	}
@@ -440,6 +578,8 @@ main(int argc, char **argv)
 		/* export and backup always ask for JSON: the client writes the files itself. */
 		if ((rq.cmd->id == CMD_EXPORT || rq.cmd->id == CMD_BACKUP) && !rq.json)
 			proto_quote(&line, &len, "--json");
+		else if (want_color(color, rq.json))
+			proto_quote(&line, &len, "--color");
 		if (len + 1 > PROTO_MAX_REQUEST)
 			die(EXIT_USAGE, "the request is longer than %d bytes", PROTO_MAX_REQUEST);
 		if (rq.cmd->id == CMD_BACKUP)

@@ -3,8 +3,30 @@
 #include "util.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Colour in table_render: set around one request's rendering (the daemon has one thread). */
+static bool color;
+
+/*
+ * Which cells get which SGR colour: by column header (NULL: any column) and
+ * the cell's text without its markers (* unplanned, ~ planned, ! override).
+ * Yellow: a restart; green: none needed; red: the install window misses.
+ */
+static const struct {
+	const char	*column;
+	const char	*value;
+	const char	*sgr;
+} paint[] = {
+	{ NULL, "baseline", "33" },
+	{ NULL, "lcu", "33" },
+	{ NULL, "hotpatch", "32" },
+	{ "RESTART", "yes", "33" },
+	{ "STATUS", "late", "31" },
+	{ "STATUS", "none", "1;31" },
+};
 
 struct table {
 	int	 ncols;
@@ -57,11 +79,33 @@ width(const char *s)
 	return n;
 }
 
+void
+table_color(bool on)
+{
+	color = on;
+}
+
+/* The SGR colour of a cell under header, or NULL. */
+static const char *
+cell_color(const char *header, const char *v)
+{
+	size_t len = strcspn(v, "*~!");
+
+	if (v[len + strspn(v + len, "*~!")] != '\0')
+		return NULL;
+	for (size_t i = 0; i < ARRAY_LEN(paint); i++)
+		if ((paint[i].column == NULL || strcmp(paint[i].column, header) == 0) &&
+		    strlen(paint[i].value) == len && strncmp(paint[i].value, v, len) == 0)
+			return paint[i].sgr;
+	return NULL;
+}
+
 char *
 table_render(const struct table *t)
 {
 	size_t *w = xcalloc((size_t)t->ncols, sizeof(*w)), total = 0;
 	char *out, *p;
+	const char *sgr;
 
 	for (size_t r = 0; r < t->nrows; r++) {
 		for (int c = 0; c < t->ncols; c++) {
@@ -74,12 +118,18 @@ table_render(const struct table *t)
 	}
 	for (int c = 0; c < t->ncols; c++)
 		total += w[c] * t->nrows;
+	if (color)
+		total += t->nrows * (size_t)t->ncols * sizeof("\033[1;31m\033[0m");
 	out = p = xmalloc(total + t->nrows + 1);
 	for (size_t r = 0; r < t->nrows; r++) {
 		char *line = p;
 		for (int c = 0; c < t->ncols; c++) {
 			const char *v = t->cell[r * (size_t)t->ncols + (size_t)c];
-			p = stpcpy(p, v);
+
+			if (color && r > 0 && (sgr = cell_color(t->cell[c], v)) != NULL)
+				p += sprintf(p, "\033[%sm%s\033[0m", sgr, v);
+			else
+				p = stpcpy(p, v);
 			if (c + 1 < t->ncols)
 				for (size_t pad = width(v); pad < w[c] + 2; pad++)
 					*p++ = ' ';

@@ -2,6 +2,7 @@
 #ifndef HP_TABLE_H
 #define HP_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct table;
@@ -12,8 +13,13 @@ struct table *table_new(int ncols);
 void table_row(struct table *t, ...);
 /* Add a row from an array of ncols cells. */
 void table_row_v(struct table *t, const char *const *cells);
-/* The table as text: columns two spaces apart, widths in characters. */
+/*
+ * The table as text: columns two spaces apart, widths in characters.  With
+ * table_color(true), cells that call for attention (kinds, restart yes,
+ * late/none status) get ANSI SGR colour; the header row never does.
+ */
 char *table_render(const struct table *t);
+void table_color(bool on);
 void table_free(struct table *t);
 
 /* Append formatted text to an allocated string (*s may be NULL). */

@@ -121,6 +121,27 @@ parse(const char *s, struct request *rq, char **err)
 	return cmd_parse(n, w, rq, err);
 }
 
+/* A line the grammar refuses, and its one-line error. */
+struct refusal {
+	const char	*line;
+	const char	*err;
+};
+
+static void
+refuses(const struct refusal *bad, size_t n)
+{
+	struct request rq;
+
+	for (size_t i = 0; i < n; i++) {
+		char *err = NULL;
+
+		ck_assert_msg(parse(bad[i].line, &rq, &err) == -1, "'%s' parsed", bad[i].line);
+		ck_assert_msg(err != NULL && strcmp(err, bad[i].err) == 0, "'%s': got '%s'",
+		    bad[i].line, err ? err : "(null)");
+		free(err);
+	}
+}
+
 START_TEST(grammar_parses_commands_options_and_globals)
 {
 	struct request rq;
@@ -154,16 +175,17 @@ END_TEST
 
 START_TEST(grammar_refuses_with_one_clear_line)
 {
-	static const struct { const char *line, *err; } bad[] = {
+	static const struct refusal bad[] = {
 		{ "bogus", "unknown command 'bogus' (try 'hotpatchctl help')" },
 		{ "--frob status", "unknown option '--frob' (try 'hotpatchctl help')" },
-		{ "os lst", "unknown command 'os lst' (try 'hotpatchctl help')" },
+		{ "os lst", "unknown command 'os lst'; did you mean 'os list'?" },
 		{ "", "no command given (try 'hotpatchctl help')" },
-		{ "month 2026-13", "bad month '2026-13' (expected YYYY-MM)" },
+		{ "month 2026-13", "bad month '2026-13': there is no month 13" },
 		{ "month", "wrong number of arguments; usage: hotpatchctl month YYYY-MM [--os ID]" },
 		{ "month 2026-10 2026-11", "unexpected argument '2026-11'; usage: hotpatchctl month YYYY-MM [--os ID]" },
 		{ "calendar --year abc", "bad year 'abc' (expected 1970..2500)" },
-		{ "calendar --ring r1", "calendar does not take option '--ring'" },
+		{ "calendar --ring r1",
+		    "calendar does not take option '--ring' (try 'hotpatchctl calendar --help')" },
 		{ "calendar --os", "option '--os' needs a value" },
 		{ "calendar --os a --os b", "option '--os' given twice" },
 		{ "calendar --os Win11", "bad OS id 'Win11'" },
@@ -171,20 +193,14 @@ START_TEST(grammar_refuses_with_one_clear_line)
 		    "bad kind 'restart' (expected baseline, hotpatch or lcu)" },
 		{ "override set ws2022-azure 2026-09 baseline",
 		    "override set needs --reason; usage: hotpatchctl override set OS YYYY-MM KIND --reason TEXT" },
-		{ "next --at tomorrow", "bad --at 'tomorrow' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)" },
-		{ "next --at 2026-11-20T25:00:00Z", "bad --at '2026-11-20T25:00:00Z' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)" },
+		{ "next --at tomorrow",
+		    "bad --at 'tomorrow' (expected YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)" },
+		{ "next --at 2026-11-20T25:00:00Z", "bad --at '2026-11-20T25:00:00Z' "
+		    "(expected YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)" },
 		{ "next --at", "option '--at' needs a value" },
 	};
-	struct request rq;
 
-	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
-		char *err = NULL;
-
-		ck_assert_msg(parse(bad[i].line, &rq, &err) == -1, "'%s' parsed", bad[i].line);
-		ck_assert_msg(err != NULL && strcmp(err, bad[i].err) == 0, "'%s': got '%s'",
-		    bad[i].line, err ? err : "(null)");
-		free(err);
-	}
+	refuses(bad, ARRAY_LEN(bad));
 }
 END_TEST
 
@@ -235,6 +251,227 @@ START_TEST(table_aligns_columns_by_characters_not_bytes)
 }
 END_TEST
 
+/* Known refusals: one line each, with the command or option probably meant. */
+START_TEST(grammar_suggests_what_was_probably_meant)
+{
+	static const struct refusal bad[] = {
+		{ "calender", "unknown command 'calender'; did you mean 'calendar'?" },
+		{ "statsu", "unknown command 'statsu'; did you mean 'status'?" },
+		{ "Rings", "unknown command 'Rings'; did you mean 'rings'?" },
+		{ "hlep", "unknown command 'hlep'; did you mean 'help'?" },
+		{ "wind --ring x", "unknown command 'wind'; did you mean 'windows'?" },
+		{ "overide set ws2022-azure 2026-09 lcu", "unknown command 'overide'; did you mean 'override'?" },
+		{ "override sett", "unknown command 'override sett'; did you mean 'override set'?" },
+		{ "blackout lst", "unknown command 'blackout lst'; did you mean 'blackout list'?" },
+		{ "blackout rm 3", "unknown command 'blackout rm' (try 'hotpatchctl help blackout')" },
+		{ "override frob", "unknown command 'override frob' (try 'hotpatchctl help override')" },
+		{ "xyzzy", "unknown command 'xyzzy' (try 'hotpatchctl help')" },
+		{ "override", "'override' needs a subcommand: set, clear or list "
+		    "(try 'hotpatchctl help override')" },
+		{ "ring --json", "'ring' needs a subcommand: show (try 'hotpatchctl help ring')" },
+		{ "calendar --yaer 2027", "unknown option '--yaer'; did you mean '--year'?" },
+		{ "windows --ring x --month 3", "unknown option '--month'; did you mean '--months'?" },
+		{ "--jsno status", "unknown option '--jsno'; did you mean '--json'?" },
+		{ "status --colour", "unknown option '--colour'; did you mean '--color'?" },
+		{ "calendar --frob", "unknown option '--frob' (try 'hotpatchctl calendar --help')" },
+		{ "help calender", "unknown command 'calender'; did you mean 'calendar'?" },
+	};
+
+	refuses(bad, ARRAY_LEN(bad));
+}
+END_TEST
+
+/* A day where a month is expected stands for its month; impossible dates say why. */
+START_TEST(grammar_takes_a_day_for_a_month_and_explains_bad_dates)
+{
+	static const struct refusal bad[] = {
+		{ "month 2027-02-29", "bad date '2027-02-29': 2027-02 has 28 days" },
+		{ "month 2027-04-31", "bad date '2027-04-31': 2027-04 has 30 days" },
+		{ "month 2027-01-00", "bad date '2027-01-00': there is no day 00" },
+		{ "month 2027-13-01", "bad date '2027-13-01': there is no month 13" },
+		{ "month 2027-00", "bad month '2027-00': there is no month 00" },
+		{ "month 1969-12", "bad month '1969-12': years are 1970..2500" },
+		{ "month 2027-1", "bad month '2027-1' (expected YYYY-MM or YYYY-MM-DD)" },
+		{ "month 2027-02-3", "bad month '2027-02-3' (expected YYYY-MM or YYYY-MM-DD)" },
+		{ "month 2027/02/03", "bad month '2027/02/03' (expected YYYY-MM or YYYY-MM-DD)" },
+		{ "windows --ring r --from 2027-02-30", "bad --from '2027-02-30': 2027-02 has 28 days" },
+		{ "windows --ring r --from 2027-13", "bad --from '2027-13': there is no month 13" },
+		{ "next --at 2027-02-30", "bad --at '2027-02-30': 2027-02 has 28 days" },
+		{ "next --at 2027-13", "bad --at '2027-13': there is no month 13" },
+		{ "next --at 2027-02-30T10:00Z", "bad --at '2027-02-30T10:00Z': 2027-02 has 28 days" },
+		{ "next --at 2027-02T10:00Z", "bad --at '2027-02T10:00Z' "
+		    "(expected YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)" },
+		{ "blackout add --name x --from 2027-02 --to 2027-03-01",
+		    "bad --from '2027-02' (expected YYYY-MM-DD)" },
+		{ "blackout add --name x --from 2027-02-01 --to 2027-02-29",
+		    "bad --to '2027-02-29': 2027-02 has 28 days" },
+	};
+	struct request rq;
+	char *err = NULL;
+
+	ck_assert_int_eq(parse("month 2027-02-28 --os win11-24h2", &rq, &err), 0);
+	ck_assert_str_eq(rq.arg[0], "2027-02");
+	ck_assert_int_eq(parse("month 2028-02-29", &rq, &err), 0);	/* a leap year */
+	ck_assert_str_eq(rq.arg[0], "2028-02");
+	ck_assert_int_eq(parse("month 2027-10", &rq, &err), 0);
+	ck_assert_str_eq(rq.arg[0], "2027-10");
+	ck_assert_int_eq(parse("override set ws2022-azure 2026-09-08 lcu --reason x", &rq, &err), 0);
+	ck_assert_str_eq(rq.arg[1], "2026-09");
+	ck_assert_int_eq(parse("windows --ring r --from 2027-03-31", &rq, &err), 0);
+	ck_assert_str_eq(rq.from, "2027-03");
+	ck_assert_int_eq(parse("blackout add --name x --from 2028-02-29 --to 2028-03-01", &rq, &err), 0);
+	ck_assert_str_eq(rq.from, "2028-02-29");
+	ck_assert_int_eq(parse("next --at 2027-03", &rq, &err), 0);
+	ck_assert_int_eq(rq.at, 1803859200);	/* 2027-03-01T00:00:00Z */
+	ck_assert_int_eq(parse("next --at 2027-03-01", &rq, &err), 0);
+	ck_assert_int_eq(rq.at, 1803859200);
+	refuses(bad, ARRAY_LEN(bad));
+}
+END_TEST
+
+START_TEST(help_is_asked_for_in_every_way)
+{
+	struct request rq;
+	char *err = NULL, *h;
+
+	ck_assert_int_eq(parse("help", &rq, &err), 0);
+	ck_assert(rq.help && rq.cmd == NULL && rq.group == NULL);
+	ck_assert_int_eq(parse("--help", &rq, &err), 0);
+	ck_assert(rq.help && rq.cmd == NULL);
+	ck_assert_int_eq(parse("help override", &rq, &err), 0);
+	ck_assert(rq.help && rq.cmd == NULL);
+	ck_assert_str_eq(rq.group, "override");
+	ck_assert_int_eq(parse("override --help", &rq, &err), 0);
+	ck_assert_str_eq(rq.group, "override");
+	ck_assert_int_eq(parse("help override set", &rq, &err), 0);
+	ck_assert_int_eq(rq.cmd->id, CMD_OVERRIDE_SET);
+	ck_assert_int_eq(parse("blackout add -h", &rq, &err), 0);
+	ck_assert(rq.help);
+	ck_assert_int_eq(rq.cmd->id, CMD_BLACKOUT_ADD);
+	ck_assert_int_eq(parse("--color month 2026-10", &rq, &err), 0);
+	ck_assert(rq.color && !rq.json);
+
+	h = cmd_usage(&cmd_table[CMD_WINDOWS]);
+	ck_assert_str_eq(h,
+	    "usage: hotpatchctl [GLOBAL OPTIONS] windows --ring ID [--os ID] [--from YYYY-MM] [--months N]\n"
+	    "per month: kind, offer, deadlines, install window, restart, status\n"
+	    "\n"
+	    "  --os ID                one OS only (hotpatchctl os list)\n"
+	    "  --ring ID              a ring (hotpatchctl rings)\n"
+	    "  --from YYYY-MM         the first month (default: this one); YYYY-MM-DD: its month\n"
+	    "  --months N             how many months, 1..36\n"
+	    "\n"
+	    "global options: --socket PATH, --json, --at DATE, --color[=WHEN], --help, --version "
+	    "(hotpatchctl help)\n");
+	free(h);
+	/* --from is a day for blackout add. */
+	h = cmd_usage(&cmd_table[CMD_BLACKOUT_ADD]);
+	ck_assert_ptr_nonnull(strstr(h, "\n  --from YYYY-MM-DD      the first day of the freeze\n"));
+	ck_assert_ptr_null(strstr(h, "--months"));
+	free(h);
+	h = cmd_group_help("override");
+	ck_assert_ptr_nonnull(strstr(h, "\n  override set OS YYYY-MM KIND --reason TEXT "));
+	ck_assert_ptr_nonnull(strstr(h, "\n  override clear OS YYYY-MM "));
+	ck_assert_ptr_nonnull(strstr(h, "\n  override list [--os ID] "));
+	ck_assert_ptr_null(strstr(h, "blackout"));
+	free(h);
+}
+END_TEST
+
+/* cmd_complete's candidates, joined by spaces, and its value type. */
+static char *
+completion(const char *words, const char *cur, char *value)
+{
+	static char buf[512];
+	static char *w[PROTO_MAX_WORDS];
+	struct completion c;
+	const char *serr;
+	char *s = NULL;
+	int n;
+
+	strcpy(buf, words);
+	n = proto_split(buf, w, PROTO_MAX_WORDS, &serr);
+	ck_assert_int_ge(n, 0);
+	cmd_complete(n, w, cur, &c);
+	for (size_t k = 0; k < c.nword; k++)
+		strappend(&s, "%s%s", k ? " " : "", c.word[k]);
+	*value = c.value;
+	return s ? s : xstrdup("");
+}
+
+START_TEST(completion_follows_the_grammar)
+{
+	static const struct { const char *words, *cur, *want; char value; } cases[] = {
+		{ "", "", "status os calendar month next rings ring override reload windows plan "
+		    "blackout feed export backup help", 0 },
+		{ "", "--", "status os calendar month next rings ring override reload windows plan "
+		    "blackout feed export backup help --socket --json --at --color=auto "
+		    "--color=always --color=never --help --version", 0 },
+		{ "--json", "", "status os calendar month next rings ring override reload windows "
+		    "plan blackout feed export backup help", 0 },
+		{ "help", "", "status os calendar month next rings ring override reload windows "
+		    "plan blackout feed export backup", 0 },
+		{ "override", "", "set clear list", 0 },
+		{ "help blackout", "", "add remove list import", 0 },
+		{ "override set", "", "", CARG_OS },
+		{ "override set ws2022-azure", "", "", 0 },
+		{ "override set ws2022-azure 2026-09", "", "lcu hotpatch baseline", 0 },
+		{ "override set ws2022-azure 2026-09 lcu", "", "--reason", 0 },
+		{ "ring show", "", "", CARG_RING },
+		{ "blackout remove", "", "", CARG_ID },
+		{ "blackout import", "", "", CARG_FILE },
+		{ "backup", "", "", CARG_OUT },
+		{ "export --dir", "", "", CARG_DIR },
+		{ "calendar --os", "", "", CARG_OS },
+		{ "windows --ring", "w", "", CARG_RING },
+		{ "windows --ring ring1", "", "--os --from --months", 0 },
+		{ "windows --ring ring1 --months 3", "-", "--os --from --socket --json --at "
+		    "--color=auto --color=always --color=never --help", 0 },
+		{ "blackout add --name x", "", "--ring --from --to", 0 },
+		{ "next --at", "", "", 0 },
+		{ "--at 2026-11 next", "", "--os --ring", 0 },
+		{ "status", "", "", 0 },
+		{ "bogus", "", "", 0 },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char value;
+		char *got = completion(cases[i].words, cases[i].cur, &value);
+
+		ck_assert_msg(strcmp(got, cases[i].want) == 0 && value == cases[i].value,
+		    "'%s' + '%s': got '%s' (value '%c'), want '%s' (value '%c')", cases[i].words,
+		    cases[i].cur, got, value ? value : '0', cases[i].want,
+		    cases[i].value ? cases[i].value : '0');
+		free(got);
+	}
+}
+END_TEST
+
+START_TEST(table_colours_kinds_restarts_and_late_windows_only_when_asked)
+{
+	struct table *t = table_new(4);
+	char *s;
+
+	table_row(t, "KIND", "RESTART", "STATUS", "NAME");
+	table_row(t, "baseline*", "yes", "late", "hotpatch ring");
+	table_row(t, "hotpatch~", "no", "ok", "lcu");
+	table_row(t, "lcu", "yes", "none", "yes");
+	s = table_render(t);
+	ck_assert_ptr_null(strchr(s, '\033'));
+	free(s);
+	table_color(true);
+	s = table_render(t);
+	table_color(false);
+	ck_assert_str_eq(s,
+	    "KIND       RESTART  STATUS  NAME\n"
+	    "\033[33mbaseline*\033[0m  \033[33myes\033[0m      \033[31mlate\033[0m    hotpatch ring\n"
+	    "\033[32mhotpatch~\033[0m  no       ok      \033[33mlcu\033[0m\n"
+	    "\033[33mlcu\033[0m        \033[33myes\033[0m      \033[1;31mnone\033[0m    yes\n");
+	free(s);
+	table_free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -252,6 +489,11 @@ main(void)
 	tcase_add_test(tc, grammar_refuses_a_newline_that_would_smuggle_a_request);
 	tcase_add_test(tc, every_command_has_usage_and_appears_in_help);
 	tcase_add_test(tc, table_aligns_columns_by_characters_not_bytes);
+	tcase_add_test(tc, grammar_suggests_what_was_probably_meant);
+	tcase_add_test(tc, grammar_takes_a_day_for_a_month_and_explains_bad_dates);
+	tcase_add_test(tc, help_is_asked_for_in_every_way);
+	tcase_add_test(tc, completion_follows_the_grammar);
+	tcase_add_test(tc, table_colours_kinds_restarts_and_late_windows_only_when_asked);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

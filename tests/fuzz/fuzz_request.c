@@ -15,6 +15,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *err = NULL, *quoted = NULL;
 	const char *serr, *msg;
 	struct request rq;
+	struct completion comp;
 	size_t qlen = 0, blen;
 	int n, m, code;
 
@@ -47,6 +48,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (strcmp(words[i], again[i]) != 0)
 				abort();
 	}
+	/* Completion reads the same words, the last one as the word being typed. */
+	cmd_complete(n > 0 ? n - 1 : 0, words, n > 0 ? words[n - 1] : "", &comp);
+	if (comp.nword > sizeof(comp.word) / sizeof(comp.word[0]))
+		abort();
 	memset(&rq, 0, sizeof(rq));
 	if (cmd_parse(n, words, &rq, &err) < 0) {
 		if (err == NULL)

@@ -99,7 +99,7 @@ python3 -c 'import yaml' 2>/dev/null </dev/null && have_yaml=yes
 nosock=$tmp/nodaemon.sock
 for args in "windows" "windows --ring berlin --months 0" "windows --ring berlin --months 37" \
     "windows --ring berlin --months x" "windows --ring berlin --from 2026-13" \
-    "windows --ring berlin --from 2026-1" "windows --ring berlin --from 2026-12-01" \
+    "windows --ring berlin --from 2026-1" "windows --ring berlin --from 2026-12-32" \
     "windows --ring" "windows --ring berlin extra" "plan --year 26" "plan --ring berlin" \
     "next --ring"; do
 	# shellcheck disable=SC2086
