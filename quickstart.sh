@@ -3,7 +3,8 @@
 #
 #   ./quickstart.sh          install what is missing, build, run hotpatchd in the foreground
 #   ./quickstart.sh check    install what is missing, build with -Werror, run every test,
-#                            again under ASan/UBSan and valgrind, and fuzz briefly
+#                            again under ASan/UBSan and valgrind, fuzz briefly, and
+#                            build, lint and (as root) install the Debian package
 #
 # On Debian 12 as root the missing packages are installed with apt-get; as
 # another user the exact apt-get line is printed and nothing else happens.
@@ -12,7 +13,8 @@ cd "$(dirname "$0")"
 
 BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev tzdata
 	libical-dev libsqlite3-dev libyaml-dev check libmicrohttpd-dev libjansson-dev"
-TEST_PKGS="socat curl sqlite3 python3 python3-icalendar python3-yaml valgrind util-linux chromium vdirsyncer wrk clang libclang-rt-14-dev git systemd zsh"
+TEST_PKGS="socat curl sqlite3 python3 python3-icalendar python3-yaml valgrind util-linux chromium vdirsyncer wrk clang libclang-rt-14-dev git
+	systemd zsh debhelper dpkg-dev lintian"
 
 say() { printf 'quickstart: %s\n' "$*"; }
 die() { printf 'quickstart: %s\n' "$*" >&2; exit 1; }
@@ -123,11 +125,13 @@ check)
 	run_suite sanitizers tests/sanitizers.sh
 	run_suite memcheck tests/memcheck.sh
 	run_suite fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-20}"
+	# Build the .deb and lint it; as root also install, run and purge it.
+	run_suite package tests/package.sh
 	echo "$passed passed, $failed failed"
 	[ -z "$bad" ] || die "tests failed:$bad"
 	;;
 -h|--help|help)
-	sed -n '2,9s/^# \{0,1\}//p' "$0"
+	sed -n '2,10s/^# \{0,1\}//p' "$0"
 	;;
 *)
 	die "unknown command '$1' (use: ./quickstart.sh [check])"
