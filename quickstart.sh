@@ -5,6 +5,7 @@
 #   ./quickstart.sh check    install what is missing, build with -Werror, run every test,
 #                            again under ASan/UBSan and valgrind, fuzz briefly, and
 #                            build, lint and (as root) install the Debian package
+#   ./quickstart.sh bench    install the benchmark tools, build, run bench/run.sh
 #
 # On Debian 12 as root the missing packages are installed with apt-get; as
 # another user the exact apt-get line is printed and nothing else happens.
@@ -15,6 +16,8 @@ BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev tzdata
 	libical-dev libsqlite3-dev libyaml-dev check libmicrohttpd-dev libjansson-dev"
 TEST_PKGS="socat curl sqlite3 python3 python3-icalendar python3-yaml valgrind util-linux chromium vdirsyncer wrk clang libclang-rt-14-dev git
 	systemd zsh debhelper dpkg-dev lintian"
+
+BENCH_PKGS="wrk nginx-light redis-server redis-tools hyperfine python3 curl util-linux"
 
 say() { printf 'quickstart: %s\n' "$*"; }
 die() { printf 'quickstart: %s\n' "$*" >&2; exit 1; }
@@ -129,6 +132,14 @@ check)
 	run_suite package tests/package.sh
 	echo "$passed passed, $failed failed"
 	[ -z "$bad" ] || die "tests failed:$bad"
+	;;
+bench)
+	# bench/run.sh comes here for its packages and the build, then goes back.
+	install_packages $BUILD_PKGS $BENCH_PKGS
+	build
+	make -s bench-programs
+	shift
+	HP_BENCH_READY=1 exec bench/run.sh "$@"
 	;;
 -h|--help|help)
 	sed -n '2,10s/^# \{0,1\}//p' "$0"

@@ -8,6 +8,7 @@
  * RINGS limits the estate to its first RINGS rings (for the scaling curve).
  * One thread, so the time is one core's.
  */
+#include "clock.h"
 #include "calfile.h"
 #include "diag.h"
 #include "feed.h"
@@ -19,15 +20,6 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <time.h>
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static uint64_t
 mix(uint64_t h, const struct install *in)

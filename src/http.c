@@ -237,8 +237,9 @@ reply_page(struct MHD_Connection *c, const struct page *pg, unsigned *status)
 		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	} else {
 		*status = MHD_HTTP_OK;
-		/* Copied: the page may be rebuilt before the reply is written out. */
-		r = MHD_create_response_from_buffer(pg->len, pg->body, MHD_RESPMEM_MUST_COPY);
+		/* Held, not copied: the page may be rebuilt before the reply is written out. */
+		r = MHD_create_response_from_buffer_with_free_callback_cls(pg->len, pg->body,
+		    site_body_release, site_body_hold(pg));
 		r = header(r, MHD_HTTP_HEADER_CONTENT_TYPE, pg->type);
 		r = header(r, MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS, "nosniff");
 	}
@@ -287,6 +288,8 @@ log_response(struct http *h, struct MHD_Connection *c, const char *method, const
 	    LOG_LEVEL_NOTICE : LOG_LEVEL_DEBUG;
 	char host[NI_MAXHOST];
 
+	if (!log_request_wanted(level, ms, h->d->cfg.slow_request_ms))
+		return;		/* the usual case: no line, so no name lookup either */
 	client_address(c, host);
 	log_request(&h->req_gate, level, ms, h->d->cfg.slow_request_ms,
 	    "http: %s \"%.32s %.200s\": %u%s%s", host, method, url, status,

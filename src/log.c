@@ -201,6 +201,12 @@ log_gated(struct log_gate *g, enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
+bool
+log_request_wanted(enum log_level outcome, long long ms, int slow_ms)
+{
+	return outcome != LOG_LEVEL_DEBUG || logger.verbose > 0 || (slow_ms > 0 && ms >= slow_ms);
+}
+
 void
 log_request(struct log_gate *g, enum log_level outcome, long long ms, int slow_ms,
     const char *fmt, ...)
@@ -211,7 +217,7 @@ log_request(struct log_gate *g, enum log_level outcome, long long ms, int slow_m
 	size_t n;
 	va_list ap;
 
-	if (level == LOG_LEVEL_DEBUG && logger.verbose == 0)
+	if (!log_request_wanted(outcome, ms, slow_ms))
 		return;
 	/* -v asked for every request: those lines are not held back. */
 	if (level != LOG_LEVEL_DEBUG && !gate_open(g))

@@ -64,5 +64,7 @@ void log_gate_flush(struct log_gate *g);
  */
 void log_request(struct log_gate *g, enum log_level outcome, long long ms, int slow_ms,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Would log_request write a line for these (before its gate)?  Lets callers skip the work. */
+bool log_request_wanted(enum log_level outcome, long long ms, int slow_ms);
 
 #endif

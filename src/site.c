@@ -13,6 +13,7 @@
 #include "store.h"
 #include "util.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,24 +30,67 @@ struct site {
 	ym_t		*month;		/* the month each page was built in */
 };
 
+/*
+ * A page body, shared with the HTTP replies still sending it: the last
+ * holder frees it, so serving never copies a body and a rebuilt page
+ * never pulls one from under a reply.
+ */
+struct shared_body {
+	unsigned	 refs;
+	char		 bytes[];
+};
+
+static struct shared_body *
+shared_of(const char *body)
+{
+	return (struct shared_body *)(void *)(body - offsetof(struct shared_body, bytes));
+}
+
+void *
+site_body_hold(const struct page *pg)
+{
+	struct shared_body *b = shared_of(pg->body);
+
+	b->refs++;
+	return b;
+}
+
+void
+site_body_release(void *handle)
+{
+	struct shared_body *b = handle;
+
+	if (b != NULL && --b->refs == 0)
+		free(b);
+}
+
 static void
 page_clear(struct page *p)
 {
 	free(p->path);
-	free(p->body);
+	if (p->body != NULL)
+		site_body_release(shared_of(p->body));
 	memset(p, 0, sizeof(*p));
 }
 
+/* Take body (allocated) as the page's, in a shared block. */
 static void
 set_body(struct page *p, const char *type, char *body, time_t modified)
 {
-	free(p->body);
+	size_t len = strlen(body);
+	struct shared_body *b = xmalloc(sizeof(*b) + len + 1);
+
+	b->refs = 1;
+	memcpy(b->bytes, body, len + 1);
+	free(body);
+	if (p->body != NULL)
+		site_body_release(shared_of(p->body));
 	p->type = type;
-	p->body = body;
-	p->len = strlen(body);
+	p->body = b->bytes;
+	p->len = len;
 	p->modified = modified;
 	snprintf(p->etag, sizeof(p->etag), "\"%016llx\"",
-	    (unsigned long long)hash64(body, p->len));
+	    (unsigned long long)hash64(p->body, p->len));
 }
 
 /* Give every event its SEQUENCE and last change from the store. */

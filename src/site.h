@@ -29,6 +29,13 @@ struct page {
  */
 const struct page *site_get(struct daemon *d, const char *path, char **cause);
 
+/*
+ * Keep pg's body alive beyond the next site_get, for a reply still sending
+ * it; give the handle to site_body_release when done.  One thread only.
+ */
+void *site_body_hold(const struct page *pg);
+void site_body_release(void *handle);
+
 /* Every document path except /healthz, in a stable order (NULL-terminated, allocated). */
 char **site_paths(struct daemon *d);
 void site_paths_free(char **v);
