@@ -45,6 +45,19 @@
 #define CACHE_FEEDS		"public, max-age=300"
 #define CACHE_NONE		"no-store"
 
+/*
+ * A page's 200 and 304 replies, built once per version of the page and kept:
+ * libmicrohttpd counts references to a reply, so one still being sent
+ * outlives its replacement, and a request only queues what is here.
+ */
+struct replies {
+	char			*path;
+	char			 etag[24];	/* the version they were built for */
+	time_t			 modified;
+	struct MHD_Response	*ok;
+	struct MHD_Response	*not_modified;
+};
+
 struct http {
 	struct MHD_Daemon	*mhd;
 	struct daemon		*d;
@@ -52,6 +65,9 @@ struct http {
 	char			*base;		/* "http://127.0.0.1:8080" */
 	struct log_gate		 mhd_gate;	/* flood control: libmicrohttpd's messages */
 	struct log_gate		 req_gate;	/* and the requests we log */
+	struct replies		*rep;
+	size_t			 nrep, rep_cap;
+	struct strindex		 rep_by_path;
 };
 
 /* libmicrohttpd's error log, one line each, into ours. */
@@ -223,30 +239,74 @@ reply_error(struct MHD_Connection *c, unsigned status, const char *text)
 	return queue(c, status, r);
 }
 
-/* 200 with the page, or 304 with its validators if the client has it already. */
-static enum MHD_Result
-reply_page(struct MHD_Connection *c, const struct page *pg, unsigned *status)
+static void
+replies_drop(struct http *h, struct replies *rp)
+{
+	if (rp->ok != NULL)
+		MHD_destroy_response(rp->ok);
+	if (rp->not_modified != NULL)
+		MHD_destroy_response(rp->not_modified);
+	rp->ok = rp->not_modified = NULL;
+}
+
+/* Build both replies for pg into rp; false if out of memory. */
+static bool
+replies_build(struct http *h, struct replies *rp, const struct page *pg)
 {
 	const char *cache = strcmp(pg->path, "/healthz") == 0 ? CACHE_NONE : CACHE_FEEDS;
-	struct MHD_Response *r;
 	char date[HTTP_DATE_MAX];
+	struct MHD_Response *ok, *nm;
 
 	http_date(pg->modified, date);
-	if (not_modified(c, pg)) {
-		*status = MHD_HTTP_NOT_MODIFIED;
-		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-	} else {
-		*status = MHD_HTTP_OK;
-		/* Held, not copied: the page may be rebuilt before the reply is written out. */
-		r = MHD_create_response_from_buffer_with_free_callback_cls(pg->len, pg->body,
-		    site_body_release, site_body_hold(pg));
-		r = header(r, MHD_HTTP_HEADER_CONTENT_TYPE, pg->type);
-		r = header(r, MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS, "nosniff");
+	/* Held, not copied: the page may be rebuilt while a reply still sends it. */
+	ok = MHD_create_response_from_buffer_with_free_callback_cls(pg->len, pg->body,
+	    site_body_release, site_body_hold(pg));
+	ok = header(ok, MHD_HTTP_HEADER_CONTENT_TYPE, pg->type);
+	ok = header(ok, MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS, "nosniff");
+	nm = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	rp->ok = ok = header(header(header(ok, MHD_HTTP_HEADER_ETAG, pg->etag),
+	    MHD_HTTP_HEADER_LAST_MODIFIED, date), MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	rp->not_modified = header(header(header(nm, MHD_HTTP_HEADER_ETAG, pg->etag),
+	    MHD_HTTP_HEADER_LAST_MODIFIED, date), MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	memcpy(rp->etag, pg->etag, sizeof(rp->etag));
+	rp->modified = pg->modified;
+	if (rp->ok != NULL && rp->not_modified != NULL)
+		return true;
+	replies_drop(h, rp);
+	return false;
+}
+
+/* The kept replies for this version of pg, built if need be; NULL if out of memory. */
+static struct replies *
+replies_for(struct http *h, const struct page *pg)
+{
+	struct replies *rp;
+	size_t pos;
+
+	if (!strindex_get(&h->rep_by_path, pg->path, &pos)) {
+		grow(&h->rep, h->nrep, &h->rep_cap, sizeof(*h->rep));
+		pos = h->nrep++;
+		h->rep[pos] = (struct replies){ .path = xstrdup(pg->path) };
+		strindex_put(&h->rep_by_path, h->rep[pos].path, pos);
 	}
-	r = header(r, MHD_HTTP_HEADER_ETAG, pg->etag);
-	r = header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
-	r = header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
-	return queue(c, *status, r);
+	rp = &h->rep[pos];
+	if (rp->ok != NULL && rp->modified == pg->modified && strcmp(rp->etag, pg->etag) == 0)
+		return rp;
+	replies_drop(h, rp);
+	return replies_build(h, rp, pg) ? rp : NULL;
+}
+
+/* 200 with the page, or 304 with its validators if the client has it already. */
+static enum MHD_Result
+reply_page(struct http *h, struct MHD_Connection *c, const struct page *pg, unsigned *status)
+{
+	struct replies *rp = replies_for(h, pg);
+
+	*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+	if (rp == NULL)
+		return MHD_NO;
+	*status = not_modified(c, pg) ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+	return MHD_queue_response(c, *status, *status == MHD_HTTP_OK ? rp->ok : rp->not_modified);
 }
 
 /* Does the request carry a body (or announce one)? */
@@ -356,7 +416,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	start = sd_monotonic_usec();
 	/* MHD has cut the query string off url already: it plays no part in routing. */
 	if ((pg = site_get(h->d, url, &cause)) != NULL) {
-		ret = reply_page(c, pg, &status);
+		ret = reply_page(h, c, pg, &status);
 	} else if (cause != NULL) {
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		ret = reply_error(c, status, "internal error\n");
@@ -577,6 +637,12 @@ http_stop(struct http *h)
 	MHD_stop_daemon(h->mhd);
 	log_gate_flush(&h->mhd_gate);
 	log_gate_flush(&h->req_gate);
+	for (size_t i = 0; i < h->nrep; i++) {
+		replies_drop(h, &h->rep[i]);
+		free(h->rep[i].path);
+	}
+	free(h->rep);
+	strindex_free(&h->rep_by_path);
 	free(h->base);
 	free(h);
 }
