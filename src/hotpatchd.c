@@ -3,6 +3,7 @@
  * ring files into the database, and answers hotpatchctl on the control
  * socket from one poll loop.  Signal handlers only set flags.
  */
+#include "tzcache.h"
 #include "calfile.h"
 #include "config.h"
 #include "control.h"
@@ -729,7 +730,7 @@ main(int argc, char **argv)
 
 	parse_args(argc, argv, &o);
 	rc = o.check ? run_check(&o) : run_daemon(&o);
-	icaltimezone_free_builtin_timezones();
+	tz_free_all();
 	icalmemory_free_ring();
 	return rc;
 }

@@ -37,6 +37,7 @@ static struct {
 	struct tzone	**v;
 	size_t		 n, cap;
 	struct strindex	 byname;
+	struct tzone	*last;		/* planning asks for one ring's zone many times in a row */
 } zones;
 
 static icaltimezone *
@@ -64,21 +65,20 @@ tz_offset_uncached(const char *name, time_t t)
 struct tzone *
 tz_zone(const char *name)
 {
-	static struct tzone *last;	/* planning asks for one ring's zone many times in a row */
 	struct tzone *z;
 	size_t pos;
 
-	if (last != NULL && strcmp(last->name, name) == 0)
-		return last;
+	if (zones.last != NULL && strcmp(zones.last->name, name) == 0)
+		return zones.last;
 	if (strindex_get(&zones.byname, name, &pos))
-		return last = zones.v[pos];
+		return zones.last = zones.v[pos];
 	z = xcalloc(1, sizeof(*z));
 	z->name = xstrdup(name);
 	z->z = libical_zone(name);
 	grow(&zones.v, zones.n, &zones.cap, sizeof(*zones.v));
 	zones.v[zones.n] = z;
 	strindex_put(&zones.byname, z->name, zones.n++);
-	return last = z;
+	return zones.last = z;
 }
 
 static struct tzyear *
@@ -148,4 +148,19 @@ tz_offset(struct tzone *z, time_t t)
 	for (size_t i = 0; i < ty->n && t >= ty->ch[i].at; i++)
 		off = ty->ch[i].offset;
 	return off;
+}
+
+void
+tz_free_all(void)
+{
+	for (size_t i = 0; i < zones.n; i++) {
+		for (size_t y = 0; y < YEARS; y++)
+			free(zones.v[i]->year[y]);
+		free(zones.v[i]->name);
+		free(zones.v[i]);
+	}
+	free(zones.v);
+	strindex_free(&zones.byname);
+	memset(&zones, 0, sizeof(zones));
+	icaltimezone_free_builtin_timezones();
 }

@@ -24,4 +24,10 @@ int tz_offset(struct tzone *z, time_t t);
 /* The same, asked of libical directly (for tests and years outside the cache). */
 int tz_offset_uncached(const char *name, time_t t);
 
+/*
+ * Forget every kept zone, then free libical's built-in zones, which the
+ * kept ones point into: the one way to free those (at exit, in tests).
+ */
+void tz_free_all(void);
+
 #endif

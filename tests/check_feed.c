@@ -9,6 +9,7 @@
  * Fri 2026-07-17 22:00 CEST and Fri 2026-12-11 22:00 CET (21:00Z).
  * Horizon: now 2026-11-15, 4 months back, 2 ahead: 2026-07..2027-01.
  */
+#include "tzcache.h"
 #include "feed.h"
 #include "store.h"
 #include "testutil.h"
@@ -94,7 +95,7 @@ setup(void)
 static void
 teardown(void)
 {
-	icaltimezone_free_builtin_timezones();
+	tz_free_all();
 	icalmemory_free_ring();
 }
 

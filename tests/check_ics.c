@@ -4,6 +4,7 @@
  * EU DST rules (2026: CEST from 29 March 01:00Z to 25 October 01:00Z) and
  * written as UTC calendar values, converted with timegm, not with libical.
  */
+#include "tzcache.h"
 #include "blackout_ics.h"
 #include "testutil.h"
 #include "util.h"
@@ -445,7 +446,7 @@ main(void)
 {
 	int rc = run_suite(ics_suite());
 
-	icaltimezone_free_builtin_timezones();
+	tz_free_all();
 	icalmemory_free_ring();
 	return rc;
 }

@@ -6,6 +6,7 @@
  * errors about the whole file); loading it must fail with exactly that as the
  * first error, and load nothing.
  */
+#include "tzcache.h"
 #include "calendar.h"
 #include "calfile.h"
 #include "ringfile.h"
@@ -116,7 +117,7 @@ static void
 free_mincal(void)
 {
 	caldata_free(&mincal);
-	icaltimezone_free_builtin_timezones();
+	tz_free_all();
 }
 
 static int

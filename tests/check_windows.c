@@ -8,6 +8,7 @@
  * to 2026-10-25 01:00Z.  New York: EST -5, EDT -4 from 2026-03-08 07:00Z to
  * 2026-11-01 06:00Z.  Auckland in December: NZDT +13.
  */
+#include "tzcache.h"
 #include "windows.h"
 #include "testutil.h"
 #include "util.h"
@@ -56,7 +57,7 @@ setup(void)
 static void
 teardown(void)
 {
-	icaltimezone_free_builtin_timezones();
+	tz_free_all();
 }
 
 static struct ring
