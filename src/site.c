@@ -28,6 +28,7 @@ struct site {
 	struct page	*page;
 	size_t		 n;
 	ym_t		*month;		/* the month each page was built in */
+	struct strindex	 by_path;	/* paths -> positions: 10,000 rings make 10,000 pages */
 };
 
 /*
@@ -241,22 +242,25 @@ site_get(struct daemon *d, const char *path, char **cause)
 
 	if (s == NULL)
 		s = d->site = xcalloc(1, sizeof(*s));
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->page[i].path, path) == 0)
-			break;
+	if (!strindex_get(&s->by_path, path, &i))
+		i = s->n;
 	if (i < s->n && s->page[i].generation == d->generation && s->month[i] == month)
 		return &s->page[i];
 	if (build(d, path, &fresh, cause) != 0) {
 		page_clear(&fresh);
 		return NULL;
 	}
-	fresh.path = xstrdup(path);
 	fresh.generation = d->generation;
 	if (i == s->n) {
 		s->page = xreallocarray(s->page, s->n + 1, sizeof(*s->page));
 		s->month = xreallocarray(s->month, s->n + 1, sizeof(*s->month));
 		s->n++;
+		fresh.path = xstrdup(path);
+		strindex_put(&s->by_path, fresh.path, i);
 	} else {
+		/* The path string stays: the index points at it. */
+		fresh.path = s->page[i].path;
+		s->page[i].path = NULL;
 		page_clear(&s->page[i]);
 	}
 	s->page[i] = fresh;
@@ -306,6 +310,7 @@ site_free(struct daemon *d)
 		page_clear(&s->page[i]);
 	free(s->page);
 	free(s->month);
+	strindex_free(&s->by_path);
 	free(s);
 	d->site = NULL;
 }
