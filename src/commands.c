@@ -14,24 +14,32 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+/*
+ * keep: the answer depends only on the data, the request line and the
+ * current month (for a default year or month), so it is kept per data
+ * generation and month.  Not next (the current instant), status (uptime),
+ * lists that are cheap anyway, or anything that changes data.
+ */
 static const struct {
 	cmd_handler	*run;
 	cmd_render	*render;
+	bool		 keep;
 } dispatch[] = {
-	[CMD_STATUS] = { cmd_status, render_status },
-	[CMD_OS_LIST] = { cmd_os_list, render_os_list },
-	[CMD_CALENDAR] = { cmd_calendar, render_calendar },
-	[CMD_MONTH] = { cmd_month, render_month },
-	[CMD_NEXT] = { cmd_next, render_next },
-	[CMD_RINGS] = { cmd_rings, render_rings },
-	[CMD_RING_SHOW] = { cmd_ring_show, render_ring_show },
+	[CMD_STATUS] = { cmd_status, render_status, false },
+	[CMD_OS_LIST] = { cmd_os_list, render_os_list, true },
+	[CMD_CALENDAR] = { cmd_calendar, render_calendar, true },
+	[CMD_MONTH] = { cmd_month, render_month, true },
+	[CMD_NEXT] = { cmd_next, render_next, false },
+	[CMD_RINGS] = { cmd_rings, render_rings, true },
+	[CMD_RING_SHOW] = { cmd_ring_show, render_ring_show, true },
 	[CMD_OVERRIDE_SET] = { cmd_override_set, render_override_change },
 	[CMD_OVERRIDE_CLEAR] = { cmd_override_clear, render_override_change },
 	[CMD_OVERRIDE_LIST] = { cmd_override_list, render_override_list },
 	[CMD_RELOAD] = { cmd_reload, render_reload },
 	[CMD_WINDOWS] = { cmd_windows, render_windows },
-	[CMD_PLAN] = { cmd_plan, render_plan },
+	[CMD_PLAN] = { cmd_plan, render_plan, true },
 	[CMD_BLACKOUT_ADD] = { cmd_blackout_add, render_blackout_change },
 	[CMD_BLACKOUT_REMOVE] = { cmd_blackout_remove, render_blackout_change },
 	[CMD_BLACKOUT_LIST] = { cmd_blackout_list, render_blackout_list },
@@ -164,6 +172,79 @@ body(const struct cmd *cmd, const struct reply *r, bool json, bool color)
 	return text;
 }
 
+/*
+ * Kept replies, by request line.  Planners and scripts ask the same
+ * questions over and over; a kept reply costs a lookup and a copy instead
+ * of building and rendering JSON.  Bounded: when full it starts over.
+ */
+#define KEPT_MAX	1024
+
+struct kept {
+	char		*line;
+	char		*out;
+	size_t		 len;
+	unsigned	 generation;
+	ym_t		 month;
+};
+
+struct replies_kept {
+	struct kept	 v[KEPT_MAX];
+	size_t		 n;
+	struct strindex	 by_line;
+};
+
+static const struct kept *
+kept_get(const struct daemon *d, const char *line, ym_t month)
+{
+	const struct replies_kept *k = d->kept;
+	size_t i;
+
+	if (k == NULL || !strindex_get(&k->by_line, line, &i))
+		return NULL;
+	return k->v[i].generation == d->generation && k->v[i].month == month ? &k->v[i] : NULL;
+}
+
+static void
+kept_put(struct daemon *d, const char *line, ym_t month, const char *out, size_t len)
+{
+	struct replies_kept *k = d->kept;
+	struct kept *e;
+	size_t i;
+
+	if (k != NULL && k->n == KEPT_MAX && !strindex_get(&k->by_line, line, &i))
+		commands_forget(d);	/* full: start over */
+	if ((k = d->kept) == NULL)
+		k = d->kept = xcalloc(1, sizeof(*k));
+	if (!strindex_get(&k->by_line, line, &i)) {
+		i = k->n++;
+		k->v[i].line = xstrdup(line);
+		strindex_put(&k->by_line, k->v[i].line, i);
+	}
+	e = &k->v[i];
+	free(e->out);
+	e->out = xmalloc(len + 1);
+	memcpy(e->out, out, len + 1);
+	e->len = len;
+	e->generation = d->generation;
+	e->month = month;
+}
+
+void
+commands_forget(struct daemon *d)
+{
+	struct replies_kept *k = d->kept;
+
+	if (k == NULL)
+		return;
+	for (size_t i = 0; i < k->n; i++) {
+		free(k->v[i].line);
+		free(k->v[i].out);
+	}
+	strindex_free(&k->by_line);
+	free(k);
+	d->kept = NULL;
+}
+
 void
 commands_execute(struct daemon *d, const struct peer *p, const char *line,
     char **out, size_t *outlen)
@@ -171,16 +252,26 @@ commands_execute(struct daemon *d, const struct peer *p, const char *line,
 	struct reply r = { .code = PROTO_OK };
 	const struct cmd *cmd;
 	bool json = false, color = false;
+	ym_t month = ym_of_time(time(NULL));
+	const struct kept *k;
 	char *b;
 	const char *msg;
 
-	cmd = run_line(d, p, line, &r, &json, &color);
 	d->requests++;
+	if ((k = kept_get(d, line, month)) != NULL) {
+		*out = xmalloc(k->len + 1);
+		memcpy(*out, k->out, k->len + 1);
+		*outlen = k->len;
+		return;
+	}
+	cmd = run_line(d, p, line, &r, &json, &color);
 	b = body(cmd, &r, json, color);
 	msg = r.msg != NULL ? r.msg : proto_strerror(r.code);
 	/* The message is one line whatever a handler put in it. */
 	*out = xasprintf("%d %zu %.*s\n%s", r.code, strlen(b), (int)strcspn(msg, "\r\n"), msg, b);
 	*outlen = strlen(*out);
+	if (cmd != NULL && dispatch[cmd->id].keep && r.code == PROTO_OK)
+		kept_put(d, line, month, *out, *outlen);
 	free(b);
 	free(r.msg);
 	json_decref(r.data);

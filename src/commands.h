@@ -50,6 +50,9 @@ time_t request_now(const struct request *rq);
  * Execute one request line from peer p and return the whole reply (status
  * line and body) in *out, *outlen (allocated).
  */
+/* Drop the kept replies (at exit; they are also dropped when full). */
+void commands_forget(struct daemon *d);
+
 void commands_execute(struct daemon *d, const struct peer *p, const char *line,
     char **out, size_t *outlen);
 

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+struct replies_kept;
 struct site;
 struct store;
 
@@ -30,6 +31,7 @@ struct daemon {
 	int		 clients;	/* open control connections */
 	char		*feed_url;	/* the HTTP site's base URL ("http://127.0.0.1:8080"); NULL when off */
 	struct site	*site;		/* published documents, built per generation (site.c) */
+	struct replies_kept *kept;	/* control replies kept per generation (commands.c) */
 };
 
 /*

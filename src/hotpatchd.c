@@ -7,6 +7,7 @@
 #include "calfile.h"
 #include "config.h"
 #include "control.h"
+#include "commands.h"
 #include "daemon.h"
 #include "diag.h"
 #include "http.h"
@@ -709,6 +710,7 @@ run_daemon(const struct opts *o)
 	http_stop(http);
 	control_close(ctl, 1000);
 	site_free(&dm);
+	commands_forget(&dm);
 	free(dm.feed_url);
 	store_close(dm.store);
 	unlink(lockpath);

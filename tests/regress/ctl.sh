@@ -233,6 +233,12 @@ refused "an unknown command exits 2" 2 "bogus"
 # Overrides, with who/when/why, the audit table, and a restart.
 
 me="uid $(id -u) ($(id -un))"
+# Asked once before the change, so the daemon has kept that reply (commands.c): the same
+# request line after the override must answer from the new data, not the kept reply.
+jcheck "before the override, month 2026-09 for ws2022-azure is hotpatch, planned" '
+	r = j["os"][0]
+	eq((r["kind"], r["source"]), ("hotpatch", "planned"), "row")
+' month 2026-09 --os ws2022-azure
 ctl override set ws2022-azure 2026-09 baseline --reason "zero-day fix"
 answered "override set ws2022-azure 2026-09 baseline exits 0"
 jcheck "after the override, month 2026-09 for ws2022-azure is baseline from source override" '
