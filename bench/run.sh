@@ -24,11 +24,12 @@ DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 HTTP_PORT=${HTTP_PORT:-18480}
 NGINX_PORT=${NGINX_PORT:-18481}
+NGINX1_PORT=${NGINX1_PORT:-18482}
 out=${RESULTS:-$top/bench/RESULTS.md}
 work=$(mktemp -d "${TMPDIR:-/tmp}/hotpatch-bench.XXXXXX")
-daemon_pid= nginx_pid= redis_pid=
+daemon_pid= nginx_pid= nginx1_pid= redis_pid=
 cleanup() {
-	for p in $daemon_pid $nginx_pid $redis_pid; do kill "$p" 2>/dev/null || true; done
+	for p in $daemon_pid $nginx_pid $nginx1_pid $redis_pid; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	rm -rf "$work"
 }
@@ -103,22 +104,30 @@ rss_before=$(awk '/^VmRSS/ { print $2 }' "/proc/$daemon_pid/status")
 # nginx: the same bytes as a static file, the way a user serves an export.  Its workers
 # run as nobody when started as root, so the files must be world-readable.
 chmod 755 "$work" "$work/www" "$work/www/rings" && chmod 644 "$work/www$url"
-cat > "$work/nginx.conf" <<NGX
-worker_processes auto;
+# WORKERS PORT NAME: an nginx configuration.
+nginx_conf() {
+	cat <<NGX
+worker_processes $1;
 daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
+pid $work/$3.pid;
+error_log $work/$3-error.log;
 events { worker_connections 1024; }
 http {
     access_log off;
     sendfile on;
     tcp_nopush on;
     types { text/calendar ics; }
-    server { listen 127.0.0.1:$NGINX_PORT; root $work/www; }
+    server { listen 127.0.0.1:$2; root $work/www; }
 }
 NGX
+}
+# As Debian ships it (a worker per core), and with one worker: the CPU hotpatchd's one thread has.
+nginx_conf auto "$NGINX_PORT" nginx > "$work/nginx.conf"
+nginx_conf 1 "$NGINX1_PORT" nginx1 > "$work/nginx1.conf"
 nginx -c "$work/nginx.conf" -p "$work" &
 nginx_pid=$!
+nginx -c "$work/nginx1.conf" -p "$work" &
+nginx1_pid=$!
 sleep 0.5
 cmp -s "$work/www$url" <(curl -fsS "http://127.0.0.1:$NGINX_PORT$url") ||
 	{ say "nginx does not serve the same bytes"; exit 1; }
@@ -129,18 +138,21 @@ wrk_rps() {	# PORT [HEADER]: requests/s of wrk -c64, or 0 on socket errors or wr
 	echo "$o" | awk '/^Requests\/sec/ { print $2 }'
 }
 say "HTTP: wrk -c64 ${DURATION}s, $ROUNDS rounds, alternating"
-e_ngx=$(etag "$NGINX_PORT") e_hp=$(etag "$HTTP_PORT")
+e_ngx=$(etag "$NGINX_PORT") e_ngx1=$(etag "$NGINX1_PORT") e_hp=$(etag "$HTTP_PORT")
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $e_hp" "http://127.0.0.1:$HTTP_PORT$url")" = 304 ] ||
 	{ say "hotpatchd does not answer 304 to its own ETag"; exit 1; }
-h200= n200= h304= n304=
+h200= n200= o200= h304= n304= o304=
 for r in $(seq "$ROUNDS"); do
 	n200="$n200 $(wrk_rps "$NGINX_PORT")"
 	h200="$h200 $(wrk_rps "$HTTP_PORT")"
+	o200="$o200 $(wrk_rps "$NGINX1_PORT")"
 	n304="$n304 $(wrk_rps "$NGINX_PORT" "If-None-Match: $e_ngx")"
 	h304="$h304 $(wrk_rps "$HTTP_PORT" "If-None-Match: $e_hp")"
+	o304="$o304 $(wrk_rps "$NGINX1_PORT" "If-None-Match: $e_ngx1")"
 done
 med() { echo "$1" | tr ' ' '\n' | grep . | median; }
-h200=$(med "$h200") n200=$(med "$n200") h304=$(med "$h304") n304=$(med "$n304")
+h200=$(med "$h200") n200=$(med "$n200") o200=$(med "$o200")
+h304=$(med "$h304") n304=$(med "$n304") o304=$(med "$o304")
 
 # ---- control queries against Redis PING on a Unix socket ----
 say "control: 50 clients, ${DURATION}s each"
@@ -207,6 +219,8 @@ machines, the absolute numbers are this machine's.
 |---|---|---|---|---|---|
 | feed \`GET $url\`, 200 (req/s) | $h200 | nginx $n200 | $(ratio "$h200" "$n200")x | >= 1.0x | $(awk -v r="$(ratio "$h200" "$n200")" 'BEGIN { print (r >= 1.0) ? "yes" : "no" }') |
 | feed revalidation, 304 (req/s) | $h304 | nginx $n304 | $(ratio "$h304" "$n304")x | >= 1.0x | $(awk -v r="$(ratio "$h304" "$n304")" 'BEGIN { print (r >= 1.0) ? "yes" : "no" }') |
+| feed 200, against nginx with 1 worker (req/s) | $h200 | nginx, 1 worker, $o200 | $(ratio "$h200" "$o200")x | | |
+| feed 304, against nginx with 1 worker (req/s) | $h304 | nginx, 1 worker, $o304 | $(ratio "$h304" "$o304")x | | |
 | control \`month 2027-01\`, 50 clients (req/s) | $c_month | Redis PING $r_ping | $(ratio "$c_month" "$r_ping")x | >= 0.5x | $(awk -v r="$(ratio "$c_month" "$r_ping")" 'BEGIN { print (r >= 0.5) ? "yes" : "no" }') |
 | control \`next --ring $ring\` (req/s) | $c_next | Redis PING $r_ping | $(ratio "$c_next" "$r_ping")x | | |
 | control \`windows --ring $ring --months 12\` (req/s) | $c_win | Redis PING $r_ping | $(ratio "$c_win" "$r_ping")x | | |
@@ -250,7 +264,7 @@ the load tests above never render.
 \`\`\`sh
 python3 bench/estate.py DIR $RINGS
 hotpatchd -f --state-dir STATE --calendar data/calendar.yaml --schedules DIR/schedules --http 127.0.0.1:$HTTP_PORT
-wrk -t2 -c64 -d${DURATION}s http://127.0.0.1:PORT$url            # hotpatchd and nginx
+wrk -t2 -c64 -d${DURATION}s http://127.0.0.1:PORT$url            # hotpatchd, nginx, nginx with 1 worker
 wrk -t2 -c64 -d${DURATION}s -H 'If-None-Match: ETAG' http://127.0.0.1:PORT$url
 redis-benchmark -s redis.sock -t ping -c 50 -n $((DURATION * 60000)) --csv   # the better of PING_INLINE, PING_MBULK
 bench/ctlbench STATE/hotpatchd.sock 50 $DURATION 'month 2027-01'

@@ -178,6 +178,7 @@ body(const struct cmd *cmd, const struct reply *r, bool json, bool color)
  * of building and rendering JSON.  Bounded: when full it starts over.
  */
 #define KEPT_MAX	1024
+#define KEPT_BYTES	(64u << 20)	/* a plan of 10,000 rings is a few MB */
 
 struct kept {
 	char		*line;
@@ -190,6 +191,7 @@ struct kept {
 struct replies_kept {
 	struct kept	 v[KEPT_MAX];
 	size_t		 n;
+	size_t		 bytes;
 	struct strindex	 by_line;
 };
 
@@ -211,7 +213,10 @@ kept_put(struct daemon *d, const char *line, ym_t month, const char *out, size_t
 	struct kept *e;
 	size_t i;
 
-	if (k != NULL && k->n == KEPT_MAX && !strindex_get(&k->by_line, line, &i))
+	if (len > KEPT_BYTES / 4)
+		return;
+	if (k != NULL && (k->bytes + len > KEPT_BYTES ||
+	    (k->n == KEPT_MAX && !strindex_get(&k->by_line, line, &i))))
 		commands_forget(d);	/* full: start over */
 	if ((k = d->kept) == NULL)
 		k = d->kept = xcalloc(1, sizeof(*k));
@@ -221,6 +226,7 @@ kept_put(struct daemon *d, const char *line, ym_t month, const char *out, size_t
 		strindex_put(&k->by_line, k->v[i].line, i);
 	}
 	e = &k->v[i];
+	k->bytes += len - e->len;
 	free(e->out);
 	e->out = xmalloc(len + 1);
 	memcpy(e->out, out, len + 1);
