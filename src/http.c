@@ -52,8 +52,8 @@
  */
 struct replies {
 	char			*path;
-	char			 etag[24];	/* the version they were built for */
-	time_t			 modified;
+	const char		*body;		/* the page version they were built for, which
+						   they hold, so its address cannot be reused */
 	struct MHD_Response	*ok;
 	struct MHD_Response	*not_modified;
 };
@@ -268,8 +268,7 @@ replies_build(struct http *h, struct replies *rp, const struct page *pg)
 	    MHD_HTTP_HEADER_LAST_MODIFIED, date), MHD_HTTP_HEADER_CACHE_CONTROL, cache);
 	rp->not_modified = header(header(header(nm, MHD_HTTP_HEADER_ETAG, pg->etag),
 	    MHD_HTTP_HEADER_LAST_MODIFIED, date), MHD_HTTP_HEADER_CACHE_CONTROL, cache);
-	memcpy(rp->etag, pg->etag, sizeof(rp->etag));
-	rp->modified = pg->modified;
+	rp->body = pg->body;
 	if (rp->ok != NULL && rp->not_modified != NULL)
 		return true;
 	replies_drop(h, rp);
@@ -290,7 +289,8 @@ replies_for(struct http *h, const struct page *pg)
 		strindex_put(&h->rep_by_path, h->rep[pos].path, pos);
 	}
 	rp = &h->rep[pos];
-	if (rp->ok != NULL && rp->modified == pg->modified && strcmp(rp->etag, pg->etag) == 0)
+	/* The same body, not just the same bytes: a rebuilt page's old body is let go. */
+	if (rp->ok != NULL && rp->body == pg->body)
 		return rp;
 	replies_drop(h, rp);
 	return replies_build(h, rp, pg) ? rp : NULL;
