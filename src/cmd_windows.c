@@ -24,11 +24,8 @@ static const char *
 weekday_name(struct ymd d)
 {
 	static const char *const name[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-	struct tm tm = { .tm_year = d.y - 1900, .tm_mon = d.m - 1, .tm_mday = d.d };
-	time_t t = timegm(&tm);
 
-	gmtime_r(&t, &tm);
-	return name[tm.tm_wday];
+	return name[ymd_weekday(d)];
 }
 
 bool

@@ -253,17 +253,6 @@ check_ident(const char *s)
 	return n > 0 && n <= 32 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
-/* Days in month m of year y, from the C library's calendar. */
-static int
-days_in_month(int y, int m)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = m, .tm_mday = 0 };
-	time_t t = timegm(&tm);
-
-	gmtime_r(&t, &tm);
-	return tm.tm_mday;
-}
-
 /* s has pattern's shape, where 'd' is a digit and anything else itself. */
 static bool
 shaped(const char *s, const char *pattern)
@@ -301,8 +290,8 @@ parse_date(const char *s, ym_t *ym, int *day, char why[48])
 		snprintf(why, 48, "there is no day 00");
 		return DATE_NONE;
 	}
-	if (len == 10 && d > days_in_month(y, m)) {
-		snprintf(why, 48, "%.7s has %d days", s, days_in_month(y, m));
+	if (len == 10 && d > ymd_days_in_month(y, m)) {
+		snprintf(why, 48, "%.7s has %d days", s, ymd_days_in_month(y, m));
 		return DATE_NONE;
 	}
 	*ym = ym_make(y, m);

@@ -79,19 +79,28 @@ import_sources(struct daemon *dm, const struct sources *src, struct diags *d, ch
 	return daemon_refresh(dm, cause);
 }
 
+/* Are the files read into src those the store last imported?  1 yes, 0 no, -1 error. */
+static int
+as_imported(const struct daemon *dm, const struct sources *src, char **cause)
+{
+	char had[STORE_FINGERPRINT_LEN];
+
+	if (store_source_get(dm->store, had, cause) < 0)
+		return -1;
+	return strcmp(had, src->fingerprint) == 0;
+}
+
 /* Read the files, then parse and import them unless at start-up the store already has them. */
 static int
 load(struct daemon *dm, bool starting, struct diags *d, char **cause)
 {
 	struct sources src;
-	char had[STORE_FINGERPRINT_LEN];
 	size_t first = d->n;
 	int rc;
 
 	if (sources_read(dm->cfg.calendar, dm->cfg.schedules, &src, d) < 0)
 		return refuse(dm, d, first);
-	if (starting && store_source_get(dm->store, had, cause) == 0 &&
-	    strcmp(had, src.fingerprint) == 0) {
+	if (starting && as_imported(dm, &src, cause) == 1) {
 		log_info("%s and %s are as last imported: serving from %s", dm->cfg.calendar,
 		    dm->cfg.schedules, dm->cfg.database);
 		rc = daemon_refresh(dm, cause);
@@ -123,16 +132,15 @@ daemon_file_model(struct daemon *dm, char **cause)
 	struct diags d = { 0 };
 	struct caldata cal = { 0 };
 	struct ringset rings = { 0 };
-	char had[STORE_FINGERPRINT_LEN];
-	int rc = -1;
+	int rc = -1, same;
 
 	if (dm->file_model)
 		return 0;
 	if (sources_read(dm->cfg.calendar, dm->cfg.schedules, &src, &d) < 0) {
 		*cause = xasprintf("cannot read the files: %s", d.n ? d.v[0].msg : "?");
-	} else if (store_source_get(dm->store, had, cause) < 0) {
+	} else if ((same = as_imported(dm, &src, cause)) < 0) {
 		/* cause is set */
-	} else if (strcmp(had, src.fingerprint) != 0) {
+	} else if (!same) {
 		*cause = xasprintf("%s or %s changed since they were loaded; run reload first",
 		    dm->cfg.calendar, dm->cfg.schedules);
 	} else if (sources_parse(&src, &cal, &rings, &d) < 0) {

@@ -113,8 +113,8 @@ ym_format(ym_t ym, char *buf)
 	return buf;
 }
 
-static int
-days_in_month(int y, int m)
+int
+ymd_days_in_month(int y, int m)
 {
 	static const int dim[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -135,7 +135,7 @@ ymd_parse(const char *s, struct ymd *out)
 	head[7] = '\0';
 	if (ym_parse(head, &ym) < 0 || (d = digits(s + 8, 2)) < 1)
 		return -1;
-	if (d > days_in_month(ym_year(ym), ym_month(ym)))
+	if (d > ymd_days_in_month(ym_year(ym), ym_month(ym)))
 		return -1;
 	out->y = ym_year(ym);
 	out->m = ym_month(ym);
@@ -268,7 +268,7 @@ void
 ringset_index(struct ringset *r)
 {
 	struct ringindex *x;
-	size_t *fill, nglobal = 0;
+	size_t *fill, *owner, nglobal = 0;
 
 	ringset_index_ids(r);
 	x = r->idx;
@@ -277,27 +277,26 @@ ringset_index(struct ringset *r)
 	/* Count, then place, in r->bo's order: a global blackout goes to every ring. */
 	x->bo_first = xcalloc(r->nring + 1, sizeof(*x->bo_first));
 	fill = xcalloc(r->nring + 1, sizeof(*fill));
+	owner = xcalloc(r->nbo + 1, sizeof(*owner));
 	for (size_t i = 0; i < r->nbo; i++) {
-		size_t o = blackout_owner(r, &r->bo[i]);
-
+		owner[i] = blackout_owner(r, &r->bo[i]);
 		if (r->bo[i].ring == NULL)
 			nglobal++;
-		else if (o != SIZE_MAX)
-			x->bo_first[o + 1]++;
+		else if (owner[i] != SIZE_MAX)
+			x->bo_first[owner[i] + 1]++;
 	}
 	for (size_t g = 0; g < r->nring; g++)
 		x->bo_first[g + 1] += x->bo_first[g] + nglobal;
 	x->bo_list = xcalloc(x->bo_first[r->nring] + 1, sizeof(*x->bo_list));
 	memcpy(fill, x->bo_first, (r->nring + 1) * sizeof(*fill));
 	for (size_t i = 0; i < r->nbo; i++) {
-		size_t o = blackout_owner(r, &r->bo[i]);
-
 		if (r->bo[i].ring == NULL)
 			for (size_t g = 0; g < r->nring; g++)
 				x->bo_list[fill[g]++] = i;
-		else if (o != SIZE_MAX)
-			x->bo_list[fill[o]++] = i;
+		else if (owner[i] != SIZE_MAX)
+			x->bo_list[fill[owner[i]]++] = i;
 	}
+	free(owner);
 	free(fill);
 	x->bo_nring = r->nring;
 	x->bo_nbo = r->nbo;

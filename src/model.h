@@ -57,6 +57,8 @@ struct ymd ymd_from_days(long days);
 struct ymd ymd_add_days(struct ymd d, long days);
 /* 0 = Sunday .. 6 = Saturday. */
 int ymd_weekday(struct ymd d);
+/* Days in month m (1..12) of year y. */
+int ymd_days_in_month(int y, int m);
 
 enum kind {
 	KIND_LCU,		/* plain monthly cumulative update, restart */
