@@ -71,11 +71,7 @@ ring_json(const struct daemon *d, const struct ring *g, int year)
 static int
 year_now(const struct request *rq)
 {
-	time_t now = request_now(rq);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	return tm.tm_year + 1900;
+	return ym_year(ym_of_time(request_now(rq)));
 }
 
 void

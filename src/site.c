@@ -195,8 +195,6 @@ path_id(const char *path, const char *prefix)
 static int
 build(struct daemon *d, const char *path, struct page *p, char **cause)
 {
-	time_t now = time(NULL);
-	struct tm tm;
 	char *id;
 	int rc;
 
@@ -207,8 +205,7 @@ build(struct daemon *d, const char *path, struct page *p, char **cause)
 	if (strcmp(path, "/plan") == 0) {
 		json_t *plan;
 
-		gmtime_r(&now, &tm);
-		plan = plan_json(d, tm.tm_year + 1900);
+		plan = plan_json(d, ym_year(ym_of_time(time(NULL))));
 		set_body(p, html_type, page_plan(plan), d->started);
 		json_decref(plan);
 		return 0;
