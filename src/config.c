@@ -43,6 +43,8 @@ config_defaults(struct config *c)
 		.state_dir = xstrdup("var"),
 		.socket_mode = 0660,
 		.max_clients = 64,
+		.admin_clients = 4,
+		.clients_per_uid = 16,
 		.idle_timeout = 60,
 		.http_listen = xstrdup("127.0.0.1:8080"),
 		.calendar = xstrdup("data/calendar.yaml"),
@@ -229,6 +231,8 @@ static const struct yfield socket_fields[] = {
 	{ "mode", false, parse_mode, offsetof(struct config, socket_mode), 0, 0 },
 	{ "group", false, parse_name, offsetof(struct config, socket_group), 0, 0 },
 	{ "max_clients", false, yp_int, offsetof(struct config, max_clients), 1, 4096 },
+	{ "admin_clients", false, yp_int, offsetof(struct config, admin_clients), 0, 2048 },
+	{ "clients_per_uid", false, yp_int, offsetof(struct config, clients_per_uid), 1, 4096 },
 	{ "idle_timeout", false, yp_int, offsetof(struct config, idle_timeout), 1, 3600 },
 	{ NULL, false, NULL, 0, 0, 0 },
 };
@@ -310,6 +314,8 @@ config_load(const char *file, struct config *c, struct diags *d)
 	}
 	c->socket_mode = in.c.socket_mode;
 	c->max_clients = in.c.max_clients;
+	c->admin_clients = in.c.admin_clients;
+	c->clients_per_uid = in.c.clients_per_uid;
 	c->idle_timeout = in.c.idle_timeout;
 	c->feed_months_back = in.c.feed_months_back;
 	c->feed_months_ahead = in.c.feed_months_ahead;

@@ -18,6 +18,8 @@ struct config {
 	char	*socket_group;		/* group owning the socket; NULL = unchanged */
 	char	*admin_group;		/* members may change data; NULL = only root and the daemon's user */
 	int	 max_clients;		/* control connections at once: 1..4096, 64 */
+	int	 admin_clients;		/* of those, kept for admins: 0..2048, 4 */
+	int	 clients_per_uid;	/* one non-admin uid's connections: 1..4096, 16 */
 	int	 idle_timeout;		/* seconds a control connection may stay silent: 1..3600, 60 */
 	char	*http_listen;		/* "127.0.0.1:8080", or "off" */
 	char	*calendar;		/* data/calendar.yaml */

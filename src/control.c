@@ -19,22 +19,37 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
-#define OUT_HIGH_WATER	(8u << 20)	/* stop reading a client that does not read its replies */
+/*
+ * A client's requests wait while this much of its replies is unread: it is
+ * never further over than one reply, and a client that does not read costs
+ * the daemon at most this, one reply and its request buffer.
+ */
+#define OUT_PAUSE	(128u << 10)
+#define OUT_IOV		16		/* replies handed to one sendmsg */
+
+/* One queued reply, owned by the queue; off bytes of it were sent. */
+struct obuf {
+	struct obuf	*next;
+	char		*p;
+	size_t		 len, off;
+};
 
 struct conn {
 	int		 fd;
 	struct peer	 peer;
 	char		*in;		/* PROTO_MAX_REQUEST bytes */
-	size_t		 inlen;
-	char		*out;
-	size_t		 outlen, outoff, outcap;
+	size_t		 inoff, inlen;	/* in[inoff..inlen) is not handled yet */
+	bool		 ready;		/* in[inoff..inlen) holds a complete line */
+	struct obuf	*out, **outtail;
+	size_t		 pending;	/* bytes queued and not sent */
 	bool		 eof;		/* the peer sent everything it will */
 	bool		 closing;	/* close once out is delivered */
-	long long	 last;		/* monotonic milliseconds of the last activity */
+	long long	 last;		/* monotonic ms of the last complete exchange */
 	struct log_gate	*gate;		/* the control socket's flood control */
 };
 
@@ -206,6 +221,24 @@ control_nfds(const struct control *c)
 	return 1 + (size_t)c->o.max_clients;
 }
 
+/*
+ * Read more only when every complete line read so far is handled: what the
+ * client sends meanwhile waits in the kernel, so its input costs us at most
+ * PROTO_MAX_REQUEST bytes.
+ */
+static bool
+conn_wants_input(const struct conn *k)
+{
+	return !k->eof && !k->closing && !k->ready;
+}
+
+/* A request is waiting and the client reads its replies: serve it this turn. */
+static bool
+conn_runnable(const struct conn *k)
+{
+	return k->ready && !k->closing && k->pending < OUT_PAUSE;
+}
+
 int
 control_fill(struct control *c, struct pollfd *fds)
 {
@@ -216,9 +249,9 @@ control_fill(struct control *c, struct pollfd *fds)
 		struct conn *k = c->conn[i];
 		short ev = 0;
 
-		if (!k->eof && !k->closing && k->outlen - k->outoff < OUT_HIGH_WATER)
+		if (conn_wants_input(k))
 			ev |= POLLIN;
-		if (k->outlen > k->outoff)
+		if (k->pending > 0)
 			ev |= POLLOUT;
 		fds[n++] = (struct pollfd){ .fd = k->fd, .events = ev };
 	}
@@ -232,6 +265,9 @@ control_timeout(const struct control *c)
 
 	for (size_t i = 0; i < c->nconn; i++) {
 		long long left = c->conn[i]->last + c->o.idle_timeout * 1000LL - now;
+
+		if (conn_runnable(c->conn[i]))
+			return 0;
 		if (left < 0)
 			left = 0;
 		if (next < 0 || left < next)
@@ -240,18 +276,22 @@ control_timeout(const struct control *c)
 	return next < 0 ? -1 : (int)next + 1;
 }
 
-/* Queue bytes for the peer. */
+/* Queue p (allocated, len bytes) for the peer; the queue frees it. */
 static void
-conn_send(struct conn *k, const char *data, size_t len)
+conn_give(struct conn *k, char *p, size_t len)
 {
-	if (k->outoff > 0 && k->outoff == k->outlen)
-		k->outoff = k->outlen = 0;
-	while (k->outlen + len > k->outcap) {
-		k->outcap = k->outcap ? k->outcap * 2 : 4096;
-		k->out = xreallocarray(k->out, k->outcap, 1);
+	struct obuf *b;
+
+	if (len == 0) {
+		free(p);
+		return;
 	}
-	memcpy(k->out + k->outlen, data, len);
-	k->outlen += len;
+	b = xcalloc(1, sizeof(*b));
+	b->p = p;
+	b->len = len;
+	*k->outtail = b;
+	k->outtail = &b->next;
+	k->pending += len;
 }
 
 /*
@@ -284,8 +324,7 @@ conn_reply(struct conn *k, const char *request, int code, const char *msg)
 	char *s = xasprintf("%d 0 %s\n", code, msg);
 
 	log_reply(k, request, s, 0, 0);
-	conn_send(k, s, strlen(s));
-	free(s);
+	conn_give(k, s, strlen(s));
 }
 
 /* Root, the daemon's own user, or a member of the admin group may change data. */
@@ -313,13 +352,43 @@ peer_is_admin(const struct control *c, uid_t uid, gid_t gid)
 	return false;
 }
 
+/*
+ * Admins keep admin_clients of the slots (at most half of them, so a small
+ * max_clients still lets everyone in); anyone else holds at most
+ * clients_per_uid at once.  Returns why a new peer is refused, or NULL.
+ */
+static char *
+refusal(const struct control *c, uid_t uid, bool admin)
+{
+	int reserved = c->o.admin_clients, others = 0, mine = 0;
+
+	if (reserved > c->o.max_clients / 2)
+		reserved = c->o.max_clients / 2;
+	if (c->nconn >= (size_t)c->o.max_clients)
+		return xstrdup("too many connections, try again later");
+	if (admin)
+		return NULL;
+	for (size_t i = 0; i < c->nconn; i++) {
+		others += !c->conn[i]->peer.admin;
+		mine += !c->conn[i]->peer.admin && c->conn[i]->peer.uid == uid;
+	}
+	if (others >= c->o.max_clients - reserved)
+		return xasprintf("too many connections (the last %d are kept for admins), "
+		    "try again later", reserved);
+	if (mine >= c->o.clients_per_uid)
+		return xasprintf("too many connections from uid %ld (at most %d), "
+		    "try again later", (long)uid, c->o.clients_per_uid);
+	return NULL;
+}
+
 static void
 accept_one(struct control *c, struct daemon *d)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	struct conn *k;
-	char *hello;
+	char *hello, *no, *line;
+	bool admin;
 	int fd;
 
 	if ((fd = accept4(c->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) < 0) {
@@ -327,39 +396,42 @@ accept_one(struct control *c, struct daemon *d)
 			log_warn("accept: %s", strerror(errno));
 		return;
 	}
-	if (c->nconn >= (size_t)c->o.max_clients) {
-		static const char busy[] = "503 0 too many connections, try again later\n";
-		(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-		close(fd);
-		log_gated(&c->gate, LOG_LEVEL_WARNING, "control: a connection was refused: "
-		    "max_clients (%d) are connected", c->o.max_clients);
-		return;
-	}
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
 		log_warn("SO_PEERCRED: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	admin = peer_is_admin(c, cred.uid, cred.gid);
+	if ((no = refusal(c, cred.uid, admin)) != NULL) {
+		log_gated(&c->gate, LOG_LEVEL_WARNING, "control: uid %ld pid %ld refused (%zu "
+		    "connected): %s", (long)cred.uid, (long)cred.pid, c->nconn, no);
+		line = xasprintf("%d 0 %s\n", PROTO_UNAVAILABLE, no);
+		(void)!send(fd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT);
+		free(line);
+		free(no);
 		close(fd);
 		return;
 	}
 	k = xcalloc(1, sizeof(*k));
 	k->fd = fd;
 	k->peer = (struct peer){ .uid = cred.uid, .gid = cred.gid, .pid = cred.pid,
-	    .admin = peer_is_admin(c, cred.uid, cred.gid) };
+	    .admin = admin };
 	k->in = xmalloc(PROTO_MAX_REQUEST);
+	k->outtail = &k->out;
 	k->last = now_ms();
 	k->gate = &c->gate;
 	c->conn = xreallocarray(c->conn, c->nconn + 1, sizeof(*c->conn));
 	c->conn[c->nconn++] = k;
 	d->clients = (int)c->nconn;
 	hello = xasprintf("hotpatchd %d %s\n", PROTO_VERSION, PACKAGE_VERSION);
-	conn_send(k, hello, strlen(hello));
-	free(hello);
+	conn_give(k, hello, strlen(hello));
 	if (log_verbose(2))
 		log_debug("control: uid %ld pid %ld connected%s", (long)cred.uid, (long)cred.pid,
 		    k->peer.admin ? " (admin)" : "");
 }
 
-/* Execute one complete line. */
-static void
+/* Execute one complete line; false if it was blank (and so not a request). */
+static bool
 handle_line(struct conn *k, char *line, size_t len, struct daemon *d)
 {
 	long long start = now_ms();
@@ -369,81 +441,137 @@ handle_line(struct conn *k, char *line, size_t len, struct daemon *d)
 	if (len > 0 && line[len - 1] == '\r')
 		line[--len] = '\0';
 	if (strspn(line, " \t") == len)
-		return;		/* blank lines are ignored */
+		return false;	/* blank lines are ignored */
 	if (memchr(line, '\0', len) != NULL || !utf8_valid(line, len)) {
 		conn_reply(k, "(not UTF-8)", PROTO_BAD_REQUEST, "request is not UTF-8 text");
-		return;
+		return true;
 	}
 	commands_execute(d, &k->peer, line, &reply, &rlen);
 	log_reply(k, line, reply, now_ms() - start, d->cfg.slow_request_ms);
-	conn_send(k, reply, rlen);
-	free(reply);
+	conn_give(k, reply, rlen);
+	return true;
 }
 
-/* Execute every complete line in the buffer; keep the partial rest. */
+/*
+ * Serve the next request waiting in the buffer, skipping blank lines: one a
+ * turn, so that every client gets its turn however much it sent.  Only an
+ * answered request counts as activity against idle_timeout.
+ */
 static void
-handle_input(struct conn *k, struct daemon *d)
+conn_serve(struct conn *k, struct daemon *d)
 {
-	size_t start = 0;
-	char *nl;
+	char *line, *nl;
 
-	while (!k->closing && (nl = memchr(k->in + start, '\n', k->inlen - start)) != NULL) {
-		size_t len = (size_t)(nl - (k->in + start));
-
+	while (conn_runnable(k)) {
+		line = k->in + k->inoff;
+		nl = memchr(line, '\n', k->inlen - k->inoff);
 		*nl = '\0';
-		handle_line(k, k->in + start, len, d);
-		start += len + 1;
-	}
-	memmove(k->in, k->in + start, k->inlen - start);
-	k->inlen -= start;
-	if (k->inlen == PROTO_MAX_REQUEST) {
-		/* A line longer than the limit: refuse it and drop the connection. */
-		conn_reply(k, "(a line of 65536 bytes or more)", PROTO_TOO_LARGE,
-		    "request larger than 65536 bytes");
-		k->inlen = 0;
-		k->closing = true;
+		k->inoff += (size_t)(nl - line) + 1;
+		k->ready = memchr(k->in + k->inoff, '\n', k->inlen - k->inoff) != NULL;
+		if (handle_line(k, line, (size_t)(nl - line), d)) {
+			k->last = now_ms();
+			break;
+		}
 	}
 }
 
 /* Returns false when the connection should go. */
 static bool
-conn_read(struct conn *k, struct daemon *d)
+conn_read(struct conn *k)
 {
-	ssize_t n = read(k->fd, k->in + k->inlen, PROTO_MAX_REQUEST - k->inlen);
+	ssize_t n;
 
+	/* Only a partial line is left: move it to the front. */
+	memmove(k->in, k->in + k->inoff, k->inlen - k->inoff);
+	k->inlen -= k->inoff;
+	k->inoff = 0;
+	n = read(k->fd, k->in + k->inlen, PROTO_MAX_REQUEST - k->inlen);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR;
 	if (n == 0) {
 		/* A half line at EOF was never a request: drop it. */
 		k->eof = true;
 		k->inlen = 0;
-		return k->outlen > k->outoff;
+		return k->pending > 0;
 	}
+	k->ready = memchr(k->in + k->inlen, '\n', (size_t)n) != NULL;
 	k->inlen += (size_t)n;
-	k->last = now_ms();
-	handle_input(k, d);
+	if (!k->ready && k->inlen == PROTO_MAX_REQUEST) {
+		/* A line longer than the limit: refuse it and drop the connection. */
+		conn_reply(k, "(a line of 65536 bytes or more)", PROTO_TOO_LARGE,
+		    "request larger than 65536 bytes");
+		k->inlen = 0;
+		k->closing = true;
+	}
 	return true;
 }
 
+/* Send what is queued; a drained queue completes an exchange.  False: drop the peer. */
 static bool
 conn_write(struct conn *k)
 {
-	ssize_t n = send(k->fd, k->out + k->outoff, k->outlen - k->outoff, MSG_NOSIGNAL);
+	struct iovec iov[OUT_IOV];
+	struct msghdr m = { .msg_iov = iov };
+	struct obuf *b;
+	size_t sent;
+	ssize_t n;
 
-	if (n < 0)
+	for (b = k->out; b != NULL && m.msg_iovlen < OUT_IOV; b = b->next)
+		iov[m.msg_iovlen++] = (struct iovec){ b->p + b->off, b->len - b->off };
+	if ((n = sendmsg(k->fd, &m, MSG_NOSIGNAL)) < 0)
 		return errno == EAGAIN || errno == EINTR;
-	k->outoff += (size_t)n;
-	k->last = now_ms();
-	return k->outoff < k->outlen || !(k->eof || k->closing);
+	k->pending -= (size_t)n;
+	for (sent = (size_t)n; (b = k->out) != NULL && sent >= b->len - b->off; ) {
+		sent -= b->len - b->off;
+		k->out = b->next;
+		free(b->p);
+		free(b);
+	}
+	if (b != NULL)
+		b->off += sent;
+	else {
+		k->outtail = &k->out;
+		k->last = now_ms();
+	}
+	return k->pending > 0 || !(k->eof || k->closing);
 }
 
 static void
 conn_free(struct conn *k)
 {
+	struct obuf *b;
+
+	while ((b = k->out) != NULL) {
+		k->out = b->next;
+		free(b->p);
+		free(b);
+	}
 	close(k->fd);
 	free(k->in);
-	free(k->out);
 	free(k);
+}
+
+/* One turn of one connection; false when it should go. */
+static bool
+conn_turn(struct control *c, struct conn *k, short re, long long now, struct daemon *d)
+{
+	if (re & (POLLERR | POLLNVAL))
+		return false;
+	if ((re & (POLLIN | POLLHUP)) && conn_wants_input(k) && !conn_read(k))
+		return false;
+	/* After a hang-up, a send is what tells us the peer is gone. */
+	if ((re & (POLLOUT | POLLHUP)) && k->pending > 0 && !conn_write(k))
+		return false;
+	conn_serve(k, d);
+	if (k->pending == 0 && (k->closing || (k->eof && !k->ready)))
+		return false;
+	if (now - k->last >= c->o.idle_timeout * 1000LL) {
+		if (log_verbose(2))
+			log_debug("control: uid %ld pid %ld without a complete exchange for %d s: "
+			    "closing", (long)k->peer.uid, (long)k->peer.pid, c->o.idle_timeout);
+		return false;
+	}
+	return true;
 }
 
 void
@@ -456,23 +584,8 @@ control_dispatch(struct control *c, const struct pollfd *fds, int n, struct daem
 	for (size_t i = 0; i < nconn; i++) {
 		struct conn *k = c->conn[i];
 		short re = (int)i + 1 < n ? fds[i + 1].revents : 0;
-		bool ok = true;
 
-		if (re & (POLLERR | POLLNVAL))
-			ok = false;
-		if (ok && (re & (POLLIN | POLLHUP)))
-			ok = conn_read(k, d);
-		if (ok && (re & POLLOUT))
-			ok = conn_write(k);
-		if (ok && k->outoff == k->outlen && (k->eof || k->closing))
-			ok = false;
-		if (ok && now - k->last >= c->o.idle_timeout * 1000LL) {
-			if (log_verbose(2))
-				log_debug("control: uid %ld pid %ld idle for %d s: closing",
-				    (long)k->peer.uid, (long)k->peer.pid, c->o.idle_timeout);
-			ok = false;
-		}
-		if (ok)
+		if (conn_turn(c, k, re, now, d))
 			c->conn[keep++] = k;
 		else
 			conn_free(k);
@@ -499,14 +612,14 @@ control_close(struct control *c, int ms)
 
 		for (size_t i = 0; i < c->nconn; i++) {
 			struct conn *k = c->conn[i];
-			if (k->outoff >= k->outlen)
+
+			if (k->pending == 0)
 				continue;
 			fds[0] = (struct pollfd){ .fd = k->fd, .events = POLLOUT };
-			if (poll(fds, 1, 50) == 1 && !(fds[0].revents & (POLLERR | POLLHUP)))
-				conn_write(k);
-			else if (fds[0].revents & (POLLERR | POLLHUP))
-				k->outoff = k->outlen;
-			pending |= k->outoff < k->outlen;
+			if (poll(fds, 1, 50) != 1 || (fds[0].revents & (POLLERR | POLLHUP)) ||
+			    !conn_write(k))
+				k->closing = true;
+			pending |= k->pending > 0 && !k->closing;
 		}
 		if (!pending)
 			break;

@@ -19,6 +19,8 @@ struct control_opts {
 	gid_t		 group;		/* (gid_t)-1: leave the group alone */
 	gid_t		 admin_gid;	/* (gid_t)-1: no admin group */
 	int		 max_clients;
+	int		 admin_clients;	/* of max_clients, kept for admins */
+	int		 clients_per_uid; /* connections one non-admin uid may hold */
 	int		 idle_timeout;	/* seconds */
 };
 

@@ -645,7 +645,8 @@ run_daemon(const struct opts *o)
 	co = (struct control_opts){ .path = dm.cfg.socket_path, .mode = dm.cfg.socket_mode,
 	    .group = group_id(dm.cfg.socket_group, "socket.group"),
 	    .admin_gid = group_id(dm.cfg.admin_group, "admin_group"),
-	    .max_clients = dm.cfg.max_clients, .idle_timeout = dm.cfg.idle_timeout };
+	    .max_clients = dm.cfg.max_clients, .admin_clients = dm.cfg.admin_clients,
+	    .clients_per_uid = dm.cfg.clients_per_uid, .idle_timeout = dm.cfg.idle_timeout };
 	/*
 	 * Refuse a busy socket before the database is touched, but listen only
 	 * once the store is ready: the socket appearing means "ready".
