@@ -55,6 +55,8 @@ unchanged(const struct config *before, const struct config *after)
 	    before->socket_group == after->socket_group &&
 	    before->admin_group == after->admin_group &&
 	    before->max_clients == after->max_clients &&
+	    before->admin_clients == after->admin_clients &&
+	    before->clients_per_uid == after->clients_per_uid &&
 	    before->idle_timeout == after->idle_timeout &&
 	    before->http_listen == after->http_listen &&
 	    before->calendar == after->calendar &&
@@ -183,6 +185,8 @@ START_TEST(defaults_run_from_the_source_tree)
 	ck_assert_ptr_null(c.socket_group);
 	ck_assert_ptr_null(c.admin_group);
 	ck_assert_int_eq(c.max_clients, 64);
+	ck_assert_int_eq(c.admin_clients, 4);
+	ck_assert_int_eq(c.clients_per_uid, 16);
 	ck_assert_int_eq(c.idle_timeout, 60);
 	ck_assert_str_eq(c.http_listen, "127.0.0.1:8080");
 	ck_assert_str_eq(c.calendar, "data/calendar.yaml");
@@ -217,6 +221,8 @@ START_TEST(full_file_sets_every_field)
 	ck_assert_uint_eq(c.socket_mode, 0640);
 	ck_assert_str_eq(c.socket_group, "hotpatchd");
 	ck_assert_int_eq(c.max_clients, 4096);
+	ck_assert_int_eq(c.admin_clients, 2048);
+	ck_assert_int_eq(c.clients_per_uid, 1);
 	ck_assert_int_eq(c.idle_timeout, 1);
 	ck_assert_str_eq(c.http_listen, "[::1]:8443");
 	ck_assert_int_eq(c.feed_months_back, 0);
@@ -449,6 +455,38 @@ START_TEST(names_are_checked_but_not_looked_up)
 }
 END_TEST
 
+/* The connection shares: the edges of each range load, one past them is refused. */
+START_TEST(connection_shares_are_checked_against_their_ranges)
+{
+	static const struct {
+		const char	*text, *error;
+	} bad[] = {
+		{ "admin_clients: -1", "3:18: admin_clients must be 0..2048, got -1" },
+		{ "admin_clients: 2049", "3:18: admin_clients must be 0..2048, got 2049" },
+		{ "clients_per_uid: 0", "3:20: clients_per_uid must be 1..4096, got 0" },
+		{ "clients_per_uid: 4097", "3:20: clients_per_uid must be 1..4096, got 4097" },
+	};
+	struct config c;
+	char *got, *text;
+
+	config_defaults(&c);
+	load_ok("version: 1\nsocket:\n  admin_clients: 0\n  clients_per_uid: 4096\n", &c);
+	ck_assert_int_eq(c.admin_clients, 0);
+	ck_assert_int_eq(c.clients_per_uid, 4096);
+	load_ok("version: 1\nsocket: {admin_clients: 2048, clients_per_uid: 1}\n", &c);
+	ck_assert_int_eq(c.admin_clients, 2048);
+	ck_assert_int_eq(c.clients_per_uid, 1);
+	config_free(&c);
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		text = xasprintf("version: 1\nsocket:\n  %s\n", bad[i].text);
+		got = load_error(text);
+		ck_assert_str_eq(got, bad[i].error);
+		free(got);
+		free(text);
+	}
+}
+END_TEST
+
 START_TEST(all_errors_of_a_file_are_reported_not_just_the_first)
 {
 	char *path = temp_file("version: 1\n"
@@ -560,6 +598,7 @@ main(void)
 	tcase_add_test(tc, listen_accepts_ipv4_ipv6_host_names_and_off);
 	tcase_add_test(tc, listen_with_a_bad_shape_or_port_is_refused);
 	tcase_add_test(tc, names_are_checked_but_not_looked_up);
+	tcase_add_test(tc, connection_shares_are_checked_against_their_ranges);
 	tcase_add_test(tc, all_errors_of_a_file_are_reported_not_just_the_first);
 	tcase_add_test(tc, failure_after_good_strings_frees_them_and_keeps_the_old_ones);
 	tcase_add_test(tc, missing_file_is_reported_with_the_system_error);
