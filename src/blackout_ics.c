@@ -15,6 +15,16 @@
 
 #define DEFAULT_SECS	3600	/* a timed event with neither DTEND nor DURATION */
 
+/*
+ * libical expands a zone from its first DTSTART to the year asked for plus
+ * 5, and does it all again for every later year asked for.  So each zone is
+ * expanded once, up front, to TZ_COVER_YEAR (past every year a blackout may
+ * have), and later times are converted as UTC: they are refused anyway.
+ */
+#define TZ_COVER_YEAR	(HP_YEAR_MAX + 1)
+#define TZ_LAST_YEAR	(TZ_COVER_YEAR + 5)
+#define RULE_WORK	1000	/* what each RRULE costs at least, see rule_work */
+
 /* An occurrence replaced by a VEVENT with the same UID and a RECURRENCE-ID. */
 struct replaced {
 	const char		*uid;	/* in the parsed tree */
@@ -30,6 +40,11 @@ struct ics {
 	size_t			 n, cap;
 	struct replaced		*rep;
 	size_t			 nrep, repcap;
+	struct ics_cut		*cuts;
+	size_t			 ncuts, cutcap;
+	double			 work;	/* estimated RRULE instants so far */
+	int			 tzrules;
+	long			 tzchanges;
 	char			*cause;
 };
 
@@ -99,6 +114,25 @@ clean_name(const char *s)
 	return out;
 }
 
+const char *
+blackout_name_problem(const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t len = strlen(name);
+
+	if (len == 0)
+		return "it is empty";
+	if (len > ICS_MAX_NAME)
+		return "it is longer than 200 bytes";
+	if (!utf8_valid(name, len))
+		return "it is not UTF-8 text";
+	for (; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return "it has a tab or another control character (they would break "
+			    "the one-line and column output)";
+	return NULL;
+}
+
 /* True if the text has a line that is want, ignoring case and trailing blanks. */
 static bool
 has_line(const char *text, const char *want)
@@ -132,6 +166,115 @@ first_error(icalcomponent *c)
 	return NULL;
 }
 
+/* Have libical expand zone z up to TZ_COVER_YEAR now, once for all. */
+static void
+cover(icaltimezone *z)
+{
+	struct icaltimetype t = icaltime_null_time();
+
+	t.year = TZ_COVER_YEAR;
+	t.month = t.day = 1;
+	(void)icaltime_as_timet_with_zone(t, z);
+}
+
+/* How many values a BY list of size entries has. */
+static int
+by_count(const short *a, int size)
+{
+	int n = 0;
+
+	while (n < size && a[n] != ICAL_RECURRENCE_ARRAY_MAX)
+		n++;
+	return n;
+}
+
+static const char *
+zone_name(icalcomponent *z)
+{
+	icalproperty *p = icalcomponent_get_first_property(z, ICAL_TZID_PROPERTY);
+	const char *s = p != NULL ? icalproperty_get_tzid(p) : NULL;
+
+	return s != NULL ? s : "(no TZID)";
+}
+
+/*
+ * An RRULE of a zone's STANDARD or DAYLIGHT part starting at start: libical
+ * keeps every transition from start to TZ_LAST_YEAR, so only yearly rules
+ * that change at DTSTART's time of day are taken (as every real zone's),
+ * and their transitions are counted here first, against ICS_MAX_TZ_CHANGES.
+ */
+static int
+check_zone_rule(struct ics *x, const char *zone, const char *part,
+    struct icaltimetype start, struct icalrecurrencetype r)
+{
+	icalrecur_iterator *it;
+	struct icaltimetype t;
+
+	if (++x->tzrules > ICS_MAX_TZ_RULES)
+		return fail(x, "time zone '%s': more than %d RRULEs in the file's VTIMEZONEs",
+		    zone, ICS_MAX_TZ_RULES);
+	if (r.freq != ICAL_YEARLY_RECURRENCE)
+		return fail(x, "time zone '%s': %s has RRULE FREQ=%s; a VTIMEZONE rule must be "
+		    "FREQ=YEARLY", zone, part, icalrecur_freq_to_string(r.freq));
+	if (by_count(r.by_hour, ICAL_BY_HOUR_SIZE) > 0 ||
+	    by_count(r.by_minute, ICAL_BY_MINUTE_SIZE) > 0 ||
+	    by_count(r.by_second, ICAL_BY_SECOND_SIZE) > 0)
+		return fail(x, "time zone '%s': %s has BYHOUR, BYMINUTE or BYSECOND in its "
+		    "RRULE; a VTIMEZONE rule changes at the time of its DTSTART", zone, part);
+	if ((it = icalrecur_iterator_new(r, start)) == NULL)
+		return fail(x, "time zone '%s': cannot expand the RRULE of %s", zone, part);
+	while (x->tzchanges <= ICS_MAX_TZ_CHANGES &&
+	    !icaltime_is_null_time(t = icalrecur_iterator_next(it)) && t.year <= TZ_LAST_YEAR)
+		x->tzchanges++;
+	icalrecur_iterator_free(it);
+	if (x->tzchanges > ICS_MAX_TZ_CHANGES)
+		return fail(x, "time zone '%s': %s from %04d-%02d-%02d has too many transitions "
+		    "(the file's VTIMEZONEs expand to more than %d up to %d)", zone, part,
+		    start.year, start.month, start.day, ICS_MAX_TZ_CHANGES, TZ_LAST_YEAR);
+	return 0;
+}
+
+/* One STANDARD or DAYLIGHT part of a zone: its DTSTART, RDATEs and RRULEs. */
+static int
+check_zone_part(struct ics *x, const char *zone, icalcomponent *c)
+{
+	icalproperty *ps = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY), *p;
+	const char *part = icalcomponent_isa(c) == ICAL_XDAYLIGHT_COMPONENT ? "DAYLIGHT" :
+	    "STANDARD";
+	struct icaltimetype start;
+
+	if (ps == NULL)
+		return 0;		/* libical skips it */
+	start = icalproperty_get_dtstart(ps);
+	x->tzchanges += 1 + icalcomponent_count_properties(c, ICAL_RDATE_PROPERTY);
+	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p != NULL;
+	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY))
+		if (check_zone_rule(x, zone, part, start, icalproperty_get_rrule(p)) < 0)
+			return -1;
+	if (x->tzchanges > ICS_MAX_TZ_CHANGES)
+		return fail(x, "time zone '%s': too many transitions (the file's VTIMEZONEs "
+		    "expand to more than %d up to %d)", zone, ICS_MAX_TZ_CHANGES, TZ_LAST_YEAR);
+	return 0;
+}
+
+/*
+ * Check every VTIMEZONE of cal before libical expands any: it would do so
+ * on the first time converted in the zone, without any limit.
+ */
+static int
+check_zones(struct ics *x, icalcomponent *cal)
+{
+	icalcomponent *z, *c;
+
+	for (z = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT); z != NULL;
+	    z = icalcomponent_get_next_component(cal, ICAL_VTIMEZONE_COMPONENT))
+		for (c = icalcomponent_get_first_component(z, ICAL_ANY_COMPONENT); c != NULL;
+		    c = icalcomponent_get_next_component(z, ICAL_ANY_COMPONENT))
+			if (check_zone_part(x, zone_name(z), c) < 0)
+				return -1;
+	return 0;
+}
+
 /*
  * Give a time value of property p its zone: a date stays a date, UTC stays
  * UTC, a TZID is looked up in the file's VTIMEZONEs and then in libical's
@@ -157,15 +300,19 @@ resolve(struct ics *x, const char *name, icalproperty *p, struct icaltimetype v,
 		z = icaltimezone_get_builtin_timezone_from_tzid(tzid);
 	if (z == NULL)
 		return fail(x, "event '%s': unknown time zone '%s'", name, tzid);
+	cover(z);
 	*out = icaltime_set_timezone(out, z);
 	return 0;
 }
 
+/* t in UTC; a time after TZ_COVER_YEAR is taken as UTC (see TZ_COVER_YEAR). */
 static time_t
 utc_of(struct icaltimetype t)
 {
-	return icaltime_as_timet_with_zone(t, t.zone != NULL ? t.zone :
-	    icaltimezone_get_utc_timezone());
+	icaltimezone *utc = icaltimezone_get_utc_timezone();
+
+	return icaltime_as_timet_with_zone(t, t.zone != NULL && t.year <= TZ_COVER_YEAR ?
+	    t.zone : utc);
 }
 
 static struct ymd
@@ -367,30 +514,126 @@ add_occurrence(struct ics *x, const struct event *ev, struct icaltimetype occ)
 	return add(x, ev, occ);
 }
 
-/* The occurrences of ev's RRULE up to the end of the horizon. */
-static int
-expand_rrule(struct ics *x, const struct event *ev, icalproperty *p)
+/*
+ * An upper bound of the instants libical visits expanding r from start over
+ * secs seconds: one a FREQ period (a day for the weekly and longer ones,
+ * whose days are walked), times what BYHOUR, BYMINUTE and BYSECOND expand
+ * each into.  A rule that matches rarely (FREQ=SECONDLY;BYMONTH=2) visits
+ * them all between two occurrences.
+ */
+static double
+rule_work(const struct icalrecurrencetype *r, double secs)
 {
-	struct icalrecurrencetype r = icalproperty_get_rrule(p);
+	double h = by_count(r->by_hour, ICAL_BY_HOUR_SIZE);
+	double m = by_count(r->by_minute, ICAL_BY_MINUTE_SIZE);
+	double s = by_count(r->by_second, ICAL_BY_SECOND_SIZE);
+	double n;
+
+	h = h > 0 ? h : 1;
+	m = m > 0 ? m : 1;
+	s = s > 0 ? s : 1;
+	switch (r->freq) {
+	case ICAL_SECONDLY_RECURRENCE:
+		n = secs;
+		break;
+	case ICAL_MINUTELY_RECURRENCE:
+		n = secs / 60 * s;
+		break;
+	case ICAL_HOURLY_RECURRENCE:
+		n = secs / 3600 * m * s;
+		break;
+	default:
+		n = secs / 86400 * h * m * s;
+		break;
+	}
+	/* RULE_WORK: the search for the first instant, which may skip centuries. */
+	return RULE_WORK + n / (r->interval > 1 ? r->interval : 1);
+}
+
+/* Is t, an UNTIL, after the end of the horizon? */
+static bool
+until_past_horizon(const struct ics *x, struct icaltimetype t)
+{
+	return t.is_date ? ymd_cmp(ymd_of(t), x->to_day) > 0 : utc_of(t) > x->to;
+}
+
+/* Note that ev's own end lies past the horizon: count > 0 with after, or until. */
+static void
+note_cut(struct ics *x, const struct event *ev, size_t imported, int count, int after,
+    struct icaltimetype until)
+{
+	struct ics_cut c = { .name = xstrdup(ev->name), .imported = imported,
+	    .count = count, .after = after, .until = ymd_of(until) };
+
+	grow(&x->cuts, x->ncuts, &x->cutcap, sizeof(c));
+	x->cuts[x->ncuts++] = c;
+}
+
+/*
+ * Run ev's RRULE r, bounded to the end of the horizon by its UNTIL (libical
+ * checks it between the instants it visits), with COUNT counted here since
+ * libical takes no rule with both.  Returns the occurrences seen, or -1.
+ */
+static long
+run_rrule(struct ics *x, const struct event *ev, struct icalrecurrencetype r, int count)
+{
 	icalrecur_iterator *it = icalrecur_iterator_new(r, ev->start);
 	struct icaltimetype occ;
+	long seen = 0;
 	int rc = 0;
-	long steps = 0;
 
 	if (it == NULL)
 		return fail(x, "event '%s': cannot expand its RRULE", ev->name);
-	while (rc == 0) {
+	while (rc == 0 && (count == 0 || seen < count)) {
 		occ = icalrecur_iterator_next(it);
 		if (icaltime_is_null_time(occ) || past_horizon(x, occ))
 			break;
-		if (++steps > ICS_MAX_STEPS)
+		if (++seen > ICS_MAX_STEPS)
 			rc = fail(x, "event '%s': its RRULE repeats too often to expand (more "
 			    "than %d occurrences)", ev->name, ICS_MAX_STEPS);
 		else
 			rc = add_occurrence(x, ev, occ);
 	}
 	icalrecur_iterator_free(it);
-	return rc;
+	return rc < 0 ? -1 : seen;
+}
+
+/*
+ * The occurrences of ev's RRULE up to the end of the horizon, after its
+ * work is checked against what is left of ICS_MAX_WORK.  A COUNT or UNTIL
+ * that reaches past the horizon is noted in x->cuts.
+ */
+static int
+expand_rrule(struct ics *x, const struct event *ev, icalproperty *p)
+{
+	struct icalrecurrencetype r = icalproperty_get_rrule(p);
+	struct icaltimetype until = r.until;
+	icaltimezone *utc = icaltimezone_get_utc_timezone();
+	int count = r.count;
+	size_t before = x->n;
+	long seen;
+	double work;
+	char day[11];
+
+	if (icaltime_is_null_time(until) || until_past_horizon(x, until)) {
+		r.until = icaltime_from_timet_with_zone(x->to, ev->start.is_date, utc);
+		r.until.zone = ev->start.is_date ? NULL : utc;
+	}
+	r.count = 0;
+	work = rule_work(&r, difftime(utc_of(r.until), utc_of(ev->start)));
+	if (work > ICS_MAX_WORK - x->work)
+		return fail(x, "event '%s': its RRULE (FREQ=%s from %s) would take more than "
+		    "%d steps to expand up to the horizon's end; give it a later DTSTART or "
+		    "a longer INTERVAL", ev->name, icalrecur_freq_to_string(r.freq),
+		    ymd_format(ymd_of(ev->start), day), ICS_MAX_WORK);
+	x->work += work;
+	if ((seen = run_rrule(x, ev, r, count)) < 0)
+		return -1;
+	if (count > 0 && seen < count)
+		note_cut(x, ev, x->n - before, count, (int)(count - seen), until);
+	else if (count == 0 && !icaltime_is_null_time(until) && until_past_horizon(x, until))
+		note_cut(x, ev, x->n - before, 0, 0, until);
+	return 0;
 }
 
 /* An RDATE's start: a date, a date-time, or the start of a period. */
@@ -486,7 +729,7 @@ read_calendar(struct ics *x, icalcomponent *cal, size_t *events)
 
 	x->cal = cal;
 	x->nrep = 0;
-	if (note_replaced(x) < 0)
+	if (check_zones(x, cal) < 0 || note_replaced(x) < 0)
 		return -1;
 	for (c = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); c != NULL;
 	    c = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
@@ -541,9 +784,24 @@ read_text(struct ics *x, const char *text)
 	return rc;
 }
 
+void
+ics_cuts_free(struct ics_cut *cuts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(cuts[i].name);
+	free(cuts);
+}
+
 int
 ics_blackouts(const char *text, size_t len, const char *ring, time_t from, time_t to,
     struct blackout **out, size_t *n, char **cause)
+{
+	return ics_import(text, len, ring, from, to, out, n, NULL, NULL, cause);
+}
+
+int
+ics_import(const char *text, size_t len, const char *ring, time_t from, time_t to,
+    struct blackout **out, size_t *n, struct ics_cut **cuts, size_t *ncuts, char **cause)
 {
 	struct ics x = { .ring = ring, .from = from, .to = to, .from_day = utc_day(from),
 	    .to_day = utc_day(to) };
@@ -552,6 +810,10 @@ ics_blackouts(const char *text, size_t len, const char *ring, time_t from, time_
 
 	*out = NULL;
 	*n = 0;
+	if (cuts != NULL) {
+		*cuts = NULL;
+		*ncuts = 0;
+	}
 	if (memchr(text, '\0', len) != NULL) {
 		*cause = xstrdup("not an iCalendar file (it has a NUL byte)");
 		return -1;
@@ -570,10 +832,17 @@ ics_blackouts(const char *text, size_t len, const char *ring, time_t from, time_
 		for (size_t i = 0; i < x.n; i++)
 			blackout_free(&x.v[i]);
 		free(x.v);
+		ics_cuts_free(x.cuts, x.ncuts);
 		*cause = x.cause;
 		return -1;
 	}
 	*out = x.v;
 	*n = x.n;
+	if (cuts != NULL) {
+		*cuts = x.cuts;
+		*ncuts = x.ncuts;
+	} else {
+		ics_cuts_free(x.cuts, x.ncuts);
+	}
 	return 0;
 }

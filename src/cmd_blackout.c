@@ -232,15 +232,40 @@ imported_json(const struct daemon *d, size_t n)
 	return a;
 }
 
+/*
+ * The events whose COUNT or UNTIL reaches past the horizon's end (to):
+ * {name, imported, count, after} or {name, imported, until}.
+ */
+static json_t *
+cuts_json(const struct ics_cut *c, size_t n)
+{
+	json_t *a = json_array(), *o;
+	char day[11];
+
+	for (size_t i = 0; i < n; i++) {
+		o = json_pack("{s:s,s:I}", "name", c[i].name, "imported",
+		    (json_int_t)c[i].imported);
+		if (c[i].count > 0) {
+			json_object_set_new(o, "count", json_integer(c[i].count));
+			json_object_set_new(o, "after", json_integer(c[i].after));
+		} else {
+			json_object_set_new(o, "until", json_string(ymd_format(c[i].until, day)));
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 void
 cmd_blackout_import(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
 	struct blackout *v = NULL;
+	struct ics_cut *cuts = NULL;
 	struct actor a;
 	char *name, *text, *who, *args, *cause = NULL, day[2][11];
 	time_t from, to;
-	size_t n = 0;
+	size_t n = 0, ncuts = 0;
 	int len;
 
 	if (check_ring(d, rq->ring, r) < 0)
@@ -251,7 +276,8 @@ cmd_blackout_import(struct daemon *d, const struct request *rq, const struct pee
 		return;
 	}
 	import_horizon(request_now(rq), &from, &to);
-	if (ics_blackouts(text, (size_t)len, rq->ring, from, to, &v, &n, &cause) < 0) {
+	if (ics_import(text, (size_t)len, rq->ring, from, to, &v, &n, &cuts, &ncuts,
+	    &cause) < 0) {
 		reply_error(r, PROTO_INVALID, "%s: %s; nothing imported",
 		    name != NULL ? name : "FILE.ics", cause);
 	} else if (n == 0) {
@@ -269,9 +295,11 @@ cmd_blackout_import(struct daemon *d, const struct request *rq, const struct pee
 		    daemon_refresh(d, &cause) < 0)
 			reply_error(r, PROTO_INTERNAL, "%s", cause);
 		else
-			r->data = json_pack("{s:s,s:o,s:o,s:I,s:o,s:s,s:o}", "action", "import",
-			    "file", json_str_or_null(name), "ring", json_str_or_null(rq->ring),
-			    "count", (json_int_t)n, "first", imported_json(d, n),
+			r->data = json_pack("{s:s,s:o,s:o,s:I,s:o,s:{s:s,s:s},s:o,s:s,s:o}",
+			    "action", "import", "file", json_str_or_null(name), "ring",
+			    json_str_or_null(rq->ring), "count", (json_int_t)n, "first",
+			    imported_json(d, n), "horizon", "from", day_text(from, day[0]),
+			    "to", day_text(to, day[1]), "cut", cuts_json(cuts, ncuts),
 			    "who", who, "at", json_instant(a.at));
 		free(who);
 		free(args);
@@ -279,6 +307,7 @@ cmd_blackout_import(struct daemon *d, const struct request *rq, const struct pee
 	for (size_t i = 0; i < n; i++)
 		blackout_free(&v[i]);
 	free(v);
+	ics_cuts_free(cuts, ncuts);
 	free(cause);
 	free(name);
 	free(text);
@@ -310,6 +339,35 @@ blackout_line(char **s, const json_t *b)
 	    json_is_string(ring) ? json_string_value(ring) : "");
 }
 
+/*
+ * "event 'X': 2 of its 3 occurrences imported; 1 falls after the horizon's
+ * end 2028-12-05", one line for each event cut by the horizon.
+ */
+static void
+cut_lines(char **s, const json_t *j)
+{
+	const json_t *cut = json_object_get(j, "cut"), *c;
+	const char *end = json_text(json_object_get(j, "horizon"), "to");
+	long long got, count, after;
+	size_t i;
+
+	json_array_foreach(cut, i, c) {
+		got = json_integer_value(json_object_get(c, "imported"));
+		if (json_object_get(c, "count") == NULL) {
+			strappend(s, "  note: event '%s': %lld occurrence%s imported; its UNTIL "
+			    "%s is after the horizon's end %s, later ones are not imported\n",
+			    json_text(c, "name"), got, got == 1 ? "" : "s", json_text(c, "until"),
+			    end);
+			continue;
+		}
+		count = json_integer_value(json_object_get(c, "count"));
+		after = json_integer_value(json_object_get(c, "after"));
+		strappend(s, "  note: event '%s': %lld of its %lld occurrences imported; %lld "
+		    "fall%s after the horizon's end %s\n", json_text(c, "name"), got, count,
+		    after, after == 1 ? "s" : "", end);
+	}
+}
+
 char *
 render_blackout_change(const json_t *j)
 {
@@ -338,6 +396,7 @@ render_blackout_change(const json_t *j)
 	if (count > json_array_size(list))
 		strappend(&s, "  ... and %zu more (see hotpatchctl blackout list)\n",
 		    count - json_array_size(list));
+	cut_lines(&s, j);
 	return s;
 }
 

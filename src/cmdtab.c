@@ -1,5 +1,6 @@
 /* cmdtab.c: hotpatchctl's command grammar, checked the same way on both sides. */
 #include "cmdtab.h"
+#include "blackout_ics.h"
 #include "model.h"
 #include "proto.h"
 #include "table.h"
@@ -473,8 +474,8 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 		return *v != '\0' ? NULL : xstrdup("--dir needs a directory");
 	case COPT_NAME:
 		rq->name = v;
-		return *v != '\0' && strlen(v) <= 200 ? NULL :
-		    xstrdup("--name must be 1 to 200 characters");
+		return blackout_name_problem(v) == NULL ? NULL :
+		    xasprintf("bad --name: %s", blackout_name_problem(v));
 	case COPT_MONTHS:
 		rq->months = atoi(v);
 		if (strspn(v, "0123456789") != strlen(v) || rq->months < 1 || rq->months > 36)

@@ -6,6 +6,7 @@
  */
 #include "tzcache.h"
 #include "blackout_ics.h"
+#include "table.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -377,7 +378,7 @@ START_TEST(test_other_doubtful_events_are_refused)
 		  "event 'e': only the years 1970 to 2500 are supported, not 1960" },
 		{ "DTSTART:20261224T100000Z\nRRULE:FREQ=YEARLY\nRRULE:FREQ=MONTHLY\n",
 		  "event 'e' has more than one RRULE" },
-		{ "DTSTART:20000101T000000Z\nRRULE:FREQ=MINUTELY\n",
+		{ "DTSTART:17000101T000000Z\nRRULE:FREQ=DAILY\n",
 		  "event 'e': its RRULE repeats too often to expand (more than 100000 occurrences)" },
 	};
 	char *text;
@@ -411,6 +412,218 @@ START_TEST(test_text_need_not_be_nul_terminated)
 }
 END_TEST
 
+START_TEST(test_f2_zone_expanding_every_second_is_refused_before_libical_expands_it)
+{
+	/*
+	 * Issue 12 F2: libical would expand this zone second by second from 1601
+	 * on the first time converted in it, without end (the test's timeout).
+	 */
+	refuse_file("f2-secondly-zone.ics", "time zone 'Bomb': STANDARD has RRULE "
+	    "FREQ=SECONDLY; a VTIMEZONE rule must be FREQ=YEARLY");
+}
+END_TEST
+
+/* A calendar with one zone part "KIND ... END:KIND" named Z and one event in it. */
+static char *
+zone_file(const char *parts)
+{
+	return xasprintf("BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VTIMEZONE\nTZID:Z\n%s"
+	    "END:VTIMEZONE\nBEGIN:VEVENT\nSUMMARY:e\nDTSTART;TZID=Z:20261224T180000\n"
+	    "END:VEVENT\nEND:VCALENDAR\n", parts);
+}
+
+static char *
+zone_part(const char *kind, const char *start, const char *rule)
+{
+	return xasprintf("BEGIN:%s\nDTSTART:%s\nRRULE:%s\nTZOFFSETFROM:+0100\n"
+	    "TZOFFSETTO:+0200\nEND:%s\n", kind, start, rule, kind);
+}
+
+START_TEST(test_zone_rules_are_yearly_at_dtstart_time_and_bounded)
+{
+	static const struct {
+		const char	*start, *rule, *cause;
+	} cases[] = {
+		{ "19700101T000000", "FREQ=DAILY", "time zone 'Z': DAYLIGHT has RRULE "
+		  "FREQ=DAILY; a VTIMEZONE rule must be FREQ=YEARLY" },
+		{ "19700101T000000", "FREQ=YEARLY;BYHOUR=1,2", "time zone 'Z': DAYLIGHT has "
+		  "BYHOUR, BYMINUTE or BYSECOND in its RRULE; a VTIMEZONE rule changes at "
+		  "the time of its DTSTART" },
+		/* 366 a year from 1601 to 2506: over 10000. */
+		{ "16010101T000000", "FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;"
+		  "BYDAY=MO,TU,WE,TH,FR,SA,SU", "time zone 'Z': DAYLIGHT from 1601-01-01 has "
+		  "too many transitions (the file's VTIMEZONEs expand to more than 10000 up "
+		  "to 2506)" },
+		{ "19700101T000000", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+		  "time zone 'Z': cannot expand the RRULE of DAYLIGHT" },
+	};
+	char *part, *text, *parts = NULL;
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		part = zone_part("DAYLIGHT", cases[i].start, cases[i].rule);
+		text = zone_file(part);
+		refuse_text(text, strlen(text), cases[i].cause);
+		free(text);
+		free(part);
+	}
+	/* 16 yearly rules are taken (8592 transitions), a 17th is not. */
+	for (int i = 0; i < ICS_MAX_TZ_RULES + 1; i++) {
+		part = zone_part(i % 2 ? "DAYLIGHT" : "STANDARD", "19700101T000000",
+		    i % 2 ? "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU" : "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU");
+		strappend(&parts, "%s", part);
+		free(part);
+		if (i == ICS_MAX_TZ_RULES - 1) {
+			struct blackout *v;
+			char *cause = NULL;
+			size_t n;
+
+			text = zone_file(parts);
+			ck_assert_msg(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n,
+			    &cause) == 0, "%s", cause);
+			free_all(v, n);
+			free(text);
+		}
+	}
+	text = zone_file(parts);
+	refuse_text(text, strlen(text), "time zone 'Z': more than 16 RRULEs in the file's "
+	    "VTIMEZONEs");
+	free(text);
+	free(parts);
+}
+END_TEST
+
+START_TEST(test_a_file_zone_converts_right_up_to_the_last_year)
+{
+	/* Expanded once to 2501: 2499-07-01 10:00 CEST is 08:00Z, 2026-12-24 18:00 CET 17:00Z. */
+	const char *text = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VTIMEZONE\nTZID:Old\n"
+	    "BEGIN:STANDARD\nDTSTART:16011028T030000\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\n"
+	    "TZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nEND:STANDARD\n"
+	    "BEGIN:DAYLIGHT\nDTSTART:16010325T020000\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\n"
+	    "TZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nEND:DAYLIGHT\nEND:VTIMEZONE\n"
+	    "BEGIN:VEVENT\nSUMMARY:far\nDTSTART;TZID=Old:24990701T100000\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nSUMMARY:near\nDTSTART;TZID=Old:20261224T180000\nEND:VEVENT\n"
+	    "END:VCALENDAR\n";
+	struct blackout *v;
+	char *cause = NULL;
+	size_t n;
+
+	ck_assert_int_eq(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n, &cause), 0);
+	ck_assert_uint_eq(n, 2);
+	assert_timed(&v[0], "far", utc(2499, 7, 1, 8, 0), utc(2499, 7, 1, 9, 0));
+	assert_timed(&v[1], "near", utc(2026, 12, 24, 17, 0), utc(2026, 12, 24, 18, 0));
+	free_all(v, n);
+}
+END_TEST
+
+/* An event "eN", yearly from 1700: estimated 121123 steps (days), cheap in fact. */
+static void
+append_old_event(char **s, int i)
+{
+	strappend(s, "BEGIN:VEVENT\nSUMMARY:e%d\nDTSTART;VALUE=DATE:17000101\n"
+	    "RRULE:FREQ=YEARLY\nEND:VEVENT\n", i);
+}
+
+START_TEST(test_rrule_work_is_bounded_per_file)
+{
+	char *text = NULL;
+	struct blackout *v;
+	char *cause = NULL;
+	size_t n;
+
+	refuse_lit("BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nSUMMARY:Rare\n"
+	    "DTSTART:20260101T000000Z\nRRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30\n"
+	    "END:VEVENT\nEND:VCALENDAR\n", "event 'Rare': its RRULE (FREQ=SECONDLY from "
+	    "2026-01-01) would take more than 500000 steps to expand up to the horizon's "
+	    "end; give it a later DTSTART or a longer INTERVAL");
+	/* 4 such events are 484492 steps: taken (2026, 2027, 2028 each); a 5th is not. */
+	strappend(&text, "BEGIN:VCALENDAR\nVERSION:2.0\n");
+	for (int i = 1; i <= 4; i++)
+		append_old_event(&text, i);
+	strappend(&text, "END:VCALENDAR\n");
+	ck_assert_msg(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n, &cause) == 0,
+	    "%s", cause);
+	ck_assert_uint_eq(n, 12);
+	free_all(v, n);
+	text[strlen(text) - strlen("END:VCALENDAR\n")] = '\0';
+	append_old_event(&text, 5);
+	strappend(&text, "END:VCALENDAR\n");
+	refuse_text(text, strlen(text), "event 'e5': its RRULE (FREQ=YEARLY from 1700-01-01) "
+	    "would take more than 500000 steps to expand up to the horizon's end; give it a "
+	    "later DTSTART or a longer INTERVAL");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_count_or_until_past_the_horizon_is_reported)
+{
+	struct blackout *v;
+	struct ics_cut *c;
+	char *text, *cause = NULL;
+	size_t len, n, nc;
+
+	text = fixture("count-cut.ics", &len);
+	ck_assert_msg(ics_import(text, len, NULL, H_FROM, H_TO, &v, &n, &c, &nc, &cause) == 0,
+	    "%s", cause);
+	/* Yearly audit: 2027-11-01, 2028-11-01 (2029 is past 2028-11-20); Monthly freeze:
+	 * August to November 2028 (UNTIL 2030); Short run: both weeks. */
+	ck_assert_uint_eq(n, 8);
+	assert_days(&v[0], "Yearly audit", 2027, 11, 1, 2027, 11, 1);
+	assert_days(&v[1], "Yearly audit", 2028, 11, 1, 2028, 11, 1);
+	assert_timed(&v[5], "Monthly freeze", utc(2028, 11, 1, 22, 0), utc(2028, 11, 1, 23, 0));
+	ck_assert_uint_eq(nc, 2);
+	ck_assert_str_eq(c[0].name, "Yearly audit");
+	ck_assert_uint_eq(c[0].imported, 2);
+	ck_assert_int_eq(c[0].count, 3);
+	ck_assert_int_eq(c[0].after, 1);
+	ck_assert_str_eq(c[1].name, "Monthly freeze");
+	ck_assert_uint_eq(c[1].imported, 4);
+	ck_assert_int_eq(c[1].count, 0);
+	ck_assert_int_eq(c[1].until.y, 2030);
+	ck_assert_int_eq(c[1].until.m, 1);
+	ck_assert_int_eq(c[1].until.d, 1);
+	free_all(v, n);
+	ics_cuts_free(c, nc);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_blackout_names_without_control_characters)
+{
+	char long_name[202];
+
+	memset(long_name, 'x', 201);
+	long_name[201] = '\0';
+	ck_assert_ptr_null(blackout_name_problem("year-end freeze ü"));
+	ck_assert_str_eq(blackout_name_problem(""), "it is empty");
+	ck_assert_str_eq(blackout_name_problem(long_name), "it is longer than 200 bytes");
+	long_name[200] = '\0';
+	ck_assert_ptr_null(blackout_name_problem(long_name));
+	ck_assert_str_eq(blackout_name_problem("a\xff"), "it is not UTF-8 text");
+	for (const char *const *p = (const char *const[]){ "a\tb", "a\rb", "a\nb", "\x1b[31m",
+	    "a\x7f", "a\xc2\x85", NULL }; *p != NULL; p++)
+		ck_assert_str_eq(blackout_name_problem(*p), "it has a tab or another control "
+		    "character (they would break the one-line and column output)");
+}
+END_TEST
+
+START_TEST(test_imported_names_pass_the_name_check)
+{
+	/* A SUMMARY's TAB, CR and LF become spaces, other controls go: the check passes. */
+	const char *text = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\n"
+	    "DTSTART;VALUE=DATE:20261224\nSUMMARY:a\tb\\nc\x1b\xc2\x85 d\nEND:VEVENT\n"
+	    "END:VCALENDAR\n";
+	struct blackout *v;
+	char *cause = NULL;
+	size_t n;
+
+	ck_assert_int_eq(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n, &cause), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0].name, "a b c d");
+	ck_assert_ptr_null(blackout_name_problem(v[0].name));
+	free_all(v, n);
+}
+END_TEST
+
 static Suite *
 ics_suite(void)
 {
@@ -437,6 +650,13 @@ ics_suite(void)
 	tcase_add_test(tc, test_more_than_1000_blackouts_is_refused);
 	tcase_add_test(tc, test_other_doubtful_events_are_refused);
 	tcase_add_test(tc, test_text_need_not_be_nul_terminated);
+	tcase_add_test(tc, test_f2_zone_expanding_every_second_is_refused_before_libical_expands_it);
+	tcase_add_test(tc, test_zone_rules_are_yearly_at_dtstart_time_and_bounded);
+	tcase_add_test(tc, test_a_file_zone_converts_right_up_to_the_last_year);
+	tcase_add_test(tc, test_rrule_work_is_bounded_per_file);
+	tcase_add_test(tc, test_count_or_until_past_the_horizon_is_reported);
+	tcase_add_test(tc, test_blackout_names_without_control_characters);
+	tcase_add_test(tc, test_imported_names_pass_the_name_check);
 	suite_add_tcase(s, tc);
 	return s;
 }

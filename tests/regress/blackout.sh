@@ -203,6 +203,51 @@ a=$(sqlite3 "$db" "SELECT args FROM audit WHERE command = 'blackout import' ORDE
 	ok "the audit row summarises the file instead of holding it" ||
 	not_ok "the audit row summarises the file instead of holding it" "got: $a"
 
+# Issue 12 F2: a zone that libical would expand second by second since 1601 is refused at
+# once (run's time cap), nothing is imported, and the daemon answers right after.
+n0=$(count)
+ctl blackout import "$ICS/f2-secondly-zone.ics"
+refused "a VTIMEZONE with RRULE:FREQ=SECONDLY from 1601 is refused, naming the zone and the rule" 1 \
+    "f2-secondly-zone.ics: time zone 'Bomb': STANDARD has RRULE FREQ=SECONDLY; a VTIMEZONE rule must be FREQ=YEARLY; nothing imported"
+ctl status
+answered "status answers right after the refused import"
+[ "$(count)" -eq "$n0" ] && ok "the refused import added nothing" ||
+	not_ok "the refused import added nothing" "blackouts $n0 -> $(count)"
+
+# An RRULE whose COUNT or UNTIL reaches past the horizon's end is imported up to it, and the
+# reply says what was left out (--at 2026-11-20: the horizon ends 2028-11-20).
+ctl --at 2026-11-20 blackout import "$ICS/count-cut.ics"
+has "COUNT=3 with the third after the horizon: the reply says 2 of 3 and where the horizon ends" \
+    "imported 8 blackouts from count-cut.ics (all rings)" \
+    "note: event 'Yearly audit': 2 of its 3 occurrences imported; 1 falls after the horizon's end 2028-11-20" \
+    "note: event 'Monthly freeze': 4 occurrences imported; its UNTIL 2030-01-01 is after the horizon's end 2028-11-20, later ones are not imported"
+grep -q "Short run" "$tmp/out" && not_ok "an RRULE that ends inside the horizon gets no note" "$(cat "$tmp/out")" ||
+	ok "an RRULE that ends inside the horizon gets no note"
+jcheck "import --json: the horizon and the cut events" "
+	eq(j['horizon'], {'from': '2025-11-20', 'to': '2028-11-20'}, 'horizon')
+	eq(j['cut'], [{'name': 'Yearly audit', 'imported': 2, 'count': 3, 'after': 1},
+	              {'name': 'Monthly freeze', 'imported': 4, 'until': '2030-01-01'}], 'cut')
+" --at 2026-11-20 blackout import "$ICS/count-cut.ics" --ring ring1
+
+# Names: a TAB is refused in --name (it would break the columns); in an imported SUMMARY it
+# becomes a space, and the list keeps its columns.
+ctl blackout add --name "$(printf 'year\tend')" --from 2026-12-21 --to 2027-01-03
+refused "blackout add --name with a TAB exits 2 and says why" 2 \
+    "bad --name: it has a tab or another control character"
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261224\r\nSUMMARY:tab\there\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' > "$tmp/tab.ics"
+ctl --at 2026-11-20 blackout import "$tmp/tab.ics"
+has "a TAB in an imported SUMMARY becomes a space" "'tab here' 2026-12-24..2026-12-24"
+ctl blackout list
+row=$(grep -F "tab here" "$tmp/out")
+head=$(head -n 1 "$tmp/out")
+if [ $rc -eq 0 ] && ! grep -q "$(printf '\t')" "$tmp/out" && [ -n "$row" ] &&
+    [ "${row%%tab here*}" != "$row" ] &&
+    [ "$(printf '%s' "${row%%tab here*}" | wc -c)" -eq "$(printf '%s' "${head%%NAME*}" | wc -c)" ]; then
+	ok "blackout list: no TAB anywhere, the imported name starts in the NAME column"
+else
+	not_ok "blackout list: no TAB anywhere, the imported name starts in the NAME column" "$(cat "$tmp/out")"
+fi
+
 # The biggest file hotpatchctl sends still fits in one request line, with a long name and
 # every option.
 long=$tmp/$(python3 -c 'print("n" * 200)').ics
