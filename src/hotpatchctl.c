@@ -539,11 +539,17 @@ exported(const char *name, json_t *files)
 	return false;
 }
 
+/* name, from the old manifest, is one the last export wrote and this one does not. */
+static bool
+is_stale(const char *name, json_t *files)
+{
+	return safe_name(name) && !exported(name, files) && same_dir_as_one(name, files);
+}
+
 /*
- * Remove what the previous export wrote and this one did not: names from
- * the old manifest that are safe, in a directory this export writes into
- * and regular files of ours.  Anything else, whoever put it there, stays.
- * Returns how many were removed.
+ * Remove what the previous export wrote and this one did not: stale names
+ * from the old manifest that are regular files of ours.  Anything else,
+ * whoever put it there, stays.  Returns how many were removed.
  */
 static size_t
 remove_stale(int root, const char *dir, char **old, json_t *files)
@@ -554,9 +560,7 @@ remove_stale(int root, const char *dir, char **old, json_t *files)
 	int dfd;
 
 	for (size_t i = 0; old[i] != NULL; i++) {
-		if (!safe_name(old[i]) || exported(old[i], files) || !same_dir_as_one(old[i], files))
-			continue;
-		if ((dfd = open_parent(root, old[i], false, &base)) < 0)
+		if (!is_stale(old[i], files) || (dfd = open_parent(root, old[i], false, &base)) < 0)
 			continue;
 		if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
 		    st.st_uid == geteuid()) {
@@ -573,7 +577,32 @@ remove_stale(int root, const char *dir, char **old, json_t *files)
 	return removed;
 }
 
-/* Write one exported file, name (checked) inside root. */
+/* Write the manifest: the exported files and, if old is not NULL, its stale names. */
+static void
+manifest_write(int root, const char *dir, json_t *files, char **old)
+{
+	char *list = NULL, *shown = xasprintf("%s/%s", dir, MANIFEST);
+	size_t listlen = 0, i;
+	json_t *f;
+	FILE *mf;
+
+	if ((mf = open_memstream(&list, &listlen)) == NULL)
+		die(EXIT_ERROR, "open_memstream: %s", strerror(errno));
+	fprintf(mf, "# hotpatchctl export: the files it wrote here, removed once no longer "
+	    "exported\n");
+	json_array_foreach(files, i, f)
+		fprintf(mf, "%s\n", json_string_value(json_object_get(f, "file")));
+	for (i = 0; old != NULL && old[i] != NULL; i++)
+		if (is_stale(old[i], files))
+			fprintf(mf, "%s\n", old[i]);
+	if (fclose(mf) != 0)
+		die(EXIT_ERROR, "cannot write %s: %s", shown, strerror(errno));
+	write_at(root, shown, MANIFEST, list, listlen);
+	free(list);
+	free(shown);
+}
+
+/* Write one exported file, name (a safe_name) inside root. */
 static void
 write_file(int root, const char *dir, const char *name, const char *data, size_t len)
 {
@@ -581,8 +610,6 @@ write_file(int root, const char *dir, const char *name, const char *data, size_t
 	char *shown;
 	int dfd;
 
-	if (!safe_name(name))
-		die(EXIT_ERROR, "hotpatchd sent an unsafe file name: %s", name);
 	shown = xasprintf("%s/%s", dir, name);
 	if ((dfd = open_parent(root, name, true, &base)) < 0)
 		die(EXIT_ERROR, "cannot write %s: a directory on the way: %s", shown,
@@ -595,17 +622,18 @@ write_file(int root, const char *dir, const char *name, const char *data, size_t
 /*
  * export: the client, not the daemon, writes the files.  Each new file is
  * in place (renamed) before the manifest that lists it, and a file is
- * removed only once the new manifest no longer lists it, so a web server
- * never sees a file missing that the feeds link to, nor half a file.
+ * removed only after it is gone from the feeds and pages that link to it.
+ * Until the stale files are removed the manifest lists them too, so that
+ * an export killed halfway leaves them for the next one to remove.
  */
 static int
 write_export(const struct answer *a, const char *dir)
 {
 	json_error_t jerr;
 	json_t *j, *files, *f;
-	char **old, *list = NULL, *shown;
-	size_t i, listlen = 0, removed;
-	FILE *mf;
+	char **old;
+	size_t i, removed = 0;
+	bool stale = false;
 	int root;
 
 	if (a->code != PROTO_OK)
@@ -614,35 +642,34 @@ write_export(const struct answer *a, const char *dir)
 	    !json_is_array(files = json_object_get(j, "files")))
 		die(EXIT_ERROR, "malformed export from hotpatchd: %s", jerr.text);
 	json_array_foreach(files, i, f) {
-		if (json_string_value(json_object_get(f, "file")) == NULL ||
-		    !json_is_string(json_object_get(f, "content")))
+		const char *name = json_string_value(json_object_get(f, "file"));
+
+		if (name == NULL || !json_is_string(json_object_get(f, "content")))
 			die(EXIT_ERROR, "malformed export from hotpatchd");
+		if (!safe_name(name))
+			die(EXIT_ERROR, "hotpatchd sent an unsafe file name: %s", name);
 	}
 	if ((root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		die(EXIT_ERROR, "cannot open %s: %s", dir, strerror(errno));
 	old = manifest_read(root, dir);
-	if ((mf = open_memstream(&list, &listlen)) == NULL)
-		die(EXIT_ERROR, "open_memstream: %s", strerror(errno));
-	fprintf(mf, "# hotpatchctl export: the files it wrote here, removed once no longer "
-	    "exported\n");
 	json_array_foreach(files, i, f) {
-		const char *name = json_string_value(json_object_get(f, "file"));
 		json_t *c = json_object_get(f, "content");
 
-		write_file(root, dir, name, json_string_value(c), json_string_length(c));
-		fprintf(mf, "%s\n", name);
+		write_file(root, dir, json_string_value(json_object_get(f, "file")),
+		    json_string_value(c), json_string_length(c));
 	}
-	fclose(mf);
-	shown = xasprintf("%s/%s", dir, MANIFEST);
-	write_at(root, shown, MANIFEST, list, listlen);
-	removed = remove_stale(root, dir, old, files);
+	for (i = 0; old[i] != NULL && !stale; i++)
+		stale = is_stale(old[i], files);
+	if (stale) {
+		manifest_write(root, dir, files, old);
+		removed = remove_stale(root, dir, old, files);
+	}
+	manifest_write(root, dir, files, NULL);
 	if (removed > 0)
 		printf("exported %zu files to %s, removed %zu no longer exported\n",
 		    json_array_size(files), dir, removed);
 	else
 		printf("exported %zu files to %s\n", json_array_size(files), dir);
-	free(shown);
-	free(list);
 	names_free(old);
 	close(root);
 	json_decref(j);
