@@ -620,6 +620,24 @@ write_file(int root, const char *dir, const char *name, const char *data, size_t
 }
 
 /*
+ * The export directory, made (not its parents) if missing and opened before
+ * the daemon builds every file; everything inside is reached from this
+ * descriptor.  The directory itself may be a symbolic link: it is the
+ * caller's to choose.
+ */
+static int
+export_open(const char *dir)
+{
+	int fd;
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		die(EXIT_ERROR, "cannot create %s: %s", dir, strerror(errno));
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		die(EXIT_ERROR, "cannot open %s: %s", dir, strerror(errno));
+	return fd;
+}
+
+/*
  * export: the client, not the daemon, writes the files.  Each new file is
  * in place (renamed) before the manifest that lists it, and a file is
  * removed only after it is gone from the feeds and pages that link to it.
@@ -627,14 +645,13 @@ write_file(int root, const char *dir, const char *name, const char *data, size_t
  * an export killed halfway leaves them for the next one to remove.
  */
 static int
-write_export(const struct answer *a, const char *dir)
+write_export(const struct answer *a, int root, const char *dir)
 {
 	json_error_t jerr;
 	json_t *j, *files, *f;
 	char **old;
 	size_t i, removed = 0;
 	bool stale = false;
-	int root;
 
 	if (a->code != PROTO_OK)
 		return print_answer(a, false);
@@ -649,8 +666,6 @@ write_export(const struct answer *a, const char *dir)
 		if (!safe_name(name))
 			die(EXIT_ERROR, "hotpatchd sent an unsafe file name: %s", name);
 	}
-	if ((root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		die(EXIT_ERROR, "cannot open %s: %s", dir, strerror(errno));
 	old = manifest_read(root, dir);
 	json_array_foreach(files, i, f) {
 		json_t *c = json_object_get(f, "content");
@@ -695,8 +710,10 @@ backup_open(const char *path)
 	int fd;
 
 	backup_base = slash == NULL ? path : slash + 1;
-	if ((stat(path, &st) == 0 && S_ISDIR(st.st_mode)) || *backup_base == '\0')
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		die(EXIT_ERROR, "cannot write %s: it is a directory", path);
+	if (*backup_base == '\0')
+		die(EXIT_USAGE, "cannot write %s: a file name must not end in '/'", path);
 	if ((backup_dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    (fd = tmp_create(backup_dfd, backup_base, 0600)) < 0)
 		die(EXIT_ERROR, "cannot write %s: %s", path, strerror(errno));
@@ -961,7 +978,7 @@ main(int argc, char **argv)
 	struct request rq;
 	enum color color = COLOR_AUTO;
 	size_t len = 0;
-	int n = 0, rc, backup_fd = -1;
+	int n = 0, rc, backup_fd = -1, export_root = -1;
 
 	if (argc > 1 && strcmp(argv[1], "--complete") == 0) {
 		free(words);
@@ -1002,12 +1019,12 @@ main(int argc, char **argv)
 		if (rq.cmd->id == CMD_BACKUP)
 			backup_fd = backup_open(rq.arg[0]);
 		/* Fail on an unusable directory before the daemon builds every file. */
-		if (rq.cmd->id == CMD_EXPORT && mkdir(rq.dir, 0755) < 0 && errno != EEXIST)
-			die(EXIT_ERROR, "cannot create %s: %s", rq.dir, strerror(errno));
+		if (rq.cmd->id == CMD_EXPORT)
+			export_root = export_open(rq.dir);
 		sock = socket_path(sock);
 		exchange(connect_to(sock), sock, line, &a);
 		if (rq.cmd->id == CMD_EXPORT)
-			rc = write_export(&a, rq.dir);
+			rc = write_export(&a, export_root, rq.dir);
 		else if (rq.cmd->id == CMD_BACKUP)
 			rc = write_backup(&a, backup_fd, rq.arg[0], rq.json);
 		else
