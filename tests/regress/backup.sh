@@ -271,12 +271,13 @@ while time.time() < end:
 	poll_for "$tmp/fake.sock" 60
 }
 # hung_backup NAME: a backup to $tmp/NAME that waits on the hanging server, in the
-# background ($hung_pid), once its temporary file exists.
+# background ($hung_pid), once its temporary file exists (one more than before).
 hung_backup() {
+	_before=$(client_temps "$1")
 	"$HOTPATCHCTL" --socket "$tmp/fake.sock" backup "$tmp/$1" > /dev/null 2>&1 &
 	hung_pid=$!
 	i=0
-	while [ -z "$(client_temps "$1")" ] && [ $i -lt $((20 * $(tmo 60))) ]; do
+	while [ "$(client_temps "$1")" = "$_before" ] && [ $i -lt $((20 * $(tmo 60))) ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -307,8 +308,8 @@ esac
 # A live client's temporary for the same FILE, which the next backup must leave alone.
 hung_backup "k.db"
 t2=$(client_temps k.db)
-live=${t2#"$t"}
-live=${live%% *}
+live=
+for x in $t2; do case " $t" in *" $x "*) ;; *) live=$x ;; esac; done
 ctl backup "$tmp/k.db"
 r=$(q "$tmp/k.db" 'PRAGMA integrity_check;')
 [ $rc -eq 0 ] && [ "$r" = ok ] && [ "$(client_temps k.db)" = "$live " ] &&
