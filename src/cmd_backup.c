@@ -7,17 +7,25 @@
  */
 #include "commands.h"
 #include "daemon.h"
+#include "log.h"
 #include "proto.h"
 #include "store.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <netinet/in.h>
 #include <resolv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The copy is made in DATABASE BACKUP_TAG XXXXXX (mkstemp's six characters). */
+#define BACKUP_TAG	".backup-"
+#define BACKUP_RAND	6
 
 /* Read the n bytes of fd from the start; returns 0 or -1 with errno. */
 static int
@@ -79,7 +87,7 @@ cmd_backup(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
 	/* Next to the database: same file system, same permissions. */
-	char *tmp = xasprintf("%s.backup-XXXXXX", d->cfg.database);
+	char *tmp = xasprintf("%s" BACKUP_TAG "XXXXXX", d->cfg.database);
 	char *who = peer_name(p), *cause = NULL, *b64 = NULL, *result;
 	unsigned char *data = NULL;
 	bool too_big = false;
@@ -123,6 +131,65 @@ cmd_backup(struct daemon *d, const struct request *rq, const struct peer *p,
 	free(cause);
 	free(who);
 	free(tmp);
+}
+
+/*
+ * name is base BACKUP_TAG, six mkstemp characters and nothing or one of the
+ * side files SQLite makes for that copy: the exact names cmd_backup creates.
+ */
+static bool
+is_leftover(const char *name, const char *base)
+{
+	static const char *const side[] = { "", "-journal", "-wal", "-shm" };
+	size_t blen = strlen(base), tlen = strlen(BACKUP_TAG);
+	const char *p = name + blen + tlen;
+
+	if (strncmp(name, base, blen) != 0 || strncmp(name + blen, BACKUP_TAG, tlen) != 0)
+		return false;
+	for (int i = 0; i < BACKUP_RAND; i++, p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9')))
+			return false;
+	for (size_t i = 0; i < ARRAY_LEN(side); i++)
+		if (strcmp(p, side[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A hotpatchd killed during a backup leaves its copy (the whole database,
+ * audit trail included) and maybe a journal.  We hold the database's lock,
+ * so no backup is under way: every such regular file is a leftover.
+ */
+void
+backup_remove_leftovers(const char *database)
+{
+	char *dpath = xstrdup(database), *bpath = xstrdup(database);
+	const char *dir = dirname(dpath), *base = basename(bpath);
+	struct dirent *e;
+	struct stat st;
+	DIR *dp;
+
+	if ((dp = opendir(dir)) == NULL) {
+		free(dpath);
+		free(bpath);
+		return;
+	}
+	while ((e = readdir(dp)) != NULL) {
+		if (!is_leftover(e->d_name, base) ||
+		    fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (unlinkat(dirfd(dp), e->d_name, 0) == 0)
+			log_info("removed %s/%s, a backup copy left by a hotpatchd that was "
+			    "stopped mid-backup", dir, e->d_name);
+		else
+			log_warn("cannot remove %s/%s, a backup copy left by a hotpatchd that "
+			    "was stopped mid-backup: %s", dir, e->d_name, strerror(errno));
+	}
+	closedir(dp);
+	free(dpath);
+	free(bpath);
 }
 
 char *

@@ -97,6 +97,8 @@ cmd_render render_blackout_change, render_blackout_list;
 /* cmd_backup.c: a copy of the database, made by the daemon, written by the client. */
 cmd_handler cmd_backup;
 cmd_render render_backup;
+/* At start-up: remove the copies a killed hotpatchd left next to database. */
+void backup_remove_leftovers(const char *database);
 /* The largest database backup sends (the reply carries it base64-encoded). */
 #define BACKUP_MAX	(256L * 1024 * 1024)
 

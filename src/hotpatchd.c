@@ -642,6 +642,7 @@ run_daemon(const struct opts *o)
 	pv.socket_passed = sdw[0].fd >= 0;
 	priv_state_dir(&pv, dm.cfg.state_dir);
 	lockfd = lock_database(dm.cfg.database, &lockpath, &pv);
+	backup_remove_leftovers(dm.cfg.database);
 	co = (struct control_opts){ .path = dm.cfg.socket_path, .mode = dm.cfg.socket_mode,
 	    .group = group_id(dm.cfg.socket_group, "socket.group"),
 	    .admin_gid = group_id(dm.cfg.admin_group, "admin_group"),

@@ -2,14 +2,15 @@
 # regress/backup.sh: hotpatchctl backup against a running hotpatchd: a consistent copy made
 # while the daemon serves (and while changes go on), checked with the sqlite3 shell; the
 # audit row; who may ask for one; a path the client cannot write (the daemon then makes no
-# copy at all); and the restore procedure of doc/store.md, end to end.
+# copy at all); the restore procedure of doc/store.md, end to end; and no temporary file
+# outlives a killed client or a killed daemon.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 tmp=$(mktemp -d)
-load_pid=
+load_pid= fake_pid= hung_pid= watch_pid=
 cleanup() {
-	for p in $daemon_pid $load_pid; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$tmp"
+	for p in $daemon_pid $load_pid $fake_pid $hung_pid $watch_pid; do kill -KILL "$p" 2>/dev/null; done
+	[ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap "exit 1" HUP INT PIPE TERM
@@ -23,6 +24,13 @@ q() { sqlite3 -readonly "$1" "$2" 2>&1; }
 leftovers() { find "$tmp/var" -name '*.backup-*' | tr '\n' ' '; }
 # backups: the audit rows of backups in the live database.
 backups() { sqlite3 "$db" "SELECT count(*) FROM audit WHERE command = 'backup';"; }
+# client_temps NAME: the client's temporary files for $tmp/NAME (today's names and the old ones).
+client_temps() { find "$tmp" -maxdepth 1 -name ".$1.hotpatchctl-*" -o -name "$1.tmp.*" | tr '\n' ' '; }
+# poll_for PATH SECONDS: wait for PATH to exist, at most $(tmo SECONDS).
+poll_for() {
+	_i=0
+	while ! [ -e "$1" ] && [ $_i -lt $((20 * $(tmo "$2"))) ]; do sleep 0.05; _i=$((_i + 1)); done
+}
 # size FILE: its length in bytes.
 size() { wc -c < "$1" | tr -d ' '; }
 
@@ -33,7 +41,7 @@ run --socket "$tmp/nodaemon.sock" backup
 refused "backup without FILE exits 2 before connecting" 2 "wrong number of arguments"
 run --socket "$tmp/nodaemon.sock" backup "$tmp/x.db"
 refused "backup with no daemon exits 3" 3 "cannot reach"
-[ ! -e "$tmp/x.db" ] && [ -z "$(find "$tmp" -name 'x.db.tmp.*')" ] &&
+[ ! -e "$tmp/x.db" ] && [ -z "$(client_temps x.db)" ] &&
 	ok "no file and no temporary file are left when the daemon cannot be reached" ||
 	not_ok "no file and no temporary file are left when the daemon cannot be reached" "$(ls -la "$tmp")"
 
@@ -111,7 +119,7 @@ r=$(stat -c %a "$tmp/b1.db")
 	not_ok "the copy is mode 0600 (it holds the audit trail)" "mode $r"
 [ -z "$(leftovers)" ] && ok "the daemon's temporary copies are gone" ||
 	not_ok "the daemon's temporary copies are gone" "$(leftovers)"
-[ -z "$(find "$tmp" -maxdepth 1 -name 'b*.db.tmp.*')" ] &&
+[ -z "$(client_temps 'b*.db')" ] &&
 	ok "the client's temporary files are gone" || not_ok "the client's temporary files are gone" "$(ls "$tmp")"
 
 r=$(sqlite3 "$db" "SELECT uid || '|' || args || '|' || result FROM audit WHERE command = 'backup' ORDER BY id LIMIT 1;")
@@ -224,7 +232,173 @@ r=$(sqlite3 "$db" 'PRAGMA journal_mode; PRAGMA integrity_check;' | tr '\n' ' ')
 ctl override set ws2022-azure 2027-04 hotpatch --reason "after the restore"
 answered "changes work on the restored database"
 
+# ---------------------------------------------------------------------------
+# The client's temporary file: never a predictable name, gone after a signal, and one left by
+# a SIGKILL is removed by the next backup to the same FILE (unless its writer still lives).
+
+echo "precious" > "$tmp/victim"
+# The name hotpatchctl used to write, FILE.tmp.PID, planted as a symlink (the shell's pid is
+# hotpatchctl's after exec): not followed, and no reason to fail.
+timeout "$(tmo 10)" sh -c 'ln -s "$1/victim" "$1/p.db.tmp.$$" &&
+    exec "$2" --socket "$3" backup "$1/p.db"' sh "$tmp" "$HOTPATCHCTL" "$sock" \
+    > "$tmp/out" 2> "$tmp/err"
+rc=$?
+r=$(q "$tmp/p.db" 'PRAGMA integrity_check;')
+[ $rc -eq 0 ] && [ "$r" = ok ] && [ "$(cat "$tmp/victim")" = precious ] &&
+	ok "a symlink planted at a predictable temporary name neither stops nor redirects the backup" ||
+	not_ok "a symlink planted at a predictable temporary name neither stops nor redirects the backup" \
+	    "exit $rc: $(cat "$tmp/err")" "victim: $(cat "$tmp/victim")"
+rm -f "$tmp"/p.db.tmp.*
+
+# hang_server: a control socket at $tmp/fake.sock that accepts and never answers.
+hang_server() {
+	rm -f "$tmp/fake.sock"
+	python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(8)
+conns = []
+end = time.time() + int(sys.argv[2])
+s.settimeout(1)
+while time.time() < end:
+    try:
+        conns.append(s.accept()[0])
+    except socket.timeout:
+        pass
+' "$tmp/fake.sock" "$(tmo 60)" &
+	fake_pid=$!
+	poll_for "$tmp/fake.sock" 60
+}
+# hung_backup NAME: a backup to $tmp/NAME that waits on the hanging server, in the
+# background ($hung_pid), once its temporary file exists (one more than before).
+hung_backup() {
+	_before=$(client_temps "$1")
+	"$HOTPATCHCTL" --socket "$tmp/fake.sock" backup "$tmp/$1" > /dev/null 2>&1 &
+	hung_pid=$!
+	i=0
+	while [ "$(client_temps "$1")" = "$_before" ] && [ $i -lt $((20 * $(tmo 60))) ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+hang_server
+for sig in TERM INT HUP; do
+	hung_backup "k.db"
+	t=$(client_temps k.db)
+	kill "-$sig" "$hung_pid"
+	wait "$hung_pid" 2>/dev/null
+	r=$?
+	hung_pid=
+	[ -n "$t" ] && [ -z "$(client_temps k.db)" ] && [ ! -e "$tmp/k.db" ] &&
+		ok "a client killed with $sig mid-backup removes its temporary file (exit $r)" ||
+		not_ok "a client killed with $sig mid-backup removes its temporary file" \
+		    "while waiting: '$t'; after: '$(client_temps k.db)'; exit $r"
+done
+hung_backup "k.db"
+t=$(client_temps k.db)
+kill -KILL "$hung_pid"
+wait "$hung_pid" 2>/dev/null
+hung_pid=
+case $t in
+*"/.k.db.hotpatchctl-"??????" ") ok "a client killed with KILL leaves one recognisable .FILE.hotpatchctl-XXXXXX" ;;
+*) not_ok "a client killed with KILL leaves one recognisable .FILE.hotpatchctl-XXXXXX" "left: '$t'" ;;
+esac
+# A live client's temporary for the same FILE, which the next backup must leave alone.
+hung_backup "k.db"
+t2=$(client_temps k.db)
+live=
+for x in $t2; do case " $t" in *" $x "*) ;; *) live=$x ;; esac; done
+ctl backup "$tmp/k.db"
+r=$(q "$tmp/k.db" 'PRAGMA integrity_check;')
+[ $rc -eq 0 ] && [ "$r" = ok ] && [ "$(client_temps k.db)" = "$live " ] &&
+	ok "the next backup to FILE removes the dead client's temporary and keeps the live one's" ||
+	not_ok "the next backup to FILE removes the dead client's temporary and keeps the live one's" \
+	    "exit $rc: $(cat "$tmp/err")" "before: '$t2'; live: '$live'; after: '$(client_temps k.db)'"
+kill -TERM "$hung_pid"
+wait "$hung_pid" 2>/dev/null
+hung_pid=
+kill -KILL "$fake_pid"
+wait "$fake_pid" 2>/dev/null
+fake_pid=
+[ -z "$(client_temps k.db)" ] && ok "nothing is left once the live client is stopped" ||
+	not_ok "nothing is left once the live client is stopped" "$(client_temps k.db)"
+
 stop_daemon
 rc=$?
 [ $rc -eq 0 ] && ok "the daemon stops with exit 0" || not_ok "the daemon stops with exit 0" "exit $rc"
+
+# ---------------------------------------------------------------------------
+# The daemon's copies: a hotpatchd killed mid-backup leaves one; the next start removes it.
+
+# Copies as a killed daemon leaves them, and names that are not its copies, which stay.
+for f in hotpatchd.db.backup-Ab3dE9 hotpatchd.db.backup-Ab3dE9-journal hotpatchd.db.backup-zz0000-wal \
+    hotpatchd.db.backup-zz0000-shm; do
+	echo copy > "$tmp/var/$f"
+done
+for f in hotpatchd.db.backup-Ab3d hotpatchd.db.backup-Ab3dE9.txt other.db.backup-Ab3dE9 \
+    hotpatchd.db.backup-Ab3dE9-journal2 hotpatchd.db.backup-Ab_dE9; do
+	echo keep > "$tmp/var/$f"
+done
+ln -s "$tmp/victim" "$tmp/var/hotpatchd.db.backup-Sym123"
+# shellcheck disable=SC2086
+start_daemon "$tmp/var" $daemon_args || not_ok "the daemon starts" "$(tail -n 3 "$tmp/var.log")"
+r=$(cd "$tmp/var" && ls -d hotpatchd.db.backup-* other.db.backup-* 2>/dev/null | tr '\n' ' ')
+[ "$r" = "hotpatchd.db.backup-Ab3d hotpatchd.db.backup-Ab3dE9-journal2 hotpatchd.db.backup-Ab3dE9.txt hotpatchd.db.backup-Ab_dE9 hotpatchd.db.backup-Sym123 other.db.backup-Ab3dE9 " ] &&
+	[ "$(cat "$tmp/victim")" = precious ] &&
+	ok "at start-up the daemon removes its leftover copies and their journals, nothing else" ||
+	not_ok "at start-up the daemon removes its leftover copies and their journals, nothing else" "left: $r"
+grep -q "removed $tmp/var/hotpatchd.db.backup-Ab3dE9, a backup copy left" "$tmp/var.log" &&
+	ok "the daemon logs each leftover it removes" ||
+	not_ok "the daemon logs each leftover it removes" "$(tail -n 5 "$tmp/var.log")"
+rm -f "$tmp"/var/*.backup-*
+stop_daemon
+
+# The real thing: a database of some 24 MiB, SIGKILL as soon as its copy appears.  The watcher
+# is running (it says so in $tmp/watching) before the backup is asked for.
+sqlite3 "$db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+    INSERT INTO audit (at, uid, command, args, result) SELECT 0, 0, 'filler',
+    hex(randomblob(4096)), 'ok' FROM n;"
+# shellcheck disable=SC2086
+start_daemon "$tmp/var" $daemon_args || not_ok "the daemon starts on the big database" "$(tail -n 3 "$tmp/var.log")"
+python3 -c '
+import os, signal, sys, time
+d, pid, cap, ready = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+open(ready, "w").close()
+end = time.time() + cap
+while time.time() < end:
+    if any(".backup-" in f for f in os.listdir(d)):
+        os.kill(pid, signal.SIGKILL)
+        sys.exit(0)
+sys.exit(1)
+' "$tmp/var" "$daemon_pid" "$(tmo 120)" "$tmp/watching" &
+watch_pid=$!
+poll_for "$tmp/watching" 60
+"$HOTPATCHCTL" --socket "$sock" backup "$tmp/big.db" > "$tmp/big.out" 2>&1 &
+hung_pid=$!
+wait "$watch_pid"
+killed=$?
+watch_pid=
+kill -KILL "$daemon_pid" 2>/dev/null
+wait "$daemon_pid" 2>/dev/null
+daemon_pid=
+wait "$hung_pid"
+r=$?
+hung_pid=
+left=$(leftovers)
+[ $killed -eq 0 ] && [ -n "$left" ] && [ $r -eq 3 ] && [ -z "$(client_temps big.db)" ] && [ ! -e "$tmp/big.db" ] &&
+	ok "hotpatchd killed mid-backup leaves its copy; the client exits 3 and leaves nothing" ||
+	not_ok "hotpatchd killed mid-backup leaves its copy; the client exits 3 and leaves nothing" \
+	    "killed: $killed, left: '$left', client exit $r: $(cat "$tmp/big.out")" "client temps: $(client_temps big.db)"
+# The killed daemon's socket is still there: wait for the new one.
+rm -f "$sock"
+# shellcheck disable=SC2086
+start_daemon "$tmp/var" $daemon_args || not_ok "the daemon starts again" "$(tail -n 3 "$tmp/var.log")"
+[ -z "$(leftovers)" ] && ok "after the restart no copy is left in the state directory" ||
+	not_ok "after the restart no copy is left in the state directory" "$(leftovers)"
+stop_daemon
+rc=$?
+[ $rc -eq 0 ] && ok "the daemon stops with exit 0 after the restart" ||
+	not_ok "the daemon stops with exit 0 after the restart" "exit $rc"
 finish

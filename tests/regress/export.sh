@@ -1,0 +1,240 @@
+#!/bin/sh
+# regress/export.sh: hotpatchctl export --dir into a directory others can write (a web root):
+# planted symbolic links are never followed, neither at a file's name nor at a temporary's
+# nor on the way; the manifest makes a later export remove the files of rings that are gone
+# and nothing else, whatever the manifest says.  And hotpatchctl against a daemon that hangs up mid-request: exit
+# 3 and a message, never death by SIGPIPE (exit 141).
+set -u
+. "${top_srcdir:-.}/tests/regress/lib.sh"
+tmp=$(mktemp -d)
+fake_pid=
+cleanup() {
+	for p in $daemon_pid $fake_pid; do kill -KILL "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap "exit 1" HUP INT PIPE TERM
+
+sock=$tmp/var/hotpatchd.sock
+site=$tmp/site
+mkdir "$tmp/sched" "$tmp/elsewhere"
+cp "$SCHED"/*.yaml "$tmp/sched/"
+start_daemon "$tmp/var" --schedules "$tmp/sched" || not_ok "the daemon starts" "$(cat "$tmp/var.log")"
+
+# victim: a file nobody may overwrite through the export; intact: it still holds its words.
+echo "precious" > "$tmp/victim"
+intact() { [ "$(cat "$tmp/victim")" = precious ] && [ ! -L "$tmp/victim" ]; }
+# temps DIR: the temporary files hotpatchctl left in DIR and below.
+temps() { find "$1" -name '*.hotpatchctl-*' -o -name '*.tmp.*' | tr '\n' ' '; }
+# rings_exported: the ring feeds in the export, one name a line, sorted.
+rings_exported() { ls "$site/rings" | sort; }
+# rings_served: the rings the daemon has, as feed names, sorted.
+rings_served() {
+	"$HOTPATCHCTL" --socket "$sock" --json rings | python3 -c '
+import json, sys
+for g in json.load(sys.stdin)["rings"]:
+    print(g["ring"] + ".ics")' | sort
+}
+
+# ---------------------------------------------------------------------------
+# The manifest.
+
+ctl export --dir "$site"
+answered "export into a new directory exits 0"
+python3 - "$site" > "$tmp/py.out" 2>&1 <<'PY'
+import os, sys
+site = sys.argv[1]
+lines = open(os.path.join(site, ".hotpatchd-export")).read().splitlines()
+assert lines[0].startswith("#"), lines[0]
+names = lines[1:]
+on_disk = sorted(os.path.relpath(os.path.join(d, f), site) for d, _, fs in os.walk(site)
+                 for f in fs if f != ".hotpatchd-export")
+assert sorted(names) == on_disk, (names, on_disk)
+assert "calendar.ics" in names and "index.html" in names and "plan/index.html" in names, names
+PY
+[ $? -eq 0 ] && ok "the manifest .hotpatchd-export lists exactly the files the export wrote" ||
+	not_ok "the manifest .hotpatchd-export lists exactly the files the export wrote" "$(cat "$tmp/py.out")"
+r=$(stat -c %a "$site/.hotpatchd-export" "$site/calendar.ics" | sort -u | tr '\n' ' ')
+[ "$r" = "640 " ] || [ "$r" = "644 " ] && ok "the files and the manifest are mode 0644 less the umask" ||
+	not_ok "the files and the manifest are mode 0644 less the umask" "modes: $r (umask $(umask))"
+
+# ---------------------------------------------------------------------------
+# Planted symbolic links.
+
+# At a file's final name: the link is replaced by the file, its target untouched.
+rm "$site/calendar.ics"
+ln -s "$tmp/victim" "$site/calendar.ics"
+ctl export --dir "$site"
+if [ $rc -eq 0 ] && intact && [ -f "$site/calendar.ics" ] && [ ! -L "$site/calendar.ics" ] &&
+    grep -q BEGIN:VCALENDAR "$site/calendar.ics"; then
+	ok "a symlink planted at calendar.ics is replaced by the feed; its target is untouched"
+else
+	not_ok "a symlink planted at calendar.ics is replaced by the feed; its target is untouched" \
+	    "exit $rc: $(cat "$tmp/err")" "victim: $(cat "$tmp/victim")" "$(ls -l "$site")"
+fi
+
+# At the name of the temporary file hotpatchctl used to write (NAME.tmp.PID): the shell's
+# pid is hotpatchctl's after exec.
+ln -s "$tmp/victim" "$site/index.html.tmp.fixed"
+timeout "$(tmo 10)" sh -c 'ln -s "$1/victim" "$1/site/calendar.ics.tmp.$$" &&
+    ln -s "$1/victim" "$1/site/rings/test.ics.tmp.$$" &&
+    exec "$2" --socket "$3" export --dir "$1/site"' sh "$tmp" "$HOTPATCHCTL" "$sock" \
+    > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [ $rc -eq 0 ] && intact && [ ! -L "$site/calendar.ics" ] && [ ! -L "$site/rings/test.ics" ]; then
+	ok "symlinks planted at the temporary names of a known pid are not followed"
+else
+	not_ok "symlinks planted at the temporary names of a known pid are not followed" \
+	    "exit $rc: $(cat "$tmp/err")" "victim: $(cat "$tmp/victim")" "$(ls -l "$site" "$site/rings" | head -n 20)"
+fi
+# Named like hotpatchctl's temporaries now: neither followed nor removed (not a regular file).
+ln -s "$tmp/victim" "$site/.calendar.ics.hotpatchctl-AAAAAA"
+ln -s "$tmp/victim" "$site/rings/.test.ics.hotpatchctl-BBBBBB"
+ctl export --dir "$site"
+[ $rc -eq 0 ] && intact && [ -L "$site/.calendar.ics.hotpatchctl-AAAAAA" ] &&
+	[ -L "$site/rings/.test.ics.hotpatchctl-BBBBBB" ] &&
+	ok "symlinks named like hotpatchctl's temporaries are neither followed nor removed" ||
+	not_ok "symlinks named like hotpatchctl's temporaries are neither followed nor removed" \
+	    "exit $rc: $(cat "$tmp/err")" "victim: $(cat "$tmp/victim")"
+rm -f "$site"/*.tmp.* "$site"/rings/*.tmp.* "$site"/.*.hotpatchctl-* "$site"/rings/.*.hotpatchctl-*
+
+# At the manifest: replaced, not read through, not written through.
+printf 'index.html\n' > "$tmp/victim.list"
+cp "$tmp/victim.list" "$tmp/victim.list.orig"
+rm "$site/.hotpatchd-export"
+ln -s "$tmp/victim.list" "$site/.hotpatchd-export"
+ctl export --dir "$site"
+[ $rc -eq 0 ] && [ ! -L "$site/.hotpatchd-export" ] && [ -f "$site/.hotpatchd-export" ] &&
+	cmp -s "$tmp/victim.list" "$tmp/victim.list.orig" && [ -f "$site/index.html" ] &&
+	ok "a symlink planted at the manifest is replaced; its target is untouched" ||
+	not_ok "a symlink planted at the manifest is replaced; its target is untouched" \
+	    "exit $rc: $(cat "$tmp/err")" "$(ls -la "$site")"
+
+# On the way: a directory of the export replaced by a symlink to another directory.
+mv "$site/os" "$tmp/os.saved"
+ln -s "$tmp/elsewhere" "$site/os"
+ctl export --dir "$site"
+refused "a symlink planted at the os/ directory: exit 1, not a directory" 1 "$site/os/"
+[ -z "$(ls -A "$tmp/elsewhere")" ] && ok "nothing was written through the planted os/ symlink" ||
+	not_ok "nothing was written through the planted os/ symlink" "$(ls -A "$tmp/elsewhere")"
+rm "$site/os"
+mv "$tmp/os.saved" "$site/os"
+[ -z "$(temps "$site")" ] && ok "no temporary file is left in the export" ||
+	not_ok "no temporary file is left in the export" "$(temps "$site")"
+
+# ---------------------------------------------------------------------------
+# Removing what is no longer exported: the rings of a ring file that is gone.
+
+echo "mine" > "$site/rings/someone-elses.ics"
+echo "notes" > "$site/notes.txt"
+want=$(rings_served)
+[ "$(rings_exported | grep -vx someone-elses.ics)" = "$want" ] && echo "$want" | grep -q '^classic-' &&
+	ok "the export has one feed per ring, classic-* included" ||
+	not_ok "the export has one feed per ring, classic-* included" "$(rings_exported)"
+rm "$tmp/sched/autopatch-classic.yaml"
+ctl reload
+answered "reload without the classic ring file"
+nclassic=$(echo "$want" | grep -c '^classic-')
+ctl export --dir "$site"
+has "export says how many stale files it removed" "removed $nclassic no longer exported"
+want=$(rings_served)
+[ "$(rings_exported)" = "$(printf '%s\nsomeone-elses.ics' "$want" | sort)" ] &&
+	! echo "$want" | grep -q '^classic-' &&
+	ok "the feeds of the removed rings are gone; the served ones and someone else's file stay" ||
+	not_ok "the feeds of the removed rings are gone; the served ones and someone else's file stay" \
+	    "exported: $(rings_exported | tr '\n' ' ')" "served: $(echo "$want" | tr '\n' ' ')"
+[ "$(cat "$site/notes.txt")" = notes ] && [ "$(cat "$site/rings/someone-elses.ics")" = mine ] &&
+	ok "files the export did not write are kept" || not_ok "files the export did not write are kept"
+grep -q '^rings/classic-' "$site/.hotpatchd-export" &&
+	not_ok "the new manifest no longer lists the removed feeds" "$(cat "$site/.hotpatchd-export")" ||
+	ok "the new manifest no longer lists the removed feeds"
+
+# ---------------------------------------------------------------------------
+# A hostile manifest: only plain names of regular files of ours, in the export's own
+# directories, are ever removed.
+
+mkdir "$tmp/outside"
+echo "x" > "$tmp/outside/x.ics"
+ln -s "$tmp/outside" "$site/rings-link"
+ln -s "$tmp/victim" "$site/rings/link.ics"
+mkdir "$site/other"
+echo "y" > "$site/other/y.ics"
+echo "z" > "$site/rings/theirs.ics"
+[ "$(id -u)" -eq 0 ] && chown nobody "$site/rings/theirs.ics"
+cat > "$site/.hotpatchd-export" <<EOF
+# forged
+$tmp/victim
+../victim
+rings/../../victim
+rings/../notes.txt
+./notes.txt
+rings//someone-elses.ics
+rings-link/x.ics
+rings/link.ics
+other/y.ics
+.hotpatchd-export
+rings/
+$(printf 'rings/\001odd')
+EOF
+[ "$(id -u)" -eq 0 ] && echo "rings/theirs.ics" >> "$site/.hotpatchd-export"
+ctl export --dir "$site"
+answered "export with a forged manifest exits 0"
+if intact && [ -f "$tmp/outside/x.ics" ] && [ -L "$site/rings/link.ics" ] && [ -f "$site/other/y.ics" ] &&
+    [ -f "$site/notes.txt" ] && [ -f "$site/rings/someone-elses.ics" ] && [ -f "$site/rings/theirs.ics" ]; then
+	ok "a forged manifest removes nothing: no absolute or .. paths, symlinks, other directories or others' files"
+else
+	not_ok "a forged manifest removes nothing: no absolute or .. paths, symlinks, other directories or others' files" \
+	    "$(cat "$tmp/out")" "$(ls -la "$site" "$site/rings" "$tmp/outside" | head -n 40)"
+fi
+grep -qx 'calendar.ics' "$site/.hotpatchd-export" && ! grep -q forged "$site/.hotpatchd-export" &&
+	ok "the forged manifest is replaced by the export's own" ||
+	not_ok "the forged manifest is replaced by the export's own" "$(cat "$site/.hotpatchd-export")"
+head -c $((5 * 1024 * 1024)) /dev/zero | tr '\0' 'a' > "$site/.hotpatchd-export"
+ctl export --dir "$site"
+[ $rc -eq 0 ] && grep -q "ignoring $site/.hotpatchd-export" "$tmp/err" &&
+	[ "$(wc -c < "$site/.hotpatchd-export")" -lt 100000 ] &&
+	ok "a manifest over 4 MiB is ignored with a warning and replaced" ||
+	not_ok "a manifest over 4 MiB is ignored with a warning and replaced" "exit $rc: $(cat "$tmp/err")"
+
+# ---------------------------------------------------------------------------
+# A daemon that hangs up.  fake_server: a control socket at $tmp/fake.sock served by Python,
+# which stops the client (by its SO_PEERCRED pid) until the greeting is sent and the
+# connection closed, so that the request meets a closed socket whatever the scheduling.
+
+fake_server() {
+	rm -f "$tmp/fake.sock"
+	python3 - "$tmp/fake.sock" "$(tmo 60)" <<'PY' &
+import os, signal, socket, struct, sys, time
+path, cap = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_UNIX)
+s.bind(path)
+s.listen(8)
+s.settimeout(cap)
+c, _ = s.accept()
+pid = struct.unpack("3i", c.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0]
+os.kill(pid, signal.SIGSTOP)
+for _ in range(cap * 100):
+    if open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()[0] in "Tt":
+        break
+    time.sleep(0.01)
+c.sendall(b"hotpatchd 1 fake\n")
+c.close()
+s.close()
+os.kill(pid, signal.SIGCONT)
+PY
+	fake_pid=$!
+	i=0
+	while ! [ -S "$tmp/fake.sock" ] && [ $i -lt $((20 * $(tmo 60))) ]; do sleep 0.05; i=$((i + 1)); done
+}
+
+fake_server
+run --socket "$tmp/fake.sock" status
+wait "$fake_pid"
+fake_pid=
+refused "a daemon that closes before reading the request: exit 3 (not SIGPIPE, 141)" 3 \
+    "hotpatchd at $tmp/fake.sock closed the connection"
+
+stop_daemon
+rc=$?
+[ $rc -eq 0 ] && ok "the daemon stops with exit 0" || not_ok "the daemon stops with exit 0" "exit $rc"
+finish
