@@ -471,7 +471,7 @@ reload_on_signal(struct daemon *dm)
 
 	sd_notify_state("RELOADING=1\nMONOTONIC_USEC=%llu", sd_monotonic_usec());
 	log_info("SIGHUP: reloading");
-	if (daemon_reload(dm, &d, &cause) < 0) {
+	if (daemon_reload(dm, NULL, &d, &cause) < 0) {
 		first = d.n > 0 ? diags_first(&d) : xstrdup(cause != NULL ? cause : "reload failed");
 		note = xasprintf("reload refused: %s; still serving ", first);
 		free(first);
@@ -716,10 +716,7 @@ run_daemon(const struct opts *o)
 	unlink(lockpath);
 	close(lockfd);
 	free(lockpath);
-	caldata_free(&dm.cal);
-	ringset_free(&dm.rings);
-	caldata_free(&dm.file_cal);
-	ringset_free(&dm.file_rings);
+	daemon_free_model(&dm);
 	config_free(&dm.cfg);
 	return 0;
 }

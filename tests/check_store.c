@@ -343,7 +343,7 @@ import_ok(struct store *s, const struct caldata *c, const struct ringset *r)
 {
 	char *cause = NULL;
 
-	if (store_import(s, c, r, &cause) != 0)
+	if (store_import(s, c, r, NULL, &cause) != 0)
 		ck_abort_msg("store_import: %s", cause);
 }
 
@@ -363,7 +363,7 @@ load_eq(struct store *s, const struct caldata *c, const struct ringset *r)
 	ringset_free(&lr);
 }
 
-START_TEST(test_fresh_db_is_v3_wal_with_foreign_keys_enforced)
+START_TEST(test_fresh_db_is_v4_wal_with_foreign_keys_enforced)
 {
 	char *path = dbpath("fresh.db"), *mode, *cause = NULL;
 	struct caldata c;
@@ -371,22 +371,22 @@ START_TEST(test_fresh_db_is_v3_wal_with_foreign_keys_enforced)
 	struct store *s = open_ok(path);
 
 	ck_assert_int_eq(store_schema_version(s), STORE_SCHEMA_VERSION);
-	ck_assert_int_eq(store_schema_version(s), 3);
+	ck_assert_int_eq(store_schema_version(s), 4);
 	mode = sql_text(path, "PRAGMA journal_mode");
 	ck_assert_str_eq(mode, "wal");
-	ck_assert_int_eq(sql_int(path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(sql_int(path, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('os', 'releases', 'oob',"
 	    " 'overrides', 'rings', 'ring_os', 'ring_windows', 'blackouts',"
 	    " 'audit', 'feed_state', 'meta')"), 11);
 
-	/* An override for an OS the model does not have violates the FK. */
+	/* A shipped override for an OS the model does not have is refused. */
 	build_model(&c, &r);
 	free(c.ovr[0].os);
 	c.ovr[0].os = xstrdup("no-such-os");
-	ck_assert_int_eq(store_import(s, &c, &r, &cause), -1);
+	ck_assert_int_eq(store_import(s, &c, &r, NULL, &cause), -1);
 	ck_assert_ptr_nonnull(cause);
-	ck_assert_ptr_nonnull(strstr(cause, "FOREIGN KEY"));
+	ck_assert_ptr_nonnull(strstr(cause, "OS 'no-such-os', which is not in the calendar"));
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM os"), 0);
 
 	free(cause);
@@ -398,7 +398,7 @@ START_TEST(test_fresh_db_is_v3_wal_with_foreign_keys_enforced)
 }
 END_TEST
 
-START_TEST(test_v1_db_migrates_to_v3_keeping_rows)
+START_TEST(test_v1_db_migrates_to_v4_keeping_rows)
 {
 	char *path = dbpath("v1.db"), *name;
 	struct store *s;
@@ -410,7 +410,7 @@ START_TEST(test_v1_db_migrates_to_v3_keeping_rows)
 	    " WHERE name = 'feed_state'"), 0);
 
 	s = open_ok(path);
-	ck_assert_int_eq(store_schema_version(s), 3);
+	ck_assert_int_eq(store_schema_version(s), 4);
 	name = sql_text(path, "SELECT name FROM os WHERE id = 'legacy'");
 	ck_assert_str_eq(name, "Legacy OS");
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM sqlite_master"
@@ -436,7 +436,7 @@ START_TEST(test_newer_schema_is_refused_untouched)
 	ck_assert_ptr_null(s);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_ptr_nonnull(strstr(cause,
-	    "database schema version 99 is newer than this hotpatchd (3)"));
+	    "database schema version 99 is newer than this hotpatchd (4)"));
 	ck_assert_ptr_nonnull(strstr(cause, path));
 	ck_assert_int_eq(sql_int(path, "PRAGMA user_version"), 99);
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM sqlite_master"),
@@ -562,7 +562,7 @@ START_TEST(test_failed_import_rolls_back_everything)
 	bad.os[1].rel[0].kind = KIND_HOTPATCH;
 	free(badr.ring[0].os[1]);
 	badr.ring[0].os[1] = xstrdup("no-such-os");
-	ck_assert_int_eq(store_import(s, &bad, &badr, &cause), -1);
+	ck_assert_int_eq(store_import(s, &bad, &badr, NULL, &cause), -1);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_ptr_nonnull(strstr(cause, "import"));
 	ck_assert_ptr_nonnull(strstr(cause, "FOREIGN KEY"));
@@ -743,7 +743,7 @@ START_TEST(test_data_survives_close_and_reopen)
 	store_close(s);
 
 	s = open_ok(path);
-	ck_assert_int_eq(store_schema_version(s), 3);
+	ck_assert_int_eq(store_schema_version(s), 4);
 	load_eq(s, &c, &r);
 	before = store_total_changes(s);
 	import_ok(s, &c, &r);
@@ -856,7 +856,7 @@ START_TEST(test_override_for_unknown_os_fails_and_writes_no_audit)
 	build_model(&c, &r);
 	import_ok(s, &c, &r);
 	ck_assert_int_eq(store_override_set(s, &o, &a, &cause), -1);
-	ck_assert_ptr_nonnull(strstr(cause, "FOREIGN KEY"));
+	ck_assert_ptr_nonnull(strstr(cause, "no OS 'win10'"));
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit"), 0);
 	free(cause);
 	caldata_free(&c);
@@ -1064,7 +1064,7 @@ START_TEST(test_blackout_add_many_is_all_or_nothing_with_one_audit_row)
 	ck_assert_int_eq(store_blackout_add_many(s, v, 3, &a, &cause), -1);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_ptr_nonnull(strstr(cause, "blackout import"));
-	ck_assert_ptr_nonnull(strstr(cause, "FOREIGN KEY"));
+	ck_assert_ptr_nonnull(strstr(cause, "no ring 'no-such-ring'"));
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM blackouts WHERE origin = 'runtime'"), 0);
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit"), 0);
 	free(cause);
@@ -1177,8 +1177,8 @@ store_suite(void)
 	TCase *tc = tcase_create("store");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_fresh_db_is_v3_wal_with_foreign_keys_enforced);
-	tcase_add_test(tc, test_v1_db_migrates_to_v3_keeping_rows);
+	tcase_add_test(tc, test_fresh_db_is_v4_wal_with_foreign_keys_enforced);
+	tcase_add_test(tc, test_v1_db_migrates_to_v4_keeping_rows);
 	tcase_add_test(tc, test_newer_schema_is_refused_untouched);
 	tcase_add_test(tc, test_garbage_file_is_refused_as_not_a_database);
 	tcase_add_test(tc, test_import_then_load_round_trips_every_field);
