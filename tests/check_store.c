@@ -634,6 +634,97 @@ START_TEST(test_removed_os_and_ring_cascade_runtime_rows_survive)
 }
 END_TEST
 
+START_TEST(test_removed_os_and_ring_detach_runtime_rows_until_they_return)
+{
+	char *path = dbpath("detach.db"), *cause = NULL;
+	struct caldata c, full, lc = { 0 }, dc = { 0 };
+	struct ringset r, fullr, lr = { 0 }, dr = { 0 };
+	struct store *s = open_ok(path);
+	long id;
+
+	build_model(&c, &r);
+	build_model(&full, &fullr);
+	import_ok(s, &c, &r);
+	sql_exec(path, "INSERT INTO overrides VALUES ('ws2025', %d, 'baseline', 'r',"
+	    " 'uid 0 (root)', 1767225600, 'runtime');"
+	    " INSERT INTO blackouts (name, ring_id, from_date, to_date, origin, who, at)"
+	    " VALUES ('broad freeze', 'broad', '2026-10-05', '2026-10-09', 'runtime',"
+	    " 'uid 0 (root)', 1767225600)", ym_make(2027, 1));
+	id = sql_int(path, "SELECT id FROM blackouts WHERE name = 'broad freeze'");
+
+	/* ws2025 and ring broad leave the files: the run-time rows stay, detached. */
+	trim_model(&c, &r);
+	import_ok(s, &c, &r);
+	ck_assert_int_eq(store_load(s, &lc, &lr, &cause), 0);
+	ck_assert_uint_eq(lc.novr, 0);
+	ck_assert_uint_eq(lr.nbo, 1);
+	ck_assert_str_eq(lr.bo[0].name, "year-end freeze");
+	ck_assert_int_eq(store_detached(s, &dc, &dr, &cause), 0);
+	ck_assert_uint_eq(dc.novr, 1);
+	ck_assert_str_eq(dc.ovr[0].os, "ws2025");
+	ck_assert_int_eq(dc.ovr[0].month, ym_make(2027, 1));
+	ck_assert(dc.ovr[0].runtime);
+	ck_assert_uint_eq(dr.nbo, 1);
+	ck_assert_int_eq(dr.bo[0].id, id);
+	ck_assert_str_eq(dr.bo[0].ring, "broad");
+	caldata_free(&lc), ringset_free(&lr), caldata_free(&dc), ringset_free(&dr);
+
+	/* They come back: attached again, same id, nothing detached. */
+	import_ok(s, &full, &fullr);
+	ck_assert_int_eq(store_load(s, &lc, &lr, &cause), 0);
+	ck_assert_uint_eq(lc.novr, 2);
+	ck_assert_uint_eq(lr.nbo, 3);
+	/* By id: the file one of ring broad was deleted and inserted again. */
+	ck_assert_int_eq(lr.bo[1].id, id);
+	ck_assert_str_eq(lr.bo[1].name, "broad freeze");
+	ck_assert_str_eq(lr.bo[1].ring, "broad");
+	ck_assert_int_eq(store_detached(s, &dc, &dr, &cause), 0);
+	ck_assert_uint_eq(dc.novr + dr.nbo, 0);
+
+	caldata_free(&lc), ringset_free(&lr), caldata_free(&dc), ringset_free(&dr);
+	caldata_free(&c), ringset_free(&r), caldata_free(&full), ringset_free(&fullr);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_v3_db_migrates_to_v4_keeping_rows_and_the_id_sequence)
+{
+	char *path = dbpath("v3.db"), *cause = NULL;
+	struct store *s;
+	struct blackout b = { .name = "new", .from = { 2026, 1, 1 }, .to = { 2026, 1, 2 } };
+	struct actor a = { .uid = 0, .who = "uid 0 (root)", .at = 1, .command = "blackout add" };
+
+	sql_exec(path, "%s%s%s PRAGMA user_version = 3;"
+	    " INSERT INTO os VALUES ('legacy', 0, 'Legacy OS', 1, %d, 2);"
+	    " INSERT INTO rings (id, pos, name, deferral_days, deadline_days, grace_days,"
+	    " timezone, hotpatch, arch, vbs, chpe_disabled, licensed)"
+	    " VALUES ('old', 0, 'Old', 0, 2, 2, 'UTC', 1, 'x64', 0, 0, 1);"
+	    " INSERT INTO overrides VALUES ('legacy', %d, 'lcu', 'r', 'uid 0 (root)', 5, 'runtime');"
+	    " INSERT INTO blackouts VALUES (7, 'kept', 'old', '2026-01-01', '2026-01-02',"
+	    " 'runtime', 'uid 0 (root)', 5);"
+	    " INSERT INTO blackouts VALUES (9, 'gone', NULL, '2026-01-01', '2026-01-02',"
+	    " 'runtime', 'uid 0 (root)', 5);"
+	    " DELETE FROM blackouts WHERE id = 9;",
+	    store_migrations[0], store_migrations[1], store_migrations[2], ym_make(2025, 7),
+	    ym_make(2026, 1));
+	s = open_ok(path);
+	ck_assert_int_eq(store_schema_version(s), 4);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM overrides WHERE os_id = 'legacy'"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM blackouts WHERE id = 7"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM pragma_foreign_key_list('overrides')"
+	    " UNION ALL SELECT count(*) FROM pragma_foreign_key_list('blackouts')"), 0);
+	/* Id 9 was used once: never again. */
+	ck_assert_int_eq(store_blackout_add(s, &b, &a, &cause), 0);
+	ck_assert_int_eq(b.id, 10);
+	/* The ring goes: its blackout stays (no cascade any more). */
+	sql_exec(path, "DELETE FROM rings");
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM blackouts WHERE id = 7"), 1);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_load_of_corrupt_row_fails_and_leaves_model_empty)
 {
 	char *path = dbpath("corrupt.db"), *cause = NULL;
@@ -1187,6 +1278,9 @@ store_suite(void)
 	tcase_add_test(tc, test_failed_import_rolls_back_everything);
 	tcase_add_test(tc,
 	    test_removed_os_and_ring_cascade_runtime_rows_survive);
+	tcase_add_test(tc,
+	    test_removed_os_and_ring_detach_runtime_rows_until_they_return);
+	tcase_add_test(tc, test_v3_db_migrates_to_v4_keeping_rows_and_the_id_sequence);
 	tcase_add_test(tc,
 	    test_load_of_corrupt_row_fails_and_leaves_model_empty);
 	tcase_add_test(tc, test_runtime_override_wins_over_shipped_one);
