@@ -51,6 +51,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: hotpatchd [-fnv] [-c FILE] [--state-dir DIR] [--db PATH] [--socket PATH]\n"
 	    "                 [--http ADDR:PORT|off] [--calendar FILE] [--schedules DIR]\n"
+	    "                 [--init-db]\n"
 	    "\n"
 	    "  -f, --foreground     stay in the foreground, log to stderr\n"
 	    "  -c, --config FILE    daemon configuration (default %s/hotpatchd.yaml if it exists)\n"
