@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "daemon.h"
 #include "diag.h"
+#include "log.h"
 #include "proto.h"
 #include "store.h"
 #include "table.h"
@@ -59,6 +60,15 @@ cmd_override_set(struct daemon *d, const struct request *rq, const struct peer *
 		    "never apply (published months win)", os->id, rq->arg[1], kind_name(before.kind));
 		return;
 	}
+	/* Before it there were no hotpatches nor baselines for this OS, only LCUs. */
+	if (o.month < os->hotpatch_start) {
+		char start[8];
+
+		reply_error(r, PROTO_CONFLICT, "%s %s is before the OS's hotpatch_start %s: "
+		    "every month before it is a plain LCU, so an override there means nothing",
+		    os->id, rq->arg[1], ym_format(os->hotpatch_start, start));
+		return;
+	}
 	kind_parse(rq->arg[2], &o.kind);
 	o.os = (char *)os->id;
 	o.reason = (char *)rq->reason;
@@ -68,10 +78,41 @@ cmd_override_set(struct daemon *d, const struct request *rq, const struct peer *
 		reply_error(r, PROTO_INTERNAL, "%s", cause);
 	} else {
 		cal_month(&d->cal, caldata_find_os(&d->cal, rq->arg[0]), o.month, &after);
-		r->data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o}", "action", "set",
+		/* Kept (it holds the kind should the pattern change), but the reply says so. */
+		r->data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:b}", "action", "set",
 		    "os", rq->arg[0], "month", rq->arg[1], "before", kind_source(&before),
 		    "after", kind_source(&after), "reason", rq->reason, "who", who,
-		    "at", json_instant(a.at));
+		    "at", json_instant(a.at), "noop", before.kind == after.kind);
+	}
+	free(cause);
+	free(who);
+}
+
+/* The override of an OS that left the calendar: its model has no month to compute. */
+static void
+clear_detached(struct daemon *d, const struct request *rq, const struct peer *p,
+    const char *line, ym_t month, struct reply *r)
+{
+	const struct override *o = cal_find_override(&d->detached_cal, rq->arg[0], month);
+	json_t *was = json_pack("{s:s,s:s}", "kind", kind_name(o->kind), "source",
+	    "detached");
+	struct actor a;
+	char *who = peer_name(p), *cause = NULL;
+	int gone;
+
+	actor_init(&a, rq, p, line, who);
+	if ((gone = store_override_clear(d->store, rq->arg[0], month, &a, &cause)) < 0 ||
+	    daemon_refresh(d, &cause) < 0) {
+		reply_error(r, PROTO_INTERNAL, "%s", cause);
+		json_decref(was);
+	} else if (gone == 0) {
+		reply_error(r, PROTO_NOT_FOUND, "no run-time override for %s %s", rq->arg[0],
+		    rq->arg[1]);
+		json_decref(was);
+	} else {
+		r->data = json_pack("{s:s,s:s,s:s,s:o,s:{s:s,s:s},s:s,s:s,s:o}", "action", "clear",
+		    "os", rq->arg[0], "month", rq->arg[1], "before", was, "after", "kind", "none",
+		    "source", "detached", "reason", "", "who", who, "at", json_instant(a.at));
 	}
 	free(cause);
 	free(who);
@@ -88,6 +129,11 @@ cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer
 	ym_t month;
 	int gone;
 
+	if (caldata_find_os(&d->cal, rq->arg[0]) == NULL && ym_parse(rq->arg[1], &month) == 0 &&
+	    cal_find_override(&d->detached_cal, rq->arg[0], month) != NULL) {
+		clear_detached(d, rq, p, line, month, r);
+		return;
+	}
 	if ((os = override_target(d, rq, &month, r)) == NULL)
 		return;
 	cal_month(&d->cal, os, month, &before);
@@ -103,7 +149,7 @@ cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer
 	/* Re-importing the files brings back a shipped override the run-time one replaced. */
 	if (daemon_file_model(d, &cause) < 0 ||
 	    (gone = store_override_clear(d->store, os->id, month, &a, &cause)) < 0 ||
-	    store_import(d->store, &d->file_cal, &d->file_rings, &cause) < 0 ||
+	    store_import(d->store, &d->file_cal, &d->file_rings, NULL, &cause) < 0 ||
 	    daemon_refresh(d, &cause) < 0) {
 		reply_error(r, PROTO_INTERNAL, "%s", cause);
 	} else {
@@ -122,9 +168,33 @@ render_override_change(const json_t *j)
 {
 	const json_t *b = json_object_get(j, "before"), *a = json_object_get(j, "after");
 
-	return xasprintf("override %s: %s %s: %s (%s) -> %s (%s), by %s\n", json_text(j, "action"),
+	return xasprintf("override %s: %s %s: %s (%s) -> %s (%s), by %s\n%s", json_text(j, "action"),
 	    json_text(j, "os"), json_text(j, "month"), json_text(b, "kind"), json_text(b, "source"),
-	    json_text(a, "kind"), json_text(a, "source"), json_text(j, "who"));
+	    json_text(a, "kind"), json_text(a, "source"), json_text(j, "who"),
+	    json_is_true(json_object_get(j, "noop")) ? "note: no change, the month already "
+	    "had this kind; the override is kept and holds it should the calendar change\n" :
+	    "");
+}
+
+static json_t *
+override_json(const struct override *o, bool in_effect, bool detached)
+{
+	char m[8];
+
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:b,s:b}",
+	    "os", o->os, "month", ym_format(o->month, m), "kind", kind_name(o->kind),
+	    "origin", o->runtime ? "runtime" : "shipped", "reason", o->reason,
+	    "who", o->who ? o->who : "", "at", o->at ? json_instant(o->at) : json_null(),
+	    "in_effect", in_effect, "detached", detached);
+}
+
+static bool
+has_detached_os(const struct daemon *d, const char *os)
+{
+	for (size_t i = 0; i < d->detached_cal.novr; i++)
+		if (strcmp(d->detached_cal.ovr[i].os, os) == 0)
+			return true;
+	return false;
 }
 
 void
@@ -133,7 +203,8 @@ cmd_override_list(struct daemon *d, const struct request *rq, const struct peer 
 {
 	json_t *list;
 
-	if (rq->os != NULL && caldata_find_os(&d->cal, rq->os) == NULL) {
+	if (rq->os != NULL && caldata_find_os(&d->cal, rq->os) == NULL &&
+	    !has_detached_os(d, rq->os)) {
 		reply_error(r, PROTO_NOT_FOUND, "unknown OS '%s' (see hotpatchctl os list)", rq->os);
 		return;
 	}
@@ -142,16 +213,17 @@ cmd_override_list(struct daemon *d, const struct request *rq, const struct peer 
 		const struct override *o = &d->cal.ovr[i];
 		const struct os_def *os = caldata_find_os(&d->cal, o->os);
 		struct month_info mi;
-		char m[8];
 
 		if (rq->os != NULL && strcmp(rq->os, o->os) != 0)
 			continue;
 		cal_month(&d->cal, os, o->month, &mi);
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:b}",
-		    "os", o->os, "month", ym_format(o->month, m), "kind", kind_name(o->kind),
-		    "origin", o->runtime ? "runtime" : "shipped", "reason", o->reason,
-		    "who", o->who ? o->who : "", "at", o->at ? json_instant(o->at) : json_null(),
-		    "in_effect", mi.source == SRC_OVERRIDE));
+		json_array_append_new(list, override_json(o, mi.source == SRC_OVERRIDE, false));
+	}
+	for (size_t i = 0; i < d->detached_cal.novr; i++) {
+		const struct override *o = &d->detached_cal.ovr[i];
+
+		if (rq->os == NULL || strcmp(rq->os, o->os) == 0)
+			json_array_append_new(list, override_json(o, false, true));
 	}
 	r->data = json_pack("{s:o}", "overrides", list);
 }
@@ -169,11 +241,70 @@ render_override_list(const json_t *j)
 	t = table_new(7);
 	table_row(t, "OS", "MONTH", "KIND", "ORIGIN", "BY", "AT", "REASON");
 	json_array_foreach(list, i, o)
-		table_row(t, json_text(o, "os"), json_text(o, "month"), json_text(o, "kind"), json_text(o, "origin"),
-		    json_text(o, "who"), json_text(o, "at"), json_text(o, "reason"));
+		table_row(t, json_text(o, "os"), json_text(o, "month"), json_text(o, "kind"),
+		    json_is_true(json_object_get(o, "detached")) ? "runtime, detached: OS gone" :
+		    json_text(o, "origin"), json_text(o, "who"), json_text(o, "at"),
+		    json_text(o, "reason"));
 	s = table_render(t);
 	table_free(t);
 	return s;
+}
+
+/* The detached run-time items, for the reload reply. */
+static json_t *
+detached_json(const struct daemon *d)
+{
+	json_t *list = json_array();
+	char m[8];
+
+	for (size_t i = 0; i < d->detached_cal.novr; i++) {
+		const struct override *o = &d->detached_cal.ovr[i];
+
+		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "type", "override",
+		    "os", o->os, "month", ym_format(o->month, m), "kind", kind_name(o->kind)));
+	}
+	for (size_t i = 0; i < d->detached_rings.nbo; i++) {
+		const struct blackout *b = &d->detached_rings.bo[i];
+
+		json_array_append_new(list, json_pack("{s:s,s:I,s:s,s:s}", "type", "blackout",
+		    "id", (json_int_t)b->id, "name", b->name, "ring", b->ring));
+	}
+	return list;
+}
+
+/*
+ * A refused or failed reload changed nothing; its audit row is written on its
+ * own, and if that fails too the reply says so (a successful reload writes
+ * its row in the import's transaction).
+ */
+static void
+reload_refused(struct daemon *d, const struct actor *a, struct diags *dg, const char *why,
+    struct reply *r)
+{
+	json_t *errs = json_array();
+	char *first, *result, *cause = NULL;
+
+	for (size_t i = 0; i < dg->n; i++) {
+		struct diags one = { .v = &dg->v[i], .n = 1 };
+		char *e = diags_first(&one);
+		json_array_append_new(errs, json_string(e));
+		free(e);
+	}
+	first = dg->n ? diags_first(dg) : xstrdup(why ? why : "reload failed");
+	result = dg->n ? xstrdup("refused: the files have errors") :
+	    xasprintf("failed: %s", first);
+	if (store_audit(d->store, a, result, &cause) < 0) {
+		log_warn("reload: the audit row was not written: %s", cause);
+		reply_error(r, dg->n ? PROTO_INVALID : PROTO_INTERNAL, "%s%s; and its audit row "
+		    "could not be written: %s", first, dg->n ?
+		    "; the running configuration is kept" : "", cause);
+	} else
+		reply_error(r, dg->n ? PROTO_INVALID : PROTO_INTERNAL, "%s%s", first,
+		    dg->n ? "; the running configuration is kept" : "");
+	r->data = json_pack("{s:o}", "errors", errs);
+	free(result);
+	free(first);
+	free(cause);
 }
 
 void
@@ -182,32 +313,16 @@ cmd_reload(struct daemon *d, const struct request *rq, const struct peer *p,
 {
 	struct diags dg = { 0 };
 	struct actor a;
-	char *who = peer_name(p), *cause = NULL, *first;
+	char *who = peer_name(p), *cause = NULL;
 	unsigned gen = d->generation;
 
 	actor_init(&a, rq, p, line, who);
-	if (daemon_reload(d, &dg, &cause) < 0) {
-		json_t *errs = json_array();
-		for (size_t i = 0; i < dg.n; i++) {
-			struct diags one = { .v = &dg.v[i], .n = 1 };
-			char *e = diags_first(&one);
-			json_array_append_new(errs, json_string(e));
-			free(e);
-		}
-		first = dg.n ? diags_first(&dg) : xstrdup(cause ? cause : "reload failed");
-		reply_error(r, dg.n ? PROTO_INVALID : PROTO_INTERNAL, "%s%s", first,
-		    dg.n ? "; the running configuration is kept" : "");
-		r->data = json_pack("{s:o}", "errors", errs);
-		free(first);
-		free(cause);
-		cause = NULL;
-		store_audit(d->store, &a, "refused: the files have errors", &cause);
-	} else {
-		store_audit(d->store, &a, "ok", &cause);
-		r->data = json_pack("{s:i,s:i,s:i,s:b}", "os", (int)d->cal.nos,
+	if (daemon_reload(d, &a, &dg, &cause) < 0)
+		reload_refused(d, &a, &dg, cause, r);
+	else
+		r->data = json_pack("{s:i,s:i,s:i,s:b,s:o}", "os", (int)d->cal.nos,
 		    "rings", (int)d->rings.nring, "blackouts", (int)d->rings.nbo,
-		    "changed", d->generation != gen);
-	}
+		    "changed", d->generation != gen, "detached", detached_json(d));
 	diags_free(&dg);
 	free(cause);
 	free(who);
@@ -225,8 +340,23 @@ render_reload(const json_t *j)
 			strappend(&s, "%s\n", json_string_value(e));
 		return s ? s : xstrdup("");
 	}
-	return xasprintf("reloaded: %d OSes, %d rings, %d blackouts\n",
+	strappend(&s, "reloaded: %d OSes, %d rings, %d blackouts\n",
 	    (int)json_integer_value(json_object_get(j, "os")),
 	    (int)json_integer_value(json_object_get(j, "rings")),
 	    (int)json_integer_value(json_object_get(j, "blackouts")));
+	errs = json_object_get(j, "detached");
+	if (json_array_size(errs) > 0)
+		strappend(&s, "detached (kept, not planned until their OS or ring is back; "
+		    "override clear / blackout remove deletes them):\n");
+	json_array_foreach(errs, i, e) {
+		if (strcmp(json_text(e, "type"), "override") == 0)
+			strappend(&s, "  override %s %s %s: OS %s is not in the calendar\n",
+			    json_text(e, "os"), json_text(e, "month"), json_text(e, "kind"),
+			    json_text(e, "os"));
+		else
+			strappend(&s, "  blackout #%lld '%s': ring %s is not in the ring files\n",
+			    (long long)json_integer_value(json_object_get(e, "id")),
+			    json_text(e, "name"), json_text(e, "ring"));
+	}
+	return s;
 }

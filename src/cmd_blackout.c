@@ -41,13 +41,27 @@ file_origin(const struct daemon *d, const struct blackout *b)
 	return xasprintf("%s/*.yaml", d->cfg.schedules);
 }
 
+/* The blackout id, attached or detached (its ring left the files), or NULL. */
 static const struct blackout *
 find_blackout(const struct daemon *d, long id)
 {
 	for (size_t i = 0; i < d->rings.nbo; i++)
 		if (d->rings.bo[i].id == id)
 			return &d->rings.bo[i];
+	for (size_t i = 0; i < d->detached_rings.nbo; i++)
+		if (d->detached_rings.bo[i].id == id)
+			return &d->detached_rings.bo[i];
 	return NULL;
+}
+
+/* Some detached blackout names ring. */
+static bool
+detached_ring(const struct daemon *d, const char *ring)
+{
+	for (size_t i = 0; i < d->detached_rings.nbo; i++)
+		if (strcmp(d->detached_rings.bo[i].ring, ring) == 0)
+			return true;
+	return false;
 }
 
 /* id, name, ring, from, to (days, or instants for a timed one), timed, origin. */
@@ -156,7 +170,7 @@ cmd_blackout_list(struct daemon *d, const struct request *rq, const struct peer 
 	char *cause = NULL, *file;
 	json_t *list, *o;
 
-	if (check_ring(d, rq->ring, r) < 0)
+	if ((rq->ring == NULL || !detached_ring(d, rq->ring)) && check_ring(d, rq->ring, r) < 0)
 		return;
 	if (store_blackout_list(d->store, &v, &n, &cause) < 0) {
 		reply_error(r, PROTO_INTERNAL, "%s", cause);
@@ -173,6 +187,7 @@ cmd_blackout_list(struct daemon *d, const struct request *rq, const struct peer 
 		file = b->runtime ? NULL : file_origin(d, b);
 		json_object_set_new(o, "who", json_str_or_null(b->runtime ? v[i].who : file));
 		json_object_set_new(o, "at", b->runtime ? json_instant(v[i].at) : json_null());
+		json_object_set_new(o, "detached", json_boolean(v[i].detached));
 		json_array_append_new(list, o);
 		free(file);
 	}
@@ -417,8 +432,10 @@ render_blackout_list(const json_t *j)
 		snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
 		    json_object_get(b, "id")));
 		if (strcmp(json_text(b, "origin"), "runtime") == 0)
-			origin = xasprintf("runtime by %s at %s", json_text(b, "who"),
-			    bound_text(b, "at", at, sizeof(at)));
+			origin = xasprintf("runtime by %s at %s%s", json_text(b, "who"),
+			    bound_text(b, "at", at, sizeof(at)),
+			    json_is_true(json_object_get(b, "detached")) ?
+			    ", detached: ring gone" : "");
 		else
 			origin = xstrdup(json_text(b, "who"));
 		table_row(t, id, json_is_string(ring) ? json_string_value(ring) : "all",

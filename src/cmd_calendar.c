@@ -109,6 +109,9 @@ cmd_status(struct daemon *d, const struct request *rq, const struct peer *p,
 	    "runtime_overrides", (int)runtime, "rings", (int)d->rings.nring,
 	    "blackouts", (int)d->rings.nbo, "requests", (json_int_t)d->requests,
 	    "clients", d->clients, "feed_url", d->feed_url);
+	/* Run-time items whose OS or ring left the files (daemon.h). */
+	json_object_set_new(r->data, "detached_overrides", json_integer((json_int_t)d->detached_cal.novr));
+	json_object_set_new(r->data, "detached_blackouts", json_integer((json_int_t)d->detached_rings.nbo));
 }
 
 char *
@@ -140,6 +143,14 @@ render_status(const json_t *j)
 	    (int)json_integer_value(json_object_get(j, "overrides")),
 	    (int)json_integer_value(json_object_get(j, "runtime_overrides")));
 	table_row(t, "overrides", buf);
+	if (json_integer_value(json_object_get(j, "detached_overrides")) +
+	    json_integer_value(json_object_get(j, "detached_blackouts")) > 0) {
+		snprintf(buf, sizeof(buf), "%lld overrides, %lld blackouts (their OS or ring is "
+		    "gone; see override list, blackout list)",
+		    (long long)json_integer_value(json_object_get(j, "detached_overrides")),
+		    (long long)json_integer_value(json_object_get(j, "detached_blackouts")));
+		table_row(t, "detached", buf);
+	}
 	snprintf(buf, sizeof(buf), "%lld served, %d connected",
 	    (long long)json_integer_value(json_object_get(j, "requests")),
 	    (int)json_integer_value(json_object_get(j, "clients")));

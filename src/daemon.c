@@ -10,20 +10,106 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const struct override *
+find_override(const struct caldata *c, const struct override *o)
+{
+	for (size_t i = 0; i < c->novr; i++)
+		if (c->ovr[i].month == o->month && strcmp(c->ovr[i].os, o->os) == 0)
+			return &c->ovr[i];
+	return NULL;
+}
+
+static const struct blackout *
+find_blackout(const struct ringset *r, long id)
+{
+	for (size_t i = 0; i < r->nbo; i++)
+		if (r->bo[i].id == id)
+			return &r->bo[i];
+	return NULL;
+}
+
+/*
+ * Log what a refresh detached (not in was) and what it attached again (in
+ * was, now in the model).  An item gone altogether was removed by a command,
+ * which its audit row records.
+ */
+static void
+log_detached(const struct daemon *dm, const struct caldata *was_cal,
+    const struct ringset *was_rings)
+{
+	const struct override *o;
+	const struct blackout *b;
+	char m[8];
+
+	for (size_t i = 0; i < dm->detached_cal.novr; i++) {
+		o = &dm->detached_cal.ovr[i];
+		if (find_override(was_cal, o) == NULL)
+			log_warn("run-time override %s %s (%s) is detached: OS %s is not in %s; it "
+			    "is kept but not planned until the OS is back (remove it with: "
+			    "hotpatchctl override clear %s %s)", o->os, ym_format(o->month, m),
+			    kind_name(o->kind), o->os, dm->cfg.calendar, o->os, m);
+	}
+	for (size_t i = 0; i < was_cal->novr; i++) {
+		o = &was_cal->ovr[i];
+		if (find_override(&dm->detached_cal, o) == NULL &&
+		    find_override(&dm->cal, o) != NULL)
+			log_notice("run-time override %s %s is attached again: OS %s is back in %s",
+			    o->os, ym_format(o->month, m), o->os, dm->cfg.calendar);
+	}
+	for (size_t i = 0; i < dm->detached_rings.nbo; i++) {
+		b = &dm->detached_rings.bo[i];
+		if (find_blackout(was_rings, b->id) == NULL)
+			log_warn("run-time blackout %ld '%s' is detached: ring %s is not in %s; it "
+			    "is kept but not planned until the ring is back (remove it with: "
+			    "hotpatchctl blackout remove %ld)", b->id, b->name, b->ring,
+			    dm->cfg.schedules, b->id);
+	}
+	for (size_t i = 0; i < was_rings->nbo; i++) {
+		b = &was_rings->bo[i];
+		if (find_blackout(&dm->detached_rings, b->id) == NULL &&
+		    find_blackout(&dm->rings, b->id) != NULL)
+			log_notice("run-time blackout %ld '%s' is attached again: ring %s is back "
+			    "in %s", b->id, b->name, b->ring, dm->cfg.schedules);
+	}
+}
+
 int
 daemon_refresh(struct daemon *dm, char **cause)
 {
-	struct caldata cal = { 0 };
-	struct ringset rings = { 0 };
+	struct caldata cal = { 0 }, dcal = { 0 }, was_cal;
+	struct ringset rings = { 0 }, drings = { 0 }, was_rings;
 
 	if (store_load(dm->store, &cal, &rings, cause) < 0)
 		return -1;
+	if (store_detached(dm->store, &dcal, &drings, cause) < 0) {
+		caldata_free(&cal);
+		ringset_free(&rings);
+		return -1;
+	}
 	caldata_free(&dm->cal);
 	ringset_free(&dm->rings);
 	dm->cal = cal;
 	dm->rings = rings;
+	was_cal = dm->detached_cal;
+	was_rings = dm->detached_rings;
+	dm->detached_cal = dcal;
+	dm->detached_rings = drings;
+	log_detached(dm, &was_cal, &was_rings);
+	caldata_free(&was_cal);
+	ringset_free(&was_rings);
 	dm->generation++;
 	return 0;
+}
+
+void
+daemon_free_model(struct daemon *dm)
+{
+	caldata_free(&dm->cal);
+	ringset_free(&dm->rings);
+	caldata_free(&dm->file_cal);
+	ringset_free(&dm->file_rings);
+	caldata_free(&dm->detached_cal);
+	ringset_free(&dm->detached_rings);
 }
 
 /*
@@ -54,7 +140,8 @@ keep_file_model(struct daemon *dm, struct caldata *cal, struct ringset *rings)
 
 /* Parse what was read and import it; records the fingerprint once it is in. */
 static int
-import_sources(struct daemon *dm, const struct sources *src, struct diags *d, char **cause)
+import_sources(struct daemon *dm, const struct sources *src, const struct actor *a,
+    struct diags *d, char **cause)
 {
 	struct caldata cal = { 0 };
 	struct ringset rings = { 0 };
@@ -63,7 +150,7 @@ import_sources(struct daemon *dm, const struct sources *src, struct diags *d, ch
 
 	if (sources_parse(src, &cal, &rings, d) < 0)
 		return refuse(dm, d, first);
-	if (store_import(dm->store, &cal, &rings, cause) < 0 ||
+	if (store_import(dm->store, &cal, &rings, a, cause) < 0 ||
 	    store_source_set(dm->store, src->fingerprint, cause) < 0) {
 		log_warn("reload failed: %s", *cause);
 		caldata_free(&cal);
@@ -92,7 +179,7 @@ as_imported(const struct daemon *dm, const struct sources *src, char **cause)
 
 /* Read the files, then parse and import them unless at start-up the store already has them. */
 static int
-load(struct daemon *dm, bool starting, struct diags *d, char **cause)
+load(struct daemon *dm, bool starting, const struct actor *a, struct diags *d, char **cause)
 {
 	struct sources src;
 	size_t first = d->n;
@@ -107,7 +194,7 @@ load(struct daemon *dm, bool starting, struct diags *d, char **cause)
 	} else {
 		free(*cause);
 		*cause = NULL;
-		rc = import_sources(dm, &src, d, cause);
+		rc = import_sources(dm, &src, a, d, cause);
 	}
 	sources_free(&src);
 	return rc;
@@ -116,13 +203,13 @@ load(struct daemon *dm, bool starting, struct diags *d, char **cause)
 int
 daemon_start(struct daemon *dm, struct diags *d, char **cause)
 {
-	return load(dm, true, d, cause);
+	return load(dm, true, NULL, d, cause);
 }
 
 int
-daemon_reload(struct daemon *dm, struct diags *d, char **cause)
+daemon_reload(struct daemon *dm, const struct actor *a, struct diags *d, char **cause)
 {
-	return load(dm, false, d, cause);
+	return load(dm, false, a, d, cause);
 }
 
 int

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+struct actor;
 struct replies_kept;
 struct site;
 struct store;
@@ -25,6 +26,8 @@ struct daemon {
 	bool		 file_model;	/* file_cal/file_rings hold them (see daemon_file_model) */
 	struct caldata	 cal;		/* the effective model, read back from the store */
 	struct ringset	 rings;
+	struct caldata	 detached_cal;	/* run-time overrides whose OS is gone (ovr only) */
+	struct ringset	 detached_rings;	/* run-time blackouts whose ring is gone (bo only) */
 	time_t		 started;
 	unsigned	 generation;	/* bumped whenever the model changes */
 	long		 requests;	/* served since start */
@@ -36,10 +39,11 @@ struct daemon {
 
 /*
  * Re-read the calendar and schedules; if they load cleanly, import them into
- * the store and refresh the model.  File errors go to d (the running model is
+ * the store and refresh the model.  With a non-NULL a, the import and its
+ * audit row are one transaction.  File errors go to d (the running model is
  * kept); other failures set *cause.  Returns 0 or -1.
  */
-int daemon_reload(struct daemon *dm, struct diags *d, char **cause);
+int daemon_reload(struct daemon *dm, const struct actor *a, struct diags *d, char **cause);
 
 /*
  * At start-up: the same as daemon_reload, except that when the files are
@@ -55,7 +59,14 @@ int daemon_start(struct daemon *dm, struct diags *d, char **cause);
  */
 int daemon_file_model(struct daemon *dm, char **cause);
 
-/* Read the model back from the store after a change; returns 0 or -1 with *cause. */
+/*
+ * Read the model back from the store after a change, and the detached items;
+ * an item that became detached is logged as a warning, one attached again
+ * as a notice.  Returns 0 or -1 with *cause.
+ */
 int daemon_refresh(struct daemon *dm, char **cause);
+
+/* Free what the daemon holds of the model (at exit). */
+void daemon_free_model(struct daemon *dm);
 
 #endif

@@ -41,7 +41,7 @@ static volatile sig_atomic_t got_term, got_hup;
 struct opts {
 	const char	*config;
 	const char	*state_dir, *db, *socket, *http, *calendar, *schedules;
-	bool		 check, foreground;
+	bool		 check, foreground, init_db;
 	int		 verbose;
 };
 
@@ -51,6 +51,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: hotpatchd [-fnv] [-c FILE] [--state-dir DIR] [--db PATH] [--socket PATH]\n"
 	    "                 [--http ADDR:PORT|off] [--calendar FILE] [--schedules DIR]\n"
+	    "                 [--init-db]\n"
 	    "\n"
 	    "  -f, --foreground     stay in the foreground, log to stderr\n"
 	    "  -c, --config FILE    daemon configuration (default %s/hotpatchd.yaml if it exists)\n"
@@ -62,12 +63,14 @@ usage(FILE *f)
 	    "      --schedules DIR  ring files (schedules/)\n"
 	    "  -n, --check          check the files, print file:line:column errors, exit 1 on error\n"
 	    "  -v, --verbose        log every request; twice: connections too\n"
+	    "      --init-db        start with a new, empty database where one is missing or\n"
+	    "                       empty although one was created before (see hotpatchd(8))\n"
 	    "      --version        print the version\n"
 	    "      --help           this text\n", HP_SYSCONFDIR);
 }
 
 enum { OPT_STATE_DIR = 256, OPT_DB, OPT_SOCKET, OPT_HTTP, OPT_CALENDAR, OPT_SCHEDULES,
-	OPT_VERSION, OPT_HELP };
+	OPT_VERSION, OPT_HELP, OPT_INIT_DB };
 
 static const struct option longopts[] = {
 	{ "foreground", no_argument, NULL, 'f' },
@@ -82,6 +85,7 @@ static const struct option longopts[] = {
 	{ "schedules", required_argument, NULL, OPT_SCHEDULES },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "init-db", no_argument, NULL, OPT_INIT_DB },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -103,6 +107,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		case OPT_HTTP: o->http = optarg; break;
 		case OPT_CALENDAR: o->calendar = optarg; break;
 		case OPT_SCHEDULES: o->schedules = optarg; break;
+		case OPT_INIT_DB: o->init_db = true; break;
 		case OPT_VERSION:
 			printf("hotpatchd %s\n", PACKAGE_VERSION);
 			exit(0);
@@ -471,7 +476,7 @@ reload_on_signal(struct daemon *dm)
 
 	sd_notify_state("RELOADING=1\nMONOTONIC_USEC=%llu", sd_monotonic_usec());
 	log_info("SIGHUP: reloading");
-	if (daemon_reload(dm, &d, &cause) < 0) {
+	if (daemon_reload(dm, NULL, &d, &cause) < 0) {
 		first = d.n > 0 ? diags_first(&d) : xstrdup(cause != NULL ? cause : "reload failed");
 		note = xasprintf("reload refused: %s; still serving ", first);
 		free(first);
@@ -574,17 +579,118 @@ serve(struct daemon *dm, struct control *ctl, struct http *http, const sigset_t 
 	free(fds);
 }
 
+/* path exists (as anything). */
+static bool
+exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* The file next to the database that says one was created at its path (doc/store.md). */
+static char *
+created_marker(const char *db)
+{
+	return xasprintf("%s.created", db);
+}
+
+/*
+ * SQLite turns a missing or 0-byte database into a new empty one, which
+ * would lose every run-time change and the audit trail without a word.  So
+ * such a file is an error when a database was made at this path before:
+ * its marker, or a -wal or -shm file of it, is there.  A 0-byte file is an
+ * error anyway (hotpatchd never leaves one).  --init-db starts afresh.
+ * Returns true when store_open is about to create the database.
+ */
+static bool
+check_database(const char *db, bool init, const char *lockpath)
+{
+	char *marker = created_marker(db), *wal = xasprintf("%s-wal", db),
+	    *shm = xasprintf("%s-shm", db);
+	const char *seen = exists(marker) ? marker : exists(wal) ? wal : exists(shm) ? shm : NULL;
+	struct stat st;
+	bool missing = stat(db, &st) < 0;
+
+	if (missing && errno != ENOENT)
+		goto fail_stat;
+	if (!missing && st.st_size > 0) {
+		if (init) {
+			unlink(lockpath);
+			fatal("--init-db: %s exists and holds data; to start afresh, stop here, "
+			    "move it and its -wal and -shm files away first", db);
+		}
+		free(marker), free(wal), free(shm);
+		return false;
+	}
+	if (init) {
+		/* Leftovers of the lost database would be replayed into the new one. */
+		unlink(wal), unlink(shm), unlink(marker);
+		if (!missing)
+			unlink(db);
+		log_notice("--init-db: starting with a new, empty database %s", db);
+	} else if (seen != NULL) {
+		unlink(lockpath);
+		fatal("%s is %s, but a database was created there before (%s exists): restore "
+		    "it from a backup (hotpatchd(8), FILES), or start once with --init-db to "
+		    "begin with an empty one", db, missing ? "missing" : "empty (0 bytes)", seen);
+	} else if (!missing) {
+		unlink(lockpath);
+		fatal("%s is empty (0 bytes), which hotpatchd never leaves: restore it from a "
+		    "backup, or remove it or start once with --init-db to begin with an empty "
+		    "database", db);
+	}
+	free(marker), free(wal), free(shm);
+	return true;
+fail_stat:
+	unlink(lockpath);
+	fatal("cannot check the database %s: %s", db, strerror(errno));
+}
+
+/* Write the marker (once: an older hotpatchd's database gets one at its first start here). */
+static void
+mark_created(const char *db, bool created)
+{
+	char *marker = created_marker(db), *text, at[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int fd;
+
+	if (created)
+		log_notice("created a new, empty database %s; %s records that it exists", db,
+		    marker);
+	if (!created && exists(marker)) {
+		free(marker);
+		return;
+	}
+	gmtime_r(&now, &tm);
+	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	text = xasprintf("hotpatchd %s: database %s in use since %s (if the database goes "
+	    "missing or empty, hotpatchd refuses to start; see hotpatchd(8))\n",
+	    PACKAGE_VERSION, db, at);
+	fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || fsync(fd) < 0)
+		log_warn("cannot write %s: %s; a lost database will not be noticed at the next "
+		    "start", marker, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(text);
+	free(marker);
+}
+
 /* Open the store and bring it up to date with the files; on failure clean up and exit. */
 static void
-start_store(struct daemon *dm, const char *lockpath)
+start_store(struct daemon *dm, const char *lockpath, bool init_db)
 {
 	struct diags d = { 0 };
 	char *cause = NULL;
+	bool created = check_database(dm->cfg.database, init_db, lockpath);
 
 	if (store_open(dm->cfg.database, &dm->store, &cause) < 0) {
 		unlink(lockpath);
 		fatal("%s", cause);
 	}
+	mark_created(dm->cfg.database, created);
 	if (daemon_start(dm, &d, &cause) < 0) {
 		diags_print(&d, stderr);
 		store_close(dm->store);
@@ -673,7 +779,7 @@ run_daemon(const struct opts *o)
 		}
 		dm.feed_url = xstrdup(http_base_url(http));
 	}
-	start_store(&dm, lockpath);
+	start_store(&dm, lockpath, o->init_db);
 	priv_store_files(&pv, dm.cfg.database);
 	ctl = pv.socket_passed ? control_adopt(sdw[0].fd, &co, &cause) : control_listen(&co, &cause);
 	if (ctl == NULL) {
@@ -718,10 +824,7 @@ run_daemon(const struct opts *o)
 	unlink(lockpath);
 	close(lockfd);
 	free(lockpath);
-	caldata_free(&dm.cal);
-	ringset_free(&dm.rings);
-	caldata_free(&dm.file_cal);
-	ringset_free(&dm.file_rings);
+	daemon_free_model(&dm);
 	config_free(&dm.cfg);
 	return 0;
 }

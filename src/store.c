@@ -143,6 +143,45 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	" key TEXT PRIMARY KEY NOT NULL,"
 	" value TEXT NOT NULL"
 	");",
+
+	/*
+	 * 3 -> 4: run-time overrides and blackouts outlive their OS or ring:
+	 * a reload that drops one detaches them instead of cascading a delete.
+	 * SQLite cannot drop a foreign key, so both tables are rebuilt; the
+	 * blackout id sequence is carried over, so no id is ever reused.
+	 */
+	"CREATE TABLE overrides_new ("
+	" os_id TEXT NOT NULL,"
+	" month INTEGER NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('lcu', 'hotpatch', 'baseline')),"
+	" reason TEXT NOT NULL,"
+	" who TEXT NOT NULL,"
+	" at INTEGER NOT NULL DEFAULT 0,"
+	" origin TEXT NOT NULL CHECK (origin IN ('file', 'runtime')),"
+	" PRIMARY KEY (os_id, month)"
+	");"
+	"INSERT INTO overrides_new SELECT os_id, month, kind, reason, who, at,"
+	" origin FROM overrides;"
+	"DROP TABLE overrides;"
+	"ALTER TABLE overrides_new RENAME TO overrides;"
+	"CREATE TABLE blackouts_new ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" name TEXT NOT NULL,"
+	" ring_id TEXT,"
+	" from_date TEXT NOT NULL,"
+	" to_date TEXT NOT NULL CHECK (to_date >= from_date),"
+	" origin TEXT NOT NULL CHECK (origin IN ('file', 'runtime')),"
+	" who TEXT,"
+	" at INTEGER NOT NULL DEFAULT 0"
+	");"
+	"INSERT INTO blackouts_new SELECT id, name, ring_id, from_date, to_date,"
+	" origin, who, at FROM blackouts;"
+	"DELETE FROM sqlite_sequence WHERE name = 'blackouts_new';"
+	"INSERT INTO sqlite_sequence (name, seq) SELECT 'blackouts_new', seq"
+	" FROM sqlite_sequence WHERE name = 'blackouts';"
+	"DROP TABLE blackouts;"
+	"ALTER TABLE blackouts_new RENAME TO blackouts;"
+	"CREATE INDEX blackouts_ring ON blackouts (ring_id);",
 };
 
 /*
@@ -624,8 +663,9 @@ store_schema_version(struct store *s)
 }
 
 /*
- * Staging rows are scratch, not data: they are left out of the count so that
- * "nothing changed" reads as 0.
+ * Staging rows are scratch, not data, and audit rows record changes rather
+ * than make them: both are left out of the count so that "nothing changed"
+ * reads as 0.
  */
 long
 store_total_changes(struct store *s)
@@ -746,6 +786,42 @@ unstage(struct store *s, char **cause)
 	return rc;
 }
 
+/*
+ * Shipped overrides and file blackouts have no foreign key (run-time ones
+ * must outlive their OS or ring), so the files' own references are checked
+ * here: each must name an OS or ring of the same files.
+ */
+static int
+check_staged(struct store *s, char **cause)
+{
+	static const struct {
+		const char	*sql, *what, *where;
+	} q[] = {
+		{ "SELECT os_id FROM stage_overrides WHERE os_id NOT IN"
+		  " (SELECT id FROM stage_os) LIMIT 1",
+		  "a shipped override names OS", "the calendar" },
+		{ "SELECT ring_id FROM stage_blackouts WHERE ring_id IS NOT NULL AND"
+		  " ring_id NOT IN (SELECT id FROM stage_rings) LIMIT 1",
+		  "a file blackout names ring", "the ring files" },
+	};
+	sqlite3_stmt *st;
+	int rc;
+
+	for (size_t i = 0; i < ARRAY_LEN(q); i++) {
+		if (prepare(s, q[i].sql, &st, "check references", cause) == -1)
+			return -1;
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			*cause = xasprintf("%s '%s', which is not in %s", q[i].what,
+			    (const char *)sqlite3_column_text(st, 0), q[i].where);
+		else if (rc != SQLITE_DONE)
+			fail(s, cause, "check references");
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 sync_staged(struct store *s, char **cause)
 {
@@ -755,13 +831,17 @@ sync_staged(struct store *s, char **cause)
 	return 0;
 }
 
+static int audit(struct store *, const struct actor *, const char *, char **);
+
 int
 store_import(struct store *s, const struct caldata *c,
-    const struct ringset *r, char **cause)
+    const struct ringset *r, const struct actor *a, char **cause)
 {
 	if (exec(s, "BEGIN IMMEDIATE", "begin", cause) == -1 ||
 	    unstage(s, cause) == -1 || stage(s, c, r, cause) == -1 ||
+	    check_staged(s, cause) == -1 ||
 	    sync_staged(s, cause) == -1 || unstage(s, cause) == -1 ||
+	    (a != NULL && audit(s, a, "ok", cause) == -1) ||
 	    exec(s, "COMMIT", "commit", cause) == -1) {
 		rollback(s);
 		prefix_cause(cause, "import");
@@ -790,13 +870,17 @@ run_once(struct store *s, const char *sql, const char *what, char **cause,
 	return rc;
 }
 
+/* The audit row is not a change of the model: store_total_changes leaves it out. */
 static int
 audit(struct store *s, const struct actor *a, const char *result, char **cause)
 {
-	return run_once(s, "INSERT INTO audit (at, uid, command, args, result)"
+	if (run_once(s, "INSERT INTO audit (at, uid, command, args, result)"
 	    " VALUES (?, ?, ?, ?, ?)", "write audit", cause, "IIsss",
 	    (sqlite3_int64)a->at, (sqlite3_int64)a->uid, a->command,
-	    a->args ? a->args : "", result);
+	    a->args ? a->args : "", result) == -1)
+		return -1;
+	s->scratch++;
+	return 0;
 }
 
 /* Commit, or roll back and prefix the cause. */
@@ -816,14 +900,20 @@ store_override_set(struct store *s, const struct override *o,
 {
 	int rc = exec(s, "BEGIN IMMEDIATE", "begin", cause);
 
+	/* No foreign key (a reload keeps it if the OS goes): the OS must exist now. */
 	if (rc == 0)
 		rc = run_once(s, "INSERT INTO overrides"
 		    " (os_id, month, kind, reason, who, at, origin)"
-		    " VALUES (?, ?, ?, ?, ?, ?, 'runtime')"
+		    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'runtime'"
+		    " WHERE EXISTS (SELECT 1 FROM os WHERE id = ?1)"
 		    " ON CONFLICT (os_id, month) DO UPDATE SET kind = excluded.kind,"
 		    " reason = excluded.reason, who = excluded.who, at = excluded.at,"
 		    " origin = 'runtime'", "write override", cause, "sikssI",
 		    o->os, o->month, o->kind, o->reason, a->who, (sqlite3_int64)a->at);
+	if (rc == 0 && sqlite3_changes(s->db) == 0) {
+		*cause = xasprintf("write override: no OS '%s'", o->os);
+		rc = -1;
+	}
 	if (rc == 0)
 		rc = audit(s, a, "ok", cause);
 	return end_change(s, rc, "override set", cause);
@@ -903,13 +993,21 @@ insert_blackout(struct store *s, sqlite3_stmt *st, const struct blackout *b,
 		    b->name != NULL ? b->name : "", from, to);
 		return -1;
 	}
-	return run(s, st, "write blackout", cause, "sssssI", b->name, b->ring, from, to,
-	    a->who, (sqlite3_int64)a->at);
+	if (run(s, st, "write blackout", cause, "sssssI", b->name, b->ring, from, to,
+	    a->who, (sqlite3_int64)a->at) == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0) {
+		*cause = xasprintf("write blackout: no ring '%s'", b->ring);
+		return -1;
+	}
+	return 0;
 }
 
+/* No foreign key (a reload keeps it if the ring goes): the ring must exist now. */
 static const char insert_blackout_sql[] =
 	"INSERT INTO blackouts (name, ring_id, from_date, to_date, origin, who, at)"
-	" VALUES (?, ?, ?, ?, 'runtime', ?, ?)";
+	" SELECT ?1, ?2, ?3, ?4, 'runtime', ?5, ?6"
+	" WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM rings WHERE id = ?2)";
 
 /* Insert v[0..n) with one statement inside the caller's transaction. */
 static int
@@ -1220,17 +1318,31 @@ load_os(struct store *s, struct caldata *c, char **cause)
 	return load_os_details(s, c, cause);
 }
 
+/*
+ * A run-time override whose OS left the calendar, or a run-time blackout
+ * whose ring left the ring files, is detached: kept, listed, but not part
+ * of the model until the id comes back.
+ */
+#define OVR_DETACHED	"os_id NOT IN (SELECT id FROM os)"
+#define BO_DETACHED	"(ring_id IS NOT NULL AND ring_id NOT IN (SELECT id FROM rings))"
+
+static const char *const select_overrides_sql[2] = {
+	"SELECT os_id, month, kind, reason, who, at, origin = 'runtime'"
+	" FROM overrides WHERE NOT " OVR_DETACHED " ORDER BY os_id, month",
+	"SELECT os_id, month, kind, reason, who, at, origin = 'runtime'"
+	" FROM overrides WHERE " OVR_DETACHED " ORDER BY os_id, month",
+};
+
 /* Both origins, by OS id then month, so a lookup can stop early. */
 static int
-load_overrides(struct store *s, struct caldata *c, char **cause)
+load_overrides(struct store *s, struct caldata *c, bool detached, char **cause)
 {
 	sqlite3_stmt *st;
 	struct override *o;
 	size_t cap = 0;
 	int rc;
 
-	if (prepare(s, "SELECT os_id, month, kind, reason, who, at, origin = 'runtime'"
-	    " FROM overrides ORDER BY os_id, month", &st, "read overrides",
+	if (prepare(s, select_overrides_sql[detached], &st, "read overrides",
 	    cause) == -1)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1405,9 +1517,15 @@ col_bounds(sqlite3_stmt *st, int i, struct blackout *b, char **cause)
 	return -1;
 }
 
-static const char select_blackouts_sql[] =
-	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at"
-	" FROM blackouts ORDER BY id";
+/* Every blackout, then the attached ones, then the detached ones. */
+static const char *const select_blackouts_sql[3] = {
+	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, "
+	BO_DETACHED " FROM blackouts ORDER BY id",
+	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 0"
+	" FROM blackouts WHERE NOT " BO_DETACHED " ORDER BY id",
+	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 1"
+	" FROM blackouts WHERE " BO_DETACHED " ORDER BY id",
+};
 
 /* One row of select_blackouts_sql into b (zeroed by the caller). */
 static int
@@ -1421,14 +1539,15 @@ blackout_row(sqlite3_stmt *st, struct blackout *b, char **cause)
 }
 
 static int
-load_blackouts(struct store *s, struct ringset *r, char **cause)
+load_blackouts(struct store *s, struct ringset *r, bool detached, char **cause)
 {
 	sqlite3_stmt *st;
 	struct blackout *b;
 	size_t cap = 0;
 	int rc;
 
-	if (prepare(s, select_blackouts_sql, &st, "read blackouts", cause) == -1)
+	if (prepare(s, select_blackouts_sql[1 + detached], &st, "read blackouts",
+	    cause) == -1)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		grow(&r->bo, r->nbo, &cap, sizeof(*r->bo));
@@ -1463,7 +1582,7 @@ store_blackout_list(struct store *s, struct blackout_rec **out, size_t *n,
 
 	*out = NULL;
 	*n = 0;
-	if (prepare(s, select_blackouts_sql, &st, "read blackouts", cause) == -1)
+	if (prepare(s, select_blackouts_sql[0], &st, "read blackouts", cause) == -1)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		grow(&v, nv, &cap, sizeof(*v));
@@ -1478,6 +1597,7 @@ store_blackout_list(struct store *s, struct blackout_rec **out, size_t *n,
 			x->who = col_str(st, 6);
 			x->at = (time_t)sqlite3_column_int64(st, 7);
 		}
+		x->detached = sqlite3_column_int(st, 8) != 0;
 	}
 	if (finish(s, st, rc, "read blackouts", cause) == -1) {
 		store_blackout_recs_free(v, nv);
@@ -1494,9 +1614,9 @@ store_load(struct store *s, struct caldata *c, struct ringset *r,
 {
 	/* One read transaction, so everything comes from one snapshot. */
 	if (exec(s, "BEGIN", "begin", cause) == -1 ||
-	    load_os(s, c, cause) == -1 || load_overrides(s, c, cause) == -1 ||
+	    load_os(s, c, cause) == -1 || load_overrides(s, c, false, cause) == -1 ||
 	    load_rings(s, r, cause) == -1 ||
-	    load_blackouts(s, r, cause) == -1 ||
+	    load_blackouts(s, r, false, cause) == -1 ||
 	    exec(s, "COMMIT", "commit", cause) == -1) {
 		rollback(s);
 		caldata_free(c);
@@ -1505,6 +1625,22 @@ store_load(struct store *s, struct caldata *c, struct ringset *r,
 		return -1;
 	}
 	ringset_index(r);
+	return 0;
+}
+
+int
+store_detached(struct store *s, struct caldata *c, struct ringset *r, char **cause)
+{
+	if (exec(s, "BEGIN", "begin", cause) == -1 ||
+	    load_overrides(s, c, true, cause) == -1 ||
+	    load_blackouts(s, r, true, cause) == -1 ||
+	    exec(s, "COMMIT", "commit", cause) == -1) {
+		rollback(s);
+		caldata_free(c);
+		ringset_free(r);
+		prefix_cause(cause, "read detached items");
+		return -1;
+	}
 	return 0;
 }
 

@@ -14,7 +14,7 @@
 #include <time.h>
 
 /* The schema version this build writes; PRAGMA user_version holds it. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -42,24 +42,40 @@ int store_schema_version(struct store *s);
 int store_source_get(struct store *s, char fp[STORE_FINGERPRINT_LEN], char **cause);
 int store_source_set(struct store *s, const char *fp, char **cause);
 
+struct actor;
+
 /*
  * Make the file-derived data equal to c and r, in one transaction: rows that
  * did not change are not rewritten (re-importing the same files changes
  * nothing), rows no longer in the files are deleted.  Run-time overrides and
- * blackouts, the audit table and feed state are kept; a run-time override wins
- * over a shipped one for the same OS and month.  On error nothing changes.
+ * blackouts, the audit table and feed state are kept, even when their OS or
+ * ring is gone (they are detached then, see store_detached); a run-time
+ * override wins over a shipped one for the same OS and month.  With a
+ * non-NULL a, the audit row ("ok") is written in the same transaction, so
+ * an audit write that fails fails the import.  On error nothing changes.
  */
 int store_import(struct store *s, const struct caldata *c,
-    const struct ringset *r, char **cause);
+    const struct ringset *r, const struct actor *a, char **cause);
 
 /*
  * Read the model back: OSes in file order with published and out-of-band
  * releases, every override (shipped and run-time), rings in file order, every
  * blackout by id (with its id and origin; a timed one with start and end, and
- * from/to set to the UTC days it touches).  c and r must be zeroed; on error
- * they are left empty.
+ * from/to set to the UTC days it touches).  Detached items are left out.  c
+ * and r must be zeroed; on error they are left empty.
  */
 int store_load(struct store *s, struct caldata *c, struct ringset *r,
+    char **cause);
+
+/*
+ * The detached run-time items: overrides whose OS is not in the calendar
+ * (into c->ovr only) and blackouts whose ring is not in the ring files (into
+ * r->bo only, not indexed).  They take no part in planning; they attach
+ * again by themselves when an import brings the id back, and only
+ * store_override_clear or store_blackout_remove delete them.  c and r must
+ * be zeroed; free them with caldata_free and ringset_free.  Returns 0 or -1.
+ */
+int store_detached(struct store *s, struct caldata *c, struct ringset *r,
     char **cause);
 
 /* Who made a run-time change, for the audit table. */
@@ -74,7 +90,8 @@ struct actor {
 /*
  * Make o a run-time override (replacing any override for the same OS and
  * month) and write the audit row, in one transaction.  o->who and o->at are
- * taken from a.  Returns 0, or -1 with *cause.
+ * taken from a.  An OS that does not exist is an error.  Returns 0, or -1
+ * with *cause.
  */
 int store_override_set(struct store *s, const struct override *o,
     const struct actor *a, char **cause);
@@ -92,7 +109,7 @@ int store_override_clear(struct store *s, const char *os, ym_t month,
  * the audit row, in one transaction; b->id is set on success.  A timed b is
  * stored as ISO 8601 UTC instants ("2026-12-24T18:00:00Z", end exclusive),
  * a date one as "YYYY-MM-DD" days (both inclusive).  A ring that does not
- * exist is a FOREIGN KEY error.  Returns 0, or -1 with *cause.
+ * exist is an error.  Returns 0, or -1 with *cause.
  */
 int store_blackout_add(struct store *s, struct blackout *b, const struct actor *a,
     char **cause);
@@ -118,10 +135,11 @@ struct blackout_rec {
 	struct blackout	 b;
 	char		*who;		/* run-time: "uid 0 (root)"; NULL for file ones */
 	time_t		 at;		/* run-time: when; 0 for file ones */
+	bool		 detached;	/* its ring is not in the ring files */
 };
 
 /*
- * Every blackout, by id, as store_load reads them, with who and when.
+ * Every blackout, by id, detached ones included, with who and when.
  * Returns 0 with *out (free with store_blackout_recs_free) and *n, or -1.
  */
 int store_blackout_list(struct store *s, struct blackout_rec **out, size_t *n,

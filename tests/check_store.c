@@ -343,7 +343,7 @@ import_ok(struct store *s, const struct caldata *c, const struct ringset *r)
 {
 	char *cause = NULL;
 
-	if (store_import(s, c, r, &cause) != 0)
+	if (store_import(s, c, r, NULL, &cause) != 0)
 		ck_abort_msg("store_import: %s", cause);
 }
 
@@ -363,7 +363,7 @@ load_eq(struct store *s, const struct caldata *c, const struct ringset *r)
 	ringset_free(&lr);
 }
 
-START_TEST(test_fresh_db_is_v3_wal_with_foreign_keys_enforced)
+START_TEST(test_fresh_db_is_v4_wal_with_foreign_keys_enforced)
 {
 	char *path = dbpath("fresh.db"), *mode, *cause = NULL;
 	struct caldata c;
@@ -371,22 +371,22 @@ START_TEST(test_fresh_db_is_v3_wal_with_foreign_keys_enforced)
 	struct store *s = open_ok(path);
 
 	ck_assert_int_eq(store_schema_version(s), STORE_SCHEMA_VERSION);
-	ck_assert_int_eq(store_schema_version(s), 3);
+	ck_assert_int_eq(store_schema_version(s), 4);
 	mode = sql_text(path, "PRAGMA journal_mode");
 	ck_assert_str_eq(mode, "wal");
-	ck_assert_int_eq(sql_int(path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(sql_int(path, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('os', 'releases', 'oob',"
 	    " 'overrides', 'rings', 'ring_os', 'ring_windows', 'blackouts',"
 	    " 'audit', 'feed_state', 'meta')"), 11);
 
-	/* An override for an OS the model does not have violates the FK. */
+	/* A shipped override for an OS the model does not have is refused. */
 	build_model(&c, &r);
 	free(c.ovr[0].os);
 	c.ovr[0].os = xstrdup("no-such-os");
-	ck_assert_int_eq(store_import(s, &c, &r, &cause), -1);
+	ck_assert_int_eq(store_import(s, &c, &r, NULL, &cause), -1);
 	ck_assert_ptr_nonnull(cause);
-	ck_assert_ptr_nonnull(strstr(cause, "FOREIGN KEY"));
+	ck_assert_ptr_nonnull(strstr(cause, "OS 'no-such-os', which is not in the calendar"));
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM os"), 0);
 
 	free(cause);
@@ -398,7 +398,7 @@ START_TEST(test_fresh_db_is_v3_wal_with_foreign_keys_enforced)
 }
 END_TEST
 
-START_TEST(test_v1_db_migrates_to_v3_keeping_rows)
+START_TEST(test_v1_db_migrates_to_v4_keeping_rows)
 {
 	char *path = dbpath("v1.db"), *name;
 	struct store *s;
@@ -410,7 +410,7 @@ START_TEST(test_v1_db_migrates_to_v3_keeping_rows)
 	    " WHERE name = 'feed_state'"), 0);
 
 	s = open_ok(path);
-	ck_assert_int_eq(store_schema_version(s), 3);
+	ck_assert_int_eq(store_schema_version(s), 4);
 	name = sql_text(path, "SELECT name FROM os WHERE id = 'legacy'");
 	ck_assert_str_eq(name, "Legacy OS");
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM sqlite_master"
@@ -436,7 +436,7 @@ START_TEST(test_newer_schema_is_refused_untouched)
 	ck_assert_ptr_null(s);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_ptr_nonnull(strstr(cause,
-	    "database schema version 99 is newer than this hotpatchd (3)"));
+	    "database schema version 99 is newer than this hotpatchd (4)"));
 	ck_assert_ptr_nonnull(strstr(cause, path));
 	ck_assert_int_eq(sql_int(path, "PRAGMA user_version"), 99);
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM sqlite_master"),
@@ -562,7 +562,7 @@ START_TEST(test_failed_import_rolls_back_everything)
 	bad.os[1].rel[0].kind = KIND_HOTPATCH;
 	free(badr.ring[0].os[1]);
 	badr.ring[0].os[1] = xstrdup("no-such-os");
-	ck_assert_int_eq(store_import(s, &bad, &badr, &cause), -1);
+	ck_assert_int_eq(store_import(s, &bad, &badr, NULL, &cause), -1);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_ptr_nonnull(strstr(cause, "import"));
 	ck_assert_ptr_nonnull(strstr(cause, "FOREIGN KEY"));
@@ -629,6 +629,97 @@ START_TEST(test_removed_os_and_ring_cascade_runtime_rows_survive)
 	ringset_free(&lr);
 	caldata_free(&c);
 	ringset_free(&r);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_removed_os_and_ring_detach_runtime_rows_until_they_return)
+{
+	char *path = dbpath("detach.db"), *cause = NULL;
+	struct caldata c, full, lc = { 0 }, dc = { 0 };
+	struct ringset r, fullr, lr = { 0 }, dr = { 0 };
+	struct store *s = open_ok(path);
+	long id;
+
+	build_model(&c, &r);
+	build_model(&full, &fullr);
+	import_ok(s, &c, &r);
+	sql_exec(path, "INSERT INTO overrides VALUES ('ws2025', %d, 'baseline', 'r',"
+	    " 'uid 0 (root)', 1767225600, 'runtime');"
+	    " INSERT INTO blackouts (name, ring_id, from_date, to_date, origin, who, at)"
+	    " VALUES ('broad freeze', 'broad', '2026-10-05', '2026-10-09', 'runtime',"
+	    " 'uid 0 (root)', 1767225600)", ym_make(2027, 1));
+	id = sql_int(path, "SELECT id FROM blackouts WHERE name = 'broad freeze'");
+
+	/* ws2025 and ring broad leave the files: the run-time rows stay, detached. */
+	trim_model(&c, &r);
+	import_ok(s, &c, &r);
+	ck_assert_int_eq(store_load(s, &lc, &lr, &cause), 0);
+	ck_assert_uint_eq(lc.novr, 0);
+	ck_assert_uint_eq(lr.nbo, 1);
+	ck_assert_str_eq(lr.bo[0].name, "year-end freeze");
+	ck_assert_int_eq(store_detached(s, &dc, &dr, &cause), 0);
+	ck_assert_uint_eq(dc.novr, 1);
+	ck_assert_str_eq(dc.ovr[0].os, "ws2025");
+	ck_assert_int_eq(dc.ovr[0].month, ym_make(2027, 1));
+	ck_assert(dc.ovr[0].runtime);
+	ck_assert_uint_eq(dr.nbo, 1);
+	ck_assert_int_eq(dr.bo[0].id, id);
+	ck_assert_str_eq(dr.bo[0].ring, "broad");
+	caldata_free(&lc), ringset_free(&lr), caldata_free(&dc), ringset_free(&dr);
+
+	/* They come back: attached again, same id, nothing detached. */
+	import_ok(s, &full, &fullr);
+	ck_assert_int_eq(store_load(s, &lc, &lr, &cause), 0);
+	ck_assert_uint_eq(lc.novr, 2);
+	ck_assert_uint_eq(lr.nbo, 3);
+	/* By id: the file one of ring broad was deleted and inserted again. */
+	ck_assert_int_eq(lr.bo[1].id, id);
+	ck_assert_str_eq(lr.bo[1].name, "broad freeze");
+	ck_assert_str_eq(lr.bo[1].ring, "broad");
+	ck_assert_int_eq(store_detached(s, &dc, &dr, &cause), 0);
+	ck_assert_uint_eq(dc.novr + dr.nbo, 0);
+
+	caldata_free(&lc), ringset_free(&lr), caldata_free(&dc), ringset_free(&dr);
+	caldata_free(&c), ringset_free(&r), caldata_free(&full), ringset_free(&fullr);
+	store_close(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_v3_db_migrates_to_v4_keeping_rows_and_the_id_sequence)
+{
+	char *path = dbpath("v3.db"), *cause = NULL;
+	struct store *s;
+	struct blackout b = { .name = "new", .from = { 2026, 1, 1 }, .to = { 2026, 1, 2 } };
+	struct actor a = { .uid = 0, .who = "uid 0 (root)", .at = 1, .command = "blackout add" };
+
+	sql_exec(path, "%s%s%s PRAGMA user_version = 3;"
+	    " INSERT INTO os VALUES ('legacy', 0, 'Legacy OS', 1, %d, 2);"
+	    " INSERT INTO rings (id, pos, name, deferral_days, deadline_days, grace_days,"
+	    " timezone, hotpatch, arch, vbs, chpe_disabled, licensed)"
+	    " VALUES ('old', 0, 'Old', 0, 2, 2, 'UTC', 1, 'x64', 0, 0, 1);"
+	    " INSERT INTO overrides VALUES ('legacy', %d, 'lcu', 'r', 'uid 0 (root)', 5, 'runtime');"
+	    " INSERT INTO blackouts VALUES (7, 'kept', 'old', '2026-01-01', '2026-01-02',"
+	    " 'runtime', 'uid 0 (root)', 5);"
+	    " INSERT INTO blackouts VALUES (9, 'gone', NULL, '2026-01-01', '2026-01-02',"
+	    " 'runtime', 'uid 0 (root)', 5);"
+	    " DELETE FROM blackouts WHERE id = 9;",
+	    store_migrations[0], store_migrations[1], store_migrations[2], ym_make(2025, 7),
+	    ym_make(2026, 1));
+	s = open_ok(path);
+	ck_assert_int_eq(store_schema_version(s), 4);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM overrides WHERE os_id = 'legacy'"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM blackouts WHERE id = 7"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM pragma_foreign_key_list('overrides')"
+	    " UNION ALL SELECT count(*) FROM pragma_foreign_key_list('blackouts')"), 0);
+	/* Id 9 was used once: never again. */
+	ck_assert_int_eq(store_blackout_add(s, &b, &a, &cause), 0);
+	ck_assert_int_eq(b.id, 10);
+	/* The ring goes: its blackout stays (no cascade any more). */
+	sql_exec(path, "DELETE FROM rings");
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM blackouts WHERE id = 7"), 1);
 	store_close(s);
 	free(path);
 }
@@ -743,7 +834,7 @@ START_TEST(test_data_survives_close_and_reopen)
 	store_close(s);
 
 	s = open_ok(path);
-	ck_assert_int_eq(store_schema_version(s), 3);
+	ck_assert_int_eq(store_schema_version(s), 4);
 	load_eq(s, &c, &r);
 	before = store_total_changes(s);
 	import_ok(s, &c, &r);
@@ -856,7 +947,7 @@ START_TEST(test_override_for_unknown_os_fails_and_writes_no_audit)
 	build_model(&c, &r);
 	import_ok(s, &c, &r);
 	ck_assert_int_eq(store_override_set(s, &o, &a, &cause), -1);
-	ck_assert_ptr_nonnull(strstr(cause, "FOREIGN KEY"));
+	ck_assert_ptr_nonnull(strstr(cause, "no OS 'win10'"));
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit"), 0);
 	free(cause);
 	caldata_free(&c);
@@ -1064,7 +1155,7 @@ START_TEST(test_blackout_add_many_is_all_or_nothing_with_one_audit_row)
 	ck_assert_int_eq(store_blackout_add_many(s, v, 3, &a, &cause), -1);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_ptr_nonnull(strstr(cause, "blackout import"));
-	ck_assert_ptr_nonnull(strstr(cause, "FOREIGN KEY"));
+	ck_assert_ptr_nonnull(strstr(cause, "no ring 'no-such-ring'"));
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM blackouts WHERE origin = 'runtime'"), 0);
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM audit"), 0);
 	free(cause);
@@ -1177,8 +1268,8 @@ store_suite(void)
 	TCase *tc = tcase_create("store");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_fresh_db_is_v3_wal_with_foreign_keys_enforced);
-	tcase_add_test(tc, test_v1_db_migrates_to_v3_keeping_rows);
+	tcase_add_test(tc, test_fresh_db_is_v4_wal_with_foreign_keys_enforced);
+	tcase_add_test(tc, test_v1_db_migrates_to_v4_keeping_rows);
 	tcase_add_test(tc, test_newer_schema_is_refused_untouched);
 	tcase_add_test(tc, test_garbage_file_is_refused_as_not_a_database);
 	tcase_add_test(tc, test_import_then_load_round_trips_every_field);
@@ -1187,6 +1278,9 @@ store_suite(void)
 	tcase_add_test(tc, test_failed_import_rolls_back_everything);
 	tcase_add_test(tc,
 	    test_removed_os_and_ring_cascade_runtime_rows_survive);
+	tcase_add_test(tc,
+	    test_removed_os_and_ring_detach_runtime_rows_until_they_return);
+	tcase_add_test(tc, test_v3_db_migrates_to_v4_keeping_rows_and_the_id_sequence);
 	tcase_add_test(tc,
 	    test_load_of_corrupt_row_fails_and_leaves_model_empty);
 	tcase_add_test(tc, test_runtime_override_wins_over_shipped_one);

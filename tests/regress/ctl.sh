@@ -180,10 +180,10 @@ jcheck "os list has the five OS ids" '
 ctl os list
 has "os list as text names every OS" win11-24h2 win11-25h2 ws2025-azure ws2025-arc ws2022-azure
 
-jcheck "status: version from configure.ac, schema 3, 5 OSes, 5 rings" "
+jcheck "status: version from configure.ac, schema 4, 5 OSes, 5 rings" "
 	eq(j['version'], '$version', 'version')
 	eq(j['protocol'], 1, 'protocol')
-	eq(j['schema'], 3, 'schema')
+	eq(j['schema'], 4, 'schema')
 	eq(j['os'], 5, 'os count')
 	eq(j['rings'], 5, 'ring count')
 	eq(j['database'], '$db', 'database')

@@ -171,7 +171,7 @@ log=$var.log
 start_daemon "$var" || not_ok "the daemon starts as root without user" "$(cat "$log")"
 stop_daemon
 want="hotpatchd: warning: running as root; set user in hotpatchd.yaml to drop privileges"
-others=$(grep -v "^hotpatchd: info: \(loaded\|hotpatchd .* ready\|shutting down\)" "$log")
+others=$(grep -v "^hotpatchd: \(info: \(loaded\|hotpatchd .* ready\|shutting down\)\|notice: created a new, empty database \)" "$log")
 if [ "$(grep -cxF "$want" "$log")" = 1 ] && [ "$others" = "$want" ]; then
 	ok "root without user: exactly one warning line"
 else
