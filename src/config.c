@@ -47,6 +47,9 @@ config_defaults(struct config *c)
 		.clients_per_uid = 16,
 		.idle_timeout = 60,
 		.http_listen = xstrdup("127.0.0.1:8080"),
+		.http_max_connections = 2048,
+		.http_max_per_address = 64,
+		.http_header_timeout = 15,
 		.calendar = xstrdup("data/calendar.yaml"),
 		.schedules = xstrdup("schedules"),
 		.feed_months_back = 12,
@@ -239,6 +242,9 @@ static const struct yfield socket_fields[] = {
 
 static const struct yfield http_fields[] = {
 	{ "listen", false, parse_listen, offsetof(struct config, http_listen), 0, 0 },
+	{ "max_connections", false, yp_int, offsetof(struct config, http_max_connections), 4, 65536 },
+	{ "max_per_address", false, yp_int, offsetof(struct config, http_max_per_address), 0, 65536 },
+	{ "header_timeout", false, yp_int, offsetof(struct config, http_header_timeout), 1, 300 },
 	{ NULL, false, NULL, 0, 0, 0 },
 };
 
@@ -317,6 +323,9 @@ config_load(const char *file, struct config *c, struct diags *d)
 	c->admin_clients = in.c.admin_clients;
 	c->clients_per_uid = in.c.clients_per_uid;
 	c->idle_timeout = in.c.idle_timeout;
+	c->http_max_connections = in.c.http_max_connections;
+	c->http_max_per_address = in.c.http_max_per_address;
+	c->http_header_timeout = in.c.http_header_timeout;
 	c->feed_months_back = in.c.feed_months_back;
 	c->feed_months_ahead = in.c.feed_months_ahead;
 	c->slow_request_ms = in.c.slow_request_ms;

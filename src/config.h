@@ -22,6 +22,9 @@ struct config {
 	int	 clients_per_uid;	/* one non-admin uid's connections: 1..4096, 16 */
 	int	 idle_timeout;		/* seconds a control connection may stay silent: 1..3600, 60 */
 	char	*http_listen;		/* "127.0.0.1:8080", or "off" */
+	int	 http_max_connections;	/* HTTP connections at once: 4..65536, 2048 */
+	int	 http_max_per_address;	/* from one client address: 0 (no cap)..65536, 64 */
+	int	 http_header_timeout;	/* seconds to send a request's headers: 1..300, 15 */
 	char	*calendar;		/* data/calendar.yaml */
 	char	*schedules;		/* schedules/ */
 	int	 feed_months_back;	/* feed horizon: 0..120, 12 */

@@ -29,17 +29,12 @@
 
 #define HTTP_CONN_TIMEOUT	30		/* seconds a client may stay idle */
 /*
- * Connections at once.  Idle ones cost a descriptor and a lazily touched
- * memory pool each, and the idle timeout clears them out, so the limit is
- * set well above what a flood of idle connections should be able to block.
+ * Connection counts and the header deadline come from the configuration
+ * (http.max_connections, http.max_per_address, http.header_timeout).  MHD
+ * itself may hold this many more than max_connections: it accepts up to 10
+ * in a row, and the stalled ones we drop to make room close a turn later.
  */
-#define HTTP_CONN_LIMIT		2048
-/*
- * No per-address limit (0): behind a reverse proxy every client has the
- * proxy's address, so a per-address cap would let a few idle connections
- * lock everyone out.  The total limit and the idle timeout bound the cost.
- */
-#define HTTP_PER_IP_LIMIT	0
+#define HTTP_ACCEPT_SLACK	16
 #define HTTP_CONN_MEMORY	(32u * 1024)	/* per connection: request line + headers + reply headers */
 
 #define CACHE_FEEDS		"public, max-age=300"
@@ -58,6 +53,20 @@ struct replies {
 	struct MHD_Response	*not_modified;
 };
 
+/*
+ * One accepted connection (MHD's socket context).  While it waits for a
+ * request's headers it is on the http's waiting list, oldest first: the
+ * header deadline and the room made for new connections both take the head.
+ */
+struct conn {
+	struct conn		*prev, *next;	/* on the waiting list */
+	MHD_socket		 fd;
+	unsigned long long	 since;		/* µs: accepted, or its last reply done */
+	bool			 waiting;
+	bool			 dropped;	/* shut down by us, MHD closes it */
+	struct MHD_Connection	*c;
+};
+
 struct http {
 	struct MHD_Daemon	*mhd;
 	struct daemon		*d;
@@ -65,6 +74,12 @@ struct http {
 	char			*base;		/* "http://127.0.0.1:8080" */
 	struct log_gate		 mhd_gate;	/* flood control: libmicrohttpd's messages */
 	struct log_gate		 req_gate;	/* and the requests we log */
+	struct log_gate		 drop_gate;	/* and the connections we drop */
+	struct conn		*wait_head, *wait_tail;
+	size_t			 nconn;		/* open connections */
+	size_t			 max_conn;	/* http.max_connections */
+	size_t			 drops;		/* connections dropped in this MHD_run */
+	unsigned long long	 header_usec;	/* http.header_timeout */
 	struct replies		*rep;
 	size_t			 nrep, rep_cap;
 	struct strindex		 rep_by_path;
@@ -366,7 +381,170 @@ refuse(struct http *h, struct MHD_Connection *c, const char *method, const char 
 }
 
 /* What *con_cls points at: how far a request has got. */
-static const char seen_headers, got_body, answered;
+static const char bad_path, seen_headers, got_body, answered;
+
+/* ---- connections: a deadline for the headers, and room for new ones ---- */
+
+static struct conn *
+conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+static void
+wait_remove(struct http *h, struct conn *k)
+{
+	if (!k->waiting)
+		return;
+	if (k->prev != NULL)
+		k->prev->next = k->next;
+	else
+		h->wait_head = k->next;
+	if (k->next != NULL)
+		k->next->prev = k->prev;
+	else
+		h->wait_tail = k->prev;
+	k->prev = k->next = NULL;
+	k->waiting = false;
+}
+
+/* k starts waiting for a request's headers now: the newest wait, so last in line. */
+static void
+wait_append(struct http *h, struct conn *k)
+{
+	wait_remove(h, k);
+	if (k->dropped)
+		return;
+	k->since = sd_monotonic_usec();
+	k->prev = h->wait_tail;
+	if (h->wait_tail != NULL)
+		h->wait_tail->next = k;
+	else
+		h->wait_head = k;
+	h->wait_tail = k;
+	k->waiting = true;
+}
+
+/*
+ * Close k, which has not sent a complete request.  MHD 0.9 cannot be told
+ * to close a connection, but one whose socket is shut down reads EOF at
+ * once, and MHD closes it in its next MHD_run.
+ */
+static void
+conn_drop(struct http *h, struct conn *k, const char *why)
+{
+	char host[NI_MAXHOST];
+
+	wait_remove(h, k);
+	k->dropped = true;
+	shutdown(k->fd, SHUT_RDWR);
+	h->drops++;
+	client_address(k->c, host);
+	log_gated(&h->drop_gate, LOG_LEVEL_NOTICE, "http: %s: connection closed: %s", host, why);
+}
+
+/* Drop the connections that have been waiting for their headers too long. */
+static void
+conn_expire(struct http *h)
+{
+	unsigned long long now = sd_monotonic_usec();
+
+	while (h->wait_head != NULL && now - h->wait_head->since >= h->header_usec)
+		conn_drop(h, h->wait_head, "no complete request headers in time");
+}
+
+/*
+ * MHD_OPTION_NOTIFY_CONNECTION.  A new connection waits for its headers.
+ * One more than max_connections makes room: the connection that has
+ * waited longest without sending a complete request is dropped, so a
+ * flood of stalled connections cannot lock out a client that asks at once.
+ */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct http *h = cls;
+	struct conn *k = *socket_context;
+	const union MHD_ConnectionInfo *ci;
+
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (k != NULL) {
+			wait_remove(h, k);
+			h->nconn--;
+			free(k);
+			*socket_context = NULL;
+		}
+		return;
+	}
+	if ((ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD)) == NULL)
+		return;
+	k = xcalloc(1, sizeof(*k));
+	k->c = c;
+	k->fd = ci->connect_fd;
+	*socket_context = k;
+	h->nconn++;
+	wait_append(h, k);
+	if (h->nconn > h->max_conn && h->wait_head != k)
+		conn_drop(h, h->wait_head, "connection limit reached, and it had waited longest "
+		    "for a complete request");
+}
+
+/* MHD_OPTION_NOTIFY_COMPLETED: a kept-alive connection now waits for its next request. */
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct conn *k = conn_of(c);
+
+	if (k != NULL && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		wait_append(cls, k);
+}
+
+/* ---- the request target ---- */
+
+static int
+hex_digit(char ch)
+{
+	static const char digits[] = "0123456789abcdef0123456789ABCDEF";
+	const char *p = ch != '\0' ? strchr(digits, ch) : NULL;
+
+	return p == NULL ? -1 : (int)(p - digits) % 16;
+}
+
+/*
+ * Does the path of a request target (what comes before any '?') decode, as
+ * MHD decodes it for on_request (each "%HH", nothing else), to text free of
+ * control characters?  MHD hands the decoded path over as a C string: an
+ * encoded NUL would cut it short, so that "/calendar.ics%00.html" were
+ * served as "/calendar.ics", and an encoded CR or LF would reach the log.
+ */
+bool
+http_path_ok(const char *target)
+{
+	for (const char *p = target; *p != '\0' && *p != '?'; p++) {
+		unsigned char b = (unsigned char)*p;
+		int hi, lo;
+
+		if (b == '%' && (hi = hex_digit(p[1])) >= 0 && (lo = hex_digit(p[2])) >= 0) {
+			b = (unsigned char)(hi << 4 | lo);
+			p += 2;
+		}
+		if (b < 0x20 || b == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/* MHD_OPTION_URI_LOG_CALLBACK: the raw target, before MHD decodes it; starts *con_cls. */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	return http_path_ok(uri) ? NULL : (void *)&bad_path;
+}
+
 
 /*
  * MHD calls this once with the headers in and again once the request is
@@ -386,12 +564,21 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	unsigned status;
 	enum MHD_Result ret;
 
-	if (*con_cls == NULL) {
+	if (*con_cls == NULL || *con_cls == &bad_path) {
+		bool path_ok = *con_cls == NULL;
+		struct conn *k;
+
+		/* The headers are in: the header deadline no longer applies. */
+		if ((k = conn_of(c)) != NULL)
+			wait_remove(h, k);
 		*con_cls = (void *)&answered;
 		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 			return refuse(h, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method not allowed\n");
+		if (!path_ok)
+			return refuse(h, c, method, url, MHD_HTTP_BAD_REQUEST,
+			    "control characters in the request path\n");
 		if (has_body(c))
 			return refuse(h, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE,
 			    "request bodies are not accepted\n");
@@ -535,6 +722,9 @@ start_on(int fd, const char *listen_on, struct daemon *d, char **cause)
 	h->d = d;
 	h->mhd_gate.what = "http";
 	h->req_gate.what = "http";
+	h->drop_gate.what = "http";
+	h->max_conn = (size_t)d->cfg.http_max_connections;
+	h->header_usec = (unsigned long long)d->cfg.http_header_timeout * 1000000;
 	if ((h->base = base_url(fd)) == NULL) {
 		*cause = xasprintf("HTTP: cannot read back the address of %s: %s", listen_on,
 		    strerror(errno));
@@ -545,8 +735,11 @@ start_on(int fd, const char *listen_on, struct daemon *d, char **cause)
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,	/* first, or MHD logs to stderr */
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_CONN_TIMEOUT,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONN_LIMIT,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)HTTP_PER_IP_LIMIT,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(h->max_conn + HTTP_ACCEPT_SLACK),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)d->cfg.http_max_per_address,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_END);
@@ -613,15 +806,35 @@ http_timeout_ms(const struct http *h)
 	 * back from inside MHD_run.
 	 */
 	if (MHD_get_timeout(h->mhd, &ms) != MHD_YES)
-		return 1000;
+		ms = 1000;
+	/* The oldest wait for headers is the next one due (rounded up: not early). */
+	if (h->wait_head != NULL) {
+		unsigned long long now = sd_monotonic_usec(), due = h->wait_head->since +
+		    h->header_usec, left = due <= now ? 0 : (due - now + 999) / 1000;
+
+		if (left < ms)
+			ms = left;
+	}
 	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
 void
 http_run(struct http *h)
 {
-	if (MHD_run(h->mhd) != MHD_YES)
-		log_warn("http: libmicrohttpd could not process its connections");
+	int turn = 0;
+
+	conn_expire(h);
+	/*
+	 * Connections dropped to make room in this run are closed by the next
+	 * one: run again (a few times at most) so their slots are free now.
+	 */
+	do {
+		h->drops = 0;
+		if (MHD_run(h->mhd) != MHD_YES) {
+			log_warn("http: libmicrohttpd could not process its connections");
+			return;
+		}
+	} while (h->drops > 0 && ++turn < 4);
 }
 
 void
@@ -637,6 +850,7 @@ http_stop(struct http *h)
 	MHD_stop_daemon(h->mhd);
 	log_gate_flush(&h->mhd_gate);
 	log_gate_flush(&h->req_gate);
+	log_gate_flush(&h->drop_gate);
 	for (size_t i = 0; i < h->nrep; i++) {
 		replies_drop(h, &h->rep[i]);
 		free(h->rep[i].path);

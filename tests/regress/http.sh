@@ -1,8 +1,9 @@
 #!/bin/sh
 # regress/http.sh: the HTTP feeds against a running hotpatchd, with curl and raw sockets:
 # every path with its headers, conditional GET (If-None-Match lists, W/, *, If-Modified-Since),
-# HEAD, 404/405/413, oversize and malformed requests, 200 parallel clients, stable ETags and
-# an ETag that follows an override, the feed URL in status, --http off and a taken port.
+# HEAD, 404/405/413, 400 for control characters in the path, oversize and malformed requests,
+# 200 parallel clients, stable ETags and an ETag that follows an override, the feed URL in
+# status, --http off and a taken port.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 tmp=$(mktemp -d)
@@ -237,6 +238,20 @@ for p in /os/nosuch.ics /rings/nosuch.ics /etc/passwd /../x /os/../calendar.ics 
 		grep -q 'not found' "$tmp/b" && ok "GET $p: 404 text/plain 'not found'" ||
 		not_ok "GET $p: 404 text/plain 'not found'" "status $code, $(hdr Content-Type)"
 done
+# An encoded control character in the path: 400, never a truncated path's page.
+for p in /calendar.ics%00.html /calendar.ics%00 /%00/calendar.ics /os/win11-24h2.ics%00.txt \
+    /healthz%00 /calendar.ics%0a /calendar.ics%0D%0A /cal%09endar.ics /calendar.ics%7f /plan%1b; do
+	fetch "$p"
+	[ "$code" = 400 ] && grep -q 'control characters in the request path' "$tmp/b" &&
+		! grep -q 'VCALENDAR' "$tmp/b" && ok "GET $p: 400 'control characters in the request path'" ||
+		not_ok "GET $p: 400 'control characters in the request path'" "status $code" "$(head -c 200 "$tmp/b")"
+done
+fetch "/calendar.ics?x=%00&y=%0a"
+[ "$code" = 200 ] && ok "control characters in the query string (not routed) do not matter" ||
+	not_ok "control characters in the query string (not routed) do not matter" "status $code"
+fetch /calendar%2eics
+[ "$code" = 200 ] && ok "other escapes in the path are still decoded (/calendar%2eics: 200)" ||
+	not_ok "other escapes in the path are still decoded (/calendar%2eics: 200)" "status $code"
 for m in POST PUT DELETE OPTIONS PATCH; do
 	fetch /calendar.ics -X "$m"
 	[ "$code" = 405 ] && [ "$(hdr Allow)" = "GET, HEAD" ] && ok "$m: 405 with Allow: GET, HEAD" ||
