@@ -286,7 +286,7 @@ config_load(const char *file, struct config *c, struct diags *d)
 {
 	struct yctx y = { .file = file, .d = d };
 	struct cfin in = { .c = *c };
-	size_t before = d->n;
+	size_t before = diags_count(d);
 	struct ynode *root;
 
 	if ((root = ytree_load(file, d)) == NULL)
@@ -296,7 +296,7 @@ config_load(const char *file, struct config *c, struct diags *d)
 		*string_member(&in.c, i) = NULL;
 	ymap(&y, root, "configuration", top_fields, &in);
 	ytree_free(root);
-	if (d->n > before) {
+	if (diags_count(d) > before || diags_full(d)) {
 		config_free(&in.c);
 		return -1;
 	}
