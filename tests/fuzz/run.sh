@@ -24,7 +24,7 @@ case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=${FUZZ_BUILD:-${top_builddir:-$PWD}/tests/fuzz/build}
-targets=${FUZZ_TARGETS:-"calfile ringfile request ics http"}
+targets=${FUZZ_TARGETS:-"calfile ringfile request ics http config"}
 jobs=${FUZZ_JOBS:-1}
 cc=${CLANG:-clang}
 
