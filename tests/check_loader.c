@@ -327,15 +327,15 @@ END_TEST
 static char *
 rings_body(int n, const char *oses, const char *extra)
 {
-	char *body = xstrdup("version: 1\nrings:\n");
+	char *body;
+	size_t len;
+	FILE *f = open_memstream(&body, &len);
 
-	for (int i = 0; i < n; i++) {
-		char *more = xasprintf("%s  - { id: r%d, name: R, os: [%s], deferral_days: 0, "
-		    "deadline_days: 2, grace_days: 1, timezone: UTC%s }\n", body, i, oses, extra);
-
-		free(body);
-		body = more;
-	}
+	fputs("version: 1\nrings:\n", f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "  - { id: r%d, name: R, os: [%s], deferral_days: 0, deadline_days: 2, "
+		    "grace_days: 1, timezone: UTC%s }\n", i, oses, extra);
+	fclose(f);
 	return body;
 }
 
@@ -390,16 +390,16 @@ END_TEST
 
 START_TEST(many_oses_and_overrides_load_and_late_duplicates_are_found)
 {
-	char *body = xstrdup("version: 1\nos:\n"), *more, *got;
+	char *body, *more, *got;
 	struct caldata c = { 0 };
 	struct diags d = { 0 };
+	size_t len;
+	FILE *f = open_memstream(&body, &len);
 
-	for (int i = 0; i < 2000; i++) {
-		more = xasprintf("%s  - { id: os%d, name: N, arch: [x64], hotpatch_start: 2025-01 }\n",
-		    body, i);
-		free(body);
-		body = more;
-	}
+	fputs("version: 1\nos:\n", f);
+	for (int i = 0; i < 2000; i++)
+		fprintf(f, "  - { id: os%d, name: N, arch: [x64], hotpatch_start: 2025-01 }\n", i);
+	fclose(f);
 	more = xasprintf("%s  - { id: os7, name: N, arch: [x64], hotpatch_start: 2025-01 }\n"
 	    "overrides:\n"
 	    "  - { os: os1999, month: 2026-01, kind: lcu, reason: a }\n"
