@@ -13,6 +13,10 @@ struct calload {
 	struct caldata	 cal;
 	size_t		 os_cap, ovr_cap;
 	const char	*who;		/* recorded as the author of shipped overrides */
+	struct strindex	 os_ids;	/* cal.os[].id -> position */
+	struct strindex	 ovr_keys;	/* "MONTH OS" of each override read */
+	char		**keys;		/* the ovr_keys strings, owned */
+	size_t		 nkeys, keys_cap;
 };
 
 /* An OS entry with the capacity of its growing lists. */
@@ -87,7 +91,7 @@ parse_published(struct yctx *c, const struct ynode *n, const struct yfield *f, v
 
 	if (yseq(c, n, "published") < 0)
 		return -1;
-	for (size_t i = 0; i < n->n; i++) {
+	for (size_t i = 0; i < n->n && !diags_full(c->d); i++) {
 		struct release r = { 0 };
 
 		if (ymap(c, n->items[i], "published entry", release_fields, &r) > 0 ||
@@ -115,7 +119,7 @@ parse_oob(struct yctx *c, const struct ynode *n, const struct yfield *f, void *d
 
 	if (yseq(c, n, "out_of_band") < 0)
 		return -1;
-	for (size_t i = 0; i < n->n; i++) {
+	for (size_t i = 0; i < n->n && !diags_full(c->d); i++) {
 		struct oob o = { 0 };
 
 		if (ymap(c, n->items[i], "out-of-band entry", oob_fields, &o) > 0) {
@@ -161,22 +165,41 @@ load_os_list(struct yctx *c, struct calload *L, const struct ynode *list)
 		yerr(c, list, "os must list at least one OS");
 		return;
 	}
-	for (size_t i = 0; i < list->n; i++) {
+	for (size_t i = 0; i < list->n && !diags_full(c->d); i++) {
 		const struct ynode *n = list->items[i];
+		size_t pos;
 		struct os_in in = { .os.baseline_months = 1u << 1 | 1u << 4 | 1u << 7 | 1u << 10 };
 
 		if (ymap(c, n, "OS entry", os_fields, &in) > 0 || check_os(c, n, &in.os) < 0) {
 			os_def_free(&in.os);
 			continue;
 		}
-		if (caldata_find_os(&L->cal, in.os.id) != NULL) {
+		if (strindex_get(&L->os_ids, in.os.id, &pos)) {
 			yerr(c, yget(n, "id"), "duplicate OS id '%s'", in.os.id);
 			os_def_free(&in.os);
 			continue;
 		}
 		grow(&L->cal.os, L->cal.nos, &L->os_cap, sizeof(in.os));
-		L->cal.os[L->cal.nos++] = in.os;
+		L->cal.os[L->cal.nos] = in.os;
+		strindex_put(&L->os_ids, in.os.id, L->cal.nos++);
 	}
+}
+
+/* Is this the first override of its OS and month?  Remembers it if so. */
+static bool
+first_override(struct calload *L, const struct override *o)
+{
+	char *key = xasprintf("%d %s", (int)o->month, o->os);
+	size_t pos;
+
+	if (strindex_get(&L->ovr_keys, key, &pos)) {
+		free(key);
+		return false;
+	}
+	grow(&L->keys, L->nkeys, &L->keys_cap, sizeof(*L->keys));
+	L->keys[L->nkeys] = key;
+	strindex_put(&L->ovr_keys, key, L->nkeys++);
+	return true;
 }
 
 static void
@@ -184,35 +207,41 @@ load_overrides(struct yctx *c, struct calload *L, const struct ynode *list)
 {
 	if (yseq(c, list, "overrides") < 0 || list == NULL)
 		return;
-	for (size_t i = 0; i < list->n; i++) {
+	for (size_t i = 0; i < list->n && !diags_full(c->d); i++) {
 		const struct ynode *n = list->items[i];
 		struct override o = { 0 };
+		size_t pos;
 		char m[8];
 
 		if (ymap(c, n, "override", override_fields, &o) > 0) {
 			override_free(&o);
 			continue;
 		}
-		if (caldata_find_os(&L->cal, o.os) == NULL) {
+		if (!strindex_get(&L->os_ids, o.os, &pos)) {
 			yerr(c, yget(n, "os"), "unknown OS '%s'", o.os);
 			override_free(&o);
 			continue;
 		}
-		for (size_t j = 0; j < L->cal.novr; j++) {
-			if (L->cal.ovr[j].month == o.month && strcmp(L->cal.ovr[j].os, o.os) == 0) {
-				yerr(c, yget(n, "month"), "duplicate override for %s %s", o.os,
-				    ym_format(o.month, m));
-				override_free(&o);
-				o.os = NULL;
-				break;
-			}
-		}
-		if (o.os == NULL)
+		if (!first_override(L, &o)) {
+			yerr(c, yget(n, "month"), "duplicate override for %s %s", o.os,
+			    ym_format(o.month, m));
+			override_free(&o);
 			continue;
+		}
 		o.who = xstrdup(L->who);
 		grow(&L->cal.ovr, L->cal.novr, &L->ovr_cap, sizeof(o));
 		L->cal.ovr[L->cal.novr++] = o;
 	}
+}
+
+static void
+calload_free_index(struct calload *L)
+{
+	strindex_free(&L->os_ids);
+	strindex_free(&L->ovr_keys);
+	for (size_t i = 0; i < L->nkeys; i++)
+		free(L->keys[i]);
+	free(L->keys);
 }
 
 /* The top level: version first, then the lists in an order that resolves references. */
@@ -235,7 +264,7 @@ calfile_tree(const char *file, struct ynode *root, struct caldata *out, struct d
 {
 	struct calload L = { 0 };
 	struct yctx c = { .file = file, .d = d };
-	size_t before = d->n;
+	size_t before = diags_count(d);
 	struct top top = { 0 };
 	char *copy;
 
@@ -245,9 +274,10 @@ calfile_tree(const char *file, struct ynode *root, struct caldata *out, struct d
 		load_os_list(&c, &L, top.os);
 		load_overrides(&c, &L, top.overrides);
 	}
+	calload_free_index(&L);
 	ytree_free(root);
 	free(copy);
-	if (d->n > before) {
+	if (diags_count(d) > before || diags_full(d)) {
 		caldata_free(&L.cal);
 		return -1;
 	}

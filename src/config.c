@@ -291,22 +291,20 @@ static const struct yfield top_fields[] = {
 
 #undef CF
 
-int
-config_load(const char *file, struct config *c, struct diags *d)
+/* Read the tree of file over c; frees root. */
+static int
+config_tree(const char *file, struct ynode *root, struct config *c, struct diags *d)
 {
 	struct yctx y = { .file = file, .d = d };
 	struct cfin in = { .c = *c };
-	size_t before = d->n;
-	struct ynode *root;
+	size_t before = diags_count(d);
 
-	if ((root = ytree_load(file, d)) == NULL)
-		return -1;
 	/* Numbers start from c; strings start unset and replace c's only if set. */
 	for (size_t i = 0; i < ARRAY_LEN(string_members); i++)
 		*string_member(&in.c, i) = NULL;
 	ymap(&y, root, "configuration", top_fields, &in);
 	ytree_free(root);
-	if (d->n > before) {
+	if (diags_count(d) > before || diags_full(d)) {
 		config_free(&in.c);
 		return -1;
 	}
@@ -330,4 +328,25 @@ config_load(const char *file, struct config *c, struct diags *d)
 	c->feed_months_ahead = in.c.feed_months_ahead;
 	c->slow_request_ms = in.c.slow_request_ms;
 	return 0;
+}
+
+int
+config_load(const char *file, struct config *c, struct diags *d)
+{
+	struct ynode *root;
+
+	if ((root = ytree_load(file, d)) == NULL)
+		return -1;
+	return config_tree(file, root, c, d);
+}
+
+int
+config_parse(const char *name, const char *buf, size_t len, struct config *c,
+    struct diags *d)
+{
+	struct ynode *root;
+
+	if ((root = ytree_parse(name, buf, len, d)) == NULL)
+		return -1;
+	return config_tree(name, root, c, d);
 }

@@ -42,6 +42,9 @@ void config_defaults(struct config *c);
  * returned.
  */
 int config_load(const char *file, struct config *c, struct diags *d);
+/* The same for len bytes of YAML at buf; name is used in messages. */
+int config_parse(const char *name, const char *buf, size_t len, struct config *c,
+    struct diags *d);
 
 /* Fill database and socket_path from state_dir when unset. */
 void config_finish(struct config *c);

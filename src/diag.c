@@ -4,11 +4,11 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
-void
-diags_add(struct diags *d, const char *file, int line, int col, const char *fmt, ...)
+static void
+append(struct diags *d, const char *file, int line, int col, char *msg)
 {
-	va_list ap;
 	struct diag *e;
 
 	grow(&d->v, d->n, &d->cap, sizeof(*d->v));
@@ -16,9 +16,51 @@ diags_add(struct diags *d, const char *file, int line, int col, const char *fmt,
 	e->file = xstrdup(file);
 	e->line = line;
 	e->col = col;
+	e->msg = msg;
+}
+
+/* Cut msg to DIAG_MSG_MAX bytes at a character boundary, marking the cut. */
+static char *
+shorten(char *msg)
+{
+	size_t len = strlen(msg), cut = DIAG_MSG_MAX - 3;
+
+	if (len <= DIAG_MSG_MAX)
+		return msg;
+	while (cut > 0 && ((unsigned char)msg[cut] & 0xc0) == 0x80)
+		cut--;
+	memcpy(msg + cut, "...", 4);
+	return msg;
+}
+
+void
+diags_add(struct diags *d, const char *file, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (d->n >= DIAGS_MAX) {
+		if (d->dropped++ == 0)
+			append(d, file, 0, 0, xasprintf("too many errors: stopped after the "
+			    "first %d; fix these and check again", DIAGS_MAX));
+		return;
+	}
 	va_start(ap, fmt);
-	e->msg = xvasprintf(fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
+	append(d, file, line, col, shorten(msg));
+}
+
+size_t
+diags_count(const struct diags *d)
+{
+	return (d->n < DIAGS_MAX ? d->n : DIAGS_MAX) + d->dropped;
+}
+
+bool
+diags_full(const struct diags *d)
+{
+	return d->dropped > 0;
 }
 
 static char *
@@ -54,5 +96,5 @@ diags_free(struct diags *d)
 	}
 	free(d->v);
 	d->v = NULL;
-	d->n = d->cap = 0;
+	d->n = d->cap = d->dropped = 0;
 }

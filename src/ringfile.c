@@ -24,6 +24,9 @@ struct ringload {
 	size_t			 ring_cap, bo_cap;
 	const struct caldata	*cal;
 	const struct ringset	*prev;	/* rings from earlier files, for duplicate ids */
+	struct strindex		 os_ids;	/* cal->os[].id -> position */
+	size_t			*os_seen;	/* per OS: the os list that named it last */
+	size_t			 os_lists;	/* os lists read so far */
 };
 
 static int parse_os_list(struct yctx *, const struct ynode *, const struct yfield *, void *);
@@ -94,8 +97,9 @@ parse_timezone(struct yctx *c, const struct ynode *n, const struct yfield *f, vo
 static int
 parse_os_list(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	const struct ringload *L = c->user;
+	struct ringload *L = c->user;
 	struct ring *r = &((struct ring_in *)dst)->r;
+	size_t list = ++L->os_lists, pos;
 
 	if (n->type != YN_SEQ || n->n == 0) {
 		yerr(c, n, "os must be a non-empty list of OS ids");
@@ -105,16 +109,15 @@ parse_os_list(struct yctx *c, const struct ynode *n, const struct yfield *f, voi
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *it = n->items[i];
 
-		if (it->type != YN_SCALAR || caldata_find_os(L->cal, it->value) == NULL) {
+		if (it->type != YN_SCALAR || !strindex_get(&L->os_ids, it->value, &pos)) {
 			yerr(c, it, "unknown OS '%s'", it->type == YN_SCALAR ? it->value : "?");
 			return -1;
 		}
-		for (size_t j = 0; j < r->nos; j++) {
-			if (strcmp(r->os[j], it->value) == 0) {
-				yerr(c, it, "OS '%s' is listed twice", it->value);
-				return -1;
-			}
+		if (L->os_seen[pos] == list) {
+			yerr(c, it, "OS '%s' is listed twice", it->value);
+			return -1;
 		}
+		L->os_seen[pos] = list;
 		r->os[r->nos++] = xstrdup(it->value);
 	}
 	return 0;
@@ -151,7 +154,7 @@ parse_windows(struct yctx *c, const struct ynode *n, const struct yfield *f, voi
 
 	if (yseq(c, n, "windows") < 0)
 		return -1;
-	for (size_t i = 0; i < n->n; i++) {
+	for (size_t i = 0; i < n->n && !diags_full(c->d); i++) {
 		struct mwindow w = { 0 };
 
 		if (parse_window(c, n->items[i], &w) < 0) {
@@ -188,7 +191,7 @@ parse_blackout_list(struct yctx *c, const struct ynode *n, struct blackout **v,
 
 	if (yseq(c, n, "blackouts") < 0)
 		return -1;
-	for (size_t i = 0; i < n->n; i++) {
+	for (size_t i = 0; i < n->n && !diags_full(c->d); i++) {
 		struct blackout b = { 0 };
 
 		if (parse_blackout(c, n->items[i], &b) < 0) {
@@ -292,6 +295,15 @@ merge(struct ringset *a, struct ringset *b)
 	ringset_index_ids(a);
 }
 
+/* Index cal's OS ids for the os lists of L's rings. */
+static void
+ringload_index(struct ringload *L)
+{
+	L->os_seen = xcalloc(L->cal->nos + 1, sizeof(*L->os_seen));
+	for (size_t i = 0; i < L->cal->nos; i++)
+		strindex_put(&L->os_ids, L->cal->os[i].id, i);
+}
+
 /* Read the tree of file, appending to *out; frees root. */
 static int
 ringfile_tree(const char *file, struct ynode *root, const struct caldata *cal,
@@ -300,17 +312,21 @@ ringfile_tree(const char *file, struct ynode *root, const struct caldata *cal,
 	struct ringload L = { .cal = cal, .prev = out };
 	struct yctx c = { .file = file, .d = d, .user = &L };
 	struct top top = { 0 };
-	size_t before = d->n;
+	size_t before = diags_count(d);
 
+	ringload_index(&L);
 	if (ymap(&c, root, "ring file", top_fields, &top) == 0) {
 		if (yseq(&c, top.rings, "rings") == 0)
-			for (size_t i = 0; top.rings != NULL && i < top.rings->n; i++)
+			for (size_t i = 0; top.rings != NULL && i < top.rings->n &&
+			    !diags_full(d); i++)
 				load_ring(&c, &L, top.rings->items[i]);
 		if (top.blackouts != NULL)
 			parse_blackout_list(&c, top.blackouts, &L.set.bo, &L.set.nbo, &L.bo_cap);
 	}
 	ytree_free(root);
-	if (d->n > before) {
+	strindex_free(&L.os_ids);
+	free(L.os_seen);
+	if (diags_count(d) > before || diags_full(d)) {
 		ringset_free(&L.set);
 		return -1;
 	}
@@ -324,7 +340,7 @@ ringfile_load(const char *file, const struct caldata *cal, struct ringset *out,
 {
 	struct ynode *root;
 
-	if ((root = ytree_load(file, d)) == NULL)
+	if (diags_full(d) || (root = ytree_load(file, d)) == NULL)
 		return -1;
 	return ringfile_tree(file, root, cal, out, d);
 }
@@ -335,7 +351,7 @@ ringfile_parse(const char *name, const char *buf, size_t len, const struct calda
 {
 	struct ynode *root;
 
-	if ((root = ytree_parse(name, buf, len, d)) == NULL)
+	if (diags_full(d) || (root = ytree_parse(name, buf, len, d)) == NULL)
 		return -1;
 	return ringfile_tree(name, root, cal, out, d);
 }
@@ -380,12 +396,12 @@ ringfile_load_dir(const char *dir, const struct caldata *cal, struct ringset *ou
     struct diags *d)
 {
 	struct ringset set = { 0 };
-	size_t before = d->n;
+	size_t before = diags_count(d);
 	char **paths;
 
 	if (ringfile_list(dir, &paths, d) < 0)
 		return -1;
-	for (size_t i = 0; paths[i] != NULL; i++)
+	for (size_t i = 0; paths[i] != NULL && !diags_full(d); i++)
 		ringfile_load(paths[i], cal, &set, d);
 	ringfile_list_free(paths);
 	return ringfile_done(&set, before, out, d);
@@ -394,7 +410,7 @@ ringfile_load_dir(const char *dir, const struct caldata *cal, struct ringset *ou
 int
 ringfile_done(struct ringset *set, size_t before, struct ringset *out, const struct diags *d)
 {
-	if (d->n > before) {
+	if (diags_count(d) > before || diags_full(d)) {
 		ringset_free(set);
 		return -1;
 	}

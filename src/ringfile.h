@@ -22,8 +22,8 @@ int ringfile_list(const char *dir, char ***paths, struct diags *d);
 void ringfile_list_free(char **paths);
 
 /*
- * End a load into set that started with d->n == before: on errors free set
- * and return -1; else index it, move it to *out and return 0.
+ * End a load into set that started with diags_count(d) == before: on errors
+ * free set and return -1; else index it, move it to *out and return 0.
  */
 int ringfile_done(struct ringset *set, size_t before, struct ringset *out,
     const struct diags *d);

@@ -21,6 +21,7 @@ struct builder {
 	int		 depth;
 	struct ynode	*pending_key[YTREE_MAX_DEPTH];
 	int		 docs;
+	size_t		 nodes;
 };
 
 static struct ynode *
@@ -142,6 +143,12 @@ on_event(struct builder *b, yaml_event_t *ev)
 	case YAML_SCALAR_EVENT:
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
+		if (++b->nodes > YTREE_MAX_NODES) {
+			diags_add(b->d, b->file, (int)ev->start_mark.line + 1,
+			    (int)ev->start_mark.column + 1, "more than %d keys, values and list "
+			    "items; split the file", YTREE_MAX_NODES);
+			return -1;
+		}
 		break;
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
@@ -306,6 +313,10 @@ yerr(struct yctx *c, const struct ynode *at, const char *fmt, ...)
 	va_list ap;
 	char *msg;
 
+	if (diags_full(c->d)) {
+		c->d->dropped++;
+		return;
+	}
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
@@ -333,54 +344,64 @@ yget(const struct ynode *map, const char *key)
 	return NULL;
 }
 
-static const struct yfield *
+/* Position of key in fields, or -1. */
+static int
 find_field(const struct yfield *fields, const char *key)
 {
-	for (; fields->key != NULL; fields++)
-		if (strcmp(fields->key, key) == 0)
-			return fields;
-	return NULL;
+	for (int i = 0; fields[i].key != NULL; i++)
+		if (strcmp(fields[i].key, key) == 0)
+			return i;
+	return -1;
 }
 
-static bool
-key_seen_before(const struct ynode *map, size_t i)
-{
-	for (size_t j = 0; j < i; j++)
-		if (strcmp(map->keys[j]->value, map->keys[i]->value) == 0)
-			return true;
-	return false;
-}
-
+/*
+ * One pass over the keys: a known key's first value is kept by field, an
+ * unknown key goes into a hash index, so duplicates cost no rescans.
+ */
 int
 ymap(struct yctx *c, const struct ynode *node, const char *what,
     const struct yfield *fields, void *obj)
 {
-	size_t before = c->d->n;
+	const struct ynode *val[YMAP_MAX_FIELDS] = { 0 };
+	struct strindex unknown = { 0 };
+	size_t before = diags_count(c->d), pos;
+	int i;
 
 	if (node->type != YN_MAP) {
 		yerr(c, node, "%s must be a mapping, got %s", what, type_name(node));
 		return 1;
 	}
-	for (size_t i = 0; i < node->n; i++) {
-		const struct ynode *k = node->keys[i];
-		const struct yfield *f = find_field(fields, k->value);
+	for (size_t k = 0; k < node->n && !diags_full(c->d); k++) {
+		const struct ynode *key = node->keys[k], *v = node->items[k];
 
-		if (key_seen_before(node, i)) {
-			yerr(c, k, "duplicate key '%s' in %s", k->value, what);
+		if ((i = find_field(fields, key->value)) < 0) {
+			if (strindex_get(&unknown, key->value, &pos))
+				yerr(c, key, "duplicate key '%s' in %s", key->value, what);
+			else
+				yerr(c, key, "unknown key '%s' in %s", key->value, what);
+			strindex_put(&unknown, key->value, k);
 			continue;
 		}
-		if (f == NULL) {
-			yerr(c, k, "unknown key '%s' in %s", k->value, what);
+		if (i >= YMAP_MAX_FIELDS)
+			abort();	/* a table longer than val[] */
+		if (val[i] != NULL) {
+			yerr(c, key, "duplicate key '%s' in %s", key->value, what);
 			continue;
 		}
-		if (yget(node, k->value) == NULL)
+		val[i] = v;
+		if (v->type == YN_SCALAR && v->null)
 			continue;	/* null: reported as missing below if required */
-		f->parse(c, node->items[i], f, (char *)obj + f->off);
+		fields[i].parse(c, v, &fields[i], (char *)obj + fields[i].off);
 	}
-	for (; fields->key != NULL; fields++)
-		if (fields->required && yget(node, fields->key) == NULL)
-			yerr(c, node, "%s is missing required key '%s'", what, fields->key);
-	return (int)(c->d->n - before);
+	strindex_free(&unknown);
+	for (i = 0; fields[i].key != NULL && !diags_full(c->d); i++)
+		if (fields[i].required && (val[i] == NULL ||
+		    (val[i]->type == YN_SCALAR && val[i]->null)))
+			yerr(c, node, "%s is missing required key '%s'", what, fields[i].key);
+	/* Stopped early: obj may lack required fields, so never report success. */
+	if (diags_full(c->d) && diags_count(c->d) == before)
+		return 1;
+	return (int)(diags_count(c->d) - before);
 }
 
 int

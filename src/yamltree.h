@@ -14,6 +14,8 @@
 
 #define YTREE_MAX_BYTES	(4u << 20)	/* larger files are refused */
 #define YTREE_MAX_DEPTH	32
+#define YTREE_MAX_NODES	500000	/* keys, values and list items */
+#define YMAP_MAX_FIELDS	32	/* longest struct yfield table */
 
 enum ynode_type { YN_SCALAR, YN_SEQ, YN_MAP };
 
@@ -40,7 +42,7 @@ void ytree_free(struct ynode *n);
 struct yctx {
 	const char	*file;
 	struct diags	*d;
-	const void	*user;		/* loader context (e.g. the calendar, for OS ids) */
+	void		*user;		/* loader context (e.g. the calendar, for OS ids) */
 };
 
 void yerr(struct yctx *c, const struct ynode *at, const char *fmt, ...)

@@ -580,6 +580,114 @@ START_TEST(shipped_example_loads_with_installed_paths)
 }
 END_TEST
 
+START_TEST(errors_stop_at_the_cap_with_one_summary_line)
+{
+	char *body = xstrdup("version: 1\n"), *path, *want;
+	struct diags d = { 0 };
+	struct config c, before;
+
+	/* 300 keys, each unknown or a duplicate: 100 errors are kept, then one line. */
+	for (int i = 0; i < 300; i++) {
+		char *more = xasprintf(i % 2 ? "%suser: x%d\n" : "%sno_such_key_%d: 1\n", body, i);
+
+		free(body);
+		body = more;
+	}
+	path = temp_file(body);
+	config_defaults(&c);
+	before = c;
+	ck_assert_int_eq(config_load(path, &c, &d), -1);
+	ck_assert(unchanged(&before, &c));
+	ck_assert_uint_eq(d.n, DIAGS_MAX + 1);
+	ck_assert_uint_eq(diags_count(&d), DIAGS_MAX + 1);
+	ck_assert(diags_full(&d));
+	ck_assert_str_eq(d.v[0].msg, "unknown key 'no_such_key_0' in configuration");
+	ck_assert_int_eq(d.v[1].line, 4);
+	ck_assert_str_eq(d.v[2].msg, "duplicate key 'user' in configuration");
+	ck_assert_int_eq(d.v[DIAGS_MAX].line, 0);
+	want = xasprintf("too many errors: stopped after the first %d; fix these and check again",
+	    DIAGS_MAX);
+	ck_assert_str_eq(d.v[DIAGS_MAX].msg, want);
+	ck_assert_str_eq(d.v[DIAGS_MAX].file, path);
+	free(want);
+	diags_free(&d);
+	config_free(&c);
+	unlink(path);
+	free(path);
+	free(body);
+}
+END_TEST
+
+START_TEST(exactly_the_cap_has_no_summary_line)
+{
+	char *body = xstrdup("version: 1\n"), *path;
+	struct diags d = { 0 };
+	struct config c;
+
+	for (int i = 0; i < DIAGS_MAX; i++) {
+		char *more = xasprintf("%sk%d: 1\n", body, i);
+
+		free(body);
+		body = more;
+	}
+	path = temp_file(body);
+	config_defaults(&c);
+	ck_assert_int_eq(config_load(path, &c, &d), -1);
+	ck_assert_uint_eq(d.n, DIAGS_MAX);
+	ck_assert(!diags_full(&d));
+	ck_assert_str_eq(d.v[DIAGS_MAX - 1].msg, "unknown key 'k99' in configuration");
+	diags_free(&d);
+	config_free(&c);
+	unlink(path);
+	free(path);
+	free(body);
+}
+END_TEST
+
+START_TEST(a_full_error_list_fails_a_load_that_adds_nothing)
+{
+	static const char good[] = "version: 1\nstate_dir: /elsewhere\n";
+	struct diags d = { 0 };
+	struct config c, before;
+
+	for (int i = 0; i <= DIAGS_MAX; i++)
+		diags_add(&d, "earlier.yaml", i + 1, 1, "error %d", i);
+	config_defaults(&c);
+	before = c;
+	ck_assert_int_eq(config_parse("good.yaml", good, sizeof(good) - 1, &c, &d), -1);
+	ck_assert(unchanged(&before, &c));
+	ck_assert_uint_eq(d.n, DIAGS_MAX + 1);
+	diags_free(&d);
+	config_free(&c);
+}
+END_TEST
+
+START_TEST(long_messages_are_cut_at_a_character_boundary)
+{
+	struct diags d = { 0 };
+	char *big = xmalloc(3001);
+
+	/* 1,500 two-byte characters: the cut must not split one. */
+	for (int i = 0; i < 1500; i++)
+		memcpy(big + 2 * i, "\xc3\xa9", 2);
+	big[3000] = '\0';
+	diags_add(&d, "f.yaml", 1, 1, "got '%s'", big);
+	ck_assert_uint_le(strlen(d.v[0].msg), DIAG_MSG_MAX);
+	ck_assert_uint_ge(strlen(d.v[0].msg), DIAG_MSG_MAX - 4);
+	ck_assert_str_eq(d.v[0].msg + strlen(d.v[0].msg) - 3, "...");
+	for (size_t i = 0, len = strlen(d.v[0].msg); i < len; ) {
+		size_t l = utf8_len((const unsigned char *)d.v[0].msg + i, len - i);
+
+		ck_assert_uint_gt(l, 0);
+		i += l;
+	}
+	diags_add(&d, "f.yaml", 1, 1, "short");
+	ck_assert_str_eq(d.v[1].msg, "short");
+	diags_free(&d);
+	free(big);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -603,6 +711,10 @@ main(void)
 	tcase_add_test(tc, failure_after_good_strings_frees_them_and_keeps_the_old_ones);
 	tcase_add_test(tc, missing_file_is_reported_with_the_system_error);
 	tcase_add_test(tc, shipped_example_loads_with_installed_paths);
+	tcase_add_test(tc, errors_stop_at_the_cap_with_one_summary_line);
+	tcase_add_test(tc, exactly_the_cap_has_no_summary_line);
+	tcase_add_test(tc, a_full_error_list_fails_a_load_that_adds_nothing);
+	tcase_add_test(tc, long_messages_are_cut_at_a_character_boundary);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

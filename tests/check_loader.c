@@ -323,6 +323,114 @@ START_TEST(shipped_calendar_and_schedules_load_cleanly)
 }
 END_TEST
 
+/* A ring file of n rings r0.. listing oses (a flow list), one per line. */
+static char *
+rings_body(int n, const char *oses, const char *extra)
+{
+	char *body;
+	size_t len;
+	FILE *f = open_memstream(&body, &len);
+
+	fputs("version: 1\nrings:\n", f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "  - { id: r%d, name: R, os: [%s], deferral_days: 0, deadline_days: 2, "
+		    "grace_days: 1, timezone: UTC%s }\n", i, oses, extra);
+	fclose(f);
+	return body;
+}
+
+START_TEST(errors_stop_at_the_cap_across_files)
+{
+	char *body = rings_body(150, "os-a", ", colour: red"), *good = rings_body(1, "os-b", "");
+	struct ringset rs = { 0 };
+	struct diags d = { 0 };
+
+	ck_assert_int_eq(ringfile_parse("bad.yaml", body, strlen(body), &mincal, &rs, &d), -1);
+	ck_assert_uint_eq(d.n, DIAGS_MAX + 1);
+	ck_assert_str_eq(d.v[0].msg, "unknown key 'colour' in ring");
+	ck_assert_int_eq(d.v[0].line, 3);
+	ck_assert_int_eq(d.v[DIAGS_MAX - 1].line, 3 + DIAGS_MAX - 1);
+	ck_assert_int_eq(d.v[DIAGS_MAX].line, 0);
+	ck_assert_ptr_nonnull(strstr(d.v[DIAGS_MAX].msg, "too many errors"));
+	/* Once full, a later good file is not taken either, and adds no line. */
+	ck_assert_int_eq(ringfile_parse("good.yaml", good, strlen(good), &mincal, &rs, &d), -1);
+	ck_assert_uint_eq(d.n, DIAGS_MAX + 1);
+	ck_assert_int_eq(rs.nring, 0);
+	diags_free(&d);
+	ringset_free(&rs);
+	free(body);
+	free(good);
+}
+END_TEST
+
+START_TEST(many_rings_load_and_a_late_duplicate_is_found)
+{
+	char *body = rings_body(3000, "os-a, os-b", ""), *dup;
+	struct ringset rs = { 0 };
+	struct diags d = { 0 };
+
+	/* The same OS in two rings is fine; only twice in one list is an error. */
+	ck_assert_int_eq(ringfile_parse("many.yaml", body, strlen(body), &mincal, &rs, &d), 0);
+	ck_assert_int_eq(rs.nring, 3000);
+	ck_assert_str_eq(rs.ring[2999].os[1], "os-b");
+	ringset_free(&rs);
+	memset(&rs, 0, sizeof(rs));
+	dup = xasprintf("%s  - { id: r0, name: R, os: [os-b, os-a, os-b], deferral_days: 0, "
+	    "deadline_days: 2, grace_days: 1, timezone: UTC }\n", body);
+	ck_assert_int_eq(ringfile_parse("dup.yaml", dup, strlen(dup), &mincal, &rs, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_int_eq(d.v[0].line, 3003);
+	ck_assert_str_eq(d.v[0].msg, "OS 'os-b' is listed twice");
+	ck_assert_int_eq(rs.nring, 0);
+	diags_free(&d);
+	free(body);
+	free(dup);
+}
+END_TEST
+
+START_TEST(many_oses_and_overrides_load_and_late_duplicates_are_found)
+{
+	char *body, *more, *got;
+	struct caldata c = { 0 };
+	struct diags d = { 0 };
+	size_t len;
+	FILE *f = open_memstream(&body, &len);
+
+	fputs("version: 1\nos:\n", f);
+	for (int i = 0; i < 2000; i++)
+		fprintf(f, "  - { id: os%d, name: N, arch: [x64], hotpatch_start: 2025-01 }\n", i);
+	fclose(f);
+	more = xasprintf("%s  - { id: os7, name: N, arch: [x64], hotpatch_start: 2025-01 }\n"
+	    "overrides:\n"
+	    "  - { os: os1999, month: 2026-01, kind: lcu, reason: a }\n"
+	    "  - { os: os1999, month: 2026-02, kind: lcu, reason: b }\n"
+	    "  - { os: os1998, month: 2026-01, kind: lcu, reason: c }\n"
+	    "  - { os: os1999, month: 2026-01, kind: baseline, reason: d }\n"
+	    "  - { os: os2000, month: 2026-01, kind: lcu, reason: e }\n", body);
+	ck_assert_int_eq(calfile_parse("cal.yaml", more, strlen(more), &c, &d), -1);
+	ck_assert_uint_eq(d.n, 3);
+	got = diags_first(&d);
+	ck_assert_str_eq(got, "cal.yaml:2003:11: duplicate OS id 'os7'");
+	free(got);
+	ck_assert_int_eq(d.v[1].line, 2008);
+	ck_assert_str_eq(d.v[1].msg, "duplicate override for os1999 2026-01");
+	ck_assert_str_eq(d.v[2].msg, "unknown OS 'os2000'");
+	ck_assert_int_eq(c.nos, 0);
+	diags_free(&d);
+	free(more);
+	/* Without the three bad entries it loads. */
+	more = xasprintf("%soverrides:\n"
+	    "  - { os: os1999, month: 2026-01, kind: lcu, reason: a }\n"
+	    "  - { os: os0, month: 2026-01, kind: lcu, reason: b }\n", body);
+	ck_assert_int_eq(calfile_parse("cal.yaml", more, strlen(more), &c, &d), 0);
+	ck_assert_int_eq(c.nos, 2000);
+	ck_assert_int_eq(c.novr, 2);
+	caldata_free(&c);
+	free(more);
+	free(body);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -338,6 +446,9 @@ main(void)
 	tcase_add_test(tc, all_errors_of_a_file_are_reported_not_just_the_first);
 	tcase_add_test(tc, valid_ring_file_loads_every_field);
 	tcase_add_test(tc, shipped_calendar_and_schedules_load_cleanly);
+	tcase_add_test(tc, errors_stop_at_the_cap_across_files);
+	tcase_add_test(tc, many_rings_load_and_a_late_duplicate_is_found);
+	tcase_add_test(tc, many_oses_and_overrides_load_and_late_duplicates_are_found);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
