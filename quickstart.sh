@@ -6,6 +6,12 @@
 #                            again under ASan/UBSan and valgrind, fuzz briefly, and
 #                            build, lint and (as root) install the Debian package
 #   ./quickstart.sh bench    install the benchmark tools, build, run bench/run.sh
+#   ./quickstart.sh crash [CYCLES]
+#                            build, then kill -9 and restart hotpatchd CYCLES (500) times
+#                            under concurrent writers and check that no change is lost
+#   ./quickstart.sh fuzz [SECONDS]
+#                            build every fuzz target, run each for SECONDS (600) and merge
+#                            what it found into the corpus in tests/fuzz/corpus
 #
 # On Debian 12 as root the missing packages are installed with apt-get; as
 # another user the exact apt-get line is printed and nothing else happens.
@@ -141,10 +147,28 @@ bench)
 	shift
 	HP_BENCH_READY=1 exec bench/run.sh "$@"
 	;;
+crash)
+	# The crash test of make check (tests/crash/crash.sh), long: no time budget.
+	install_packages $BUILD_PKGS sqlite3 python3
+	build
+	cycles=${2:-500}
+	case $cycles in '' | *[!0-9]*) die "usage: ./quickstart.sh crash [CYCLES]" ;; esac
+	say "tests/crash/crash.sh: $cycles kill/restart cycles (CRASH_SEED=N repeats a run)"
+	top_srcdir=$PWD top_builddir=$PWD CRASH_ROUNDS=$cycles CRASH_BUDGET=0 CRASH_QUIET=1 \
+		exec sh tests/crash/crash.sh
+	;;
+fuzz)
+	# Long fuzzing that keeps what it finds: the corpus in the tree grows (minimised).
+	install_packages $BUILD_PKGS clang libclang-rt-14-dev
+	build
+	secs=${2:-600}
+	case $secs in '' | *[!0-9]*) die "usage: ./quickstart.sh fuzz [SECONDS]" ;; esac
+	FUZZ_GROW=1 top_builddir=$PWD exec tests/fuzz/run.sh "$secs"
+	;;
 -h|--help|help)
-	sed -n '2,10s/^# \{0,1\}//p' "$0"
+	sed -n '2,/^set -eu/s/^# \{0,1\}//p' "$0"
 	;;
 *)
-	die "unknown command '$1' (use: ./quickstart.sh [check])"
+	die "unknown command '$1' (use: ./quickstart.sh [check|bench|crash [CYCLES]|fuzz [SECONDS]])"
 	;;
 esac

@@ -15,9 +15,10 @@
 # HOTPATCHD_WRAP/HOTPATCHCTL_WRAP hooks of tests/regress/lib.sh (which then sets
 # WRAP_SLOW=1); the Check programs run with CK_FORK=no.  Every log is then scanned: an
 # "ERROR SUMMARY: [1-9]" or "definitely lost: [1-9]" fails the run, with an excerpt.
-# Each script or program gets at most $MEMCHECK_TIMEOUT seconds (600).  In the scripts named
-# in $MEMCHECK_DAEMON_ONLY (default load.sh) only hotpatchd runs under valgrind.  Prints per script
-# "N passed, N failed" with its run time, and a total line; exits 1 on any failure.
+# Each script or program gets at most $MEMCHECK_TIMEOUT seconds (1800; a cap for a hang, on
+# a machine that may be busy).  In the scripts named in $MEMCHECK_DAEMON_ONLY (default
+# load.sh) only hotpatchd runs under valgrind.  Prints per script "N passed, N failed" with
+# its run time, and a total line; exits 1 on any failure.
 # VALGRIND_EXTRA adds options (e.g. --suppressions=FILE) to every valgrind command;
 # MEMCHECK_KEEP=1 keeps the valgrind logs and the scripts' outputs (the path is printed).
 set -u
@@ -32,7 +33,7 @@ if [ $# -gt 0 ] && [ -d "$1" ]; then
 	shift
 fi
 only="$*"
-limit=${MEMCHECK_TIMEOUT:-600}
+limit=${MEMCHECK_TIMEOUT:-1800}
 # Scripts that start hundreds of clients at once (load.sh: 200 concurrent hotpatchctl, each
 # with a 10 s limit) cannot run them all under valgrind on a small machine: there only the
 # daemon is.

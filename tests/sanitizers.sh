@@ -87,6 +87,12 @@ ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:print_stacktrace=1:log_path=$san/as
 UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$san/ubsan"
 LSAN_OPTIONS=${LSAN_OPTIONS:-}
 export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+# ASan and UBSan make the programs several times slower, and the machine may be busy: every
+# time limit of the tests (Check's per test, the regress scripts' $(tmo N)) grows fourfold.
+# A limit only stops a test that hangs; a test that passes is not slower for it.
+CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-4}
+TEST_SLACK=${TEST_SLACK:-4}
+export CK_TIMEOUT_MULTIPLIER TEST_SLACK
 say "make -j$jobs check (ASAN_OPTIONS=$ASAN_OPTIONS)"
 rc=0
 make -s -j"$jobs" check > check.out 2>&1 || rc=$?

@@ -3,18 +3,25 @@
 # and run each for SECONDS (60 by default) on a copy of its seed corpus.
 #
 # First every file in tests/fuzz/regress/<target>/ (inputs that crashed once) is
-# replayed; then each target fuzzes.  Per target it prints the executions and
-# whether it crashed; a crash, leak or timeout leaves the input in
-# $FUZZ_BUILD/crashes/<target>/ and makes the script exit 1.  The closing line
-# is "N passed, M failed".  Without clang or libFuzzer it prints "skip" lines
-# and exits 0.
+# replayed; then each target fuzzes.  Per target it prints the executions,
+# executions per second, the corpus size (files in the work corpus at the end,
+# and in tests/fuzz/corpus/<target>) and the crashes; a crash, leak or timeout
+# leaves the input in $FUZZ_BUILD/crashes/<target>/ and makes the script exit 1.
+# The closing line is "N passed, M failed".  Without clang or libFuzzer it
+# prints "skip" lines and exits 0.  ./quickstart.sh fuzz [SECONDS] runs it with
+# FUZZ_GROW=1 (600 s a target by default).
 #
 # Environment:
 #   FUZZ_BUILD    where objects, binaries, work corpora and crashes go
 #                 (default: tests/fuzz/build under $top_builddir or the current directory)
 #   FUZZ_TARGETS  which targets, space-separated (default: all seven)
 #   FUZZ_JOBS     targets fuzzed at once (default 1)
-#   FUZZ_GROW=1   merge what the run found into the checked-in corpus (it does not grow otherwise)
+#   FUZZ_GROW=1   merge what the run found into the checked-in corpus (it does not grow
+#                 otherwise), minimised: the named seeds stay, and of the inputs libFuzzer
+#                 named (by their SHA-1) only those that add coverage to the seeds and to
+#                 each other are kept, so the corpus does not bloat run after run
+#   FUZZ_TIMEOUT  seconds one input may take before it counts as a hang (default 30: a
+#                 busy machine makes ASan's slow first inputs slower still)
 #   CLANG         the compiler (default clang)
 set -u
 
@@ -26,6 +33,7 @@ top=$(cd "$here/../.." && pwd)
 build=${FUZZ_BUILD:-${top_builddir:-$PWD}/tests/fuzz/build}
 targets=${FUZZ_TARGETS:-"calfile ringfile request ics http path config"}
 jobs=${FUZZ_JOBS:-1}
+unit_secs=${FUZZ_TIMEOUT:-30}
 cc=${CLANG:-clang}
 
 skip_all() {
@@ -100,28 +108,57 @@ run_target() {
 	t=$1 bin=$build/fuzz_$1 work=$build/work/$1 crashes=$build/crashes/$1
 	rm -rf "$work"
 	mkdir -p "$work/corpus" "$crashes" "$build/result"
+	: > "$work/stamp"	# the crashes of this run are the files newer than this
 	if [ -d "$here/regress/$t" ] && [ -n "$(ls -A "$here/regress/$t")" ]; then
-		if ! TMPDIR=$work "$bin" -timeout=5 -rss_limit_mb=1024 -artifact_prefix="$crashes/" \
+		if ! TMPDIR=$work "$bin" -timeout="$unit_secs" -rss_limit_mb=1024 -artifact_prefix="$crashes/" \
 		    "$here/regress/$t"/* > "$work/regress.log" 2>&1; then
 			echo "fail regression input crashed, see $work/regress.log" > "$build/result/$t"
 			return
 		fi
 	fi
 	[ -d "$here/corpus/$t" ] && cp -R "$here/corpus/$t/." "$work/corpus/"
-	TMPDIR=$work "$bin" -max_total_time="$secs" -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
+	TMPDIR=$work "$bin" -max_total_time="$secs" -timeout="$unit_secs" -rss_limit_mb=1024 -print_final_stats=1 \
 	    -artifact_prefix="$crashes/" "$work/corpus" > "$work/log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$work/log" | tail -1)
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *\([0-9]*\).*/\1/p' "$work/log" | tail -1)
+	ncrash=$(find "$crashes" -type f -newer "$work/stamp" | wc -l)
 	if [ $rc -ne 0 ]; then
 		art=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$work/log" | tail -1)
-		echo "fail ${execs:-?} exit $rc, input ${art:-(none written)}, log $work/log" \
+		echo "fail after ${execs:-?} executions (${rate:-?} exec/s), $ncrash crashes: exit $rc," \
+		    "input ${art:-(none written)}, log $work/log" \
 		    > "$build/result/$t"
 		return
 	fi
-	if [ "${FUZZ_GROW:-0}" = 1 ]; then
-		"$bin" -merge=1 "$here/corpus/$t" "$work/corpus" > "$work/merge.log" 2>&1
+	if [ "${FUZZ_GROW:-0}" = 1 ] && ! grow "$t"; then
+		echo "fail merging into the corpus failed, see $work/merge.log" > "$build/result/$t"
+		return
 	fi
-	echo "ok ${execs:-?}" > "$build/result/$t"
+	stats="${execs:-?} ${rate:-?} $(ls "$work/corpus" | wc -l) $(ls "$here/corpus/$t" 2>/dev/null | wc -l) $ncrash"
+	echo "ok $stats" > "$build/result/$t"
+}
+
+# grow T: replace the SHA-1-named inputs of tests/fuzz/corpus/T by a minimal set that adds
+# coverage to its named (hand-written) seeds, drawn from them and from this run's corpus.
+grow() {
+	t=$1 bin=$build/fuzz_$1 work=$build/work/$1 in=$here/corpus/$1
+	rm -rf "$work/merged" "$work/old"
+	mkdir -p "$work/merged" "$work/old" "$in" || return 1
+	for f in "$in"/*; do
+		[ -f "$f" ] || continue
+		case ${f##*/} in
+		????????????????????????????????????????) cp "$f" "$work/old/" ;;
+		*) cp "$f" "$work/merged/" ;;
+		esac
+	done
+	TMPDIR=$work "$bin" -merge=1 -timeout="$unit_secs" -rss_limit_mb=1024 \
+	    "$work/merged" "$work/old" "$work/corpus" > "$work/merge.log" 2>&1 || return 1
+	for f in "$work/old"/*; do
+		[ -f "$f" ] && rm -f "$in/${f##*/}"
+	done
+	for f in "$work/merged"/*; do
+		[ -f "$in/${f##*/}" ] || cp "$f" "$in/"
+	done
 }
 
 rm -rf "$build/result"
@@ -141,7 +178,10 @@ passed=0 failed=0
 for t in $targets; do
 	read -r status rest < "$build/result/$t" 2>/dev/null || { status=fail rest="no result"; }
 	if [ "$status" = ok ]; then
-		printf '%-14s ok      %s executions in %ss\n' "fuzz_$t" "$rest" "$secs"
+		# shellcheck disable=SC2086
+		set -- $rest
+		printf '%-14s ok      %s executions in %ss, %s exec/s, corpus %s (in the tree %s), %s crashes\n' \
+		    "fuzz_$t" "$1" "$secs" "$2" "$3" "$4" "$5"
 		passed=$((passed + 1))
 	else
 		printf '%-14s CRASHED %s\n' "fuzz_$t" "$rest"

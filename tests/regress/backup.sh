@@ -186,7 +186,7 @@ else
 	fi
 	before=$(backups)
 	# shellcheck disable=SC2086
-	timeout 10 $become_nobody "$tmp/hotpatchctl" --socket "$sock" backup "$tmp/nb/b.db" \
+	timeout "$(tmo 60)" $become_nobody "$tmp/hotpatchctl" --socket "$sock" backup "$tmp/nb/b.db" \
 	    > "$tmp/out" 2> "$tmp/err"
 	rc=$?
 	refused "backup by a non-admin: exit 1, permission denied" 1 "permission denied"

@@ -55,7 +55,7 @@ run_yaml() {
 	rings-*) cp "$_f" "$tmp/sched/$_base"; set -- --calendar "$CAL" --schedules "$tmp/sched" ;;
 	*) not_ok "yaml/$_base" "the name must start with config-, calendar- or rings-"; return ;;
 	esac
-	timeout "$(tmo 10)" "$HOTPATCHD" -n "$@" > "$tmp/o" 2>&1
+	timeout "$(tmo 60)" "$HOTPATCHD" -n "$@" > "$tmp/o" 2>&1
 	verdict "yaml/$_base" $? "$_rc" "$_frag" "$tmp/o"
 }
 
@@ -66,7 +66,7 @@ run_ics() {
 	_f=$1 _base=$(basename "$1")
 	_exp=$(expectation "$_f")
 	_rc=${_exp%% *} _frag=${_exp#* }
-	timeout "$(tmo 10)" "$HOTPATCHCTL" --socket "$sock" --at 2026-11-20 blackout import "$_f" \
+	timeout "$(tmo 60)" "$HOTPATCHCTL" --socket "$sock" --at 2026-11-20 blackout import "$_f" \
 	    > "$tmp/o" 2> "$tmp/e"
 	_got=$?
 	if [ -s "$tmp/o" ] || [ "$(lines "$tmp/e")" != 1 ]; then
@@ -84,11 +84,11 @@ run_ics() {
 
 proto_py='
 import codecs, socket, sys
-path, case, out = sys.argv[1:4]
+path, case, out, limit = sys.argv[1:5]
 body = "".join(l.rstrip("\n") for l in open(case, encoding="utf-8").readlines()[1:])
 data = eval(body[1:]) if body.startswith("=") else codecs.escape_decode(body.encode())[0]
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(5)
+s.settimeout(float(limit))
 s.connect(path)
 got = b""
 try:
@@ -118,7 +118,7 @@ run_protocol() {
 	_exp=$(expectation "$_f")
 	_code=${_exp%% *} _frag=${_exp#* }
 	: > "$tmp/o"
-	_got=$(timeout 10 python3 -c "$proto_py" "$sock" "$_f" "$tmp/o" 2>&1 </dev/null)
+	_got=$(timeout "$(tmo 90)" python3 -c "$proto_py" "$sock" "$_f" "$tmp/o" "$(tmo 60)" 2>&1 </dev/null)
 	verdict "protocol/$_base" "$_got" "$_code" "$_frag" "$tmp/o"
 }
 
@@ -129,10 +129,10 @@ run_protocol() {
 
 http_py='
 import codecs, socket, sys
-port, case, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+port, case, out, limit = int(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])
 body = "".join(l.rstrip("\n") for l in open(case, encoding="utf-8").readlines()[1:])
 data = eval(body[1:]) if body.startswith("=") else codecs.escape_decode(body.encode())[0]
-s = socket.create_connection(("127.0.0.1", port), timeout=5)
+s = socket.create_connection(("127.0.0.1", port), timeout=limit)
 got = b""
 try:
     s.sendall(data)
@@ -158,7 +158,7 @@ run_http() {
 	_code=${_exp%% *} _frag=${_exp#* }
 	[ "$_frag" = "$_exp" ] && _frag=
 	: > "$tmp/o"
-	_got=$(timeout 10 python3 -c "$http_py" "$port" "$_f" "$tmp/o" 2>&1 </dev/null)
+	_got=$(timeout "$(tmo 90)" python3 -c "$http_py" "$port" "$_f" "$tmp/o" "$(tmo 60)" 2>&1 </dev/null)
 	verdict "http/$_base" "$_got" "$_code" "$_frag" "$tmp/o"
 }
 
@@ -177,7 +177,7 @@ run_cli() {
 		case $_a in *@SOCK*|*@TMP*) _a=$(printf '%s' "$_a" | sed "s|@SOCK|$sock|g; s|@TMP|$tmp|g") ;; esac
 		set -- "$@" "$_a"
 	done < "$tmp/args"
-	timeout "$(tmo 10)" "$HOTPATCHCTL" --socket "$sock" "$@" > "$tmp/o" 2> "$tmp/e"
+	timeout "$(tmo 60)" "$HOTPATCHCTL" --socket "$sock" "$@" > "$tmp/o" 2> "$tmp/e"
 	_got=$?
 	if [ -s "$tmp/o" ] || [ "$(lines "$tmp/e")" != 1 ]; then
 		not_ok "cli/$_base" "exit $_got: want nothing on stdout and one line on stderr" \
@@ -225,7 +225,7 @@ run --socket "$sock" status
 answered "the daemon still answers after every bad input"
 code=$(python3 -c "
 import urllib.request
-print(urllib.request.urlopen('http://127.0.0.1:$port/healthz', timeout=5).status)" 2>&1)
+print(urllib.request.urlopen('http://127.0.0.1:$port/healthz', timeout=$(tmo 60)).status)" 2>&1)
 [ "$code" = 200 ] && ok "the feeds still answer after every bad input" ||
 	not_ok "the feeds still answer after every bad input" "$code"
 sqlite3 "$db" "SELECT * FROM overrides ORDER BY 1, 2; SELECT * FROM blackouts ORDER BY 1;" \

@@ -303,7 +303,7 @@ else
 	fi
 	as_nobody() {
 		# shellcheck disable=SC2086
-		timeout 10 $become_nobody "$tmp/hotpatchctl" --socket "$sock" "$@" > "$tmp/out" 2> "$tmp/err"
+		timeout "$(tmo 60)" $become_nobody "$tmp/hotpatchctl" --socket "$sock" "$@" > "$tmp/out" 2> "$tmp/err"
 		rc=$?
 	}
 	as_nobody blackout list

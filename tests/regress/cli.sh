@@ -156,7 +156,7 @@ answered "override clear takes a day for its month too"
 
 # The daemon takes a day itself (a request by hand, without hotpatchctl).
 printf 'month 2026-06-09 --json\nmonth 2027-02-29\n' |
-	timeout "$(tmo 10)" socat -t "$(tmo 5)" - "UNIX-CONNECT:$sock" > "$tmp/raw" 2>&1
+	timeout "$(tmo 90)" socat -t "$(tmo 30)" - "UNIX-CONNECT:$sock" > "$tmp/raw" 2>&1
 replies "$tmp/raw" > "$tmp/replies"
 sed -n 2p "$tmp/replies" | grep -q '^200 ' && grep -q '"month": "2026-06"' "$tmp/raw.1" &&
 	ok "the daemon answers month 2026-06-09 for June" ||
@@ -179,7 +179,7 @@ on_tty() {
 	_env=
 	while [ "$1" != "--" ]; do _env="$_env $1"; shift; done
 	shift
-	timeout "$(tmo 10)" env $_env script -qec "$HOTPATCHCTL --socket $sock $*" /dev/null \
+	timeout "$(tmo 60)" env $_env script -qec "$HOTPATCHCTL --socket $sock $*" /dev/null \
 		> "$tmp/tty" 2>&1 < /dev/null
 	rc=$?
 }

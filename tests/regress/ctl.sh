@@ -21,12 +21,8 @@ sock=$tmp/var/hotpatchd.sock
 db=$tmp/var/hotpatchd.db
 version=$(sed -n 's/^AC_INIT(\[hotpatchd\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
 
-# wait_gone PID: wait up to 5 s for a process that is not our child to exit.
-wait_gone() {
-	_i=0
-	while alive "$1" && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
-	! alive "$1"
-}
+# wait_gone PID: wait for a process that is not our child to exit.
+wait_gone() { wait_until dead "$1"; }
 
 # ---------------------------------------------------------------------------
 # Usage errors are caught by the client before it connects: exit 2 with no daemon running.
@@ -334,7 +330,7 @@ else
 	fi
 	as_nobody() {
 		# shellcheck disable=SC2086
-		timeout 10 $become_nobody "$tmp/hotpatchctl" --socket "$tmp/nb/hotpatchd.sock" "$@" \
+		timeout "$(tmo 60)" $become_nobody "$tmp/hotpatchctl" --socket "$tmp/nb/hotpatchd.sock" "$@" \
 		    > "$tmp/out" 2> "$tmp/err"
 		rc=$?
 	}
@@ -407,14 +403,12 @@ d=$(test_deferral)
 	not_ok "after the reload the daemon answers the new deferral" "test deferral: $d (want 3)"
 set_deferral 4
 kill -HUP "$daemon_pid"
-i=0
-while [ "$(test_deferral)" != 4 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until gives 4 test_deferral
 d=$(test_deferral)
 [ "$d" = 4 ] && ok "SIGHUP reloads the files" || not_ok "SIGHUP reloads the files" "test deferral: $d (want 4)"
 set_deferral 45
 kill -HUP "$daemon_pid"
-i=0
-while ! grep -qF -- "$want" "$tmp/rl.log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until grep -qF -- "$want" "$tmp/rl.log"
 d=$(test_deferral)
 if alive "$daemon_pid" && [ "$d" = 4 ] && grep -qF -- "$want" "$tmp/rl.log"; then
 	ok "SIGHUP with a broken file logs the error and keeps the running rings"
@@ -430,7 +424,7 @@ sock=$tmp/var/hotpatchd.sock
 
 start_daemon "$tmp/var"
 first=$daemon_pid
-timeout 10 "$HOTPATCHD" -f --state-dir "$tmp/var" --calendar "$CAL" --schedules "$SCHED" --http off \
+timeout "$(tmo 60)" "$HOTPATCHD" -f --state-dir "$tmp/var" --calendar "$CAL" --schedules "$SCHED" --http off \
     > "$tmp/second.out" 2>&1
 rc=$?
 if [ $rc -eq 1 ] && grep -q "in use" "$tmp/second.out"; then
@@ -438,7 +432,7 @@ if [ $rc -eq 1 ] && grep -q "in use" "$tmp/second.out"; then
 else
 	not_ok "a second daemon on the same state dir refuses to start (exit 1, 'in use')" "exit $rc" "$(cat "$tmp/second.out")"
 fi
-timeout 10 "$HOTPATCHD" -f --state-dir "$tmp/other" --socket "$sock" --calendar "$CAL" --schedules "$SCHED" --http off \
+timeout "$(tmo 60)" "$HOTPATCHD" -f --state-dir "$tmp/other" --socket "$sock" --calendar "$CAL" --schedules "$SCHED" --http off \
     > "$tmp/second.out" 2>&1
 rc=$?
 if [ $rc -eq 1 ] && grep -q "already listening" "$tmp/second.out"; then
@@ -462,9 +456,8 @@ ctl status
 refused "a stale socket with no daemon behind it exits 3" 3 "$sock"
 if start_daemon "$tmp/var"; then
 	# The stale socket is there from the start, so wait for an answer rather than the path.
-	i=0
-	ctl status
-	while [ $rc -ne 0 ] && alive "$daemon_pid" && [ $i -lt 50 ]; do sleep 0.1; ctl status; i=$((i + 1)); done
+	serving() { ctl status; [ $rc -eq 0 ] || dead "$daemon_pid"; }
+	wait_until serving
 	answered "the next start recovers the stale socket and serves"
 else
 	not_ok "the next start recovers the stale socket and serves" "$(tail -n 3 "$tmp/var.log")"
@@ -486,13 +479,12 @@ ic=$(sqlite3 "$db" 'PRAGMA integrity_check;' 2>&1)
 	not_ok "the database passes PRAGMA integrity_check after SIGTERM" "$ic"
 
 # Detached: the parent returns once the socket listens, and says nothing on the terminal.
-timeout 10 "$HOTPATCHD" --state-dir "$tmp/det" --calendar "$CAL" --schedules "$SCHED" --http off \
+timeout "$(tmo 60)" "$HOTPATCHD" --state-dir "$tmp/det" --calendar "$CAL" --schedules "$SCHED" --http off \
     > "$tmp/det.out" 2>&1
 rc=$?
 sock_now=no
 [ -S "$tmp/det/hotpatchd.sock" ] && sock_now=yes
-i=0
-while ! [ -s "$tmp/det/hotpatchd.db.lock" ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+wait_until test -s "$tmp/det/hotpatchd.db.lock"
 det_pid=$(head -n 1 "$tmp/det/hotpatchd.db.lock" 2>/dev/null)
 extra_pids="$extra_pids $det_pid"
 [ $rc -eq 0 ] && [ $sock_now = yes ] && ok "a detached start exits 0 only once the socket exists" ||

@@ -140,8 +140,8 @@ type = "http"
 url = "http://127.0.0.1:$port/rings/ring2.ics"
 EOF2
 	want=$(grep -c '^BEGIN:VEVENT' "$tmp/ring2.ics")
-	if (cd "$tmp/vds" && timeout 60 vdirsyncer -c "$tmp/vds/config" discover hotpatch < /dev/null &&
-	    timeout 60 vdirsyncer -c "$tmp/vds/config" sync) > "$tmp/vds.log" 2>&1; then
+	if (cd "$tmp/vds" && timeout "$(tmo 120)" vdirsyncer -c "$tmp/vds/config" discover hotpatch < /dev/null &&
+	    timeout "$(tmo 120)" vdirsyncer -c "$tmp/vds/config" sync) > "$tmp/vds.log" 2>&1; then
 		got=$(ls "$tmp/vds/cal" | wc -l)
 		[ "$got" = "$want" ] && ok "vdirsyncer subscribes to /rings/ring2.ics and stores all $want events" ||
 			not_ok "vdirsyncer stores every event" "got $got files, want $want"

@@ -33,7 +33,7 @@ fetch() {
 	rm -f "$tmp/h" "$tmp/b"
 	: > "$tmp/h"
 	: > "$tmp/b"
-	code=$(curl -s --path-as-is --max-time 10 -D "$tmp/h" -o "$tmp/b" -w '%{http_code}' "$@" "$base$_p")
+	code=$(curl -s --path-as-is --max-time "$(tmo 60)" -D "$tmp/h" -o "$tmp/b" -w '%{http_code}' "$@" "$base$_p")
 }
 
 # hdr NAME: that header of the last fetch, without the CR.
@@ -42,8 +42,8 @@ hdr() {
 }
 
 # raw PYTHON-BYTES [SECONDS]: send those bytes to the HTTP port, print the reply's status
-# code, "closed" if the daemon hung up (or, after SECONDS, 10 by default, said nothing)
-# without one; the whole reply goes to $tmp/raw.
+# code, "closed" if the daemon hung up (or, after SECONDS, $(tmo 60) by default, said
+# nothing) without one; the whole reply goes to $tmp/raw.
 raw_py='
 import socket, sys
 data = eval(sys.argv[3])
@@ -66,7 +66,7 @@ w = got.split(b"\r\n", 1)[0].split()
 print(w[1].decode() if len(w) >= 2 and got.startswith(b"HTTP/1.") else "closed")
 '
 raw() {
-	python3 -c "$raw_py" 127.0.0.1 "$port" "$1" "$tmp/raw" "${2:-10}" 2>/dev/null </dev/null || echo closed
+	python3 -c "$raw_py" 127.0.0.1 "$port" "$1" "$tmp/raw" "${2:-$(tmo 60)}" 2>/dev/null </dev/null || echo closed
 }
 
 # tcp_listeners PID: how many listening TCP sockets (v4 or v6) the process holds.
@@ -297,23 +297,25 @@ st=$(raw 'b"GET /healthz HTTP/1.1\r\nHost: t\r\n"' 2)
 serving "the daemon still serves after the malformed requests"
 
 # Idle connections do not keep others out.
-python3 - 127.0.0.1 "$port" > /dev/null 2>&1 <<'EOF' &
+python3 - 127.0.0.1 "$port" "$tmp/idle.ready" "$(tmo 60)" > /dev/null 2>&1 <<'EOF' &
 import socket, sys, time
 socks = [socket.create_connection((sys.argv[1], int(sys.argv[2]))) for _ in range(20)]
 for s in socks[:10]:
     s.sendall(b"GET /calendar.ics HTTP/1.1\r\nHost: t\r\n")
-time.sleep(3)
+open(sys.argv[3], "w").close()
+time.sleep(float(sys.argv[4]))
 EOF
 idle_pid=$!
 extra_pids="$extra_pids $idle_pid"
-sleep 0.5
+wait_for "$tmp/idle.ready"
 serving "20 idle or half-sent connections do not block a new client"
+kill "$idle_pid" 2>/dev/null
 wait "$idle_pid" 2>/dev/null
 
 # ---------------------------------------------------------------------------
 # Load: 200 clients, 50 at a time.
 
-seq 200 | xargs -P 50 -I{} curl -s --max-time 20 -o /dev/null -w '%{http_code}\n' "$base/calendar.ics?n={}" \
+seq 200 | xargs -P 50 -I{} curl -s --max-time "$(tmo 60)" -o /dev/null -w '%{http_code}\n' "$base/calendar.ics?n={}" \
     > "$tmp/codes" 2>/dev/null
 got=$(grep -c '^200$' "$tmp/codes")
 [ "$got" = 200 ] && ok "200 parallel clients (50 at a time) all get 200" ||
@@ -358,7 +360,7 @@ has "status shows the feed URL" "$base"
 # ---------------------------------------------------------------------------
 # Start-up: a taken port, a bad address, --http off, IPv6; stopping frees the port.
 
-timeout 10 "$HOTPATCHD" -f --state-dir "$tmp/busy" --calendar "$CAL" --schedules "$SCHED" \
+timeout "$(tmo 60)" "$HOTPATCHD" -f --state-dir "$tmp/busy" --calendar "$CAL" --schedules "$SCHED" \
     --http "127.0.0.1:$port" > "$tmp/busy.out" 2>&1
 rc=$?
 if [ $rc -eq 1 ] && grep -q "127.0.0.1:$port" "$tmp/busy.out" && grep -q "taken" "$tmp/busy.out" &&
@@ -368,7 +370,7 @@ else
 	not_ok "a taken port: exit 1 naming the address, no socket, the database untouched" "exit $rc" \
 	    "$(cat "$tmp/busy.out")" "$(ls "$tmp/busy" 2>&1)"
 fi
-timeout 10 "$HOTPATCHD" --state-dir "$tmp/busy2" --calendar "$CAL" --schedules "$SCHED" \
+timeout "$(tmo 60)" "$HOTPATCHD" --state-dir "$tmp/busy2" --calendar "$CAL" --schedules "$SCHED" \
     --http "127.0.0.1:$port" > "$tmp/busy2.out" 2>&1
 rc=$?
 [ $rc -eq 1 ] && grep -q "taken" "$tmp/busy2.out" &&
@@ -377,7 +379,7 @@ rc=$?
 serving "the first daemon still serves after the refusals"
 
 for a in 127.0.0.1 nonsense:80 999.1.1.1:80 "[::1:80" 127.0.0.1:99999; do
-	timeout 10 "$HOTPATCHD" -f --state-dir "$tmp/bad" --calendar "$CAL" --schedules "$SCHED" \
+	timeout "$(tmo 60)" "$HOTPATCHD" -f --state-dir "$tmp/bad" --calendar "$CAL" --schedules "$SCHED" \
 	    --http "$a" > "$tmp/bad.out" 2>&1
 	rc=$?
 	[ $rc -eq 1 ] && grep -qF "$a" "$tmp/bad.out" && ! [ -e "$tmp/bad/hotpatchd.sock" ] &&
@@ -406,7 +408,7 @@ if python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1",
 	port6=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0)); print(s.getsockname()[1])')
 	start_daemon "$tmp/v6" --http "[::1]:$port6"
 	sock=$tmp/v6/hotpatchd.sock
-	st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://[::1]:$port6/calendar.ics")
+	st=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$(tmo 60)" "http://[::1]:$port6/calendar.ics")
 	ctl --json status
 	[ "$st" = 200 ] && grep -qF "\"http://[::1]:$port6\"" "$tmp/out" && ok "[::1]:PORT serves, and status says http://[::1]:PORT" ||
 		not_ok "[::1]:PORT serves, and status says http://[::1]:PORT" "status $st" "$(cat "$tmp/out")"

@@ -10,6 +10,8 @@
 #      schedules directory switching between two valid variants: every answer checked;
 #   5. wrk on /rings/ring2.ics (256 connections for 30 s, 64 connections, and 304s), with
 #      the daemon's RSS after a warm-up and after the run.  Speeds are printed, never checked.
+# Every time limit here only stops a wait that should end by itself (an answer, an EOF): all
+# are generous and grow with $(tmo 1), exported to the Python helpers as TEST_SCALE.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 tmp=$(mktemp -d)
@@ -32,6 +34,9 @@ done
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+TEST_SCALE=$(tmo 1)
+export TEST_SCALE
 
 # info TEXT: a line for the reader (numbers), not a test.
 info() { echo "# $*"; }
@@ -56,12 +61,13 @@ if hard != resource.RLIM_INFINITY and hard < want:
     print("skip open-file hard limit %d < %d" % (hard, want)); sys.exit(0)
 if soft != resource.RLIM_INFINITY and soft < want:
     resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
-deadline = time.monotonic() + 40      # the whole helper, whatever happens
+S = int(os.environ.get("TEST_SCALE", "1"))
+deadline = time.monotonic() + 150 * S      # the whole helper, whatever happens
 
 def timed(args):
     t = time.monotonic()
     try:
-        p = subprocess.run(args, capture_output=True, text=True, timeout=5)
+        p = subprocess.run(args, capture_output=True, text=True, timeout=30 * S)
         rc, out = p.returncode, p.stdout.strip()
     except subprocess.TimeoutExpired:
         rc, out = "timeout", ""
@@ -94,7 +100,7 @@ def tcp_conns(srcs):
     t = time.monotonic()
     for i in range(N):
         s = socket.socket()
-        s.settimeout(2)
+        s.settimeout(30 * S)
         try:
             s.bind((srcs[i % len(srcs)], 0))
             s.connect(("127.0.0.1", port))
@@ -111,7 +117,7 @@ for i in range(N):
     # A full backlog (128) makes connect fail at once with EAGAIN: retry, bounded.
     while time.monotonic() < deadline:
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(5)
+        s.settimeout(30 * S)
         try:
             s.connect(path)
             ctls.append(s)
@@ -150,8 +156,8 @@ print("one_failed %d" % failed)
 print("one_secs %.2f" % secs)
 print("one_held %d" % op)
 print("one_closed %d" % cl)
-print("one_curl_same %s" % curl("127.0.0.1", 3))
-print("one_curl_other %s" % curl("127.0.0.2", 3))
+print("one_curl_same %s" % curl("127.0.0.1", 30 * S))
+print("one_curl_other %s" % curl("127.0.0.2", 30 * S))
 print("one_status %s" % status())
 for s in socks:
     s.close()
@@ -173,18 +179,21 @@ if spread:
     print("many_secs %.2f" % secs)
     print("many_held %d" % op)
     print("many_closed %d" % cl)
-    print("many_curl_other %s" % curl("127.0.0.2", 3))
+    print("many_curl_other %s" % curl("127.0.0.2", 30 * S))
     print("many_status %s" % status())
     for s in socks:
         s.close()
-    # Does HTTP come back once they are gone?  Up to 3 tries, 1 s each.
+    # Does HTTP come back once they are gone?  Tried until it does, or the deadline.
     t = time.monotonic()
     back = "no"
-    for i in range(3):
-        r = curl("127.0.0.1", 1)
+    while True:
+        r = curl("127.0.0.1", 10 * S)
         if r.split()[2] == "200":
             back = "%.3f" % (time.monotonic() - t)
             break
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     print("after_back %s" % back)
     print("after_curl %s" % r)
 
@@ -194,11 +203,11 @@ print("final_status %s" % status())
 EOF
 
 # hraw.py PORT PYTHON-BYTES OUT [SECONDS]: send the bytes to the HTTP port, print the reply's
-# status code, or "closed" if the daemon hung up (or said nothing for SECONDS, 5 by default).
+# status code, or "closed" if the daemon hung up (or said nothing for SECONDS).
 cat > "$tmp/hraw.py" <<'EOF'
 import socket, sys
 data = eval(sys.argv[2])
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=float(sys.argv[4]) if len(sys.argv) > 4 else 5)
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=float(sys.argv[4]))
 try:
     s.sendall(data)
 except OSError:
@@ -220,10 +229,11 @@ EOF
 # stall.py SOCK CTL PORT: item 3.  A client sends half a request and stalls; meanwhile
 # hotpatchctl status and curl are timed.  Prints "key value" lines.
 cat > "$tmp/stall.py" <<'EOF'
-import socket, subprocess, sys, time
+import os, socket, subprocess, sys, threading, time
 path, ctl, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+S = int(os.environ.get("TEST_SCALE", "1"))
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(0.2)
+s.settimeout(30 * S)
 s.connect(path)
 g = b""
 while not g.endswith(b"\n"):
@@ -231,30 +241,41 @@ while not g.endswith(b"\n"):
 s.sendall(b"calendar --year 20")
 t0 = time.monotonic()
 worst, fails, n = 0.0, [], 0
-got, end = b"", "timeout"
-while time.monotonic() - t0 < 6:
-    try:
-        b = s.recv(4096)
-        if not b:
-            end = "eof"; break
-        got += b
-    except socket.timeout:
-        pass
-    except ConnectionResetError:
-        end = "reset"; break
-    if n < 8:
+# The other clients run beside the stalled one; its end is timed as soon as it comes.
+def others():
+    global worst, n
+    for i in range(8):
         n += 1
         for args in ([ctl, "--socket", path, "status"],
-                     ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "3",
+                     ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", str(30 * S),
                       "http://127.0.0.1:%d/healthz" % port]):
             t = time.monotonic()
-            p = subprocess.run(args, capture_output=True, text=True, timeout=10)
+            try:
+                p = subprocess.run(args, capture_output=True, text=True, timeout=30 * S)
+            except subprocess.TimeoutExpired:
+                fails.append("%s: timed out" % args[0])
+                continue
             d = time.monotonic() - t
             worst = max(worst, d)
             if p.returncode != 0 or (args[0] == "curl" and p.stdout != "200"):
                 fails.append("%s: %d %s" % (args[0], p.returncode, p.stdout[:40]))
+th = threading.Thread(target=others)
+th.start()
+got, end = b"", "timeout"
+try:
+    while True:
+        b = s.recv(4096)
+        if not b:
+            end = "eof"; break
+        got += b
+except socket.timeout:
+    pass
+except ConnectionResetError:
+    end = "reset"
+secs = time.monotonic() - t0
+th.join()
 print("end %s" % end)
-print("secs %.2f" % (time.monotonic() - t0))
+print("secs %.2f" % secs)
 print("got %r" % got)
 print("others %d" % (2 * n))
 print("worst %.3f" % worst)
@@ -268,6 +289,7 @@ import json, os, signal, subprocess, sys, threading, time
 ctl, sock, pid, link, va, vb = sys.argv[1:7]
 pid = int(sys.argv[3])
 N = 200
+S = int(os.environ.get("TEST_SCALE", "1"))
 
 def point(target):
     tmp = link + ".new"
@@ -277,7 +299,7 @@ def point(target):
     os.rename(tmp, link)        # atomic: the daemon sees one variant or the other
 
 def run(*args):
-    p = subprocess.run([ctl, "--socket", sock] + list(args), capture_output=True, text=True, timeout=10)
+    p = subprocess.run([ctl, "--socket", sock] + list(args), capture_output=True, text=True, timeout=60 * S)
     return p.returncode, p.stdout, p.stderr
 
 # The right answers under each variant.
@@ -303,7 +325,7 @@ bad = []
 def storm():
     i = 0
     t = time.monotonic()
-    while not stop.is_set() and time.monotonic() - t < 60:
+    while not stop.is_set() and time.monotonic() - t < 120 * S:
         point(va if i % 2 else vb)
         stats["swap"] += 1
         if i % 3 == 2:
@@ -334,7 +356,7 @@ for r in range(ROUNDS):
                                           stderr=subprocess.PIPE, text=True)))
     for a, p in procs:
         try:
-            out, err = p.communicate(timeout=max(1, 60 - (time.monotonic() - t0)))
+            out, err = p.communicate(timeout=max(1, 120 * S - (time.monotonic() - t0)))
         except subprocess.TimeoutExpired:
             p.kill(); out, err = p.communicate()
             bad.append("%s: timed out" % " ".join(a)); continue
@@ -406,7 +428,7 @@ port=$(free_port)
 sock=$tmp/a/hotpatchd.sock
 start_daemon "$tmp/a" -c "$tmp/a.yaml" --http "127.0.0.1:$port" ||
 	not_ok "daemon A (max_clients 1100, idle_timeout 600, --http) starts" "$(tail -n 5 "$tmp/a.log")"
-timeout 60 python3 "$tmp/idle.py" "$sock" "$port" "$HOTPATCHCTL" > "$tmp/idle" 2> "$tmp/idle.err" </dev/null
+timeout "$(tmo 180)" python3 "$tmp/idle.py" "$sock" "$port" "$HOTPATCHCTL" > "$tmp/idle" 2> "$tmp/idle.err" </dev/null
 sed 's/^/# idle: /' "$tmp/idle"
 if grep -q '^skip ' "$tmp/idle"; then
 	skip "1,000 idle connections" "$(val skip "$tmp/idle")"
@@ -419,14 +441,15 @@ else
 	[ "$c" = 1000 ] && ok "the 1,000 idle control connections stay open throughout (idle_timeout 600)" ||
 		not_ok "the 1,000 idle control connections stay open throughout (idle_timeout 600)" "$c open"
 
-	# timed_ok NAME KEY WANT: the "rc secs out" line KEY answered WANT within 1 s.
+	# timed_ok NAME KEY WANT: the "rc secs out" line KEY answered WANT (the time is shown,
+	# not checked: the client's time limit only catches a daemon that does not answer).
 	timed_ok() {
 		_r=$(val "$2" "$tmp/idle")
 		set -- "$1" "$2" "$3" $_r
-		if [ "${4:-}" = 0 ] && le "${5:-}" 1 && [ "${6:-}" = "$3" ]; then
+		if [ "${4:-}" = 0 ] && [ "${6:-}" = "$3" ]; then
 			ok "$1 (${5}s)"
 		else
-			not_ok "$1" "exit ${4:-?}, ${5:-?} s, output '${6:-}' (want exit 0, '$3', at most 1 s)"
+			not_ok "$1" "exit ${4:-?}, ${5:-?} s, output '${6:-}' (want exit 0, '$3')"
 		fi
 	}
 	one=$(val one_connected "$tmp/idle") held=$(val one_held "$tmp/idle") closed=$(val one_closed "$tmp/idle")
@@ -438,24 +461,24 @@ else
 		not_ok "1,000 idle HTTP connections from one address are all held open (no per-address cap)" \
 		    "connected $one, held $held, closed $closed"
 	fi
-	timed_ok "with them and the control connections open, hotpatchctl status answers within 1 s" one_status version
-	timed_ok "with them open, curl /healthz from 127.0.0.2 gets 200 within 1 s" one_curl_other 200
-	timed_ok "with them open, a normal curl /healthz from 127.0.0.1 gets 200 within 1 s" one_curl_same 200
+	timed_ok "with them and the control connections open, hotpatchctl status answers" one_status version
+	timed_ok "with them open, curl /healthz from 127.0.0.2 gets 200" one_curl_other 200
+	timed_ok "with them open, a normal curl /healthz from 127.0.0.1 gets 200" one_curl_same 200
 	if [ "$(val spread "$tmp/idle")" = yes ]; then
 		many=$(val many_connected "$tmp/idle") held=$(val many_held "$tmp/idle") closed=$(val many_closed "$tmp/idle")
 		info "1,000 HTTP connections from 50 addresses (20 each): $many connected, $held not closed by the daemon, $closed closed by it"
-		timed_ok "with 1,000 idle HTTP connections from 50 addresses open, curl /healthz from 127.0.0.2 gets 200 within 1 s" many_curl_other 200
-		timed_ok "with them open, hotpatchctl status answers within 1 s" many_status version
+		timed_ok "with 1,000 idle HTTP connections from 50 addresses open, curl /healthz from 127.0.0.2 gets 200" many_curl_other 200
+		timed_ok "with them open, hotpatchctl status answers" many_status version
 		b=$(val after_back "$tmp/idle")
 		if [ "$b" != no ] && [ -n "$b" ]; then
 			ok "once those connections are closed, HTTP serves again (after ${b}s)"
 		else
-			not_ok "once those connections are closed, HTTP serves again within 3 s" "last curl: $(val after_curl "$tmp/idle")"
+			not_ok "once those connections are closed, HTTP serves again" "last curl: $(val after_curl "$tmp/idle")"
 		fi
 	else
 		skip "1,000 idle HTTP connections from 50 addresses" "cannot bind 127.0.1.1"
 	fi
-	timed_ok "hotpatchctl status still answers within 1 s after all that" final_status version
+	timed_ok "hotpatchctl status still answers after all that" final_status version
 fi
 alive "$daemon_pid" && ok "daemon A is alive after the idle connections" ||
 	not_ok "daemon A is alive after the idle connections" "$(tail -n 5 "$tmp/a.log")"
@@ -479,12 +502,12 @@ sock=$tmp/b/hotpatchd.sock
 start_daemon "$tmp/b" -c "$tmp/b.yaml" --http "127.0.0.1:$port" --schedules "$tmp/sched" ||
 	not_ok "daemon B (idle_timeout 2, --http) starts" "$(tail -n 5 "$tmp/b.log")"
 
-# serving NAME: the daemon is alive and /healthz answers 200 within 1 s.
+# serving NAME: the daemon is alive and /healthz answers 200.
 serving() {
-	_c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$base/healthz")
+	_c=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$(tmo 60)" "$base/healthz")
 	if alive "$daemon_pid" && [ "$_c" = 200 ]; then ok "$1"; else not_ok "$1" "healthz: $_c"; fi
 }
-hraw() { timeout 20 python3 "$tmp/hraw.py" "$port" "$1" "$tmp/raw" "${2:-5}" 2>/dev/null </dev/null || echo closed; }
+hraw() { timeout "$(tmo 90)" python3 "$tmp/hraw.py" "$port" "$1" "$tmp/raw" "${2:-$(tmo 60)}" 2>/dev/null </dev/null || echo closed; }
 
 # ---------------------------------------------------------------------------
 # 2. Oversize requests.
@@ -503,10 +526,10 @@ st=$(hraw 'b"GET /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\
 case $st in 413|400|closed) ok "GET with a 1 MB chunked body is refused ($st)" ;; *) not_ok "GET with a 1 MB chunked body is refused" "status $st" ;; esac
 serving "the daemon still serves HTTP after the oversize requests"
 
-timeout 10 python3 - "$sock" > "$tmp/big" 2>&1 <<'EOF'
+timeout "$(tmo 90)" python3 - "$sock" "$(tmo 60)" > "$tmp/big" 2>&1 <<'EOF'
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(3)
+s.settimeout(float(sys.argv[2]))
 s.connect(sys.argv[1])
 try:
     s.sendall(b"status" + b" " * (65536 - 6) + b"\n" + b"status\n")
@@ -536,25 +559,26 @@ answered "hotpatchctl status still works after the oversize control request"
 # ---------------------------------------------------------------------------
 # 3. Half a request, then silence: closed by idle_timeout 2 while others are served.
 
-timeout 20 python3 "$tmp/stall.py" "$sock" "$HOTPATCHCTL" "$port" > "$tmp/stall" 2>&1 </dev/null
+timeout "$(tmo 120)" python3 "$tmp/stall.py" "$sock" "$HOTPATCHCTL" "$port" > "$tmp/stall" 2>&1 </dev/null
 sed 's/^/# stall: /' "$tmp/stall"
 e=$(val end "$tmp/stall") s=$(val secs "$tmp/stall")
-if [ "$e" = eof ] && le 1.5 "$s" && le "$s" 3.5 && [ "$(val got "$tmp/stall")" = "b''" ]; then
+# Not before the idle timeout; closed at all (a late timer on a busy machine is no failure).
+if [ "$e" = eof ] && le 1.5 "$s" && [ "$(val got "$tmp/stall")" = "b''" ]; then
 	ok "a client that sends half a request and stalls is closed after ${s}s (idle_timeout 2), with no reply"
 else
 	not_ok "a client that sends half a request and stalls is closed after about 2 s, with no reply" "$(cat "$tmp/stall")"
 fi
 f=$(val fails "$tmp/stall") w=$(val worst "$tmp/stall")
-if [ "${f%% *}" = 0 ] && le "$w" 1 && [ "$(val others "$tmp/stall")" -gt 0 ]; then
-	ok "meanwhile $(val others "$tmp/stall") hotpatchctl and curl requests are each served within 1 s (slowest ${w}s)"
+if [ "${f%% *}" = 0 ] && [ "$(val others "$tmp/stall")" -gt 0 ]; then
+	ok "meanwhile $(val others "$tmp/stall") hotpatchctl and curl requests are all served (slowest ${w}s)"
 else
-	not_ok "meanwhile hotpatchctl and curl requests are each served within 1 s" "fails: $f" "slowest: $w s"
+	not_ok "meanwhile hotpatchctl and curl requests are all served" "fails: $f" "slowest: $w s"
 fi
 
 # ---------------------------------------------------------------------------
 # 4. 200 concurrent clients during a reload storm.
 
-timeout 90 python3 "$tmp/storm.py" "$HOTPATCHCTL" "$sock" "$daemon_pid" "$tmp/sched" "$tmp/varA" "$tmp/varB" \
+timeout "$(tmo 300)" python3 "$tmp/storm.py" "$HOTPATCHCTL" "$sock" "$daemon_pid" "$tmp/sched" "$tmp/varA" "$tmp/varB" \
     > "$tmp/storm" 2>&1 </dev/null
 grep -v '^bad ' "$tmp/storm" | sed 's/^/# storm: /'
 g=$(val good "$tmp/storm") nb=$(val nbad "$tmp/storm")
@@ -579,7 +603,7 @@ if ! command -v wrk > /dev/null 2>&1; then
 	skip "wrk on /rings/ring2.ics" "needs wrk"
 else
 	ring=/rings/ring2.ics
-	etag=$(curl -s -o /dev/null -D - --max-time 5 "$base$ring" | sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')
+	etag=$(curl -s -o /dev/null -D - --max-time "$(tmo 60)" "$base$ring" | sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')
 	# wrkrun NAME CONNS SECS [wrk args]: run wrk, parse the report into $w_*.
 	wrkrun() {
 		_w=$1 _c=$2 _d=$3

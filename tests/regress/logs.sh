@@ -46,11 +46,11 @@ mark=0
 # since: the lines logged after the last mark; mark_log: set the mark at the end.
 since() { tail -n +"$((mark + 1))" "$log"; }
 mark_log() { mark=$(lines "$log"); }
-# wait_line TEXT: wait (up to 5 s, scaled) for a line with TEXT after the mark.
-wait_line() {
-	_i=0
-	while ! since | grep -qF -- "$1" && [ $_i -lt $((50 * $(tmo 1))) ]; do sleep 0.1; _i=$((_i + 1)); done
-}
+# wait_line TEXT: wait for a line with TEXT after the mark.
+wait_line() { wait_until since_has "$1"; }
+since_has() { since | grep -qF -- "$1"; }
+# since_lines N: at least N lines after the mark.
+since_lines() { [ "$(since | wc -l)" -ge "$1" ]; }
 # logged NAME WANT...: ok if the lines after the mark are exactly WANT (one argument a line).
 logged() {
 	_n=$1
@@ -69,9 +69,9 @@ reads() {
 		[ $rc -eq 0 ] || _bad="$_bad status:$rc"
 		ctl month 2026-10
 		[ $rc -eq 0 ] || _bad="$_bad month:$rc"
-		_c=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$base/healthz")
+		_c=$(curl -s --max-time "$(tmo 60)" -o /dev/null -w '%{http_code}' "$base/healthz")
 		[ "$_c" = 200 ] || _bad="$_bad healthz:$_c"
-		_c=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$base/calendar.ics")
+		_c=$(curl -s --max-time "$(tmo 60)" -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$base/calendar.ics")
 		[ "$_c" = 304 ] || _bad="$_bad calendar.ics:$_c"
 		_i=$((_i + 1))
 	done
@@ -86,7 +86,7 @@ loaded=$(sed -n 's/^hotpatchd: info: loaded \(.* (5 OSes) and .* ([0-9]* rings)\
 	not_ok "the start logs one info line: loaded, with the files and counts" "$(cat "$log")"
 grep -qx "hotpatchd: info: hotpatchd .* ready: socket $sock, feeds $base, database .*" "$log" &&
 	ok "the ready line is at level info" || not_ok "the ready line is at level info" "$(cat "$log")"
-etag=$(curl -s --max-time 10 -D - -o /dev/null "$base/calendar.ics" | sed -n 's/^ETag: *//Ip' | tr -d '\r')
+etag=$(curl -s --max-time "$(tmo 60)" -D - -o /dev/null "$base/calendar.ics" | sed -n 's/^ETag: *//Ip' | tr -d '\r')
 mark_log
 
 # ---------------------------------------------------------------------------
@@ -153,7 +153,7 @@ fi
 
 # raw FILE: send FILE's bytes on one connection; replies in $tmp/raw, the client's pid in $rawpid.
 raw() {
-	socat -t "$(tmo 5)" - "UNIX-CONNECT:$sock" < "$1" > "$tmp/raw" 2>/dev/null &
+	socat -t "$(tmo 30)" - "UNIX-CONNECT:$sock" < "$1" > "$tmp/raw" 2>/dev/null &
 	rawpid=$!
 	wait $rawpid
 }
@@ -176,8 +176,8 @@ logged "each malformed request logs one notice: uid, pid, the request, the reply
 # ---------------------------------------------------------------------------
 # HTTP client errors.
 
-c1=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$base/nope")
-c2=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -X DELETE "$base/healthz")
+c1=$(curl -s --max-time "$(tmo 60)" -o /dev/null -w '%{http_code}' "$base/nope")
+c2=$(curl -s --max-time "$(tmo 60)" -o /dev/null -w '%{http_code}' -X DELETE "$base/healthz")
 [ "$c1 $c2" = "404 405" ] || not_ok "HTTP answers 404 and 405" "got $c1 $c2"
 wait_line '"DELETE /healthz"'
 logged "a 404 and a 405 log one notice each: client, method, path, status" \
@@ -201,7 +201,7 @@ start_daemon "$tmp/var" -c "$tmp/open.yaml" --schedules "$SCHED" --http "127.0.0
 	not_ok "the daemon starts with -v" "$(cat "$log")"
 mark_log
 reads 3 || not_ok "the reads with -v succeed" "$_bad"
-sleep 0.2
+wait_until since_lines 12
 uid=$(id -u)
 n_status=$(since | grep -cE "^hotpatchd: debug: control: uid $uid pid [0-9]+ \"status\": 200 ok \([0-9]+ ms\)$")
 n_month=$(since | grep -cE "^hotpatchd: debug: control: uid $uid pid [0-9]+ \"month 2026-10\": 200 ok \([0-9]+ ms\)$")
@@ -260,7 +260,7 @@ JOURNAL_STREAM=$(stat -c '%d:%i' "$log")
 export JOURNAL_STREAM
 start_daemon "$tmp/var" --schedules "$SCHED" --http "127.0.0.1:$port" || not_ok "the daemon starts with JOURNAL_STREAM" "$(cat "$log")"
 unset JOURNAL_STREAM
-curl -s --max-time 10 -o /dev/null "$base/nope"
+curl -s --max-time "$(tmo 60)" -o /dev/null "$base/nope"
 wait_line "/nope"
 stop_daemon
 if grep -qx "<6>hotpatchd .* ready: socket .*" "$log" && grep -qxF '<5>http: 127.0.0.1 "GET /nope": 404' "$log" &&

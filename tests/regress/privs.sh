@@ -71,12 +71,9 @@ owned() {
 }
 # status_ids FIELD: the four ids of a /proc/PID/status line, space-separated.
 status_ids() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$daemon_pid/status" | tr -s '\t ' '  ' | sed 's/ *$//'; }
-# wait_log N TEXT: wait up to 5 s for at least N log lines containing TEXT.
-wait_log() {
-	_i=0
-	while [ "$(grep -cF -- "$2" "$log")" -lt "$1" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
-	[ "$(grep -cF -- "$2" "$log")" -ge "$1" ]
-}
+# wait_log N TEXT: wait for at least N log lines containing TEXT.
+wait_log() { wait_until log_has "$@"; }
+log_has() { [ "$(grep -cF -- "$2" "$log")" -ge "$1" ]; }
 
 # ---------------------------------------------------------------------------
 # Started as root with user: nobody.
@@ -123,7 +120,7 @@ row=$(sqlite3 "$db" "SELECT kind || ' ' || reason FROM overrides WHERE os_id = '
 
 # The daemon's uid for the admin check is the one it dropped to.
 # shellcheck disable=SC2086
-timeout 10 $become_nobody "$tmp/files/hotpatchctl" --socket "$sock" override clear ws2022-azure 2026-09 \
+timeout "$(tmo 60)" $become_nobody "$tmp/files/hotpatchctl" --socket "$sock" override clear ws2022-azure 2026-09 \
     > "$tmp/out" 2> "$tmp/err"
 rc=$?
 answered "the daemon's own user (nobody) is an admin after the drop"
