@@ -9,104 +9,15 @@
  * not_modified uses them, and http_date on the page's Last-Modified.
  * Every header value also goes through both helpers directly, with a
  * round trip: a parsed date printed and parsed again is the same instant.
- *
- * The store needs a real file (it insists on WAL, which ":memory:" cannot
- * do): one database per process in a fresh directory under $TMPDIR (run.sh
- * points that into its build directory), removed at exit.
+ * The daemon and its store are fuzz_daemon.h's.
  */
-#include "fuzz_common.h"
-#include "config.h"
-#include "daemon.h"
+#include "fuzz_daemon.h"
 #include "http.h"
-#include "ringfile.h"
 #include "site.h"
-#include "store.h"
 
 #include <ctype.h>
 #include <microhttpd.h>
 #include <strings.h>
-#include <unistd.h>
-
-static const char fuzz_rings_yaml[] =
-    "version: 1\n"
-    "rings:\n"
-    "  - id: pilot\n"
-    "    name: Pilot devices\n"
-    "    os: [os-a, os-b]\n"
-    "    deferral_days: 1\n"
-    "    deadline_days: 2\n"
-    "    grace_days: 3\n"
-    "    timezone: Europe/Berlin\n"
-    "    windows:\n"
-    "      - days: [tue, wed]\n"
-    "        start: \"22:00\"\n"
-    "        duration: 4h\n"
-    "  - id: broad\n"
-    "    name: Broad\n"
-    "    os: [os-b]\n"
-    "    deferral_days: 9\n"
-    "    deadline_days: 5\n"
-    "    grace_days: 2\n"
-    "    timezone: UTC\n"
-    "blackouts:\n"
-    "  - name: year-end freeze\n"
-    "    from: 2026-12-21\n"
-    "    to: 2027-01-03\n";
-
-static struct daemon dm;
-static char dbdir[4096], dbpath[4200];
-
-static void
-remove_db(void)
-{
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-	char f[4300];
-
-	if (dm.store != NULL)
-		store_close(dm.store);
-	dm.store = NULL;
-	for (size_t i = 0; i < sizeof(suffix) / sizeof(*suffix); i++) {
-		snprintf(f, sizeof(f), "%s%s", dbpath, suffix[i]);
-		unlink(f);
-	}
-	rmdir(dbdir);
-}
-
-/* The daemon as hotpatchd sets it up, with the database in memory; kept for the run. */
-static void
-setup(void)
-{
-	struct caldata cal;
-	struct ringset rings = { 0 };
-	struct diags d = { 0 };
-	char *cause = NULL;
-
-	fuzz_calendar(&cal);
-	if (ringfile_parse("fuzz-rings.yaml", fuzz_rings_yaml, sizeof(fuzz_rings_yaml) - 1,
-	    &cal, &rings, &d) < 0) {
-		diags_print(&d, stderr);
-		abort();
-	}
-	config_defaults(&dm.cfg);
-	dm.started = 1767225600;	/* 2026-01-01 */
-	snprintf(dbdir, sizeof(dbdir), "%s/fuzz_http.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dbdir) == NULL) {
-		perror("fuzz_http: mkdtemp");
-		abort();
-	}
-	snprintf(dbpath, sizeof(dbpath), "%s/hotpatchd.db", dbdir);
-	atexit(remove_db);
-	if (store_open(dbpath, &dm.store, &cause) < 0 ||
-	    store_import(dm.store, &cal, &rings, &cause) < 0 ||
-	    daemon_refresh(&dm, &cause) < 0) {
-		fprintf(stderr, "fuzz_http: setup: %s\n", cause);
-		abort();
-	}
-	dm.file_cal = cal;
-	dm.file_rings = rings;
-	dm.feed_url = strdup("http://127.0.0.1:8080");
-}
 
 /* The first header named name (case-insensitive), as MHD_lookup_connection_value. */
 static const char *
@@ -151,17 +62,13 @@ helpers(const char *v)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int ready;
+	struct daemon *dm = fuzz_daemon("fuzz_http");
 	char *req, *p, *line, *method, *url, *version, *names[MAX_HEADERS], *values[MAX_HEADERS];
 	const char *cl, *inm, *ims;
 	const struct page *pg;
 	char *cause = NULL, date[HTTP_DATE_MAX];
 	int nh = 0;
 
-	if (!ready) {
-		setup();
-		ready = 1;
-	}
 	if (size > 32 * 1024)	/* HTTP_CONN_MEMORY: MHD refuses more */
 		return -1;
 	req = fuzz_cstr(data, size);
@@ -200,7 +107,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	url[strcspn(url, "?")] = '\0';
 	MHD_http_unescape(url);
 	/* The router, and the reply. */
-	if ((pg = site_get(&dm, url, &cause)) == NULL) {
+	if ((pg = site_get(dm, url, &cause)) == NULL) {
 		if (cause != NULL) {
 			fprintf(stderr, "site_get(%s): %s\n", url, cause);
 			abort();	/* an in-memory store must not fail */
