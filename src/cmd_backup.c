@@ -114,10 +114,16 @@ cmd_backup(struct daemon *d, const struct request *rq, const struct peer *p,
 	result = cause == NULL ? xasprintf("ok %zu bytes", len) :
 	    xasprintf("%s: %s", too_big ? "refused" : "failed", cause);
 	if (cause != NULL) {
-		char *ignored = NULL;
+		char *acause = NULL;
 
-		store_audit(d->store, &a, result, &ignored);
-		free(ignored);
+		/* The backup failed anyway; a failed audit row is said too. */
+		if (store_audit(d->store, &a, result, &acause) < 0) {
+			char *both = xasprintf("%s (and its audit row: %s)", cause, acause);
+
+			free(cause);
+			cause = both;
+		}
+		free(acause);
 	} else if (store_audit(d->store, &a, result, &cause) == 0) {
 		/* Only a copy the audit trail records is handed out. */
 		r->data = json_pack("{s:s,s:i,s:I,s:s%}", "database", d->cfg.database,
