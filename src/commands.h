@@ -43,6 +43,15 @@ char *peer_name(const struct peer *p);
 void actor_init(struct actor *a, const struct request *rq, const struct peer *p,
     const char *line, char *who);
 
+struct os_def;
+struct ring;
+/*
+ * The OS (ring) of id: false with the one 404 reply of its kind if there is
+ * none.  A NULL id (an option not given) looks nothing up: *os is NULL, true.
+ */
+bool lookup_os(struct daemon *d, const char *id, const struct os_def **os, struct reply *r);
+bool lookup_ring(struct daemon *d, const char *id, const struct ring **g, struct reply *r);
+
 /* "Now" for a request: --at, or the clock. */
 time_t request_now(const struct request *rq);
 
@@ -75,8 +84,6 @@ cmd_handler cmd_windows, cmd_plan;
 /* The plan of every ring for a year, as plan answers it (also for the /plan page). */
 json_t *plan_json(struct daemon *d, int year);
 cmd_render render_windows, render_plan;
-struct ring;
-struct os_def;
 /*
  * The ring of --ring and the OS of --os, which must be one of the ring's
  * (NULL = all of them); false with a 404 reply if either is unknown.
