@@ -57,13 +57,15 @@ time_t request_now(const struct request *rq);
 
 /*
  * Execute one request line from peer p and return the whole reply (status
- * line and body) in *out, *outlen (allocated).
+ * line and body) in *out, *outlen (allocated).  The line is parsed and the
+ * peer's permission checked first; only then may a kept reply answer it
+ * (cmd_table's keep, never set for an admin command).
  */
-/* Drop the kept replies (at exit; they are also dropped when full). */
-void commands_forget(struct daemon *d);
-
 void commands_execute(struct daemon *d, const struct peer *p, const char *line,
     char **out, size_t *outlen);
+
+/* Drop the kept replies (at exit; they are also dropped when full). */
+void commands_forget(struct daemon *d);
 
 /* ISO 8601 UTC "2026-11-10T18:00:00Z" as a JSON string. */
 json_t *json_instant(time_t t);
