@@ -17,24 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The OS and month of an override command, or an error reply. */
-static const struct os_def *
-override_target(struct daemon *d, const struct request *rq, ym_t *month, struct reply *r)
-{
-	const struct os_def *os = caldata_find_os(&d->cal, rq->arg[0]);
-
-	if (os == NULL) {
-		reply_error(r, PROTO_NOT_FOUND, "unknown OS '%s' (see hotpatchctl os list)",
-		    rq->arg[0]);
-		return NULL;
-	}
-	if (ym_parse(rq->arg[1], month) < 0) {
-		reply_error(r, PROTO_BAD_REQUEST, "bad month '%s'", rq->arg[1]);
-		return NULL;
-	}
-	return os;
-}
-
 static json_t *
 kind_source(const struct month_info *mi)
 {
@@ -52,8 +34,9 @@ cmd_override_set(struct daemon *d, const struct request *rq, const struct peer *
 	struct actor a;
 	char *who, *cause = NULL;
 
-	if ((os = override_target(d, rq, &o.month, r)) == NULL)
+	if (!lookup_os(d, rq->arg[0], &os, r))
 		return;
+	o.month = rq->month;
 	cal_month(&d->cal, os, o.month, &before);
 	if (before.source == SRC_PUBLISHED) {
 		reply_error(r, PROTO_CONFLICT, "%s %s is published as %s; an override would "
@@ -69,7 +52,7 @@ cmd_override_set(struct daemon *d, const struct request *rq, const struct peer *
 		    os->id, rq->arg[1], ym_format(os->hotpatch_start, start));
 		return;
 	}
-	kind_parse(rq->arg[2], &o.kind);
+	o.kind = rq->kind;
 	o.os = (char *)os->id;
 	o.reason = (char *)rq->reason;
 	who = peer_name(p);
@@ -91,8 +74,9 @@ cmd_override_set(struct daemon *d, const struct request *rq, const struct peer *
 /* The override of an OS that left the calendar: its model has no month to compute. */
 static void
 clear_detached(struct daemon *d, const struct request *rq, const struct peer *p,
-    const char *line, ym_t month, struct reply *r)
+    const char *line, struct reply *r)
 {
+	ym_t month = rq->month;
 	const struct override *o = cal_find_override(&d->detached_cal, rq->arg[0], month);
 	json_t *was = json_pack("{s:s,s:s}", "kind", kind_name(o->kind), "source",
 	    "detached");
@@ -126,15 +110,15 @@ cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer
 	const struct os_def *os;
 	struct actor a;
 	char *who, *cause = NULL;
-	ym_t month;
+	ym_t month = rq->month;
 	int gone;
 
-	if (caldata_find_os(&d->cal, rq->arg[0]) == NULL && ym_parse(rq->arg[1], &month) == 0 &&
+	if (caldata_find_os(&d->cal, rq->arg[0]) == NULL &&
 	    cal_find_override(&d->detached_cal, rq->arg[0], month) != NULL) {
-		clear_detached(d, rq, p, line, month, r);
+		clear_detached(d, rq, p, line, r);
 		return;
 	}
-	if ((os = override_target(d, rq, &month, r)) == NULL)
+	if (!lookup_os(d, rq->arg[0], &os, r))
 		return;
 	cal_month(&d->cal, os, month, &before);
 	if (before.ovr == NULL || !before.ovr->runtime) {
@@ -201,13 +185,11 @@ void
 cmd_override_list(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
+	const struct os_def *only;
 	json_t *list;
 
-	if (rq->os != NULL && caldata_find_os(&d->cal, rq->os) == NULL &&
-	    !has_detached_os(d, rq->os)) {
-		reply_error(r, PROTO_NOT_FOUND, "unknown OS '%s' (see hotpatchctl os list)", rq->os);
+	if ((rq->os == NULL || !has_detached_os(d, rq->os)) && !lookup_os(d, rq->os, &only, r))
 		return;
-	}
 	list = json_array();
 	for (size_t i = 0; i < d->cal.novr; i++) {
 		const struct override *o = &d->cal.ovr[i];

@@ -20,16 +20,6 @@
 /* Blackouts named in the reply to an import; the rest are counted. */
 #define IMPORT_SHOWN	5
 
-/* A ring given with --ring must exist; sets a 404 and returns -1 if not. */
-static int
-check_ring(const struct daemon *d, const char *ring, struct reply *r)
-{
-	if (ring == NULL || ringset_find(&d->rings, ring) != NULL)
-		return 0;
-	reply_error(r, PROTO_NOT_FOUND, "unknown ring '%s' (see hotpatchctl rings)", ring);
-	return -1;
-}
-
 /* Where a file blackout is defined: its ring's file, or the schedules. */
 static char *
 file_origin(const struct daemon *d, const struct blackout *b)
@@ -81,11 +71,7 @@ blackout_json(const struct blackout *b)
 static char *
 day_text(time_t t, char *buf)
 {
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, 11, "%Y-%m-%d", &tm);
-	return buf;
+	return utc_format(t, UTC_DAY, buf, 11);
 }
 
 void
@@ -93,19 +79,14 @@ cmd_blackout_add(struct daemon *d, const struct request *rq, const struct peer *
     const char *line, struct reply *r)
 {
 	struct blackout b = { .name = (char *)rq->name, .ring = (char *)rq->ring,
-	    .runtime = true };
+	    .from = rq->from_day, .to = rq->to_day, .runtime = true };
+	const struct ring *g;
 	struct actor a;
 	char *who, *cause = NULL;
 	json_t *bj;
 
-	if (check_ring(d, rq->ring, r) < 0)
+	if (!lookup_ring(d, rq->ring, &g, r))
 		return;
-	if (rq->from == NULL || rq->to == NULL || ymd_parse(rq->from, &b.from) < 0 ||
-	    ymd_parse(rq->to, &b.to) < 0 || ymd_cmp(b.to, b.from) < 0) {
-		reply_error(r, PROTO_BAD_REQUEST, "blackout add needs --from and --to as "
-		    "YYYY-MM-DD, --to not before --from");
-		return;
-	}
 	who = peer_name(p);
 	actor_init(&a, rq, p, line, who);
 	if (store_blackout_add(d->store, &b, &a, &cause) < 0 || daemon_refresh(d, &cause) < 0) {
@@ -123,7 +104,7 @@ void
 cmd_blackout_remove(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
-	long id = strtol(rq->arg[0], NULL, 10);
+	long id = rq->id;
 	const struct blackout *b = find_blackout(d, id);
 	struct actor a;
 	char *who, *cause = NULL, *file;
@@ -166,11 +147,12 @@ cmd_blackout_list(struct daemon *d, const struct request *rq, const struct peer 
     const char *line, struct reply *r)
 {
 	struct blackout_rec *v;
+	const struct ring *g;
 	size_t n;
 	char *cause = NULL, *file;
 	json_t *list, *o;
 
-	if ((rq->ring == NULL || !detached_ring(d, rq->ring)) && check_ring(d, rq->ring, r) < 0)
+	if ((rq->ring == NULL || !detached_ring(d, rq->ring)) && !lookup_ring(d, rq->ring, &g, r))
 		return;
 	if (store_blackout_list(d->store, &v, &n, &cause) < 0) {
 		reply_error(r, PROTO_INTERNAL, "%s", cause);
@@ -277,13 +259,14 @@ cmd_blackout_import(struct daemon *d, const struct request *rq, const struct pee
 {
 	struct blackout *v = NULL;
 	struct ics_cut *cuts = NULL;
+	const struct ring *g;
 	struct actor a;
 	char *name, *text, *who, *args, *cause = NULL, day[2][11];
 	time_t from, to;
 	size_t n = 0, ncuts = 0;
 	int len;
 
-	if (check_ring(d, rq->ring, r) < 0)
+	if (!lookup_ring(d, rq->ring, &g, r))
 		return;
 	if ((len = import_arg(rq->arg[0], &name, &text)) < 0) {
 		reply_error(r, PROTO_BAD_REQUEST, "blackout import: the file content is not "

@@ -76,19 +76,6 @@ oob_json(const struct os_def *os, const struct oob *b)
 	    "restart", b->restart, "note", json_str_or_null(b->note));
 }
 
-/* The OS named by --os, or an error reply; NULL id means every OS (returns NULL, no error). */
-static bool
-select_os(struct daemon *d, const char *id, const struct os_def **os, struct reply *r)
-{
-	*os = NULL;
-	if (id == NULL)
-		return true;
-	if ((*os = caldata_find_os(&d->cal, id)) != NULL)
-		return true;
-	reply_error(r, PROTO_NOT_FOUND, "unknown OS '%s' (see hotpatchctl os list)", id);
-	return false;
-}
-
 void
 cmd_status(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
@@ -234,7 +221,7 @@ cmd_calendar(struct daemon *d, const struct request *rq, const struct peer *p,
 	json_t *months, *oob;
 	const struct os_def *only;
 
-	if (!select_os(d, rq->os, &only, r))
+	if (!lookup_os(d, rq->os, &only, r))
 		return;
 	months = json_array();
 	oob = json_array();
@@ -348,14 +335,13 @@ cmd_month(struct daemon *d, const struct request *rq, const struct peer *p,
 {
 	json_t *rows;
 	const struct os_def *only;
-	ym_t month;
 
-	if (!select_os(d, rq->os, &only, r) || ym_parse(rq->arg[0], &month) < 0)
+	if (!lookup_os(d, rq->os, &only, r))
 		return;
 	rows = json_array();
 	for (size_t i = 0; i < d->cal.nos; i++)
 		if (only == NULL || &d->cal.os[i] == only)
-			json_array_append_new(rows, month_json(&d->cal, &d->cal.os[i], month));
+			json_array_append_new(rows, month_json(&d->cal, &d->cal.os[i], rq->month));
 	r->data = json_pack("{s:s,s:o}", "month", rq->arg[0], "os", rows);
 }
 
@@ -396,7 +382,7 @@ cmd_next(struct daemon *d, const struct request *rq, const struct peer *p,
 	const struct ring *g = NULL;
 
 	/* With --ring, --os must be one of the ring's OSes; without it, any OS. */
-	if (rq->ring != NULL ? !select_ring(d, rq, &g, &only, r) : !select_os(d, rq->os, &only, r))
+	if (rq->ring != NULL ? !select_ring(d, rq, &g, &only, r) : !lookup_os(d, rq->os, &only, r))
 		return;
 	rows = json_array();
 	for (size_t i = 0; i < d->cal.nos; i++) {

@@ -18,7 +18,11 @@ cmd_feed(struct daemon *d, const struct request *rq, const struct peer *p,
 {
 	char *path, *cause = NULL;
 	const struct page *pg;
+	const struct os_def *os;
+	const struct ring *g;
 
+	if (!lookup_os(d, rq->os, &os, r) || !lookup_ring(d, rq->ring, &g, r))
+		return;
 	if (rq->os != NULL)
 		path = xasprintf("/os/%s.ics", rq->os);
 	else if (rq->ring != NULL)
@@ -26,14 +30,7 @@ cmd_feed(struct daemon *d, const struct request *rq, const struct peer *p,
 	else
 		path = xstrdup("/calendar.ics");
 	if ((pg = site_get(d, path, &cause)) == NULL) {
-		if (cause != NULL)
-			reply_error(r, PROTO_INTERNAL, "%s", cause);
-		else if (rq->os != NULL)
-			reply_error(r, PROTO_NOT_FOUND, "unknown OS '%s' (see hotpatchctl os list)",
-			    rq->os);
-		else
-			reply_error(r, PROTO_NOT_FOUND, "unknown ring '%s' (see hotpatchctl rings)",
-			    rq->ring);
+		reply_error(r, PROTO_INTERNAL, "%s", cause != NULL ? cause : "no such page");
 	} else {
 		r->data = json_pack("{s:s,s:s,s:s,s:o,s:s%}", "path", pg->path, "type", pg->type,
 		    "etag", pg->etag, "modified", json_instant(pg->modified), "body", pg->body,

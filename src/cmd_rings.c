@@ -156,14 +156,12 @@ void
 cmd_ring_show(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
-	const struct ring *g = ringset_find(&d->rings, rq->arg[0]);
+	const struct ring *g;
 	json_t *o, *win, *bo;
 	char buf[96], from[11], to[11];
 
-	if (g == NULL) {
-		reply_error(r, PROTO_NOT_FOUND, "unknown ring '%s' (see hotpatchctl rings)", rq->arg[0]);
+	if (!lookup_ring(d, rq->arg[0], &g, r))
 		return;
-	}
 	win = json_array();
 	bo = json_array();
 	for (size_t i = 0; i < g->nwin; i++) {

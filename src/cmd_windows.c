@@ -35,10 +35,8 @@ select_ring(struct daemon *d, const struct request *rq, const struct ring **g,
 	char *list = NULL;
 
 	*os = NULL;
-	if ((*g = ringset_find(&d->rings, rq->ring)) == NULL) {
-		reply_error(r, PROTO_NOT_FOUND, "unknown ring '%s' (see hotpatchctl rings)", rq->ring);
+	if (!lookup_ring(d, rq->ring, g, r))
 		return false;
-	}
 	if (rq->os == NULL)
 		return true;
 	if (ring_has_os(*g, rq->os) && (*os = caldata_find_os(&d->cal, rq->os)) != NULL)
@@ -117,17 +115,11 @@ cmd_windows(struct daemon *d, const struct request *rq, const struct peer *p,
 	const struct ring *g;
 	const struct os_def *only;
 	json_t *rows;
-	ym_t from;
+	ym_t from = rq->from != NULL ? rq->from_month : ym_of_time(request_now(rq));
 	int months = rq->months > 0 ? rq->months : WIN_DEFAULT_MONTHS;
 
 	if (!select_ring(d, rq, &g, &only, r))
 		return;
-	if (rq->from == NULL)
-		from = ym_of_time(request_now(rq));
-	else if (ym_parse(rq->from, &from) < 0) {
-		reply_error(r, PROTO_BAD_REQUEST, "bad --from '%s' (expected YYYY-MM)", rq->from);
-		return;
-	}
 	if (ym_year(from + months - 1) > HP_YEAR_MAX) {
 		char m[8];
 

@@ -43,18 +43,29 @@ char *peer_name(const struct peer *p);
 void actor_init(struct actor *a, const struct request *rq, const struct peer *p,
     const char *line, char *who);
 
+struct os_def;
+struct ring;
+/*
+ * The OS (ring) of id: false with the one 404 reply of its kind if there is
+ * none.  A NULL id (an option not given) looks nothing up: *os is NULL, true.
+ */
+bool lookup_os(struct daemon *d, const char *id, const struct os_def **os, struct reply *r);
+bool lookup_ring(struct daemon *d, const char *id, const struct ring **g, struct reply *r);
+
 /* "Now" for a request: --at, or the clock. */
 time_t request_now(const struct request *rq);
 
 /*
  * Execute one request line from peer p and return the whole reply (status
- * line and body) in *out, *outlen (allocated).
+ * line and body) in *out, *outlen (allocated).  The line is parsed and the
+ * peer's permission checked first; only then may a kept reply answer it
+ * (cmd_table's keep, never set for an admin command).
  */
-/* Drop the kept replies (at exit; they are also dropped when full). */
-void commands_forget(struct daemon *d);
-
 void commands_execute(struct daemon *d, const struct peer *p, const char *line,
     char **out, size_t *outlen);
+
+/* Drop the kept replies (at exit; they are also dropped when full). */
+void commands_forget(struct daemon *d);
 
 /* ISO 8601 UTC "2026-11-10T18:00:00Z" as a JSON string. */
 json_t *json_instant(time_t t);
@@ -75,8 +86,6 @@ cmd_handler cmd_windows, cmd_plan;
 /* The plan of every ring for a year, as plan answers it (also for the /plan page). */
 json_t *plan_json(struct daemon *d, int year);
 cmd_render render_windows, render_plan;
-struct ring;
-struct os_def;
 /*
  * The ring of --ring and the OS of --os, which must be one of the ring's
  * (NULL = all of them); false with a 404 reply if either is unknown.
