@@ -12,6 +12,7 @@
 #include "store.h"
 #include "table.h"
 #include "util.h"
+#include "views.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -414,7 +415,8 @@ cmd_next(struct daemon *d, const struct request *rq, const struct peer *p,
 	r->data = json_pack("{s:o,s:o}", "now", json_instant(now), "releases", rows);
 	if (g != NULL)
 		json_object_update_new(r->data, json_pack("{s:s,s:s,s:o}", "ring", g->id,
-		    "timezone", g->timezone, "windows", next_ring_windows(d, g, only, now)));
+		    "timezone", g->timezone,
+		    "windows", view_next_windows(&d->cal, &d->rings, g, only, now)));
 }
 
 char *

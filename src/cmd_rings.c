@@ -5,6 +5,7 @@
 #include "rings.h"
 #include "table.h"
 #include "util.h"
+#include "views.h"
 #include "windows.h"
 
 #include <stdlib.h>
@@ -14,57 +15,6 @@ static int
 jint(const json_t *o, const char *key)
 {
 	return (int)json_integer_value(json_object_get(o, key));
-}
-
-/* Per OS of the ring: eligible or not, and why not. */
-static json_t *
-eligibility_json(const struct daemon *d, const struct ring *g)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < g->nos; i++) {
-		const struct os_def *os = caldata_find_os(&d->cal, g->os[i]);
-		const char *why = "unknown OS";
-		bool ok = os != NULL && ring_eligible(g, os, &why);
-
-		json_array_append_new(a, json_pack("{s:s,s:b,s:o}", "os", g->os[i],
-		    "eligible", ok, "reason", json_str_or_null(ok ? NULL : why)));
-	}
-	return a;
-}
-
-/* Restarts in year per OS of the ring, by cause (the same keys as plan's). */
-static json_t *
-restarts_json(const struct daemon *d, const struct ring *g, int year)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < g->nos; i++) {
-		const struct os_def *os = caldata_find_os(&d->cal, g->os[i]);
-		struct restarts rs;
-
-		if (os == NULL)
-			continue;
-		win_restarts(&d->cal, g, os, year, &rs);
-		json_array_append_new(a, json_pack("{s:s,s:i,s:i,s:i,s:i,s:i}", "os", os->id,
-		    "baseline", rs.baseline, "unplanned", rs.unplanned, "lcu", rs.lcu,
-		    "oob", rs.oob, "total", rs.total));
-	}
-	return json_pack("{s:i,s:o}", "year", year, "os", a);
-}
-
-static json_t *
-ring_json(const struct daemon *d, const struct ring *g, int year)
-{
-	json_t *os = json_array();
-
-	for (size_t i = 0; i < g->nos; i++)
-		json_array_append_new(os, json_string(g->os[i]));
-	return json_pack("{s:s,s:s,s:o,s:i,s:i,s:i,s:s,s:b,s:o,s:o}", "ring", g->id,
-	    "name", g->name, "os", os, "deferral_days", g->deferral_days,
-	    "deadline_days", g->deadline_days, "grace_days", g->grace_days,
-	    "timezone", g->timezone, "hotpatch", g->hotpatch,
-	    "eligibility", eligibility_json(d, g), "restarts", restarts_json(d, g, year));
 }
 
 /* Restarts are counted for the calendar year of "now" (or --at). */
@@ -81,7 +31,7 @@ cmd_rings(struct daemon *d, const struct request *rq, const struct peer *p,
 	json_t *list = json_array();
 
 	for (size_t i = 0; i < d->rings.nring; i++)
-		json_array_append_new(list, ring_json(d, &d->rings.ring[i], year_now(rq)));
+		json_array_append_new(list, view_ring(&d->cal, &d->rings.ring[i], year_now(rq)));
 	r->data = json_pack("{s:o}", "rings", list);
 }
 
@@ -183,7 +133,7 @@ cmd_ring_show(struct daemon *d, const struct request *rq, const struct peer *p,
 		    "from", ymd_format(b->from, from), "to", ymd_format(b->to, to),
 		    "global", b->ring == NULL));
 	}
-	o = ring_json(d, g, year_now(rq));
+	o = view_ring(&d->cal, g, year_now(rq));
 	json_object_update_new(o, json_pack("{s:s,s:b,s:b,s:b,s:o,s:o,s:o,s:s,s:i}",
 	    "arch", arch_name(g->arch), "vbs", g->vbs, "chpe_disabled", g->chpe_disabled,
 	    "licensed", g->licensed,

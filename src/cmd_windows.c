@@ -10,6 +10,7 @@
 #include "rings.h"
 #include "table.h"
 #include "util.h"
+#include "views.h"
 #include "windows.h"
 
 #include <ctype.h>
@@ -53,63 +54,6 @@ select_ring(struct daemon *d, const struct request *rq, const struct ring **g,
 
 /* ---- building answers ---- */
 
-/* A UTC instant, or null for 0 (the engine's "does not apply"). */
-static json_t *
-instant_or_null(time_t t)
-{
-	return t != 0 ? json_instant(t) : json_null();
-}
-
-/* t as local time in zone tz, "2026-11-20T22:00+01:00"; null for 0. */
-static json_t *
-local_instant(const char *tz, time_t t)
-{
-	struct localtime lt;
-	int off;
-	char buf[40];
-
-	if (t == 0)
-		return json_null();
-	win_to_local(tz, t, &lt);
-	off = lt.utc_offset < 0 ? -lt.utc_offset : lt.utc_offset;
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d%c%02d:%02d", lt.date.y, lt.date.m,
-	    lt.date.d, lt.minute / 60, lt.minute % 60, lt.utc_offset < 0 ? '-' : '+',
-	    off / 3600, off % 3600 / 60);
-	return json_string(buf);
-}
-
-/* One install as a windows row, with SPEC's key names. */
-static json_t *
-install_json(const struct ring *g, const struct install *in)
-{
-	json_t *o = json_object();
-	char m[8], why[WIN_REASON_MAX];
-
-	json_object_set_new(o, "os", json_string(in->os->id));
-	json_object_set_new(o, "ring", json_string(g->id));
-	json_object_set_new(o, "month", json_string(ym_format(in->month, m)));
-	json_object_set_new(o, "kind", json_string(kind_name(in->kind)));
-	json_object_set_new(o, "release_at", json_instant(in->release_at));
-	json_object_set_new(o, "offered_at", json_instant(in->offered_at));
-	json_object_set_new(o, "install_deadline", json_instant(in->install_deadline));
-	json_object_set_new(o, "restart_deadline",
-	    in->restart ? instant_or_null(in->restart_deadline) : json_null());
-	json_object_set_new(o, "restart", json_boolean(in->restart));
-	json_object_set_new(o, "window_start", instant_or_null(in->window_start));
-	json_object_set_new(o, "window_end", instant_or_null(in->window_end));
-	json_object_set_new(o, "window_start_local", local_instant(g->timezone, in->window_start));
-	json_object_set_new(o, "window_end_local", local_instant(g->timezone, in->window_end));
-	json_object_set_new(o, "timezone", json_string(g->timezone));
-	json_object_set_new(o, "status", json_string(win_status_name(in->status)));
-	json_object_set_new(o, "reason", json_string(win_reason(in, g, why, sizeof(why))));
-	json_object_set_new(o, "source", json_string(source_name(in->mi.source)));
-	json_object_set_new(o, "unplanned", json_boolean(in->mi.unplanned));
-	json_object_set_new(o, "eligible", json_boolean(in->eligible));
-	json_object_set_new(o, "not_eligible", json_str_or_null(in->eligible ? NULL : in->not_eligible));
-	json_object_set_new(o, "blackout", json_str_or_null(in->blackout ? in->blackout->name : NULL));
-	return o;
-}
-
 void
 cmd_windows(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
@@ -145,54 +89,11 @@ cmd_windows(struct daemon *d, const struct request *rq, const struct peer *p,
 			if (os == NULL || (only != NULL && os != only))
 				continue;
 			win_install(&d->cal, &d->rings, g, os, m, &in);
-			json_array_append_new(rows, install_json(g, &in));
+			json_array_append_new(rows, view_install(g, &in));
 		}
 	}
 	r->data = json_pack("{s:s,s:s,s:o}", "ring", g->id, "timezone", g->timezone,
 	    "windows", rows);
-}
-
-/*
- * "Next" for a ring is the first month whose install is still ahead: its
- * window has not ended yet (or, when it has no window, its offer is still to
- * come).  It is not the month of the next release: in the week after Patch
- * Tuesday the next release is a month away, but this month's update has not
- * been installed yet, and that install is what a planner asking about a ring
- * needs to see.  A window that is open right now counts as ahead: the install
- * is happening.
- */
-static bool
-install_ahead(const struct install *in, time_t now)
-{
-	return in->status == WS_NONE ? in->offered_at > now : in->window_end > now;
-}
-
-json_t *
-next_ring_windows(struct daemon *d, const struct ring *g, const struct os_def *only, time_t now)
-{
-	json_t *rows = json_array();
-	ym_t cur = ym_of_time(now);
-
-	for (size_t i = 0; i < g->nos; i++) {
-		const struct os_def *os = caldata_find_os(&d->cal, g->os[i]);
-		struct install in;
-
-		if (os == NULL || (only != NULL && os != only))
-			continue;
-		/*
-		 * Two months back: an install is found before the next month's
-		 * offer, at most 30 days after a release, so the one of two
-		 * months ago may still lie in this month.  The offer of next
-		 * month's release is always ahead, so the walk ends there.
-		 */
-		for (ym_t m = cur - 2; m <= cur + 1; m++) {
-			win_install(&d->cal, &d->rings, g, os, m, &in);
-			if (install_ahead(&in, now))
-				break;
-		}
-		json_array_append_new(rows, install_json(g, &in));
-	}
-	return rows;
 }
 
 /* ---- rendering ---- */
@@ -307,69 +208,11 @@ render_windows(const json_t *j)
 
 /* ---- plan ---- */
 
-static json_t *
-restarts_json(const struct restarts *rs)
-{
-	return json_pack("{s:i,s:i,s:i,s:i,s:i}", "baseline", rs->baseline,
-	    "unplanned", rs->unplanned, "lcu", rs->lcu, "oob", rs->oob, "total", rs->total);
-}
-
-/* One plan cell: the install of one month, the parts the grid shows. */
-static json_t *
-plan_month_json(const struct ring *g, const struct install *in)
-{
-	char m[8], why[WIN_REASON_MAX];
-
-	return json_pack("{s:s,s:s,s:b,s:b,s:o,s:o,s:s,s:o,s:s}",
-	    "month", ym_format(in->month, m), "kind", kind_name(in->kind),
-	    "restart", in->restart, "unplanned", in->mi.unplanned,
-	    "window_start", instant_or_null(in->window_start),
-	    "window_start_local", local_instant(g->timezone, in->window_start),
-	    "status", win_status_name(in->status),
-	    "blackout", json_str_or_null(in->blackout ? in->blackout->name : NULL),
-	    "reason", win_reason(in, g, why, sizeof(why)));
-}
-
-json_t *
-plan_json(struct daemon *d, int year)
-{
-	json_t *list = json_array();
-
-	for (size_t i = 0; i < d->rings.nring; i++) {
-		const struct ring *g = &d->rings.ring[i];
-
-		for (size_t k = 0; k < g->nos; k++) {
-			const struct os_def *os = caldata_find_os(&d->cal, g->os[k]);
-			const char *why = NULL;
-			struct restarts rs;
-			json_t *months;
-			bool ok;
-
-			if (os == NULL)
-				continue;
-			months = json_array();
-			for (int m = 1; m <= 12; m++) {
-				struct install in;
-
-				win_install(&d->cal, &d->rings, g, os, ym_make(year, m), &in);
-				json_array_append_new(months, plan_month_json(g, &in));
-			}
-			win_restarts(&d->cal, g, os, year, &rs);
-			ok = ring_eligible(g, os, &why);
-			json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:o}",
-			    "ring", g->id, "name", g->name, "os", os->id, "timezone", g->timezone,
-			    "eligible", ok, "not_eligible", json_str_or_null(ok ? NULL : why),
-			    "restarts", restarts_json(&rs), "months", months));
-		}
-	}
-	return json_pack("{s:i,s:o}", "year", year, "rings", list);
-}
-
 void
 cmd_plan(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
-	r->data = plan_json(d, rq->year ? rq->year : ym_year(ym_of_time(request_now(rq))));
+	r->data = view_plan(&d->cal, &d->rings, rq->year ? rq->year : ym_year(ym_of_time(request_now(rq))));
 }
 
 /* "B 11/20": kind letter and local day of the window, then * unplanned, ! late, # blackout. */

@@ -4,7 +4,6 @@
  * then served from memory.  Each feed event's SEQUENCE and DTSTAMP come
  * from the store, so unchanged data gives the same bytes and the same ETag.
  */
-#include "commands.h"
 #include "daemon.h"
 #include "feed.h"
 #include "log.h"
@@ -12,6 +11,7 @@
 #include "site.h"
 #include "store.h"
 #include "util.h"
+#include "views.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -205,7 +205,7 @@ build(struct daemon *d, const char *path, struct page *p, char **cause)
 	if (strcmp(path, "/plan") == 0) {
 		json_t *plan;
 
-		plan = plan_json(d, ym_year(ym_of_time(time(NULL))));
+		plan = view_plan(&d->cal, &d->rings, ym_year(ym_of_time(time(NULL))));
 		set_body(p, html_type, page_plan(plan), d->started);
 		json_decref(plan);
 		return 0;
