@@ -37,8 +37,7 @@
 #define HTTP_ACCEPT_SLACK	16
 #define HTTP_CONN_MEMORY	(32u * 1024)	/* per connection: request line + headers + reply headers */
 
-#define CACHE_FEEDS		"public, max-age=300"
-#define CACHE_NONE		"no-store"
+#define CACHE_NONE		"no-store"	/* error replies; pages say theirs (site.c) */
 
 /*
  * A page's 200 and 304 replies, built once per version of the page and kept:
@@ -268,7 +267,7 @@ replies_drop(struct http *h, struct replies *rp)
 static bool
 replies_build(struct http *h, struct replies *rp, const struct page *pg)
 {
-	const char *cache = strcmp(pg->path, "/healthz") == 0 ? CACHE_NONE : CACHE_FEEDS;
+	const char *cache = pg->cache;
 	char date[HTTP_DATE_MAX];
 	struct MHD_Response *ok, *nm;
 
