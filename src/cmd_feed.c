@@ -40,7 +40,7 @@ cmd_feed(struct daemon *d, const struct request *rq, const struct peer *p,
 }
 
 char *
-render_feed(const json_t *j)
+render_feed(const json_t *j, bool color)
 {
 	return xstrdup(json_text(j, "body"));
 }
@@ -68,7 +68,7 @@ cmd_export(struct daemon *d, const struct request *rq, const struct peer *p,
 }
 
 char *
-render_export(const json_t *j)
+render_export(const json_t *j, bool color)
 {
 	return xasprintf("%zu files (use hotpatchctl export --dir DIR to write them)\n",
 	    json_array_size(json_object_get(j, "files")));

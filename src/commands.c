@@ -156,8 +156,6 @@ run_line(struct daemon *d, const struct peer *p, const char *line, struct reply 
 static char *
 body(const struct cmd *cmd, const struct reply *r, bool json, bool color)
 {
-	char *text;
-
 	if (r->data == NULL)
 		return xstrdup("");
 	if (json || cmd == NULL) {
@@ -166,10 +164,7 @@ body(const struct cmd *cmd, const struct reply *r, bool json, bool color)
 		free(s);
 		return t;
 	}
-	table_color(color);
-	text = dispatch[cmd->id].render(r->data);
-	table_color(false);
-	return text;
+	return dispatch[cmd->id].render(r->data, color);
 }
 
 /*

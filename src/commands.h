@@ -30,7 +30,7 @@ struct reply {
 
 typedef void cmd_handler(struct daemon *d, const struct request *rq,
     const struct peer *p, const char *line, struct reply *r);
-typedef char *cmd_render(const json_t *data);
+typedef char *cmd_render(const json_t *data, bool color);
 
 /* Set an error reply. */
 void reply_error(struct reply *r, int code, const char *fmt, ...)
@@ -81,8 +81,6 @@ struct os_def;
  */
 bool select_ring(struct daemon *d, const struct request *rq, const struct ring **g,
     const struct os_def **os, struct reply *r);
-/* Windows rows as the text table of hotpatchctl windows, with its footer. */
-char *render_window_rows(const json_t *rows);
 /* cmd_feed.c: feed and export, read from the site cache. */
 cmd_handler cmd_feed, cmd_export;
 cmd_render render_feed, render_export;

@@ -2,6 +2,8 @@
  * views.c: the model as JSON.  The control commands answer these shapes and
  * the site renders its pages from them, so a key is named in one place.
  */
+#include "blackout_ics.h"
+#include "calendar.h"
 #include "rings.h"
 #include "util.h"
 #include "views.h"
@@ -30,6 +32,14 @@ static json_t *
 str_or_null(const char *s)
 {
 	return s != NULL ? json_string(s) : json_null();
+}
+
+const char *
+view_text(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "-";
 }
 
 /* t as local time in zone tz, "2026-11-20T22:00+01:00"; null for 0. */
@@ -242,4 +252,68 @@ view_plan(const struct caldata *cal, const struct ringset *rings, int year)
 		}
 	}
 	return json_pack("{s:i,s:o}", "year", year, "rings", list);
+}
+
+json_t *
+view_month(const struct caldata *cal, const struct os_def *os, ym_t month)
+{
+	struct month_info mi;
+	char m[8], d[11];
+	json_t *o, *ovr = json_null();
+
+	cal_month(cal, os, month, &mi);
+	if (mi.ovr != NULL)
+		ovr = json_pack("{s:s,s:s,s:o}", "reason", mi.ovr->reason, "who",
+		    mi.ovr->who ? mi.ovr->who : "", "at",
+		    mi.ovr->at ? view_instant(mi.ovr->at) : json_null());
+	o = json_pack("{s:s,s:s,s:s,s:o,s:s,s:b,s:s,s:b,s:o,s:o,s:o,s:o}",
+	    "os", os->id, "month", ym_format(month, m), "patch_tuesday", ymd_format(mi.date, d),
+	    "release_at", view_instant(mi.release_at), "kind", kind_name(mi.kind),
+	    "restart", mi.restart, "source", source_name(mi.source), "unplanned", mi.unplanned,
+	    "kb", str_or_null(mi.rel ? mi.rel->kb : NULL),
+	    "build", str_or_null(mi.rel ? mi.rel->build : NULL),
+	    "note", str_or_null(mi.rel ? mi.rel->note : NULL), "override", ovr);
+	return o;
+}
+
+json_t *
+view_oob(const struct os_def *os, const struct oob *b)
+{
+	char d[11];
+
+	return json_pack("{s:s,s:s,s:s,s:o,s:b,s:o}", "os", os->id, "date",
+	    ymd_format(b->date, d), "kb", b->kb, "build", str_or_null(b->build),
+	    "restart", b->restart, "note", str_or_null(b->note));
+}
+
+json_t *
+view_blackout(const struct blackout *b)
+{
+	char from[11], to[11];
+
+	return json_pack("{s:I,s:s,s:o,s:o,s:o,s:b,s:s}", "id", (json_int_t)b->id,
+	    "name", b->name, "ring", str_or_null(b->ring),
+	    "from", b->timed ? view_instant(b->start) : json_string(ymd_format(b->from, from)),
+	    "to", b->timed ? view_instant(b->end) : json_string(ymd_format(b->to, to)),
+	    "timed", b->timed, "origin", b->runtime ? "runtime" : "file");
+}
+
+json_t *
+view_ics_cuts(const struct ics_cut *c, size_t n)
+{
+	json_t *a = json_array(), *o;
+	char day[11];
+
+	for (size_t i = 0; i < n; i++) {
+		o = json_pack("{s:s,s:I}", "name", c[i].name, "imported",
+		    (json_int_t)c[i].imported);
+		if (c[i].count > 0) {
+			json_object_set_new(o, "count", json_integer(c[i].count));
+			json_object_set_new(o, "after", json_integer(c[i].after));
+		} else {
+			json_object_set_new(o, "until", json_string(ymd_format(c[i].until, day)));
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
 }

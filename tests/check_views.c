@@ -3,8 +3,9 @@
  * table that every published document goes through.  The expected answers
  * are worked by hand in the comments next to them.
  */
-#include "daemon.h"
 #include "calfile.h"
+#include "daemon.h"
+#include "render.h"
 #include "ringfile.h"
 #include "site.h"
 #include "store.h"
@@ -200,6 +201,149 @@ START_TEST(routes_match_their_patterns_only)
 }
 END_TEST
 
+/* ---- views ---- */
+
+/* The compact JSON text of j, which it takes. */
+static char *
+dump(json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	json_decref(j);
+	return s;
+}
+
+START_TEST(instants_are_utc_seconds)
+{
+	char *s;
+
+	/* 2026-01-01 is 56*365 + 14 leap days = 20454 days after 1970-01-01; Nov 10 is
+	 * 304 + 9 days later: (20454 + 313) * 86400 + 18 * 3600 = 1794333600. */
+	s = dump(view_instant(1794333600));
+	ck_assert_str_eq(s, "\"2026-11-10T18:00:00Z\"");
+	free(s);
+	s = dump(view_instant(0));
+	ck_assert_str_eq(s, "\"1970-01-01T00:00:00Z\"");
+	free(s);
+}
+END_TEST
+
+START_TEST(restarts_keep_their_key_order)
+{
+	struct restarts rs = { .baseline = 4, .unplanned = 1, .lcu = 0, .oob = 1, .total = 6 };
+	char gone[] = "gone", *oses[] = { gone };
+	struct ring g = { .os = oses, .nos = 1 };
+	struct caldata none = { 0 };
+	char *s = dump(view_restarts(&rs));
+
+	ck_assert_str_eq(s, "{\"baseline\":4,\"unplanned\":1,\"lcu\":0,\"oob\":1,\"total\":6}");
+	free(s);
+	/* an OS the calendar does not have is left out, not counted as zero */
+	s = dump(view_ring_restarts(&none, &g, 2026));
+	ck_assert_str_eq(s, "{\"year\":2026,\"os\":[]}");
+	free(s);
+}
+END_TEST
+
+START_TEST(ring_restarts_name_the_os_first)
+{
+	const char *keys[] = { "os", "baseline", "unplanned", "lcu", "oob", "total" };
+	json_t *j, *o;
+	const char *k;
+	size_t i = 0;
+	void *it;
+
+	daemon_up();
+	j = view_ring_restarts(&dm.cal, &dm.rings.ring[0], 2026);
+	o = json_array_get(json_object_get(j, "os"), 0);
+	ck_assert_str_eq(view_text(o, "os"), dm.rings.ring[0].os[0]);
+	for (it = json_object_iter(o); it != NULL; it = json_object_iter_next(o, it)) {
+		k = json_object_iter_key(it);
+		ck_assert_uint_lt(i, ARRAY_LEN(keys));
+		ck_assert_str_eq(k, keys[i++]);
+	}
+	ck_assert_uint_eq(i, ARRAY_LEN(keys));
+	ck_assert_str_eq(view_text(o, "nope"), "-");
+	json_decref(j);
+	daemon_down();
+}
+END_TEST
+
+/* ---- renderers: colour is an argument ---- */
+
+/* What render makes of the JSON text. */
+static char *
+rendered(char *(*render)(const json_t *, bool), const char *text, bool color)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	char *s;
+
+	ck_assert_ptr_nonnull(j);
+	s = render(j, color);
+	json_decref(j);
+	return s;
+}
+
+static const char month_json[] =
+    "{\"os\": ["
+    "{\"os\": \"w11\", \"month\": \"2026-11\", \"release_at\": \"2026-11-10T18:00:00Z\","
+    " \"kind\": \"baseline\", \"unplanned\": true, \"source\": \"published\","
+    " \"restart\": true, \"kb\": \"KB1\"},"
+    "{\"os\": \"srv\", \"month\": \"2026-11\", \"release_at\": \"2026-11-10T18:00:00Z\","
+    " \"kind\": \"hotpatch\", \"unplanned\": false, \"source\": \"planned\","
+    " \"restart\": false, \"kb\": null}]}";
+
+START_TEST(month_table_plain_and_coloured)
+{
+	char *s;
+
+	/*
+	 * Widest cells: w11 (3), 2026-11 (7), "2026-11-10 18:00" (16), baseline* (9),
+	 * RESTART (7), published (9); two spaces after each; a null KB prints "-".
+	 */
+	s = rendered(render_month, month_json, false);
+	ck_assert_str_eq(s,
+	    "OS   MONTH    RELEASE (UTC)     KIND       RESTART  SOURCE     KB\n"
+	    "w11  2026-11  2026-11-10 18:00  baseline*  yes      published  KB1\n"
+	    "srv  2026-11  2026-11-10 18:00  hotpatch~  no       planned    -\n"
+	    "* unplanned baseline  ~ planned (not published)  ! override\n");
+	free(s);
+	/* Colour wraps the kinds and the restart, never the header; padding counts the text only. */
+	s = rendered(render_month, month_json, true);
+	ck_assert_str_eq(s,
+	    "OS   MONTH    RELEASE (UTC)     KIND       RESTART  SOURCE     KB\n"
+	    "w11  2026-11  2026-11-10 18:00  \033[33mbaseline*\033[0m  \033[33myes\033[0m"
+	    "      published  KB1\n"
+	    "srv  2026-11  2026-11-10 18:00  \033[32mhotpatch~\033[0m  no       planned    -\n"
+	    "* unplanned baseline  ~ planned (not published)  ! override\n");
+	free(s);
+}
+END_TEST
+
+static const char rings_json[] =
+    "{\"rings\": [{\"ring\": \"r1\", \"name\": \"Ring One\", \"os\": [\"a\", \"b\"],"
+    " \"deferral_days\": 0, \"deadline_days\": 7, \"grace_days\": 2, \"timezone\": \"UTC\","
+    " \"hotpatch\": true, \"eligibility\": ["
+    "{\"os\": \"a\", \"eligible\": true, \"reason\": null},"
+    "{\"os\": \"b\", \"eligible\": false, \"reason\": \"no hotpatch\"}],"
+    " \"restarts\": {\"year\": 2026, \"os\": [{\"os\": \"a\", \"total\": 4},"
+    " {\"os\": \"b\", \"total\": 12}]}}]}";
+
+START_TEST(rings_table_says_why_not_eligible)
+{
+	char *s;
+
+	/* The HOTPATCH column is as wide as "no for b: no hotpatch" (21): 23 with the gap. */
+	s = rendered(render_rings, rings_json, true);
+	ck_assert_str_eq(s,
+	    "RING  OS   DEFER  DEADLINE  GRACE  TIMEZONE  RESTARTS 2026  HOTPATCH"
+	    "               NAME\n"
+	    "r1    a,b  0d     7d        2d     UTC       4,12           no for b: no hotpatch"
+	    "  Ring One\n");
+	free(s);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -210,6 +354,15 @@ suite(void)
 	tcase_add_test(tc, export_names_come_from_the_table_and_never_collide);
 	tcase_add_test(tc, export_walks_the_table);
 	tcase_add_test(tc, routes_match_their_patterns_only);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("views");
+	tcase_add_test(tc, instants_are_utc_seconds);
+	tcase_add_test(tc, restarts_keep_their_key_order);
+	tcase_add_test(tc, ring_restarts_name_the_os_first);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("renderers");
+	tcase_add_test(tc, month_table_plain_and_coloured);
+	tcase_add_test(tc, rings_table_says_why_not_eligible);
 	suite_add_tcase(s, tc);
 	return s;
 }
