@@ -148,7 +148,7 @@ cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer
 }
 
 char *
-render_override_change(const json_t *j)
+render_override_change(const json_t *j, bool color)
 {
 	const json_t *b = json_object_get(j, "before"), *a = json_object_get(j, "after");
 
@@ -211,7 +211,7 @@ cmd_override_list(struct daemon *d, const struct request *rq, const struct peer 
 }
 
 char *
-render_override_list(const json_t *j)
+render_override_list(const json_t *j, bool color)
 {
 	const json_t *list = json_object_get(j, "overrides"), *o;
 	struct table *t;
@@ -227,7 +227,7 @@ render_override_list(const json_t *j)
 		    json_is_true(json_object_get(o, "detached")) ? "runtime, detached: OS gone" :
 		    json_text(o, "origin"), json_text(o, "who"), json_text(o, "at"),
 		    json_text(o, "reason"));
-	s = table_render(t);
+	s = table_render(t, color);
 	table_free(t);
 	return s;
 }
@@ -311,7 +311,7 @@ cmd_reload(struct daemon *d, const struct request *rq, const struct peer *p,
 }
 
 char *
-render_reload(const json_t *j)
+render_reload(const json_t *j, bool color)
 {
 	const json_t *errs = json_object_get(j, "errors"), *e;
 	char *s = NULL;

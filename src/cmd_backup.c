@@ -199,7 +199,7 @@ backup_remove_leftovers(const char *database)
 }
 
 char *
-render_backup(const json_t *j)
+render_backup(const json_t *j, bool color)
 {
 	return xasprintf("backup of %s: %lld bytes, schema %d (use hotpatchctl backup FILE "
 	    "to write it)\n", json_text(j, "database"),

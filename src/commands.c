@@ -159,8 +159,6 @@ admit(const struct peer *p, char *buf, struct request *rq, struct reply *r)
 static char *
 body(const struct cmd *cmd, const struct reply *r, bool json, bool color)
 {
-	char *text;
-
 	if (r->data == NULL)
 		return xstrdup("");
 	if (json || cmd == NULL) {
@@ -169,10 +167,7 @@ body(const struct cmd *cmd, const struct reply *r, bool json, bool color)
 		free(s);
 		return t;
 	}
-	table_color(color);
-	text = dispatch[cmd->id].render(r->data);
-	table_color(false);
-	return text;
+	return dispatch[cmd->id].render(r->data, color);
 }
 
 /*

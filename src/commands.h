@@ -30,7 +30,7 @@ struct reply {
 
 typedef void cmd_handler(struct daemon *d, const struct request *rq,
     const struct peer *p, const char *line, struct reply *r);
-typedef char *cmd_render(const json_t *data);
+typedef char *cmd_render(const json_t *data, bool color);
 
 /* Set an error reply. */
 void reply_error(struct reply *r, int code, const char *fmt, ...)
@@ -81,10 +81,8 @@ cmd_handler cmd_rings, cmd_ring_show;
 cmd_render render_rings, render_ring_show;
 cmd_handler cmd_override_set, cmd_override_clear, cmd_override_list, cmd_reload;
 cmd_render render_override_change, render_override_list, render_reload;
-/* cmd_windows.c: windows, plan, and next --ring (cmd_next calls next_ring_windows). */
+/* cmd_windows.c: windows, plan, and next --ring (cmd_next calls view_next_windows). */
 cmd_handler cmd_windows, cmd_plan;
-/* The plan of every ring for a year, as plan answers it (also for the /plan page). */
-json_t *plan_json(struct daemon *d, int year);
 cmd_render render_windows, render_plan;
 /*
  * The ring of --ring and the OS of --os, which must be one of the ring's
@@ -92,11 +90,6 @@ cmd_render render_windows, render_plan;
  */
 bool select_ring(struct daemon *d, const struct request *rq, const struct ring **g,
     const struct os_def **os, struct reply *r);
-/* Per OS of ring g (or only os): its next install still ahead of now, as windows rows. */
-json_t *next_ring_windows(struct daemon *d, const struct ring *g, const struct os_def *os,
-    time_t now);
-/* Windows rows as the text table of hotpatchctl windows, with its footer. */
-char *render_window_rows(const json_t *rows);
 /* cmd_feed.c: feed and export, read from the site cache. */
 cmd_handler cmd_feed, cmd_export;
 cmd_render render_feed, render_export;
