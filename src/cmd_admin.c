@@ -5,6 +5,7 @@
  */
 #include "calendar.h"
 #include "commands.h"
+#include "views.h"
 #include "daemon.h"
 #include "diag.h"
 #include "log.h"
@@ -65,7 +66,7 @@ cmd_override_set(struct daemon *d, const struct request *rq, const struct peer *
 		r->data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:b}", "action", "set",
 		    "os", rq->arg[0], "month", rq->arg[1], "before", kind_source(&before),
 		    "after", kind_source(&after), "reason", rq->reason, "who", who,
-		    "at", json_instant(a.at), "noop", before.kind == after.kind);
+		    "at", view_instant(a.at), "noop", before.kind == after.kind);
 	}
 	free(cause);
 	free(who);
@@ -96,7 +97,7 @@ clear_detached(struct daemon *d, const struct request *rq, const struct peer *p,
 	} else {
 		r->data = json_pack("{s:s,s:s,s:s,s:o,s:{s:s,s:s},s:s,s:s,s:o}", "action", "clear",
 		    "os", rq->arg[0], "month", rq->arg[1], "before", was, "after", "kind", "none",
-		    "source", "detached", "reason", "", "who", who, "at", json_instant(a.at));
+		    "source", "detached", "reason", "", "who", who, "at", view_instant(a.at));
 	}
 	free(cause);
 	free(who);
@@ -141,7 +142,7 @@ cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer
 		r->data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o}", "action", "clear",
 		    "os", rq->arg[0], "month", rq->arg[1], "before", kind_source(&before),
 		    "after", kind_source(&after), "reason", "", "who", who,
-		    "at", json_instant(a.at));
+		    "at", view_instant(a.at));
 	}
 	free(cause);
 	free(who);
@@ -152,9 +153,9 @@ render_override_change(const json_t *j, bool color)
 {
 	const json_t *b = json_object_get(j, "before"), *a = json_object_get(j, "after");
 
-	return xasprintf("override %s: %s %s: %s (%s) -> %s (%s), by %s\n%s", json_text(j, "action"),
-	    json_text(j, "os"), json_text(j, "month"), json_text(b, "kind"), json_text(b, "source"),
-	    json_text(a, "kind"), json_text(a, "source"), json_text(j, "who"),
+	return xasprintf("override %s: %s %s: %s (%s) -> %s (%s), by %s\n%s", view_text(j, "action"),
+	    view_text(j, "os"), view_text(j, "month"), view_text(b, "kind"), view_text(b, "source"),
+	    view_text(a, "kind"), view_text(a, "source"), view_text(j, "who"),
 	    json_is_true(json_object_get(j, "noop")) ? "note: no change, the month already "
 	    "had this kind; the override is kept and holds it should the calendar change\n" :
 	    "");
@@ -168,7 +169,7 @@ override_json(const struct override *o, bool in_effect, bool detached)
 	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:b,s:b}",
 	    "os", o->os, "month", ym_format(o->month, m), "kind", kind_name(o->kind),
 	    "origin", o->runtime ? "runtime" : "shipped", "reason", o->reason,
-	    "who", o->who ? o->who : "", "at", o->at ? json_instant(o->at) : json_null(),
+	    "who", o->who ? o->who : "", "at", o->at ? view_instant(o->at) : json_null(),
 	    "in_effect", in_effect, "detached", detached);
 }
 
@@ -223,10 +224,10 @@ render_override_list(const json_t *j, bool color)
 	t = table_new(7);
 	table_row(t, "OS", "MONTH", "KIND", "ORIGIN", "BY", "AT", "REASON");
 	json_array_foreach(list, i, o)
-		table_row(t, json_text(o, "os"), json_text(o, "month"), json_text(o, "kind"),
+		table_row(t, view_text(o, "os"), view_text(o, "month"), view_text(o, "kind"),
 		    json_is_true(json_object_get(o, "detached")) ? "runtime, detached: OS gone" :
-		    json_text(o, "origin"), json_text(o, "who"), json_text(o, "at"),
-		    json_text(o, "reason"));
+		    view_text(o, "origin"), view_text(o, "who"), view_text(o, "at"),
+		    view_text(o, "reason"));
 	s = table_render(t, color);
 	table_free(t);
 	return s;
@@ -331,14 +332,14 @@ render_reload(const json_t *j, bool color)
 		strappend(&s, "detached (kept, not planned until their OS or ring is back; "
 		    "override clear / blackout remove deletes them):\n");
 	json_array_foreach(errs, i, e) {
-		if (strcmp(json_text(e, "type"), "override") == 0)
+		if (strcmp(view_text(e, "type"), "override") == 0)
 			strappend(&s, "  override %s %s %s: OS %s is not in the calendar\n",
-			    json_text(e, "os"), json_text(e, "month"), json_text(e, "kind"),
-			    json_text(e, "os"));
+			    view_text(e, "os"), view_text(e, "month"), view_text(e, "kind"),
+			    view_text(e, "os"));
 		else
 			strappend(&s, "  blackout #%lld '%s': ring %s is not in the ring files\n",
 			    (long long)json_integer_value(json_object_get(e, "id")),
-			    json_text(e, "name"), json_text(e, "ring"));
+			    view_text(e, "name"), view_text(e, "ring"));
 	}
 	return s;
 }

@@ -6,6 +6,7 @@
  * itself, atomically, with the client's own permissions.
  */
 #include "commands.h"
+#include "views.h"
 #include "daemon.h"
 #include "log.h"
 #include "proto.h"
@@ -202,7 +203,7 @@ char *
 render_backup(const json_t *j, bool color)
 {
 	return xasprintf("backup of %s: %lld bytes, schema %d (use hotpatchctl backup FILE "
-	    "to write it)\n", json_text(j, "database"),
+	    "to write it)\n", view_text(j, "database"),
 	    (long long)json_integer_value(json_object_get(j, "bytes")),
 	    (int)json_integer_value(json_object_get(j, "schema")));
 }

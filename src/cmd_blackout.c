@@ -81,7 +81,7 @@ cmd_blackout_add(struct daemon *d, const struct request *rq, const struct peer *
 	} else {
 		bj = view_blackout(&b);
 		r->data = json_pack("{s:s,s:o,s:s,s:o}", "action", "add", "blackout", bj,
-		    "who", who, "at", json_instant(a.at));
+		    "who", who, "at", view_instant(a.at));
 	}
 	free(cause);
 	free(who);
@@ -123,7 +123,7 @@ cmd_blackout_remove(struct daemon *d, const struct request *rq, const struct pee
 		json_decref(bj);
 	} else {
 		r->data = json_pack("{s:s,s:o,s:s,s:o}", "action", "remove", "blackout", bj,
-		    "who", who, "at", json_instant(a.at));
+		    "who", who, "at", view_instant(a.at));
 	}
 	free(cause);
 	free(who);
@@ -154,8 +154,8 @@ cmd_blackout_list(struct daemon *d, const struct request *rq, const struct peer 
 			continue;
 		o = view_blackout(b);
 		file = b->runtime ? NULL : file_origin(d, b);
-		json_object_set_new(o, "who", json_str_or_null(b->runtime ? v[i].who : file));
-		json_object_set_new(o, "at", b->runtime ? json_instant(v[i].at) : json_null());
+		json_object_set_new(o, "who", view_str_or_null(b->runtime ? v[i].who : file));
+		json_object_set_new(o, "at", b->runtime ? view_instant(v[i].at) : json_null());
 		json_object_set_new(o, "detached", json_boolean(v[i].detached));
 		json_array_append_new(list, o);
 		free(file);
@@ -257,11 +257,11 @@ cmd_blackout_import(struct daemon *d, const struct request *rq, const struct pee
 			reply_error(r, PROTO_INTERNAL, "%s", cause);
 		else
 			r->data = json_pack("{s:s,s:o,s:o,s:I,s:o,s:{s:s,s:s},s:o,s:s,s:o}",
-			    "action", "import", "file", json_str_or_null(name), "ring",
-			    json_str_or_null(rq->ring), "count", (json_int_t)n, "first",
+			    "action", "import", "file", view_str_or_null(name), "ring",
+			    view_str_or_null(rq->ring), "count", (json_int_t)n, "first",
 			    imported_json(d, n), "horizon", "from", day_text(from, day[0]),
 			    "to", day_text(to, day[1]), "cut", view_ics_cuts(cuts, ncuts),
-			    "who", who, "at", json_instant(a.at));
+			    "who", who, "at", view_instant(a.at));
 		free(who);
 		free(args);
 	}

@@ -30,7 +30,7 @@ cmd_status(struct daemon *d, const struct request *rq, const struct peer *p,
 	r->data = json_pack("{s:s,s:i,s:o,s:I,s:s,s:i,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:i,"
 	    "s:I,s:i,s:s?}",
 	    "version", PACKAGE_VERSION, "protocol", PROTO_VERSION,
-	    "started_at", json_instant(d->started), "uptime", (json_int_t)(now - d->started),
+	    "started_at", view_instant(d->started), "uptime", (json_int_t)(now - d->started),
 	    "database", d->cfg.database, "schema", store_schema_version(d->store),
 	    "socket", d->cfg.socket_path, "calendar", d->cfg.calendar,
 	    "schedules", d->cfg.schedules, "os", (int)d->cal.nos,
@@ -93,7 +93,7 @@ cmd_calendar(struct daemon *d, const struct request *rq, const struct peer *p,
 			if (os->oob[k].date.y == year)
 				json_array_append_new(oob, view_oob(os, &os->oob[k]));
 	}
-	r->data = json_pack("{s:i,s:o,s:o,s:o}", "year", year, "os", json_str_or_null(rq->os),
+	r->data = json_pack("{s:i,s:o,s:o,s:o}", "year", year, "os", view_str_or_null(rq->os),
 	    "months", months, "out_of_band", oob);
 }
 
@@ -138,7 +138,7 @@ cmd_next(struct daemon *d, const struct request *rq, const struct peer *p,
 		while (mi.release_at <= now);
 		json_array_append_new(rows, view_month(&d->cal, os, mi.month));
 	}
-	r->data = json_pack("{s:o,s:o}", "now", json_instant(now), "releases", rows);
+	r->data = json_pack("{s:o,s:o}", "now", view_instant(now), "releases", rows);
 	if (g != NULL)
 		json_object_update_new(r->data, json_pack("{s:s,s:s,s:o}", "ring", g->id,
 		    "timezone", g->timezone,

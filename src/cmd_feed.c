@@ -4,6 +4,7 @@
  * the one a calendar client downloads.
  */
 #include "commands.h"
+#include "views.h"
 #include "daemon.h"
 #include "proto.h"
 #include "site.h"
@@ -29,7 +30,7 @@ cmd_feed(struct daemon *d, const struct request *rq, const struct peer *p,
 		reply_error(r, PROTO_INTERNAL, "%s", cause != NULL ? cause : "no such page");
 	} else {
 		r->data = json_pack("{s:s,s:s,s:s,s:o,s:s%}", "path", pg->path, "type", pg->type,
-		    "etag", pg->etag, "modified", json_instant(pg->modified), "body", pg->body,
+		    "etag", pg->etag, "modified", view_instant(pg->modified), "body", pg->body,
 		    pg->len);
 	}
 	free(cause);
@@ -39,7 +40,7 @@ cmd_feed(struct daemon *d, const struct request *rq, const struct peer *p,
 char *
 render_feed(const json_t *j, bool color)
 {
-	return xstrdup(json_text(j, "body"));
+	return xstrdup(view_text(j, "body"));
 }
 
 static void

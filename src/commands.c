@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "daemon.h"
 #include "proto.h"
+#include "render.h"
 #include "store.h"
 #include "table.h"
 #include "util.h"
@@ -62,14 +63,6 @@ request_now(const struct request *rq)
 	return rq->has_at ? rq->at : time(NULL);
 }
 
-json_t *
-json_instant(time_t t)
-{
-	char buf[32];
-
-	return json_string(utc_format(t, UTC_ISO8601, buf, sizeof(buf)));
-}
-
 bool
 lookup_os(struct daemon *d, const char *id, const struct os_def **os, struct reply *r)
 {
@@ -88,20 +81,6 @@ lookup_ring(struct daemon *d, const char *id, const struct ring **g, struct repl
 		return true;
 	reply_error(r, PROTO_NOT_FOUND, "unknown ring '%s' (see hotpatchctl rings)", id);
 	return false;
-}
-
-const char *
-json_text(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "-";
-}
-
-json_t *
-json_str_or_null(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
 }
 
 /* "uid 1000 (alice)", from the kernel's uid, never from the request. */

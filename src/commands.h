@@ -67,23 +67,13 @@ void commands_execute(struct daemon *d, const struct peer *p, const char *line,
 /* Drop the kept replies (at exit; they are also dropped when full). */
 void commands_forget(struct daemon *d);
 
-/* ISO 8601 UTC "2026-11-10T18:00:00Z" as a JSON string. */
-json_t *json_instant(time_t t);
-/* The string under key, or "-" when it is missing or not a string (for renderers). */
-const char *json_text(const json_t *o, const char *key);
-/* A JSON string, or null for NULL. */
-json_t *json_str_or_null(const char *s);
-
-/* Handlers and renderers, one pair per command, in the area files. */
+/* Handlers in the area files; their renderers are in render.h unless named here. */
 cmd_handler cmd_status, cmd_os_list, cmd_calendar, cmd_month, cmd_next;
-cmd_render render_status, render_os_list, render_calendar, render_month, render_next;
 cmd_handler cmd_rings, cmd_ring_show;
-cmd_render render_rings, render_ring_show;
 cmd_handler cmd_override_set, cmd_override_clear, cmd_override_list, cmd_reload;
 cmd_render render_override_change, render_override_list, render_reload;
 /* cmd_windows.c: windows, plan, and next --ring (cmd_next calls view_next_windows). */
 cmd_handler cmd_windows, cmd_plan;
-cmd_render render_windows, render_plan;
 /*
  * The ring of --ring and the OS of --os, which must be one of the ring's
  * (NULL = all of them); false with a 404 reply if either is unknown.
@@ -95,7 +85,6 @@ cmd_handler cmd_feed, cmd_export;
 cmd_render render_feed, render_export;
 /* cmd_blackout.c */
 cmd_handler cmd_blackout_add, cmd_blackout_remove, cmd_blackout_list, cmd_blackout_import;
-cmd_render render_blackout_change, render_blackout_list;
 /* cmd_backup.c: a copy of the database, made by the daemon, written by the client. */
 cmd_handler cmd_backup;
 cmd_render render_backup;

@@ -13,12 +13,9 @@
 json_t *
 view_instant(time_t t)
 {
-	struct tm tm;
 	char buf[32];
 
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
+	return json_string(utc_format(t, UTC_ISO8601, buf, sizeof(buf)));
 }
 
 /* A UTC instant, or null for 0 (the engine's "does not apply"). */
@@ -28,8 +25,8 @@ instant_or_null(time_t t)
 	return t != 0 ? view_instant(t) : json_null();
 }
 
-static json_t *
-str_or_null(const char *s)
+json_t *
+view_str_or_null(const char *s)
 {
 	return s != NULL ? json_string(s) : json_null();
 }
@@ -102,7 +99,7 @@ eligibility(const struct caldata *cal, const struct ring *g)
 		bool ok = os != NULL && ring_eligible(g, os, &why);
 
 		json_array_append_new(a, json_pack("{s:s,s:b,s:o}", "os", g->os[i],
-		    "eligible", ok, "reason", str_or_null(ok ? NULL : why)));
+		    "eligible", ok, "reason", view_str_or_null(ok ? NULL : why)));
 	}
 	return a;
 }
@@ -147,8 +144,8 @@ view_install(const struct ring *g, const struct install *in)
 	json_object_set_new(o, "source", json_string(source_name(in->mi.source)));
 	json_object_set_new(o, "unplanned", json_boolean(in->mi.unplanned));
 	json_object_set_new(o, "eligible", json_boolean(in->eligible));
-	json_object_set_new(o, "not_eligible", str_or_null(in->eligible ? NULL : in->not_eligible));
-	json_object_set_new(o, "blackout", str_or_null(in->blackout ? in->blackout->name : NULL));
+	json_object_set_new(o, "not_eligible", view_str_or_null(in->eligible ? NULL : in->not_eligible));
+	json_object_set_new(o, "blackout", view_str_or_null(in->blackout ? in->blackout->name : NULL));
 	return o;
 }
 
@@ -208,7 +205,7 @@ plan_month(const struct ring *g, const struct install *in)
 	    "window_start", instant_or_null(in->window_start),
 	    "window_start_local", local_instant(g->timezone, in->window_start),
 	    "status", win_status_name(in->status),
-	    "blackout", str_or_null(in->blackout ? in->blackout->name : NULL),
+	    "blackout", view_str_or_null(in->blackout ? in->blackout->name : NULL),
 	    "reason", win_reason(in, g, why, sizeof(why)));
 }
 
@@ -232,7 +229,7 @@ plan_row(const struct caldata *cal, const struct ringset *rings, const struct ri
 	ok = ring_eligible(g, os, &why);
 	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:o}",
 	    "ring", g->id, "name", g->name, "os", os->id, "timezone", g->timezone,
-	    "eligible", ok, "not_eligible", str_or_null(ok ? NULL : why),
+	    "eligible", ok, "not_eligible", view_str_or_null(ok ? NULL : why),
 	    "restarts", view_restarts(&rs), "months", months);
 }
 
@@ -270,9 +267,9 @@ view_month(const struct caldata *cal, const struct os_def *os, ym_t month)
 	    "os", os->id, "month", ym_format(month, m), "patch_tuesday", ymd_format(mi.date, d),
 	    "release_at", view_instant(mi.release_at), "kind", kind_name(mi.kind),
 	    "restart", mi.restart, "source", source_name(mi.source), "unplanned", mi.unplanned,
-	    "kb", str_or_null(mi.rel ? mi.rel->kb : NULL),
-	    "build", str_or_null(mi.rel ? mi.rel->build : NULL),
-	    "note", str_or_null(mi.rel ? mi.rel->note : NULL), "override", ovr);
+	    "kb", view_str_or_null(mi.rel ? mi.rel->kb : NULL),
+	    "build", view_str_or_null(mi.rel ? mi.rel->build : NULL),
+	    "note", view_str_or_null(mi.rel ? mi.rel->note : NULL), "override", ovr);
 	return o;
 }
 
@@ -282,8 +279,8 @@ view_oob(const struct os_def *os, const struct oob *b)
 	char d[11];
 
 	return json_pack("{s:s,s:s,s:s,s:o,s:b,s:o}", "os", os->id, "date",
-	    ymd_format(b->date, d), "kb", b->kb, "build", str_or_null(b->build),
-	    "restart", b->restart, "note", str_or_null(b->note));
+	    ymd_format(b->date, d), "kb", b->kb, "build", view_str_or_null(b->build),
+	    "restart", b->restart, "note", view_str_or_null(b->note));
 }
 
 json_t *
@@ -292,7 +289,7 @@ view_blackout(const struct blackout *b)
 	char from[11], to[11];
 
 	return json_pack("{s:I,s:s,s:o,s:o,s:o,s:b,s:s}", "id", (json_int_t)b->id,
-	    "name", b->name, "ring", str_or_null(b->ring),
+	    "name", b->name, "ring", view_str_or_null(b->ring),
 	    "from", b->timed ? view_instant(b->start) : json_string(ymd_format(b->from, from)),
 	    "to", b->timed ? view_instant(b->end) : json_string(ymd_format(b->to, to)),
 	    "timed", b->timed, "origin", b->runtime ? "runtime" : "file");

@@ -17,6 +17,8 @@ json_t *view_instant(time_t t);
 
 /* The string under key, or "-" when it is missing or not a string (for renderers). */
 const char *view_text(const json_t *o, const char *key);
+/* s as a JSON string, or null for NULL. */
+json_t *view_str_or_null(const char *s);
 
 /* A ring's restarts of one OS in a year, by cause: {"baseline","unplanned","lcu","oob","total"}. */
 json_t *view_restarts(const struct restarts *rs);
