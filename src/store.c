@@ -130,10 +130,13 @@ bindv(sqlite3_stmt *st, const char *types, va_list ap)
 
 /* Bind, step a statement that returns no rows, and leave it ready for reuse. */
 static int
-vrun(struct store *s, sqlite3_stmt *st, const char *what, char **cause,
-    const char *types, va_list ap)
+vrun(struct store *s, sqlite3_stmt *st, const struct record *r, const void *obj,
+    const char *what, char **cause, const char *types, va_list ap)
 {
 	int rc = bindv(st, types, ap);
+
+	if (rc == SQLITE_OK && r != NULL)
+		rc = db_bind_record(st, (int)strlen(types) + 1, r, obj);
 
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
@@ -152,7 +155,20 @@ db_run(struct store *s, sqlite3_stmt *st, const char *what, char **cause,
 	int rc;
 
 	va_start(ap, types);
-	rc = vrun(s, st, what, cause, types, ap);
+	rc = vrun(s, st, NULL, NULL, what, cause, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+db_run_record(struct store *s, sqlite3_stmt *st, const struct record *r,
+    const void *obj, const char *what, char **cause, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = vrun(s, st, r, obj, what, cause, types, ap);
 	va_end(ap);
 	return rc;
 }
@@ -168,7 +184,7 @@ db_run_once(struct store *s, const char *sql, const char *what, char **cause,
 	if (db_prepare(s, sql, &st, what, cause) == -1)
 		return -1;
 	va_start(ap, types);
-	rc = vrun(s, st, what, cause, types, ap);
+	rc = vrun(s, st, NULL, NULL, what, cause, types, ap);
 	va_end(ap);
 	sqlite3_finalize(st);
 	return rc;

@@ -1,78 +1,66 @@
 /*
  * store_import.c: make the file-derived tables equal to the loaded files,
- * through TEMP staging tables and one set of sync statements.
+ * through TEMP staging tables and one set of sync statements.  OSes,
+ * releases, rings and their windows are staged and synced by their
+ * descriptors (record.h); overrides, ring OS lists and blackouts, whose
+ * rules are their own, by the statements written out here.
  */
 #include "store_int.h"
+#include "table.h"
 #include "util.h"
 
+#include <stdlib.h>
 
-/*
- * Import stages the model into TEMP tables shaped like the real ones (same
- * column affinities, so EXCEPT compares like with like), then syncs.  The
- * unique indexes make a duplicate key in the model an error, not last-wins.
- */
-static const char stage_create_sql[] =
-	"CREATE TEMP TABLE stage_os AS SELECT id, pos, name, arch,"
-	" hotpatch_start, baseline_months FROM main.os WHERE false;"
-	"CREATE UNIQUE INDEX temp.stage_os_key ON stage_os (id);"
-	"CREATE TEMP TABLE stage_releases AS SELECT os_id, month, kind,"
-	" unplanned, date, kb, build, note FROM main.releases WHERE false;"
-	"CREATE UNIQUE INDEX temp.stage_releases_key"
-	" ON stage_releases (os_id, month);"
-	"CREATE TEMP TABLE stage_oob AS SELECT os_id, date, kb, build,"
-	" restart, note FROM main.oob WHERE false;"
-	"CREATE UNIQUE INDEX temp.stage_oob_key ON stage_oob (os_id, date, kb);"
-	"CREATE TEMP TABLE stage_overrides AS SELECT os_id, month, kind,"
-	" reason, who FROM main.overrides WHERE false;"
-	"CREATE UNIQUE INDEX temp.stage_overrides_key"
-	" ON stage_overrides (os_id, month);"
-	"CREATE TEMP TABLE stage_rings AS SELECT id, pos, name, deferral_days,"
-	" deadline_days, grace_days, timezone, hotpatch, arch, vbs,"
-	" chpe_disabled, licensed, reminder_min, file, line"
-	" FROM main.rings WHERE false;"
-	"CREATE UNIQUE INDEX temp.stage_rings_key ON stage_rings (id);"
-	"CREATE TEMP TABLE stage_ring_os AS SELECT ring_id, pos, os_id"
-	" FROM main.ring_os WHERE false;"
-	"CREATE TEMP TABLE stage_ring_windows AS SELECT ring_id, pos, type,"
-	" days, offset_days, start_min, duration_min"
-	" FROM main.ring_windows WHERE false;"
-	"CREATE TEMP TABLE stage_blackouts AS SELECT name, ring_id, from_date,"
-	" to_date FROM main.blackouts WHERE false;"
-	/* Without these, syncing 10,000 rings compares every row with every row. */
-	"CREATE INDEX temp.stage_ring_os_key ON stage_ring_os (ring_id, pos);"
-	"CREATE INDEX temp.stage_ring_windows_key ON stage_ring_windows (ring_id, pos);"
-	"CREATE INDEX temp.stage_blackouts_key"
-	" ON stage_blackouts (ring_id, from_date, to_date, name);";
-
-static const char stage_clear_sql[] =
-	"DELETE FROM stage_os; DELETE FROM stage_releases;"
-	"DELETE FROM stage_oob;"
-	"DELETE FROM stage_overrides; DELETE FROM stage_rings;"
-	"DELETE FROM stage_ring_os; DELETE FROM stage_ring_windows;"
-	"DELETE FROM stage_blackouts;";
-
+/* The records staged and synced by descriptor, parents first. */
 enum stage {
 	ST_OS,
 	ST_REL,
 	ST_OOB,
-	ST_OVR,
 	ST_RING,
-	ST_RING_OS,
 	ST_WIN,
+	ST_OVR,
+	ST_RING_OS,
 	ST_BO,
 	ST_COUNT
 };
+#define ST_BY_RECORD	(ST_WIN + 1)
+
+static const struct record *const staged[ST_BY_RECORD] = {
+	[ST_OS] = &rec_os,
+	[ST_REL] = &rec_release,
+	[ST_OOB] = &rec_oob,
+	[ST_RING] = &rec_ring,
+	[ST_WIN] = &rec_window,
+};
+
+/*
+ * Import stages the model into TEMP tables shaped like the real ones (same
+ * column affinities, so EXCEPT compares like with like), then syncs.  A
+ * unique index makes a duplicate key in the model an error, not last-wins
+ * (a window's key is unique once its ring's is).  The tables of staged[]
+ * are made by stage_table.
+ */
+static const char stage_create_sql[] =
+	"CREATE TEMP TABLE stage_overrides AS SELECT os_id, month, kind,"
+	" reason, who FROM main.overrides WHERE false;"
+	"CREATE UNIQUE INDEX temp.stage_overrides_key"
+	" ON stage_overrides (os_id, month);"
+	"CREATE TEMP TABLE stage_ring_os AS SELECT ring_id, pos, os_id"
+	" FROM main.ring_os WHERE false;"
+	"CREATE TEMP TABLE stage_blackouts AS SELECT name, ring_id, from_date,"
+	" to_date FROM main.blackouts WHERE false;"
+	/* Without these, syncing 10,000 rings compares every row with every row. */
+	"CREATE INDEX temp.stage_ring_os_key ON stage_ring_os (ring_id, pos);"
+	"CREATE INDEX temp.stage_blackouts_key"
+	" ON stage_blackouts (ring_id, from_date, to_date, name);";
+
+static const char stage_clear_sql[] =
+	"DELETE FROM stage_overrides; DELETE FROM stage_ring_os;"
+	"DELETE FROM stage_blackouts;";
 
 static const char *const stage_insert_sql[ST_COUNT] = {
-	[ST_OS] = "INSERT INTO stage_os VALUES (?, ?, ?, ?, ?, ?)",
-	[ST_REL] = "INSERT INTO stage_releases VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	[ST_OOB] = "INSERT INTO stage_oob VALUES (?, ?, ?, ?, ?, ?)",
 	[ST_OVR] = "INSERT INTO stage_overrides VALUES (?, ?, ?, ?, ?)",
-	[ST_RING] = "INSERT INTO stage_rings"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_RING_OS] = "INSERT INTO stage_ring_os VALUES (?, ?, ?)",
-	[ST_WIN] = "INSERT INTO stage_ring_windows"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[ST_BO] = "INSERT INTO stage_blackouts VALUES (?, ?, ?, ?)",
 };
 
@@ -80,67 +68,39 @@ static const char *const stage_insert_sql[ST_COUNT] = {
  * Staged -> real.  Deletions first, children before parents, so ring_os
  * never points at a deleted OS; then inserts and updates, parents first, of
  * only the staged rows that differ from the real ones (EXCEPT), so an
- * unchanged row is never written.  "WHERE true" resolves SQLite's upsert
- * parsing ambiguity after a FROM clause.  Only origin 'file' overrides and
- * blackouts are synced; a run-time override for the same key wins.
+ * unchanged row is never written.  A step with a record runs sync_sql's
+ * statement for it (upsert or delete); the others are written out.  Only
+ * origin 'file' overrides and blackouts are synced; a run-time override for
+ * the same key wins.
  */
-static const struct {
-	const char	*what;
-	const char	*sql;
-} sync_sql[] = {
-	{ "ring windows",
-	  "DELETE FROM ring_windows WHERE (ring_id, pos) NOT IN"
-	  " (SELECT ring_id, pos FROM stage_ring_windows)" },
-	{ "ring OS lists",
+static const struct sync_step {
+	const char		*what;
+	const struct record	*r;
+	bool			 upsert;
+	const char		*sql;
+} sync_steps[] = {
+	{ "ring windows", &rec_window, false, NULL },
+	{ "ring OS lists", NULL, false,
 	  "DELETE FROM ring_os WHERE (ring_id, pos) NOT IN"
 	  " (SELECT ring_id, pos FROM stage_ring_os)" },
-	{ "blackouts",
+	{ "blackouts", NULL, false,
 	  "DELETE FROM blackouts WHERE origin = 'file' AND NOT EXISTS"
 	  " (SELECT 1 FROM stage_blackouts s WHERE s.name = blackouts.name"
 	  " AND s.ring_id IS blackouts.ring_id"
 	  " AND s.from_date = blackouts.from_date"
 	  " AND s.to_date = blackouts.to_date)" },
-	{ "rings",
-	  "DELETE FROM rings WHERE id NOT IN (SELECT id FROM stage_rings)" },
-	{ "overrides",
+	{ "rings", &rec_ring, false, NULL },
+	{ "overrides", NULL, false,
 	  "DELETE FROM overrides WHERE origin = 'file' AND (os_id, month)"
 	  " NOT IN (SELECT os_id, month FROM stage_overrides)" },
-	{ "out-of-band releases",
-	  "DELETE FROM oob WHERE (os_id, date, kb) NOT IN"
-	  " (SELECT os_id, date, kb FROM stage_oob)" },
-	{ "releases",
-	  "DELETE FROM releases WHERE (os_id, month) NOT IN"
-	  " (SELECT os_id, month FROM stage_releases)" },
-	{ "OSes",
-	  "DELETE FROM os WHERE id NOT IN (SELECT id FROM stage_os)" },
+	{ "out-of-band releases", &rec_oob, false, NULL },
+	{ "releases", &rec_release, false, NULL },
+	{ "OSes", &rec_os, false, NULL },
 
-	{ "OSes",
-	  "INSERT INTO os (id, pos, name, arch, hotpatch_start,"
-	  " baseline_months) SELECT * FROM (SELECT id, pos, name, arch,"
-	  " hotpatch_start, baseline_months FROM stage_os EXCEPT SELECT id,"
-	  " pos, name, arch, hotpatch_start, baseline_months FROM os)"
-	  " WHERE true"
-	  " ON CONFLICT (id) DO UPDATE SET pos = excluded.pos,"
-	  " name = excluded.name, arch = excluded.arch,"
-	  " hotpatch_start = excluded.hotpatch_start,"
-	  " baseline_months = excluded.baseline_months" },
-	{ "releases",
-	  "INSERT INTO releases (os_id, month, kind, unplanned, date, kb,"
-	  " build, note) SELECT * FROM (SELECT os_id, month, kind, unplanned,"
-	  " date, kb, build, note FROM stage_releases EXCEPT SELECT os_id,"
-	  " month, kind, unplanned, date, kb, build, note FROM releases)"
-	  " WHERE true"
-	  " ON CONFLICT (os_id, month) DO UPDATE SET kind = excluded.kind,"
-	  " unplanned = excluded.unplanned, date = excluded.date,"
-	  " kb = excluded.kb, build = excluded.build, note = excluded.note" },
-	{ "out-of-band releases",
-	  "INSERT INTO oob (os_id, date, kb, build, restart, note)"
-	  " SELECT * FROM (SELECT os_id, date, kb, build, restart, note"
-	  " FROM stage_oob EXCEPT SELECT os_id, date, kb, build, restart, note"
-	  " FROM oob) WHERE true"
-	  " ON CONFLICT (os_id, date, kb) DO UPDATE SET build = excluded.build,"
-	  " restart = excluded.restart, note = excluded.note" },
-	{ "overrides",
+	{ "OSes", &rec_os, true, NULL },
+	{ "releases", &rec_release, true, NULL },
+	{ "out-of-band releases", &rec_oob, true, NULL },
+	{ "overrides", NULL, true,
 	  "INSERT INTO overrides (os_id, month, kind, reason, who, at, origin)"
 	  " SELECT os_id, month, kind, reason, who, 0, 'file' FROM"
 	  " (SELECT os_id, month, kind, reason, who FROM stage_overrides"
@@ -152,42 +112,15 @@ static const struct {
 	  " ON CONFLICT (os_id, month) DO UPDATE SET kind = excluded.kind,"
 	  " reason = excluded.reason, who = excluded.who, at = 0"
 	  " WHERE overrides.origin = 'file'" },
-	{ "rings",
-	  "INSERT INTO rings (id, pos, name, deferral_days, deadline_days,"
-	  " grace_days, timezone, hotpatch, arch, vbs, chpe_disabled, licensed,"
-	  " reminder_min, file, line)"
-	  " SELECT * FROM (SELECT id, pos, name, deferral_days, deadline_days,"
-	  " grace_days, timezone, hotpatch, arch, vbs, chpe_disabled, licensed,"
-	  " reminder_min, file, line FROM stage_rings EXCEPT SELECT id, pos,"
-	  " name, deferral_days, deadline_days, grace_days, timezone, hotpatch,"
-	  " arch, vbs, chpe_disabled, licensed, reminder_min, file, line"
-	  " FROM rings) WHERE true"
-	  " ON CONFLICT (id) DO UPDATE SET pos = excluded.pos,"
-	  " name = excluded.name, deferral_days = excluded.deferral_days,"
-	  " deadline_days = excluded.deadline_days,"
-	  " grace_days = excluded.grace_days, timezone = excluded.timezone,"
-	  " hotpatch = excluded.hotpatch, arch = excluded.arch,"
-	  " vbs = excluded.vbs, chpe_disabled = excluded.chpe_disabled,"
-	  " licensed = excluded.licensed, reminder_min = excluded.reminder_min,"
-	  " file = excluded.file, line = excluded.line" },
-	{ "ring OS lists",
+	{ "rings", &rec_ring, true, NULL },
+	{ "ring OS lists", NULL, true,
 	  "INSERT INTO ring_os (ring_id, pos, os_id)"
 	  " SELECT * FROM (SELECT ring_id, pos, os_id FROM stage_ring_os"
 	  " EXCEPT SELECT ring_id, pos, os_id FROM ring_os) WHERE true"
 	  " ON CONFLICT (ring_id, pos) DO UPDATE SET os_id = excluded.os_id" },
-	{ "ring windows",
-	  "INSERT INTO ring_windows (ring_id, pos, type, days, offset_days,"
-	  " start_min, duration_min)"
-	  " SELECT * FROM (SELECT ring_id, pos, type, days, offset_days,"
-	  " start_min, duration_min FROM stage_ring_windows EXCEPT SELECT"
-	  " ring_id, pos, type, days, offset_days, start_min, duration_min"
-	  " FROM ring_windows) WHERE true"
-	  " ON CONFLICT (ring_id, pos) DO UPDATE SET type = excluded.type,"
-	  " days = excluded.days, offset_days = excluded.offset_days,"
-	  " start_min = excluded.start_min,"
-	  " duration_min = excluded.duration_min" },
+	{ "ring windows", &rec_window, true, NULL },
 	/* No natural key: insert the first of each new one, in file order. */
-	{ "blackouts",
+	{ "blackouts", NULL, true,
 	  "INSERT INTO blackouts (name, ring_id, from_date, to_date, origin)"
 	  " SELECT name, ring_id, from_date, to_date, 'file'"
 	  " FROM stage_blackouts s WHERE NOT EXISTS (SELECT 1 FROM blackouts b"
@@ -201,31 +134,69 @@ static const struct {
 	  " ORDER BY s.rowid" },
 };
 
+/* The staging table of r with its key index. */
+static char *
+stage_table_sql(const struct record *r, bool unique)
+{
+	char *cols = db_list(r, DB_COLS), *keys = db_keys(r), *sql;
+
+	sql = xasprintf("CREATE TEMP TABLE stage_%s AS SELECT %s FROM main.%s WHERE false;"
+	    "CREATE %sINDEX temp.stage_%s_key ON stage_%s (%s);", r->table, cols,
+	    r->table, unique ? "UNIQUE " : "", r->table, r->table, keys);
+	free(cols);
+	free(keys);
+	return sql;
+}
+
+static char *
+stage_insert_record_sql(const struct record *r)
+{
+	char *cols = db_list(r, DB_COLS), *params = db_list(r, DB_PARAMS), *sql;
+
+	sql = xasprintf("INSERT INTO stage_%s (%s) VALUES (%s)", r->table, cols, params);
+	free(cols);
+	free(params);
+	return sql;
+}
+
+/*
+ * A record's sync statement.  Delete: the rows whose key is not staged.
+ * Upsert: the staged rows that differ; "WHERE true" resolves SQLite's upsert
+ * parsing ambiguity after a FROM clause.
+ */
+static char *
+sync_sql(const struct record *r, bool upsert)
+{
+	char *cols = db_list(r, DB_COLS), *set = db_list(r, DB_SET);
+	char *keys = db_keys(r), *sql;
+
+	if (!upsert)
+		sql = xasprintf("DELETE FROM %s WHERE (%s) NOT IN (SELECT %s FROM stage_%s)",
+		    r->table, keys, keys, r->table);
+	else
+		sql = xasprintf("INSERT INTO %s (%s) SELECT * FROM (SELECT %s FROM stage_%s"
+		    " EXCEPT SELECT %s FROM %s) WHERE true ON CONFLICT (%s) DO UPDATE SET %s",
+		    r->table, cols, cols, r->table, cols, r->table, keys, set);
+	free(cols);
+	free(set);
+	free(keys);
+	return sql;
+}
+
 static int
 stage_os(struct store *s, sqlite3_stmt **st, const struct os_def *o, int pos,
     char **cause)
 {
-	const struct release *rel;
-	const struct oob *x;
-
-	if (db_run(s, st[ST_OS], "stage OSes", cause, "sisiii", o->id, pos,
-	    o->name, (int)o->arch, o->hotpatch_start,
-	    (int)o->baseline_months) == -1)
+	if (db_run_record(s, st[ST_OS], &rec_os, o, "stage OSes", cause, "i", pos) == -1)
 		return -1;
-	for (size_t i = 0; i < o->nrel; i++) {
-		rel = &o->rel[i];
-		if (db_run(s, st[ST_REL], "stage releases", cause, "sikidsss",
-		    o->id, rel->month, rel->kind, (int)rel->unplanned,
-		    &rel->date, rel->kb, rel->build, rel->note) == -1)
+	for (size_t i = 0; i < o->nrel; i++)
+		if (db_run_record(s, st[ST_REL], &rec_release, &o->rel[i],
+		    "stage releases", cause, "s", o->id) == -1)
 			return -1;
-	}
-	for (size_t i = 0; i < o->noob; i++) {
-		x = &o->oob[i];
-		if (db_run(s, st[ST_OOB], "stage out-of-band releases", cause,
-		    "sdssis", o->id, &x->date, x->kb, x->build, (int)x->restart,
-		    x->note) == -1)
+	for (size_t i = 0; i < o->noob; i++)
+		if (db_run_record(s, st[ST_OOB], &rec_oob, &o->oob[i],
+		    "stage out-of-band releases", cause, "s", o->id) == -1)
 			return -1;
-	}
 	return 0;
 }
 
@@ -233,26 +204,17 @@ static int
 stage_ring(struct store *s, sqlite3_stmt **st, const struct ring *g, int pos,
     char **cause)
 {
-	const struct mwindow *w;
-
-	if (db_run(s, st[ST_RING], "stage rings", cause, "sisiiisisiiiisi",
-	    g->id, pos, g->name, g->deferral_days, g->deadline_days,
-	    g->grace_days, g->timezone, (int)g->hotpatch, arch_name(g->arch),
-	    (int)g->vbs, (int)g->chpe_disabled, (int)g->licensed,
-	    g->reminder_min, g->file, g->line) == -1)
+	if (db_run_record(s, st[ST_RING], &rec_ring, g, "stage rings", cause, "i",
+	    pos) == -1)
 		return -1;
 	for (size_t i = 0; i < g->nos; i++)
 		if (db_run(s, st[ST_RING_OS], "stage ring OS lists", cause, "sis",
 		    g->id, (int)i, g->os[i]) == -1)
 			return -1;
-	for (size_t i = 0; i < g->nwin; i++) {
-		w = &g->win[i];
-		if (db_run(s, st[ST_WIN], "stage ring windows", cause, "sisiiii",
-		    g->id, (int)i, w->type == WIN_WEEKLY ? "weekly" : "offset",
-		    (int)w->days, w->offset_days, w->start_min,
-		    w->duration_min) == -1)
+	for (size_t i = 0; i < g->nwin; i++)
+		if (db_run_record(s, st[ST_WIN], &rec_window, &g->win[i],
+		    "stage ring windows", cause, "si", g->id, (int)i) == -1)
 			return -1;
-	}
 	return 0;
 }
 
@@ -293,8 +255,13 @@ stage(struct store *s, const struct caldata *c, const struct ringset *r,
 	long before = sqlite3_total_changes(s->db);
 	int rc = 0;
 
-	for (int i = 0; i < ST_COUNT && rc == 0; i++)
-		rc = db_prepare(s, stage_insert_sql[i], &st[i], "stage", cause);
+	for (int i = 0; i < ST_COUNT && rc == 0; i++) {
+		char *sql = i < ST_BY_RECORD ? stage_insert_record_sql(staged[i]) : NULL;
+
+		rc = db_prepare(s, sql != NULL ? sql : stage_insert_sql[i], &st[i], "stage",
+		    cause);
+		free(sql);
+	}
 	if (rc == 0)
 		rc = stage_rows(s, st, c, r, cause);
 	for (int i = 0; i < ST_COUNT; i++)
@@ -310,6 +277,12 @@ unstage(struct store *s, char **cause)
 	int rc;
 
 	rc = db_exec(s, stage_clear_sql, "clear staging tables", cause);
+	for (int i = 0; i < ST_BY_RECORD && rc == 0; i++) {
+		char *sql = xasprintf("DELETE FROM stage_%s", staged[i]->table);
+
+		rc = db_exec(s, sql, "clear staging tables", cause);
+		free(sql);
+	}
 	s->scratch += sqlite3_total_changes(s->db) - before;
 	return rc;
 }
@@ -353,12 +326,17 @@ check_staged(struct store *s, char **cause)
 static int
 sync_staged(struct store *s, char **cause)
 {
-	for (size_t i = 0; i < ARRAY_LEN(sync_sql); i++)
-		if (db_exec(s, sync_sql[i].sql, sync_sql[i].what, cause) == -1)
-			return -1;
-	return 0;
-}
+	int rc = 0;
 
+	for (size_t i = 0; i < ARRAY_LEN(sync_steps) && rc == 0; i++) {
+		const struct sync_step *p = &sync_steps[i];
+		char *sql = p->r != NULL ? sync_sql(p->r, p->upsert) : NULL;
+
+		rc = db_exec(s, sql != NULL ? sql : p->sql, p->what, cause);
+		free(sql);
+	}
+	return rc;
+}
 
 int
 store_import(struct store *s, const struct caldata *c,
@@ -381,5 +359,13 @@ store_import(struct store *s, const struct caldata *c,
 int
 import_init(struct store *s, char **cause)
 {
-	return db_exec(s, stage_create_sql, "create staging tables", cause);
+	int rc = db_exec(s, stage_create_sql, "create staging tables", cause);
+
+	for (int i = 0; i < ST_BY_RECORD && rc == 0; i++) {
+		char *sql = stage_table_sql(staged[i], staged[i] != &rec_window);
+
+		rc = db_exec(s, sql, "create staging tables", cause);
+		free(sql);
+	}
+	return rc;
 }

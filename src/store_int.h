@@ -6,6 +6,7 @@
 #ifndef HP_STORE_INT_H
 #define HP_STORE_INT_H
 
+#include "record.h"
 #include "store.h"
 
 #include <sqlite3.h>
@@ -42,6 +43,9 @@ int db_query_int(struct store *s, const char *sql, int *out, const char *what,
  */
 int db_run(struct store *s, sqlite3_stmt *st, const char *what, char **cause,
     const char *types, ...);
+/* db_run with the parameters after those of types bound from obj's fields (r). */
+int db_run_record(struct store *s, sqlite3_stmt *st, const struct record *r,
+    const void *obj, const char *what, char **cause, const char *types, ...);
 /* Prepare, bind, run and finalize one statement. */
 int db_run_once(struct store *s, const char *sql, const char *what, char **cause,
     const char *types, ...);
@@ -61,6 +65,24 @@ int db_col_ymd(sqlite3_stmt *st, int i, struct ymd *d, const char *what,
 char *db_instant_format(time_t t, char *buf);
 /* Exactly the form instant_format writes; returns 0 or -1. */
 int db_instant_parse(const char *s, time_t *out);
+
+/* store_record.c: SQL derived from the record descriptors. */
+enum db_list {
+	DB_COLS,	/* "pos, id, name" */
+	DB_PARAMS,	/* "?, ?, ?" */
+	DB_SET,		/* "name = excluded.name" for each column not in the key */
+};
+/* A list over every column of r's table that the store writes (record_col); caller frees. */
+char *db_list(const struct record *r, enum db_list what);
+/* r's primary key columns, "os_id, month"; caller frees. */
+char *db_keys(const struct record *r);
+/* "SELECT <every field column> FROM <table> <tail>"; caller frees. */
+char *db_select_sql(const struct record *r, const char *tail);
+/* Bind r's writable field columns of obj from parameter i on; an SQLite code. */
+int db_bind_record(sqlite3_stmt *st, int i, const struct record *r, const void *obj);
+/* The columns of a db_select_sql row from column i on into obj; 0 or -1 with *cause. */
+int db_load_record(sqlite3_stmt *st, int i, const struct record *r, void *obj,
+    const char *what, char **cause);
 
 /* store_schema.c: connection settings, then migrations to STORE_SCHEMA_VERSION. */
 int schema_configure(struct store *s, char **cause);

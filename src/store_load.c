@@ -1,4 +1,7 @@
-/* store_load.c: the model read back from the database. */
+/*
+ * store_load.c: the model read back from the database.  Plain fields are
+ * read by their descriptors (record.h); lists and blackouts' bounds here.
+ */
 #include "store_int.h"
 #include "util.h"
 
@@ -6,57 +9,60 @@
 #include <string.h>
 #include <time.h>
 
+/*
+ * The rows of st (reset, bound to the parent id if not NULL, then stepped)
+ * appended to the array *vp of n structs of size sz, each read by r.
+ */
 static int
-load_releases(struct store *s, sqlite3_stmt *st, struct os_def *o,
+load_rows(struct store *s, sqlite3_stmt *st, const char *parent,
+    const struct record *r, void *vp, size_t *n, size_t sz, const char *what,
     char **cause)
 {
-	struct release *x;
+	char **v = vp;
 	size_t cap = 0;
 	int rc;
 
 	sqlite3_reset(st);
-	if (sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC) != SQLITE_OK)
-		return db_fail(s, cause, "read releases");
+	if (parent != NULL &&
+	    sqlite3_bind_text(st, 1, parent, -1, SQLITE_STATIC) != SQLITE_OK)
+		return db_fail(s, cause, what);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		grow(&o->rel, o->nrel, &cap, sizeof(*o->rel));
-		x = &o->rel[o->nrel++];
-		memset(x, 0, sizeof(*x));
-		x->month = sqlite3_column_int(st, 0);
-		x->unplanned = sqlite3_column_int(st, 2) != 0;
-		x->kb = db_col_str(st, 4);
-		x->build = db_col_str(st, 5);
-		x->note = db_col_str(st, 6);
-		if (db_col_kind(st, 1, &x->kind, "read releases", cause) == -1 ||
-		    db_col_ymd(st, 3, &x->date, "read releases", cause) == -1)
+		void *x;
+
+		grow(v, *n, &cap, sz);
+		x = *v + (*n)++ * sz;
+		memset(x, 0, sz);
+		if (db_load_record(st, 0, r, x, what, cause) == -1)
 			return -1;
 	}
-	return rc == SQLITE_DONE ? 0 : db_fail(s, cause, "read releases");
+	return rc == SQLITE_DONE ? 0 : db_fail(s, cause, what);
 }
 
+/* Prepare the SELECT of r's fields with tail. */
 static int
-load_oob(struct store *s, sqlite3_stmt *st, struct os_def *o, char **cause)
+prepare_select(struct store *s, const struct record *r, const char *tail,
+    sqlite3_stmt **st, const char *what, char **cause)
 {
-	struct oob *x;
-	size_t cap = 0;
+	char *sql = db_select_sql(r, tail);
+	int rc = db_prepare(s, sql, st, what, cause);
+
+	free(sql);
+	return rc;
+}
+
+/* Every row of r's SELECT with tail into the array *vp of *n structs of size sz. */
+static int
+load_all(struct store *s, const struct record *r, const char *tail, void *vp,
+    size_t *n, size_t sz, const char *what, char **cause)
+{
+	sqlite3_stmt *st;
 	int rc;
 
-	sqlite3_reset(st);
-	if (sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC) != SQLITE_OK)
-		return db_fail(s, cause, "read out-of-band releases");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		grow(&o->oob, o->noob, &cap, sizeof(*o->oob));
-		x = &o->oob[o->noob++];
-		memset(x, 0, sizeof(*x));
-		x->kb = db_col_str(st, 1);
-		x->build = db_col_str(st, 2);
-		x->restart = sqlite3_column_int(st, 3) != 0;
-		x->note = db_col_str(st, 4);
-		if (db_col_ymd(st, 0, &x->date, "read out-of-band releases",
-		    cause) == -1)
-			return -1;
-	}
-	return rc == SQLITE_DONE ? 0 :
-	    db_fail(s, cause, "read out-of-band releases");
+	if (prepare_select(s, r, tail, &st, what, cause) == -1)
+		return -1;
+	rc = load_rows(s, st, NULL, r, vp, n, sz, what, cause);
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* The published and out-of-band releases of every OS already in c. */
@@ -66,19 +72,23 @@ load_os_details(struct store *s, struct caldata *c, char **cause)
 	sqlite3_stmt *rel, *oob;
 	int rc = 0;
 
-	if (db_prepare(s, "SELECT month, kind, unplanned, date, kb, build, note"
-	    " FROM releases WHERE os_id = ? ORDER BY month", &rel,
+	if (prepare_select(s, &rec_release, "WHERE os_id = ? ORDER BY month", &rel,
 	    "read releases", cause) == -1)
 		return -1;
-	if (db_prepare(s, "SELECT date, kb, build, restart, note FROM oob"
-	    " WHERE os_id = ? ORDER BY date, kb", &oob,
+	if (prepare_select(s, &rec_oob, "WHERE os_id = ? ORDER BY date, kb", &oob,
 	    "read out-of-band releases", cause) == -1) {
 		sqlite3_finalize(rel);
 		return -1;
 	}
-	for (size_t i = 0; i < c->nos && rc == 0; i++)
-		if ((rc = load_releases(s, rel, &c->os[i], cause)) == 0)
-			rc = load_oob(s, oob, &c->os[i], cause);
+	for (size_t i = 0; i < c->nos && rc == 0; i++) {
+		struct os_def *o = &c->os[i];
+
+		rc = load_rows(s, rel, o->id, &rec_release, &o->rel, &o->nrel,
+		    sizeof(*o->rel), "read releases", cause);
+		if (rc == 0)
+			rc = load_rows(s, oob, o->id, &rec_oob, &o->oob, &o->noob,
+			    sizeof(*o->oob), "read out-of-band releases", cause);
+	}
 	sqlite3_finalize(rel);
 	sqlite3_finalize(oob);
 	return rc;
@@ -87,25 +97,8 @@ load_os_details(struct store *s, struct caldata *c, char **cause)
 static int
 load_os(struct store *s, struct caldata *c, char **cause)
 {
-	sqlite3_stmt *st;
-	struct os_def *o;
-	size_t cap = 0;
-	int rc;
-
-	if (db_prepare(s, "SELECT id, name, arch, hotpatch_start, baseline_months"
-	    " FROM os ORDER BY pos, id", &st, "read OSes", cause) == -1)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		grow(&c->os, c->nos, &cap, sizeof(*c->os));
-		o = &c->os[c->nos++];
-		memset(o, 0, sizeof(*o));
-		o->id = db_col_str(st, 0);
-		o->name = db_col_str(st, 1);
-		o->arch = (unsigned)sqlite3_column_int(st, 2);
-		o->hotpatch_start = sqlite3_column_int(st, 3);
-		o->baseline_months = (unsigned)sqlite3_column_int(st, 4);
-	}
-	if (db_finish(s, st, rc, "read OSes", cause) == -1)
+	if (load_all(s, &rec_os, "ORDER BY pos, id", &c->os, &c->nos, sizeof(*c->os),
+	    "read OSes", cause) == -1)
 		return -1;
 	return load_os_details(s, c, cause);
 }
@@ -118,41 +111,14 @@ load_os(struct store *s, struct caldata *c, char **cause)
 #define OVR_DETACHED	"os_id NOT IN (SELECT id FROM os)"
 #define BO_DETACHED	"(ring_id IS NOT NULL AND ring_id NOT IN (SELECT id FROM rings))"
 
-static const char *const select_overrides_sql[2] = {
-	"SELECT os_id, month, kind, reason, who, at, origin = 'runtime'"
-	" FROM overrides WHERE NOT " OVR_DETACHED " ORDER BY os_id, month",
-	"SELECT os_id, month, kind, reason, who, at, origin = 'runtime'"
-	" FROM overrides WHERE " OVR_DETACHED " ORDER BY os_id, month",
-};
-
 /* Both origins, by OS id then month, so a lookup can stop early. */
 static int
 load_overrides(struct store *s, struct caldata *c, bool detached, char **cause)
 {
-	sqlite3_stmt *st;
-	struct override *o;
-	size_t cap = 0;
-	int rc;
-
-	if (db_prepare(s, select_overrides_sql[detached], &st, "read overrides",
-	    cause) == -1)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		grow(&c->ovr, c->novr, &cap, sizeof(*c->ovr));
-		o = &c->ovr[c->novr++];
-		memset(o, 0, sizeof(*o));
-		o->os = db_col_str(st, 0);
-		o->month = sqlite3_column_int(st, 1);
-		o->reason = db_col_str(st, 3);
-		o->who = db_col_str(st, 4);
-		o->at = (time_t)sqlite3_column_int64(st, 5);
-		o->runtime = sqlite3_column_int(st, 6) != 0;
-		if (db_col_kind(st, 2, &o->kind, "read overrides", cause) == -1) {
-			sqlite3_finalize(st);
-			return -1;
-		}
-	}
-	return db_finish(s, st, rc, "read overrides", cause);
+	return load_all(s, &rec_override, detached ?
+	    "WHERE " OVR_DETACHED " ORDER BY os_id, month" :
+	    "WHERE NOT " OVR_DETACHED " ORDER BY os_id, month",
+	    &c->ovr, &c->novr, sizeof(*c->ovr), "read overrides", cause);
 }
 
 static int
@@ -171,31 +137,6 @@ load_ring_os(struct store *s, sqlite3_stmt *st, struct ring *g, char **cause)
 	return rc == SQLITE_DONE ? 0 : db_fail(s, cause, "read ring OS lists");
 }
 
-static int
-load_windows(struct store *s, sqlite3_stmt *st, struct ring *g, char **cause)
-{
-	struct mwindow *w;
-	const char *type;
-	size_t cap = 0;
-	int rc;
-
-	sqlite3_reset(st);
-	if (sqlite3_bind_text(st, 1, g->id, -1, SQLITE_STATIC) != SQLITE_OK)
-		return db_fail(s, cause, "read ring windows");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		grow(&g->win, g->nwin, &cap, sizeof(*g->win));
-		w = &g->win[g->nwin++];
-		type = (const char *)sqlite3_column_text(st, 0);
-		w->type = type != NULL && strcmp(type, "weekly") == 0 ?
-		    WIN_WEEKLY : WIN_OFFSET;
-		w->days = (unsigned)sqlite3_column_int(st, 1);
-		w->offset_days = sqlite3_column_int(st, 2);
-		w->start_min = sqlite3_column_int(st, 3);
-		w->duration_min = sqlite3_column_int(st, 4);
-	}
-	return rc == SQLITE_DONE ? 0 : db_fail(s, cause, "read ring windows");
-}
-
 /* The OS lists and windows of every ring already in r. */
 static int
 load_ring_details(struct store *s, struct ringset *r, char **cause)
@@ -206,68 +147,28 @@ load_ring_details(struct store *s, struct ringset *r, char **cause)
 	if (db_prepare(s, "SELECT os_id FROM ring_os WHERE ring_id = ?"
 	    " ORDER BY pos", &os, "read ring OS lists", cause) == -1)
 		return -1;
-	if (db_prepare(s, "SELECT type, days, offset_days, start_min,"
-	    " duration_min FROM ring_windows WHERE ring_id = ? ORDER BY pos",
-	    &win, "read ring windows", cause) == -1) {
+	if (prepare_select(s, &rec_window, "WHERE ring_id = ? ORDER BY pos", &win,
+	    "read ring windows", cause) == -1) {
 		sqlite3_finalize(os);
 		return -1;
 	}
-	for (size_t i = 0; i < r->nring && rc == 0; i++)
-		if ((rc = load_ring_os(s, os, &r->ring[i], cause)) == 0)
-			rc = load_windows(s, win, &r->ring[i], cause);
+	for (size_t i = 0; i < r->nring && rc == 0; i++) {
+		struct ring *g = &r->ring[i];
+
+		if ((rc = load_ring_os(s, os, g, cause)) == 0)
+			rc = load_rows(s, win, g->id, &rec_window, &g->win, &g->nwin,
+			    sizeof(*g->win), "read ring windows", cause);
+	}
 	sqlite3_finalize(os);
 	sqlite3_finalize(win);
 	return rc;
 }
 
 static int
-load_ring_row(sqlite3_stmt *st, struct ring *g, char **cause)
-{
-	const char *arch = (const char *)sqlite3_column_text(st, 7);
-
-	g->id = db_col_str(st, 0);
-	g->name = db_col_str(st, 1);
-	g->deferral_days = sqlite3_column_int(st, 2);
-	g->deadline_days = sqlite3_column_int(st, 3);
-	g->grace_days = sqlite3_column_int(st, 4);
-	g->timezone = db_col_str(st, 5);
-	g->hotpatch = sqlite3_column_int(st, 6) != 0;
-	g->vbs = sqlite3_column_int(st, 8) != 0;
-	g->chpe_disabled = sqlite3_column_int(st, 9) != 0;
-	g->licensed = sqlite3_column_int(st, 10) != 0;
-	g->reminder_min = sqlite3_column_int(st, 11);
-	g->file = db_col_str(st, 12);
-	g->line = sqlite3_column_int(st, 13);
-	if (arch != NULL && arch_parse(arch, &g->arch) == 0)
-		return 0;
-	*cause = xasprintf("read rings: bad arch '%s'",
-	    arch != NULL ? arch : "NULL");
-	return -1;
-}
-
-static int
 load_rings(struct store *s, struct ringset *r, char **cause)
 {
-	sqlite3_stmt *st;
-	struct ring *g;
-	size_t cap = 0;
-	int rc;
-
-	if (db_prepare(s, "SELECT id, name, deferral_days, deadline_days,"
-	    " grace_days, timezone, hotpatch, arch, vbs, chpe_disabled,"
-	    " licensed, reminder_min, file, line FROM rings ORDER BY pos, id",
-	    &st, "read rings", cause) == -1)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		grow(&r->ring, r->nring, &cap, sizeof(*r->ring));
-		g = &r->ring[r->nring++];
-		memset(g, 0, sizeof(*g));
-		if (load_ring_row(st, g, cause) == -1) {
-			sqlite3_finalize(st);
-			return -1;
-		}
-	}
-	if (db_finish(s, st, rc, "read rings", cause) == -1)
+	if (load_all(s, &rec_ring, "ORDER BY pos, id", &r->ring, &r->nring,
+	    sizeof(*r->ring), "read rings", cause) == -1)
 		return -1;
 	return load_ring_details(s, r, cause);
 }
