@@ -4,6 +4,7 @@
  */
 #include "blackout_ics.h"
 #include "calendar.h"
+#include "record.h"
 #include "rings.h"
 #include "util.h"
 #include "views.h"
@@ -107,15 +108,12 @@ eligibility(const struct caldata *cal, const struct ring *g)
 json_t *
 view_ring(const struct caldata *cal, const struct ring *g, int year)
 {
-	json_t *os = json_array();
+	/* The stored fields come from the descriptor, in its order; then what is derived. */
+	json_t *o = record_json(&rec_ring, g);
 
-	for (size_t i = 0; i < g->nos; i++)
-		json_array_append_new(os, json_string(g->os[i]));
-	return json_pack("{s:s,s:s,s:o,s:i,s:i,s:i,s:s,s:b,s:o,s:o}", "ring", g->id,
-	    "name", g->name, "os", os, "deferral_days", g->deferral_days,
-	    "deadline_days", g->deadline_days, "grace_days", g->grace_days,
-	    "timezone", g->timezone, "hotpatch", g->hotpatch,
-	    "eligibility", eligibility(cal, g), "restarts", view_ring_restarts(cal, g, year));
+	json_object_set_new(o, "eligibility", eligibility(cal, g));
+	json_object_set_new(o, "restarts", view_ring_restarts(cal, g, year));
+	return o;
 }
 
 json_t *
