@@ -17,15 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-static time_t
-utc(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-	    .tm_min = mi };
-
-	return timegm(&tm);
-}
-
 #define WEEK(daysmask, h, m, dur) { WIN_WEEKLY, (daysmask), 0, (h) * 60 + (m), (dur) }
 #define OFFSET(off, h, m, dur) { WIN_OFFSET, 0, (off), (h) * 60 + (m), (dur) }
 enum { SUN = 1 << 0, MON = 1 << 1, TUE = 1 << 2, WED = 1 << 3, THU = 1 << 4, SAT = 1 << 6 };
