@@ -6,16 +6,8 @@
 # override clear delete them, with an audit row, detached or not.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap "exit 1" HUP INT PIPE TERM
+scratch
 
-sock=$tmp/var/hotpatchd.sock
-db=$tmp/var/hotpatchd.db
 log=$tmp/var.log
 CAL=$tmp/calendar.yaml
 SCHED=$tmp/schedules

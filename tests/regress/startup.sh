@@ -5,15 +5,8 @@
 # shipped one back, and refuses if the files changed on disk in the meantime.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap "exit 1" HUP INT PIPE TERM
+scratch
 
-sock=$tmp/var/hotpatchd.sock
 log=$tmp/var.log
 # A calendar with one shipped override, and the shipped rings, in files this test may change.
 CAL=$tmp/calendar.yaml

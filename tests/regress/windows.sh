@@ -6,14 +6,8 @@
 # month kinds and out-of-band releases.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 
-sock=$tmp/var/hotpatchd.sock
 
 # Python helpers for the checks below, on top of lib.sh's second_tuesday and release_at.
 cat > "$tmp/helpers.py" <<'EOF'
@@ -82,12 +76,7 @@ wcheck() {
 	_code="	exec(open('$tmp/helpers.py').read())
 $2"
 	shift 2
-	ctl --json "$@"
-	if [ $rc -ne 0 ] || [ -s "$tmp/err" ]; then
-		not_ok "$_n" "hotpatchctl --json $* exited $rc" "stderr: $(cat "$tmp/err")"
-		return
-	fi
-	json_check "$_n" "$tmp/out" "$_code"
+	jcheck "$_n" "$_code" "$@"
 }
 
 have_yaml=no
