@@ -679,29 +679,28 @@ int
 main(void)
 {
 	Suite *s = suite_create("config");
-	TCase *tc = tcase_create("hotpatchd.yaml");
 
-	tcase_add_test(tc, defaults_run_from_the_source_tree);
-	tcase_add_test(tc, full_file_sets_every_field);
-	tcase_add_test(tc, partial_file_keeps_the_current_values_for_the_rest);
-	tcase_add_test(tc, version_only_file_changes_nothing);
-	tcase_add_test(tc, empty_value_keeps_the_current_setting);
-	tcase_add_test(tc, finish_derives_database_and_socket_from_state_dir);
-	tcase_add_test(tc, every_bad_config_file_gives_its_exact_error_and_changes_nothing);
-	tcase_add_test(tc, socket_mode_is_read_as_octal_quoted_or_plain);
-	tcase_add_test(tc, socket_mode_without_owner_read_write_is_refused);
-	tcase_add_test(tc, listen_accepts_ipv4_ipv6_host_names_and_off);
-	tcase_add_test(tc, listen_with_a_bad_shape_or_port_is_refused);
-	tcase_add_test(tc, names_are_checked_but_not_looked_up);
-	tcase_add_test(tc, connection_shares_are_checked_against_their_ranges);
-	tcase_add_test(tc, all_errors_of_a_file_are_reported_not_just_the_first);
-	tcase_add_test(tc, failure_after_good_strings_frees_them_and_keeps_the_old_ones);
-	tcase_add_test(tc, missing_file_is_reported_with_the_system_error);
-	tcase_add_test(tc, shipped_example_loads_with_installed_paths);
-	tcase_add_test(tc, errors_stop_at_the_cap_with_one_summary_line);
-	tcase_add_test(tc, exactly_the_cap_has_no_summary_line);
-	tcase_add_test(tc, a_full_error_list_fails_a_load_that_adds_nothing);
-	tcase_add_test(tc, long_messages_are_cut_at_a_character_boundary);
-	suite_add_tcase(s, tc);
+	suite_add_tcase(s, tcase_of("hotpatchd.yaml", NULL, NULL, TESTS(
+	    defaults_run_from_the_source_tree,
+	    full_file_sets_every_field,
+	    partial_file_keeps_the_current_values_for_the_rest,
+	    version_only_file_changes_nothing,
+	    empty_value_keeps_the_current_setting,
+	    finish_derives_database_and_socket_from_state_dir,
+	    every_bad_config_file_gives_its_exact_error_and_changes_nothing,
+	    socket_mode_is_read_as_octal_quoted_or_plain,
+	    socket_mode_without_owner_read_write_is_refused,
+	    listen_accepts_ipv4_ipv6_host_names_and_off,
+	    listen_with_a_bad_shape_or_port_is_refused,
+	    names_are_checked_but_not_looked_up,
+	    connection_shares_are_checked_against_their_ranges,
+	    all_errors_of_a_file_are_reported_not_just_the_first,
+	    failure_after_good_strings_frees_them_and_keeps_the_old_ones,
+	    missing_file_is_reported_with_the_system_error,
+	    shipped_example_loads_with_installed_paths,
+	    errors_stop_at_the_cap_with_one_summary_line,
+	    exactly_the_cap_has_no_summary_line,
+	    a_full_error_list_fails_a_load_that_adds_nothing,
+	    long_messages_are_cut_at_a_character_boundary)));
 	return run_suite(s);
 }

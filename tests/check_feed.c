@@ -738,27 +738,25 @@ int
 main(void)
 {
 	Suite *s = suite_create("feed");
-	TCase *tc = tcase_create("feed");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, hash64_is_fnv1a_64);
-	tcase_add_test(tc, all_feed_has_one_allday_event_per_os_and_month_plus_oob);
-	tcase_add_test(tc, allday_dtend_is_the_next_day_across_month_and_year_ends);
-	tcase_add_test(tc, os_feed_has_only_that_os);
-	tcase_add_test(tc, unknown_os_and_ring_give_the_cause);
-	tcase_add_test(tc, calendar_properties_are_present_without_method);
-	tcase_add_test(tc, berlin_ring_windows_are_local_times_with_the_iana_tzid);
-	tcase_add_test(tc, vtimezone_resolves_the_events_to_the_right_instants);
-	tcase_add_test(tc, valarm_only_when_the_ring_asks_for_a_reminder);
-	tcase_add_test(tc, utc_ring_uses_z_times_and_no_vtimezone);
-	tcase_add_test(tc, local_time_repeated_at_fall_back_is_written_in_utc);
-	tcase_add_test(tc, no_window_gives_an_allday_note_on_the_offer_date);
-	tcase_add_test(tc, every_feed_has_crlf_lines_of_at_most_75_octets);
-	tcase_add_test(tc, long_utf8_description_folds_and_parses_back_whole);
-	tcase_add_test(tc, same_data_renders_byte_identical_output);
-	tcase_add_test(tc, event_hash_ignores_sequence_and_dtstamp_and_is_unique);
-	tcase_add_test(tc, unchanged_feed_stamps_without_writing);
-	tcase_add_test(tc, override_bumps_sequence_of_that_month_only);
-	suite_add_tcase(s, tc);
+	suite_add_tcase(s, tcase_of("feed", setup, teardown, TESTS(
+	    hash64_is_fnv1a_64,
+	    all_feed_has_one_allday_event_per_os_and_month_plus_oob,
+	    allday_dtend_is_the_next_day_across_month_and_year_ends,
+	    os_feed_has_only_that_os,
+	    unknown_os_and_ring_give_the_cause,
+	    calendar_properties_are_present_without_method,
+	    berlin_ring_windows_are_local_times_with_the_iana_tzid,
+	    vtimezone_resolves_the_events_to_the_right_instants,
+	    valarm_only_when_the_ring_asks_for_a_reminder,
+	    utc_ring_uses_z_times_and_no_vtimezone,
+	    local_time_repeated_at_fall_back_is_written_in_utc,
+	    no_window_gives_an_allday_note_on_the_offer_date,
+	    every_feed_has_crlf_lines_of_at_most_75_octets,
+	    long_utf8_description_folds_and_parses_back_whole,
+	    same_data_renders_byte_identical_output,
+	    event_hash_ignores_sequence_and_dtstamp_and_is_unique,
+	    unchanged_feed_stamps_without_writing,
+	    override_bumps_sequence_of_that_month_only)));
 	return run_suite(s);
 }

@@ -51,6 +51,26 @@ case_expect(const char *path)
 	return want;
 }
 
+/*
+ * A test case called name with the tests of the NULL-terminated list t,
+ * each run between setup and teardown when they are not NULL.
+ */
+static inline TCase *
+tcase_of(const char *name, void (*setup)(void), void (*teardown)(void),
+    const TTest *const *t)
+{
+	TCase *tc = tcase_create(name);
+
+	if (setup != NULL || teardown != NULL)
+		tcase_add_checked_fixture(tc, setup, teardown);
+	for (; *t != NULL; t++)
+		tcase_add_test(tc, *t);
+	return tc;
+}
+
+/* The list of tests for tcase_of. */
+#define TESTS(...)	((const TTest *const[]){ __VA_ARGS__, NULL })
+
 /* Run every suite; exit status for the test harness. */
 static inline int
 run_suite(Suite *s)
