@@ -1,0 +1,20 @@
+# tests/tally.sh: sourced by quickstart.sh and tests/sanitizers.sh to add up test logs.
+
+# tally LOG: print LOG's name with its closing line (Check's "N%: Checks: ..." or a script's
+# "N passed, N failed") and add its passes and failures to $passed and $failed.
+tally() {
+	_line=$(grep -E '^[0-9]+%: Checks: ' "$1" | tail -n 1 || true)
+	if [ -n "$_line" ]; then
+		_n=$(printf '%s' "$_line" | sed -E 's/.*Checks: ([0-9]+).*/\1/')
+		_f=$(printf '%s' "$_line" | sed -E 's/.*Failures: ([0-9]+), Errors: ([0-9]+).*/\1 \2/')
+		passed=$((passed + _n - ${_f% *} - ${_f#* }))
+		failed=$((failed + ${_f% *} + ${_f#* }))
+	else
+		_p=$(grep -c '^ok ' "$1" || true)
+		_f=$(grep -c '^not ok ' "$1" || true)
+		_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -n 1 || true)
+		[ -n "$_line" ] || _line="$_p passed, $_f failed (no closing line: the script stopped early)"
+		passed=$((passed + _p)) failed=$((failed + _f))
+	fi
+	printf '%-34s %s\n' "${1%.log}" "$_line"
+}
