@@ -17,7 +17,7 @@
 # another user the exact apt-get line is printed and nothing else happens.
 set -eu
 cd "$(dirname "$0")"
-. ./tests/tally.sh
+. ./tests/tools.sh
 
 BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev tzdata
 	libical-dev libsqlite3-dev libyaml-dev check libmicrohttpd-dev libjansson-dev"

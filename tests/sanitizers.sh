@@ -19,7 +19,7 @@ say() { printf 'sanitizers: %s\n' "$*"; }
 die() { printf 'sanitizers: %s\n' "$*" >&2; exit 1; }
 
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
-. "$top_srcdir/tests/tally.sh"
+. "$top_srcdir/tests/tools.sh"
 use_head=no
 case ${1:-} in
 --head) use_head=yes ;;
@@ -29,12 +29,9 @@ case ${1:-} in
 esac
 jobs=${JOBS:-2}
 
-if [ -n "${KEEP:-}" ]; then
-	[ -e "$KEEP" ] && die "KEEP=$KEEP already exists"
-	mkdir -p "$KEEP"
-	dir=$(cd "$KEEP" && pwd)
-else
-	dir=$(mktemp -d "${TMPDIR:-/tmp}/hotpatchd-sanitizers.XXXXXX")
+workdir sanitizers
+dir=$work
+if [ -z "${KEEP:-}" ]; then
 	trap 'rm -rf "$dir"' EXIT
 	trap 'exit 130' INT TERM
 fi

@@ -401,22 +401,23 @@ sock=$tmp/var/hotpatchd.sock
 
 start_daemon "$tmp/var"
 first=$daemon_pid
-timeout "$(tmo 60)" "$HOTPATCHD" -f --state-dir "$tmp/var" --calendar "$CAL" --schedules "$SCHED" --http off \
-    > "$tmp/second.out" 2>&1
-rc=$?
-if [ $rc -eq 1 ] && grep -q "in use" "$tmp/second.out"; then
-	ok "a second daemon on the same state dir refuses to start (exit 1, 'in use')"
-else
-	not_ok "a second daemon on the same state dir refuses to start (exit 1, 'in use')" "exit $rc" "$(cat "$tmp/second.out")"
-fi
-timeout "$(tmo 60)" "$HOTPATCHD" -f --state-dir "$tmp/other" --socket "$sock" --calendar "$CAL" --schedules "$SCHED" --http off \
-    > "$tmp/second.out" 2>&1
-rc=$?
-if [ $rc -eq 1 ] && grep -q "already listening" "$tmp/second.out"; then
-	ok "a second daemon with another db on the same socket refuses ('already listening')"
-else
-	not_ok "a second daemon with another db on the same socket refuses ('already listening')" "exit $rc" "$(cat "$tmp/second.out")"
-fi
+# second_refused NAME TEXT ARGS...: a second hotpatchd -f with ARGS exits 1 saying TEXT.
+second_refused() {
+	_n=$1 _text=$2
+	shift 2
+	timeout "$(tmo 60)" "$HOTPATCHD" -f "$@" --calendar "$CAL" --schedules "$SCHED" --http off \
+	    > "$tmp/second.out" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q "$_text" "$tmp/second.out"; then
+		ok "$_n"
+	else
+		not_ok "$_n" "exit $rc" "$(cat "$tmp/second.out")"
+	fi
+}
+second_refused "a second daemon on the same state dir refuses to start (exit 1, 'in use')" \
+    "in use" --state-dir "$tmp/var"
+second_refused "a second daemon with another db on the same socket refuses ('already listening')" \
+    "already listening" --state-dir "$tmp/other" --socket "$sock"
 ctl status
 if [ $rc -eq 0 ] && alive "$first"; then
 	ok "the first daemon still serves after both refusals"

@@ -9,12 +9,9 @@ set -u
 scratch
 
 log=$tmp/var.log
-CAL=$tmp/calendar.yaml
-SCHED=$tmp/schedules
-cp "$top_srcdir/data/calendar.yaml" "$CAL.orig"
-cp -r "$top_srcdir/schedules" "$SCHED"
+own_files
+cp "$CAL" "$CAL.orig"
 cp "$SCHED/server-2025.yaml" "$tmp/server.orig"
-cp "$CAL.orig" "$CAL"
 
 # drop: a calendar without OS ws2025-arc, and ring srv-arc renamed (it was that OS's only
 # ring; the renamed ring serves ws2025-azure).  restore: the original files.

@@ -74,7 +74,7 @@ for p in / /plan /calendar.ics /os/win11-24h2.ics /rings/ring2.ics /healthz; do
 		not_ok "GET $p: 200 with Content-Type, ETag, Last-Modified, Cache-Control" "$bad"
 done
 
-# The feeds are iCalendar as SPEC "Feeds" has it: CRLF, PRODID, VERSION, no METHOD.
+# The feeds are iCalendar (RFC 5545) as published calendars: CRLF, PRODID, VERSION, no METHOD.
 for p in /calendar.ics /os/win11-24h2.ics /rings/ring2.ics; do
 	fetch "$p"
 	if msg=$(python3 - "$tmp/b" 2>&1 <<'EOF'

@@ -449,3 +449,11 @@ edit_schedules() {
 set_deferral() {
 	sed "${line}s/deferral_days: *[0-9]*/deferral_days: $1/" "$f" > "$f.new" && mv "$f.new" "$f"
 }
+
+# own_files: copies of the calendar and the ring files under $tmp, for the script to change;
+# $CAL and $SCHED name them from then on.
+own_files() {
+	CAL=$tmp/calendar.yaml
+	SCHED=$tmp/schedules
+	cp "$top_srcdir/data/calendar.yaml" "$CAL" && cp -r "$top_srcdir/schedules" "$SCHED"
+}

@@ -9,11 +9,9 @@ scratch
 
 log=$tmp/var.log
 # A calendar with one shipped override, and the shipped rings, in files this test may change.
-CAL=$tmp/calendar.yaml
-SCHED=$tmp/schedules
+own_files
 sed 's/^overrides: \[\]$/overrides:\n  - os: ws2022-azure\n    month: 2027-05\n    kind: baseline\n    reason: "shipped: announced baseline"/' \
 	"$top_srcdir/data/calendar.yaml" > "$CAL"
-cp -r "$top_srcdir/schedules" "$SCHED"
 grep -q 'announced baseline' "$CAL" || { echo "not ok 1 - the test calendar has its override"; exit 1; }
 
 # start: the daemon on $tmp/var; the log lines of this start only go to $tmp/this.log.

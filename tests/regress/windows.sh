@@ -42,7 +42,7 @@ def planned_2027(m):
     return "baseline" if m in (1, 4, 7, 10) else "hotpatch"
 
 def restarts(cal, os_id, year, eligible=True):
-    """Restarts of one OS in one year, by cause, from data/calendar.yaml and SPEC's rules."""
+    """Restarts of one OS in one year, by cause, from data/calendar.yaml (kinds: doc/format.md)."""
     o = [x for x in cal["os"] if x["id"] == os_id][0]
     pub = {p["month"]: p for p in o.get("published") or []}
     ovr = {x["month"]: x["kind"] for x in cal.get("overrides") or [] if x["os"] == os_id}

@@ -1,4 +1,17 @@
-# tests/tally.sh: sourced by quickstart.sh and tests/sanitizers.sh to add up test logs.
+# tests/tools.sh: helpers of the scripts around the test suite (quickstart.sh,
+# tests/sanitizers.sh, tests/package.sh), which source it.
+
+# workdir NAME: $work is the directory to build in: $KEEP if set (created; it must not exist
+# yet, and the caller keeps it), else a new one, hotpatchd-NAME.XXXXXX under $TMPDIR.
+workdir() {
+	if [ -n "${KEEP:-}" ]; then
+		[ -e "$KEEP" ] && die "KEEP=$KEEP already exists"
+		mkdir -p "$KEEP"
+		work=$(cd "$KEEP" && pwd)
+	else
+		work=$(mktemp -d "${TMPDIR:-/tmp}/hotpatchd-$1.XXXXXX")
+	fi
+}
 
 # tally LOG: print LOG's name with its closing line (Check's "N%: Checks: ..." or a script's
 # "N passed, N failed") and add its passes and failures to $passed and $failed.
