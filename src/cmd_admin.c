@@ -5,6 +5,7 @@
  */
 #include "calendar.h"
 #include "commands.h"
+#include "views.h"
 #include "daemon.h"
 #include "diag.h"
 #include "log.h"
@@ -16,24 +17,6 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The OS and month of an override command, or an error reply. */
-static const struct os_def *
-override_target(struct daemon *d, const struct request *rq, ym_t *month, struct reply *r)
-{
-	const struct os_def *os = caldata_find_os(&d->cal, rq->arg[0]);
-
-	if (os == NULL) {
-		reply_error(r, PROTO_NOT_FOUND, "unknown OS '%s' (see hotpatchctl os list)",
-		    rq->arg[0]);
-		return NULL;
-	}
-	if (ym_parse(rq->arg[1], month) < 0) {
-		reply_error(r, PROTO_BAD_REQUEST, "bad month '%s'", rq->arg[1]);
-		return NULL;
-	}
-	return os;
-}
 
 static json_t *
 kind_source(const struct month_info *mi)
@@ -52,8 +35,9 @@ cmd_override_set(struct daemon *d, const struct request *rq, const struct peer *
 	struct actor a;
 	char *who, *cause = NULL;
 
-	if ((os = override_target(d, rq, &o.month, r)) == NULL)
+	if (!lookup_os(d, rq->arg[0], &os, r))
 		return;
+	o.month = rq->month;
 	cal_month(&d->cal, os, o.month, &before);
 	if (before.source == SRC_PUBLISHED) {
 		reply_error(r, PROTO_CONFLICT, "%s %s is published as %s; an override would "
@@ -69,7 +53,7 @@ cmd_override_set(struct daemon *d, const struct request *rq, const struct peer *
 		    os->id, rq->arg[1], ym_format(os->hotpatch_start, start));
 		return;
 	}
-	kind_parse(rq->arg[2], &o.kind);
+	o.kind = rq->kind;
 	o.os = (char *)os->id;
 	o.reason = (char *)rq->reason;
 	who = peer_name(p);
@@ -82,7 +66,7 @@ cmd_override_set(struct daemon *d, const struct request *rq, const struct peer *
 		r->data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:b}", "action", "set",
 		    "os", rq->arg[0], "month", rq->arg[1], "before", kind_source(&before),
 		    "after", kind_source(&after), "reason", rq->reason, "who", who,
-		    "at", json_instant(a.at), "noop", before.kind == after.kind);
+		    "at", view_instant(a.at), "noop", before.kind == after.kind);
 	}
 	free(cause);
 	free(who);
@@ -91,8 +75,9 @@ cmd_override_set(struct daemon *d, const struct request *rq, const struct peer *
 /* The override of an OS that left the calendar: its model has no month to compute. */
 static void
 clear_detached(struct daemon *d, const struct request *rq, const struct peer *p,
-    const char *line, ym_t month, struct reply *r)
+    const char *line, struct reply *r)
 {
+	ym_t month = rq->month;
 	const struct override *o = cal_find_override(&d->detached_cal, rq->arg[0], month);
 	json_t *was = json_pack("{s:s,s:s}", "kind", kind_name(o->kind), "source",
 	    "detached");
@@ -112,7 +97,7 @@ clear_detached(struct daemon *d, const struct request *rq, const struct peer *p,
 	} else {
 		r->data = json_pack("{s:s,s:s,s:s,s:o,s:{s:s,s:s},s:s,s:s,s:o}", "action", "clear",
 		    "os", rq->arg[0], "month", rq->arg[1], "before", was, "after", "kind", "none",
-		    "source", "detached", "reason", "", "who", who, "at", json_instant(a.at));
+		    "source", "detached", "reason", "", "who", who, "at", view_instant(a.at));
 	}
 	free(cause);
 	free(who);
@@ -126,15 +111,15 @@ cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer
 	const struct os_def *os;
 	struct actor a;
 	char *who, *cause = NULL;
-	ym_t month;
+	ym_t month = rq->month;
 	int gone;
 
-	if (caldata_find_os(&d->cal, rq->arg[0]) == NULL && ym_parse(rq->arg[1], &month) == 0 &&
+	if (caldata_find_os(&d->cal, rq->arg[0]) == NULL &&
 	    cal_find_override(&d->detached_cal, rq->arg[0], month) != NULL) {
-		clear_detached(d, rq, p, line, month, r);
+		clear_detached(d, rq, p, line, r);
 		return;
 	}
-	if ((os = override_target(d, rq, &month, r)) == NULL)
+	if (!lookup_os(d, rq->arg[0], &os, r))
 		return;
 	cal_month(&d->cal, os, month, &before);
 	if (before.ovr == NULL || !before.ovr->runtime) {
@@ -157,20 +142,20 @@ cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer
 		r->data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o}", "action", "clear",
 		    "os", rq->arg[0], "month", rq->arg[1], "before", kind_source(&before),
 		    "after", kind_source(&after), "reason", "", "who", who,
-		    "at", json_instant(a.at));
+		    "at", view_instant(a.at));
 	}
 	free(cause);
 	free(who);
 }
 
 char *
-render_override_change(const json_t *j)
+render_override_change(const json_t *j, bool color)
 {
 	const json_t *b = json_object_get(j, "before"), *a = json_object_get(j, "after");
 
-	return xasprintf("override %s: %s %s: %s (%s) -> %s (%s), by %s\n%s", json_text(j, "action"),
-	    json_text(j, "os"), json_text(j, "month"), json_text(b, "kind"), json_text(b, "source"),
-	    json_text(a, "kind"), json_text(a, "source"), json_text(j, "who"),
+	return xasprintf("override %s: %s %s: %s (%s) -> %s (%s), by %s\n%s", view_text(j, "action"),
+	    view_text(j, "os"), view_text(j, "month"), view_text(b, "kind"), view_text(b, "source"),
+	    view_text(a, "kind"), view_text(a, "source"), view_text(j, "who"),
 	    json_is_true(json_object_get(j, "noop")) ? "note: no change, the month already "
 	    "had this kind; the override is kept and holds it should the calendar change\n" :
 	    "");
@@ -184,7 +169,7 @@ override_json(const struct override *o, bool in_effect, bool detached)
 	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:b,s:b}",
 	    "os", o->os, "month", ym_format(o->month, m), "kind", kind_name(o->kind),
 	    "origin", o->runtime ? "runtime" : "shipped", "reason", o->reason,
-	    "who", o->who ? o->who : "", "at", o->at ? json_instant(o->at) : json_null(),
+	    "who", o->who ? o->who : "", "at", o->at ? view_instant(o->at) : json_null(),
 	    "in_effect", in_effect, "detached", detached);
 }
 
@@ -201,13 +186,11 @@ void
 cmd_override_list(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
+	const struct os_def *only;
 	json_t *list;
 
-	if (rq->os != NULL && caldata_find_os(&d->cal, rq->os) == NULL &&
-	    !has_detached_os(d, rq->os)) {
-		reply_error(r, PROTO_NOT_FOUND, "unknown OS '%s' (see hotpatchctl os list)", rq->os);
+	if ((rq->os == NULL || !has_detached_os(d, rq->os)) && !lookup_os(d, rq->os, &only, r))
 		return;
-	}
 	list = json_array();
 	for (size_t i = 0; i < d->cal.novr; i++) {
 		const struct override *o = &d->cal.ovr[i];
@@ -229,7 +212,7 @@ cmd_override_list(struct daemon *d, const struct request *rq, const struct peer 
 }
 
 char *
-render_override_list(const json_t *j)
+render_override_list(const json_t *j, bool color)
 {
 	const json_t *list = json_object_get(j, "overrides"), *o;
 	struct table *t;
@@ -241,11 +224,11 @@ render_override_list(const json_t *j)
 	t = table_new(7);
 	table_row(t, "OS", "MONTH", "KIND", "ORIGIN", "BY", "AT", "REASON");
 	json_array_foreach(list, i, o)
-		table_row(t, json_text(o, "os"), json_text(o, "month"), json_text(o, "kind"),
+		table_row(t, view_text(o, "os"), view_text(o, "month"), view_text(o, "kind"),
 		    json_is_true(json_object_get(o, "detached")) ? "runtime, detached: OS gone" :
-		    json_text(o, "origin"), json_text(o, "who"), json_text(o, "at"),
-		    json_text(o, "reason"));
-	s = table_render(t);
+		    view_text(o, "origin"), view_text(o, "who"), view_text(o, "at"),
+		    view_text(o, "reason"));
+	s = table_render(t, color);
 	table_free(t);
 	return s;
 }
@@ -329,7 +312,7 @@ cmd_reload(struct daemon *d, const struct request *rq, const struct peer *p,
 }
 
 char *
-render_reload(const json_t *j)
+render_reload(const json_t *j, bool color)
 {
 	const json_t *errs = json_object_get(j, "errors"), *e;
 	char *s = NULL;
@@ -349,14 +332,14 @@ render_reload(const json_t *j)
 		strappend(&s, "detached (kept, not planned until their OS or ring is back; "
 		    "override clear / blackout remove deletes them):\n");
 	json_array_foreach(errs, i, e) {
-		if (strcmp(json_text(e, "type"), "override") == 0)
+		if (strcmp(view_text(e, "type"), "override") == 0)
 			strappend(&s, "  override %s %s %s: OS %s is not in the calendar\n",
-			    json_text(e, "os"), json_text(e, "month"), json_text(e, "kind"),
-			    json_text(e, "os"));
+			    view_text(e, "os"), view_text(e, "month"), view_text(e, "kind"),
+			    view_text(e, "os"));
 		else
 			strappend(&s, "  blackout #%lld '%s': ring %s is not in the ring files\n",
 			    (long long)json_integer_value(json_object_get(e, "id")),
-			    json_text(e, "name"), json_text(e, "ring"));
+			    view_text(e, "name"), view_text(e, "ring"));
 	}
 	return s;
 }

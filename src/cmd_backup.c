@@ -6,6 +6,7 @@
  * itself, atomically, with the client's own permissions.
  */
 #include "commands.h"
+#include "views.h"
 #include "daemon.h"
 #include "log.h"
 #include "proto.h"
@@ -114,10 +115,16 @@ cmd_backup(struct daemon *d, const struct request *rq, const struct peer *p,
 	result = cause == NULL ? xasprintf("ok %zu bytes", len) :
 	    xasprintf("%s: %s", too_big ? "refused" : "failed", cause);
 	if (cause != NULL) {
-		char *ignored = NULL;
+		char *acause = NULL;
 
-		store_audit(d->store, &a, result, &ignored);
-		free(ignored);
+		/* The backup failed anyway; a failed audit row is said too. */
+		if (store_audit(d->store, &a, result, &acause) < 0) {
+			char *both = xasprintf("%s (and its audit row: %s)", cause, acause);
+
+			free(cause);
+			cause = both;
+		}
+		free(acause);
 	} else if (store_audit(d->store, &a, result, &cause) == 0) {
 		/* Only a copy the audit trail records is handed out. */
 		r->data = json_pack("{s:s,s:i,s:I,s:s%}", "database", d->cfg.database,
@@ -193,10 +200,10 @@ backup_remove_leftovers(const char *database)
 }
 
 char *
-render_backup(const json_t *j)
+render_backup(const json_t *j, bool color)
 {
 	return xasprintf("backup of %s: %lld bytes, schema %d (use hotpatchctl backup FILE "
-	    "to write it)\n", json_text(j, "database"),
+	    "to write it)\n", view_text(j, "database"),
 	    (long long)json_integer_value(json_object_get(j, "bytes")),
 	    (int)json_integer_value(json_object_get(j, "schema")));
 }

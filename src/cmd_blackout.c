@@ -8,8 +8,8 @@
 #include "daemon.h"
 #include "proto.h"
 #include "store.h"
-#include "table.h"
 #include "util.h"
+#include "views.h"
 
 #include <libical/ical.h>
 #include <pwd.h>
@@ -19,16 +19,6 @@
 
 /* Blackouts named in the reply to an import; the rest are counted. */
 #define IMPORT_SHOWN	5
-
-/* A ring given with --ring must exist; sets a 404 and returns -1 if not. */
-static int
-check_ring(const struct daemon *d, const char *ring, struct reply *r)
-{
-	if (ring == NULL || ringset_find(&d->rings, ring) != NULL)
-		return 0;
-	reply_error(r, PROTO_NOT_FOUND, "unknown ring '%s' (see hotpatchctl rings)", ring);
-	return -1;
-}
 
 /* Where a file blackout is defined: its ring's file, or the schedules. */
 static char *
@@ -64,28 +54,11 @@ detached_ring(const struct daemon *d, const char *ring)
 	return false;
 }
 
-/* id, name, ring, from, to (days, or instants for a timed one), timed, origin. */
-static json_t *
-blackout_json(const struct blackout *b)
-{
-	char from[11], to[11];
-
-	return json_pack("{s:I,s:s,s:o,s:o,s:o,s:b,s:s}", "id", (json_int_t)b->id,
-	    "name", b->name, "ring", json_str_or_null(b->ring),
-	    "from", b->timed ? json_instant(b->start) : json_string(ymd_format(b->from, from)),
-	    "to", b->timed ? json_instant(b->end) : json_string(ymd_format(b->to, to)),
-	    "timed", b->timed, "origin", b->runtime ? "runtime" : "file");
-}
-
 /* The UTC day of t, "YYYY-MM-DD" in buf (at least 11 bytes). */
 static char *
 day_text(time_t t, char *buf)
 {
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, 11, "%Y-%m-%d", &tm);
-	return buf;
+	return utc_format(t, UTC_DAY, buf, 11);
 }
 
 void
@@ -93,27 +66,22 @@ cmd_blackout_add(struct daemon *d, const struct request *rq, const struct peer *
     const char *line, struct reply *r)
 {
 	struct blackout b = { .name = (char *)rq->name, .ring = (char *)rq->ring,
-	    .runtime = true };
+	    .from = rq->from_day, .to = rq->to_day, .runtime = true };
+	const struct ring *g;
 	struct actor a;
 	char *who, *cause = NULL;
 	json_t *bj;
 
-	if (check_ring(d, rq->ring, r) < 0)
+	if (!lookup_ring(d, rq->ring, &g, r))
 		return;
-	if (rq->from == NULL || rq->to == NULL || ymd_parse(rq->from, &b.from) < 0 ||
-	    ymd_parse(rq->to, &b.to) < 0 || ymd_cmp(b.to, b.from) < 0) {
-		reply_error(r, PROTO_BAD_REQUEST, "blackout add needs --from and --to as "
-		    "YYYY-MM-DD, --to not before --from");
-		return;
-	}
 	who = peer_name(p);
 	actor_init(&a, rq, p, line, who);
 	if (store_blackout_add(d->store, &b, &a, &cause) < 0 || daemon_refresh(d, &cause) < 0) {
 		reply_error(r, PROTO_INTERNAL, "%s", cause);
 	} else {
-		bj = blackout_json(&b);
+		bj = view_blackout(&b);
 		r->data = json_pack("{s:s,s:o,s:s,s:o}", "action", "add", "blackout", bj,
-		    "who", who, "at", json_instant(a.at));
+		    "who", who, "at", view_instant(a.at));
 	}
 	free(cause);
 	free(who);
@@ -123,7 +91,7 @@ void
 cmd_blackout_remove(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
-	long id = strtol(rq->arg[0], NULL, 10);
+	long id = rq->id;
 	const struct blackout *b = find_blackout(d, id);
 	struct actor a;
 	char *who, *cause = NULL, *file;
@@ -143,7 +111,7 @@ cmd_blackout_remove(struct daemon *d, const struct request *rq, const struct pee
 		return;
 	}
 	/* The model is replaced by the refresh: take what the reply needs first. */
-	bj = blackout_json(b);
+	bj = view_blackout(b);
 	who = peer_name(p);
 	actor_init(&a, rq, p, line, who);
 	if ((gone = store_blackout_remove(d->store, id, &a, &cause)) < 0 ||
@@ -155,7 +123,7 @@ cmd_blackout_remove(struct daemon *d, const struct request *rq, const struct pee
 		json_decref(bj);
 	} else {
 		r->data = json_pack("{s:s,s:o,s:s,s:o}", "action", "remove", "blackout", bj,
-		    "who", who, "at", json_instant(a.at));
+		    "who", who, "at", view_instant(a.at));
 	}
 	free(cause);
 	free(who);
@@ -166,11 +134,12 @@ cmd_blackout_list(struct daemon *d, const struct request *rq, const struct peer 
     const char *line, struct reply *r)
 {
 	struct blackout_rec *v;
+	const struct ring *g;
 	size_t n;
 	char *cause = NULL, *file;
 	json_t *list, *o;
 
-	if ((rq->ring == NULL || !detached_ring(d, rq->ring)) && check_ring(d, rq->ring, r) < 0)
+	if ((rq->ring == NULL || !detached_ring(d, rq->ring)) && !lookup_ring(d, rq->ring, &g, r))
 		return;
 	if (store_blackout_list(d->store, &v, &n, &cause) < 0) {
 		reply_error(r, PROTO_INTERNAL, "%s", cause);
@@ -183,10 +152,10 @@ cmd_blackout_list(struct daemon *d, const struct request *rq, const struct peer 
 
 		if (rq->ring != NULL && b->ring != NULL && strcmp(b->ring, rq->ring) != 0)
 			continue;
-		o = blackout_json(b);
+		o = view_blackout(b);
 		file = b->runtime ? NULL : file_origin(d, b);
-		json_object_set_new(o, "who", json_str_or_null(b->runtime ? v[i].who : file));
-		json_object_set_new(o, "at", b->runtime ? json_instant(v[i].at) : json_null());
+		json_object_set_new(o, "who", view_str_or_null(b->runtime ? v[i].who : file));
+		json_object_set_new(o, "at", b->runtime ? view_instant(v[i].at) : json_null());
 		json_object_set_new(o, "detached", json_boolean(v[i].detached));
 		json_array_append_new(list, o);
 		free(file);
@@ -243,31 +212,7 @@ imported_json(const struct daemon *d, size_t n)
 	size_t first = d->rings.nbo >= n ? d->rings.nbo - n : 0;
 
 	for (size_t i = first; i < d->rings.nbo && i < first + IMPORT_SHOWN; i++)
-		json_array_append_new(a, blackout_json(&d->rings.bo[i]));
-	return a;
-}
-
-/*
- * The events whose COUNT or UNTIL reaches past the horizon's end (to):
- * {name, imported, count, after} or {name, imported, until}.
- */
-static json_t *
-cuts_json(const struct ics_cut *c, size_t n)
-{
-	json_t *a = json_array(), *o;
-	char day[11];
-
-	for (size_t i = 0; i < n; i++) {
-		o = json_pack("{s:s,s:I}", "name", c[i].name, "imported",
-		    (json_int_t)c[i].imported);
-		if (c[i].count > 0) {
-			json_object_set_new(o, "count", json_integer(c[i].count));
-			json_object_set_new(o, "after", json_integer(c[i].after));
-		} else {
-			json_object_set_new(o, "until", json_string(ymd_format(c[i].until, day)));
-		}
-		json_array_append_new(a, o);
-	}
+		json_array_append_new(a, view_blackout(&d->rings.bo[i]));
 	return a;
 }
 
@@ -277,13 +222,14 @@ cmd_blackout_import(struct daemon *d, const struct request *rq, const struct pee
 {
 	struct blackout *v = NULL;
 	struct ics_cut *cuts = NULL;
+	const struct ring *g;
 	struct actor a;
 	char *name, *text, *who, *args, *cause = NULL, day[2][11];
 	time_t from, to;
 	size_t n = 0, ncuts = 0;
 	int len;
 
-	if (check_ring(d, rq->ring, r) < 0)
+	if (!lookup_ring(d, rq->ring, &g, r))
 		return;
 	if ((len = import_arg(rq->arg[0], &name, &text)) < 0) {
 		reply_error(r, PROTO_BAD_REQUEST, "blackout import: the file content is not "
@@ -311,11 +257,11 @@ cmd_blackout_import(struct daemon *d, const struct request *rq, const struct pee
 			reply_error(r, PROTO_INTERNAL, "%s", cause);
 		else
 			r->data = json_pack("{s:s,s:o,s:o,s:I,s:o,s:{s:s,s:s},s:o,s:s,s:o}",
-			    "action", "import", "file", json_str_or_null(name), "ring",
-			    json_str_or_null(rq->ring), "count", (json_int_t)n, "first",
+			    "action", "import", "file", view_str_or_null(name), "ring",
+			    view_str_or_null(rq->ring), "count", (json_int_t)n, "first",
 			    imported_json(d, n), "horizon", "from", day_text(from, day[0]),
-			    "to", day_text(to, day[1]), "cut", cuts_json(cuts, ncuts),
-			    "who", who, "at", json_instant(a.at));
+			    "to", day_text(to, day[1]), "cut", view_ics_cuts(cuts, ncuts),
+			    "who", who, "at", view_instant(a.at));
 		free(who);
 		free(args);
 	}
@@ -326,124 +272,4 @@ cmd_blackout_import(struct daemon *d, const struct request *rq, const struct pee
 	free(cause);
 	free(name);
 	free(text);
-}
-
-/* "2026-12-21" or "2026-12-24 18:00Z" from a JSON from/to value. */
-static const char *
-bound_text(const json_t *o, const char *key, char *buf, size_t size)
-{
-	const char *s = json_text(o, key);
-
-	if (strlen(s) == 20 && s[10] == 'T') {
-		snprintf(buf, size, "%.10s %.5sZ", s, s + 11);
-		return buf;
-	}
-	return s;
-}
-
-/* "#7 'year-end freeze' 2026-12-21..2027-01-03 (all rings)" */
-static void
-blackout_line(char **s, const json_t *b)
-{
-	const json_t *ring = json_object_get(b, "ring");
-	char f[32], t[32];
-
-	strappend(s, "#%lld '%s' %s..%s (%s%s)", (long long)json_integer_value(
-	    json_object_get(b, "id")), json_text(b, "name"), bound_text(b, "from", f, sizeof(f)),
-	    bound_text(b, "to", t, sizeof(t)), json_is_string(ring) ? "ring " : "all rings",
-	    json_is_string(ring) ? json_string_value(ring) : "");
-}
-
-/*
- * "event 'X': 2 of its 3 occurrences imported; 1 falls after the horizon's
- * end 2028-12-05", one line for each event cut by the horizon.
- */
-static void
-cut_lines(char **s, const json_t *j)
-{
-	const json_t *cut = json_object_get(j, "cut"), *c;
-	const char *end = json_text(json_object_get(j, "horizon"), "to");
-	long long got, count, after;
-	size_t i;
-
-	json_array_foreach(cut, i, c) {
-		got = json_integer_value(json_object_get(c, "imported"));
-		if (json_object_get(c, "count") == NULL) {
-			strappend(s, "  note: event '%s': %lld occurrence%s imported; its UNTIL "
-			    "%s is after the horizon's end %s, later ones are not imported\n",
-			    json_text(c, "name"), got, got == 1 ? "" : "s", json_text(c, "until"),
-			    end);
-			continue;
-		}
-		count = json_integer_value(json_object_get(c, "count"));
-		after = json_integer_value(json_object_get(c, "after"));
-		strappend(s, "  note: event '%s': %lld of its %lld occurrences imported; %lld "
-		    "fall%s after the horizon's end %s\n", json_text(c, "name"), got, count,
-		    after, after == 1 ? "s" : "", end);
-	}
-}
-
-char *
-render_blackout_change(const json_t *j)
-{
-	const char *action = json_text(j, "action");
-	const json_t *list = json_object_get(j, "first"), *ring, *b;
-	char *s = NULL;
-	size_t i, count;
-
-	if (strcmp(action, "import") != 0) {
-		strappend(&s, "blackout %s: ", strcmp(action, "add") == 0 ? "added" : "removed");
-		blackout_line(&s, json_object_get(j, "blackout"));
-		strappend(&s, ", by %s\n", json_text(j, "who"));
-		return s;
-	}
-	ring = json_object_get(j, "ring");
-	count = (size_t)json_integer_value(json_object_get(j, "count"));
-	strappend(&s, "imported %zu blackout%s from %s (%s%s), by %s\n", count,
-	    count == 1 ? "" : "s", json_text(j, "file"), json_is_string(ring) ? "ring " :
-	    "all rings", json_is_string(ring) ? json_string_value(ring) : "",
-	    json_text(j, "who"));
-	json_array_foreach(list, i, b) {
-		strappend(&s, "  ");
-		blackout_line(&s, b);
-		strappend(&s, "\n");
-	}
-	if (count > json_array_size(list))
-		strappend(&s, "  ... and %zu more (see hotpatchctl blackout list)\n",
-		    count - json_array_size(list));
-	cut_lines(&s, j);
-	return s;
-}
-
-char *
-render_blackout_list(const json_t *j)
-{
-	const json_t *list = json_object_get(j, "blackouts"), *b, *ring;
-	struct table *t;
-	char id[24], f[32], to[32], at[32], *origin, *s;
-	size_t i;
-
-	if (json_array_size(list) == 0)
-		return xstrdup("no blackouts\n");
-	t = table_new(6);
-	table_row(t, "ID", "RING", "FROM", "TO", "NAME", "ORIGIN");
-	json_array_foreach(list, i, b) {
-		ring = json_object_get(b, "ring");
-		snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
-		    json_object_get(b, "id")));
-		if (strcmp(json_text(b, "origin"), "runtime") == 0)
-			origin = xasprintf("runtime by %s at %s%s", json_text(b, "who"),
-			    bound_text(b, "at", at, sizeof(at)),
-			    json_is_true(json_object_get(b, "detached")) ?
-			    ", detached: ring gone" : "");
-		else
-			origin = xstrdup(json_text(b, "who"));
-		table_row(t, id, json_is_string(ring) ? json_string_value(ring) : "all",
-		    bound_text(b, "from", f, sizeof(f)), bound_text(b, "to", to, sizeof(to)),
-		    json_text(b, "name"), origin);
-		free(origin);
-	}
-	s = table_render(t);
-	table_free(t);
-	return s;
 }

@@ -2,7 +2,8 @@
  * cmdtab.h: the grammar of hotpatchctl commands, shared by the client (which
  * checks arguments before it connects and prints help) and the daemon (which
  * parses the same words off the socket).  The table holds no code: the
- * daemon's handlers are indexed by enum cmd_id.
+ * daemon's handlers are indexed by enum cmd_id.  cmdtab.c holds the tables,
+ * cmdparse.c parses with them, cmdhelp.c prints help and completes words.
  */
 #ifndef HP_CMDTAB_H
 #define HP_CMDTAB_H
@@ -10,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
+
+#include "model.h"
 
 enum cmd_id {
 	CMD_STATUS,
@@ -41,11 +44,12 @@ enum cmd_opt {
 	COPT_YEAR = 1 << 1,	/* --year Y */
 	COPT_RING = 1 << 2,	/* --ring ID */
 	COPT_REASON = 1 << 3,	/* --reason TEXT */
-	COPT_FROM = 1 << 4,	/* --from YYYY-MM (windows) or YYYY-MM-DD (blackout add) */
+	COPT_FROM_MONTH = 1 << 4, /* --from YYYY-MM (windows) */
 	COPT_TO = 1 << 5,	/* --to YYYY-MM-DD */
 	COPT_MONTHS = 1 << 6,	/* --months N, 1..36 */
 	COPT_NAME = 1 << 7,	/* --name TEXT */
 	COPT_DIR = 1 << 8,	/* --dir DIR: where the client writes; the daemon ignores it */
+	COPT_FROM_DAY = 1 << 9,	/* --from YYYY-MM-DD (blackout add) */
 };
 
 /* Positional argument types, one letter each in struct cmd.args. */
@@ -57,6 +61,7 @@ enum cmd_opt {
 #define CARG_FILE	'f'	/* a file the client reads and sends base64-encoded */
 #define CARG_OUT	'w'	/* a file the client writes; the daemon never opens it */
 #define CARG_DIR	'd'	/* a directory (--dir); completion only */
+#define CARG_DAY	'y'	/* YYYY-MM-DD; options only */
 
 struct cmd {
 	enum cmd_id	 id;
@@ -67,6 +72,8 @@ struct cmd {
 	unsigned	 required;	/* options that must be given */
 	bool		 admin;		/* changes data: admins only */
 	const char	*summary;
+	unsigned	 oneof;		/* options of which at most one may be given */
+	bool		 keep;		/* the reply may be kept (never for admin) */
 };
 
 #define CMD_MAX_ARGS 4
@@ -83,7 +90,7 @@ struct request {
 	const char	*os;
 	const char	*ring;
 	const char	*reason;
-	const char	*from;		/* checked against the command's type */
+	const char	*from;		/* as given; see from_month, from_day */
 	const char	*to;
 	const char	*name;
 	const char	*dir;
@@ -91,10 +98,27 @@ struct request {
 	int		 year;		/* 0 = not given */
 	const char	*arg[CMD_MAX_ARGS];
 	int		 narg;
+	/* The checked values, typed (set only when given). */
+	ym_t		 month;		/* the YYYY-MM argument */
+	enum kind	 kind;		/* the KIND argument */
+	long		 id;		/* the ID argument (CARG_ID) */
+	ym_t		 from_month;	/* --from of a command taking a month */
+	struct ymd	 from_day;	/* --from of a command taking a day */
+	struct ymd	 to_day;	/* --to */
 };
 
 /* The command table and its length (CMD_COUNT). */
 extern const struct cmd cmd_table[CMD_COUNT];
+
+/*
+ * NULL if the table is sound: entry i is command i, and no admin command's
+ * reply is kept (a kept reply would skip the permission check's purpose).
+ * Otherwise what is wrong; hotpatchd refuses to start.
+ */
+const char *cmd_table_check(void);
+
+/* The position of the first positional argument of type in c, or -1. */
+int cmd_arg_pos(const struct cmd *c, char type);
 
 /*
  * Parse words (without the program name and client-only options) into req,
@@ -133,5 +157,51 @@ struct completion {
  * may point to static storage, valid until the next call.
  */
 void cmd_complete(int argc, char **argv, const char *cur, struct completion *out);
+
+/* ---- the grammar's own tables, for cmdparse.c and cmdhelp.c ---- */
+
+/* A command option; one name may mean one thing per command (--from). */
+struct cmd_option {
+	const char	*name;
+	unsigned	 bit;
+	char		 type;		/* its value: a CARG_ letter, 0 for text */
+	const char	*arg;
+	const char	*help;
+};
+extern const struct cmd_option cmd_options[];
+extern const size_t cmd_noptions;
+
+/* Positional argument types, for help. */
+struct cmd_argtype {
+	char		 type;
+	const char	*name;
+	const char	*help;
+};
+extern const struct cmd_argtype cmd_argtypes[];
+extern const size_t cmd_nargtypes;
+
+/* Options for every command; wire: also in requests (the rest are the client's). */
+struct cmd_global {
+	const char	*name;
+	const char	*arg;
+	const char	*help;
+	bool		 wire;
+};
+extern const struct cmd_global cmd_globals[];
+extern const size_t cmd_nglobals;
+
+/* The option called name that c takes (with NULL, the first so called), or NULL. */
+const struct cmd_option *cmd_find_option(const char *name, const struct cmd *c);
+/* The command argv starts with and how many words its name has (*used), or NULL. */
+const struct cmd *cmd_find(int argc, char **argv, int *used);
+
+/* Words to choose from: commands, subcommands or options. */
+struct wordlist {
+	char		 buf[CMD_COUNT + 1][24];
+	const char	*w[CMD_COUNT + 1];
+	size_t		 n;
+};
+/* The words that may follow group ("override"), or with NULL the first words and help. */
+void cmd_words_after(const char *group, struct wordlist *wl);
 
 #endif

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "daemon.h"
 #include "proto.h"
+#include "render.h"
 #include "store.h"
 #include "table.h"
 #include "util.h"
@@ -16,30 +17,24 @@
 #include <string.h>
 #include <time.h>
 
-/*
- * keep: the answer depends only on the data, the request line and the
- * current month (for a default year or month), so it is kept per data
- * generation and month.  Not next (the current instant), status (uptime),
- * lists that are cheap anyway, or anything that changes data.
- */
+/* Handler and renderer by command; whether a reply is kept is in cmd_table. */
 static const struct {
 	cmd_handler	*run;
 	cmd_render	*render;
-	bool		 keep;
 } dispatch[] = {
-	[CMD_STATUS] = { cmd_status, render_status, false },
-	[CMD_OS_LIST] = { cmd_os_list, render_os_list, true },
-	[CMD_CALENDAR] = { cmd_calendar, render_calendar, true },
-	[CMD_MONTH] = { cmd_month, render_month, true },
-	[CMD_NEXT] = { cmd_next, render_next, false },
-	[CMD_RINGS] = { cmd_rings, render_rings, true },
-	[CMD_RING_SHOW] = { cmd_ring_show, render_ring_show, true },
+	[CMD_STATUS] = { cmd_status, render_status },
+	[CMD_OS_LIST] = { cmd_os_list, render_os_list },
+	[CMD_CALENDAR] = { cmd_calendar, render_calendar },
+	[CMD_MONTH] = { cmd_month, render_month },
+	[CMD_NEXT] = { cmd_next, render_next },
+	[CMD_RINGS] = { cmd_rings, render_rings },
+	[CMD_RING_SHOW] = { cmd_ring_show, render_ring_show },
 	[CMD_OVERRIDE_SET] = { cmd_override_set, render_override_change },
 	[CMD_OVERRIDE_CLEAR] = { cmd_override_clear, render_override_change },
 	[CMD_OVERRIDE_LIST] = { cmd_override_list, render_override_list },
 	[CMD_RELOAD] = { cmd_reload, render_reload },
 	[CMD_WINDOWS] = { cmd_windows, render_windows },
-	[CMD_PLAN] = { cmd_plan, render_plan, true },
+	[CMD_PLAN] = { cmd_plan, render_plan },
 	[CMD_BLACKOUT_ADD] = { cmd_blackout_add, render_blackout_change },
 	[CMD_BLACKOUT_REMOVE] = { cmd_blackout_remove, render_blackout_change },
 	[CMD_BLACKOUT_LIST] = { cmd_blackout_list, render_blackout_list },
@@ -68,29 +63,24 @@ request_now(const struct request *rq)
 	return rq->has_at ? rq->at : time(NULL);
 }
 
-json_t *
-json_instant(time_t t)
+bool
+lookup_os(struct daemon *d, const char *id, const struct os_def **os, struct reply *r)
 {
-	struct tm tm;
-	char buf[32];
-
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
+	*os = id != NULL ? caldata_find_os(&d->cal, id) : NULL;
+	if (id == NULL || *os != NULL)
+		return true;
+	reply_error(r, PROTO_NOT_FOUND, "unknown OS '%s' (see hotpatchctl os list)", id);
+	return false;
 }
 
-const char *
-json_text(const json_t *o, const char *key)
+bool
+lookup_ring(struct daemon *d, const char *id, const struct ring **g, struct reply *r)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "-";
-}
-
-json_t *
-json_str_or_null(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
+	*g = id != NULL ? ringset_find(&d->rings, id) : NULL;
+	if (id == NULL || *g != NULL)
+		return true;
+	reply_error(r, PROTO_NOT_FOUND, "unknown ring '%s' (see hotpatchctl rings)", id);
+	return false;
 }
 
 /* "uid 1000 (alice)", from the kernel's uid, never from the request. */
@@ -117,47 +107,37 @@ actor_init(struct actor *a, const struct request *rq, const struct peer *p,
 }
 
 /*
- * Parse the line and run the command; the reply's code says how it went.
- * Returns the command run, or NULL if it never got that far.
+ * Parse the line into rq and check that the peer may run it; false with the
+ * reply's error if not.  rq points into buf.
  */
-static const struct cmd *
-run_line(struct daemon *d, const struct peer *p, const char *line, struct reply *r,
-    bool *json, bool *color)
+static bool
+admit(const struct peer *p, char *buf, struct request *rq, struct reply *r)
 {
-	char *buf = xstrdup(line), *words[PROTO_MAX_WORDS], *err = NULL;
-	const struct cmd *cmd = NULL;
+	char *words[PROTO_MAX_WORDS], *err = NULL;
 	const char *serr;
-	struct request rq;
 	int n;
 
 	if ((n = proto_split(buf, words, PROTO_MAX_WORDS, &serr)) < 0) {
 		reply_error(r, PROTO_BAD_REQUEST, "%s", serr);
-	} else if (cmd_parse(n, words, &rq, &err) < 0) {
+	} else if (cmd_parse(n, words, rq, &err) < 0) {
 		reply_error(r, PROTO_BAD_REQUEST, "%s", err);
-	} else if (rq.cmd == NULL || rq.help) {
+	} else if (rq->cmd == NULL || rq->help) {
 		reply_error(r, PROTO_BAD_REQUEST, "no command given (help is printed by hotpatchctl)");
-	} else if (rq.cmd->admin && !p->admin) {
+	} else if (rq->cmd->admin && !p->admin) {
 		reply_error(r, PROTO_DENIED, "permission denied: '%s' changes data and needs "
 		    "root, the daemon's user or the admin group (you are uid %ld)",
-		    rq.cmd->words, (long)p->uid);
+		    rq->cmd->words, (long)p->uid);
 	} else {
-		cmd = rq.cmd;
-		*json = rq.json;
-		*color = rq.color;
-		r->code = PROTO_OK;
-		dispatch[cmd->id].run(d, &rq, p, line, r);
+		return true;
 	}
 	free(err);
-	free(buf);
-	return cmd;
+	return false;
 }
 
 /* The body: the JSON as is, or rendered for people. */
 static char *
 body(const struct cmd *cmd, const struct reply *r, bool json, bool color)
 {
-	char *text;
-
 	if (r->data == NULL)
 		return xstrdup("");
 	if (json || cmd == NULL) {
@@ -166,10 +146,7 @@ body(const struct cmd *cmd, const struct reply *r, bool json, bool color)
 		free(s);
 		return t;
 	}
-	table_color(color);
-	text = dispatch[cmd->id].render(r->data);
-	table_color(false);
-	return text;
+	return dispatch[cmd->id].render(r->data, color);
 }
 
 /*
@@ -251,34 +228,45 @@ commands_forget(struct daemon *d)
 	d->kept = NULL;
 }
 
+/* The status line and body of reply r to rq (NULL: a request refused before it ran). */
+static char *
+reply_text(const struct request *rq, const struct reply *r, size_t *outlen)
+{
+	const struct cmd *cmd = rq != NULL ? rq->cmd : NULL;
+	char *b = body(cmd, r, rq != NULL && rq->json, rq != NULL && rq->color), *out;
+	const char *msg = r->msg != NULL ? r->msg : proto_strerror(r->code);
+
+	/* The message is one line whatever a handler put in it. */
+	out = xasprintf("%d %zu %.*s\n%s", r->code, strlen(b), (int)strcspn(msg, "\r\n"), msg, b);
+	*outlen = strlen(out);
+	free(b);
+	return out;
+}
+
 void
 commands_execute(struct daemon *d, const struct peer *p, const char *line,
     char **out, size_t *outlen)
 {
 	struct reply r = { .code = PROTO_OK };
-	const struct cmd *cmd;
-	bool json = false, color = false;
+	struct request rq;
 	ym_t month = ym_of_time(time(NULL));
 	const struct kept *k;
-	char *b;
-	const char *msg;
+	char *buf = xstrdup(line);
 
 	d->requests++;
-	if ((k = kept_get(d, line, month)) != NULL) {
+	if (!admit(p, buf, &rq, &r)) {
+		*out = reply_text(NULL, &r, outlen);
+	} else if (rq.cmd->keep && (k = kept_get(d, line, month)) != NULL) {
 		*out = xmalloc(k->len + 1);
 		memcpy(*out, k->out, k->len + 1);
 		*outlen = k->len;
-		return;
+	} else {
+		dispatch[rq.cmd->id].run(d, &rq, p, line, &r);
+		*out = reply_text(&rq, &r, outlen);
+		if (rq.cmd->keep && r.code == PROTO_OK)
+			kept_put(d, line, month, *out, *outlen);
 	}
-	cmd = run_line(d, p, line, &r, &json, &color);
-	b = body(cmd, &r, json, color);
-	msg = r.msg != NULL ? r.msg : proto_strerror(r.code);
-	/* The message is one line whatever a handler put in it. */
-	*out = xasprintf("%d %zu %.*s\n%s", r.code, strlen(b), (int)strcspn(msg, "\r\n"), msg, b);
-	*outlen = strlen(*out);
-	if (cmd != NULL && dispatch[cmd->id].keep && r.code == PROTO_OK)
-		kept_put(d, line, month, *out, *outlen);
-	free(b);
+	free(buf);
 	free(r.msg);
 	json_decref(r.data);
 }

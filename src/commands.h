@@ -30,7 +30,7 @@ struct reply {
 
 typedef void cmd_handler(struct daemon *d, const struct request *rq,
     const struct peer *p, const char *line, struct reply *r);
-typedef char *cmd_render(const json_t *data);
+typedef char *cmd_render(const json_t *data, bool color);
 
 /* Set an error reply. */
 void reply_error(struct reply *r, int code, const char *fmt, ...)
@@ -43,57 +43,48 @@ char *peer_name(const struct peer *p);
 void actor_init(struct actor *a, const struct request *rq, const struct peer *p,
     const char *line, char *who);
 
+struct os_def;
+struct ring;
+/*
+ * The OS (ring) of id: false with the one 404 reply of its kind if there is
+ * none.  A NULL id (an option not given) looks nothing up: *os is NULL, true.
+ */
+bool lookup_os(struct daemon *d, const char *id, const struct os_def **os, struct reply *r);
+bool lookup_ring(struct daemon *d, const char *id, const struct ring **g, struct reply *r);
+
 /* "Now" for a request: --at, or the clock. */
 time_t request_now(const struct request *rq);
 
 /*
  * Execute one request line from peer p and return the whole reply (status
- * line and body) in *out, *outlen (allocated).
+ * line and body) in *out, *outlen (allocated).  The line is parsed and the
+ * peer's permission checked first; only then may a kept reply answer it
+ * (cmd_table's keep, never set for an admin command).
  */
-/* Drop the kept replies (at exit; they are also dropped when full). */
-void commands_forget(struct daemon *d);
-
 void commands_execute(struct daemon *d, const struct peer *p, const char *line,
     char **out, size_t *outlen);
 
-/* ISO 8601 UTC "2026-11-10T18:00:00Z" as a JSON string. */
-json_t *json_instant(time_t t);
-/* The string under key, or "-" when it is missing or not a string (for renderers). */
-const char *json_text(const json_t *o, const char *key);
-/* A JSON string, or null for NULL. */
-json_t *json_str_or_null(const char *s);
+/* Drop the kept replies (at exit; they are also dropped when full). */
+void commands_forget(struct daemon *d);
 
-/* Handlers and renderers, one pair per command, in the area files. */
+/* Handlers in the area files; their renderers are in render.h unless named here. */
 cmd_handler cmd_status, cmd_os_list, cmd_calendar, cmd_month, cmd_next;
-cmd_render render_status, render_os_list, render_calendar, render_month, render_next;
 cmd_handler cmd_rings, cmd_ring_show;
-cmd_render render_rings, render_ring_show;
 cmd_handler cmd_override_set, cmd_override_clear, cmd_override_list, cmd_reload;
 cmd_render render_override_change, render_override_list, render_reload;
-/* cmd_windows.c: windows, plan, and next --ring (cmd_next calls next_ring_windows). */
+/* cmd_windows.c: windows, plan, and next --ring (cmd_next calls view_next_windows). */
 cmd_handler cmd_windows, cmd_plan;
-/* The plan of every ring for a year, as plan answers it (also for the /plan page). */
-json_t *plan_json(struct daemon *d, int year);
-cmd_render render_windows, render_plan;
-struct ring;
-struct os_def;
 /*
  * The ring of --ring and the OS of --os, which must be one of the ring's
  * (NULL = all of them); false with a 404 reply if either is unknown.
  */
 bool select_ring(struct daemon *d, const struct request *rq, const struct ring **g,
     const struct os_def **os, struct reply *r);
-/* Per OS of ring g (or only os): its next install still ahead of now, as windows rows. */
-json_t *next_ring_windows(struct daemon *d, const struct ring *g, const struct os_def *os,
-    time_t now);
-/* Windows rows as the text table of hotpatchctl windows, with its footer. */
-char *render_window_rows(const json_t *rows);
 /* cmd_feed.c: feed and export, read from the site cache. */
 cmd_handler cmd_feed, cmd_export;
 cmd_render render_feed, render_export;
 /* cmd_blackout.c */
 cmd_handler cmd_blackout_add, cmd_blackout_remove, cmd_blackout_list, cmd_blackout_import;
-cmd_render render_blackout_change, render_blackout_list;
 /* cmd_backup.c: a copy of the database, made by the daemon, written by the client. */
 cmd_handler cmd_backup;
 cmd_render render_backup;

@@ -147,11 +147,25 @@ bind_socket(struct control *c, char **cause)
 	return 0;
 }
 
+/* The command table must be sound before any request is served (see cmd_table_check). */
+static bool
+table_sound(char **cause)
+{
+	const char *why = cmd_table_check();
+
+	if (why != NULL)
+		*cause = xasprintf("internal: %s", why);
+	return why == NULL;
+}
+
 struct control *
 control_listen(const struct control_opts *o, char **cause)
 {
-	struct control *c = xcalloc(1, sizeof(*c));
+	struct control *c;
 
+	if (!table_sound(cause))
+		return NULL;
+	c = xcalloc(1, sizeof(*c));
 	c->o = *o;
 	c->path = xstrdup(o->path);
 	c->o.path = c->path;
@@ -195,6 +209,8 @@ control_adopt(int fd, const struct control_opts *o, char **cause)
 	struct control *c;
 	int fl = fcntl(fd, F_GETFL);
 
+	if (!table_sound(cause))
+		return NULL;
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
 		*cause = xasprintf("control socket from systemd (fd %d): %s", fd, strerror(errno));
 		return NULL;

@@ -125,7 +125,6 @@ mark_created(const char *db, bool created)
 {
 	char *marker = created_marker(db), *text, at[32];
 	time_t now = time(NULL);
-	struct tm tm;
 	int fd;
 
 	if (created)
@@ -135,8 +134,7 @@ mark_created(const char *db, bool created)
 		free(marker);
 		return;
 	}
-	gmtime_r(&now, &tm);
-	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc_format(now, UTC_ISO8601, at, sizeof(at));
 	text = xasprintf("hotpatchd %s: database %s in use since %s (if the database goes "
 	    "missing or empty, hotpatchd refuses to start; see hotpatchd(8))\n",
 	    PACKAGE_VERSION, db, at);

@@ -44,11 +44,7 @@ ical_utc(time_t t)
 static char *
 fmt_utc(time_t t, char *buf, size_t len)
 {
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm);
-	return buf;
+	return utc_format(t, UTC_MINUTE, buf, len);
 }
 
 /* "2026-12-11 22:00 Europe/Berlin" (the ring's local time) */
@@ -393,7 +389,6 @@ feed_build(const struct caldata *c, const struct ringset *r, const struct feed_o
 	const struct os_def *os = NULL;
 	const struct ring *ring = NULL;
 	struct install in;
-	struct tm tm;
 	ym_t now, first, last;
 
 	memset(out, 0, sizeof(*out));
@@ -426,8 +421,7 @@ feed_build(const struct caldata *c, const struct ringset *r, const struct feed_o
 		return -1;
 	}
 
-	gmtime_r(&o->now, &tm);
-	now = ym_make(tm.tm_year + 1900, tm.tm_mon + 1);
+	now = ym_of_time(o->now);
 	first = now - (o->months_back > 0 ? o->months_back : 0);
 	last = now + (o->months_ahead > 0 ? o->months_ahead : 0);
 	if (first < ym_make(HP_YEAR_MIN, 1))
@@ -478,11 +472,9 @@ static struct icaltimetype
 horizon_start(const struct feed_opts *o)
 {
 	struct icaltimetype t = icaltime_null_time();
-	struct tm tm;
 	ym_t m;
 
-	gmtime_r(&o->now, &tm);
-	m = ym_make(tm.tm_year + 1900, tm.tm_mon + 1) - (o->months_back > 0 ? o->months_back : 0);
+	m = ym_of_time(o->now) - (o->months_back > 0 ? o->months_back : 0);
 	t.year = ym_year(m);
 	t.month = ym_month(m);
 	t.day = 1;

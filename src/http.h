@@ -7,6 +7,8 @@
 #ifndef HP_HTTP_H
 #define HP_HTTP_H
 
+#include "httpmsg.h"	/* the pure helpers, for tests and fuzzers */
+
 #include <stdbool.h>
 #include <time.h>
 
@@ -37,26 +39,5 @@ void http_stop(struct http *h);
 
 /* The site's URL prefix as bound, without a trailing slash ("http://127.0.0.1:8080"). */
 const char *http_base_url(const struct http *h);
-
-/*
- * The pure helpers of request handling, exported for tests and fuzzers.
- */
-#define HTTP_DATE_MAX	64
-
-/* t as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); 1970..9999 or the epoch. */
-void http_date(time_t t, char buf[HTTP_DATE_MAX]);
-
-/* An HTTP-date (IMF-fixdate, RFC 850 or asctime) as *t; returns 0 or -1. */
-int parse_http_date(const char *s, time_t *t);
-
-/*
- * Does the path of a request target (before any '?') percent-decode, as
- * libmicrohttpd decodes it, to text without control characters (NUL, CR, LF,
- * ...)?  Requests whose path does not are refused with 400.
- */
-bool http_path_ok(const char *target);
-
-/* Does the If-None-Match list name etag (weak comparison, "*" matches)? */
-bool etag_listed(const char *list, const char *etag);
 
 #endif

@@ -1,5 +1,6 @@
 /* ringfile.c: the ring files in schedules/ -> struct ringset, checked field by field. */
 #include "ringfile.h"
+#include "record.h"
 #include "yamltree.h"
 #include "util.h"
 
@@ -34,14 +35,16 @@ static int parse_timezone(struct yctx *, const struct ynode *, const struct yfie
 static int parse_devices(struct yctx *, const struct ynode *, const struct yfield *, void *);
 static int parse_windows(struct yctx *, const struct ynode *, const struct yfield *, void *);
 static int parse_ring_blackouts(struct yctx *, const struct ynode *, const struct yfield *, void *);
+static int parse_ring_int(struct yctx *, const struct ynode *, const struct yfield *, void *);
+static int parse_window_int(struct yctx *, const struct ynode *, const struct yfield *, void *);
 
 static const struct yfield ring_fields[] = {
 	{ "id", true, yp_ident, offsetof(struct ring_in, r.id), 0, 0 },
 	{ "name", true, yp_string, offsetof(struct ring_in, r.name), 0, 0 },
 	{ "os", true, parse_os_list, 0, 0, 0 },
-	{ "deferral_days", true, yp_int, offsetof(struct ring_in, r.deferral_days), 0, 30 },
-	{ "deadline_days", true, yp_int, offsetof(struct ring_in, r.deadline_days), 0, 30 },
-	{ "grace_days", true, yp_int, offsetof(struct ring_in, r.grace_days), 0, 7 },
+	{ "deferral_days", true, parse_ring_int, offsetof(struct ring_in, r.deferral_days), 0, 0 },
+	{ "deadline_days", true, parse_ring_int, offsetof(struct ring_in, r.deadline_days), 0, 0 },
+	{ "grace_days", true, parse_ring_int, offsetof(struct ring_in, r.grace_days), 0, 0 },
 	{ "timezone", true, parse_timezone, offsetof(struct ring_in, r.timezone), 0, 0 },
 	{ "hotpatch", false, yp_bool, offsetof(struct ring_in, r.hotpatch), 0, 0 },
 	{ "devices", false, parse_devices, 0, 0, 0 },
@@ -61,7 +64,7 @@ static const struct yfield device_fields[] = {
 
 static const struct yfield window_fields[] = {
 	{ "days", false, yp_weekday_list, offsetof(struct mwindow, days), 0, 0 },
-	{ "offset_days", false, yp_int, offsetof(struct mwindow, offset_days), -6, 27 },
+	{ "offset_days", false, parse_window_int, offsetof(struct mwindow, offset_days), 0, 0 },
 	{ "start", true, yp_time, offsetof(struct mwindow, start_min), 0, 0 },
 	{ "duration", true, yp_duration, offsetof(struct mwindow, duration_min), 0, 0 },
 	{ NULL, false, NULL, 0, 0, 0 },
@@ -73,6 +76,33 @@ static const struct yfield blackout_fields[] = {
 	{ "to", true, yp_date, offsetof(struct blackout, to), 0, 0 },
 	{ NULL, false, NULL, 0, 0, 0 },
 };
+
+/* An integer field with the range its descriptor gives (record.h). */
+static int
+parse_record_int(struct yctx *c, const struct ynode *n, const struct yfield *f,
+    void *dst, const struct record *r, size_t off)
+{
+	const struct rec_field *rf = record_field_at(r, off);
+	struct yfield ranged = *f;
+
+	if (rf == NULL || rf->type != RT_INT || rf->lo >= rf->hi)
+		abort();	/* a yfield table out of step with record.c */
+	ranged.lo = rf->lo;
+	ranged.hi = rf->hi;
+	return yp_int(c, n, &ranged, dst);
+}
+
+static int
+parse_ring_int(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	return parse_record_int(c, n, f, dst, &rec_ring, f->off - offsetof(struct ring_in, r));
+}
+
+static int
+parse_window_int(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	return parse_record_int(c, n, f, dst, &rec_window, f->off);
+}
 
 int
 ringfile_timezone_ok(const char *name)

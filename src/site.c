@@ -4,7 +4,6 @@
  * then served from memory.  Each feed event's SEQUENCE and DTSTAMP come
  * from the store, so unchanged data gives the same bytes and the same ETag.
  */
-#include "commands.h"
 #include "daemon.h"
 #include "feed.h"
 #include "log.h"
@@ -12,6 +11,7 @@
 #include "site.h"
 #include "store.h"
 #include "util.h"
+#include "views.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -23,6 +23,9 @@
 static const char ics_type[] = "text/calendar; charset=utf-8";
 static const char html_type[] = "text/html; charset=utf-8";
 static const char text_type[] = "text/plain; charset=utf-8";
+/* Feeds and pages may be cached a while; health never is. */
+#define CACHE_PAGES	"public, max-age=300"
+#define CACHE_NONE	"no-store"
 
 struct site {
 	struct page	*page;
@@ -76,7 +79,7 @@ page_clear(struct page *p)
 
 /* Take body (allocated) as the page's, in a shared block. */
 static void
-set_body(struct page *p, const char *type, char *body, time_t modified)
+set_body(struct page *p, const char *type, const char *cache, char *body, time_t modified)
 {
 	size_t len = strlen(body);
 	struct shared_body *b = xmalloc(sizeof(*b) + len + 1);
@@ -87,6 +90,7 @@ set_body(struct page *p, const char *type, char *body, time_t modified)
 	if (p->body != NULL)
 		site_body_release(shared_of(p->body));
 	p->type = type;
+	p->cache = cache;
 	p->body = b->bytes;
 	p->len = len;
 	p->modified = modified;
@@ -117,116 +121,248 @@ stamp(struct daemon *d, struct feed *f, time_t now, time_t *newest, char **cause
 	return rc;
 }
 
-/* Build one feed page; returns 0, 1 if the id is unknown (404), -1 on error. */
-static int
-build_feed(struct daemon *d, struct page *p, enum feed_kind kind, const char *id, char **cause)
+/* A feed's body; NULL with *cause NULL if feed_build finds no such id. */
+static char *
+feed_body(struct daemon *d, enum feed_kind kind, const char *id, time_t *modified,
+    char **cause)
 {
 	struct feed_opts o = { .domain = FEED_DOMAIN, .months_back = d->cfg.feed_months_back,
 	    .months_ahead = d->cfg.feed_months_ahead, .now = time(NULL),
 	    .refresh_minutes = REFRESH_MINUTES };
 	struct feed f = { 0 };
-	char *why = NULL;
+	char *why = NULL, *body = NULL;
 	time_t newest;
 
 	if (feed_build(&d->cal, &d->rings, &o, kind, id, &f, &why) < 0) {
 		free(why);
-		return 1;
+		return NULL;
 	}
-	if (stamp(d, &f, o.now, &newest, cause) < 0) {
-		feed_free(&f);
-		return -1;
+	if (stamp(d, &f, o.now, &newest, cause) == 0) {
+		body = feed_render(&f, &o);
+		*modified = newest ? newest : d->started;
 	}
-	set_body(p, ics_type, feed_render(&f, &o), newest ? newest : d->started);
 	feed_free(&f);
-	return 0;
-}
-
-/* The feeds the index lists, as JSON for page_index. */
-static json_t *
-feed_list(const struct daemon *d)
-{
-	json_t *a = json_array();
-
-	json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "path", "/calendar.ics",
-	    "title", "Every OS", "description", "Patch Tuesdays of every hotpatch OS: "
-	    "baseline, hotpatch or LCU, with KB and build when published"));
-	for (size_t i = 0; i < d->cal.nos; i++) {
-		char *path = xasprintf("/os/%s.ics", d->cal.os[i].id);
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "path", path, "title",
-		    d->cal.os[i].name, "description", "Patch Tuesdays of this OS, all-day events"));
-		free(path);
-	}
-	for (size_t i = 0; i < d->rings.nring; i++) {
-		const struct ring *g = &d->rings.ring[i];
-		char *path = xasprintf("/rings/%s.ics", g->id);
-		char *desc = xasprintf("Install windows and deadlines of ring %s, in %s", g->id,
-		    g->timezone);
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "path", path, "title",
-		    g->name, "description", desc));
-		free(path);
-		free(desc);
-	}
-	return a;
+	return body;
 }
 
 static char *
-index_body(const struct daemon *d, const char *base)
+build_all_feed(struct daemon *d, const char *id, time_t *modified, char **cause)
 {
-	json_t *feeds = feed_list(d);
-	char *s = page_index(feeds, base);
+	return feed_body(d, FEED_ALL, NULL, modified, cause);
+}
 
+static char *
+build_os_feed(struct daemon *d, const char *id, time_t *modified, char **cause)
+{
+	return feed_body(d, FEED_OS, id, modified, cause);
+}
+
+static char *
+build_ring_feed(struct daemon *d, const char *id, time_t *modified, char **cause)
+{
+	return feed_body(d, FEED_RING, id, modified, cause);
+}
+
+static json_t *
+entry(const char *path, const char *title, const char *description)
+{
+	return json_pack("{s:s,s:s,s:s}", "path", path, "title", title,
+	    "description", description);
+}
+
+static json_t *
+all_feed_entry(const struct daemon *d, const char *id, const char *path)
+{
+	return entry(path, "Every OS", "Patch Tuesdays of every hotpatch OS: "
+	    "baseline, hotpatch or LCU, with KB and build when published");
+}
+
+static json_t *
+os_feed_entry(const struct daemon *d, const char *id, const char *path)
+{
+	return entry(path, caldata_find_os(&d->cal, id)->name,
+	    "Patch Tuesdays of this OS, all-day events");
+}
+
+static json_t *
+ring_feed_entry(const struct daemon *d, const char *id, const char *path)
+{
+	const struct ring *g = ringset_find(&d->rings, id);
+	char *desc = xasprintf("Install windows and deadlines of ring %s, in %s", g->id,
+	    g->timezone);
+	json_t *e = entry(path, g->name, desc);
+
+	free(desc);
+	return e;
+}
+
+static size_t
+id_count(const struct daemon *d, enum route_each each)
+{
+	return each == EACH_OS ? d->cal.nos : each == EACH_RING ? d->rings.nring : 1;
+}
+
+/* The i-th id each ranges over; NULL for EACH_NONE. */
+static const char *
+id_at(const struct daemon *d, enum route_each each, size_t i)
+{
+	if (each == EACH_OS)
+		return d->cal.os[i].id;
+	return each == EACH_RING ? d->rings.ring[i].id : NULL;
+}
+
+/* The index's feeds, in table order, as JSON for page_index. */
+static char *
+index_page(struct daemon *d, const char *base)
+{
+	json_t *feeds = json_array();
+	char *s;
+
+	for (const struct route *r = site_routes; r->pattern != NULL; r++) {
+		for (size_t i = 0; r->listed != NULL && i < id_count(d, r->each); i++) {
+			const char *id = id_at(d, r->each, i);
+			char *path = site_route_path(r, id);
+
+			json_array_append_new(feeds, r->listed(d, id, path));
+			free(path);
+		}
+	}
+	s = page_index(feeds, base);
 	json_decref(feeds);
 	return s;
 }
 
-/* An id from "/os/ID.ics" style paths, or NULL. */
 static char *
-path_id(const char *path, const char *prefix)
+build_index(struct daemon *d, const char *id, time_t *modified, char **cause)
 {
-	size_t pl = strlen(prefix), len = strlen(path);
+	*modified = d->started;
+	return index_page(d, d->feed_url ? d->feed_url : "");
+}
 
-	if (strncmp(path, prefix, pl) != 0 || len <= pl + 4 ||
-	    strcmp(path + len - 4, ".ics") != 0)
+/* Static copies link relatively: they may live under any prefix. */
+static char *
+build_static_index(struct daemon *d, const char *id, time_t *modified, char **cause)
+{
+	*modified = d->started;
+	return index_page(d, "");
+}
+
+static char *
+build_plan(struct daemon *d, const char *id, time_t *modified, char **cause)
+{
+	json_t *plan = view_plan(&d->cal, &d->rings, ym_year(ym_of_time(time(NULL))));
+	char *s = page_plan(plan);
+
+	json_decref(plan);
+	*modified = d->started;
+	return s;
+}
+
+static char *
+build_health(struct daemon *d, const char *id, time_t *modified, char **cause)
+{
+	*modified = d->started;
+	return xstrdup("ok\n");
+}
+
+const struct route site_routes[] = {
+	{ "/", EACH_NONE, build_index, html_type, CACHE_PAGES, NULL, true, "index.html",
+	    build_static_index },
+	{ "/plan", EACH_NONE, build_plan, html_type, CACHE_PAGES, NULL, true,
+	    "plan/index.html", NULL },
+	{ "/healthz", EACH_NONE, build_health, text_type, CACHE_NONE, NULL, false, NULL, NULL },
+	{ "/calendar.ics", EACH_NONE, build_all_feed, ics_type, CACHE_PAGES, all_feed_entry,
+	    true, NULL, NULL },
+	{ "/os/*.ics", EACH_OS, build_os_feed, ics_type, CACHE_PAGES, os_feed_entry, true, NULL,
+	    NULL },
+	{ "/rings/*.ics", EACH_RING, build_ring_feed, ics_type, CACHE_PAGES, ring_feed_entry,
+	    true, NULL, NULL },
+	{ NULL },
+};
+
+/* Does path match pattern?  The '*' part, if any, goes to *id (allocated, never empty). */
+static bool
+pattern_match(const char *pattern, const char *path, char **id)
+{
+	const char *star = strchr(pattern, '*');
+	size_t pre, post, len = strlen(path);
+
+	*id = NULL;
+	if (star == NULL)
+		return strcmp(pattern, path) == 0;
+	pre = (size_t)(star - pattern);
+	post = strlen(star + 1);
+	if (len <= pre + post || strncmp(path, pattern, pre) != 0 ||
+	    strcmp(path + len - post, star + 1) != 0)
+		return false;
+	*id = strndup(path + pre, len - pre - post);
+	return true;
+}
+
+const struct route *
+site_route(const char *path, char **id)
+{
+	for (const struct route *r = site_routes; r->pattern != NULL; r++)
+		if (pattern_match(r->pattern, path, id))
+			return r;
+	return NULL;
+}
+
+char *
+site_route_path(const struct route *r, const char *id)
+{
+	const char *star = strchr(r->pattern, '*');
+
+	if (star == NULL)
+		return xstrdup(r->pattern);
+	return xasprintf("%.*s%s%s", (int)(star - r->pattern), r->pattern, id, star + 1);
+}
+
+const struct route *
+site_feed_route(enum route_each each)
+{
+	for (const struct route *r = site_routes; r->pattern != NULL; r++)
+		if (r->each == each && r->listed != NULL)
+			return r;
+	return NULL;
+}
+
+char *
+site_file_name(const char *path)
+{
+	char *id;
+	const struct route *r = site_route(path, &id);
+
+	free(id);
+	if (r == NULL || !r->exported)
 		return NULL;
-	return strndup(path + pl, len - pl - 4);
+	return xstrdup(r->file != NULL ? r->file : path + 1);
+}
+
+/* Does id name one of the things r's '*' ranges over? */
+static bool
+id_known(const struct daemon *d, const struct route *r, const char *id)
+{
+	if (r->each == EACH_OS)
+		return caldata_find_os(&d->cal, id) != NULL;
+	return r->each != EACH_RING || ringset_find(&d->rings, id) != NULL;
 }
 
 /* Build the page for path into p; 0 ok, 1 no such page, -1 error. */
 static int
 build(struct daemon *d, const char *path, struct page *p, char **cause)
 {
-	char *id;
-	int rc;
+	char *id, *body = NULL;
+	const struct route *r = site_route(path, &id);
+	time_t modified = 0;
 
-	if (strcmp(path, "/") == 0) {
-		set_body(p, html_type, index_body(d, d->feed_url ? d->feed_url : ""), d->started);
-		return 0;
-	}
-	if (strcmp(path, "/plan") == 0) {
-		json_t *plan;
-
-		plan = plan_json(d, ym_year(ym_of_time(time(NULL))));
-		set_body(p, html_type, page_plan(plan), d->started);
-		json_decref(plan);
-		return 0;
-	}
-	if (strcmp(path, "/healthz") == 0) {
-		set_body(p, text_type, xstrdup("ok\n"), d->started);
-		return 0;
-	}
-	if (strcmp(path, "/calendar.ics") == 0)
-		return build_feed(d, p, FEED_ALL, NULL, cause);
-	if ((id = path_id(path, "/os/")) != NULL) {
-		rc = caldata_find_os(&d->cal, id) ? build_feed(d, p, FEED_OS, id, cause) : 1;
-		free(id);
-		return rc;
-	}
-	if ((id = path_id(path, "/rings/")) != NULL) {
-		rc = ringset_find(&d->rings, id) ? build_feed(d, p, FEED_RING, id, cause) : 1;
-		free(id);
-		return rc;
-	}
-	return 1;
+	if (r != NULL && id_known(d, r, id))
+		body = r->build(d, id, &modified, cause);
+	free(id);
+	if (body == NULL)
+		return *cause != NULL ? -1 : 1;
+	set_body(p, r->type, r->cache, body, modified);
+	return 0;
 }
 
 const struct page *
@@ -268,16 +404,16 @@ site_get(struct daemon *d, const char *path, char **cause)
 char **
 site_paths(struct daemon *d)
 {
-	size_t n = 0, cap = d->cal.nos + d->rings.nring + 4;
-	char **v = xcalloc(cap + 1, sizeof(*v));
+	size_t n = 0, cap = 0;
+	char **v = NULL;
 
-	v[n++] = xstrdup("/");
-	v[n++] = xstrdup("/plan");
-	v[n++] = xstrdup("/calendar.ics");
-	for (size_t i = 0; i < d->cal.nos; i++)
-		v[n++] = xasprintf("/os/%s.ics", d->cal.os[i].id);
-	for (size_t i = 0; i < d->rings.nring; i++)
-		v[n++] = xasprintf("/rings/%s.ics", d->rings.ring[i].id);
+	for (const struct route *r = site_routes; r->pattern != NULL; r++) {
+		for (size_t i = 0; r->exported && i < id_count(d, r->each); i++) {
+			grow(&v, n, &cap, sizeof(*v));
+			v[n++] = site_route_path(r, id_at(d, r->each, i));
+		}
+	}
+	grow(&v, n, &cap, sizeof(*v));
 	v[n] = NULL;
 	return v;
 }
@@ -290,10 +426,43 @@ site_paths_free(char **v)
 	free(v);
 }
 
-char *
-site_static_index(struct daemon *d)
+/* Export one path: the page as served, or what the route's build_export makes. */
+static int
+export_one(struct daemon *d, const char *path, site_emit *emit, void *arg, char **cause)
 {
-	return index_body(d, "");
+	char *id, *body, *file = site_file_name(path);
+	const struct route *r = site_route(path, &id);
+	const struct page *pg;
+	time_t modified;
+	int rc = 0;
+
+	if (r->build_export != NULL) {
+		if ((body = r->build_export(d, id, &modified, cause)) != NULL)
+			emit(arg, file, body, strlen(body));
+		rc = body != NULL ? 0 : -1;
+		free(body);
+	} else if ((pg = site_get(d, path, cause)) != NULL) {
+		emit(arg, file, pg->body, pg->len);
+	} else {
+		rc = -1;
+	}
+	if (rc < 0 && *cause == NULL)
+		*cause = xasprintf("%s vanished while exporting", path);
+	free(id);
+	free(file);
+	return rc;
+}
+
+int
+site_export(struct daemon *d, site_emit *emit, void *arg, char **cause)
+{
+	char **paths = site_paths(d);
+	int rc = 0;
+
+	for (size_t i = 0; paths[i] != NULL && rc == 0; i++)
+		rc = export_one(d, paths[i], emit, arg, cause);
+	site_paths_free(paths);
+	return rc;
 }
 
 void

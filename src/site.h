@@ -1,11 +1,14 @@
 /*
  * site.h: every document hotpatchd publishes (feeds, HTML pages, health),
  * built once per data generation and kept in memory.  HTTP, hotpatchctl
- * feed and export all read from here, so they always agree byte for byte.
+ * feed and export, and the index page all read one route table, so they
+ * always agree on what exists and byte for byte on what it holds.
  */
 #ifndef HP_SITE_H
 #define HP_SITE_H
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -14,12 +17,61 @@ struct daemon;
 struct page {
 	char		*path;		/* "/rings/ring2.ics" */
 	const char	*type;		/* Content-Type */
+	const char	*cache;		/* Cache-Control */
 	char		*body;
 	size_t		 len;
 	char		 etag[24];	/* "\"<16 hex digits>\"", strong, from the body */
 	time_t		 modified;	/* Last-Modified: the newest event change, or the data's */
 	unsigned	 generation;	/* the daemon generation it was built for */
 };
+
+/* What the '*' of a route's pattern stands for. */
+enum route_each {
+	EACH_NONE,	/* no '*': one document */
+	EACH_OS,	/* an OS id of the calendar */
+	EACH_RING,	/* a ring id */
+};
+
+/*
+ * A page body for id (NULL for EACH_NONE), allocated, and the time of its
+ * newest change in *modified.  NULL with *cause NULL: no such page (404);
+ * with *cause set: an internal error.
+ */
+typedef char *route_build(struct daemon *d, const char *id, time_t *modified, char **cause);
+
+/* The index's entry for a listed route: {"path", "title", "description"}. */
+typedef json_t *route_entry(const struct daemon *d, const char *id, const char *path);
+
+/*
+ * One row per kind of document.  Adding a feed is one row and its builder:
+ * HTTP serves it, export writes it, the index lists it and feed prints it.
+ */
+struct route {
+	const char	*pattern;	/* "/os/ *.ics" (no space): '*' is an id of each */
+	enum route_each	 each;
+	route_build	*build;
+	const char	*type;		/* Content-Type */
+	const char	*cache;		/* Cache-Control */
+	route_entry	*listed;	/* its entry on the index, NULL: not listed */
+	bool		 exported;	/* written by hotpatchctl export */
+	const char	*file;		/* export's file name; NULL: the path less its '/' */
+	route_build	*build_export;	/* what export writes instead of the page, or NULL */
+};
+
+/* The route table, ended by a row with a NULL pattern. */
+extern const struct route site_routes[];
+
+/* The route serving path, and its id in *id (allocated; NULL for EACH_NONE); NULL: none. */
+const struct route *site_route(const char *path, char **id);
+
+/* The path of route r for id (NULL for EACH_NONE), allocated. */
+char *site_route_path(const struct route *r, const char *id);
+
+/* The first listed route of each (the feed command's), or NULL. */
+const struct route *site_feed_route(enum route_each each);
+
+/* The file export writes path to ("/" -> "index.html"), allocated; NULL if not exported. */
+char *site_file_name(const char *path);
 
 /*
  * The page at path, built if the cache is older than the daemon's
@@ -36,12 +88,15 @@ const struct page *site_get(struct daemon *d, const char *path, char **cause);
 void *site_body_hold(const struct page *pg);
 void site_body_release(void *handle);
 
-/* Every document path except /healthz, in a stable order (NULL-terminated, allocated). */
+/* Every exported path, in table order (NULL-terminated, allocated). */
 char **site_paths(struct daemon *d);
 void site_paths_free(char **v);
 
-/* The index page with relative links, for a static export. */
-char *site_static_index(struct daemon *d);
+/* Called by site_export once per file, with its name and contents. */
+typedef void site_emit(void *arg, const char *file, const char *body, size_t len);
+
+/* Hand every exported document to emit; 0, or -1 with *cause. */
+int site_export(struct daemon *d, site_emit *emit, void *arg, char **cause);
 
 /* Drop every cached page (at exit). */
 void site_free(struct daemon *d);

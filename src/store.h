@@ -1,6 +1,6 @@
 /*
- * store.h: the SQLite database.  store.c is the only file that includes
- * sqlite3.h.  The database holds what the files say (OSes, published months,
+ * store.h: the SQLite database.  The store*.c files are the only ones that
+ * include sqlite3.h.  The database holds what the files say (OSes, published months,
  * out-of-band releases, shipped overrides, rings, file blackouts) plus what is
  * changed at run time (overrides, blackouts), the audit trail and feed state.
  */

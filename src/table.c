@@ -7,9 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Colour in table_render: set around one request's rendering (the daemon has one thread). */
-static bool color;
-
 /*
  * Which cells get which SGR colour: by column header (NULL: any column) and
  * the cell's text without its markers (* unplanned, ~ planned, ! override).
@@ -79,12 +76,6 @@ width(const char *s)
 	return n;
 }
 
-void
-table_color(bool on)
-{
-	color = on;
-}
-
 /* The SGR colour of a cell under header, or NULL. */
 static const char *
 cell_color(const char *header, const char *v)
@@ -101,7 +92,7 @@ cell_color(const char *header, const char *v)
 }
 
 char *
-table_render(const struct table *t)
+table_render(const struct table *t, bool color)
 {
 	size_t *w = xcalloc((size_t)t->ncols, sizeof(*w)), total = 0;
 	char *out, *p;

@@ -15,11 +15,10 @@ void table_row(struct table *t, ...);
 void table_row_v(struct table *t, const char *const *cells);
 /*
  * The table as text: columns two spaces apart, widths in characters.  With
- * table_color(true), cells that call for attention (kinds, restart yes,
- * late/none status) get ANSI SGR colour; the header row never does.
+ * color, cells that call for attention (kinds, restart yes, late/none
+ * status) get ANSI SGR colour; the header row never does.
  */
-char *table_render(const struct table *t);
-void table_color(bool on);
+char *table_render(const struct table *t, bool color);
 void table_free(struct table *t);
 
 /* Append formatted text to an allocated string (*s may be NULL). */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void
 oom(void)
@@ -201,4 +202,28 @@ strindex_free(struct strindex *x)
 {
 	free(x->slot);
 	memset(x, 0, sizeof(*x));
+}
+
+char *
+utc_format(time_t t, enum utc_form form, char *buf, size_t size)
+{
+	struct tm tm;
+	size_t n = 0;
+
+	if (gmtime_r(&t, &tm) != NULL) {
+		switch (form) {
+		case UTC_ISO8601:
+			n = strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			break;
+		case UTC_DAY:
+			n = strftime(buf, size, "%Y-%m-%d", &tm);
+			break;
+		case UTC_MINUTE:
+			n = strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm);
+			break;
+		}
+	}
+	if (n == 0 && size > 0)
+		buf[0] = '\0';
+	return buf;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* malloc/calloc/realloc/strdup that abort with a message on exhaustion. */
 void *xmalloc(size_t n);
@@ -44,6 +45,16 @@ void strindex_put(struct strindex *x, const char *key, size_t pos);
 /* The position of key, or false. */
 bool strindex_get(const struct strindex *x, const char *key, size_t *pos);
 void strindex_free(struct strindex *x);
+
+/* How utc_format() writes an instant. */
+enum utc_form {
+	UTC_ISO8601,		/* 2026-11-10T18:00:00Z */
+	UTC_DAY,		/* 2026-11-10 */
+	UTC_MINUTE,		/* 2026-11-10 18:00 UTC */
+};
+
+/* The instant t in UTC as form says, in buf (size bytes; "" if it does not fit); returns buf. */
+char *utc_format(time_t t, enum utc_form form, char *buf, size_t size);
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -58,6 +58,28 @@ assert_balanced(const char *html)
 	ck_assert_ptr_null(strstr(html, " src="));
 }
 
+/* page_plan of plan, which it takes, checked to be well-formed. */
+static char *
+plan_page(json_t *plan)
+{
+	char *html = page_plan(plan);
+
+	json_decref(plan);
+	assert_balanced(html);
+	return html;
+}
+
+/* page_index of feeds, which it takes, under base, checked to be well-formed. */
+static char *
+index_page(json_t *feeds, const char *base)
+{
+	char *html = page_index(feeds, base);
+
+	json_decref(feeds);
+	assert_balanced(html);
+	return html;
+}
+
 /* One month of a plan row. */
 static json_t *
 month(const char *ym, const char *kind, const char *local, const char *status,
@@ -138,11 +160,9 @@ cell(const char *row, const char *ym)
 
 START_TEST(plan_has_one_row_per_ring_and_os_with_twelve_months)
 {
-	json_t *plan = sample_plan();
-	char *html = page_plan(plan);
+	char *html = plan_page(sample_plan());
 	const char *row;
 
-	assert_balanced(html);
 	ck_assert_int_eq(count(html, "<tr data-ring="), 2);
 	ck_assert_int_eq(count(html, "<td data-month="), 24);
 	ck_assert_int_eq(count(html, "<th scope=\"col\" data-month="), 12);
@@ -153,14 +173,12 @@ START_TEST(plan_has_one_row_per_ring_and_os_with_twelve_months)
 	ck_assert_ptr_nonnull(strstr(html, "<th scope=\"col\" data-month=\"2027-01\">Jan</th>"));
 	ck_assert_ptr_nonnull(strstr(html, "class=\"legend\""));
 	free(html);
-	json_decref(plan);
 }
 END_TEST
 
 START_TEST(plan_cells_carry_kind_status_day_and_marks)
 {
-	json_t *plan = sample_plan();
-	char *html = page_plan(plan), *c;
+	char *html = plan_page(sample_plan()), *c;
 
 	c = cell(html, "2027-01");
 	ck_assert_ptr_nonnull(strstr(c, "data-kind=\"baseline\" data-status=\"ok\" class=\"baseline\""));
@@ -192,14 +210,12 @@ START_TEST(plan_cells_carry_kind_status_day_and_marks)
 	ck_assert_ptr_nonnull(strstr(c, "<span class=\"mark\">*</span>"));
 	free(c);
 	free(html);
-	json_decref(plan);
 }
 END_TEST
 
 START_TEST(plan_shows_restarts_and_why_not_eligible)
 {
-	json_t *plan = sample_plan();
-	char *html = page_plan(plan);
+	char *html = plan_page(sample_plan());
 	const char *row2 = strstr(html, "data-os=\"ws2019\"");
 
 	ck_assert_ptr_nonnull(strstr(html, "<td class=\"restarts\" data-total=\"6\"><strong>6</strong> "
@@ -213,16 +229,13 @@ START_TEST(plan_shows_restarts_and_why_not_eligible)
 	ck_assert_ptr_null(strstr(html, "data-os=\"win11-24h2\" class=\"ineligible\""));
 	ck_assert_int_eq(count(html, "class=\"why\""), 1);
 	free(html);
-	json_decref(plan);
 }
 END_TEST
 
 START_TEST(plan_escapes_every_text)
 {
-	json_t *plan = sample_plan();
-	char *html = page_plan(plan);
+	char *html = plan_page(sample_plan());
 
-	assert_balanced(html);
 	ck_assert_ptr_null(strstr(html, "<script"));
 	ck_assert_ptr_null(strstr(html, "alert('x')"));
 	ck_assert_ptr_nonnull(strstr(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co"
@@ -230,20 +243,16 @@ START_TEST(plan_escapes_every_text)
 	ck_assert_ptr_nonnull(strstr(html, "<tr data-ring=\"evil&quot;ring\" data-os=\"ws2019\""));
 	ck_assert_ptr_null(strstr(html, "evil\"ring"));
 	free(html);
-	json_decref(plan);
 }
 END_TEST
 
 START_TEST(plan_without_rings_is_still_a_page)
 {
-	json_t *plan = json_pack("{s:i,s:[]}", "year", 2026, "rings");
-	char *html = page_plan(plan);
+	char *html = plan_page(json_pack("{s:i,s:[]}", "year", 2026, "rings"));
 
-	assert_balanced(html);
 	ck_assert_int_eq(count(html, "<tr data-ring="), 0);
 	ck_assert_ptr_nonnull(strstr(html, "No rings."));
 	free(html);
-	json_decref(plan);
 }
 END_TEST
 
@@ -259,10 +268,8 @@ sample_feeds(void)
 
 START_TEST(index_links_webcal_and_http)
 {
-	json_t *feeds = sample_feeds();
-	char *html = page_index(feeds, "http://127.0.0.1:8080");
+	char *html = index_page(sample_feeds(), "http://127.0.0.1:8080");
 
-	assert_balanced(html);
 	ck_assert_ptr_nonnull(strstr(html, "<title>hotpatchd</title>"));
 	ck_assert_int_eq(count(html, "<section class=\"feed\""), 2);
 	ck_assert_ptr_nonnull(strstr(html,
@@ -279,31 +286,25 @@ START_TEST(index_links_webcal_and_http)
 	ck_assert_ptr_nonnull(strstr(html, "<p>Install windows &#39;n&#39; deadlines</p>"));
 	ck_assert_ptr_nonnull(strstr(html, "<p>Every OS&#39;s release days</p>"));
 	free(html);
-	json_decref(feeds);
 }
 END_TEST
 
 START_TEST(index_https_base_and_trailing_slash)
 {
-	json_t *feeds = sample_feeds();
-	char *html = page_index(feeds, "https://cal.example.org/");
+	char *html = index_page(sample_feeds(), "https://cal.example.org/");
 
-	assert_balanced(html);
 	ck_assert_ptr_nonnull(strstr(html, "href=\"webcal://cal.example.org/calendar.ics\""));
 	ck_assert_ptr_nonnull(strstr(html, "value=\"https://cal.example.org/rings/ring2.ics\""));
 	ck_assert_ptr_nonnull(strstr(html, "href=\"https://cal.example.org/plan\""));
 	ck_assert_ptr_null(strstr(html, "org//"));
 	free(html);
-	json_decref(feeds);
 }
 END_TEST
 
 START_TEST(index_relative_for_static_export)
 {
-	json_t *feeds = sample_feeds();
-	char *html = page_index(feeds, "");
+	char *html = index_page(sample_feeds(), "");
 
-	assert_balanced(html);
 	ck_assert_ptr_null(strstr(html, "webcal:"));
 	ck_assert_ptr_null(strstr(html, "http://"));
 	ck_assert_ptr_null(strstr(html, "https://"));
@@ -311,17 +312,14 @@ START_TEST(index_relative_for_static_export)
 	ck_assert_ptr_nonnull(strstr(html, "value=\"rings/ring2.ics\""));
 	ck_assert_ptr_nonnull(strstr(html, "<a class=\"plan\" href=\"plan\">"));
 	free(html);
-	json_decref(feeds);
 }
 END_TEST
 
 START_TEST(index_escapes_urls_in_attributes)
 {
-	json_t *feeds = json_pack("[{s:s,s:s,s:s}]", "path", "/rings/a\"b<c>&'.ics",
-	    "title", "t", "description", "");
-	char *html = page_index(feeds, "http://h:1");
+	char *html = index_page(json_pack("[{s:s,s:s,s:s}]", "path", "/rings/a\"b<c>&'.ics",
+	    "title", "t", "description", ""), "http://h:1");
 
-	assert_balanced(html);
 	ck_assert_ptr_nonnull(strstr(html,
 	    "href=\"webcal://h:1/rings/a&quot;b&lt;c&gt;&amp;&#39;.ics\""));
 	ck_assert_ptr_nonnull(strstr(html, "value=\"http://h:1/rings/a&quot;b&lt;c&gt;&amp;&#39;.ics\""));
@@ -329,20 +327,16 @@ START_TEST(index_escapes_urls_in_attributes)
 	/* an empty description makes no empty paragraph */
 	ck_assert_ptr_null(strstr(html, "<p></p>"));
 	free(html);
-	json_decref(feeds);
 }
 END_TEST
 
 START_TEST(index_without_feeds)
 {
-	json_t *feeds = json_array();
-	char *html = page_index(feeds, "http://127.0.0.1:8080");
+	char *html = index_page(json_array(), "http://127.0.0.1:8080");
 
-	assert_balanced(html);
 	ck_assert_int_eq(count(html, "<section"), 0);
 	ck_assert_ptr_nonnull(strstr(html, "No feeds."));
 	free(html);
-	json_decref(feeds);
 }
 END_TEST
 

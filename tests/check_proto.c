@@ -241,7 +241,7 @@ START_TEST(table_aligns_columns_by_characters_not_bytes)
 	table_row(t, "RING", "NAME", "TZ");
 	table_row(t, "r1", "Zürich Büro", "Europe/Zurich");
 	table_row(t, "ring-long", NULL, "UTC");
-	s = table_render(t);
+	s = table_render(t, false);
 	ck_assert_str_eq(s,
 	    "RING       NAME         TZ\n"
 	    "r1         Zürich Büro  Europe/Zurich\n"
@@ -456,12 +456,10 @@ START_TEST(table_colours_kinds_restarts_and_late_windows_only_when_asked)
 	table_row(t, "baseline*", "yes", "late", "hotpatch ring");
 	table_row(t, "hotpatch~", "no", "ok", "lcu");
 	table_row(t, "lcu", "yes", "none", "yes");
-	s = table_render(t);
+	s = table_render(t, false);
 	ck_assert_ptr_null(strchr(s, '\033'));
 	free(s);
-	table_color(true);
-	s = table_render(t);
-	table_color(false);
+	s = table_render(t, true);
 	ck_assert_str_eq(s,
 	    "KIND       RESTART  STATUS  NAME\n"
 	    "\033[33mbaseline*\033[0m  \033[33myes\033[0m      \033[31mlate\033[0m    hotpatch ring\n"

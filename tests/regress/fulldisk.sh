@@ -66,6 +66,14 @@ case $failed in
 *"database or disk is full"*) ok "an override set on the full disk fails with the reason" ;;
 *)	not_ok "an override set on the full disk fails with the reason" "error: $failed" ;;
 esac
+# The copy cannot be made next to the database, nor its audit row written: both are said.
+ctl backup "$tmp/full.db"
+case $rc:$(cat "$tmp/err") in
+[!0]*"backup:"*"(and its audit row:"*"full"*)
+	ok "a backup on the full disk fails, and says its audit row could not be written" ;;
+*)	not_ok "a backup on the full disk fails, and says its audit row could not be written" \
+	    "exit $rc: $(cat "$tmp/err")" ;;
+esac
 ctl status
 answered "the daemon still answers"
 

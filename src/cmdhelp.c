@@ -1,0 +1,219 @@
+/* cmdhelp.c: help and shell completion, from the tables of cmdtab.c. */
+#include "cmdtab.h"
+#include "model.h"
+#include "table.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "  NAME ARG" padded, then its help, as one line appended to *s. */
+static void
+help_line(char **s, const char *name, const char *arg, const char *help)
+{
+	char *left = xasprintf("%s%s%s", name, arg && *arg != '[' ? " " : "", arg ? arg : "");
+
+	strappend(s, "  %-22s %s\n", left, help);
+	free(left);
+}
+
+static void
+global_help(char **s)
+{
+	strappend(s, "\nglobal options:\n");
+	for (size_t j = 0; j < cmd_nglobals; j++)
+		help_line(s, cmd_globals[j].name, cmd_globals[j].arg, cmd_globals[j].help);
+}
+
+char *
+cmd_usage(const struct cmd *c)
+{
+	char *s = xasprintf("usage: hotpatchctl [GLOBAL OPTIONS] %s%s%s\n%s\n", c->words,
+	    *c->usage ? " " : "", c->usage, c->summary);
+	const struct cmd_option *o;
+
+	if (*c->args != '\0' || c->opts != 0)
+		strappend(&s, "\n");
+	for (const char *t = c->args; *t != '\0'; t++)
+		for (size_t j = 0; j < cmd_nargtypes; j++)
+			if (cmd_argtypes[j].type == *t)
+				help_line(&s, cmd_argtypes[j].name, NULL, cmd_argtypes[j].help);
+	for (size_t j = 0; j < cmd_noptions; j++)
+		if ((c->opts & cmd_options[j].bit) && (o = cmd_find_option(cmd_options[j].name, c)) == &cmd_options[j])
+			help_line(&s, o->name, o->arg, o->help);
+	strappend(&s, "\nglobal options:");
+	for (size_t j = 0; j < cmd_nglobals; j++)
+		strappend(&s, " %s%s%s%s", cmd_globals[j].name, cmd_globals[j].arg && *cmd_globals[j].arg != '[' ?
+		    " " : "", cmd_globals[j].arg ? cmd_globals[j].arg : "", j + 1 < cmd_nglobals ? "," : "");
+	strappend(&s, " (hotpatchctl help)\n");
+	return s;
+}
+
+/* Every command (or those of group) with its usage and summary. */
+static char *
+command_list(const char *group)
+{
+	char *s = NULL;
+
+	for (size_t i = 0; i < CMD_COUNT; i++) {
+		const struct cmd *c = &cmd_table[i];
+		char *name = xasprintf("%s%s%s", c->words, *c->usage ? " " : "", c->usage);
+		size_t len = group ? strlen(group) : 0;
+
+		if (group != NULL && (strncmp(c->words, group, len) != 0 || c->words[len] != ' ')) {
+			free(name);
+			continue;
+		}
+		/* A long usage gets a line of its own. */
+		if (strlen(name) > 46)
+			strappend(&s, "  %s\n  %-46s %s\n", name, "", c->summary);
+		else
+			strappend(&s, "  %-46s %s\n", name, c->summary);
+		free(name);
+	}
+	return s;
+}
+
+char *
+cmd_group_help(const char *group)
+{
+	char *list = command_list(group);
+	char *s = xasprintf("usage: hotpatchctl [GLOBAL OPTIONS] %s SUBCOMMAND ...\n\n%s\n"
+	    "'hotpatchctl help %s SUBCOMMAND' describes one.\n", group, list ? list : "", group);
+
+	free(list);
+	return s;
+}
+
+char *
+cmd_help(void)
+{
+	char *list = command_list(NULL);
+	char *s = xasprintf("usage: hotpatchctl [GLOBAL OPTIONS] COMMAND [ARGS]\n\ncommands:\n%s",
+	    list);
+
+	free(list);
+	global_help(&s);
+	strappend(&s, "\n'hotpatchctl help COMMAND' (or 'hotpatchctl COMMAND --help') describes "
+	    "one command.\n");
+	return s;
+}
+
+static void
+add_candidate(struct completion *out, const char *w)
+{
+	if (out->nword < ARRAY_LEN(out->word))
+		out->word[out->nword++] = w;
+}
+
+/*
+ * The options of c (NULL: none) not given yet; with global, the global ones
+ * too (but --version only before a command).
+ */
+static void
+add_options(struct completion *out, const struct cmd *c, unsigned seen, bool global)
+{
+	static const char *const color[] = { "--color=auto", "--color=always", "--color=never" };
+
+	for (size_t j = 0; c != NULL && j < cmd_noptions; j++)
+		if ((c->opts & cmd_options[j].bit) && !(seen & cmd_options[j].bit) &&
+		    cmd_find_option(cmd_options[j].name, c) == &cmd_options[j])
+			add_candidate(out, cmd_options[j].name);
+	for (size_t j = 0; global && j < cmd_nglobals; j++) {
+		if (strcmp(cmd_globals[j].name, "--color") == 0) {
+			for (size_t k = 0; k < ARRAY_LEN(color); k++)
+				add_candidate(out, color[k]);
+		} else if (c == NULL || strcmp(cmd_globals[j].name, "--version") != 0) {
+			add_candidate(out, cmd_globals[j].name);
+		}
+	}
+}
+
+/* A value of type the caller looks up (ids, files, directories), or 0 for none. */
+static char
+looked_up(char type)
+{
+	return type != 0 && strchr((char[]){ CARG_OS, CARG_RING, CARG_ID, CARG_FILE, CARG_OUT,
+	    CARG_DIR, 0 }, type) != NULL ? type : 0;
+}
+
+/* After the command c in argv[i..]: its next argument, an option's value, or its options. */
+static void
+complete_command(const struct cmd *c, int argc, char **argv, int i, const char *cur,
+    struct completion *out)
+{
+	const struct cmd_option *o;
+	unsigned seen = 0;
+	size_t narg = 0;
+
+	for (; i < argc; i++) {
+		if ((o = cmd_find_option(argv[i], c)) != NULL && (c->opts & o->bit)) {
+			seen |= o->bit;
+			if (i + 1 == argc) {
+				out->value = looked_up(o->type);
+				return;
+			}
+			i++;
+		} else if (strcmp(argv[i], "--at") == 0) {
+			if (i + 1 == argc)
+				return;
+			i++;
+		} else if (argv[i][0] != '-') {
+			narg++;
+		}
+	}
+	if (*cur != '-' && narg < strlen(c->args)) {
+		if (c->args[narg] != CARG_KIND) {
+			out->value = looked_up(c->args[narg]);
+			return;
+		}
+		for (int k = 0; k < KIND_COUNT; k++)
+			add_candidate(out, kind_name((enum kind)k));
+		return;
+	}
+	add_options(out, c, seen, *cur == '-');
+}
+
+void
+cmd_complete(int argc, char **argv, const char *cur, struct completion *out)
+{
+	static struct wordlist wl;	/* what out->word points to */
+	const struct cmd *c;
+	bool help = false;
+	int i = 0, used;
+
+	memset(out, 0, sizeof(*out));
+	/* Global options (and "help") before the command. */
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "--at") == 0) {
+			if (++i == argc)
+				return;	/* a date: nothing to offer */
+			continue;
+		}
+		if (argv[i][0] == '-')
+			continue;
+		if (help || strcmp(argv[i], "help") != 0)
+			break;
+		help = true;
+	}
+	if (i == argc) {
+		cmd_words_after(NULL, &wl);
+		for (size_t k = 0; k < wl.n; k++)
+			if (!help || strcmp(wl.w[k], "help") != 0)
+				add_candidate(out, wl.w[k]);
+		if (*cur == '-')
+			add_options(out, NULL, 0, true);
+		return;
+	}
+	if ((c = cmd_find(argc - i, argv + i, &used)) == NULL) {
+		/* After a group's first word: its subcommands. */
+		if (i + 1 == argc)
+			cmd_words_after(argv[i], &wl);
+		for (size_t k = 0; i + 1 == argc && k < wl.n; k++)
+			add_candidate(out, wl.w[k]);
+		return;
+	}
+	if (!help)
+		complete_command(c, argc, argv, i + used, cur, out);
+}

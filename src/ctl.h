@@ -1,0 +1,40 @@
+/* ctl.h: what the parts of hotpatchctl (hotpatchctl.c, ctlfiles.c) share. */
+#ifndef HP_CTL_H
+#define HP_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_NODAEMON = 3 };
+
+/* One reply: its code, message and body. */
+struct answer {
+	int	 code;
+	char	*status;	/* the status line; msg points into it */
+	const char *msg;
+	char	*body;
+	size_t	 len;
+};
+
+/* "hotpatchctl: " and the message on stderr, then exit with code. */
+int die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+/* Print a reply the usual way; returns the exit status. */
+int print_answer(const struct answer *a, bool json);
+
+/*
+ * export: open (making it if missing) the directory before the daemon builds
+ * anything; then write the files of answer a into it and remove those the
+ * last export wrote and this one did not.  Returns the exit status.
+ */
+int export_open(const char *dir);
+int write_export(const struct answer *a, int root, const char *dir);
+
+/*
+ * backup: before asking, make sure path can be written (returns the open
+ * temporary); then write the copy in answer a to path atomically.
+ */
+int backup_open(const char *path);
+int write_backup(const struct answer *a, int fd, const char *path, bool json);
+
+#endif

@@ -1,0 +1,622 @@
+/*
+ * ctlfiles.c: the files hotpatchctl writes for export and backup: the
+ * daemon builds the content, the client (with the caller's rights) writes
+ * it, each file through a temporary renamed into place.
+ */
+#include "ctl.h"
+#include "proto.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <resolv.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * Temporary files are ".NAME.hotpatchctl-XXXXXX" next to NAME: created
+ * exclusively (never through a symbolic link) with random characters,
+ * locked while we live, removed on exit and on SIGINT, SIGTERM, SIGHUP and
+ * SIGPIPE.  After a SIGKILL the next hotpatchctl writing into that
+ * directory removes the ones no process holds locked any more.
+ */
+#define TMP_TAG		".hotpatchctl-"
+#define TMP_RAND	6
+
+/* The temporary file being written: removed by tmp_cleanup at exit or on a signal. */
+static volatile sig_atomic_t tmp_live;
+static int tmp_dfd = -1;
+static char tmp_name[NAME_MAX + 1];
+
+static const int tmp_signals[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE };
+
+static void
+tmp_cleanup(void)
+{
+	if (tmp_live)
+		unlinkat(tmp_dfd, tmp_name, 0);
+	tmp_live = 0;
+}
+
+static void
+tmp_on_signal(int sig)
+{
+	tmp_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Block (or unblock) the signals that remove the temporary file. */
+static void
+tmp_block(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_LEN(tmp_signals); i++)
+		sigaddset(&set, tmp_signals[i]);
+	sigprocmask(how, &set, NULL);
+}
+
+static void
+tmp_install(void)
+{
+	static bool done;
+	struct sigaction sa = { .sa_handler = tmp_on_signal };
+
+	if (done)
+		return;
+	done = true;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_LEN(tmp_signals); i++)
+		sigaction(tmp_signals[i], &sa, NULL);
+	atexit(tmp_cleanup);
+}
+
+/* The temporary name's prefix for base: ".BASE" (shortened to fit) and TMP_TAG. */
+static void
+tmp_prefix(const char *base, char *buf, size_t size)
+{
+	int room = NAME_MAX - 1 - (int)strlen(TMP_TAG) - TMP_RAND;
+
+	snprintf(buf, size, ".%.*s%s", room, base, TMP_TAG);
+}
+
+/* name is a temporary's: prefix (any when NULL) and TMP_RAND letters or digits. */
+static bool
+tmp_is_ours(const char *name, const char *prefix)
+{
+	const char *tag = strstr(name, TMP_TAG), *p;
+	size_t n = 0;
+
+	if (prefix != NULL && strncmp(name, prefix, strlen(prefix)) != 0)
+		return false;
+	if (name[0] != '.' || tag == NULL || tag == name + 1)
+		return false;
+	/* The last TMP_TAG in the name starts the random part. */
+	while ((p = strstr(tag + 1, TMP_TAG)) != NULL)
+		tag = p;
+	for (p = tag + strlen(TMP_TAG); *p != '\0'; p++, n++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9')))
+			return false;
+	return n == TMP_RAND;
+}
+
+/*
+ * Remove the temporaries (with prefix, or any if NULL) that hotpatchctl
+ * processes killed before they could left in dfd: regular files of ours
+ * that nobody holds locked.  A live writer holds its lock.
+ */
+static void
+tmp_remove_stale(int dfd, const char *prefix)
+{
+	struct dirent *e;
+	struct stat st, now;
+	DIR *dp;
+	int fd;
+
+	if ((fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    (dp = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(dp)) != NULL) {
+		if (!tmp_is_ours(e->d_name, prefix) ||
+		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if ((fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+		    O_CLOEXEC)) < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		    fstatat(dfd, e->d_name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    now.st_dev == st.st_dev && now.st_ino == st.st_ino)
+			unlinkat(dfd, e->d_name, 0);
+		close(fd);
+	}
+	closedir(dp);
+}
+
+/*
+ * Create the temporary file for dfd/base (mode, less the umask), locked;
+ * it is removed at exit or on a signal until tmp_commit.  -1 with errno.
+ */
+static int
+tmp_create(int dfd, const char *base, mode_t mode)
+{
+	static const char chars[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	char prefix[NAME_MAX + 1];
+	unsigned char r[TMP_RAND];
+	int fd = -1;
+
+	tmp_install();
+	tmp_prefix(base, prefix, sizeof(prefix));
+	tmp_remove_stale(dfd, prefix);
+	for (int tries = 0; fd < 0 && tries < 100; tries++) {
+		size_t n = strlen(prefix);
+
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			return -1;
+		memcpy(tmp_name, prefix, n);
+		for (int i = 0; i < TMP_RAND; i++)
+			tmp_name[n + i] = chars[r[i] % (sizeof(chars) - 1)];
+		tmp_name[n + TMP_RAND] = '\0';
+		tmp_block(SIG_BLOCK);
+		fd = openat(dfd, tmp_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    mode);
+		if (fd >= 0) {
+			tmp_dfd = dfd;
+			tmp_live = 1;
+			flock(fd, LOCK_EX);
+		}
+		tmp_block(SIG_UNBLOCK);
+		if (fd < 0 && errno != EEXIST)
+			return -1;
+	}
+	return fd;
+}
+
+/* Rename the temporary file over dfd/base: a symbolic link there is replaced, not followed. */
+static int
+tmp_commit(int dfd, const char *base)
+{
+	int rc;
+
+	tmp_block(SIG_BLOCK);
+	if ((rc = renameat(dfd, tmp_name, dfd, base)) == 0)
+		tmp_live = 0;
+	tmp_block(SIG_UNBLOCK);
+	return rc;
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Write data to dfd/base atomically: a temporary file, fsync, rename, fsync of the directory. */
+static void
+write_at(int dfd, const char *shown, const char *base, const void *data, size_t len)
+{
+	int fd = tmp_create(dfd, base, 0644);
+
+	if (fd < 0)
+		die(EXIT_ERROR, "cannot write %s: %s", shown, strerror(errno));
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0 || close(fd) < 0)
+		die(EXIT_ERROR, "cannot write %s: %s", shown, strerror(errno));
+	if (tmp_commit(dfd, base) < 0)
+		die(EXIT_ERROR, "cannot rename a temporary file to %s: %s", shown, strerror(errno));
+	if (fsync(dfd) < 0 && errno != EINVAL)
+		die(EXIT_ERROR, "cannot sync the directory of %s: %s", shown, strerror(errno));
+}
+
+/* export: the manifest, in the export directory, lists the files the last export wrote. */
+#define MANIFEST	".hotpatchd-export"
+#define MANIFEST_MAX	(4 * 1024 * 1024)
+
+/*
+ * A name the export may write or remove: relative, its components plain
+ * (not empty, not ".", "..", nor starting with a dot, which keeps the
+ * manifest and the temporaries out), no control characters.
+ */
+static bool
+safe_name(const char *name)
+{
+	const char *c = name;
+
+	if (*name == '\0' || strlen(name) >= PATH_MAX)
+		return false;
+	for (const char *p = name; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	while (*c != '\0') {
+		size_t n = strcspn(c, "/");
+
+		if (n == 0 || n > NAME_MAX || *c == '.')
+			return false;
+		c += n;
+		if (*c == '/' && *++c == '\0')
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The directory holding name inside root, opened without following a
+ * symbolic link; made (mode 0755, less the umask) if create.  Returns its
+ * descriptor and name's last component in *base, or -1 with errno.
+ */
+static int
+open_parent(int root, const char *name, bool create, const char **base)
+{
+	char comp[NAME_MAX + 1];
+	const char *c = name, *slash;
+	int fd = dup(root), next;
+
+	while (fd >= 0 && (slash = strchr(c, '/')) != NULL) {
+		snprintf(comp, sizeof(comp), "%.*s", (int)(slash - c), c);
+		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && create && (mkdirat(fd, comp, 0755) == 0 ||
+		    errno == EEXIST))
+			next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ELOOP)
+			errno = ENOTDIR;	/* a symbolic link: not a directory we use */
+		close(fd);
+		fd = next;
+		c = slash + 1;
+	}
+	*base = c;
+	return fd;
+}
+
+/* The names in the manifest in root (a list ending with NULL; empty if there is none). */
+static char **
+manifest_read(int root, const char *dir)
+{
+	char **names = xcalloc(1, sizeof(*names)), *buf, *line, *save = NULL;
+	size_t n = 0;
+	ssize_t got;
+	struct stat st;
+	int fd;
+
+	if ((fd = openat(root, MANIFEST, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		if (errno != ENOENT)
+			fprintf(stderr, "hotpatchctl: ignoring %s/%s: %s\n", dir, MANIFEST,
+			    strerror(errno));
+		return names;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MANIFEST_MAX) {
+		fprintf(stderr, "hotpatchctl: ignoring %s/%s: not a regular file of at most "
+		    "%d bytes\n", dir, MANIFEST, MANIFEST_MAX);
+		close(fd);
+		return names;
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	got = pread(fd, buf, (size_t)st.st_size, 0);
+	close(fd);
+	buf[got > 0 ? got : 0] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		names = xreallocarray(names, n + 2, sizeof(*names));
+		names[n++] = xstrdup(line);
+		names[n] = NULL;
+	}
+	free(buf);
+	return names;
+}
+
+static void
+names_free(char **names)
+{
+	for (size_t i = 0; names[i] != NULL; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* name's directory part ("" for none) is that of one of the files in files. */
+static bool
+same_dir_as_one(const char *name, json_t *files)
+{
+	const char *slash = strrchr(name, '/');
+	size_t dlen = slash == NULL ? 0 : (size_t)(slash - name) + 1;
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(files, i, f) {
+		const char *other = json_string_value(json_object_get(f, "file"));
+		const char *oslash = strrchr(other, '/');
+		size_t olen = oslash == NULL ? 0 : (size_t)(oslash - other) + 1;
+
+		if (olen == dlen && strncmp(name, other, dlen) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+exported(const char *name, json_t *files)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(files, i, f)
+		if (strcmp(json_string_value(json_object_get(f, "file")), name) == 0)
+			return true;
+	return false;
+}
+
+/* name, from the old manifest, is one the last export wrote and this one does not. */
+static bool
+is_stale(const char *name, json_t *files)
+{
+	return safe_name(name) && !exported(name, files) && same_dir_as_one(name, files);
+}
+
+/*
+ * Remove what the previous export wrote and this one did not: stale names
+ * from the old manifest that are regular files of ours.  Anything else,
+ * whoever put it there, stays.  Returns how many were removed.
+ */
+static size_t
+remove_stale(int root, const char *dir, char **old, json_t *files)
+{
+	const char *base;
+	struct stat st;
+	size_t removed = 0;
+	int dfd;
+
+	for (size_t i = 0; old[i] != NULL; i++) {
+		if (!is_stale(old[i], files) || (dfd = open_parent(root, old[i], false, &base)) < 0)
+			continue;
+		if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_uid == geteuid()) {
+			if (unlinkat(dfd, base, 0) == 0) {
+				removed++;
+				fsync(dfd);
+			} else {
+				fprintf(stderr, "hotpatchctl: cannot remove %s/%s: %s\n", dir,
+				    old[i], strerror(errno));
+			}
+		}
+		close(dfd);
+	}
+	return removed;
+}
+
+/* Write the manifest: the exported files and, if old is not NULL, its stale names. */
+static void
+manifest_write(int root, const char *dir, json_t *files, char **old)
+{
+	char *list = NULL, *shown = xasprintf("%s/%s", dir, MANIFEST);
+	size_t listlen = 0, i;
+	json_t *f;
+	FILE *mf;
+
+	if ((mf = open_memstream(&list, &listlen)) == NULL)
+		die(EXIT_ERROR, "open_memstream: %s", strerror(errno));
+	fprintf(mf, "# hotpatchctl export: the files it wrote here, removed once no longer "
+	    "exported\n");
+	json_array_foreach(files, i, f)
+		fprintf(mf, "%s\n", json_string_value(json_object_get(f, "file")));
+	for (i = 0; old != NULL && old[i] != NULL; i++)
+		if (is_stale(old[i], files))
+			fprintf(mf, "%s\n", old[i]);
+	if (fclose(mf) != 0)
+		die(EXIT_ERROR, "cannot write %s: %s", shown, strerror(errno));
+	write_at(root, shown, MANIFEST, list, listlen);
+	free(list);
+	free(shown);
+}
+
+/* Write one exported file, name (a safe_name) inside root. */
+static void
+write_file(int root, const char *dir, const char *name, const char *data, size_t len)
+{
+	const char *base;
+	char *shown;
+	int dfd;
+
+	shown = xasprintf("%s/%s", dir, name);
+	if ((dfd = open_parent(root, name, true, &base)) < 0)
+		die(EXIT_ERROR, "cannot write %s: a directory on the way: %s", shown,
+		    strerror(errno));
+	write_at(dfd, shown, base, data, len);
+	close(dfd);
+	free(shown);
+}
+
+/*
+ * The export directory, made (not its parents) if missing and opened before
+ * the daemon builds every file; everything inside is reached from this
+ * descriptor.  The directory itself may be a symbolic link: it is the
+ * caller's to choose.
+ */
+int
+export_open(const char *dir)
+{
+	int fd;
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		die(EXIT_ERROR, "cannot create %s: %s", dir, strerror(errno));
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		die(EXIT_ERROR, "cannot open %s: %s", dir, strerror(errno));
+	return fd;
+}
+
+/*
+ * export: the client, not the daemon, writes the files.  Each new file is
+ * in place (renamed) before the manifest that lists it, and a file is
+ * removed only after it is gone from the feeds and pages that link to it.
+ * Until the stale files are removed the manifest lists them too, so that
+ * an export killed halfway leaves them for the next one to remove.
+ */
+int
+write_export(const struct answer *a, int root, const char *dir)
+{
+	json_error_t jerr;
+	json_t *j, *files, *f;
+	char **old;
+	size_t i, removed = 0;
+	bool stale = false;
+
+	if (a->code != PROTO_OK)
+		return print_answer(a, false);
+	if ((j = json_loadb(a->body, a->len, 0, &jerr)) == NULL ||
+	    !json_is_array(files = json_object_get(j, "files")))
+		die(EXIT_ERROR, "malformed export from hotpatchd: %s", jerr.text);
+	json_array_foreach(files, i, f) {
+		const char *name = json_string_value(json_object_get(f, "file"));
+
+		if (name == NULL || !json_is_string(json_object_get(f, "content")))
+			die(EXIT_ERROR, "malformed export from hotpatchd");
+		if (!safe_name(name))
+			die(EXIT_ERROR, "hotpatchd sent an unsafe file name: %s", name);
+	}
+	old = manifest_read(root, dir);
+	json_array_foreach(files, i, f) {
+		json_t *c = json_object_get(f, "content");
+
+		write_file(root, dir, json_string_value(json_object_get(f, "file")),
+		    json_string_value(c), json_string_length(c));
+	}
+	for (i = 0; old[i] != NULL && !stale; i++)
+		stale = is_stale(old[i], files);
+	if (stale) {
+		manifest_write(root, dir, files, old);
+		removed = remove_stale(root, dir, old, files);
+	}
+	manifest_write(root, dir, files, NULL);
+	if (removed > 0)
+		printf("exported %zu files to %s, removed %zu no longer exported\n",
+		    json_array_size(files), dir, removed);
+	else
+		printf("exported %zu files to %s\n", json_array_size(files), dir);
+	names_free(old);
+	close(root);
+	json_decref(j);
+	return EXIT_OK;
+}
+
+/* backup: the directory FILE goes into, and FILE's last component. */
+static int backup_dfd = -1;
+static const char *backup_base;
+
+/*
+ * Before asking the daemon for anything, make sure FILE can be written:
+ * create its temporary file (mode 0600: the copy holds the audit trail)
+ * in its directory.  Returns the open descriptor.
+ */
+int
+backup_open(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? xstrdup(".") :
+	    slash == path ? xstrdup("/") : xasprintf("%.*s", (int)(slash - path), path);
+	struct stat st;
+	int fd;
+
+	backup_base = slash == NULL ? path : slash + 1;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		die(EXIT_ERROR, "cannot write %s: it is a directory", path);
+	if (*backup_base == '\0')
+		die(EXIT_USAGE, "cannot write %s: a file name must not end in '/'", path);
+	if ((backup_dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    (fd = tmp_create(backup_dfd, backup_base, 0600)) < 0)
+		die(EXIT_ERROR, "cannot write %s: %s", path, strerror(errno));
+	free(dir);
+	return fd;
+}
+
+/* The copy in the reply, decoded and checked; its length in *len. */
+static unsigned char *
+backup_decode(const struct answer *a, size_t *len, int *schema)
+{
+	static const char magic[16] = "SQLite format 3";
+	json_error_t jerr;
+	json_t *j, *data;
+	unsigned char *buf;
+	json_int_t bytes;
+	size_t slen;
+	int n;
+
+	if ((j = json_loadb(a->body, a->len, 0, &jerr)) == NULL)
+		die(EXIT_ERROR, "malformed backup from hotpatchd: %s", jerr.text);
+	data = json_object_get(j, "data");
+	bytes = json_integer_value(json_object_get(j, "bytes"));
+	*schema = (int)json_integer_value(json_object_get(j, "schema"));
+	if (!json_is_string(data) || bytes <= 0 || (slen = json_string_length(data)) / 4 * 3 <
+	    (size_t)bytes)
+		die(EXIT_ERROR, "malformed backup from hotpatchd");
+	buf = xmalloc(slen / 4 * 3 + 3);
+	n = b64_pton(json_string_value(data), buf, slen / 4 * 3 + 3);
+	if (n != bytes || (size_t)n < sizeof(magic) || memcmp(buf, magic, sizeof(magic)) != 0)
+		die(EXIT_ERROR, "malformed backup from hotpatchd: not the SQLite database it "
+		    "announced");
+	*len = (size_t)n;
+	json_decref(j);
+	return buf;
+}
+
+/* backup: decode the copy and write it to path atomically (fd is open on its temporary). */
+int
+write_backup(const struct answer *a, int fd, const char *path, bool json)
+{
+	unsigned char *buf;
+	size_t len;
+	int schema;
+
+	if (a->code != PROTO_OK) {
+		close(fd);
+		tmp_cleanup();
+		return print_answer(a, false);
+	}
+	buf = backup_decode(a, &len, &schema);
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0 || close(fd) < 0)
+		die(EXIT_ERROR, "cannot write %s: %s", path, strerror(errno));
+	if (tmp_commit(backup_dfd, backup_base) < 0)
+		die(EXIT_ERROR, "cannot rename a temporary file to %s: %s", path, strerror(errno));
+	if (fsync(backup_dfd) < 0 && errno != EINVAL)
+		die(EXIT_ERROR, "cannot sync the directory of %s: %s", path, strerror(errno));
+	close(backup_dfd);
+	free(buf);
+	if (json) {
+		json_t *j = json_pack("{s:s,s:I,s:i}", "file", path, "bytes", (json_int_t)len,
+		    "schema", schema);
+		char *s = json_dumps(j, JSON_INDENT(2));
+
+		printf("%s\n", s);
+		free(s);
+		json_decref(j);
+	} else {
+		printf("backup written to %s (%zu bytes, schema %d)\n", path, len, schema);
+	}
+	return EXIT_OK;
+}
+

@@ -1,0 +1,522 @@
+/*
+ * render.c: the text hotpatchctl prints for the calendar, ring and blackout
+ * commands, made from the JSON they answer (see views.c).  Pure: colour is
+ * an argument, so each renderer is tested on its own (check_views).
+ */
+#include "render.h"
+#include "table.h"
+#include "util.h"
+#include "views.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- calendar: status, os list, calendar, month, next ---- */
+
+/* "2026-11-10T18:00:00Z" -> "2026-11-10 18:00" */
+static char *
+short_instant(const char *iso, char *buf)
+{
+	snprintf(buf, 17, "%.10s %.5s", iso, strlen(iso) >= 16 ? iso + 11 : "");
+	return buf;
+}
+
+/* "baseline*" for an unplanned baseline, "hotpatch~" for a planned month, "!" override. */
+static char *
+kind_mark(const json_t *row, char *buf, size_t len)
+{
+	const char *src = view_text(row, "source");
+
+	snprintf(buf, len, "%s%s%s", view_text(row, "kind"),
+	    json_is_true(json_object_get(row, "unplanned")) ? "*" : "",
+	    strcmp(src, "planned") == 0 ? "~" : strcmp(src, "override") == 0 ? "!" : "");
+	return buf;
+}
+
+static const char legend[] =
+    "* unplanned baseline  ~ planned (not published)  ! override\n";
+
+char *
+render_status(const json_t *j, bool color)
+{
+	struct table *t = table_new(2);
+	json_int_t up = json_integer_value(json_object_get(j, "uptime"));
+	char *s, buf[256];
+
+	snprintf(buf, sizeof(buf), "hotpatchd %s (protocol %d)", view_text(j, "version"),
+	    (int)json_integer_value(json_object_get(j, "protocol")));
+	table_row(t, "version", buf);
+	snprintf(buf, sizeof(buf), "%lldd %02lldh %02lldm (since %s)", (long long)up / 86400,
+	    (long long)up % 86400 / 3600, (long long)up % 3600 / 60, view_text(j, "started_at"));
+	table_row(t, "uptime", buf);
+	snprintf(buf, sizeof(buf), "%s (schema %d)", view_text(j, "database"),
+	    (int)json_integer_value(json_object_get(j, "schema")));
+	table_row(t, "database", buf);
+	table_row(t, "socket", view_text(j, "socket"));
+	snprintf(buf, sizeof(buf), "%s (%d OSes, %d published months)", view_text(j, "calendar"),
+	    (int)json_integer_value(json_object_get(j, "os")),
+	    (int)json_integer_value(json_object_get(j, "published")));
+	table_row(t, "calendar", buf);
+	snprintf(buf, sizeof(buf), "%s (%d rings, %d blackouts)", view_text(j, "schedules"),
+	    (int)json_integer_value(json_object_get(j, "rings")),
+	    (int)json_integer_value(json_object_get(j, "blackouts")));
+	table_row(t, "schedules", buf);
+	snprintf(buf, sizeof(buf), "%d (%d made at run time)",
+	    (int)json_integer_value(json_object_get(j, "overrides")),
+	    (int)json_integer_value(json_object_get(j, "runtime_overrides")));
+	table_row(t, "overrides", buf);
+	if (json_integer_value(json_object_get(j, "detached_overrides")) +
+	    json_integer_value(json_object_get(j, "detached_blackouts")) > 0) {
+		snprintf(buf, sizeof(buf), "%lld overrides, %lld blackouts (their OS or ring is "
+		    "gone; see override list, blackout list)",
+		    (long long)json_integer_value(json_object_get(j, "detached_overrides")),
+		    (long long)json_integer_value(json_object_get(j, "detached_blackouts")));
+		table_row(t, "detached", buf);
+	}
+	snprintf(buf, sizeof(buf), "%lld served, %d connected",
+	    (long long)json_integer_value(json_object_get(j, "requests")),
+	    (int)json_integer_value(json_object_get(j, "clients")));
+	table_row(t, "requests", buf);
+	table_row(t, "feeds", json_is_string(json_object_get(j, "feed_url")) ?
+	    view_text(j, "feed_url") : "off (no HTTP listener)");
+	s = table_render(t, color);
+	table_free(t);
+	return s;
+}
+
+/* A JSON array of strings joined by sep, into buf. */
+static char *
+join(const json_t *a, const char *sep, char *buf, size_t len)
+{
+	size_t i, n = 0;
+	json_t *v;
+
+	buf[0] = '\0';
+	json_array_foreach(a, i, v) {
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? sep : "",
+		    json_is_string(v) ? json_string_value(v) : "?");
+		if (n >= len)
+			break;
+	}
+	return buf;
+}
+
+char *
+render_os_list(const json_t *j, bool color)
+{
+	struct table *t = table_new(5);
+	size_t i;
+	json_t *o;
+	char *s, arch[32], kind[32], cur[48];
+
+	table_row(t, "OS", "HOTPATCH SINCE", "ARCH", "THIS MONTH", "NAME");
+	json_array_foreach(json_object_get(j, "os"), i, o) {
+		const json_t *c = json_object_get(o, "current");
+		snprintf(cur, sizeof(cur), "%s %s", view_text(c, "month"), kind_mark(c, kind, sizeof(kind)));
+		table_row(t, view_text(o, "os"), view_text(o, "hotpatch_start"),
+		    join(json_object_get(o, "arch"), ",", arch, sizeof(arch)), cur, view_text(o, "name"));
+	}
+	s = table_render(t, color);
+	table_free(t);
+	return s;
+}
+
+/* One OS in detail: every column SPEC names. */
+static char *
+render_calendar_one(const json_t *months, bool color)
+{
+	struct table *t = table_new(8);
+	size_t i;
+	json_t *row;
+	char *s, rel[20], kind[32];
+
+	table_row(t, "MONTH", "PATCH TUESDAY", "RELEASE (UTC)", "KIND", "RESTART", "SOURCE",
+	    "KB", "BUILD");
+	json_array_foreach(months, i, row) {
+		table_row(t, view_text(row, "month"), view_text(row, "patch_tuesday"),
+		    short_instant(view_text(row, "release_at"), rel), kind_mark(row, kind, sizeof(kind)),
+		    json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
+		    view_text(row, "source"), view_text(row, "kb"), view_text(row, "build"));
+	}
+	s = table_render(t, color);
+	table_free(t);
+	json_array_foreach(months, i, row) {
+		if (json_is_string(json_object_get(row, "note")))
+			strappend(&s, "%s  %s\n", view_text(row, "month"), view_text(row, "note"));
+		if (json_is_object(json_object_get(row, "override")))
+			strappend(&s, "%s  override: %s (by %s)\n", view_text(row, "month"),
+			    view_text(json_object_get(row, "override"), "reason"),
+			    view_text(json_object_get(row, "override"), "who"));
+	}
+	return s;
+}
+
+/* Every OS at a glance: one row per month, one column per OS. */
+static char *
+render_calendar_grid(const json_t *months, const char **ids, size_t nids,
+    bool color)
+{
+	size_t n = json_array_size(months) / nids;
+	struct table *t = table_new((int)nids + 3);
+	const char **cells = xcalloc(nids + 3, sizeof(*cells));
+	char (*kind)[32] = xcalloc(nids, sizeof(*kind)), rel[20];
+	char *s;
+
+	cells[0] = "MONTH", cells[1] = "PATCH TUESDAY", cells[2] = "RELEASE (UTC)";
+	for (size_t k = 0; k < nids; k++)
+		cells[k + 3] = ids[k];
+	for (size_t row = 0; row <= n; row++) {
+		if (row > 0) {
+			const json_t *first = json_array_get(months, row - 1);
+			cells[0] = view_text(first, "month");
+			cells[1] = view_text(first, "patch_tuesday");
+			cells[2] = short_instant(view_text(first, "release_at"), rel);
+			for (size_t k = 0; k < nids; k++)
+				cells[k + 3] = kind_mark(json_array_get(months, k * n + row - 1),
+				    kind[k], sizeof(kind[k]));
+		}
+		table_row_v(t, cells);
+	}
+	s = table_render(t, color);
+	table_free(t);
+	free(cells);
+	free(kind);
+	return s;
+}
+
+char *
+render_calendar(const json_t *j, bool color)
+{
+	const json_t *months = json_object_get(j, "months"), *row;
+	const char *ids[64];
+	size_t nids = 0, i;
+	char *s;
+
+	json_array_foreach(months, i, row) {
+		if (nids == 0 || strcmp(ids[nids - 1], view_text(row, "os")) != 0) {
+			if (nids == ARRAY_LEN(ids))
+				break;
+			ids[nids++] = view_text(row, "os");
+		}
+	}
+	if (nids == 0)
+		return xstrdup("");
+	s = nids == 1 ? render_calendar_one(months, color) :
+	    render_calendar_grid(months, ids, nids, color);
+	json_array_foreach(json_object_get(j, "out_of_band"), i, row)
+		strappend(&s, "out-of-band %s %s: %s%s%s, %s\n", view_text(row, "date"), view_text(row, "os"),
+		    view_text(row, "kb"), json_is_string(json_object_get(row, "build")) ? " build " : "",
+		    json_is_string(json_object_get(row, "build")) ? view_text(row, "build") : "",
+		    json_is_true(json_object_get(row, "restart")) ? "restart" : "no restart");
+	strappend(&s, "%s", legend);
+	return s;
+}
+
+/* OS rows with kind, restart, source, release, KB and build. */
+static char *
+render_os_rows(const json_t *rows, bool color)
+{
+	struct table *t = table_new(7);
+	size_t i;
+	json_t *row;
+	char *s, rel[20], kind[32];
+
+	table_row(t, "OS", "MONTH", "RELEASE (UTC)", "KIND", "RESTART", "SOURCE", "KB");
+	json_array_foreach(rows, i, row)
+		table_row(t, view_text(row, "os"), view_text(row, "month"),
+		    short_instant(view_text(row, "release_at"), rel), kind_mark(row, kind, sizeof(kind)),
+		    json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
+		    view_text(row, "source"), view_text(row, "kb"));
+	s = table_render(t, color);
+	table_free(t);
+	strappend(&s, "%s", legend);
+	return s;
+}
+
+char *
+render_month(const json_t *j, bool color)
+{
+	return render_os_rows(json_object_get(j, "os"), color);
+}
+
+char *
+render_next(const json_t *j, bool color)
+{
+	const json_t *rows = json_object_get(j, "releases");
+	const json_t *win = json_object_get(j, "windows");
+	char *s = NULL, rel[20];
+
+	if (json_array_size(rows) > 0)
+		strappend(&s, "next release after %s: %s UTC\n\n", view_text(j, "now"),
+		    short_instant(view_text(json_array_get(rows, 0), "release_at"), rel));
+	else
+		s = xstrdup("");
+	{
+		char *t = render_os_rows(rows, color);
+		strappend(&s, "%s", t);
+		free(t);
+	}
+	if (json_array_size(win) > 0) {
+		char *t = render_window_rows(win, color);
+		strappend(&s, "\nnext install for ring %s (the first whose window is not over yet):\n%s",
+		    view_text(j, "ring"), t);
+		free(t);
+	}
+	return s;
+}
+
+/* ---- rings ---- */
+
+static int
+jint(const json_t *o, const char *key)
+{
+	return (int)json_integer_value(json_object_get(o, key));
+}
+
+/* "yes", or "no" with the reasons, for every OS of the ring. */
+static char *
+eligibility_text(const json_t *el)
+{
+	size_t i, yes = 0;
+	json_t *e;
+	char *s = NULL;
+
+	json_array_foreach(el, i, e)
+		yes += json_is_true(json_object_get(e, "eligible"));
+	if (yes == json_array_size(el))
+		return xstrdup("yes");
+	json_array_foreach(el, i, e)
+		if (!json_is_true(json_object_get(e, "eligible")))
+			strappend(&s, "%sno for %s: %s", s ? "; " : "", view_text(e, "os"),
+			    view_text(e, "reason"));
+	return s;
+}
+
+/* Each OS's restart total, "4" or "4,7" in the order of the OS column. */
+static char *
+restart_totals(const json_t *rs, char *buf, size_t len)
+{
+	size_t i, n = 0;
+	json_t *e;
+
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(rs, "os"), i, e)
+		if (n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%d", i ? "," : "", jint(e, "total"));
+	return buf;
+}
+
+char *
+render_rings(const json_t *j, bool color)
+{
+	struct table *t = table_new(9);
+	const json_t *rings = json_object_get(j, "rings");
+	size_t i, k;
+	json_t *g, *o;
+	char *s, head[32] = "RESTARTS";
+
+	if (json_array_size(rings) > 0)
+		snprintf(head, sizeof(head), "RESTARTS %d",
+		    jint(json_object_get(json_array_get(rings, 0), "restarts"), "year"));
+	table_row(t, "RING", "OS", "DEFER", "DEADLINE", "GRACE", "TIMEZONE", head, "HOTPATCH", "NAME");
+	json_array_foreach(rings, i, g) {
+		char os[256] = "", n[3][12], rs[64];
+		char *el = eligibility_text(json_object_get(g, "eligibility"));
+		size_t len = 0;
+
+		json_array_foreach(json_object_get(g, "os"), k, o)
+			len += (size_t)snprintf(os + len, len < sizeof(os) ? sizeof(os) - len : 0,
+			    "%s%s", k ? "," : "", json_string_value(o));
+		snprintf(n[0], sizeof(n[0]), "%dd", jint(g, "deferral_days"));
+		snprintf(n[1], sizeof(n[1]), "%dd", jint(g, "deadline_days"));
+		snprintf(n[2], sizeof(n[2]), "%dd", jint(g, "grace_days"));
+		table_row(t, view_text(g, "ring"), os, n[0], n[1], n[2], view_text(g, "timezone"),
+		    restart_totals(json_object_get(g, "restarts"), rs, sizeof(rs)), el,
+		    view_text(g, "name"));
+		free(el);
+	}
+	s = table_render(t, color);
+	table_free(t);
+	return s;
+}
+
+char *
+render_ring_show(const json_t *j, bool color)
+{
+	struct table *t = table_new(2);
+	size_t i;
+	json_t *e;
+	char *s, buf[512];
+
+	snprintf(buf, sizeof(buf), "%s (%s)", view_text(j, "ring"), view_text(j, "name"));
+	table_row(t, "ring", buf);
+	snprintf(buf, sizeof(buf), "%s:%d", view_text(j, "file"), jint(j, "line"));
+	table_row(t, "defined at", buf);
+	snprintf(buf, sizeof(buf), "deferral %dd, deadline %dd, grace %dd", jint(j, "deferral_days"),
+	    jint(j, "deadline_days"), jint(j, "grace_days"));
+	table_row(t, "quality updates", buf);
+	table_row(t, "time zone", view_text(j, "timezone"));
+	snprintf(buf, sizeof(buf), "%s%s, VBS %s, licence %s", view_text(j, "arch"),
+	    strcmp(view_text(j, "arch"), "arm64") != 0 ? "" :
+	    json_is_true(json_object_get(j, "chpe_disabled")) ? " (CHPE disabled)" : " (CHPE enabled)",
+	    json_is_true(json_object_get(j, "vbs")) ? "running" : "off",
+	    json_is_true(json_object_get(j, "licensed")) ? "includes hotpatch" : "without hotpatch");
+	table_row(t, "devices", buf);
+	table_row(t, "hotpatch", json_is_true(json_object_get(j, "hotpatch")) ? "on" : "off");
+	json_array_foreach(json_object_get(j, "eligibility"), i, e) {
+		snprintf(buf, sizeof(buf), "%s: %s%s%s", view_text(e, "os"),
+		    json_is_true(json_object_get(e, "eligible")) ? "eligible (hotpatch months need no restart)" :
+		    "not eligible, LCU with restart every month: ",
+		    json_is_true(json_object_get(e, "eligible")) ? "" : view_text(e, "reason"), "");
+		table_row(t, i == 0 ? "eligibility" : "", buf);
+	}
+	json_array_foreach(json_object_get(json_object_get(j, "restarts"), "os"), i, e) {
+		char head[32];
+
+		snprintf(head, sizeof(head), "restarts in %d",
+		    jint(json_object_get(j, "restarts"), "year"));
+		snprintf(buf, sizeof(buf), "%s: %d (%d baselines, %d unplanned, %d LCU months, "
+		    "%d out-of-band)", view_text(e, "os"), jint(e, "total"), jint(e, "baseline"),
+		    jint(e, "unplanned"), jint(e, "lcu"), jint(e, "oob"));
+		table_row(t, i == 0 ? head : "", buf);
+	}
+	json_array_foreach(json_object_get(j, "windows"), i, e)
+		table_row(t, i == 0 ? "windows" : "", view_text(e, "text"));
+	if (json_array_size(json_object_get(j, "windows")) == 0)
+		table_row(t, "windows", "none");
+	json_array_foreach(json_object_get(j, "blackouts"), i, e) {
+		snprintf(buf, sizeof(buf), "%s .. %s  %s%s", view_text(e, "from"), view_text(e, "to"),
+		    view_text(e, "name"), json_is_true(json_object_get(e, "global")) ? " (all rings)" : "");
+		table_row(t, i == 0 ? "blackouts" : "", buf);
+	}
+	if (json_is_integer(json_object_get(j, "reminder_min"))) {
+		snprintf(buf, sizeof(buf), "%d minutes before each window", jint(j, "reminder_min"));
+		table_row(t, "reminder", buf);
+	}
+	s = table_render(t, color);
+	table_free(t);
+	return s;
+}
+
+/* ---- blackouts ---- */
+
+/* "2026-12-21" or "2026-12-24 18:00Z" from a JSON from/to value. */
+static const char *
+bound_text(const json_t *o, const char *key, char *buf, size_t size)
+{
+	const char *s = view_text(o, key);
+
+	if (strlen(s) == 20 && s[10] == 'T') {
+		snprintf(buf, size, "%.10s %.5sZ", s, s + 11);
+		return buf;
+	}
+	return s;
+}
+
+/* "#7 'year-end freeze' 2026-12-21..2027-01-03 (all rings)" */
+static void
+blackout_line(char **s, const json_t *b)
+{
+	const json_t *ring = json_object_get(b, "ring");
+	char f[32], t[32];
+
+	strappend(s, "#%lld '%s' %s..%s (%s%s)", (long long)json_integer_value(
+	    json_object_get(b, "id")), view_text(b, "name"), bound_text(b, "from", f, sizeof(f)),
+	    bound_text(b, "to", t, sizeof(t)), json_is_string(ring) ? "ring " : "all rings",
+	    json_is_string(ring) ? json_string_value(ring) : "");
+}
+
+/*
+ * "event 'X': 2 of its 3 occurrences imported; 1 falls after the horizon's
+ * end 2028-12-05", one line for each event cut by the horizon.
+ */
+static void
+cut_lines(char **s, const json_t *j)
+{
+	const json_t *cut = json_object_get(j, "cut"), *c;
+	const char *end = view_text(json_object_get(j, "horizon"), "to");
+	long long got, count, after;
+	size_t i;
+
+	json_array_foreach(cut, i, c) {
+		got = json_integer_value(json_object_get(c, "imported"));
+		if (json_object_get(c, "count") == NULL) {
+			strappend(s, "  note: event '%s': %lld occurrence%s imported; its UNTIL "
+			    "%s is after the horizon's end %s, later ones are not imported\n",
+			    view_text(c, "name"), got, got == 1 ? "" : "s", view_text(c, "until"),
+			    end);
+			continue;
+		}
+		count = json_integer_value(json_object_get(c, "count"));
+		after = json_integer_value(json_object_get(c, "after"));
+		strappend(s, "  note: event '%s': %lld of its %lld occurrences imported; %lld "
+		    "fall%s after the horizon's end %s\n", view_text(c, "name"), got, count,
+		    after, after == 1 ? "s" : "", end);
+	}
+}
+
+char *
+render_blackout_change(const json_t *j, bool color)
+{
+	const char *action = view_text(j, "action");
+	const json_t *list = json_object_get(j, "first"), *ring, *b;
+	char *s = NULL;
+	size_t i, count;
+
+	if (strcmp(action, "import") != 0) {
+		strappend(&s, "blackout %s: ", strcmp(action, "add") == 0 ? "added" : "removed");
+		blackout_line(&s, json_object_get(j, "blackout"));
+		strappend(&s, ", by %s\n", view_text(j, "who"));
+		return s;
+	}
+	ring = json_object_get(j, "ring");
+	count = (size_t)json_integer_value(json_object_get(j, "count"));
+	strappend(&s, "imported %zu blackout%s from %s (%s%s), by %s\n", count,
+	    count == 1 ? "" : "s", view_text(j, "file"), json_is_string(ring) ? "ring " :
+	    "all rings", json_is_string(ring) ? json_string_value(ring) : "",
+	    view_text(j, "who"));
+	json_array_foreach(list, i, b) {
+		strappend(&s, "  ");
+		blackout_line(&s, b);
+		strappend(&s, "\n");
+	}
+	if (count > json_array_size(list))
+		strappend(&s, "  ... and %zu more (see hotpatchctl blackout list)\n",
+		    count - json_array_size(list));
+	cut_lines(&s, j);
+	return s;
+}
+
+char *
+render_blackout_list(const json_t *j, bool color)
+{
+	const json_t *list = json_object_get(j, "blackouts"), *b, *ring;
+	struct table *t;
+	char id[24], f[32], to[32], at[32], *origin, *s;
+	size_t i;
+
+	if (json_array_size(list) == 0)
+		return xstrdup("no blackouts\n");
+	t = table_new(6);
+	table_row(t, "ID", "RING", "FROM", "TO", "NAME", "ORIGIN");
+	json_array_foreach(list, i, b) {
+		ring = json_object_get(b, "ring");
+		snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
+		    json_object_get(b, "id")));
+		if (strcmp(view_text(b, "origin"), "runtime") == 0)
+			origin = xasprintf("runtime by %s at %s%s", view_text(b, "who"),
+			    bound_text(b, "at", at, sizeof(at)),
+			    json_is_true(json_object_get(b, "detached")) ?
+			    ", detached: ring gone" : "");
+		else
+			origin = xstrdup(view_text(b, "who"));
+		table_row(t, id, json_is_string(ring) ? json_string_value(ring) : "all",
+		    bound_text(b, "from", f, sizeof(f)), bound_text(b, "to", to, sizeof(to)),
+		    view_text(b, "name"), origin);
+		free(origin);
+	}
+	s = table_render(t, color);
+	table_free(t);
+	return s;
+}

@@ -1,0 +1,339 @@
+/*
+ * store_load.c: the model read back from the database.  Plain fields are
+ * read by their descriptors (record.h); lists and blackouts' bounds here.
+ */
+#include "store_int.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/*
+ * The rows of st (reset, bound to the parent id if not NULL, then stepped)
+ * appended to the array *vp of n structs of size sz, each read by r.
+ */
+static int
+load_rows(struct store *s, sqlite3_stmt *st, const char *parent,
+    const struct record *r, void *vp, size_t *n, size_t sz, const char *what,
+    char **cause)
+{
+	char **v = vp;
+	size_t cap = 0;
+	int rc;
+
+	sqlite3_reset(st);
+	if (parent != NULL &&
+	    sqlite3_bind_text(st, 1, parent, -1, SQLITE_STATIC) != SQLITE_OK)
+		return db_fail(s, cause, what);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		void *x;
+
+		grow(v, *n, &cap, sz);
+		x = *v + (*n)++ * sz;
+		memset(x, 0, sz);
+		if (db_load_record(st, 0, r, x, what, cause) == -1)
+			return -1;
+	}
+	return rc == SQLITE_DONE ? 0 : db_fail(s, cause, what);
+}
+
+/* Prepare the SELECT of r's fields with tail. */
+static int
+prepare_select(struct store *s, const struct record *r, const char *tail,
+    sqlite3_stmt **st, const char *what, char **cause)
+{
+	char *sql = db_select_sql(r, tail);
+	int rc = db_prepare(s, sql, st, what, cause);
+
+	free(sql);
+	return rc;
+}
+
+/* Every row of r's SELECT with tail into the array *vp of *n structs of size sz. */
+static int
+load_all(struct store *s, const struct record *r, const char *tail, void *vp,
+    size_t *n, size_t sz, const char *what, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare_select(s, r, tail, &st, what, cause) == -1)
+		return -1;
+	rc = load_rows(s, st, NULL, r, vp, n, sz, what, cause);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The published and out-of-band releases of every OS already in c. */
+static int
+load_os_details(struct store *s, struct caldata *c, char **cause)
+{
+	sqlite3_stmt *rel, *oob;
+	int rc = 0;
+
+	if (prepare_select(s, &rec_release, "WHERE os_id = ? ORDER BY month", &rel,
+	    "read releases", cause) == -1)
+		return -1;
+	if (prepare_select(s, &rec_oob, "WHERE os_id = ? ORDER BY date, kb", &oob,
+	    "read out-of-band releases", cause) == -1) {
+		sqlite3_finalize(rel);
+		return -1;
+	}
+	for (size_t i = 0; i < c->nos && rc == 0; i++) {
+		struct os_def *o = &c->os[i];
+
+		rc = load_rows(s, rel, o->id, &rec_release, &o->rel, &o->nrel,
+		    sizeof(*o->rel), "read releases", cause);
+		if (rc == 0)
+			rc = load_rows(s, oob, o->id, &rec_oob, &o->oob, &o->noob,
+			    sizeof(*o->oob), "read out-of-band releases", cause);
+	}
+	sqlite3_finalize(rel);
+	sqlite3_finalize(oob);
+	return rc;
+}
+
+static int
+load_os(struct store *s, struct caldata *c, char **cause)
+{
+	if (load_all(s, &rec_os, "ORDER BY pos, id", &c->os, &c->nos, sizeof(*c->os),
+	    "read OSes", cause) == -1)
+		return -1;
+	return load_os_details(s, c, cause);
+}
+
+/*
+ * A run-time override whose OS left the calendar, or a run-time blackout
+ * whose ring left the ring files, is detached: kept, listed, but not part
+ * of the model until the id comes back.
+ */
+#define OVR_DETACHED	"os_id NOT IN (SELECT id FROM os)"
+#define BO_DETACHED	"(ring_id IS NOT NULL AND ring_id NOT IN (SELECT id FROM rings))"
+
+/* Both origins, by OS id then month, so a lookup can stop early. */
+static int
+load_overrides(struct store *s, struct caldata *c, bool detached, char **cause)
+{
+	return load_all(s, &rec_override, detached ?
+	    "WHERE " OVR_DETACHED " ORDER BY os_id, month" :
+	    "WHERE NOT " OVR_DETACHED " ORDER BY os_id, month",
+	    &c->ovr, &c->novr, sizeof(*c->ovr), "read overrides", cause);
+}
+
+static int
+load_ring_os(struct store *s, sqlite3_stmt *st, struct ring *g, char **cause)
+{
+	size_t cap = 0;
+	int rc;
+
+	sqlite3_reset(st);
+	if (sqlite3_bind_text(st, 1, g->id, -1, SQLITE_STATIC) != SQLITE_OK)
+		return db_fail(s, cause, "read ring OS lists");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		grow(&g->os, g->nos, &cap, sizeof(*g->os));
+		g->os[g->nos++] = db_col_str(st, 0);
+	}
+	return rc == SQLITE_DONE ? 0 : db_fail(s, cause, "read ring OS lists");
+}
+
+/* The OS lists and windows of every ring already in r. */
+static int
+load_ring_details(struct store *s, struct ringset *r, char **cause)
+{
+	sqlite3_stmt *os, *win;
+	int rc = 0;
+
+	if (db_prepare(s, "SELECT os_id FROM ring_os WHERE ring_id = ?"
+	    " ORDER BY pos", &os, "read ring OS lists", cause) == -1)
+		return -1;
+	if (prepare_select(s, &rec_window, "WHERE ring_id = ? ORDER BY pos", &win,
+	    "read ring windows", cause) == -1) {
+		sqlite3_finalize(os);
+		return -1;
+	}
+	for (size_t i = 0; i < r->nring && rc == 0; i++) {
+		struct ring *g = &r->ring[i];
+
+		if ((rc = load_ring_os(s, os, g, cause)) == 0)
+			rc = load_rows(s, win, g->id, &rec_window, &g->win, &g->nwin,
+			    sizeof(*g->win), "read ring windows", cause);
+	}
+	sqlite3_finalize(os);
+	sqlite3_finalize(win);
+	return rc;
+}
+
+static int
+load_rings(struct store *s, struct ringset *r, char **cause)
+{
+	if (load_all(s, &rec_ring, "ORDER BY pos, id", &r->ring, &r->nring,
+	    sizeof(*r->ring), "read rings", cause) == -1)
+		return -1;
+	return load_ring_details(s, r, cause);
+}
+
+/* The UTC day of t. */
+static struct ymd
+utc_day(time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return (struct ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+}
+
+/*
+ * from_date and to_date at columns i and i + 1: two days, or two instants
+ * (a timed blackout, whose from/to are then the UTC days it touches).
+ */
+static int
+col_bounds(sqlite3_stmt *st, int i, struct blackout *b, char **cause)
+{
+	const char *f = (const char *)sqlite3_column_text(st, i);
+	const char *t = (const char *)sqlite3_column_text(st, i + 1);
+
+	if (f != NULL && t != NULL && ymd_parse(f, &b->from) == 0 &&
+	    ymd_parse(t, &b->to) == 0)
+		return 0;
+	if (f != NULL && t != NULL && db_instant_parse(f, &b->start) == 0 &&
+	    db_instant_parse(t, &b->end) == 0) {
+		b->timed = true;
+		b->from = utc_day(b->start);
+		b->to = utc_day(b->end > b->start ? b->end - 1 : b->start);
+		return 0;
+	}
+	memset(&b->from, 0, sizeof(b->from));
+	memset(&b->to, 0, sizeof(b->to));
+	*cause = xasprintf("read blackouts: bad date '%s'..'%s'", f != NULL ? f : "NULL",
+	    t != NULL ? t : "NULL");
+	return -1;
+}
+
+/* Every blackout, then the attached ones, then the detached ones. */
+static const char *const select_blackouts_sql[3] = {
+	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, "
+	BO_DETACHED " FROM blackouts ORDER BY id",
+	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 0"
+	" FROM blackouts WHERE NOT " BO_DETACHED " ORDER BY id",
+	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 1"
+	" FROM blackouts WHERE " BO_DETACHED " ORDER BY id",
+};
+
+/* One row of select_blackouts_sql into b (zeroed by the caller). */
+static int
+blackout_row(sqlite3_stmt *st, struct blackout *b, char **cause)
+{
+	b->id = (long)sqlite3_column_int64(st, 0);
+	b->name = db_col_str(st, 1);
+	b->ring = db_col_str(st, 2);
+	b->runtime = sqlite3_column_int(st, 5) != 0;
+	return col_bounds(st, 3, b, cause);
+}
+
+static int
+load_blackouts(struct store *s, struct ringset *r, bool detached, char **cause)
+{
+	sqlite3_stmt *st;
+	struct blackout *b;
+	size_t cap = 0;
+	int rc;
+
+	if (db_prepare(s, select_blackouts_sql[1 + detached], &st, "read blackouts",
+	    cause) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		grow(&r->bo, r->nbo, &cap, sizeof(*r->bo));
+		b = &r->bo[r->nbo++];
+		memset(b, 0, sizeof(*b));
+		if (blackout_row(st, b, cause) == -1) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	return db_finish(s, st, rc, "read blackouts", cause);
+}
+
+void
+store_blackout_recs_free(struct blackout_rec *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		blackout_free(&v[i].b);
+		free(v[i].who);
+	}
+	free(v);
+}
+
+int
+store_blackout_list(struct store *s, struct blackout_rec **out, size_t *n,
+    char **cause)
+{
+	struct blackout_rec *v = NULL, *x;
+	sqlite3_stmt *st;
+	size_t nv = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(s, select_blackouts_sql[0], &st, "read blackouts", cause) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		grow(&v, nv, &cap, sizeof(*v));
+		x = &v[nv++];
+		memset(x, 0, sizeof(*x));
+		if (blackout_row(st, &x->b, cause) == -1) {
+			sqlite3_finalize(st);
+			store_blackout_recs_free(v, nv);
+			return -1;
+		}
+		if (x->b.runtime) {
+			x->who = db_col_str(st, 6);
+			x->at = (time_t)sqlite3_column_int64(st, 7);
+		}
+		x->detached = sqlite3_column_int(st, 8) != 0;
+	}
+	if (db_finish(s, st, rc, "read blackouts", cause) == -1) {
+		store_blackout_recs_free(v, nv);
+		return -1;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+int
+store_load(struct store *s, struct caldata *c, struct ringset *r,
+    char **cause)
+{
+	/* One read transaction, so everything comes from one snapshot. */
+	if (db_exec(s, "BEGIN", "begin", cause) == -1 ||
+	    load_os(s, c, cause) == -1 || load_overrides(s, c, false, cause) == -1 ||
+	    load_rings(s, r, cause) == -1 ||
+	    load_blackouts(s, r, false, cause) == -1 ||
+	    db_exec(s, "COMMIT", "commit", cause) == -1) {
+		db_rollback(s);
+		caldata_free(c);
+		ringset_free(r);
+		db_prefix_cause(cause, "load");
+		return -1;
+	}
+	ringset_index(r);
+	return 0;
+}
+
+int
+store_detached(struct store *s, struct caldata *c, struct ringset *r, char **cause)
+{
+	if (db_exec(s, "BEGIN", "begin", cause) == -1 ||
+	    load_overrides(s, c, true, cause) == -1 ||
+	    load_blackouts(s, r, true, cause) == -1 ||
+	    db_exec(s, "COMMIT", "commit", cause) == -1) {
+		db_rollback(s);
+		caldata_free(c);
+		ringset_free(r);
+		db_prefix_cause(cause, "read detached items");
+		return -1;
+	}
+	return 0;
+}
+

@@ -1,0 +1,190 @@
+/*
+ * store_record.c: SQL derived from the record descriptors (record.h):
+ * column lists, binds and loads, so a column is named in one place.  Column
+ * names come from constant tables, never from input.
+ */
+#include "store_int.h"
+#include "table.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *
+db_list(const struct record *r, enum db_list what)
+{
+	const char *c;
+	char *s = NULL;
+
+	for (size_t i = 0; (c = record_col(r, i)) != NULL; i++) {
+		const char *sep = s != NULL ? ", " : "";
+
+		switch (what) {
+		case DB_COLS:
+			strappend(&s, "%s%s", sep, c);
+			break;
+		case DB_PARAMS:
+			strappend(&s, "%s?", sep);
+			break;
+		case DB_SET:
+			if (!record_is_key(r, c))
+				strappend(&s, "%s%s = excluded.%s", sep, c, c);
+			break;
+		}
+	}
+	return s != NULL ? s : xstrdup("");
+}
+
+char *
+db_keys(const struct record *r)
+{
+	char *s = NULL;
+
+	for (size_t i = 0; i < ARRAY_LEN(r->key) && r->key[i] != NULL; i++)
+		strappend(&s, "%s%s", s != NULL ? ", " : "", r->key[i]);
+	return s;
+}
+
+/* The field f of obj. */
+#define AT(obj, f, type)	((const type *)((const char *)(obj) + (f)->off))
+#define SET(obj, f, type)	((type *)((char *)(obj) + (f)->off))
+
+static int
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	return v == NULL ? sqlite3_bind_null(st, i) :
+	    sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static int
+bind_field(sqlite3_stmt *st, int i, const struct rec_field *f, const void *obj)
+{
+	char buf[11];
+
+	switch (f->type) {
+	case RT_STR:
+		return bind_text(st, i, *AT(obj, f, char *));
+	case RT_INT:
+		return sqlite3_bind_int(st, i, *AT(obj, f, int));
+	case RT_UINT:
+		return sqlite3_bind_int(st, i, (int)*AT(obj, f, unsigned));
+	case RT_LONG:
+		return sqlite3_bind_int64(st, i, *AT(obj, f, long));
+	case RT_TIME:
+		return sqlite3_bind_int64(st, i, (sqlite3_int64)*AT(obj, f, time_t));
+	case RT_BOOL:
+		return sqlite3_bind_int(st, i, *AT(obj, f, bool));
+	case RT_ORIGIN:
+		return bind_text(st, i, *AT(obj, f, bool) ? "runtime" : "file");
+	case RT_YMD:
+	case RT_BOUND:
+		return bind_text(st, i, ymd_is_set(*AT(obj, f, struct ymd)) ?
+		    ymd_format(*AT(obj, f, struct ymd), buf) : NULL);
+	case RT_KIND:
+		return bind_text(st, i, kind_name(*AT(obj, f, enum kind)));
+	case RT_ARCH:
+		return bind_text(st, i, arch_name(*AT(obj, f, enum arch)));
+	case RT_WINTYPE:
+		return bind_text(st, i, *AT(obj, f, enum win_type) == WIN_WEEKLY ?
+		    "weekly" : "offset");
+	case RT_STRV:
+		break;
+	}
+	return SQLITE_MISUSE;
+}
+
+int
+db_bind_record(sqlite3_stmt *st, int i, const struct record *r, const void *obj)
+{
+	int rc = SQLITE_OK;
+
+	for (size_t k = 0; k < r->n && rc == SQLITE_OK; k++)
+		if (record_is_column(&r->f[k]) && !(r->f[k].flags & REC_AUTO))
+			rc = bind_field(st, i++, &r->f[k], obj);
+	return rc;
+}
+
+static int
+load_arch(sqlite3_stmt *st, int i, enum arch *a, const char *what, char **cause)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+
+	if (v != NULL && arch_parse(v, a) == 0)
+		return 0;
+	*cause = xasprintf("%s: bad arch '%s'", what, v != NULL ? v : "NULL");
+	return -1;
+}
+
+/* Column i into field f of obj; returns 0 or -1 with *cause. */
+static int
+load_field(sqlite3_stmt *st, int i, const struct rec_field *f, void *obj,
+    const char *what, char **cause)
+{
+	const char *v;
+
+	switch (f->type) {
+	case RT_STR:
+		*SET(obj, f, char *) = db_col_str(st, i);
+		return 0;
+	case RT_INT:
+		*SET(obj, f, int) = sqlite3_column_int(st, i);
+		return 0;
+	case RT_UINT:
+		*SET(obj, f, unsigned) = (unsigned)sqlite3_column_int(st, i);
+		return 0;
+	case RT_LONG:
+		*SET(obj, f, long) = (long)sqlite3_column_int64(st, i);
+		return 0;
+	case RT_TIME:
+		*SET(obj, f, time_t) = (time_t)sqlite3_column_int64(st, i);
+		return 0;
+	case RT_BOOL:
+		*SET(obj, f, bool) = sqlite3_column_int(st, i) != 0;
+		return 0;
+	case RT_ORIGIN:
+	case RT_WINTYPE:
+		v = (const char *)sqlite3_column_text(st, i);
+		if (f->type == RT_ORIGIN)
+			*SET(obj, f, bool) = v != NULL && strcmp(v, "runtime") == 0;
+		else
+			*SET(obj, f, enum win_type) = v != NULL &&
+			    strcmp(v, "weekly") == 0 ? WIN_WEEKLY : WIN_OFFSET;
+		return 0;
+	case RT_YMD:
+	case RT_BOUND:
+		return db_col_ymd(st, i, SET(obj, f, struct ymd), what, cause);
+	case RT_KIND:
+		return db_col_kind(st, i, SET(obj, f, enum kind), what, cause);
+	case RT_ARCH:
+		return load_arch(st, i, SET(obj, f, enum arch), what, cause);
+	case RT_STRV:
+		break;
+	}
+	*cause = xasprintf("%s: column %s has no loader", what, f->col);
+	return -1;
+}
+
+int
+db_load_record(sqlite3_stmt *st, int i, const struct record *r, void *obj,
+    const char *what, char **cause)
+{
+	for (size_t k = 0; k < r->n; k++) {
+		if (!record_is_column(&r->f[k]))
+			continue;
+		if (load_field(st, i++, &r->f[k], obj, what, cause) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+char *
+db_select_sql(const struct record *r, const char *tail)
+{
+	char *s = NULL;
+
+	for (size_t k = 0; k < r->n; k++)
+		if (record_is_column(&r->f[k]))
+			strappend(&s, "%s%s", s != NULL ? ", " : "SELECT ", r->f[k].col);
+	strappend(&s, " FROM %s %s", r->table, tail);
+	return s;
+}
