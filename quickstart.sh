@@ -17,6 +17,7 @@
 # another user the exact apt-get line is printed and nothing else happens.
 set -eu
 cd "$(dirname "$0")"
+. ./tests/tools.sh
 
 BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev tzdata
 	libical-dev libsqlite3-dev libyaml-dev check libmicrohttpd-dev libjansson-dev"
@@ -72,19 +73,7 @@ summarise() {
 	for log in tests/*.log tests/regress/*.log tests/crash/*.log; do
 		[ -f "$log" ] || continue
 		case $log in */test-suite.log|*.suite.log) continue ;; esac
-		line=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -n 1 || true)
-		if [ -n "$line" ]; then
-			printf '%-34s %s\n' "${log%.log}" "$line"
-			n=$(printf '%s' "$line" | sed -E 's/.*Checks: ([0-9]+).*/\1/')
-			f=$(printf '%s' "$line" | sed -E 's/.*Failures: ([0-9]+), Errors: ([0-9]+).*/\1 \2/')
-			passed=$((passed + n - ${f% *} - ${f#* }))
-			failed=$((failed + ${f% *} + ${f#* }))
-		else
-			p=$(grep -c '^ok ' "$log" || true)
-			f=$(grep -c '^not ok ' "$log" || true)
-			printf '%-34s %s passed, %s failed\n' "${log%.log}" "$p" "$f"
-			passed=$((passed + p)) failed=$((failed + f))
-		fi
+		tally "$log"
 	done
 }
 

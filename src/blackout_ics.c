@@ -4,10 +4,10 @@
  * what an event means as a change freeze and refuses anything doubtful.
  */
 #include "blackout_ics.h"
+#include "ics_zones.h"
 #include "util.h"
 
 #include <libical/ical.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +15,8 @@
 
 #define DEFAULT_SECS	3600	/* a timed event with neither DTEND nor DURATION */
 
-/*
- * libical expands a zone from its first DTSTART to the year asked for plus
- * 5, and does it all again for every later year asked for.  So each zone is
- * expanded once, up front, to TZ_COVER_YEAR (past every year a blackout may
- * have), and later times are converted as UTC: they are refused anyway.
- */
-#define TZ_COVER_YEAR	(HP_YEAR_MAX + 1)
-#define TZ_LAST_YEAR	(TZ_COVER_YEAR + 5)
+/* Set x->cause (an ics_fail) and return -1. */
+#define fail(x, ...)	ics_fail(&(x)->cause, __VA_ARGS__)
 #define RULE_WORK	1000	/* what each RRULE costs at least, see rule_work */
 
 /* An occurrence replaced by a VEVENT with the same UID and a RECURRENCE-ID. */
@@ -43,8 +37,7 @@ struct ics {
 	struct ics_cut		*cuts;
 	size_t			 ncuts, cutcap;
 	double			 work;	/* estimated RRULE instants so far */
-	int			 tzrules;
-	long			 tzchanges;
+	struct ics_zones	 zones;	/* what the VTIMEZONEs cost so far */
 	char			*cause;
 };
 
@@ -59,21 +52,6 @@ struct event {
 	struct icaltimetype	*ex;	/* EXDATEs, resolved */
 	size_t			 nex, excap;
 };
-
-static int
-fail(struct ics *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-fail(struct ics *x, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	free(x->cause);
-	x->cause = xvasprintf(fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /*
  * SUMMARY as a blackout name: valid UTF-8 only, line breaks and tabs as
@@ -166,115 +144,6 @@ first_error(icalcomponent *c)
 	return NULL;
 }
 
-/* Have libical expand zone z up to TZ_COVER_YEAR now, once for all. */
-static void
-cover(icaltimezone *z)
-{
-	struct icaltimetype t = icaltime_null_time();
-
-	t.year = TZ_COVER_YEAR;
-	t.month = t.day = 1;
-	(void)icaltime_as_timet_with_zone(t, z);
-}
-
-/* How many values a BY list of size entries has. */
-static int
-by_count(const short *a, int size)
-{
-	int n = 0;
-
-	while (n < size && a[n] != ICAL_RECURRENCE_ARRAY_MAX)
-		n++;
-	return n;
-}
-
-static const char *
-zone_name(icalcomponent *z)
-{
-	icalproperty *p = icalcomponent_get_first_property(z, ICAL_TZID_PROPERTY);
-	const char *s = p != NULL ? icalproperty_get_tzid(p) : NULL;
-
-	return s != NULL ? s : "(no TZID)";
-}
-
-/*
- * An RRULE of a zone's STANDARD or DAYLIGHT part starting at start: libical
- * keeps every transition from start to TZ_LAST_YEAR, so only yearly rules
- * that change at DTSTART's time of day are taken (as every real zone's),
- * and their transitions are counted here first, against ICS_MAX_TZ_CHANGES.
- */
-static int
-check_zone_rule(struct ics *x, const char *zone, const char *part,
-    struct icaltimetype start, struct icalrecurrencetype r)
-{
-	icalrecur_iterator *it;
-	struct icaltimetype t;
-
-	if (++x->tzrules > ICS_MAX_TZ_RULES)
-		return fail(x, "time zone '%s': more than %d RRULEs in the file's VTIMEZONEs",
-		    zone, ICS_MAX_TZ_RULES);
-	if (r.freq != ICAL_YEARLY_RECURRENCE)
-		return fail(x, "time zone '%s': %s has RRULE FREQ=%s; a VTIMEZONE rule must be "
-		    "FREQ=YEARLY", zone, part, icalrecur_freq_to_string(r.freq));
-	if (by_count(r.by_hour, ICAL_BY_HOUR_SIZE) > 0 ||
-	    by_count(r.by_minute, ICAL_BY_MINUTE_SIZE) > 0 ||
-	    by_count(r.by_second, ICAL_BY_SECOND_SIZE) > 0)
-		return fail(x, "time zone '%s': %s has BYHOUR, BYMINUTE or BYSECOND in its "
-		    "RRULE; a VTIMEZONE rule changes at the time of its DTSTART", zone, part);
-	if ((it = icalrecur_iterator_new(r, start)) == NULL)
-		return fail(x, "time zone '%s': cannot expand the RRULE of %s", zone, part);
-	while (x->tzchanges <= ICS_MAX_TZ_CHANGES &&
-	    !icaltime_is_null_time(t = icalrecur_iterator_next(it)) && t.year <= TZ_LAST_YEAR)
-		x->tzchanges++;
-	icalrecur_iterator_free(it);
-	if (x->tzchanges > ICS_MAX_TZ_CHANGES)
-		return fail(x, "time zone '%s': %s from %04d-%02d-%02d has too many transitions "
-		    "(the file's VTIMEZONEs expand to more than %d up to %d)", zone, part,
-		    start.year, start.month, start.day, ICS_MAX_TZ_CHANGES, TZ_LAST_YEAR);
-	return 0;
-}
-
-/* One STANDARD or DAYLIGHT part of a zone: its DTSTART, RDATEs and RRULEs. */
-static int
-check_zone_part(struct ics *x, const char *zone, icalcomponent *c)
-{
-	icalproperty *ps = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY), *p;
-	const char *part = icalcomponent_isa(c) == ICAL_XDAYLIGHT_COMPONENT ? "DAYLIGHT" :
-	    "STANDARD";
-	struct icaltimetype start;
-
-	if (ps == NULL)
-		return 0;		/* libical skips it */
-	start = icalproperty_get_dtstart(ps);
-	x->tzchanges += 1 + icalcomponent_count_properties(c, ICAL_RDATE_PROPERTY);
-	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p != NULL;
-	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY))
-		if (check_zone_rule(x, zone, part, start, icalproperty_get_rrule(p)) < 0)
-			return -1;
-	if (x->tzchanges > ICS_MAX_TZ_CHANGES)
-		return fail(x, "time zone '%s': too many transitions (the file's VTIMEZONEs "
-		    "expand to more than %d up to %d)", zone, ICS_MAX_TZ_CHANGES, TZ_LAST_YEAR);
-	return 0;
-}
-
-/*
- * Check every VTIMEZONE of cal before libical expands any: it would do so
- * on the first time converted in the zone, without any limit.
- */
-static int
-check_zones(struct ics *x, icalcomponent *cal)
-{
-	icalcomponent *z, *c;
-
-	for (z = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT); z != NULL;
-	    z = icalcomponent_get_next_component(cal, ICAL_VTIMEZONE_COMPONENT))
-		for (c = icalcomponent_get_first_component(z, ICAL_ANY_COMPONENT); c != NULL;
-		    c = icalcomponent_get_next_component(z, ICAL_ANY_COMPONENT))
-			if (check_zone_part(x, zone_name(z), c) < 0)
-				return -1;
-	return 0;
-}
-
 /*
  * Give a time value of property p its zone: a date stays a date, UTC stays
  * UTC, a TZID is looked up in the file's VTIMEZONEs and then in libical's
@@ -295,12 +164,8 @@ resolve(struct ics *x, const char *name, icalproperty *p, struct icaltimetype v,
 		*out = icaltime_set_timezone(out, icaltimezone_get_utc_timezone());
 		return 0;
 	}
-	if ((z = icalcomponent_get_timezone(x->cal, tzid)) == NULL &&
-	    (z = icaltimezone_get_builtin_timezone(tzid)) == NULL)
-		z = icaltimezone_get_builtin_timezone_from_tzid(tzid);
-	if (z == NULL)
+	if ((z = ics_zone(x->cal, tzid)) == NULL)
 		return fail(x, "event '%s': unknown time zone '%s'", name, tzid);
-	cover(z);
 	*out = icaltime_set_timezone(out, z);
 	return 0;
 }
@@ -524,9 +389,9 @@ add_occurrence(struct ics *x, const struct event *ev, struct icaltimetype occ)
 static double
 rule_work(const struct icalrecurrencetype *r, double secs)
 {
-	double h = by_count(r->by_hour, ICAL_BY_HOUR_SIZE);
-	double m = by_count(r->by_minute, ICAL_BY_MINUTE_SIZE);
-	double s = by_count(r->by_second, ICAL_BY_SECOND_SIZE);
+	double h = ics_by_count(r->by_hour, ICAL_BY_HOUR_SIZE);
+	double m = ics_by_count(r->by_minute, ICAL_BY_MINUTE_SIZE);
+	double s = ics_by_count(r->by_second, ICAL_BY_SECOND_SIZE);
 	double n;
 
 	h = h > 0 ? h : 1;
@@ -729,7 +594,7 @@ read_calendar(struct ics *x, icalcomponent *cal, size_t *events)
 
 	x->cal = cal;
 	x->nrep = 0;
-	if (check_zones(x, cal) < 0 || note_replaced(x) < 0)
+	if (ics_zones_check(&x->zones, cal, &x->cause) < 0 || note_replaced(x) < 0)
 		return -1;
 	for (c = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); c != NULL;
 	    c = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {

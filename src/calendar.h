@@ -1,7 +1,8 @@
 /*
  * calendar.h: pure calendar computations.  Patch Tuesday and the release
  * instant come from libical (recurrence rule and built-in time zones); the
- * kind of a month for an OS comes from the data, in SPEC order.
+ * kind of a month for an OS comes from the data: published, else override,
+ * else planned (doc/format.md, "How a month's kind is decided").
  */
 #ifndef HP_CALENDAR_H
 #define HP_CALENDAR_H

@@ -47,7 +47,7 @@ struct feed {
 
 /*
  * Build the events of one feed (id: NULL for FEED_ALL, the OS or ring id
- * otherwise).  bo are the blackouts the window engine must honour.
+ * otherwise).  The window engine honours the blackouts in r (r->bo).
  * Returns 0, or -1 with *cause (unknown id).
  */
 int feed_build(const struct caldata *c, const struct ringset *r, const struct feed_opts *o,

@@ -9,9 +9,11 @@
 #include "control.h"
 #include "commands.h"
 #include "daemon.h"
+#include "dbguard.h"
 #include "diag.h"
 #include "http.h"
 #include "log.h"
+#include "privs.h"
 #include "ringfile.h"
 #include "sd.h"
 #include "site.h"
@@ -24,12 +26,10 @@
 #include <grp.h>
 #include <libical/ical.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -225,191 +225,6 @@ group_id(const char *name, const char *what)
 }
 
 /*
- * Privileges.  Started as root with `user` set, the daemon creates and opens
- * everything it needs as root (state directory, lock file, database with its
- * -wal and -shm, HTTP port, control socket), hands the files to that user,
- * and then drops to the user for good (priv_drop) before it serves anything.
- */
-struct privs {
-	bool	 drop;		/* root with `user`: chown what we create, then drop */
-	bool	 socket_passed;	/* the control socket is systemd's: not ours to chown or remove */
-	uid_t	 uid;
-	gid_t	 gid;
-	char	*name;
-};
-
-/* Look the user up before anything is created: a wrong name creates nothing. */
-static void
-priv_resolve(const struct config *c, const char *file, struct privs *pv)
-{
-	struct passwd *pw;
-
-	*pv = (struct privs){ .uid = (uid_t)-1, .gid = (gid_t)-1 };
-	if (c->user == NULL) {
-		if (geteuid() == 0)
-			log_warn("running as root; set user in hotpatchd.yaml to drop privileges");
-		return;
-	}
-	errno = 0;
-	if ((pw = getpwnam(c->user)) == NULL)
-		fatal("unknown user '%s' (user in %s)%s%s", c->user, file ? file : "hotpatchd.yaml",
-		    errno ? ": " : "", errno ? strerror(errno) : "");
-	if (geteuid() == 0) {
-		if (pw->pw_uid == 0)
-			log_warn("user '%s' is root: not dropping privileges", c->user);
-		else
-			*pv = (struct privs){ .drop = true, .uid = pw->pw_uid, .gid = pw->pw_gid,
-			    .name = xstrdup(pw->pw_name) };
-	} else if (pw->pw_uid != geteuid())
-		log_warn("user '%s': not started as root, so keeping uid %ld", c->user,
-		    (long)geteuid());
-}
-
-/* Give path to the daemon's user (when dropping) and set its mode.  Missing is fine if optional. */
-static void
-priv_own(const struct privs *pv, const char *path, mode_t mode, bool optional)
-{
-	if (pv->drop && chown(path, pv->uid, pv->gid) < 0 && !(optional && errno == ENOENT))
-		fatal("cannot give %s to user '%s': %s", path, pv->name, strerror(errno));
-	if (chmod(path, mode) < 0 && !(optional && errno == ENOENT))
-		fatal("cannot set the mode of %s: %s", path, strerror(errno));
-}
-
-/*
- * The state directory, 0750.  When dropping privileges it belongs to the
- * daemon's user, who must be able to create the database's -wal and -shm
- * files and remove the socket there; a world-writable directory (/tmp) is
- * refused rather than given away.
- */
-static void
-priv_state_dir(const struct privs *pv, const char *dir)
-{
-	struct stat st;
-	bool created = mkdir(dir, 0750) == 0;
-
-	if (!created && errno != EEXIST)
-		fatal("cannot create %s: %s", dir, strerror(errno));
-	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		fatal("%s is not a directory", dir);
-	if (!pv->drop || (st.st_uid == pv->uid && !created))
-		return;
-	if (!created && (st.st_mode & S_IWOTH))
-		fatal("state directory %s is world-writable: refusing to give it to user '%s'",
-		    dir, pv->name);
-	priv_own(pv, dir, 0750, false);
-}
-
-/* The database and the files SQLite keeps beside it, 0640, the user's when dropping. */
-static void
-priv_store_files(const struct privs *pv, const char *db)
-{
-	char *wal = xasprintf("%s-wal", db), *shm = xasprintf("%s-shm", db);
-
-	priv_own(pv, db, 0640, false);
-	priv_own(pv, wal, 0640, true);
-	priv_own(pv, shm, 0640, true);
-	free(wal);
-	free(shm);
-}
-
-/* The control socket: owned by the user (group socket.group if set), mode as configured. */
-static void
-priv_socket(const struct privs *pv, const struct control_opts *co)
-{
-	if (pv->drop && chown(co->path, pv->uid, co->group != (gid_t)-1 ? co->group : pv->gid) < 0)
-		fatal("cannot give %s to user '%s': %s", co->path, pv->name, strerror(errno));
-}
-
-/* The directory part of an absolute path ("/" for "/x"). */
-static char *
-dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xasprintf("%.*s", (int)(slash - path), path);
-}
-
-/*
- * Drop to the user for good: its supplementary groups from the group
- * database (initgroups), then the group, then the user, all three ids of
- * each.  If root can be regained afterwards, stop.
- */
-static void
-priv_drop(const struct privs *pv, const struct config *c)
-{
-	uid_t ru, eu, su;
-	gid_t rg, eg, sg;
-	char *dbdir;
-
-	if (!pv->drop)
-		return;
-	if (initgroups(pv->name, pv->gid) < 0)
-		fatal("initgroups '%s': %s", pv->name, strerror(errno));
-	if (setgid(pv->gid) < 0)
-		fatal("setgid %ld: %s", (long)pv->gid, strerror(errno));
-	if (setuid(pv->uid) < 0)
-		fatal("setuid %ld: %s", (long)pv->uid, strerror(errno));
-	if (setuid(0) != -1 || setgid(0) != -1)
-		fatal("privileges could not be dropped: uid 0 can be regained");
-	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0 ||
-	    ru != pv->uid || eu != pv->uid || su != pv->uid ||
-	    rg != pv->gid || eg != pv->gid || sg != pv->gid)
-		fatal("privileges were not dropped to user '%s' completely", pv->name);
-	/* SQLite may create the -wal and -shm files again: their directory must be ours. */
-	dbdir = dir_of(c->database);
-	if (access(dbdir, W_OK | X_OK) < 0)
-		fatal("user '%s' cannot write to %s, where the database keeps its -wal and "
-		    "-shm files", pv->name, dbdir);
-	free(dbdir);
-	/* Not fatal: a socket left behind is removed as stale at the next start. */
-	dbdir = dir_of(c->socket_path);
-	if (!pv->socket_passed && access(dbdir, W_OK | X_OK) < 0)
-		log_warn("user '%s' cannot write to %s: the control socket will be left there "
-		    "at exit", pv->name, dbdir);
-	free(dbdir);
-	log_info("running as user %s (uid %ld, gid %ld)", pv->name, (long)pv->uid,
-	    (long)pv->gid);
-}
-
-/* Hold <database>.lock for our lifetime: one daemon per database. */
-static int
-lock_database(const char *db, char **lockpath, const struct privs *pv)
-{
-	char pid[32] = "";
-	int fd;
-
-	*lockpath = xasprintf("%s.lock", db);
-	if ((fd = open(*lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640)) < 0)
-		fatal("cannot open %s: %s", *lockpath, strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		ssize_t n = read(fd, pid, sizeof(pid) - 1);
-		pid[n > 0 ? strcspn(pid, "\n") : 0] = '\0';
-		fatal("database %s is in use by another hotpatchd%s%s", db,
-		    *pid ? ", pid " : "", pid);
-	}
-	/* Ours now: hand it over (the daemon's user removes it at exit). */
-	if (pv->drop && fchown(fd, pv->uid, pv->gid) < 0)
-		fatal("cannot give %s to user '%s': %s", *lockpath, pv->name, strerror(errno));
-	if (fchmod(fd, 0640) < 0)
-		fatal("cannot set the mode of %s: %s", *lockpath, strerror(errno));
-	return fd;
-}
-
-static void
-write_pid(int fd)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
-		log_warn("cannot write the pid into the lock file: %s", strerror(errno));
-}
-
-/*
  * Control clients, HTTP connections and their epoll set all take
  * descriptors: raise the soft limit to the hard one so the configured
  * connection limits, not the default 1024 descriptors, are what bound us.
@@ -579,103 +394,6 @@ serve(struct daemon *dm, struct control *ctl, struct http *http, const sigset_t 
 	free(fds);
 }
 
-/* path exists (as anything). */
-static bool
-exists(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0;
-}
-
-/* The file next to the database that says one was created at its path (doc/store.md). */
-static char *
-created_marker(const char *db)
-{
-	return xasprintf("%s.created", db);
-}
-
-/*
- * SQLite turns a missing or 0-byte database into a new empty one, which
- * would lose every run-time change and the audit trail without a word.  So
- * such a file is an error when a database was made at this path before:
- * its marker, or a -wal or -shm file of it, is there.  A 0-byte file is an
- * error anyway (hotpatchd never leaves one).  --init-db starts afresh.
- * Returns true when store_open is about to create the database.
- */
-static bool
-check_database(const char *db, bool init, const char *lockpath)
-{
-	char *marker = created_marker(db), *wal = xasprintf("%s-wal", db),
-	    *shm = xasprintf("%s-shm", db);
-	const char *seen = exists(marker) ? marker : exists(wal) ? wal : exists(shm) ? shm : NULL;
-	struct stat st;
-	bool missing = stat(db, &st) < 0;
-
-	if (missing && errno != ENOENT)
-		goto fail_stat;
-	if (!missing && st.st_size > 0) {
-		if (init) {
-			unlink(lockpath);
-			fatal("--init-db: %s exists and holds data; to start afresh, stop here, "
-			    "move it and its -wal and -shm files away first", db);
-		}
-		free(marker), free(wal), free(shm);
-		return false;
-	}
-	if (init) {
-		/* Leftovers of the lost database would be replayed into the new one. */
-		unlink(wal), unlink(shm), unlink(marker);
-		if (!missing)
-			unlink(db);
-		log_notice("--init-db: starting with a new, empty database %s", db);
-	} else if (seen != NULL) {
-		unlink(lockpath);
-		fatal("%s is %s, but a database was created there before (%s exists): restore "
-		    "it from a backup (hotpatchd(8), FILES), or start once with --init-db to "
-		    "begin with an empty one", db, missing ? "missing" : "empty (0 bytes)", seen);
-	} else if (!missing) {
-		unlink(lockpath);
-		fatal("%s is empty (0 bytes), which hotpatchd never leaves: restore it from a "
-		    "backup, or remove it or start once with --init-db to begin with an empty "
-		    "database", db);
-	}
-	free(marker), free(wal), free(shm);
-	return true;
-fail_stat:
-	unlink(lockpath);
-	fatal("cannot check the database %s: %s", db, strerror(errno));
-}
-
-/* Write the marker (once: an older hotpatchd's database gets one at its first start here). */
-static void
-mark_created(const char *db, bool created)
-{
-	char *marker = created_marker(db), *text, at[32];
-	time_t now = time(NULL);
-	int fd;
-
-	if (created)
-		log_notice("created a new, empty database %s; %s records that it exists", db,
-		    marker);
-	if (!created && exists(marker)) {
-		free(marker);
-		return;
-	}
-	utc_format(now, UTC_ISO8601, at, sizeof(at));
-	text = xasprintf("hotpatchd %s: database %s in use since %s (if the database goes "
-	    "missing or empty, hotpatchd refuses to start; see hotpatchd(8))\n",
-	    PACKAGE_VERSION, db, at);
-	fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || fsync(fd) < 0)
-		log_warn("cannot write %s: %s; a lost database will not be noticed at the next "
-		    "start", marker, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	free(text);
-	free(marker);
-}
-
 /* Open the store and bring it up to date with the files; on failure clean up and exit. */
 static void
 start_store(struct daemon *dm, const char *lockpath, bool init_db)
@@ -713,117 +431,162 @@ passed_sockets(const struct config *c, struct sd_want *want, size_t n)
 		    "passing it", want[1].fd);
 }
 
-static int
-run_daemon(const struct opts *o)
-{
+/* What run_daemon opens at start-up and closes at the end. */
+struct running {
 	/* By FileDescriptorName=; passed_sockets relies on this order. */
-	struct sd_want sdw[] = { { "control", SD_UNIX_STREAM, -1 }, { "http", SD_INET_STREAM, -1 } };
-	struct daemon dm = { .started = time(NULL) };
-	struct control_opts co;
-	struct control *ctl;
-	struct http *http = NULL;
+	struct sd_want		 sdw[2];
+	struct control_opts	 co;
+	struct control		*ctl;
+	struct http		*http;
+	struct privs		 pv;
+	sigset_t		 waitmask;
+	char			*lockpath;
+	int			 lockfd;
+	int			 ready;		/* detach()'s pipe, or -1 in the foreground */
+};
+
+/*
+ * The configuration, with paths made absolute; the passed sockets; the
+ * user; the state directory and the lock.  Returns -1 (said) if the
+ * configuration has errors; anything else wrong is fatal.
+ */
+static int
+prepare(const struct opts *o, struct daemon *dm, struct running *r)
+{
 	struct diags d = { 0 };
-	struct privs pv;
-	sigset_t waitmask;
-	char *cause = NULL, *lockpath;
-	int lockfd, ready = -1;
 
 	/* Nothing we create is for others: the modes below are set explicitly. */
 	umask(0027);
 	log_init("hotpatchd", o->foreground, o->verbose);
 	raise_fd_limit();
-	if (configure(o, &dm.cfg, &dm.config_file, &d) < 0) {
+	if (configure(o, &dm->cfg, &dm->config_file, &d) < 0) {
 		diags_print(&d, stderr);
-		return 1;
+		return -1;
 	}
-	absolute(&dm.cfg.state_dir);
-	absolute(&dm.cfg.database);
-	absolute(&dm.cfg.socket_path);
-	absolute(&dm.cfg.calendar);
-	absolute(&dm.cfg.schedules);
-	passed_sockets(&dm.cfg, sdw, ARRAY_LEN(sdw));
-	priv_resolve(&dm.cfg, dm.config_file, &pv);
-	pv.socket_passed = sdw[0].fd >= 0;
-	priv_state_dir(&pv, dm.cfg.state_dir);
-	lockfd = lock_database(dm.cfg.database, &lockpath, &pv);
-	backup_remove_leftovers(dm.cfg.database);
-	co = (struct control_opts){ .path = dm.cfg.socket_path, .mode = dm.cfg.socket_mode,
-	    .group = group_id(dm.cfg.socket_group, "socket.group"),
-	    .admin_gid = group_id(dm.cfg.admin_group, "admin_group"),
-	    .max_clients = dm.cfg.max_clients, .admin_clients = dm.cfg.admin_clients,
-	    .clients_per_uid = dm.cfg.clients_per_uid, .idle_timeout = dm.cfg.idle_timeout };
+	absolute(&dm->cfg.state_dir);
+	absolute(&dm->cfg.database);
+	absolute(&dm->cfg.socket_path);
+	absolute(&dm->cfg.calendar);
+	absolute(&dm->cfg.schedules);
+	passed_sockets(&dm->cfg, r->sdw, ARRAY_LEN(r->sdw));
+	priv_resolve(&dm->cfg, dm->config_file, &r->pv);
+	r->pv.socket_passed = r->sdw[0].fd >= 0;
+	priv_state_dir(&r->pv, dm->cfg.state_dir);
+	r->lockfd = lock_database(dm->cfg.database, &r->lockpath, &r->pv);
+	backup_remove_leftovers(dm->cfg.database);
+	r->co = (struct control_opts){ .path = dm->cfg.socket_path,
+	    .mode = dm->cfg.socket_mode,
+	    .group = group_id(dm->cfg.socket_group, "socket.group"),
+	    .admin_gid = group_id(dm->cfg.admin_group, "admin_group"),
+	    .max_clients = dm->cfg.max_clients, .admin_clients = dm->cfg.admin_clients,
+	    .clients_per_uid = dm->cfg.clients_per_uid, .idle_timeout = dm->cfg.idle_timeout };
+	return 0;
+}
+
+/* Leave the terminal unless told not to, then open HTTP, the store and the control socket. */
+static void
+open_all(const struct opts *o, struct daemon *dm, struct running *r)
+{
+	char *cause = NULL;
+
 	/*
 	 * Refuse a busy socket before the database is touched, but listen only
 	 * once the store is ready: the socket appearing means "ready".
 	 */
-	if (!pv.socket_passed && control_probe(co.path, &cause) < 0) {
-		unlink(lockpath);
+	if (!r->pv.socket_passed && control_probe(r->co.path, &cause) < 0) {
+		unlink(r->lockpath);
 		fatal("%s", cause);
 	}
 	if (!o->foreground)
-		ready = detach();
+		r->ready = detach();
 	/*
 	 * A taken HTTP port is refused before the database is touched, like a
 	 * busy socket, and still before the control socket appears, so that
 	 * the socket existing keeps meaning "ready", feeds included.  Requests
 	 * wait in the backlog until serve() runs.
 	 */
-	if (strcmp(dm.cfg.http_listen, "off") != 0) {
-		http = sdw[1].fd >= 0 ? http_adopt(sdw[1].fd, &dm, &cause) :
-		    http_start(dm.cfg.http_listen, &dm, &cause);
-		if (http == NULL) {
-			unlink(lockpath);
+	if (strcmp(dm->cfg.http_listen, "off") != 0) {
+		r->http = r->sdw[1].fd >= 0 ? http_adopt(r->sdw[1].fd, dm, &cause) :
+		    http_start(dm->cfg.http_listen, dm, &cause);
+		if (r->http == NULL) {
+			unlink(r->lockpath);
 			fatal("%s", cause);
 		}
-		dm.feed_url = xstrdup(http_base_url(http));
+		dm->feed_url = xstrdup(http_base_url(r->http));
 	}
-	start_store(&dm, lockpath, o->init_db);
-	priv_store_files(&pv, dm.cfg.database);
-	ctl = pv.socket_passed ? control_adopt(sdw[0].fd, &co, &cause) : control_listen(&co, &cause);
-	if (ctl == NULL) {
-		http_stop(http);
-		store_close(dm.store);
-		unlink(lockpath);
+	start_store(dm, r->lockpath, o->init_db);
+	priv_store_files(&r->pv, dm->cfg.database);
+	r->ctl = r->pv.socket_passed ? control_adopt(r->sdw[0].fd, &r->co, &cause) :
+	    control_listen(&r->co, &cause);
+	if (r->ctl == NULL) {
+		http_stop(r->http);
+		store_close(dm->store);
+		unlink(r->lockpath);
 		fatal("%s", cause);
 	}
-	/*
-	 * Everything is open and bound: the store, the HTTP port, the control
-	 * socket.  Drop to the user before the first request is served.
-	 */
-	if (pv.socket_passed) {
+}
+
+/*
+ * Everything is open and bound: the store, the HTTP port, the control
+ * socket.  Drop to the user before the first request is served, then say
+ * we are ready (to the parent, the log and the service manager).
+ */
+static void
+go_live(struct daemon *dm, struct running *r)
+{
+	if (r->pv.socket_passed) {
 		/* status and the logs name the socket really served. */
-		free(dm.cfg.socket_path);
-		dm.cfg.socket_path = xstrdup(control_path(ctl));
+		free(dm->cfg.socket_path);
+		dm->cfg.socket_path = xstrdup(control_path(r->ctl));
 	} else
-		priv_socket(&pv, &co);
-	priv_drop(&pv, &dm.cfg);
-	free(pv.name);
-	setup_signals(&waitmask);
-	write_pid(lockfd);
-	if (ready >= 0)
-		detach_done(ready);
+		priv_socket(&r->pv, &r->co);
+	priv_drop(&r->pv, &dm->cfg);
+	free(r->pv.name);
+	setup_signals(&r->waitmask);
+	write_pid(r->lockfd);
+	if (r->ready >= 0)
+		detach_done(r->ready);
 	log_info("hotpatchd %s ready: socket %s, feeds %s, database %s (%zu OSes, %zu rings)",
-	    PACKAGE_VERSION, dm.cfg.socket_path, dm.feed_url ? dm.feed_url : "off",
-	    dm.cfg.database, dm.cal.nos, dm.rings.nring);
-	if (sdw[0].fd >= 0 || sdw[1].fd >= 0)
+	    PACKAGE_VERSION, dm->cfg.socket_path, dm->feed_url ? dm->feed_url : "off",
+	    dm->cfg.database, dm->cal.nos, dm->rings.nring);
+	if (r->sdw[0].fd >= 0 || r->sdw[1].fd >= 0)
 		log_info("socket activation: control socket %s, HTTP %s",
-		    sdw[0].fd >= 0 ? "passed" : "bound here", sdw[1].fd >= 0 ? "passed" :
-		    http != NULL ? "bound here" : "off");
-	notify_ready(&dm, "");
-	serve(&dm, ctl, http, &waitmask);
+		    r->sdw[0].fd >= 0 ? "passed" : "bound here", r->sdw[1].fd >= 0 ? "passed" :
+		    r->http != NULL ? "bound here" : "off");
+	notify_ready(dm, "");
+}
+
+static void
+shut_down(struct daemon *dm, struct running *r)
+{
 	sd_notify_state("STOPPING=1");
 	log_info("shutting down");
-	http_stop(http);
-	control_close(ctl, 1000);
-	site_free(&dm);
-	commands_forget(&dm);
-	free(dm.feed_url);
-	store_close(dm.store);
-	unlink(lockpath);
-	close(lockfd);
-	free(lockpath);
-	daemon_free_model(&dm);
-	config_free(&dm.cfg);
+	http_stop(r->http);
+	control_close(r->ctl, 1000);
+	site_free(dm);
+	commands_forget(dm);
+	free(dm->feed_url);
+	store_close(dm->store);
+	unlink(r->lockpath);
+	close(r->lockfd);
+	free(r->lockpath);
+	daemon_free_model(dm);
+	config_free(&dm->cfg);
+}
+
+static int
+run_daemon(const struct opts *o)
+{
+	struct daemon dm = { .started = time(NULL) };
+	struct running r = { .sdw = { { "control", SD_UNIX_STREAM, -1 },
+	    { "http", SD_INET_STREAM, -1 } }, .ready = -1 };
+
+	if (prepare(o, &dm, &r) < 0)
+		return 1;
+	open_all(o, &dm, &r);
+	go_live(&dm, &r);
+	serve(&dm, r.ctl, r.http, &r.waitmask);
+	shut_down(&dm, &r);
 	return 0;
 }
 

@@ -140,7 +140,7 @@ opens_on(const struct mwindow *w, long dn)
 	return pt.d == cal_patch_tuesday(ym_make(pt.y, pt.m));
 }
 
-/* The earliest window of the ring opening on day dn at or after *from; false if none. */
+/* The earliest window of the ring opening on day dn at or after `after`; false if none. */
 static bool
 slot_on(const struct ring *r, struct tzone *z, long dn, time_t after, time_t *start,
     const struct mwindow **win)

@@ -74,21 +74,13 @@ us_daylight_on(int y, int m, int d)
 	return false;
 }
 
-static time_t
-utc(int y, int m, int d, int h)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = h };
-
-	return timegm(&tm);
-}
-
 START_TEST(release_instant_is_1700z_in_pdt_and_1800z_in_pst_2024_2035)
 {
 	for (int y = 2024; y <= 2035; y++) {
 		for (int m = 1; m <= 12; m++) {
 			int d = nth_weekday(y, m, 2, 2);
 			struct ymd date = { y, m, d };
-			time_t want = utc(y, m, d, us_daylight_on(y, m, d) ? 17 : 18);
+			time_t want = utc(y, m, d, us_daylight_on(y, m, d) ? 17 : 18, 0);
 
 			ck_assert_msg(cal_release_instant(date) == want, "%04d-%02d-%02d", y, m, d);
 		}
@@ -99,11 +91,11 @@ END_TEST
 START_TEST(release_instant_either_side_of_us_dst_changes)
 {
 	/* 2026: DST from Mar 8 to Nov 1.  2027: from Mar 14, so Patch Tuesday (Mar 9) is PST. */
-	ck_assert(cal_release_instant((struct ymd){ 2026, 3, 10 }) == utc(2026, 3, 10, 17));
-	ck_assert(cal_release_instant((struct ymd){ 2026, 10, 13 }) == utc(2026, 10, 13, 17));
-	ck_assert(cal_release_instant((struct ymd){ 2026, 11, 10 }) == utc(2026, 11, 10, 18));
-	ck_assert(cal_release_instant((struct ymd){ 2027, 3, 9 }) == utc(2027, 3, 9, 18));
-	ck_assert(cal_release_instant((struct ymd){ 2027, 4, 13 }) == utc(2027, 4, 13, 17));
+	ck_assert(cal_release_instant((struct ymd){ 2026, 3, 10 }) == utc(2026, 3, 10, 17, 0));
+	ck_assert(cal_release_instant((struct ymd){ 2026, 10, 13 }) == utc(2026, 10, 13, 17, 0));
+	ck_assert(cal_release_instant((struct ymd){ 2026, 11, 10 }) == utc(2026, 11, 10, 18, 0));
+	ck_assert(cal_release_instant((struct ymd){ 2027, 3, 9 }) == utc(2027, 3, 9, 18, 0));
+	ck_assert(cal_release_instant((struct ymd){ 2027, 4, 13 }) == utc(2027, 4, 13, 17, 0));
 }
 END_TEST
 
@@ -190,10 +182,10 @@ START_TEST(published_date_moves_the_release_instant)
 	setup_test_cal();
 	cal_month(&test_cal, &test_os, ym_make(2026, 6), &mi);
 	ck_assert_int_eq(mi.date.d, 12);
-	ck_assert(mi.release_at == utc(2026, 6, 12, 17));
+	ck_assert(mi.release_at == utc(2026, 6, 12, 17, 0));
 	cal_month(&test_cal, &test_os, ym_make(2026, 5), &mi);
 	ck_assert_int_eq(mi.date.d, 12);	/* no date: Patch Tuesday, 2026-05-12 */
-	ck_assert(mi.release_at == utc(2026, 5, 12, 17));
+	ck_assert(mi.release_at == utc(2026, 5, 12, 17, 0));
 }
 END_TEST
 
@@ -290,7 +282,7 @@ START_TEST(shipped_unplanned_baselines_carry_their_kb_and_build)
 	cal_month(&shipped_cal, caldata_find_os(&shipped_cal, "ws2025-azure"), ym_make(2026, 6), &mi);
 	ck_assert_str_eq(mi.rel->kb, "KB5094125");
 	ck_assert_str_eq(mi.rel->build, "26100.32995");
-	ck_assert(mi.release_at == utc(2026, 6, 9, 17));
+	ck_assert(mi.release_at == utc(2026, 6, 9, 17, 0));
 	cal_month(&shipped_cal, caldata_find_os(&shipped_cal, "ws2022-azure"), ym_make(2024, 8), &mi);
 	ck_assert_str_eq(mi.rel->kb, "KB5041160");
 	/* Server 2022 is not known to have had the 2026 unplanned baselines. */

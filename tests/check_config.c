@@ -14,22 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The "# expect: " line of a case file. */
-static char *
-expected_error(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char buf[512] = "";
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	if (fgets(buf, sizeof(buf), f) == NULL)
-		buf[0] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	ck_assert_msg(strncmp(buf, "# expect: ", 10) == 0, "%s has no '# expect: ' line", path);
-	return xstrdup(buf + 10);
-}
-
 /* A configuration with every field set, so any change to it shows. */
 static void
 full_config(struct config *c)
@@ -89,7 +73,7 @@ run_cases(const char *reldir, int *ncases)
 		}
 		(*ncases)++;
 		path = xasprintf("%s/%s", dir, name);
-		want = expected_error(path);
+		want = case_expect(path);
 		full_config(&c);
 		before = c;
 		rc = config_load(path, &c, &d);
@@ -132,18 +116,42 @@ temp_file(const char *data)
 	return path;
 }
 
-/* Load body over c; on failure print the errors and fail the test. */
+/*
+ * Load the file at path over c; on failure print the errors and fail the
+ * test.  Returns how many diagnostics the load gave.
+ */
+static size_t
+load_file_ok(const char *path, struct config *c)
+{
+	struct diags d = { 0 };
+	size_t n;
+
+	if (config_load(path, c, &d) < 0) {
+		diags_print(&d, stderr);
+		ck_abort_msg("%s does not load", path);
+	}
+	n = d.n;
+	diags_free(&d);
+	return n;
+}
+
+/* load_file_ok of a file under the source tree. */
+static void
+load_file_ok_src(const char *rel, struct config *c)
+{
+	char *path = srcpath(rel);
+
+	load_file_ok(path, c);
+	free(path);
+}
+
+/* Load body over c, which must give no diagnostic at all. */
 static void
 load_ok(const char *body, struct config *c)
 {
 	char *path = temp_file(body);
-	struct diags d = { 0 };
 
-	if (config_load(path, c, &d) < 0) {
-		diags_print(&d, stderr);
-		ck_abort_msg("configuration does not load:\n%s", body);
-	}
-	ck_assert_int_eq(d.n, 0);
+	ck_assert_msg(load_file_ok(path, c) == 0, "configuration gives errors:\n%s", body);
 	unlink(path);
 	free(path);
 }
@@ -171,6 +179,20 @@ load_error(const char *body)
 	unlink(path);
 	free(path);
 	return msg;
+}
+
+/* Each bad[i][0] after head must be refused with the error bad[i][1]. */
+static void
+refuse_each(const char *head, const char *const (*bad)[2], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *body = xasprintf("%s%s\n", head, bad[i][0]);
+		char *got = load_error(body);
+
+		ck_assert_str_eq(got, bad[i][1]);
+		free(got);
+		free(body);
+	}
 }
 
 START_TEST(defaults_run_from_the_source_tree)
@@ -202,15 +224,10 @@ END_TEST
 
 START_TEST(full_file_sets_every_field)
 {
-	char *path = srcpath("tests/conf/config-full.yaml");
-	struct diags d = { 0 };
 	struct config c;
 
 	full_config(&c);
-	if (config_load(path, &c, &d) < 0) {
-		diags_print(&d, stderr);
-		ck_abort_msg("config-full.yaml does not load");
-	}
+	load_file_ok_src("tests/conf/config-full.yaml", &c);
 	ck_assert_str_eq(c.state_dir, "/srv/hp/state");
 	ck_assert_str_eq(c.database, "/srv/hp/db/hotpatchd.db");
 	ck_assert_str_eq(c.calendar, "/srv/hp/calendar.yaml");
@@ -228,7 +245,6 @@ START_TEST(full_file_sets_every_field)
 	ck_assert_int_eq(c.feed_months_back, 0);
 	ck_assert_int_eq(c.feed_months_ahead, 120);
 	config_free(&c);
-	free(path);
 }
 END_TEST
 
@@ -363,14 +379,7 @@ START_TEST(socket_mode_without_owner_read_write_is_refused)
 		{ "rw-rw----", "3:9: mode must be an octal file mode such as 0660, got 'rw-rw----'" },
 	};
 
-	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
-		char *body = xasprintf("version: 1\nsocket:\n  mode: %s\n", bad[i][0]);
-		char *got = load_error(body);
-
-		ck_assert_str_eq(got, bad[i][1]);
-		free(got);
-		free(body);
-	}
+	refuse_each("version: 1\nsocket:\n  mode: ", bad, ARRAY_LEN(bad));
 }
 END_TEST
 
@@ -417,14 +426,7 @@ START_TEST(listen_with_a_bad_shape_or_port_is_refused)
 		{ "[a, b]", "3:11: listen must be a single value, got a list" },
 	};
 
-	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
-		char *body = xasprintf("version: 1\nhttp:\n  listen: %s\n", bad[i][0]);
-		char *got = load_error(body);
-
-		ck_assert_str_eq(got, bad[i][1]);
-		free(got);
-		free(body);
-	}
+	refuse_each("version: 1\nhttp:\n  listen: ", bad, ARRAY_LEN(bad));
 }
 END_TEST
 
@@ -458,16 +460,13 @@ END_TEST
 /* The connection shares: the edges of each range load, one past them is refused. */
 START_TEST(connection_shares_are_checked_against_their_ranges)
 {
-	static const struct {
-		const char	*text, *error;
-	} bad[] = {
+	static const char *const bad[][2] = {
 		{ "admin_clients: -1", "3:18: admin_clients must be 0..2048, got -1" },
 		{ "admin_clients: 2049", "3:18: admin_clients must be 0..2048, got 2049" },
 		{ "clients_per_uid: 0", "3:20: clients_per_uid must be 1..4096, got 0" },
 		{ "clients_per_uid: 4097", "3:20: clients_per_uid must be 1..4096, got 4097" },
 	};
 	struct config c;
-	char *got, *text;
 
 	config_defaults(&c);
 	load_ok("version: 1\nsocket:\n  admin_clients: 0\n  clients_per_uid: 4096\n", &c);
@@ -477,13 +476,7 @@ START_TEST(connection_shares_are_checked_against_their_ranges)
 	ck_assert_int_eq(c.admin_clients, 2048);
 	ck_assert_int_eq(c.clients_per_uid, 1);
 	config_free(&c);
-	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
-		text = xasprintf("version: 1\nsocket:\n  %s\n", bad[i].text);
-		got = load_error(text);
-		ck_assert_str_eq(got, bad[i].error);
-		free(got);
-		free(text);
-	}
+	refuse_each("version: 1\nsocket:\n  ", bad, ARRAY_LEN(bad));
 }
 END_TEST
 
@@ -559,15 +552,10 @@ END_TEST
 
 START_TEST(shipped_example_loads_with_installed_paths)
 {
-	char *path = srcpath("doc/hotpatchd.yaml.example");
-	struct diags d = { 0 };
 	struct config c;
 
 	config_defaults(&c);
-	if (config_load(path, &c, &d) < 0) {
-		diags_print(&d, stderr);
-		ck_abort_msg("doc/hotpatchd.yaml.example does not load");
-	}
+	load_file_ok_src("doc/hotpatchd.yaml.example", &c);
 	config_finish(&c);
 	ck_assert_str_eq(c.state_dir, "/var/lib/hotpatchd");
 	ck_assert_str_eq(c.database, "/var/lib/hotpatchd/hotpatchd.db");
@@ -576,7 +564,6 @@ START_TEST(shipped_example_loads_with_installed_paths)
 	ck_assert_str_eq(c.schedules, "/etc/hotpatchd/schedules");
 	ck_assert_uint_eq(c.socket_mode, 0660);
 	config_free(&c);
-	free(path);
 }
 END_TEST
 
@@ -692,29 +679,28 @@ int
 main(void)
 {
 	Suite *s = suite_create("config");
-	TCase *tc = tcase_create("hotpatchd.yaml");
 
-	tcase_add_test(tc, defaults_run_from_the_source_tree);
-	tcase_add_test(tc, full_file_sets_every_field);
-	tcase_add_test(tc, partial_file_keeps_the_current_values_for_the_rest);
-	tcase_add_test(tc, version_only_file_changes_nothing);
-	tcase_add_test(tc, empty_value_keeps_the_current_setting);
-	tcase_add_test(tc, finish_derives_database_and_socket_from_state_dir);
-	tcase_add_test(tc, every_bad_config_file_gives_its_exact_error_and_changes_nothing);
-	tcase_add_test(tc, socket_mode_is_read_as_octal_quoted_or_plain);
-	tcase_add_test(tc, socket_mode_without_owner_read_write_is_refused);
-	tcase_add_test(tc, listen_accepts_ipv4_ipv6_host_names_and_off);
-	tcase_add_test(tc, listen_with_a_bad_shape_or_port_is_refused);
-	tcase_add_test(tc, names_are_checked_but_not_looked_up);
-	tcase_add_test(tc, connection_shares_are_checked_against_their_ranges);
-	tcase_add_test(tc, all_errors_of_a_file_are_reported_not_just_the_first);
-	tcase_add_test(tc, failure_after_good_strings_frees_them_and_keeps_the_old_ones);
-	tcase_add_test(tc, missing_file_is_reported_with_the_system_error);
-	tcase_add_test(tc, shipped_example_loads_with_installed_paths);
-	tcase_add_test(tc, errors_stop_at_the_cap_with_one_summary_line);
-	tcase_add_test(tc, exactly_the_cap_has_no_summary_line);
-	tcase_add_test(tc, a_full_error_list_fails_a_load_that_adds_nothing);
-	tcase_add_test(tc, long_messages_are_cut_at_a_character_boundary);
-	suite_add_tcase(s, tc);
+	suite_add_tcase(s, tcase_of("hotpatchd.yaml", NULL, NULL, TESTS(
+	    defaults_run_from_the_source_tree,
+	    full_file_sets_every_field,
+	    partial_file_keeps_the_current_values_for_the_rest,
+	    version_only_file_changes_nothing,
+	    empty_value_keeps_the_current_setting,
+	    finish_derives_database_and_socket_from_state_dir,
+	    every_bad_config_file_gives_its_exact_error_and_changes_nothing,
+	    socket_mode_is_read_as_octal_quoted_or_plain,
+	    socket_mode_without_owner_read_write_is_refused,
+	    listen_accepts_ipv4_ipv6_host_names_and_off,
+	    listen_with_a_bad_shape_or_port_is_refused,
+	    names_are_checked_but_not_looked_up,
+	    connection_shares_are_checked_against_their_ranges,
+	    all_errors_of_a_file_are_reported_not_just_the_first,
+	    failure_after_good_strings_frees_them_and_keeps_the_old_ones,
+	    missing_file_is_reported_with_the_system_error,
+	    shipped_example_loads_with_installed_paths,
+	    errors_stop_at_the_cap_with_one_summary_line,
+	    exactly_the_cap_has_no_summary_line,
+	    a_full_error_list_fails_a_load_that_adds_nothing,
+	    long_messages_are_cut_at_a_character_boundary)));
 	return run_suite(s);
 }

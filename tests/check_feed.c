@@ -12,6 +12,7 @@
 #include "tzcache.h"
 #include "feed.h"
 #include "store.h"
+#include "icaltest.h"
 #include "testutil.h"
 #include "util.h"
 #include "windows.h"
@@ -24,15 +25,6 @@
 
 #define DOMAIN	"hp.example"
 #define NMONTHS	7
-
-static time_t
-utc(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-	    .tm_min = mi };
-
-	return timegm(&tm);
-}
 
 #define OFFSET(off, h, m, dur) { WIN_OFFSET, 0, (off), (h) * 60 + (m), (dur) }
 
@@ -121,111 +113,34 @@ render(struct feed *f, int seq, time_t t)
 	return feed_render(f, &opts);
 }
 
-static icalcomponent *
-parse(const char *text)
+/* A feed built, rendered (every event at sequence seq, changed at t) and parsed back. */
+struct doc {
+	struct feed	 f;
+	char		*text;
+	icalcomponent	*c;
+};
+
+/* Render and parse d->f, built already. */
+static void
+doc_parse(struct doc *d, int seq, time_t t)
 {
-	icalcomponent *c = icalparser_parse_string(text);
-
-	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(icalcomponent_isa(c), ICAL_VCALENDAR_COMPONENT);
-	ck_assert_int_eq(icalcomponent_count_errors(c), 0);
-	return c;
-}
-
-static icalcomponent *
-find_event(icalcomponent *cal_, const char *uid)
-{
-	for (icalcomponent *e = icalcomponent_get_first_component(cal_, ICAL_VEVENT_COMPONENT);
-	    e != NULL; e = icalcomponent_get_next_component(cal_, ICAL_VEVENT_COMPONENT))
-		if (strcmp(icalcomponent_get_uid(e), uid) == 0)
-			return e;
-	return NULL;
-}
-
-static int
-count_components(icalcomponent *c, icalcomponent_kind kind)
-{
-	return icalcomponent_count_components(c, kind);
-}
-
-static const char *
-tzid_of(icalcomponent *ev, icalproperty_kind kind)
-{
-	icalproperty *p = icalcomponent_get_first_property(ev, kind);
-	icalparameter *tz;
-
-	ck_assert_ptr_nonnull(p);
-	tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
-	return tz != NULL ? icalparameter_get_tzid(tz) : NULL;
-}
-
-/* The content line "NAME...:value" of ev, unfolded, as libical writes it. */
-static char *
-line_of(icalcomponent *ev, icalproperty_kind kind)
-{
-	icalproperty *p = icalcomponent_get_first_property(ev, kind);
-
-	ck_assert_ptr_nonnull(p);
-	return icalproperty_as_ical_string_r(p);
+	d->text = render(&d->f, seq, t);
+	d->c = parse(d->text);
 }
 
 static void
-assert_line(icalcomponent *ev, icalproperty_kind kind, const char *want)
+doc_open(struct doc *d, enum feed_kind kind, const char *id, int seq, time_t t)
 {
-	char *got = line_of(ev, kind);
-
-	ck_assert_str_eq(got, want);
-	icalmemory_free_buffer(got);
-}
-
-static int
-sequence_of(icalcomponent *cal_, const char *uid)
-{
-	icalcomponent *e = find_event(cal_, uid);
-
-	ck_assert_msg(e != NULL, "no event %s", uid);
-	return icalcomponent_get_sequence(e);
-}
-
-static time_t
-dtstamp_of(icalcomponent *cal_, const char *uid)
-{
-	icalcomponent *e = find_event(cal_, uid);
-
-	ck_assert_msg(e != NULL, "no event %s", uid);
-	return icaltime_as_timet(icalcomponent_get_dtstamp(e));
-}
-
-static time_t
-lastmod_of(icalcomponent *cal_, const char *uid)
-{
-	icalcomponent *e = find_event(cal_, uid);
-	icalproperty *p;
-
-	ck_assert_msg(e != NULL, "no event %s", uid);
-	p = icalcomponent_get_first_property(e, ICAL_LASTMODIFIED_PROPERTY);
-	ck_assert_ptr_nonnull(p);
-	return icaltime_as_timet(icalproperty_get_lastmodified(p));
+	build(kind, id, &d->f);
+	doc_parse(d, seq, t);
 }
 
 static void
-assert_wire_format(const char *text)
+doc_close(struct doc *d)
 {
-	const char *p = text;
-
-	ck_assert(strncmp(text, "BEGIN:VCALENDAR\r\n", 17) == 0);
-	while (*p != '\0') {
-		const char *eol = strstr(p, "\r\n");
-		size_t len;
-
-		ck_assert_msg(eol != NULL, "last line without CRLF");
-		len = (size_t)(eol - p);
-		ck_assert_msg(memchr(p, '\n', len) == NULL, "bare LF in line");
-		ck_assert_msg(memchr(p, '\r', len) == NULL, "bare CR in line");
-		ck_assert_msg(len <= 75, "line of %zu octets: %.*s", len, (int)len, p);
-		ck_assert_msg(utf8_valid(p, len), "fold splits a UTF-8 character");
-		p = eol + 2;
-	}
+	icalcomponent_free(d->c);
+	free(d->text);
+	feed_free(&d->f);
 }
 
 /* Stamp every event of f through the store, copying back sequence and change. */
@@ -288,29 +203,26 @@ END_TEST
 
 START_TEST(all_feed_has_one_allday_event_per_os_and_month_plus_oob)
 {
-	struct feed f;
-	icalcomponent *c, *e;
-	char *text;
+	struct doc d;
+	icalcomponent *e;
 
-	build(FEED_ALL, NULL, &f);
-	ck_assert_str_eq(f.name, "Hotpatch calendar (all OSes)");
-	ck_assert_ptr_null(f.tzid);
-	ck_assert_uint_eq(f.nev, NMONTHS * 2 + 1);	/* the March OOB is outside */
+	doc_open(&d, FEED_ALL, NULL, 0, utc(2026, 11, 1, 0, 0));
+	ck_assert_str_eq(d.f.name, "Hotpatch calendar (all OSes)");
+	ck_assert_ptr_null(d.f.tzid);
+	ck_assert_uint_eq(d.f.nev, NMONTHS * 2 + 1);	/* the March OOB is outside */
 	/* Month, then OS, then type: December is os-a, os-b, os-b's OOB. */
-	ck_assert_str_eq(f.ev[0].uid, "hotpatch-os-a-202607@" DOMAIN);
-	ck_assert_str_eq(f.ev[1].uid, "hotpatch-os-b-202607@" DOMAIN);
-	ck_assert_str_eq(f.ev[10].uid, "hotpatch-os-a-202612@" DOMAIN);
-	ck_assert_str_eq(f.ev[11].uid, "hotpatch-os-b-202612@" DOMAIN);
-	ck_assert_str_eq(f.ev[12].uid, "oob-os-b-KB5099555@" DOMAIN);
-	ck_assert_str_eq(f.ev[14].uid, "hotpatch-os-b-202701@" DOMAIN);
+	ck_assert_str_eq(d.f.ev[0].uid, "hotpatch-os-a-202607@" DOMAIN);
+	ck_assert_str_eq(d.f.ev[1].uid, "hotpatch-os-b-202607@" DOMAIN);
+	ck_assert_str_eq(d.f.ev[10].uid, "hotpatch-os-a-202612@" DOMAIN);
+	ck_assert_str_eq(d.f.ev[11].uid, "hotpatch-os-b-202612@" DOMAIN);
+	ck_assert_str_eq(d.f.ev[12].uid, "oob-os-b-KB5099555@" DOMAIN);
+	ck_assert_str_eq(d.f.ev[14].uid, "hotpatch-os-b-202701@" DOMAIN);
 
-	text = render(&f, 0, utc(2026, 11, 1, 0, 0));
-	c = parse(text);
-	ck_assert_int_eq(count_components(c, ICAL_VEVENT_COMPONENT), NMONTHS * 2 + 1);
-	ck_assert_int_eq(count_components(c, ICAL_VTIMEZONE_COMPONENT), 0);
-	ck_assert_int_eq(count_components(c, ICAL_VALARM_COMPONENT), 0);
+	ck_assert_int_eq(count_components(d.c, ICAL_VEVENT_COMPONENT), NMONTHS * 2 + 1);
+	ck_assert_int_eq(count_components(d.c, ICAL_VTIMEZONE_COMPONENT), 0);
+	ck_assert_int_eq(count_components(d.c, ICAL_VALARM_COMPONENT), 0);
 
-	e = find_event(c, "hotpatch-os-a-202607@" DOMAIN);
+	e = find_event(d.c, "hotpatch-os-a-202607@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
 	ck_assert_str_eq(icalcomponent_get_summary(e), "OS A: Baseline — restart required");
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;VALUE=DATE:20260714\r\n");
@@ -321,7 +233,7 @@ START_TEST(all_feed_has_one_allday_event_per_os_and_month_plus_oob)
 	    "Released: 2026-07-14 17:00 UTC"));
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "(planned)"));
 
-	e = find_event(c, "hotpatch-os-b-202612@" DOMAIN);
+	e = find_event(d.c, "hotpatch-os-b-202612@" DOMAIN);
 	ck_assert_str_eq(icalcomponent_get_summary(e), "OS B: Hotpatch — no restart");
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "KB: KB5099001"));
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Build: 26100.40001"));
@@ -330,14 +242,12 @@ START_TEST(all_feed_has_one_allday_event_per_os_and_month_plus_oob)
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e),
 	    "Released: 2026-12-08 18:00 UTC"));
 
-	e = find_event(c, "oob-os-b-KB5099555@" DOMAIN);
+	e = find_event(d.c, "oob-os-b-KB5099555@" DOMAIN);
 	ck_assert_str_eq(icalcomponent_get_summary(e), "OS B: out-of-band KB5099555 — restart");
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;VALUE=DATE:20261217\r\n");
 	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND;VALUE=DATE:20261218\r\n");
 
-	icalcomponent_free(c);
-	free(text);
-	feed_free(&f);
+	doc_close(&d);
 }
 END_TEST
 
@@ -349,43 +259,34 @@ START_TEST(allday_dtend_is_the_next_day_across_month_and_year_ends)
 	struct os_def os = { .id = "os-y", .name = "OS Y", .arch = ARCH_X64,
 	    .hotpatch_start = ym_make(2024, 1), .oob = extra, .noob = 1 };
 	struct caldata one = { .os = &os, .nos = 1 };
-	struct feed f;
-	char *cause = NULL, *text;
-	icalcomponent *c, *e;
+	struct doc d;
+	char *cause = NULL;
+	icalcomponent *e;
 
-	ck_assert_int_eq(feed_build(&one, &rs, &opts, FEED_OS, "os-y", &f, &cause), 0);
-	text = render(&f, 0, 0);
-	c = parse(text);
-	e = find_event(c, "oob-os-y-KB1@" DOMAIN);
+	ck_assert_int_eq(feed_build(&one, &rs, &opts, FEED_OS, "os-y", &d.f, &cause), 0);
+	doc_parse(&d, 0, 0);
+	e = find_event(d.c, "oob-os-y-KB1@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
 	ck_assert_str_eq(icalcomponent_get_summary(e), "OS Y: out-of-band KB1 — no restart");
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;VALUE=DATE:20261231\r\n");
 	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND;VALUE=DATE:20270101\r\n");
-	icalcomponent_free(c);
-	free(text);
-	feed_free(&f);
+	doc_close(&d);
 }
 END_TEST
 
 START_TEST(os_feed_has_only_that_os)
 {
-	struct feed f;
-	icalcomponent *c;
-	char *text;
+	struct doc d;
 
-	build(FEED_OS, "os-a", &f);
-	ck_assert_str_eq(f.name, "Hotpatch: OS A");
-	ck_assert_uint_eq(f.nev, NMONTHS);
-	for (size_t i = 0; i < f.nev; i++)
-		ck_assert(strncmp(f.ev[i].uid, "hotpatch-os-a-", 14) == 0);
-	text = render(&f, 3, utc(2026, 11, 1, 0, 0));
-	c = parse(text);
-	ck_assert_int_eq(sequence_of(c, "hotpatch-os-a-202611@" DOMAIN), 3);
-	ck_assert_ptr_nonnull(strstr(text, "NAME:Hotpatch: OS A\r\n"));
-	ck_assert_ptr_nonnull(strstr(text, "X-WR-CALNAME:Hotpatch: OS A\r\n"));
-	icalcomponent_free(c);
-	free(text);
-	feed_free(&f);
+	doc_open(&d, FEED_OS, "os-a", 3, utc(2026, 11, 1, 0, 0));
+	ck_assert_str_eq(d.f.name, "Hotpatch: OS A");
+	ck_assert_uint_eq(d.f.nev, NMONTHS);
+	for (size_t i = 0; i < d.f.nev; i++)
+		ck_assert(strncmp(d.f.ev[i].uid, "hotpatch-os-a-", 14) == 0);
+	ck_assert_int_eq(sequence_of(d.c, "hotpatch-os-a-202611@" DOMAIN), 3);
+	ck_assert_ptr_nonnull(strstr(d.text, "NAME:Hotpatch: OS A\r\n"));
+	ck_assert_ptr_nonnull(strstr(d.text, "X-WR-CALNAME:Hotpatch: OS A\r\n"));
+	doc_close(&d);
 }
 END_TEST
 
@@ -408,52 +309,71 @@ END_TEST
 
 START_TEST(calendar_properties_are_present_without_method)
 {
-	struct feed f;
-	char *text;
-	icalcomponent *c;
+	struct doc d;
 
-	build(FEED_ALL, NULL, &f);
-	text = render(&f, 0, 0);
-	c = parse(text);
-	ck_assert_ptr_nonnull(strstr(text, "\r\nVERSION:2.0\r\n"));
-	ck_assert_ptr_nonnull(strstr(text, "\r\nPRODID:-//hotpatchd//hotpatchd " PACKAGE_VERSION
+	doc_open(&d, FEED_ALL, NULL, 0, 0);
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nVERSION:2.0\r\n"));
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nPRODID:-//hotpatchd//hotpatchd " PACKAGE_VERSION
 	    "//EN\r\n"));
-	ck_assert_ptr_nonnull(strstr(text, "\r\nCALSCALE:GREGORIAN\r\n"));
-	ck_assert_ptr_null(strstr(text, "METHOD"));
-	ck_assert_ptr_nonnull(strstr(text, "\r\nNAME:Hotpatch calendar (all OSes)\r\n"));
-	ck_assert_ptr_nonnull(strstr(text, "\r\nX-WR-CALNAME:Hotpatch calendar (all OSes)\r\n"));
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nCALSCALE:GREGORIAN\r\n"));
+	ck_assert_ptr_null(strstr(d.text, "METHOD"));
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nNAME:Hotpatch calendar (all OSes)\r\n"));
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nX-WR-CALNAME:Hotpatch calendar (all OSes)\r\n"));
 	/* The description has a comma: escaped although libical 3.0.16 would not. */
-	ck_assert_ptr_nonnull(strstr(text, "\r\nX-WR-CALDESC:Windows hotpatch release days: hotpatch\\,"));
-	ck_assert_ptr_nonnull(strstr(text, "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT360M\r\n"));
-	ck_assert_ptr_nonnull(strstr(text, "\r\nX-PUBLISHED-TTL:PT360M\r\n"));
-	ck_assert_ptr_null(strstr(text, "X-WR-TIMEZONE"));
-	icalcomponent_free(c);
-	free(text);
-	feed_free(&f);
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nX-WR-CALDESC:Windows hotpatch release days: hotpatch\\,"));
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT360M\r\n"));
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nX-PUBLISHED-TTL:PT360M\r\n"));
+	ck_assert_ptr_null(strstr(d.text, "X-WR-TIMEZONE"));
+	doc_close(&d);
 }
 END_TEST
+
+/*
+ * Every window, deadline and restart event of the berlin ring's feed f
+ * matches win_install, in order.
+ */
+static void
+assert_berlin_events_in_order(const struct feed *f)
+{
+	struct install in;
+	size_t k = 0;
+
+	for (ym_t m = ym_make(2026, 7); m <= ym_make(2027, 1); m++)
+		for (int o = 0; o < 2; o++) {
+			char want[128];
+
+			win_install(&cal, NULL, &rings[0], &oses[o], m, &in);
+			snprintf(want, sizeof(want), "%s-berlin-%s-%04d%02d@" DOMAIN,
+			    in.status == WS_NONE ? "none" : "window", oses[o].id, ym_year(m),
+			    ym_month(m));
+			ck_assert_str_eq(f->ev[k++].uid, want);
+			snprintf(want, sizeof(want), "deadline-berlin-%s-%04d%02d@" DOMAIN,
+			    oses[o].id, ym_year(m), ym_month(m));
+			ck_assert_str_eq(f->ev[k++].uid, want);
+			if (in.restart)
+				k++;
+		}
+	ck_assert_uint_eq(k, f->nev);
+}
 
 START_TEST(berlin_ring_windows_are_local_times_with_the_iana_tzid)
 {
 	const struct ring *r = &rings[0];
 	struct install in;
-	struct feed f;
-	icalcomponent *c, *e, *vtz;
-	char *text;
+	struct doc d;
+	icalcomponent *e, *vtz;
 
-	build(FEED_RING, "berlin", &f);
-	ck_assert_str_eq(f.name, "Hotpatch ring: Pilot, Berlin; first");
-	ck_assert_str_eq(f.tzid, "Europe/Berlin");
-	text = render(&f, 0, utc(2026, 11, 1, 0, 0));
-	c = parse(text);
+	doc_open(&d, FEED_RING, "berlin", 0, utc(2026, 11, 1, 0, 0));
+	ck_assert_str_eq(d.f.name, "Hotpatch ring: Pilot, Berlin; first");
+	ck_assert_str_eq(d.f.tzid, "Europe/Berlin");
 
 	/* December: a hotpatch for os-a, window Fri 12-11 22:00 CET, as win_install says. */
 	win_install(&cal, NULL, r, &oses[0], ym_make(2026, 12), &in);
 	ck_assert_int_eq(in.window_start, utc(2026, 12, 11, 21, 0));
 	ck_assert_int_eq(in.install_deadline, utc(2026, 12, 15, 18, 0));
 	ck_assert(!in.restart);
-	ck_assert_ptr_nonnull(strstr(text, "DTSTART;TZID=Europe/Berlin:20261211T220000\r\n"));
-	e = find_event(c, "window-berlin-os-a-202612@" DOMAIN);
+	ck_assert_ptr_nonnull(strstr(d.text, "DTSTART;TZID=Europe/Berlin:20261211T220000\r\n"));
+	e = find_event(d.c, "window-berlin-os-a-202612@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
 	ck_assert_str_eq(tzid_of(e, ICAL_DTSTART_PROPERTY), "Europe/Berlin");
 	ck_assert_str_eq(tzid_of(e, ICAL_DTEND_PROPERTY), "Europe/Berlin");
@@ -464,156 +384,115 @@ START_TEST(berlin_ring_windows_are_local_times_with_the_iana_tzid)
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Status: ok"));
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e),
 	    "Install deadline: 2026-12-15 19:00 Europe/Berlin"));
-	e = find_event(c, "deadline-berlin-os-a-202612@" DOMAIN);
+	e = find_event(d.c, "deadline-berlin-os-a-202612@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20261215T190000\r\n");
-	ck_assert_ptr_null(find_event(c, "restart-berlin-os-a-202612@" DOMAIN));
+	ck_assert_ptr_null(find_event(d.c, "restart-berlin-os-a-202612@" DOMAIN));
 
 	/* July: a baseline in CEST, with a restart deadline two days after the install one. */
 	win_install(&cal, NULL, r, &oses[0], ym_make(2026, 7), &in);
 	ck_assert_int_eq(in.window_start, utc(2026, 7, 17, 20, 0));
 	ck_assert(in.restart);
 	ck_assert_int_eq(in.restart_deadline, utc(2026, 7, 23, 17, 0));
-	e = find_event(c, "window-berlin-os-a-202607@" DOMAIN);
+	e = find_event(d.c, "window-berlin-os-a-202607@" DOMAIN);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20260717T220000\r\n");
 	ck_assert_str_eq(icalcomponent_get_summary(e),
 	    "Pilot, Berlin; first: OS A baseline install window");
-	e = find_event(c, "restart-berlin-os-a-202607@" DOMAIN);
+	e = find_event(d.c, "restart-berlin-os-a-202607@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20260723T190000\r\n");
 	ck_assert_str_eq(tzid_of(e, ICAL_DTSTART_PROPERTY), "Europe/Berlin");
 
-	/* Every window, deadline and restart event matches win_install, in order. */
-	{
-		size_t k = 0;
-
-		for (ym_t m = ym_make(2026, 7); m <= ym_make(2027, 1); m++)
-			for (int o = 0; o < 2; o++) {
-				char want[128];
-
-				win_install(&cal, NULL, r, &oses[o], m, &in);
-				snprintf(want, sizeof(want), "%s-berlin-%s-%04d%02d@" DOMAIN,
-				    in.status == WS_NONE ? "none" : "window", oses[o].id,
-				    ym_year(m), ym_month(m));
-				ck_assert_str_eq(f.ev[k++].uid, want);
-				snprintf(want, sizeof(want), "deadline-berlin-%s-%04d%02d@" DOMAIN,
-				    oses[o].id, ym_year(m), ym_month(m));
-				ck_assert_str_eq(f.ev[k++].uid, want);
-				if (in.restart)
-					k++;
-			}
-		ck_assert_uint_eq(k, f.nev);
-	}
+	assert_berlin_events_in_order(&d.f);
 
 	/* One VTIMEZONE, renamed to the IANA name, truncated to the horizon. */
-	ck_assert_int_eq(count_components(c, ICAL_VTIMEZONE_COMPONENT), 1);
-	vtz = icalcomponent_get_first_component(c, ICAL_VTIMEZONE_COMPONENT);
+	ck_assert_int_eq(count_components(d.c, ICAL_VTIMEZONE_COMPONENT), 1);
+	vtz = icalcomponent_get_first_component(d.c, ICAL_VTIMEZONE_COMPONENT);
 	ck_assert_str_eq(icalproperty_get_tzid(icalcomponent_get_first_property(vtz,
 	    ICAL_TZID_PROPERTY)), "Europe/Berlin");
 	ck_assert_int_le(count_components(vtz, ICAL_XSTANDARD_COMPONENT) +
 	    count_components(vtz, ICAL_XDAYLIGHT_COMPONENT), 6);
 	ck_assert_int_ge(count_components(vtz, ICAL_XSTANDARD_COMPONENT), 1);
 	ck_assert_int_ge(count_components(vtz, ICAL_XDAYLIGHT_COMPONENT), 1);
-	ck_assert_ptr_null(strstr(text, "freeassociation"));
-	ck_assert_ptr_nonnull(strstr(text, "\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"));
-	ck_assert_ptr_nonnull(strstr(text, "\r\nX-WR-CALNAME:Hotpatch ring: Pilot\\, Berlin\\; first\r\n"));
-	ck_assert_ptr_nonnull(strstr(text, "\r\nNAME:Hotpatch ring: Pilot\\, Berlin\\; first\r\n"));
+	ck_assert_ptr_null(strstr(d.text, "freeassociation"));
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"));
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nX-WR-CALNAME:Hotpatch ring: Pilot\\, Berlin\\; first\r\n"));
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nNAME:Hotpatch ring: Pilot\\, Berlin\\; first\r\n"));
 
-	icalcomponent_free(c);
-	free(text);
-	feed_free(&f);
+	doc_close(&d);
 }
 END_TEST
 
 START_TEST(vtimezone_resolves_the_events_to_the_right_instants)
 {
-	struct feed f;
-	icalcomponent *c, *e;
+	struct doc d;
+	icalcomponent *e;
 	icaltimezone *z;
-	char *text;
 
-	build(FEED_RING, "berlin", &f);
-	text = render(&f, 0, 0);
-	c = parse(text);
+	doc_open(&d, FEED_RING, "berlin", 0, 0);
 	/* Use the feed's own VTIMEZONE, as a client would. */
 	z = icaltimezone_new();
 	ck_assert(icaltimezone_set_component(z, icalcomponent_new_clone(
-	    icalcomponent_get_first_component(c, ICAL_VTIMEZONE_COMPONENT))));
-	e = find_event(c, "window-berlin-os-a-202612@" DOMAIN);
+	    icalcomponent_get_first_component(d.c, ICAL_VTIMEZONE_COMPONENT))));
+	e = find_event(d.c, "window-berlin-os-a-202612@" DOMAIN);
 	ck_assert_int_eq(icaltime_as_timet_with_zone(icalcomponent_get_dtstart(e), z),
 	    utc(2026, 12, 11, 21, 0));
-	e = find_event(c, "window-berlin-os-a-202607@" DOMAIN);
+	e = find_event(d.c, "window-berlin-os-a-202607@" DOMAIN);
 	ck_assert_int_eq(icaltime_as_timet_with_zone(icalcomponent_get_dtstart(e), z),
 	    utc(2026, 7, 17, 20, 0));
 	icaltimezone_free(z, 1);
-	icalcomponent_free(c);
-	free(text);
-	feed_free(&f);
+	doc_close(&d);
 }
 END_TEST
 
 START_TEST(valarm_only_when_the_ring_asks_for_a_reminder)
 {
-	struct feed f;
-	icalcomponent *c, *e, *a;
-	char *text;
+	struct doc d;
+	icalcomponent *e, *a;
 
-	build(FEED_RING, "berlin", &f);
-	text = render(&f, 0, 0);
-	c = parse(text);
+	doc_open(&d, FEED_RING, "berlin", 0, 0);
 	/* On every window event, and only there. */
-	for (e = icalcomponent_get_first_component(c, ICAL_VEVENT_COMPONENT); e != NULL;
-	    e = icalcomponent_get_next_component(c, ICAL_VEVENT_COMPONENT)) {
+	for (e = icalcomponent_get_first_component(d.c, ICAL_VEVENT_COMPONENT); e != NULL;
+	    e = icalcomponent_get_next_component(d.c, ICAL_VEVENT_COMPONENT)) {
 		int want = strncmp(icalcomponent_get_uid(e), "window-", 7) == 0;
 
 		ck_assert_int_eq(count_components(e, ICAL_VALARM_COMPONENT), want);
 	}
-	e = find_event(c, "window-berlin-os-b-202612@" DOMAIN);
+	e = find_event(d.c, "window-berlin-os-b-202612@" DOMAIN);
 	a = icalcomponent_get_first_component(e, ICAL_VALARM_COMPONENT);
 	ck_assert_ptr_nonnull(a);
 	assert_line(a, ICAL_ACTION_PROPERTY, "ACTION:DISPLAY\r\n");
 	assert_line(a, ICAL_TRIGGER_PROPERTY, "TRIGGER:-PT30M\r\n");
 	ck_assert_ptr_nonnull(icalcomponent_get_first_property(a, ICAL_DESCRIPTION_PROPERTY));
-	icalcomponent_free(c);
-	free(text);
-	feed_free(&f);
+	doc_close(&d);
 
-	build(FEED_RING, "utc", &f);
-	text = render(&f, 0, 0);
-	c = parse(text);
-	ck_assert_ptr_null(strstr(text, "BEGIN:VALARM"));
-	ck_assert_int_eq(count_components(c, ICAL_VEVENT_COMPONENT), (int)f.nev);
-	icalcomponent_free(c);
-	free(text);
-	feed_free(&f);
+	doc_open(&d, FEED_RING, "utc", 0, 0);
+	ck_assert_ptr_null(strstr(d.text, "BEGIN:VALARM"));
+	ck_assert_int_eq(count_components(d.c, ICAL_VEVENT_COMPONENT), (int)d.f.nev);
+	doc_close(&d);
 }
 END_TEST
 
 START_TEST(utc_ring_uses_z_times_and_no_vtimezone)
 {
 	struct install in;
-	struct feed f;
-	icalcomponent *c, *e;
-	char *text;
+	struct doc d;
+	icalcomponent *e;
 
-	build(FEED_RING, "utc", &f);
-	ck_assert_str_eq(f.tzid, "UTC");
-	text = render(&f, 0, 0);
-	c = parse(text);
-	ck_assert_ptr_null(strstr(text, "BEGIN:VTIMEZONE"));
-	ck_assert_ptr_null(strstr(text, "TZID="));
-	ck_assert_ptr_nonnull(strstr(text, "\r\nX-WR-TIMEZONE:UTC\r\n"));
+	doc_open(&d, FEED_RING, "utc", 0, 0);
+	ck_assert_str_eq(d.f.tzid, "UTC");
+	ck_assert_ptr_null(strstr(d.text, "BEGIN:VTIMEZONE"));
+	ck_assert_ptr_null(strstr(d.text, "TZID="));
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nX-WR-TIMEZONE:UTC\r\n"));
 	/* Patch Tuesday+1 20:00 UTC in December: Wed 12-09. */
 	win_install(&cal, NULL, &rings[1], &oses[1], ym_make(2026, 12), &in);
 	ck_assert_int_eq(in.window_start, utc(2026, 12, 9, 20, 0));
-	e = find_event(c, "window-utc-os-b-202612@" DOMAIN);
+	e = find_event(d.c, "window-utc-os-b-202612@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20261209T200000Z\r\n");
 	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND:20261209T210000Z\r\n");
 	ck_assert_ptr_null(tzid_of(e, ICAL_DTSTART_PROPERTY));
-	icalcomponent_free(c);
-	free(text);
-	feed_free(&f);
+	doc_close(&d);
 }
 END_TEST
 
@@ -621,23 +500,18 @@ END_TEST
 START_TEST(local_time_repeated_at_fall_back_is_written_in_utc)
 {
 	struct install in;
-	struct feed f;
-	icalcomponent *c, *e;
-	char *text;
+	struct doc d;
+	icalcomponent *e;
 
 	win_install(&cal, NULL, &rings[2], &oses[0], ym_make(2026, 10), &in);
 	ck_assert_int_eq(in.window_start, utc(2026, 10, 25, 0, 30));
 	ck_assert_int_eq(in.window_end, utc(2026, 10, 25, 1, 30));
-	build(FEED_RING, "fall", &f);
-	text = render(&f, 0, 0);
-	c = parse(text);
-	e = find_event(c, "window-fall-os-a-202610@" DOMAIN);
+	doc_open(&d, FEED_RING, "fall", 0, 0);
+	e = find_event(d.c, "window-fall-os-a-202610@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20261025T023000\r\n");
 	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND:20261025T013000Z\r\n");
-	icalcomponent_free(c);
-	free(text);
-	feed_free(&f);
+	doc_close(&d);
 }
 END_TEST
 
@@ -645,18 +519,17 @@ START_TEST(no_window_gives_an_allday_note_on_the_offer_date)
 {
 	struct blackout bo = { .name = "freeze", .from = { 2026, 12, 1 }, .to = { 2027, 2, 28 } };
 	struct ringset frozen = { .ring = rings, .nring = 2, .bo = &bo, .nbo = 1 };
-	struct feed f;
-	char *cause = NULL, *text;
-	icalcomponent *c, *e;
+	struct doc d;
+	char *cause = NULL;
+	icalcomponent *e;
 	struct install in;
 
 	win_install(&cal, &frozen, &rings[0], &oses[0], ym_make(2026, 12), &in);
 	ck_assert_int_eq(in.status, WS_NONE);
-	ck_assert_int_eq(feed_build(&cal, &frozen, &opts, FEED_RING, "berlin", &f, &cause), 0);
-	text = render(&f, 0, 0);
-	c = parse(text);
-	ck_assert_ptr_null(find_event(c, "window-berlin-os-a-202612@" DOMAIN));
-	e = find_event(c, "none-berlin-os-a-202612@" DOMAIN);
+	ck_assert_int_eq(feed_build(&cal, &frozen, &opts, FEED_RING, "berlin", &d.f, &cause), 0);
+	doc_parse(&d, 0, 0);
+	ck_assert_ptr_null(find_event(d.c, "window-berlin-os-a-202612@" DOMAIN));
+	e = find_event(d.c, "none-berlin-os-a-202612@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
 	/* Offered 12-08 18:00Z = 19:00 in Berlin. */
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;VALUE=DATE:20261208\r\n");
@@ -664,12 +537,10 @@ START_TEST(no_window_gives_an_allday_note_on_the_offer_date)
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Status: none"));
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "freeze"));
 	ck_assert_int_eq(count_components(e, ICAL_VALARM_COMPONENT), 0);
-	ck_assert_ptr_nonnull(find_event(c, "deadline-berlin-os-a-202612@" DOMAIN));
+	ck_assert_ptr_nonnull(find_event(d.c, "deadline-berlin-os-a-202612@" DOMAIN));
 	/* November's window is before the freeze. */
-	ck_assert_ptr_nonnull(find_event(c, "window-berlin-os-a-202611@" DOMAIN));
-	icalcomponent_free(c);
-	free(text);
-	feed_free(&f);
+	ck_assert_ptr_nonnull(find_event(d.c, "window-berlin-os-a-202611@" DOMAIN));
+	doc_close(&d);
 }
 END_TEST
 
@@ -681,37 +552,26 @@ START_TEST(every_feed_has_crlf_lines_of_at_most_75_octets)
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(v); i++) {
-		struct feed f;
-		icalcomponent *c;
-		char *text;
+		struct doc d;
 
-		build(v[i].k, v[i].id, &f);
-		text = render(&f, 12, utc(2026, 11, 2, 3, 4));
-		assert_wire_format(text);
-		c = parse(text);
-		icalcomponent_free(c);
-		free(text);
-		feed_free(&f);
+		doc_open(&d, v[i].k, v[i].id, 12, utc(2026, 11, 2, 3, 4));
+		assert_wire_format(d.text);
+		doc_close(&d);
 	}
 }
 END_TEST
 
 START_TEST(long_utf8_description_folds_and_parses_back_whole)
 {
-	struct feed f;
-	icalcomponent *c, *e;
-	char *text;
+	struct doc d;
+	icalcomponent *e;
 
-	build(FEED_OS, "os-b", &f);
-	text = render(&f, 0, 0);
-	assert_wire_format(text);
-	ck_assert_ptr_nonnull(strstr(text, "\r\n "));	/* something was folded */
-	c = parse(text);
-	e = find_event(c, "hotpatch-os-b-202612@" DOMAIN);
+	doc_open(&d, FEED_OS, "os-b", 0, 0);
+	assert_wire_format(d.text);
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\n "));	/* something was folded */
+	e = find_event(d.c, "hotpatch-os-b-202612@" DOMAIN);
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), rel_b[0].note));
-	icalcomponent_free(c);
-	free(text);
-	feed_free(&f);
+	doc_close(&d);
 }
 END_TEST
 
@@ -878,27 +738,25 @@ int
 main(void)
 {
 	Suite *s = suite_create("feed");
-	TCase *tc = tcase_create("feed");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, hash64_is_fnv1a_64);
-	tcase_add_test(tc, all_feed_has_one_allday_event_per_os_and_month_plus_oob);
-	tcase_add_test(tc, allday_dtend_is_the_next_day_across_month_and_year_ends);
-	tcase_add_test(tc, os_feed_has_only_that_os);
-	tcase_add_test(tc, unknown_os_and_ring_give_the_cause);
-	tcase_add_test(tc, calendar_properties_are_present_without_method);
-	tcase_add_test(tc, berlin_ring_windows_are_local_times_with_the_iana_tzid);
-	tcase_add_test(tc, vtimezone_resolves_the_events_to_the_right_instants);
-	tcase_add_test(tc, valarm_only_when_the_ring_asks_for_a_reminder);
-	tcase_add_test(tc, utc_ring_uses_z_times_and_no_vtimezone);
-	tcase_add_test(tc, local_time_repeated_at_fall_back_is_written_in_utc);
-	tcase_add_test(tc, no_window_gives_an_allday_note_on_the_offer_date);
-	tcase_add_test(tc, every_feed_has_crlf_lines_of_at_most_75_octets);
-	tcase_add_test(tc, long_utf8_description_folds_and_parses_back_whole);
-	tcase_add_test(tc, same_data_renders_byte_identical_output);
-	tcase_add_test(tc, event_hash_ignores_sequence_and_dtstamp_and_is_unique);
-	tcase_add_test(tc, unchanged_feed_stamps_without_writing);
-	tcase_add_test(tc, override_bumps_sequence_of_that_month_only);
-	suite_add_tcase(s, tc);
+	suite_add_tcase(s, tcase_of("feed", setup, teardown, TESTS(
+	    hash64_is_fnv1a_64,
+	    all_feed_has_one_allday_event_per_os_and_month_plus_oob,
+	    allday_dtend_is_the_next_day_across_month_and_year_ends,
+	    os_feed_has_only_that_os,
+	    unknown_os_and_ring_give_the_cause,
+	    calendar_properties_are_present_without_method,
+	    berlin_ring_windows_are_local_times_with_the_iana_tzid,
+	    vtimezone_resolves_the_events_to_the_right_instants,
+	    valarm_only_when_the_ring_asks_for_a_reminder,
+	    utc_ring_uses_z_times_and_no_vtimezone,
+	    local_time_repeated_at_fall_back_is_written_in_utc,
+	    no_window_gives_an_allday_note_on_the_offer_date,
+	    every_feed_has_crlf_lines_of_at_most_75_octets,
+	    long_utf8_description_folds_and_parses_back_whole,
+	    same_data_renders_byte_identical_output,
+	    event_hash_ignores_sequence_and_dtstamp_and_is_unique,
+	    unchanged_feed_stamps_without_writing,
+	    override_bumps_sequence_of_that_month_only)));
 	return run_suite(s);
 }

@@ -17,15 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-static time_t
-utc(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-	    .tm_min = mi };
-
-	return timegm(&tm);
-}
-
 /* The horizon the daemon uses for an import at 2026-11-20: 12 months back, 24 ahead. */
 #define H_FROM	utc(2025, 11, 20, 0, 0)
 #define H_TO	utc(2028, 11, 20, 0, 0)
@@ -60,23 +51,36 @@ free_all(struct blackout *v, size_t n)
 	free(v);
 }
 
-/* Parse a fixture that must be accepted, with n blackouts for ring. */
+/* Text (len bytes) that must be accepted, with want blackouts for ring. */
 static struct blackout *
-accept_file(const char *name, const char *ring, size_t want)
+accept_text(const char *text, size_t len, const char *ring, size_t want)
 {
 	struct blackout *v = NULL;
-	char *text, *cause = NULL;
-	size_t len, n = 0;
+	char *cause = NULL;
+	size_t n = 0;
 
-	text = fixture(name, &len);
 	if (ics_blackouts(text, len, ring, H_FROM, H_TO, &v, &n, &cause) != 0)
-		ck_abort_msg("%s: %s", name, cause);
+		ck_abort_msg("%s", cause);
 	ck_assert_uint_eq(n, want);
 	for (size_t i = 0; i < n; i++) {
 		ck_assert_pstr_eq(v[i].ring, ring);
 		ck_assert_int_eq(v[i].id, 0);
 		ck_assert(!v[i].runtime);
 	}
+	return v;
+}
+
+/* A string that must be accepted for every ring, with want blackouts. */
+#define accept_str(s, want)	accept_text((s), strlen(s), NULL, (want))
+
+/* A fixture that must be accepted, with want blackouts for ring. */
+static struct blackout *
+accept_file(const char *name, const char *ring, size_t want)
+{
+	size_t len;
+	char *text = fixture(name, &len);
+	struct blackout *v = accept_text(text, len, ring, want);
+
 	free(text);
 	return v;
 }
@@ -242,8 +246,6 @@ START_TEST(test_summary_is_cleaned_trimmed_and_cut_to_200_bytes)
 {
 	char *long_name = xmalloc(400), *text;
 	struct blackout *v;
-	char *cause = NULL;
-	size_t n;
 
 	memset(long_name, 'x', 399);
 	long_name[399] = '\0';
@@ -254,15 +256,14 @@ START_TEST(test_summary_is_cleaned_trimmed_and_cut_to_200_bytes)
 	    "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\nSUMMARY:%s\nEND:VEVENT\n"
 	    "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\nSUMMARY:%.199sü\nEND:VEVENT\n"
 	    "END:VCALENDAR\n", long_name, long_name);
-	ck_assert_int_eq(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n, &cause), 0);
-	ck_assert_uint_eq(n, 4);
+	v = accept_str(text, 4);
 	ck_assert_str_eq(v[0].name, "a b c d, ü");
 	ck_assert_str_eq(v[1].name, "imported event");
 	ck_assert_uint_eq(strlen(v[2].name), 200);
 	/* 199 x and a 2-byte ü: the cut does not split the ü, it drops it. */
 	ck_assert_uint_eq(strlen(v[3].name), 199);
 	ck_assert(utf8_valid(v[3].name, 199));
-	free_all(v, n);
+	free_all(v, 4);
 	free(text);
 	free(long_name);
 }
@@ -275,13 +276,10 @@ START_TEST(test_cancelled_events_are_left_out)
 	    "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261225\nSTATUS:CONFIRMED\nSUMMARY:on\nEND:VEVENT\n"
 	    "END:VCALENDAR\n";
 	struct blackout *v;
-	char *cause = NULL;
-	size_t n;
 
-	ck_assert_int_eq(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n, &cause), 0);
-	ck_assert_uint_eq(n, 1);
+	v = accept_str(text, 1);
 	ck_assert_str_eq(v[0].name, "on");
-	free_all(v, n);
+	free_all(v, 1);
 }
 END_TEST
 
@@ -292,14 +290,11 @@ START_TEST(test_rdates_add_occurrences_to_dtstart_less_exdates)
 	    "RDATE:20260701T080000Z,20260801T080000Z\nEXDATE:20260701T080000Z\n"
 	    "END:VEVENT\nEND:VCALENDAR\n";
 	struct blackout *v;
-	char *cause = NULL;
-	size_t n;
 
-	ck_assert_int_eq(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n, &cause), 0);
-	ck_assert_uint_eq(n, 2);
+	v = accept_str(text, 2);
 	assert_timed(&v[0], "r", utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 10, 0));
 	assert_timed(&v[1], "r", utc(2026, 8, 1, 8, 0), utc(2026, 8, 1, 10, 0));
-	free_all(v, n);
+	free_all(v, 2);
 }
 END_TEST
 
@@ -399,14 +394,9 @@ START_TEST(test_text_need_not_be_nul_terminated)
 {
 	size_t len;
 	char *text = fixture("allday.ics", &len), *copy = xmalloc(len);
-	struct blackout *v;
-	char *cause = NULL;
-	size_t n;
 
 	memcpy(copy, text, len);	/* no NUL after it: ASan would see a read past */
-	ck_assert_int_eq(ics_blackouts(copy, len, NULL, H_FROM, H_TO, &v, &n, &cause), 0);
-	ck_assert_uint_eq(n, 5);
-	free_all(v, n);
+	free_all(accept_text(copy, len, NULL, 5), 5);
 	free(copy);
 	free(text);
 }
@@ -473,14 +463,8 @@ START_TEST(test_zone_rules_are_yearly_at_dtstart_time_and_bounded)
 		strappend(&parts, "%s", part);
 		free(part);
 		if (i == ICS_MAX_TZ_RULES - 1) {
-			struct blackout *v;
-			char *cause = NULL;
-			size_t n;
-
 			text = zone_file(parts);
-			ck_assert_msg(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n,
-			    &cause) == 0, "%s", cause);
-			free_all(v, n);
+			free_all(accept_str(text, 1), 1);
 			free(text);
 		}
 	}
@@ -504,14 +488,11 @@ START_TEST(test_a_file_zone_converts_right_up_to_the_last_year)
 	    "BEGIN:VEVENT\nSUMMARY:near\nDTSTART;TZID=Old:20261224T180000\nEND:VEVENT\n"
 	    "END:VCALENDAR\n";
 	struct blackout *v;
-	char *cause = NULL;
-	size_t n;
 
-	ck_assert_int_eq(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n, &cause), 0);
-	ck_assert_uint_eq(n, 2);
+	v = accept_str(text, 2);
 	assert_timed(&v[0], "far", utc(2499, 7, 1, 8, 0), utc(2499, 7, 1, 9, 0));
 	assert_timed(&v[1], "near", utc(2026, 12, 24, 17, 0), utc(2026, 12, 24, 18, 0));
-	free_all(v, n);
+	free_all(v, 2);
 }
 END_TEST
 
@@ -526,9 +507,6 @@ append_old_event(char **s, int i)
 START_TEST(test_rrule_work_is_bounded_per_file)
 {
 	char *text = NULL;
-	struct blackout *v;
-	char *cause = NULL;
-	size_t n;
 
 	refuse_lit("BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nSUMMARY:Rare\n"
 	    "DTSTART:20260101T000000Z\nRRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30\n"
@@ -540,10 +518,7 @@ START_TEST(test_rrule_work_is_bounded_per_file)
 	for (int i = 1; i <= 4; i++)
 		append_old_event(&text, i);
 	strappend(&text, "END:VCALENDAR\n");
-	ck_assert_msg(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n, &cause) == 0,
-	    "%s", cause);
-	ck_assert_uint_eq(n, 12);
-	free_all(v, n);
+	free_all(accept_str(text, 12), 12);
 	text[strlen(text) - strlen("END:VCALENDAR\n")] = '\0';
 	append_old_event(&text, 5);
 	strappend(&text, "END:VCALENDAR\n");
@@ -613,14 +588,11 @@ START_TEST(test_imported_names_pass_the_name_check)
 	    "DTSTART;VALUE=DATE:20261224\nSUMMARY:a\tb\\nc\x1b\xc2\x85 d\nEND:VEVENT\n"
 	    "END:VCALENDAR\n";
 	struct blackout *v;
-	char *cause = NULL;
-	size_t n;
 
-	ck_assert_int_eq(ics_blackouts(text, strlen(text), NULL, H_FROM, H_TO, &v, &n, &cause), 0);
-	ck_assert_uint_eq(n, 1);
+	v = accept_str(text, 1);
 	ck_assert_str_eq(v[0].name, "a b c d");
 	ck_assert_ptr_null(blackout_name_problem(v[0].name));
-	free_all(v, n);
+	free_all(v, 1);
 }
 END_TEST
 

@@ -371,6 +371,12 @@ START_TEST(without_listen_pid_nothing_is_taken)
 }
 END_TEST
 
+/* The ends of the messages below. */
+#define NAMED_WRONG	"; hotpatchd takes only sockets named 'control' or 'http' " \
+	"(FileDescriptorName= in the socket unit)"
+#define MUST_UNIX	"; it must be a listening AF_UNIX SOCK_STREAM socket"
+#define MUST_INET	"; it must be a listening AF_INET or AF_INET6 SOCK_STREAM socket"
+
 /* Each case: the sockets, their names, and the exact error. */
 static const struct {
 	enum sockkind	 kinds[2];
@@ -378,32 +384,24 @@ static const struct {
 	const char	*names, *fds, *want;
 } bad[] = {
 	{ { UNIX_LISTENING }, 1, "bogus", NULL,
-	  "socket activation: fd 3 is named 'bogus'; hotpatchd takes only sockets named "
-	  "'control' or 'http' (FileDescriptorName= in the socket unit)" },
+	  "socket activation: fd 3 is named 'bogus'" NAMED_WRONG },
 	{ { UNIX_LISTENING }, 1, NULL, NULL,
-	  "socket activation: fd 3 is named 'unknown'; hotpatchd takes only sockets named "
-	  "'control' or 'http' (FileDescriptorName= in the socket unit)" },
+	  "socket activation: fd 3 is named 'unknown'" NAMED_WRONG },
 	{ { UNIX_LISTENING, INET_LISTENING }, 2, "control", NULL,
-	  "socket activation: fd 4 is named 'unknown'; hotpatchd takes only sockets named "
-	  "'control' or 'http' (FileDescriptorName= in the socket unit)" },
+	  "socket activation: fd 4 is named 'unknown'" NAMED_WRONG },
 	{ { INET_LISTENING }, 1, "control", NULL,
-	  "socket activation: 'control' (fd 3) is AF_INET, SOCK_STREAM, listening; it must be "
-	  "a listening AF_UNIX SOCK_STREAM socket" },
+	  "socket activation: 'control' (fd 3) is AF_INET, SOCK_STREAM, listening" MUST_UNIX },
 	{ { UNIX_LISTENING }, 1, "http", NULL,
-	  "socket activation: 'http' (fd 3) is AF_UNIX, SOCK_STREAM, listening; it must be "
-	  "a listening AF_INET or AF_INET6 SOCK_STREAM socket" },
+	  "socket activation: 'http' (fd 3) is AF_UNIX, SOCK_STREAM, listening" MUST_INET },
 	{ { UNIX_BOUND_ONLY }, 1, "control", NULL,
-	  "socket activation: 'control' (fd 3) is AF_UNIX, SOCK_STREAM, not listening; it must "
-	  "be a listening AF_UNIX SOCK_STREAM socket" },
+	  "socket activation: 'control' (fd 3) is AF_UNIX, SOCK_STREAM, not listening" MUST_UNIX },
 	{ { UNIX_DGRAM }, 1, "control", NULL,
-	  "socket activation: 'control' (fd 3) is AF_UNIX, SOCK_DGRAM, not listening; it must "
-	  "be a listening AF_UNIX SOCK_STREAM socket" },
+	  "socket activation: 'control' (fd 3) is AF_UNIX, SOCK_DGRAM, not listening" MUST_UNIX },
 	{ { SOCKETPAIR }, 1, "http", NULL,
-	  "socket activation: 'http' (fd 3) is AF_UNIX, SOCK_STREAM, not listening; it must "
-	  "be a listening AF_INET or AF_INET6 SOCK_STREAM socket" },
+	  "socket activation: 'http' (fd 3) is AF_UNIX, SOCK_STREAM, not listening" MUST_INET },
 	{ { NOT_A_SOCKET }, 1, "control", NULL,
-	  "socket activation: 'control' (fd 3) is not a socket (Socket operation on non-socket); "
-	  "it must be a listening AF_UNIX SOCK_STREAM socket" },
+	  "socket activation: 'control' (fd 3) is not a socket (Socket operation on "
+	  "non-socket)" MUST_UNIX },
 	{ { UNIX_LISTENING, UNIX_LISTENING }, 2, "control:control", NULL,
 	  "socket activation: two sockets are named 'control' (fd 3 and fd 4); pass one of each" },
 	{ { UNIX_LISTENING }, 1, "control", "two",

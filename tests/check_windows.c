@@ -17,15 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-static time_t
-utc(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-	    .tm_min = mi };
-
-	return timegm(&tm);
-}
-
 #define WEEK(daysmask, h, m, dur) { WIN_WEEKLY, (daysmask), 0, (h) * 60 + (m), (dur) }
 #define OFFSET(off, h, m, dur) { WIN_OFFSET, 0, (off), (h) * 60 + (m), (dur) }
 enum { SUN = 1 << 0, MON = 1 << 1, TUE = 1 << 2, WED = 1 << 3, THU = 1 << 4, SAT = 1 << 6 };
@@ -408,26 +399,24 @@ int
 main(void)
 {
 	Suite *s = suite_create("windows");
-	TCase *tc = tcase_create("engine");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, zero_deferral_offers_at_release_and_takes_the_same_evening);
-	tcase_add_test(tc, zero_deadline_makes_any_later_window_late);
-	tcase_add_test(tc, baseline_month_restarts_with_grace_after_the_deadline);
-	tcase_add_test(tc, thirty_day_deferral_crosses_the_next_release);
-	tcase_add_test(tc, berlin_spring_forward_gap_uses_the_offset_before);
-	tcase_add_test(tc, berlin_fall_back_overlap_means_the_first_occurrence);
-	tcase_add_test(tc, new_york_gap_and_overlap_follow_rfc5545);
-	tcase_add_test(tc, auckland_ring_sees_the_release_on_wednesday);
-	tcase_add_test(tc, offset_window_spills_into_the_next_month);
-	tcase_add_test(tc, blackout_on_the_first_slot_moves_the_install);
-	tcase_add_test(tc, blackout_until_after_the_deadline_makes_it_late);
-	tcase_add_test(tc, blackout_until_the_next_offer_leaves_no_window);
-	tcase_add_test(tc, timed_blackout_blocks_only_what_it_overlaps);
-	tcase_add_test(tc, ring_without_windows_has_none);
-	tcase_add_test(tc, ineligible_ring_installs_an_lcu_and_restarts_every_month);
-	tcase_add_test(tc, arm64_ring_needs_chpe_disabled);
-	tcase_add_test(tc, extra_baseline_month_for_one_os_only);
-	suite_add_tcase(s, tc);
+	suite_add_tcase(s, tcase_of("engine", setup, teardown, TESTS(
+	    zero_deferral_offers_at_release_and_takes_the_same_evening,
+	    zero_deadline_makes_any_later_window_late,
+	    baseline_month_restarts_with_grace_after_the_deadline,
+	    thirty_day_deferral_crosses_the_next_release,
+	    berlin_spring_forward_gap_uses_the_offset_before,
+	    berlin_fall_back_overlap_means_the_first_occurrence,
+	    new_york_gap_and_overlap_follow_rfc5545,
+	    auckland_ring_sees_the_release_on_wednesday,
+	    offset_window_spills_into_the_next_month,
+	    blackout_on_the_first_slot_moves_the_install,
+	    blackout_until_after_the_deadline_makes_it_late,
+	    blackout_until_the_next_offer_leaves_no_window,
+	    timed_blackout_blocks_only_what_it_overlaps,
+	    ring_without_windows_has_none,
+	    ineligible_ring_installs_an_lcu_and_restarts_every_month,
+	    arm64_ring_needs_chpe_disabled,
+	    extra_baseline_month_for_one_os_only)));
 	return run_suite(s);
 }

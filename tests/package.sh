@@ -25,6 +25,7 @@ set -u
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 top_builddir=$top_srcdir
 . "$top_srcdir/tests/regress/lib.sh"
+. "$top_srcdir/tests/tools.sh"
 
 say() { printf '# %s\n' "$*"; }
 die() { printf 'package: %s\n' "$*" >&2; exit 1; }
@@ -41,13 +42,8 @@ for t in dpkg-buildpackage dh lintian systemd-analyze git python3; do
 		die "$t is missing: install debhelper lintian dpkg-dev systemd git python3 (quickstart.sh check does)"
 done
 
-if [ -n "${KEEP:-}" ]; then
-	[ -e "$KEEP" ] && die "KEEP=$KEEP already exists"
-	mkdir -p "$KEEP"
-	tmp=$(cd "$KEEP" && pwd)
-else
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/hotpatchd-package.XXXXXX")
-fi
+workdir package
+tmp=$work
 # apt's download user must be able to read the .deb.
 chmod 755 "$tmp"
 version=$(sed -n '1s/^hotpatchd (\([^)]*\)).*/\1/p' "$top_srcdir/debian/changelog")

@@ -19,6 +19,7 @@ say() { printf 'sanitizers: %s\n' "$*"; }
 die() { printf 'sanitizers: %s\n' "$*" >&2; exit 1; }
 
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
+. "$top_srcdir/tests/tools.sh"
 use_head=no
 case ${1:-} in
 --head) use_head=yes ;;
@@ -28,12 +29,9 @@ case ${1:-} in
 esac
 jobs=${JOBS:-2}
 
-if [ -n "${KEEP:-}" ]; then
-	[ -e "$KEEP" ] && die "KEEP=$KEEP already exists"
-	mkdir -p "$KEEP"
-	dir=$(cd "$KEEP" && pwd)
-else
-	dir=$(mktemp -d "${TMPDIR:-/tmp}/hotpatchd-sanitizers.XXXXXX")
+workdir sanitizers
+dir=$work
+if [ -z "${KEEP:-}" ]; then
 	trap 'rm -rf "$dir"' EXIT
 	trap 'exit 130' INT TERM
 fi
@@ -103,21 +101,7 @@ for trs in $(find tests -name '*.trs' | sort); do
 	log=${trs%.trs}.log
 	[ -f "$log" ] || continue
 	ntests=$((ntests + 1))
-	line=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -n 1 || true)
-	if [ -n "$line" ]; then
-		printf '%-34s %s\n' "${log%.log}" "$line"
-		n=$(printf '%s' "$line" | sed -E 's/.*Checks: ([0-9]+).*/\1/')
-		f=$(printf '%s' "$line" | sed -E 's/.*Failures: ([0-9]+), Errors: ([0-9]+).*/\1 \2/')
-		passed=$((passed + n - ${f% *} - ${f#* }))
-		failed=$((failed + ${f% *} + ${f#* }))
-	else
-		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)
-		p=$(grep -c '^ok ' "$log" || true)
-		f=$(grep -c '^not ok ' "$log" || true)
-		[ -n "$line" ] || line="$p passed, $f failed (no closing line: the script stopped early)"
-		printf '%-34s %s\n' "${log%.log}" "$line"
-		passed=$((passed + p)) failed=$((failed + f))
-	fi
+	tally "$log"
 	res=$(sed -n 's/^:test-result: //p' "$trs" | head -n 1)
 	case $res in PASS|SKIP) ;; *) say "${log%.log}: ${res:-no result}"; [ $rc -ne 0 ] || rc=1 ;; esac
 done

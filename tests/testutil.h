@@ -5,6 +5,8 @@
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 /* A file under the source tree ($top_srcdir, or "." when run by hand). */
 static inline char *
@@ -17,6 +19,57 @@ srcpath(const char *rel)
 		abort();
 	return p;
 }
+
+/* An instant given in UTC. */
+static inline time_t
+utc(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+	    .tm_min = mi };
+
+	return timegm(&tm);
+}
+
+/*
+ * What a case file under tests/conf expects: its first line is
+ * "# expect: TEXT"; returns TEXT (allocated).
+ */
+static inline char *
+case_expect(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char buf[512] = "", *want;
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	if (fgets(buf, sizeof(buf), f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	ck_assert_msg(strncmp(buf, "# expect: ", 10) == 0, "%s has no '# expect: ' line", path);
+	if ((want = strdup(buf + 10)) == NULL)
+		abort();
+	return want;
+}
+
+/*
+ * A test case called name with the tests of the NULL-terminated list t,
+ * each run between setup and teardown when they are not NULL.
+ */
+static inline TCase *
+tcase_of(const char *name, void (*setup)(void), void (*teardown)(void),
+    const TTest *const *t)
+{
+	TCase *tc = tcase_create(name);
+
+	if (setup != NULL || teardown != NULL)
+		tcase_add_checked_fixture(tc, setup, teardown);
+	for (; *t != NULL; t++)
+		tcase_add_test(tc, *t);
+	return tc;
+}
+
+/* The list of tests for tcase_of. */
+#define TESTS(...)	((const TTest *const[]){ __VA_ARGS__, NULL })
 
 /* Run every suite; exit status for the test harness. */
 static inline int

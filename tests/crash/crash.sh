@@ -18,14 +18,7 @@
 #   CRASH_QUIET=1    only failed rounds and every 50th round get a line
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-writer_pids=
-cleanup() {
-	for p in $daemon_pid $writer_pids; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap "exit 1" HUP INT PIPE TERM
+scratch
 
 rounds=${CRASH_ROUNDS:-15}
 seed=${CRASH_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
@@ -362,12 +355,12 @@ while [ $r -le "$rounds" ] && alive "$daemon_pid"; do
 	rd=$tmp/round$r
 	[ -n "$delay" ] || delay=$(python3 "$tmp/model.py" plan "$r" "$seed" "$tmp/state.json" "$rd" \
 	    "$writers" $ops)
-	writer_pids=
+	extra_pids=
 	w=0
 	while [ $w -lt "$writers" ]; do
 		: > "$rd/w$w.log"
 		writer "$rd/w$w.plan" "$rd/w$w.log" &
-		writer_pids="$writer_pids $!"
+		extra_pids="$extra_pids $!"
 		w=$((w + 1))
 	done
 	sleep "$delay"
@@ -376,8 +369,8 @@ while [ $r -le "$rounds" ] && alive "$daemon_pid"; do
 	daemon_pid=
 	kills=$((kills + 1))
 	# With the daemon gone, the rest of each plan fails at once (exit 3).
-	for p in $writer_pids; do wait "$p"; done
-	writer_pids=
+	for p in $extra_pids; do wait "$p"; done
+	extra_pids=
 	if up; then
 		[ "$quiet" = 1 ] || ok "round $r: the daemon restarts after kill -9 at ${delay}s"
 	else

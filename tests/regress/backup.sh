@@ -171,19 +171,13 @@ fi
 # ---------------------------------------------------------------------------
 # A peer that is not an admin may not take a copy.  Needs root to become nobody.
 
-if [ "$(id -u)" -ne 0 ]; then
-	skip "backup by a non-admin: exit 1, permission denied" "needs root"
-	skip "a refused backup leaves no file and no audit row" "needs root"
-else
+if root_or_skip "backup by a non-admin: exit 1, permission denied" \
+    "a refused backup leaves no file and no audit row"; then
 	cp "$HOTPATCHCTL" "$tmp/hotpatchctl"
 	chmod 755 "$tmp/hotpatchctl" "$tmp/var"
 	mkdir -m 755 "$tmp/nb"
 	chown nobody "$tmp/nb"
-	if command -v setpriv > /dev/null 2>&1; then
-		become_nobody="setpriv --reuid=nobody --regid=$(id -gn nobody) --clear-groups"
-	else
-		become_nobody="runuser -u nobody --"
-	fi
+	become_nobody=$(nobody_cmd)
 	before=$(backups)
 	# shellcheck disable=SC2086
 	timeout "$(tmo 60)" $become_nobody "$tmp/hotpatchctl" --socket "$sock" backup "$tmp/nb/b.db" \

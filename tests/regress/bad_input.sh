@@ -12,14 +12,7 @@
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 BAD=$top_srcdir/tests/bad-input
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-sock=$tmp/var/hotpatchd.sock
-db=$tmp/var/hotpatchd.db
+scratch
 kinds="yaml ics protocol http cli"
 
 # expectation FILE: the text after "# expect: " on the first line of FILE, or of FILE's
@@ -82,44 +75,26 @@ run_ics() {
 # (\n \r \t \\ \ooo \xhh) decoded, or, when it starts with "=", a Python bytes expression.
 # The first reply's status line must have the code and contain the fragment.
 
-proto_py='
-import codecs, socket, sys
-path, case, out, limit = sys.argv[1:5]
-body = "".join(l.rstrip("\n") for l in open(case, encoding="utf-8").readlines()[1:])
-data = eval(body[1:]) if body.startswith("=") else codecs.escape_decode(body.encode())[0]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(float(limit))
-s.connect(path)
-got = b""
-try:
-    s.sendall(data)
-    s.shutdown(socket.SHUT_WR)
-except OSError:
-    pass
-try:
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        got += b
-except (socket.timeout, ConnectionResetError):
-    pass
-lines = got.split(b"\n")
-if len(lines) < 2 or not lines[1]:
-    print("none")
-    sys.exit(0)
-w = lines[1].decode("utf-8", "replace").split(" ", 2)
-open(out, "w").write(lines[1].decode("utf-8", "replace") + "\n")
-print(w[0])
+# case_bytes FILE: the body of a protocol or http case, decoded as said above.
+case_bytes_py='
+import codecs, sys
+body = "".join(l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8").readlines()[1:])
+sys.stdout.buffer.write(eval(body[1:]) if body.startswith("=") else
+    codecs.escape_decode(body.encode())[0])
 '
+case_bytes() {
+	python3 -c "$case_bytes_py" "$1" </dev/null
+}
 
 run_protocol() {
 	_f=$1 _base=$(basename "$1")
 	_exp=$(expectation "$_f")
 	_code=${_exp%% *} _frag=${_exp#* }
-	: > "$tmp/o"
-	_got=$(timeout "$(tmo 90)" python3 -c "$proto_py" "$sock" "$_f" "$tmp/o" "$(tmo 60)" 2>&1 </dev/null)
-	verdict "protocol/$_base" "$_got" "$_code" "$_frag" "$tmp/o"
+	case_bytes "$_f" | raw_send "$sock" half - "$tmp/t" "$(tmo 60)"
+	# The first reply's status line, after the greeting; "none" if there is none.
+	sed -n 2p "$tmp/t" > "$tmp/o"
+	_got=$(cut -d ' ' -f 1 < "$tmp/o")
+	verdict "protocol/$_base" "${_got:-none}" "$_code" "$_frag" "$tmp/o"
 }
 
 # ---------------------------------------------------------------------------
@@ -127,38 +102,13 @@ run_protocol() {
 # "closed" if the daemon hung up without one.  The first line may allow several codes
 # (comma-separated): libmicrohttpd chooses among them for some malformed requests.
 
-http_py='
-import codecs, socket, sys
-port, case, out, limit = int(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])
-body = "".join(l.rstrip("\n") for l in open(case, encoding="utf-8").readlines()[1:])
-data = eval(body[1:]) if body.startswith("=") else codecs.escape_decode(body.encode())[0]
-s = socket.create_connection(("127.0.0.1", port), timeout=limit)
-got = b""
-try:
-    s.sendall(data)
-    s.shutdown(socket.SHUT_WR)
-except OSError:
-    pass
-try:
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        got += b
-except (socket.timeout, ConnectionResetError):
-    pass
-open(out, "wb").write(got)
-w = got.split(b"\r\n", 1)[0].split(b" ")
-print(w[1].decode() if got.startswith(b"HTTP/1.") and len(w) > 1 else "closed")
-'
-
 run_http() {
 	_f=$1 _base=$(basename "$1")
 	_exp=$(expectation "$_f")
 	_code=${_exp%% *} _frag=${_exp#* }
 	[ "$_frag" = "$_exp" ] && _frag=
-	: > "$tmp/o"
-	_got=$(timeout "$(tmo 90)" python3 -c "$http_py" "$port" "$_f" "$tmp/o" "$(tmo 60)" 2>&1 </dev/null)
+	case_bytes "$_f" | raw_send "$port" half - "$tmp/o" "$(tmo 60)"
+	_got=$(http_status "$tmp/o")
 	verdict "http/$_base" "$_got" "$_code" "$_frag" "$tmp/o"
 }
 
@@ -204,7 +154,7 @@ done
 
 for f in "$BAD"/yaml/*.yaml; do run_yaml "$f"; done
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 "$HOTPATCHD" -f --state-dir "$tmp/var" --calendar "$CAL" --schedules "$SCHED" \
     --http "127.0.0.1:$port" >> "$tmp/var.log" 2>&1 &
 daemon_pid=$!

@@ -8,15 +8,8 @@
 # only keep a hung check from hanging the suite).
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap "exit 1" HUP INT PIPE TERM
+scratch
 
-sock=$tmp/var/hotpatchd.sock
 summary="too many errors: stopped after the first 100; fix these and check again"
 
 # gen KIND N > FILE: a file with N bad keys.  config: unknown and duplicate keys at the

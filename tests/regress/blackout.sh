@@ -5,15 +5,8 @@
 # of the .ics fixtures (tests/ics/) are worked out with Python's zoneinfo, not libical.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 
-sock=$tmp/var/hotpatchd.sock
-db=$tmp/var/hotpatchd.db
 ICS=$top_srcdir/tests/ics
 me="uid $(id -u) ($(id -un))"
 
@@ -279,13 +272,9 @@ fi
 # ---------------------------------------------------------------------------
 # A peer that is not an admin may list but not change.  Needs root to become nobody.
 
-if [ "$(id -u)" -ne 0 ]; then
-	for t in "blackout list works for a non-admin peer" "blackout add by a non-admin: permission denied" \
-	    "blackout remove by a non-admin: permission denied" "blackout import by a non-admin: permission denied" \
-	    "a non-admin changed nothing in the database"; do
-		skip "$t" "needs root"
-	done
-else
+if root_or_skip "blackout list works for a non-admin peer" "blackout add by a non-admin: permission denied" \
+    "blackout remove by a non-admin: permission denied" "blackout import by a non-admin: permission denied" \
+    "a non-admin changed nothing in the database"; then
 	stop_daemon
 	chmod 755 "$tmp"
 	cp "$HOTPATCHCTL" "$tmp/hotpatchctl"
@@ -296,11 +285,7 @@ else
 	start_daemon "$tmp/var" -c "$tmp/nb.yaml" || not_ok "the daemon starts with socket mode 0666" "$(cat "$tmp/var.log")"
 	chmod 755 "$tmp/var"
 	sqlite3 "$db" .dump > "$tmp/nb.before"
-	if command -v setpriv > /dev/null 2>&1; then
-		become_nobody="setpriv --reuid=nobody --regid=$(id -gn nobody) --clear-groups"
-	else
-		become_nobody="runuser -u nobody --"
-	fi
+	become_nobody=$(nobody_cmd)
 	as_nobody() {
 		# shellcheck disable=SC2086
 		timeout "$(tmo 60)" $become_nobody "$tmp/hotpatchctl" --socket "$sock" "$@" > "$tmp/out" 2> "$tmp/err"

@@ -24,12 +24,8 @@ expect "a misspelt kind is reported at its line and column" 1 \
 	"$tmp/calendar.yaml:$line:$col: kind must be baseline, hotpatch or lcu, got 'basline'" -- \
 	"$HOTPATCHD" -n --calendar "$tmp/calendar.yaml" --schedules "$sched"
 
-mkdir "$tmp/sched"
-cp "$sched"/*.yaml "$tmp/sched/"
-f=$(ls "$tmp/sched"/*.yaml | head -n 1)
-line=$(grep -n 'deferral_days:' "$f" | head -n 1 | cut -d: -f1)
-col=$(sed -n "${line}p" "$f" | awk '{ print index($0, "deferral_days:") + 15 }')
-sed "${line}s/deferral_days: *[0-9]*/deferral_days: 45/" "$f" > "$f.new" && mv "$f.new" "$f"
+edit_schedules "$tmp/sched" autopatch-classic.yaml
+set_deferral 45
 expect "an out-of-range deferral in a ring file is reported precisely" 1 \
 	"$f:$line:$col: deferral_days must be 0..30, got 45" -- \
 	"$HOTPATCHD" -n --calendar "$cal" --schedules "$tmp/sched"

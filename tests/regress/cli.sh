@@ -6,18 +6,12 @@
 # --json, a dumb terminal or a pipe.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -z "$daemon_pid" ] || kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 # The colour tests decide what the terminal is; the caller's settings must not leak in.
 unset NO_COLOR
 TERM=xterm
 export TERM
 
-sock=$tmp/var/hotpatchd.sock
 nosock=$tmp/nodaemon.sock
 esc=$(printf '\033')
 

@@ -6,14 +6,8 @@
 # nothing at all (quickly, silently) when no daemon answers.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -z "$daemon_pid" ] || kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 
-sock=$tmp/var/hotpatchd.sock
 HOTPATCHD_SOCKET=$sock
 export HOTPATCHD_SOCKET
 
@@ -42,18 +36,20 @@ bash_complete() {
 	got=$(sort "$tmp/got" | tr '\n' ' ' | sed 's/ *$//')
 }
 
-# completes NAME WANT WORD...: the bash completion for WORD... is exactly WANT (sorted,
-# space-separated), with nothing on stderr.
-completes() {
-	_n=$1 _want=$(printf '%s\n' $2 | sort | tr '\n' ' ' | sed 's/ *$//')
-	shift 2
-	bash_complete "$@"
+# completed_by HOW NAME WANT WORD...: the completion HOW (bash_complete or zsh_complete)
+# gives for WORD... is exactly WANT (sorted, space-separated), with nothing on stderr.
+completed_by() {
+	_how=$1 _n=$2 _want=$(printf '%s\n' $3 | sort | tr '\n' ' ' | sed 's/ *$//')
+	shift 3
+	"$_how" "$@"
 	if [ $rc -eq 0 ] && [ "$got" = "$_want" ] && ! [ -s "$tmp/got.err" ]; then
 		ok "$_n"
 	else
 		not_ok "$_n" "exit $rc" "got:  $got" "want: $_want" "stderr: $(head -c 300 "$tmp/got.err")"
 	fi
 }
+# completes NAME WANT WORD...: the bash completion.
+completes() { completed_by bash_complete "$@"; }
 
 start_daemon "$tmp/var" || not_ok "the daemon starts" "$(cat "$tmp/var.log")"
 
@@ -124,16 +120,7 @@ zsh_complete() {
 	got=$(sort "$tmp/got" | tr '\n' ' ' | sed 's/ *$//')
 }
 
-zcompletes() {
-	_n=$1 _want=$(printf '%s\n' $2 | sort | tr '\n' ' ' | sed 's/ *$//')
-	shift 2
-	zsh_complete "$@"
-	if [ $rc -eq 0 ] && [ "$got" = "$_want" ] && ! [ -s "$tmp/got.err" ]; then
-		ok "$_n"
-	else
-		not_ok "$_n" "exit $rc" "got:  $got" "want: $_want" "stderr: $(head -c 300 "$tmp/got.err")"
-	fi
-}
+zcompletes() { completed_by zsh_complete "$@"; }
 
 if command -v zsh > /dev/null 2>&1; then
 	reg=$(timeout "$(tmo 60)" zsh -f -c 'fpath=("$1" $fpath); autoload -Uz compinit

@@ -5,20 +5,12 @@
 # The malformed-protocol and connection-limit tests are in proto.sh.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-extra_pids=
-cleanup() {
-	for p in $daemon_pid $extra_pids; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 # These tests know the Autopatch default rings by heart: run on that file alone.
 mkdir "$tmp/autopatch"
 cp "$SCHED/autopatch-default.yaml" "$tmp/autopatch/"
 SCHED=$tmp/autopatch
 
-sock=$tmp/var/hotpatchd.sock
-db=$tmp/var/hotpatchd.db
 version=$(sed -n 's/^AC_INIT(\[hotpatchd\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
 
 # wait_gone PID: wait for a process that is not our child to exit.
@@ -306,13 +298,10 @@ answered "reload with the shipped files exits 0"
 # ---------------------------------------------------------------------------
 # A peer that is not an admin: read commands only.  Needs root to become nobody.
 
-if [ "$(id -u)" -ne 0 ]; then
-	for t in "read commands work for a non-admin peer" "override set by a non-admin: exit 1, permission denied" \
-	    "override clear by a non-admin: exit 1, permission denied" "reload by a non-admin: exit 1, permission denied" \
-	    "a non-admin changed nothing in the database"; do
-		skip "$t" "needs root"
-	done
-else
+if root_or_skip "read commands work for a non-admin peer" \
+    "override set by a non-admin: exit 1, permission denied" \
+    "override clear by a non-admin: exit 1, permission denied" \
+    "reload by a non-admin: exit 1, permission denied" "a non-admin changed nothing in the database"; then
 	stop_daemon
 	chmod 755 "$tmp"
 	mkdir -m 755 "$tmp/nb"
@@ -323,11 +312,7 @@ else
 	nbdb=$tmp/nb/hotpatchd.db
 	sqlite3 "$nbdb" .dump > "$tmp/nb.before"
 	# as_nobody ARGS...: the client as nobody, no groups.
-	if command -v setpriv > /dev/null 2>&1; then
-		become_nobody="setpriv --reuid=nobody --regid=$(id -gn nobody) --clear-groups"
-	else
-		become_nobody="runuser -u nobody --"
-	fi
+	become_nobody=$(nobody_cmd)
 	as_nobody() {
 		# shellcheck disable=SC2086
 		timeout "$(tmo 60)" $become_nobody "$tmp/hotpatchctl" --socket "$tmp/nb/hotpatchd.sock" "$@" \
@@ -358,15 +343,7 @@ fi
 # Reload: a broken ring file is refused precisely and the running rings stay; SIGHUP.
 
 stop_daemon
-mkdir "$tmp/sched"
-cp "$SCHED"/*.yaml "$tmp/sched/"
-f=$tmp/sched/autopatch-default.yaml
-line=$(grep -n 'deferral_days:' "$f" | head -n 1 | cut -d: -f1)
-col=$(sed -n "${line}p" "$f" | awk '{ print index($0, "deferral_days:") + 15 }')
-# set_deferral N: the first ring's (test's) deferral_days in the copy.
-set_deferral() {
-	sed "${line}s/deferral_days: *[0-9]*/deferral_days: $1/" "$f" > "$f.new" && mv "$f.new" "$f"
-}
+edit_schedules "$tmp/sched"
 start_daemon "$tmp/rl" --schedules "$tmp/sched" || not_ok "the daemon starts on the copied schedules" "$(cat "$tmp/rl.log")"
 sock=$tmp/rl/hotpatchd.sock
 test_deferral() {
@@ -424,22 +401,23 @@ sock=$tmp/var/hotpatchd.sock
 
 start_daemon "$tmp/var"
 first=$daemon_pid
-timeout "$(tmo 60)" "$HOTPATCHD" -f --state-dir "$tmp/var" --calendar "$CAL" --schedules "$SCHED" --http off \
-    > "$tmp/second.out" 2>&1
-rc=$?
-if [ $rc -eq 1 ] && grep -q "in use" "$tmp/second.out"; then
-	ok "a second daemon on the same state dir refuses to start (exit 1, 'in use')"
-else
-	not_ok "a second daemon on the same state dir refuses to start (exit 1, 'in use')" "exit $rc" "$(cat "$tmp/second.out")"
-fi
-timeout "$(tmo 60)" "$HOTPATCHD" -f --state-dir "$tmp/other" --socket "$sock" --calendar "$CAL" --schedules "$SCHED" --http off \
-    > "$tmp/second.out" 2>&1
-rc=$?
-if [ $rc -eq 1 ] && grep -q "already listening" "$tmp/second.out"; then
-	ok "a second daemon with another db on the same socket refuses ('already listening')"
-else
-	not_ok "a second daemon with another db on the same socket refuses ('already listening')" "exit $rc" "$(cat "$tmp/second.out")"
-fi
+# second_refused NAME TEXT ARGS...: a second hotpatchd -f with ARGS exits 1 saying TEXT.
+second_refused() {
+	_n=$1 _text=$2
+	shift 2
+	timeout "$(tmo 60)" "$HOTPATCHD" -f "$@" --calendar "$CAL" --schedules "$SCHED" --http off \
+	    > "$tmp/second.out" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q "$_text" "$tmp/second.out"; then
+		ok "$_n"
+	else
+		not_ok "$_n" "exit $rc" "$(cat "$tmp/second.out")"
+	fi
+}
+second_refused "a second daemon on the same state dir refuses to start (exit 1, 'in use')" \
+    "in use" --state-dir "$tmp/var"
+second_refused "a second daemon with another db on the same socket refuses ('already listening')" \
+    "already listening" --state-dir "$tmp/other" --socket "$sock"
 ctl status
 if [ $rc -eq 0 ] && alive "$first"; then
 	ok "the first daemon still serves after both refusals"

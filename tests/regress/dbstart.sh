@@ -4,17 +4,9 @@
 # start says at notice level that it created one; --init-db is the explicit fresh start.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap "exit 1" HUP INT PIPE TERM
+scratch
 
 var=$tmp/var
-sock=$var/hotpatchd.sock
-db=$var/hotpatchd.db
 marker=$db.created
 log=$var.log
 

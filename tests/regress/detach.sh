@@ -6,23 +6,12 @@
 # override clear delete them, with an audit row, detached or not.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap "exit 1" HUP INT PIPE TERM
+scratch
 
-sock=$tmp/var/hotpatchd.sock
-db=$tmp/var/hotpatchd.db
 log=$tmp/var.log
-CAL=$tmp/calendar.yaml
-SCHED=$tmp/schedules
-cp "$top_srcdir/data/calendar.yaml" "$CAL.orig"
-cp -r "$top_srcdir/schedules" "$SCHED"
+own_files
+cp "$CAL" "$CAL.orig"
 cp "$SCHED/server-2025.yaml" "$tmp/server.orig"
-cp "$CAL.orig" "$CAL"
 
 # drop: a calendar without OS ws2025-arc, and ring srv-arc renamed (it was that OS's only
 # ring; the renamed ring serves ws2025-azure).  restore: the original files.

@@ -6,16 +6,8 @@
 # 3 and a message, never death by SIGPIPE (exit 141).
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-fake_pid=
-cleanup() {
-	for p in $daemon_pid $fake_pid; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap "exit 1" HUP INT PIPE TERM
+scratch
 
-sock=$tmp/var/hotpatchd.sock
 site=$tmp/site
 mkdir "$tmp/sched" "$tmp/elsewhere"
 cp "$SCHED"/*.yaml "$tmp/sched/"
@@ -222,15 +214,15 @@ c.close()
 s.close()
 os.kill(pid, signal.SIGCONT)
 PY
-	fake_pid=$!
+	extra_pids=$!
 	i=0
 	while ! [ -S "$tmp/fake.sock" ] && [ $i -lt $((20 * $(tmo 60))) ]; do sleep 0.05; i=$((i + 1)); done
 }
 
 fake_server
 run --socket "$tmp/fake.sock" status
-wait "$fake_pid"
-fake_pid=
+wait "$extra_pids"
+extra_pids=
 refused "a daemon that closes before reading the request: exit 3 (not SIGPIPE, 141)" 3 \
     "hotpatchd at $tmp/fake.sock closed the connection"
 

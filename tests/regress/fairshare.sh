@@ -9,12 +9,7 @@
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 
 # Memory figures of a daemon under valgrind or AddressSanitizer (shadow memory,
 # quarantined frees) are the tool's own: the byte bound holds for a plain build.

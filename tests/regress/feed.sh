@@ -6,14 +6,8 @@
 # vdirsyncer installed, a real CalDAV/ICS client subscribes over HTTP too.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-sock=$tmp/var/hotpatchd.sock
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+scratch
+port=$(free_port)
 
 # Debian's python3-icalendar lives with Debian's python, which may not be the first python3.
 icalpy=python3

@@ -6,24 +6,9 @@
 # status, --http off and a taken port.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-extra_pids=
-cleanup() {
-	for p in $daemon_pid $extra_pids; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 
-if ! command -v curl > /dev/null 2>&1; then
-	skip "the HTTP feeds" "needs curl"
-	finish
-	exit
-fi
-
-# free_port: a TCP port nothing listens on right now.
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+needs "the HTTP feeds" curl
 
 # fetch PATH [curl args...]: GET (or whatever the args say); status in $code, headers in
 # $tmp/h, body in $tmp/b.
@@ -44,57 +29,13 @@ hdr() {
 # raw PYTHON-BYTES [SECONDS]: send those bytes to the HTTP port, print the reply's status
 # code, "closed" if the daemon hung up (or, after SECONDS, $(tmo 60) by default, said
 # nothing) without one; the whole reply goes to $tmp/raw.
-raw_py='
-import socket, sys
-data = eval(sys.argv[3])
-s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=float(sys.argv[5]))
-try:
-    s.sendall(data)
-except OSError:
-    pass
-got = b""
-try:
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        got += b
-except OSError:
-    pass
-open(sys.argv[4], "wb").write(got)
-w = got.split(b"\r\n", 1)[0].split()
-print(w[1].decode() if len(w) >= 2 and got.startswith(b"HTTP/1.") else "closed")
-'
 raw() {
-	python3 -c "$raw_py" 127.0.0.1 "$port" "$1" "$tmp/raw" "${2:-$(tmo 60)}" 2>/dev/null </dev/null || echo closed
+	raw_send "$port" open "$1" "$tmp/raw" "${2:-$(tmo 60)}" 2>/dev/null </dev/null
+	http_status "$tmp/raw"
 }
 
 # tcp_listeners PID: how many listening TCP sockets (v4 or v6) the process holds.
-tcp_listeners() {
-	python3 - "$1" <<'EOF'
-import os, sys
-pid = sys.argv[1]
-inodes = set()
-for fd in os.listdir("/proc/%s/fd" % pid):
-    try:
-        t = os.readlink("/proc/%s/fd/%s" % (pid, fd))
-    except OSError:
-        continue
-    if t.startswith("socket:["):
-        inodes.add(t[8:-1])
-n = 0
-for f in ("/proc/net/tcp", "/proc/net/tcp6"):
-    try:
-        lines = open(f).read().splitlines()[1:]
-    except OSError:
-        continue
-    for l in lines:
-        w = l.split()
-        if w[3] == "0A" and w[9] in inodes:
-            n += 1
-print(n)
-EOF
-}
+tcp_listeners() { tcp_sockets "$1" 0A; }
 
 # serving NAME: ok if the daemon is alive and /healthz answers 200.
 serving() {
@@ -133,7 +74,7 @@ for p in / /plan /calendar.ics /os/win11-24h2.ics /rings/ring2.ics /healthz; do
 		not_ok "GET $p: 200 with Content-Type, ETag, Last-Modified, Cache-Control" "$bad"
 done
 
-# The feeds are iCalendar as SPEC "Feeds" has it: CRLF, PRODID, VERSION, no METHOD.
+# The feeds are iCalendar (RFC 5545) as published calendars: CRLF, PRODID, VERSION, no METHOD.
 for p in /calendar.ics /os/win11-24h2.ics /rings/ring2.ics; do
 	fetch "$p"
 	if msg=$(python3 - "$tmp/b" 2>&1 <<'EOF'

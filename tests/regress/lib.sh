@@ -280,3 +280,180 @@ has() {
 		not_ok "$_n" "exit $rc, missing:$_miss" "stdout: $(head -c 600 "$tmp/out")" "stderr: $(cat "$tmp/err")"
 	fi
 }
+
+# ---- set-up shared by the scripts ----
+
+# scratch: the script's scratch directory $tmp, removed at exit (any way but SIGKILL) after
+# the test daemon and every pid in $extra_pids are killed; $sock and $db name the control
+# socket and database of a daemon started with "start_daemon $tmp/var".
+scratch() {
+	tmp=$(mktemp -d) || exit 99
+	sock=$tmp/var/hotpatchd.sock
+	db=$tmp/var/hotpatchd.db
+	extra_pids=
+	trap hp_cleanup EXIT
+	trap "exit 1" HUP INT PIPE TERM
+}
+hp_cleanup() {
+	for _p in $daemon_pid $extra_pids; do kill -KILL "$_p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+
+# needs WHAT TOOL...: unless every TOOL is installed, skip WHAT (saying which is missing)
+# and end the script.
+needs() {
+	_what=$1
+	shift
+	for _t in "$@"; do
+		command -v "$_t" > /dev/null 2>&1 && continue
+		skip "$_what" "needs $_t"
+		finish
+		exit
+	done
+}
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on just now.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# raw_send ADDR MODE DATA OUT SECONDS: one raw connection, for what curl and socat cannot
+# do or time.  ADDR is a TCP port on 127.0.0.1 or the path of a Unix socket; DATA the bytes
+# to send, as a Python expression (b"GET / HTTP/1.1\r\n\r\n"), or - for standard input.
+#   half   send, half-close, read until the peer closes
+#   open   send, keep our side open, read until the peer closes
+#   abort  send and close at once without reading anything
+#   slow   send one byte every 2 ms, then half-close and read
+# Reading gives up after SECONDS without a byte.  What comes back goes to OUT as it comes;
+# at the end, how the connection ended (eof, reset, timeout, aborted, refused) goes to
+# OUT.end and the seconds from the end of sending to then to OUT.secs.  Stopped after
+# SECONDS + $(tmo 30) in any case.
+raw_send_py='
+import socket, sys, time
+addr, mode, expr, out, wait = sys.argv[1:6]
+data = sys.stdin.buffer.read() if expr == "-" else eval(expr)
+f = open(out, "wb")
+def done(end, secs=0.0):
+    f.close()
+    open(out + ".end", "w").write(end + "\n")
+    open(out + ".secs", "w").write("%.2f\n" % secs)
+    sys.exit(0)
+try:
+    if addr.isdigit():
+        s = socket.create_connection(("127.0.0.1", int(addr)), timeout=float(wait))
+    else:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(float(wait))
+        s.connect(addr)
+except OSError:
+    done("refused")
+try:
+    if mode == "slow":
+        for i in range(len(data)):
+            s.send(data[i:i + 1])
+            time.sleep(0.002)
+    else:
+        s.sendall(data)
+except OSError:
+    pass
+if mode == "abort":
+    s.close()
+    done("aborted")
+if mode in ("half", "slow"):
+    try:
+        s.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+t0, end = time.monotonic(), "eof"
+try:
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        f.write(b)
+        f.flush()
+except socket.timeout:
+    end = "timeout"
+except OSError:
+    end = "reset"
+done(end, time.monotonic() - t0)
+'
+raw_send() {
+	: > "$4"
+	rm -f "$4.end" "$4.secs"
+	timeout "$(($5 + $(tmo 30)))" python3 -c "$raw_send_py" "$@"
+}
+
+# http_status FILE: the status code of the HTTP reply in FILE, or "closed" if it has none.
+http_status() {
+	_st=$(head -n 1 "$1" | tr -d '\r' | sed -n 's/^HTTP\/1\.[0-9] \([^ ]*\).*/\1/p')
+	echo "${_st:-closed}"
+}
+
+# nobody_cmd: the command prefix that runs a program as nobody, without supplementary
+# groups (for root only).
+nobody_cmd() {
+	if command -v setpriv > /dev/null 2>&1; then
+		echo "setpriv --reuid=nobody --regid=$(id -gn nobody) --clear-groups"
+	else
+		echo "runuser -u nobody --"
+	fi
+}
+
+# tcp_sockets PID STATE: how many TCP sockets (v4 or v6) the process holds in STATE, as
+# /proc/net/tcp writes it: 0A listening, 01 established.
+tcp_sockets() {
+	python3 - "$1" "$2" <<'EOF'
+import os, sys
+pid, state = sys.argv[1], sys.argv[2]
+inodes = set()
+for fd in os.listdir("/proc/%s/fd" % pid):
+    try:
+        t = os.readlink("/proc/%s/fd/%s" % (pid, fd))
+    except OSError:
+        continue
+    if t.startswith("socket:["):
+        inodes.add(t[8:-1])
+# By inode: a table that changes while it is read may show a socket twice.
+found = set()
+for f in ("/proc/net/tcp", "/proc/net/tcp6"):
+    try:
+        lines = open(f).read().splitlines()[1:]
+    except OSError:
+        continue
+    for l in lines:
+        w = l.split()
+        if w[3] == state and w[9] in inodes:
+            found.add(w[9])
+print(len(found))
+EOF
+}
+
+# root_or_skip NAME...: true when run as root; otherwise every NAME is skipped ("needs
+# root") and false.
+root_or_skip() {
+	[ "$(id -u)" -eq 0 ] && return 0
+	for _t in "$@"; do skip "$_t" "needs root"; done
+	return 1
+}
+
+# edit_schedules DIR [FILE]: copy the ring files of $SCHED to DIR to change one value in
+# them: $f is then DIR/FILE (autopatch-default.yaml), $line and $col where its first
+# deferral_days value stands; set_deferral N changes that value.
+edit_schedules() {
+	mkdir "$1" && cp "$SCHED"/*.yaml "$1/" || return 1
+	f=$1/${2:-autopatch-default.yaml}
+	line=$(grep -n 'deferral_days:' "$f" | head -n 1 | cut -d: -f1)
+	col=$(sed -n "${line}p" "$f" | awk '{ print index($0, "deferral_days:") + 15 }')
+}
+set_deferral() {
+	sed "${line}s/deferral_days: *[0-9]*/deferral_days: $1/" "$f" > "$f.new" && mv "$f.new" "$f"
+}
+
+# own_files: copies of the calendar and the ring files under $tmp, for the script to change;
+# $CAL and $SCHED name them from then on.
+own_files() {
+	CAL=$tmp/calendar.yaml
+	SCHED=$tmp/schedules
+	cp "$top_srcdir/data/calendar.yaml" "$CAL" && cp -r "$top_srcdir/schedules" "$SCHED"
+}

@@ -14,26 +14,9 @@
 # are generous and grow with $(tmo 1), exported to the Python helpers as TEST_SCALE.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-extra_pids=
-cleanup() {
-	for p in $daemon_pid $extra_pids; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 
-for t in curl python3; do
-	if ! command -v $t > /dev/null 2>&1; then
-		skip "load tests" "needs $t"
-		finish
-		exit
-	fi
-done
-
-# free_port: a TCP port nothing listens on right now.
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+needs "load tests" curl python3
 
 TEST_SCALE=$(tmo 1)
 export TEST_SCALE
@@ -147,15 +130,19 @@ print("ctl_greeted %d" % greeted)
 print("ctl_503 %d" % busy)
 print("ctl_secs %.2f" % (time.monotonic() - t))
 
+# conns_report TAG ADDRS: open the idle TCP connections from ADDRS, wait, and say how many
+# connected, failed, are still held and were closed, as TAG_... lines; returns them.
+def conns_report(tag, addrs):
+    socks, failed, secs = tcp_conns(addrs)
+    time.sleep(0.5)
+    op, cl = held(socks)
+    for k, v in (("connected", len(socks)), ("failed", failed), ("secs", "%.2f" % secs),
+                 ("held", op), ("closed", cl)):
+        print("%s_%s %s" % (tag, k, v))
+    return socks
+
 # 1,000 idle TCP connections from 127.0.0.1.
-socks, failed, secs = tcp_conns(["127.0.0.1"])
-time.sleep(0.5)
-op, cl = held(socks)
-print("one_connected %d" % len(socks))
-print("one_failed %d" % failed)
-print("one_secs %.2f" % secs)
-print("one_held %d" % op)
-print("one_closed %d" % cl)
+socks = conns_report("one", ["127.0.0.1"])
 print("one_curl_same %s" % curl("127.0.0.1", 30 * S))
 print("one_curl_other %s" % curl("127.0.0.2", 30 * S))
 print("one_status %s" % status())
@@ -171,14 +158,7 @@ except OSError:
     spread = False
 print("spread %s" % ("yes" if spread else "no"))
 if spread:
-    socks, failed, secs = tcp_conns(["127.0.1.%d" % (i + 1) for i in range(50)])
-    time.sleep(0.5)
-    op, cl = held(socks)
-    print("many_connected %d" % len(socks))
-    print("many_failed %d" % failed)
-    print("many_secs %.2f" % secs)
-    print("many_held %d" % op)
-    print("many_closed %d" % cl)
+    socks = conns_report("many", ["127.0.1.%d" % (i + 1) for i in range(50)])
     print("many_curl_other %s" % curl("127.0.0.2", 30 * S))
     print("many_status %s" % status())
     for s in socks:
@@ -202,81 +182,28 @@ print("ctl_still_open %d" % op)
 print("final_status %s" % status())
 EOF
 
-# hraw.py PORT PYTHON-BYTES OUT [SECONDS]: send the bytes to the HTTP port, print the reply's
-# status code, or "closed" if the daemon hung up (or said nothing for SECONDS).
-cat > "$tmp/hraw.py" <<'EOF'
-import socket, sys
-data = eval(sys.argv[2])
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=float(sys.argv[4]))
-try:
-    s.sendall(data)
-except OSError:
-    pass
-got = b""
-try:
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        got += b
-except OSError:
-    pass
-open(sys.argv[3], "wb").write(got)
-w = got.split(b"\r\n", 1)[0].split()
-print(w[1].decode() if len(w) >= 2 and got.startswith(b"HTTP/1.") else "closed")
-EOF
-
-# stall.py SOCK CTL PORT: item 3.  A client sends half a request and stalls; meanwhile
-# hotpatchctl status and curl are timed.  Prints "key value" lines.
-cat > "$tmp/stall.py" <<'EOF'
-import os, socket, subprocess, sys, threading, time
+# others.py SOCK CTL PORT: item 3's other clients, beside the stalled one: 8 rounds of
+# hotpatchctl status and curl /healthz, each timed.  Prints "key value" lines.
+cat > "$tmp/others.py" <<'EOF'
+import os, subprocess, sys, time
 path, ctl, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 S = int(os.environ.get("TEST_SCALE", "1"))
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(30 * S)
-s.connect(path)
-g = b""
-while not g.endswith(b"\n"):
-    g += s.recv(100)
-s.sendall(b"calendar --year 20")
-t0 = time.monotonic()
 worst, fails, n = 0.0, [], 0
-# The other clients run beside the stalled one; its end is timed as soon as it comes.
-def others():
-    global worst, n
-    for i in range(8):
-        n += 1
-        for args in ([ctl, "--socket", path, "status"],
-                     ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", str(30 * S),
-                      "http://127.0.0.1:%d/healthz" % port]):
-            t = time.monotonic()
-            try:
-                p = subprocess.run(args, capture_output=True, text=True, timeout=30 * S)
-            except subprocess.TimeoutExpired:
-                fails.append("%s: timed out" % args[0])
-                continue
-            d = time.monotonic() - t
-            worst = max(worst, d)
-            if p.returncode != 0 or (args[0] == "curl" and p.stdout != "200"):
-                fails.append("%s: %d %s" % (args[0], p.returncode, p.stdout[:40]))
-th = threading.Thread(target=others)
-th.start()
-got, end = b"", "timeout"
-try:
-    while True:
-        b = s.recv(4096)
-        if not b:
-            end = "eof"; break
-        got += b
-except socket.timeout:
-    pass
-except ConnectionResetError:
-    end = "reset"
-secs = time.monotonic() - t0
-th.join()
-print("end %s" % end)
-print("secs %.2f" % secs)
-print("got %r" % got)
+for i in range(8):
+    n += 1
+    for args in ([ctl, "--socket", path, "status"],
+                 ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", str(30 * S),
+                  "http://127.0.0.1:%d/healthz" % port]):
+        t = time.monotonic()
+        try:
+            p = subprocess.run(args, capture_output=True, text=True, timeout=30 * S)
+        except subprocess.TimeoutExpired:
+            fails.append("%s: timed out" % args[0])
+            continue
+        d = time.monotonic() - t
+        worst = max(worst, d)
+        if p.returncode != 0 or (args[0] == "curl" and p.stdout != "200"):
+            fails.append("%s: %d %s" % (args[0], p.returncode, p.stdout[:40]))
 print("others %d" % (2 * n))
 print("worst %.3f" % worst)
 print("fails %d %s" % (len(fails), "; ".join(fails[:3])))
@@ -507,7 +434,11 @@ serving() {
 	_c=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$(tmo 60)" "$base/healthz")
 	if alive "$daemon_pid" && [ "$_c" = 200 ]; then ok "$1"; else not_ok "$1" "healthz: $_c"; fi
 }
-hraw() { timeout "$(tmo 90)" python3 "$tmp/hraw.py" "$port" "$1" "$tmp/raw" "${2:-$(tmo 60)}" 2>/dev/null </dev/null || echo closed; }
+# hraw PYTHON-BYTES: send them to the HTTP port; the reply's status code, or "closed".
+hraw() {
+	raw_send "$port" open "$1" "$tmp/raw" "$(tmo 60)" 2>/dev/null </dev/null
+	http_status "$tmp/raw"
+}
 
 # ---------------------------------------------------------------------------
 # 2. Oversize requests.
@@ -526,29 +457,10 @@ st=$(hraw 'b"GET /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\
 case $st in 413|400|closed) ok "GET with a 1 MB chunked body is refused ($st)" ;; *) not_ok "GET with a 1 MB chunked body is refused" "status $st" ;; esac
 serving "the daemon still serves HTTP after the oversize requests"
 
-timeout "$(tmo 90)" python3 - "$sock" "$(tmo 60)" > "$tmp/big" 2>&1 <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(float(sys.argv[2]))
-s.connect(sys.argv[1])
-try:
-    s.sendall(b"status" + b" " * (65536 - 6) + b"\n" + b"status\n")
-except OSError:
-    pass
-got, end = b"", "timeout"
-try:
-    while True:
-        b = s.recv(65536)
-        if not b:
-            end = "eof"; break
-        got += b
-except socket.timeout:
-    pass
-except ConnectionResetError:
-    end = "reset"
-lines = got.split(b"\n")
-print("%s %r" % (end, lines[1:]))
-EOF
+raw_send "$sock" open 'b"status" + b" " * (65536 - 6) + b"\n" + b"status\n"' "$tmp/bigout" "$(tmo 60)" \
+    </dev/null
+python3 -c 'import sys; print("%s %r" % (open(sys.argv[1] + ".end").read().strip(),
+    open(sys.argv[1], "rb").read().split(b"\n")[1:]))' "$tmp/bigout" > "$tmp/big" 2>&1
 case $(cat "$tmp/big") in "eof [b'413 "*"', b'']"|"reset [b'413 "*"', b'']")
 	ok "a 65,537-byte control request gets 413, the connection is closed, the next request is not read" ;;
 *) not_ok "a 65,537-byte control request gets 413, the connection is closed, the next request is not read" "$(cat "$tmp/big")" ;;
@@ -559,11 +471,21 @@ answered "hotpatchctl status still works after the oversize control request"
 # ---------------------------------------------------------------------------
 # 3. Half a request, then silence: closed by idle_timeout 2 while others are served.
 
-timeout "$(tmo 120)" python3 "$tmp/stall.py" "$sock" "$HOTPATCHCTL" "$port" > "$tmp/stall" 2>&1 </dev/null
+# The stalled client connects and sends half a line; once its greeting is in, the others run.
+printf 'calendar --year 20' | raw_send "$sock" open - "$tmp/stalled" "$(tmo 30)" &
+stalled_pid=$!
+wait_until test -s "$tmp/stalled"
+timeout "$(tmo 120)" python3 "$tmp/others.py" "$sock" "$HOTPATCHCTL" "$port" > "$tmp/stall" 2>&1 </dev/null
+wait "$stalled_pid"
+{
+	echo "end $(cat "$tmp/stalled.end")"
+	echo "secs $(cat "$tmp/stalled.secs")"
+	echo "after_greeting $(sed 1d "$tmp/stalled" | wc -c | tr -d ' ') bytes"
+} >> "$tmp/stall"
 sed 's/^/# stall: /' "$tmp/stall"
 e=$(val end "$tmp/stall") s=$(val secs "$tmp/stall")
 # Not before the idle timeout; closed at all (a late timer on a busy machine is no failure).
-if [ "$e" = eof ] && le 1.5 "$s" && [ "$(val got "$tmp/stall")" = "b''" ]; then
+if [ "$e" = eof ] && le 1.5 "$s" && [ "$(val after_greeting "$tmp/stall")" = "0 bytes" ]; then
 	ok "a client that sends half a request and stalls is closed after ${s}s (idle_timeout 2), with no reply"
 else
 	not_ok "a client that sends half a request and stalls is closed after about 2 s, with no reply" "$(cat "$tmp/stall")"

@@ -7,33 +7,14 @@
 # $JOURNAL_STREAM naming stderr the level is a "<N>" prefix instead.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-extra_pids=
-cleanup() {
-	for p in $daemon_pid $extra_pids; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 
-for tool in curl socat; do
-	if ! command -v $tool > /dev/null 2>&1; then
-		skip "the daemon's log lines" "needs $tool"
-		finish
-		exit
-	fi
-done
+needs "the daemon's log lines" curl socat
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 base=http://127.0.0.1:$port
-mkdir "$tmp/sched"
-cp "$SCHED"/*.yaml "$tmp/sched/"
+edit_schedules "$tmp/sched"
 SCHED=$tmp/sched
-f=$SCHED/autopatch-default.yaml
-line=$(grep -n 'deferral_days:' "$f" | head -n 1 | cut -d: -f1)
-col=$(sed -n "${line}p" "$f" | awk '{ print index($0, "deferral_days:") + 15 }')
-set_deferral() {
-	sed "${line}s/deferral_days: *[0-9]*/deferral_days: $1/" "$f" > "$f.new" && mv "$f.new" "$f"
-}
 # Open to everyone, so that nobody can be refused further down.  No slow-request lines here
 # (under valgrind a request can take a second): they are tested on their own below.
 printf 'version: 1\nslow_request_ms: 0\nsocket: {mode: "0666"}\n' > "$tmp/open.yaml"
@@ -131,11 +112,7 @@ else
 	cp "$HOTPATCHCTL" "$tmp/hotpatchctl"
 	chmod 755 "$tmp/hotpatchctl"
 	nuid=$(id -u nobody)
-	if command -v setpriv > /dev/null 2>&1; then
-		become_nobody="setpriv --reuid=nobody --regid=$(id -gn nobody) --clear-groups"
-	else
-		become_nobody="runuser -u nobody --"
-	fi
+	become_nobody=$(nobody_cmd)
 	# Not under timeout: $! must be the client's own pid (setpriv and the wrapper exec).
 	# shellcheck disable=SC2086
 	$become_nobody "$tmp/hotpatchctl" --socket "$sock" override set ws2022-azure 2026-09 baseline \

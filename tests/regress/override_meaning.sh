@@ -4,16 +4,8 @@
 # stored; a no-op override (the month already has that kind) is kept but the reply says so.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap "exit 1" HUP INT PIPE TERM
+scratch
 
-sock=$tmp/var/hotpatchd.sock
-db=$tmp/var/hotpatchd.db
 q() { sqlite3 "$db" "$1"; }
 start_daemon "$tmp/var" || not_ok "the daemon starts" "$(cat "$tmp/var.log")"
 

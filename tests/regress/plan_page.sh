@@ -6,24 +6,13 @@
 # each, and every cell's kind and status as hotpatchctl --json plan gives them.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 
-sock=$tmp/var/hotpatchd.sock
 name="plan page in headless chromium"
 
-if ! command -v chromium > /dev/null 2>&1; then
-	skip "$name" "chromium not installed"
-	finish
-	exit
-fi
+needs "$name" chromium
 
-# A free port: bind port 0 and let the kernel choose.
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 mkdir -p "$tmp/var"
 start_daemon "$tmp/var" --http "127.0.0.1:$port"
 

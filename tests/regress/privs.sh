@@ -40,12 +40,7 @@ EOF
 	exit
 fi
 
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 # nobody must reach its state directory, the files it re-reads on reload and the client.
 chmod 0711 "$tmp"
 mkdir -m 0755 "$tmp/files" "$tmp/files/sched"

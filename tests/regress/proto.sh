@@ -5,15 +5,9 @@
 # (idle timeout, max_clients) from a configuration file.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 
 version=$(sed -n 's/^AC_INIT(\[hotpatchd\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
-sock=$tmp/var/hotpatchd.sock
 
 # talk: send stdin on one connection with socat, which half-closes when stdin ends and
 # waits for the daemon to finish and close (at most $(tmo 30) s); the transcript goes to $tmp/t.
@@ -21,54 +15,11 @@ talk() {
 	timeout "$(tmo 90)" socat -t "$(tmo 30)" -T "$(tmo 60)" - "UNIX-CONNECT:$sock" > "$tmp/t" 2> "$tmp/t.err"
 }
 
-# raw MODE: the same with a Python client, for what socat cannot time:
-#   half     send, half-close, read until the daemon closes
-#   open     send, keep our side open, read until the daemon closes ($(tmo 60) s at most)
-#   abort    send and close at once without reading anything
-#   slow     send one byte every 2 ms, then half-close and read
-# The transcript goes to $tmp/t, how the connection ended (eof, reset, timeout) to $tmp/t.end.
-raw_py='
-import socket, sys, time
-path, mode, out, wait = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-data = sys.stdin.buffer.read()
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(wait)
-s.connect(path)
-try:
-    if mode == "slow":
-        for i in range(len(data)):
-            s.send(data[i:i + 1])
-            time.sleep(0.002)
-    else:
-        s.sendall(data)
-except OSError:
-    pass
-if mode == "abort":
-    s.close()
-    open(out, "wb").close()
-    open(out + ".end", "w").write("aborted\n")
-    sys.exit(0)
-if mode in ("half", "slow"):
-    try:
-        s.shutdown(socket.SHUT_WR)
-    except OSError:
-        pass
-got, end = b"", "eof"
-try:
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        got += b
-except socket.timeout:
-    end = "timeout"
-except ConnectionResetError:
-    end = "reset"
-open(out, "wb").write(got)
-open(out + ".end", "w").write(end + "\n")
-'
+# raw MODE: the same with a Python client (raw_send in lib.sh), for what socat cannot time:
+# MODE is half, open, abort or slow.  The transcript goes to $tmp/t, how the connection
+# ended (eof, reset, timeout) to $tmp/t.end.
 raw() {
-	timeout "$(tmo 90)" python3 -c "$raw_py" "$sock" "$1" "$tmp/t" "$(tmo 60)"
+	raw_send "$sock" "$1" - "$tmp/t" "$(tmo 60)"
 }
 
 # codes: the reply status lines of $tmp/t (without the greeting), one a line.

@@ -9,14 +9,7 @@
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 
-tmp=$(mktemp -d)
-holders=
-cleanup() {
-	for p in $holders; do kill -KILL "$p" 2>/dev/null; done
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 chmod 0711 "$tmp"
 mkdir -m 0755 "$tmp/pub"
 cp "$HOTPATCHCTL" "$tmp/pub/hotpatchctl"
@@ -65,7 +58,7 @@ while not os.path.exists(release) and time.monotonic() < end:
 hold() {
 	as_user "$2" timeout "$(tmo 120)" python3 -c "$hold_py" "$sock" "$3" "$tmp/release" \
 	    "$(tmo 60)" > "$tmp/$1" 2>&1 </dev/null &
-	holders="$holders $!"
+	extra_pids="$extra_pids $!"
 	i=0
 	while ! grep -qx ready "$tmp/$1" 2>/dev/null && [ $i -lt $((200 * $(tmo 1))) ]; do
 		sleep 0.05
@@ -129,8 +122,8 @@ else
 	held root 4 1 "503 0 too many connections, try again later" \
 	    "root takes the 4 kept slots, then the socket is full for everyone"
 	touch "$tmp/release"
-	for p in $holders; do wait "$p"; done
-	holders=
+	for p in $extra_pids; do wait "$p"; done
+	extra_pids=
 	# The hang-ups are seen on the daemon's next turns: wait for nobody to be served.
 	i=0
 	while [ $i -lt $((100 * $(tmo 1))) ]; do

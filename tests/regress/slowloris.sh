@@ -11,23 +11,9 @@
 #  - the same flood at the default limits (2048 connections), if descriptors allow.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-extra_pids=
-cleanup() {
-	for p in $daemon_pid $extra_pids; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 
-if ! command -v curl > /dev/null 2>&1; then
-	skip "HTTP under a slowloris attack" "needs curl"
-	finish
-	exit
-fi
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+needs "HTTP under a slowloris attack" curl
 
 # The attacker and probes.  Every mode has its own time cap and stops by itself.
 cat > "$tmp/loris.py" <<'EOF'
@@ -184,32 +170,7 @@ EOF
 loris() { python3 "$tmp/loris.py" "$@" 2>>"$tmp/loris.err" </dev/null; }
 
 # conns PID: the established TCP connections the process holds.
-conns() {
-	python3 - "$1" <<'EOF'
-import os, sys
-pid = sys.argv[1]
-inodes = set()
-for fd in os.listdir("/proc/%s/fd" % pid):
-    try:
-        t = os.readlink("/proc/%s/fd/%s" % (pid, fd))
-    except OSError:
-        continue
-    if t.startswith("socket:["):
-        inodes.add(t[8:-1])
-# By inode: a table that changes while it is read may show a socket twice.
-est = set()
-for f in ("/proc/net/tcp", "/proc/net/tcp6"):
-    try:
-        lines = open(f).read().splitlines()[1:]
-    except OSError:
-        continue
-    for l in lines:
-        w = l.split()
-        if w[3] == "01" and w[9] in inodes:
-            est.add(w[9])
-print(len(est))
-EOF
-}
+conns() { tcp_sockets "$1" 01; }
 
 # until CAP COMMAND...: poll (every 0.1 s) until the command succeeds; false after CAP seconds.
 until_ok() {

@@ -5,22 +5,13 @@
 # shipped one back, and refuses if the files changed on disk in the meantime.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap "exit 1" HUP INT PIPE TERM
+scratch
 
-sock=$tmp/var/hotpatchd.sock
 log=$tmp/var.log
 # A calendar with one shipped override, and the shipped rings, in files this test may change.
-CAL=$tmp/calendar.yaml
-SCHED=$tmp/schedules
+own_files
 sed 's/^overrides: \[\]$/overrides:\n  - os: ws2022-azure\n    month: 2027-05\n    kind: baseline\n    reason: "shipped: announced baseline"/' \
 	"$top_srcdir/data/calendar.yaml" > "$CAL"
-cp -r "$top_srcdir/schedules" "$SCHED"
 grep -q 'announced baseline' "$CAL" || { echo "not ok 1 - the test calendar has its override"; exit 1; }
 
 # start: the daemon on $tmp/var; the log lines of this start only go to $tmp/this.log.

@@ -9,25 +9,10 @@
 # fine, and wrong types, unknown names and http off with an HTTP socket are refused.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
-tmp=$(mktemp -d)
-extra_pids=
-cleanup() {
-	for p in $daemon_pid $extra_pids; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+scratch
 
-for tool in systemd-socket-activate curl; do
-	if ! command -v $tool > /dev/null 2>&1; then
-		skip "socket activation and notifications" "needs $tool (Debian package systemd, curl)"
-		finish
-		exit
-	fi
-done
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+needs "socket activation and notifications (Debian packages systemd, curl)" \
+    systemd-socket-activate curl
 
 # The notification listener: binds ADDR ("@name" = abstract), touches READY_FILE, then writes
 # one JSON line per datagram to OUT: the message, CLOCK_MONOTONIC at receipt in microseconds,
@@ -120,14 +105,7 @@ wait_exit() {
 # Notifications, by path: READY=1 once serving, RELOADING=1 + MONOTONIC_USEC then READY=1 on
 # SIGHUP (ok and refused), STOPPING=1 on SIGTERM.
 
-mkdir "$tmp/sched"
-cp "$SCHED"/*.yaml "$tmp/sched/"
-f=$tmp/sched/autopatch-default.yaml
-line=$(grep -n 'deferral_days:' "$f" | head -n 1 | cut -d: -f1)
-col=$(sed -n "${line}p" "$f" | awk '{ print index($0, "deferral_days:") + 15 }')
-set_deferral() {
-	sed "${line}s/deferral_days: *[0-9]*/deferral_days: $1/" "$f" > "$f.new" && mv "$f.new" "$f"
-}
+edit_schedules "$tmp/sched"
 
 port=$(free_port)
 sock=$tmp/n/hotpatchd.sock
