@@ -99,17 +99,44 @@ run_suite() {
 	fi
 }
 
+# The daemon in the foreground, with the example inventory loaded into an
+# empty database so that fleet and /fleet answer at once.  A background job
+# of this script ignores SIGINT: Ctrl-C reaches it through the trap.
+run_demo() {
+	ctl="src/hotpatchctl --socket var/hotpatchd.sock"
+	src/hotpatchd -f &
+	pid=$!
+	trap 'kill -TERM $pid 2>/dev/null' INT TERM
+	i=0
+	until $ctl status >/dev/null 2>&1 || [ $i -ge 100 ] || ! kill -0 $pid 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if $ctl --json devices --limit 1 2>/dev/null | grep -q '"stored": 0,'; then
+		say "loading the example inventory (one row names a ring that is gone, to show a refusal):"
+		say "  $ctl devices import schedules/devices-example.csv --skip-bad"
+		$ctl devices import schedules/devices-example.csv --skip-bad || true
+	fi
+	say "open http://127.0.0.1:8080/ in a browser to subscribe to the feeds (plan: /plan, devices: /fleet)"
+	say "in another terminal, try:"
+	say "  $ctl calendar --year 2027"
+	say "  $ctl next --os win11-24h2"
+	say "  $ctl fleet"
+	say "  $ctl device show LAPTOP-0101"
+	rc=0
+	wait $pid || rc=$?
+	# The trap interrupts wait; the daemon's own status is the one to return.
+	kill -0 $pid 2>/dev/null && { wait $pid || rc=$?; }
+	exit $rc
+}
+
 case "${1:-run}" in
 run)
 	install_packages $BUILD_PKGS
 	build
 	say "starting src/hotpatchd in the foreground (Ctrl-C stops it)"
 	say "  calendar data/calendar.yaml, rings schedules/, database and socket in ./var"
-	say "open http://127.0.0.1:8080/ in a browser to subscribe to the feeds (plan: /plan)"
-	say "in another terminal, try:"
-	say "  src/hotpatchctl --socket var/hotpatchd.sock calendar --year 2027"
-	say "  src/hotpatchctl --socket var/hotpatchd.sock next --os win11-24h2"
-	exec src/hotpatchd -f
+	run_demo
 	;;
 check)
 	install_packages $BUILD_PKGS $TEST_PKGS

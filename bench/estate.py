@@ -9,6 +9,11 @@ the shipped OSes, a dozen IANA zones on four continents, weekly and
 Patch-Tuesday-offset windows, Autopatch-like deferrals, some Arm64 and
 VBS-off rings that are not eligible, a year-end freeze for everyone and
 one or two ring blackouts a year for a third of the rings, over 2025-2034.
+For the state across months, a tenth of the rings pause quality updates for
+four weeks once a year (often over a Patch Tuesday, so a release is skipped
+and the next month is a catch-up) and one in twenty turns hotpatch on in
+March or August 2026.  These come from a second generator seeded per ring, so
+the rest of the estate is the same as before they were added.
 """
 import os
 import random
@@ -60,7 +65,24 @@ def ring(rng, i):
                 lines += [f"      - name: \"change freeze {y}-{m:02d}\"",
                           f"        from: {y}-{m:02d}-{d:02d}",
                           f"        to: {y}-{m:02d}-{d + rng.randrange(0, 6):02d}"]
-    return "\n".join(lines)
+    since, pauses = state(random.Random(i * 7919 + 20261205))
+    if pauses and "    blackouts:" not in lines:
+        lines.append("    blackouts:")
+    return "\n".join(lines + pauses + since)
+
+
+def state(rng):
+    """The ring's hotpatch_since line and its pause blackouts (own generator, see above)."""
+    since, pauses = [], []
+    if rng.random() < 0.05:
+        since.append(f"    hotpatch_since: 2026-{rng.choice([3, 8]):02d}")
+    if rng.random() < 0.10:
+        for y in YEARS:
+            m = rng.randrange(1, 12)
+            # 8th of one month to the 5th of the next: 26 to 29 days, under Intune's 35
+            pauses += [f"      - name: \"pause {y}\"", "        kind: pause",
+                       f"        from: {y}-{m:02d}-08", f"        to: {y}-{m + 1:02d}-05"]
+    return since, pauses
 
 
 def main():

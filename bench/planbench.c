@@ -59,10 +59,16 @@ main(int argc, char **argv)
 		for (size_t k = 0; k < g->nos; k++) {
 			const struct os_def *os = caldata_find_os(&cal, g->os[k]);
 
-			for (ym_t m = first; os != NULL && m < first + months; m++) {
+			struct walk w;
+
+			if (os == NULL)
+				continue;
+			/* As plan and the feeds do: one walk per ring and OS, month after month. */
+			walk_start(&w, &cal, &rs, g, os, first);
+			for (ym_t m = first; m < first + months; m++) {
 				struct install in;
 
-				win_install(&cal, &rs, g, os, m, &in);
+				walk_month(&w, &in);
 				sum = mix(sum, &in);
 				status[in.status]++;
 				windows++;

@@ -185,6 +185,9 @@ print("%.3f %.3f" % (r[0]["median"]*1000, r[1]["median"]*1000))' "$work/cli.json
 cli_hp=${cli% *} cli_redis=${cli#* }
 rss_after=$(awk '/^VmRSS/ { print $2 }' "/proc/$daemon_pid/status")
 
+# ---- devices: 100,000 in 1,000 rings ----
+devices_section=$(bench/devices.sh 100000 1000)
+
 # ---- RESULTS.md ----
 say "writing $out"
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -259,6 +262,7 @@ feed, $(echo "$feed_line" | field us_per_event) us per event, $(( $(echo "$feed_
 rendered once per data generation and month and then served from memory (\`src/site.c\`):
 the load tests above never render.
 
+$devices_section
 ## Commands
 
 \`\`\`sh

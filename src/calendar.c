@@ -115,7 +115,7 @@ cal_find_override(const struct caldata *c, const char *os, ym_t month)
 static enum kind
 planned_kind(const struct os_def *os, ym_t month)
 {
-	if (month < os->hotpatch_start)
+	if (os->never_hotpatch || month < os->hotpatch_start)
 		return KIND_LCU;
 	if (os->baseline_months & (1u << ym_month(month)))
 		return KIND_BASELINE;

@@ -44,6 +44,11 @@ cmd_override_set(struct daemon *d, const struct request *rq, const struct peer *
 		    "never apply (published months win)", os->id, rq->arg[1], kind_name(before.kind));
 		return;
 	}
+	if (os->never_hotpatch) {
+		reply_error(r, PROTO_CONFLICT, "%s never gets hotpatch: every month is an LCU, "
+		    "so an override means nothing", os->id);
+		return;
+	}
 	/* Before it there were no hotpatches nor baselines for this OS, only LCUs. */
 	if (o.month < os->hotpatch_start) {
 		char start[8];

@@ -13,7 +13,6 @@
 
 #include <libical/ical.h>
 #include <pwd.h>
-#include <resolv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,7 +65,7 @@ cmd_blackout_add(struct daemon *d, const struct request *rq, const struct peer *
     const char *line, struct reply *r)
 {
 	struct blackout b = { .name = (char *)rq->name, .ring = (char *)rq->ring,
-	    .from = rq->from_day, .to = rq->to_day, .runtime = true };
+	    .from = rq->from_day, .to = rq->to_day, .runtime = true, .kind = rq->bo_kind };
 	const struct ring *g;
 	struct actor a;
 	char *who, *cause = NULL;
@@ -175,30 +174,6 @@ import_horizon(time_t now, time_t *from, time_t *to)
 	u.month += 24;
 	*from = icaltime_as_timet_with_zone(icaltime_normalize(t), utc);
 	*to = icaltime_as_timet_with_zone(icaltime_normalize(u), utc);
-}
-
-/*
- * The import's argument: "[NAME:]BASE64", the file's base name (for
- * messages; base64 has no ':') and its content.  Returns the decoded length
- * with *text (allocated, NUL-terminated) and *name (allocated or NULL), or -1.
- */
-static int
-import_arg(const char *arg, char **name, char **text)
-{
-	const char *colon = strrchr(arg, ':'), *b64 = colon != NULL ? colon + 1 : arg;
-	size_t cap = strlen(b64) / 4 * 3 + 3;
-	int n;
-
-	*name = colon != NULL && colon > arg ? xasprintf("%.*s", (int)(colon - arg), arg) : NULL;
-	*text = xmalloc(cap + 1);
-	if ((n = b64_pton(b64, (unsigned char *)*text, cap)) < 0) {
-		free(*name);
-		free(*text);
-		*name = *text = NULL;
-		return -1;
-	}
-	(*text)[n] = '\0';
-	return n;
 }
 
 /*

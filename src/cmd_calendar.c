@@ -18,6 +18,17 @@
 
 /* ---- building answers ---- */
 
+static size_t
+published_runtime(const struct caldata *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nos; i++)
+		for (size_t k = 0; k < c->os[i].nrel; k++)
+			n += c->os[i].rel[k].runtime;
+	return n;
+}
+
 void
 cmd_status(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
@@ -41,6 +52,11 @@ cmd_status(struct daemon *d, const struct request *rq, const struct peer *p,
 	/* Run-time items whose OS or ring left the files (daemon.h). */
 	json_object_set_new(r->data, "detached_overrides", json_integer((json_int_t)d->detached_cal.novr));
 	json_object_set_new(r->data, "detached_blackouts", json_integer((json_int_t)d->detached_rings.nbo));
+	/* Run-time published answers, and those the calendar file contradicts (publish.h). */
+	json_object_set_new(r->data, "published_runtime", json_integer((json_int_t)published_runtime(&d->cal)));
+	json_object_set_new(r->data, "conflicts", view_conflicts(&d->cal, NULL));
+	/* For monitoring: past months still without a published answer (--at moves "now"). */
+	json_object_set_new(r->data, "stale", view_stale(&d->cal, NULL, request_now(rq)));
 }
 
 void
@@ -61,9 +77,13 @@ cmd_os_list(struct daemon *d, const struct request *rq, const struct peer *p,
 		for (int b = 1; b <= 12; b++)
 			if (os->baseline_months & (1u << b))
 				json_array_append_new(months, json_integer(b));
-		json_array_append_new(list, json_pack("{s:s,s:s,s:o,s:s,s:o,s:i,s:o}",
+		/* A never-hotpatch OS has no start: null, and "hotpatch" says why. */
+		json_array_append_new(list, json_pack("{s:s,s:s,s:o,s:s,s:o,s:o,s:o,s:i,s:o}",
 		    "os", os->id, "name", os->name, "arch", arch,
-		    "hotpatch_start", ym_format(os->hotpatch_start, m),
+		    "hotpatch", os->never_hotpatch ? "never" : "calendar",
+		    "hotpatch_start", os->never_hotpatch ? json_null() :
+		    json_string(ym_format(os->hotpatch_start, m)),
+		    "min_build", os->min_build ? json_string(os->min_build) : json_null(),
 		    "baseline_months", months, "published", (int)os->nrel,
 		    "current", view_month(&d->cal, os, now)));
 	}
@@ -93,8 +113,9 @@ cmd_calendar(struct daemon *d, const struct request *rq, const struct peer *p,
 			if (os->oob[k].date.y == year)
 				json_array_append_new(oob, view_oob(os, &os->oob[k]));
 	}
-	r->data = json_pack("{s:i,s:o,s:o,s:o}", "year", year, "os", view_str_or_null(rq->os),
-	    "months", months, "out_of_band", oob);
+	r->data = json_pack("{s:i,s:o,s:o,s:o,s:o}", "year", year, "os", view_str_or_null(rq->os),
+	    "months", months, "out_of_band", oob,
+	    "stale", view_stale(&d->cal, only, request_now(rq)));
 }
 
 void
@@ -110,7 +131,8 @@ cmd_month(struct daemon *d, const struct request *rq, const struct peer *p,
 	for (size_t i = 0; i < d->cal.nos; i++)
 		if (only == NULL || &d->cal.os[i] == only)
 			json_array_append_new(rows, view_month(&d->cal, &d->cal.os[i], rq->month));
-	r->data = json_pack("{s:s,s:o}", "month", rq->arg[0], "os", rows);
+	r->data = json_pack("{s:s,s:o,s:o}", "month", rq->arg[0], "os", rows,
+	    "stale", view_stale(&d->cal, only, request_now(rq)));
 }
 
 void

@@ -24,7 +24,8 @@ cmd_rings(struct daemon *d, const struct request *rq, const struct peer *p,
 	json_t *list = json_array();
 
 	for (size_t i = 0; i < d->rings.nring; i++)
-		json_array_append_new(list, view_ring(&d->cal, &d->rings.ring[i], year_now(rq)));
+		json_array_append_new(list, view_ring(&d->cal, &d->rings, &d->rings.ring[i],
+		    year_now(rq)));
 	r->data = json_pack("{s:o}", "rings", list);
 }
 
@@ -33,13 +34,14 @@ cmd_ring_show(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
 	const struct ring *g;
-	json_t *o, *win, *bo;
-	char buf[96], from[11], to[11];
+	json_t *o, *win, *bo, *upg;
+	char buf[96], from[11], to[11], month[8];
 
 	if (!lookup_ring(d, rq->arg[0], &g, r))
 		return;
 	win = json_array();
 	bo = json_array();
+	upg = json_array();
 	for (size_t i = 0; i < g->nwin; i++) {
 		const struct mwindow *w = &g->win[i];
 		json_array_append_new(win, json_pack("{s:s,s:s,s:o,s:o,s:i,s:i}",
@@ -53,11 +55,18 @@ cmd_ring_show(struct daemon *d, const struct request *rq, const struct peer *p,
 		const struct blackout *b = &d->rings.bo[i];
 		if (b->ring != NULL && strcmp(b->ring, g->id) != 0)
 			continue;
-		json_array_append_new(bo, json_pack("{s:s,s:s,s:s,s:b}", "name", b->name,
+		json_array_append_new(bo, json_pack("{s:s,s:s,s:s,s:b,s:s}", "name", b->name,
 		    "from", ymd_format(b->from, from), "to", ymd_format(b->to, to),
-		    "global", b->ring == NULL));
+		    "global", b->ring == NULL, "kind", bo_kind_name(b->kind)));
 	}
-	o = view_ring(&d->cal, g, year_now(rq));
+	for (size_t i = 0; i < g->nupg; i++)
+		json_array_append_new(upg, json_pack("{s:s,s:s,s:s}", "from", g->upg[i].from,
+		    "to", g->upg[i].to, "month", ym_format(g->upg[i].month, month)));
+	o = view_ring(&d->cal, &d->rings, g, year_now(rq));
+	json_object_update_new(o, json_pack("{s:b,s:o,s:b,s:o}", "hotpatch_set", g->hotpatch_set,
+	    "hotpatch_since", g->hotpatch_since != 0 ?
+	    json_string(ym_format(g->hotpatch_since, month)) : json_null(),
+	    "expedite", g->expedite, "upgrades", upg));
 	json_object_update_new(o, json_pack("{s:s,s:b,s:b,s:b,s:o,s:o,s:o,s:s,s:i}",
 	    "arch", arch_name(g->arch), "vbs", g->vbs, "chpe_disabled", g->chpe_disabled,
 	    "licensed", g->licensed,

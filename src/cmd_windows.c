@@ -48,6 +48,7 @@ cmd_windows(struct daemon *d, const struct request *rq, const struct peer *p,
 {
 	const struct ring *g;
 	const struct os_def *only;
+	struct walk *walks;
 	json_t *rows;
 	ym_t from = rq->from != NULL ? rq->from_month : ym_of_time(request_now(rq));
 	int months = rq->months > 0 ? rq->months : WIN_DEFAULT_MONTHS;
@@ -62,18 +63,25 @@ cmd_windows(struct daemon *d, const struct request *rq, const struct peer *p,
 		return;
 	}
 	rows = json_array();
+	walks = xcalloc(g->nos, sizeof(*walks));
+	for (size_t i = 0; i < g->nos; i++) {
+		const struct os_def *os = caldata_find_os(&d->cal, g->os[i]);
+
+		if (os != NULL)
+			walk_start(&walks[i], &d->cal, &d->rings, g, os, from);
+	}
 	/* Month by month, and within a month one row per OS of the ring. */
 	for (ym_t m = from; m < from + months; m++) {
 		for (size_t i = 0; i < g->nos; i++) {
-			const struct os_def *os = caldata_find_os(&d->cal, g->os[i]);
 			struct install in;
 
-			if (os == NULL || (only != NULL && os != only))
+			if (walks[i].os == NULL || (only != NULL && walks[i].os != only))
 				continue;
-			win_install(&d->cal, &d->rings, g, os, m, &in);
+			walk_month(&walks[i], &in);
 			json_array_append_new(rows, view_install(g, &in));
 		}
 	}
+	free(walks);
 	r->data = json_pack("{s:s,s:s,s:o}", "ring", g->id, "timezone", g->timezone,
 	    "windows", rows);
 }
@@ -84,6 +92,11 @@ void
 cmd_plan(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
-	r->data = view_plan(&d->cal, &d->rings,
-	    rq->year ? rq->year : ym_year(ym_of_time(request_now(rq))));
+	int year = rq->year ? rq->year : ym_year(ym_of_time(request_now(rq)));
+
+	(void)p;
+	(void)line;
+	r->data = view_plan(&d->cal, &d->rings, year);
+	view_plan_devices(r->data, &d->inv, &d->cal, &d->rings, year,
+	    ym_of_time(request_now(rq)));
 }

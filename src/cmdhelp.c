@@ -26,6 +26,21 @@ global_help(char **s)
 		help_line(s, cmd_globals[j].name, cmd_globals[j].arg, cmd_globals[j].help);
 }
 
+/* A command whose name is also a group's ("publish") names the group's other commands. */
+static void
+see_also(char **s, const struct cmd *c)
+{
+	struct wordlist wl;
+
+	if (strchr(c->words, ' ') != NULL)
+		return;
+	cmd_words_after(c->words, &wl);
+	for (size_t k = 0; k < wl.n; k++)
+		strappend(s, "%s hotpatchctl %s %s", k == 0 ? "see also:" : ",", c->words, wl.w[k]);
+	if (wl.n > 0)
+		strappend(s, "\n");
+}
+
 char *
 cmd_usage(const struct cmd *c)
 {
@@ -47,6 +62,7 @@ cmd_usage(const struct cmd *c)
 		strappend(&s, " %s%s%s%s", cmd_globals[j].name, cmd_globals[j].arg && *cmd_globals[j].arg != '[' ?
 		    " " : "", cmd_globals[j].arg ? cmd_globals[j].arg : "", j + 1 < cmd_nglobals ? "," : "");
 	strappend(&s, " (hotpatchctl help)\n");
+	see_also(&s, c);
 	return s;
 }
 
@@ -135,7 +151,7 @@ static char
 looked_up(char type)
 {
 	return type != 0 && strchr((char[]){ CARG_OS, CARG_RING, CARG_ID, CARG_FILE, CARG_OUT,
-	    CARG_DIR, 0 }, type) != NULL ? type : 0;
+	    CARG_DIR, CARG_CVRF, CARG_INVENTORY, 0 }, type) != NULL ? type : 0;
 }
 
 /* After the command c in argv[i..]: its next argument, an option's value, or its options. */
@@ -150,6 +166,8 @@ complete_command(const struct cmd *c, int argc, char **argv, int i, const char *
 	for (; i < argc; i++) {
 		if ((o = cmd_find_option(argv[i], c)) != NULL && (c->opts & o->bit)) {
 			seen |= o->bit;
+			if (o->type == CARG_NONE)
+				continue;
 			if (i + 1 == argc) {
 				out->value = looked_up(o->type);
 				return;
@@ -213,6 +231,12 @@ cmd_complete(int argc, char **argv, const char *cur, struct completion *out)
 		for (size_t k = 0; i + 1 == argc && k < wl.n; k++)
 			add_candidate(out, wl.w[k]);
 		return;
+	}
+	/* Right after a command that also names a group ("publish"): its subcommands too. */
+	if (i + used == argc && strchr(c->words, ' ') == NULL && *cur != '-') {
+		cmd_words_after(c->words, &wl);
+		for (size_t k = 0; k < wl.n; k++)
+			add_candidate(out, wl.w[k]);
 	}
 	if (!help)
 		complete_command(c, argc, argv, i + used, cur, out);

@@ -4,6 +4,7 @@
  */
 #include "cmdtab.h"
 #include "blackout_ics.h"
+#include "inventory.h"
 #include "model.h"
 #include "proto.h"
 #include "util.h"
@@ -156,6 +157,18 @@ take_month(const char *what, char *v, ym_t *out)
 	return NULL;
 }
 
+/* A whole number lo..hi, digits only (no sign, no blanks), into *out. */
+static char *
+take_count(const char *what, const char *v, long lo, long hi, long *out)
+{
+	size_t len = strlen(v);
+
+	*out = len > 0 && len <= 10 && strspn(v, "0123456789") == len ? strtol(v, NULL, 10) : -1;
+	if (*out < lo || *out > hi)
+		return xasprintf("bad %s '%s' (expected %ld..%ld)", what, v, lo, hi);
+	return NULL;
+}
+
 /* A day where one is expected (what: "--from", "--to"). */
 static char *
 take_day(const char *what, const char *v, struct ymd *out)
@@ -196,7 +209,12 @@ check_arg(char type, char *v, struct request *rq)
 		return NULL;
 	case CARG_FILE:
 	case CARG_OUT:
+	case CARG_CVRF:
+	case CARG_INVENTORY:
 		return *v == '\0' ? xstrdup("empty file name") : NULL;
+	case CARG_DEVICE:
+		return *v != '\0' && strlen(v) <= INV_MAX_FIELD ? NULL :
+		    xasprintf("a device name is 1 to %d bytes", INV_MAX_FIELD);
 	}
 	return xasprintf("internal: unknown argument type '%c'", type);
 }
@@ -271,6 +289,16 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 		return bad_option(c, name);
 	if (*seen & o->bit)
 		return xasprintf("option '%s' given twice", name);
+	if (o->type == CARG_NONE) {
+		*seen |= o->bit;
+		rq->unplanned |= o->bit == COPT_UNPLANNED;
+		rq->expedited |= o->bit == COPT_EXPEDITED;
+		rq->dry_run |= o->bit == COPT_DRY_RUN;
+		rq->replace |= o->bit == COPT_REPLACE;
+		rq->skip_bad |= o->bit == COPT_SKIP_BAD;
+		rq->not_eligible |= o->bit == COPT_NOT_ELIGIBLE;
+		return NULL;
+	}
 	if (*i + 1 >= argc)
 		return xasprintf("option '%s' needs a value", name);
 	*seen |= o->bit;
@@ -307,6 +335,33 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 		if (strspn(v, "0123456789") != strlen(v) || rq->months < 1 || rq->months > 36)
 			return xasprintf("bad --months '%s' (expected 1..36)", v);
 		return NULL;
+	case COPT_BO_KIND:
+		return bo_kind_parse(v, &rq->bo_kind) == 0 ? NULL :
+		    xasprintf("bad --kind '%s' (expected freeze or pause)", v);
+	case COPT_KB:
+		rq->kb = v;
+		return kb_is_valid(v) ? NULL :
+		    xasprintf("bad --kb '%s' (expected KB and digits, like KB5094125)", v);
+	case COPT_BUILD:
+		rq->build = v;
+		return build_is_valid(v) ? NULL :
+		    xasprintf("bad --build '%s' (expected digits.digits, like 26100.32995)", v);
+	case COPT_DATE:
+		return take_day("--date", v, &rq->date);
+	case COPT_NOTE:
+		rq->note = v;
+		return *v != '\0' && strlen(v) <= 1024 ? NULL :
+		    xstrdup("--note must be 1 to 1024 characters");
+	case COPT_FORMAT:
+		rq->format = v;
+		return strcmp(v, "csv") == 0 || strcmp(v, "json") == 0 ? NULL :
+		    xasprintf("bad --format '%s' (expected csv or json)", v);
+	case COPT_RESTART_IN:
+		return take_month("--restart-in", v, &rq->restart_in);
+	case COPT_LIMIT:
+		return take_count("--limit", v, 1, CMD_PAGE_MAX, &rq->limit);
+	case COPT_OFFSET:
+		return take_count("--offset", v, 0, CMD_OFFSET_MAX, &rq->offset);
 	case COPT_YEAR:
 		rq->year = atoi(v);
 		if (strlen(v) != 4 || strspn(v, "0123456789") != 4 || rq->year < HP_YEAR_MIN ||
@@ -368,6 +423,18 @@ skip_globals(int argc, char **argv, int i, struct request *rq, char **err)
 	return i;
 }
 
+/* A pause (--kind pause) lasts at most PAUSE_MAX_DAYS whole days, --from and --to included. */
+static char *
+check_pause(const struct request *rq)
+{
+	struct blackout b = { .from = rq->from_day, .to = rq->to_day, .kind = rq->bo_kind };
+
+	if (pause_fits(&b))
+		return NULL;
+	return xasprintf("a pause lasts at most %d days; --from %s --to %s is %ld days",
+	    PAUSE_MAX_DAYS, rq->from, rq->to, blackout_days(&b));
+}
+
 /* At most one of the command's oneof options; --from and --to as days, in order. */
 static char *
 check_range(const struct cmd *c, struct request *rq, unsigned seen)
@@ -389,7 +456,7 @@ check_range(const struct cmd *c, struct request *rq, unsigned seen)
 		return err;
 	if ((seen & COPT_FROM_DAY) && (seen & COPT_TO) && ymd_cmp(rq->to_day, rq->from_day) < 0)
 		return xasprintf("--to %s is before --from %s", rq->to, rq->from);
-	return NULL;
+	return check_pause(rq);
 }
 
 /* Check required options and the number of positional arguments. */

@@ -13,8 +13,9 @@
 /*
  * id, words, args, usage, opts, required, admin, summary, then oneof and
  * keep.  keep: the answer depends only on the data, the request line and
- * the current month (for a default year or month), so the daemon keeps it
- * per data generation and month.  Not next (the current instant), status
+ * the current month (for a default year or month) and whether its release
+ * has passed (staleness), so the daemon keeps it per data generation and
+ * stale_epoch.  Not next (the current instant), status
  * (uptime), lists that are cheap anyway, nor anything that changes data.
  */
 const struct cmd cmd_table[CMD_COUNT] = {
@@ -47,10 +48,11 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	{ CMD_PLAN, "plan", "", "[--year Y]", COPT_YEAR, 0, false,
 	    "every ring x month: install date, restart, late/none/blackout, restarts per year",
 	    0, true },
-	{ CMD_BLACKOUT_ADD, "blackout add", "", "--name TEXT --from YYYY-MM-DD --to YYYY-MM-DD [--ring ID]",
-	    COPT_NAME | COPT_FROM_DAY | COPT_TO | COPT_RING,
+	{ CMD_BLACKOUT_ADD, "blackout add", "",
+	    "--name TEXT --from YYYY-MM-DD --to YYYY-MM-DD [--ring ID] [--kind freeze|pause]",
+	    COPT_NAME | COPT_FROM_DAY | COPT_TO | COPT_RING | COPT_BO_KIND,
 	    COPT_NAME | COPT_FROM_DAY | COPT_TO, true,
-	    "add a change freeze, for one ring or all (admin)", 0, false },
+	    "add a change freeze or an update pause, for one ring or all (admin)", 0, false },
 	{ CMD_BLACKOUT_REMOVE, "blackout remove", "i", "ID", 0, 0, true,
 	    "remove a blackout added at run time (admin)", 0, false },
 	{ CMD_BLACKOUT_LIST, "blackout list", "", "[--ring ID]", COPT_RING, 0, false,
@@ -64,6 +66,31 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	    "write every feed and page as static files into DIR", 0, false },
 	{ CMD_BACKUP, "backup", "w", "FILE", 0, 0, true,
 	    "write a consistent copy of the database to FILE (admin)", 0, false },
+	{ CMD_PUBLISH, "publish", "omk",
+	    "OS YYYY-MM KIND [--kb KB] [--build B] [--date D] [--unplanned] [--expedited] "
+	    "[--note TEXT]", COPT_KB | COPT_BUILD | COPT_DATE | COPT_UNPLANNED |
+	    COPT_EXPEDITED | COPT_NOTE, 0, true,
+	    "record what Microsoft published for a month; wins over the file (admin)", 0, false },
+	{ CMD_PUBLISH_CLEAR, "publish clear", "om", "OS YYYY-MM", 0, 0, true,
+	    "remove a run-time published answer; the file's answers again (admin)", 0, false },
+	{ CMD_PUBLISH_LIST, "publish list", "", "[--os ID]", COPT_OS, 0, false,
+	    "every run-time published answer with who, when and any conflict with the file",
+	    0, false },
+	{ CMD_IMPORT_CVRF, "import cvrf", "c", "FILE.json [--dry-run]", COPT_DRY_RUN, 0, true,
+	    "publish each OS's month from an MSRC CVRF document (admin)", 0, false },
+	{ CMD_DEVICES_IMPORT, "devices import", "v",
+	    "FILE [--format csv|json] [--replace] [--skip-bad] [--ring ID]",
+	    COPT_FORMAT | COPT_REPLACE | COPT_SKIP_BAD | COPT_RING, 0, true,
+	    "import a device inventory (CSV or Graph JSON); upserts by name (admin)", 0, false },
+	{ CMD_DEVICES, "devices", "", "[--ring ID] [--not-eligible] [--restart-in YYYY-MM] "
+	    "[--limit N] [--offset N]",
+	    COPT_RING | COPT_NOT_ELIGIBLE | COPT_RESTART_IN | COPT_LIMIT | COPT_OFFSET, 0, false,
+	    "every device: ring, OS, build, eligibility, on the latest baseline", 0, false },
+	{ CMD_DEVICE_SHOW, "device show", "n", "NAME", 0, 0, false,
+	    "one device: every eligibility reason, baseline state, the next 12 months", 0, false },
+	{ CMD_FLEET, "fleet", "", "[--from YYYY-MM] [--months N]", COPT_FROM_MONTH | COPT_MONTHS,
+	    0, false, "per ring and month: devices installing each kind, restarts, why the LCU",
+	    0, true },
 };
 
 /* Command options, for parsing, help and completion; --from means one thing per command. */
@@ -79,6 +106,29 @@ const struct cmd_option cmd_options[] = {
 	{ "--months", COPT_MONTHS, 0, "N", "how many months, 1..36" },
 	{ "--name", COPT_NAME, 0, "TEXT", "what the freeze is for" },
 	{ "--dir", COPT_DIR, CARG_DIR, "DIR", "where to write (created if missing)" },
+	{ "--kind", COPT_BO_KIND, 0, "freeze|pause",
+	    "freeze (default): no window opens; pause: nothing is offered, at most 35 days" },
+	{ "--kb", COPT_KB, 0, "KB", "the KB article: KB and digits (KB5094125)" },
+	{ "--build", COPT_BUILD, 0, "B", "the OS build: digits.digits (26100.32995)" },
+	{ "--date", COPT_DATE, CARG_DAY, "YYYY-MM-DD",
+	    "the release date, in the month (default: Patch Tuesday)" },
+	{ "--unplanned", COPT_UNPLANNED, CARG_NONE, NULL,
+	    "a baseline that replaced a planned hotpatch (kind baseline only)" },
+	{ "--expedited", COPT_EXPEDITED, CARG_NONE, NULL,
+	    "every ring that follows expedited releases takes it at once" },
+	{ "--note", COPT_NOTE, 0, "TEXT", "shown with the month, 1 to 1024 characters" },
+	{ "--dry-run", COPT_DRY_RUN, CARG_NONE, NULL, "show what would change, change nothing" },
+	{ "--format", COPT_FORMAT, 0, "csv|json",
+	    "the inventory's format (default: JSON if it starts with { or [, else CSV)" },
+	{ "--replace", COPT_REPLACE, CARG_NONE, NULL,
+	    "the file is the whole inventory: devices not in it are removed" },
+	{ "--skip-bad", COPT_SKIP_BAD, CARG_NONE, NULL,
+	    "import the good rows and list the bad (default: a bad row imports nothing)" },
+	{ "--not-eligible", COPT_NOT_ELIGIBLE, CARG_NONE, NULL, "only devices not eligible" },
+	{ "--restart-in", COPT_RESTART_IN, CARG_MONTH, "YYYY-MM",
+	    "only devices that restart in that month" },
+	{ "--limit", COPT_LIMIT, 0, "N", "at most N devices, 1..10000 (default 1000)" },
+	{ "--offset", COPT_OFFSET, 0, "N", "skip the first N that match (the next page)" },
 };
 const size_t cmd_noptions = ARRAY_LEN(cmd_options);
 
@@ -91,6 +141,11 @@ const struct cmd_argtype cmd_argtypes[] = {
 	{ CARG_ID, "ID", "a blackout id (hotpatchctl blackout list)" },
 	{ CARG_FILE, "FILE.ics", "an iCalendar file; hotpatchctl reads it and sends it" },
 	{ CARG_OUT, "FILE", "the file hotpatchctl writes" },
+	{ CARG_CVRF, "FILE.json", "MSRC's CVRF document of a month (JSON); hotpatchctl reads "
+	    "it and sends what the import reads" },
+	{ CARG_INVENTORY, "FILE", "a device inventory, CSV or JSON; hotpatchctl opens it and "
+	    "passes it to hotpatchd, which reads it" },
+	{ CARG_DEVICE, "NAME", "a device name (hotpatchctl devices)" },
 };
 const size_t cmd_nargtypes = ARRAY_LEN(cmd_argtypes);
 
@@ -161,10 +216,16 @@ match_words(const struct cmd *c, int argc, char **argv)
 const struct cmd *
 cmd_find(int argc, char **argv, int *used)
 {
+	const struct cmd *best = NULL;
+	int n;
+
+	*used = 0;
 	for (size_t i = 0; i < CMD_COUNT; i++)
-		if ((*used = match_words(&cmd_table[i], argc, argv)) > 0)
-			return &cmd_table[i];
-	return NULL;
+		if ((n = match_words(&cmd_table[i], argc, argv)) > *used) {
+			*used = n;
+			best = &cmd_table[i];
+		}
+	return best;
 }
 
 const struct cmd_option *

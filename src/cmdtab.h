@@ -35,21 +35,53 @@ enum cmd_id {
 	CMD_FEED,
 	CMD_EXPORT,
 	CMD_BACKUP,
+	CMD_PUBLISH,
+	CMD_PUBLISH_CLEAR,
+	CMD_PUBLISH_LIST,
+	CMD_IMPORT_CVRF,
+	CMD_DEVICES_IMPORT,
+	CMD_DEVICES,
+	CMD_DEVICE_SHOW,
+	CMD_FLEET,
 	CMD_COUNT
 };
 
 /* Options a command accepts, as a bit mask. */
+/*
+ * A listing answers at most CMD_PAGE_MAX rows (CMD_PAGE_DEFAULT unless
+ * --limit says): 100,000 devices as one JSON reply would cost the daemon
+ * hundreds of MB for one read-only client.
+ */
+#define CMD_PAGE_DEFAULT	1000
+#define CMD_PAGE_MAX		10000
+#define CMD_OFFSET_MAX		100000000
+
 enum cmd_opt {
 	COPT_OS = 1 << 0,	/* --os ID */
 	COPT_YEAR = 1 << 1,	/* --year Y */
 	COPT_RING = 1 << 2,	/* --ring ID */
 	COPT_REASON = 1 << 3,	/* --reason TEXT */
-	COPT_FROM_MONTH = 1 << 4, /* --from YYYY-MM (windows) */
+	COPT_FROM_MONTH = 1 << 4, /* --from YYYY-MM (windows, fleet) */
 	COPT_TO = 1 << 5,	/* --to YYYY-MM-DD */
 	COPT_MONTHS = 1 << 6,	/* --months N, 1..36 */
 	COPT_NAME = 1 << 7,	/* --name TEXT */
 	COPT_DIR = 1 << 8,	/* --dir DIR: where the client writes; the daemon ignores it */
 	COPT_FROM_DAY = 1 << 9,	/* --from YYYY-MM-DD (blackout add) */
+	COPT_BO_KIND = 1 << 10,	/* --kind freeze|pause (blackout add) */
+	COPT_KB = 1 << 11,	/* --kb KB5094125 (publish) */
+	COPT_BUILD = 1 << 12,	/* --build 26100.32995 (publish) */
+	COPT_DATE = 1 << 13,	/* --date YYYY-MM-DD (publish) */
+	COPT_UNPLANNED = 1 << 14, /* --unplanned, no value (publish) */
+	COPT_EXPEDITED = 1 << 15, /* --expedited, no value (publish) */
+	COPT_NOTE = 1 << 16,	/* --note TEXT (publish) */
+	COPT_DRY_RUN = 1 << 17,	/* --dry-run: a flag, it takes no value */
+	COPT_FORMAT = 1 << 18,	/* --format csv|json (devices import) */
+	COPT_REPLACE = 1 << 19,	/* --replace, no value (devices import) */
+	COPT_SKIP_BAD = 1 << 20, /* --skip-bad, no value (devices import) */
+	COPT_NOT_ELIGIBLE = 1 << 21, /* --not-eligible, no value (devices) */
+	COPT_RESTART_IN = 1 << 22, /* --restart-in YYYY-MM (devices) */
+	COPT_LIMIT = 1 << 23,	/* --limit N, 1..CMD_PAGE_MAX (devices) */
+	COPT_OFFSET = 1 << 24,	/* --offset N, 0..CMD_OFFSET_MAX (devices) */
 };
 
 /* Positional argument types, one letter each in struct cmd.args. */
@@ -60,8 +92,13 @@ enum cmd_opt {
 #define CARG_ID		'i'	/* a positive integer id */
 #define CARG_FILE	'f'	/* a file the client reads and sends base64-encoded */
 #define CARG_OUT	'w'	/* a file the client writes; the daemon never opens it */
+#define CARG_CVRF	'c'	/* an MSRC CVRF document the client reads, reduces (cvrf_reduce) and sends */
+#define CARG_INVENTORY	'v'	/* a device inventory the client opens and passes as a descriptor;
+				   on the wire its base name */
+#define CARG_DEVICE	'n'	/* a device name */
 #define CARG_DIR	'd'	/* a directory (--dir); completion only */
 #define CARG_DAY	'y'	/* YYYY-MM-DD; options only */
+#define CARG_NONE	'-'	/* no value: the option is a flag; options only */
 
 struct cmd {
 	enum cmd_id	 id;
@@ -105,6 +142,22 @@ struct request {
 	ym_t		 from_month;	/* --from of a command taking a month */
 	struct ymd	 from_day;	/* --from of a command taking a day */
 	struct ymd	 to_day;	/* --to */
+	enum bo_kind	 bo_kind;	/* --kind of blackout add; freeze when not given */
+	const char	*kb;		/* --kb, checked KB + digits */
+	const char	*build;		/* --build, checked digits.digits */
+	const char	*note;		/* --note */
+	struct ymd	 date;		/* --date; unset when not given */
+	bool		 unplanned;	/* --unplanned */
+	bool		 expedited;	/* --expedited */
+	bool		 dry_run;	/* --dry-run */
+	const char	*format;	/* --format: "csv" or "json"; NULL when not given */
+	bool		 replace;	/* --replace */
+	bool		 skip_bad;	/* --skip-bad */
+	bool		 not_eligible;	/* --not-eligible */
+	ym_t		 restart_in;	/* --restart-in; 0 when not given */
+	long		 limit;		/* --limit; 0 when not given */
+	long		 offset;	/* --offset; 0 when not given */
+	int		 fd;		/* daemon: a descriptor passed with the request, or -1 */
 };
 
 /* The command table and its length (CMD_COUNT). */
@@ -165,7 +218,7 @@ struct cmd_option {
 	const char	*name;
 	unsigned	 bit;
 	char		 type;		/* its value: a CARG_ letter, 0 for text */
-	const char	*arg;
+	const char	*arg;		/* NULL: a flag, no value */
 	const char	*help;
 };
 extern const struct cmd_option cmd_options[];
@@ -192,7 +245,10 @@ extern const size_t cmd_nglobals;
 
 /* The option called name that c takes (with NULL, the first so called), or NULL. */
 const struct cmd_option *cmd_find_option(const char *name, const struct cmd *c);
-/* The command argv starts with and how many words its name has (*used), or NULL. */
+/*
+ * The command argv starts with and how many words its name has (*used), or
+ * NULL; the longest name wins ("publish clear" over "publish").
+ */
 const struct cmd *cmd_find(int argc, char **argv, int *used);
 
 /* Words to choose from: commands, subcommands or options. */

@@ -7,15 +7,20 @@
 #include "daemon.h"
 #include "proto.h"
 #include "render.h"
+#include "stale.h"
 #include "store.h"
 #include "table.h"
 #include "util.h"
 
+#include <malloc.h>
 #include <pwd.h>
+#include <resolv.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#define TRIM_AFTER_BYTES	(1u << 20)
 
 /* Handler and renderer by command; whether a reply is kept is in cmd_table. */
 static const struct {
@@ -42,6 +47,14 @@ static const struct {
 	[CMD_FEED] = { cmd_feed, render_feed },
 	[CMD_EXPORT] = { cmd_export, render_export },
 	[CMD_BACKUP] = { cmd_backup, render_backup },
+	[CMD_PUBLISH] = { cmd_publish, render_publish_change },
+	[CMD_PUBLISH_CLEAR] = { cmd_publish_clear, render_publish_change },
+	[CMD_PUBLISH_LIST] = { cmd_publish_list, render_publish_list },
+	[CMD_IMPORT_CVRF] = { cmd_import_cvrf, render_import_cvrf },
+	[CMD_DEVICES_IMPORT] = { cmd_devices_import, render_devices_import },
+	[CMD_DEVICES] = { cmd_devices, render_devices },
+	[CMD_DEVICE_SHOW] = { cmd_device_show, render_device_show },
+	[CMD_FLEET] = { cmd_fleet, render_fleet },
 };
 _Static_assert(ARRAY_LEN(dispatch) == CMD_COUNT, "every command needs a handler");
 
@@ -55,6 +68,25 @@ reply_error(struct reply *r, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	r->msg = xvasprintf(fmt, ap);
 	va_end(ap);
+}
+
+int
+import_arg(const char *arg, char **name, char **text)
+{
+	const char *colon = strrchr(arg, ':'), *b64 = colon != NULL ? colon + 1 : arg;
+	size_t cap = strlen(b64) / 4 * 3 + 3;
+	int n;
+
+	*name = colon != NULL && colon > arg ? xasprintf("%.*s", (int)(colon - arg), arg) : NULL;
+	*text = xmalloc(cap + 1);
+	if ((n = b64_pton(b64, (unsigned char *)*text, cap)) < 0) {
+		free(*name);
+		free(*text);
+		*name = *text = NULL;
+		return -1;
+	}
+	(*text)[n] = '\0';
+	return n;
 }
 
 time_t
@@ -162,7 +194,7 @@ struct kept {
 	char		*out;
 	size_t		 len;
 	unsigned	 generation;
-	ym_t		 month;
+	int		 epoch;		/* stale_epoch when it was made */
 };
 
 struct replies_kept {
@@ -173,18 +205,18 @@ struct replies_kept {
 };
 
 static const struct kept *
-kept_get(const struct daemon *d, const char *line, ym_t month)
+kept_get(const struct daemon *d, const char *line, int epoch)
 {
 	const struct replies_kept *k = d->kept;
 	size_t i;
 
 	if (k == NULL || !strindex_get(&k->by_line, line, &i))
 		return NULL;
-	return k->v[i].generation == d->generation && k->v[i].month == month ? &k->v[i] : NULL;
+	return k->v[i].generation == d->generation && k->v[i].epoch == epoch ? &k->v[i] : NULL;
 }
 
 static void
-kept_put(struct daemon *d, const char *line, ym_t month, const char *out, size_t len)
+kept_put(struct daemon *d, const char *line, int epoch, const char *out, size_t len)
 {
 	struct replies_kept *k = d->kept;
 	struct kept *e;
@@ -209,7 +241,7 @@ kept_put(struct daemon *d, const char *line, ym_t month, const char *out, size_t
 	memcpy(e->out, out, len + 1);
 	e->len = len;
 	e->generation = d->generation;
-	e->month = month;
+	e->epoch = epoch;
 }
 
 void
@@ -244,29 +276,41 @@ reply_text(const struct request *rq, const struct reply *r, size_t *outlen)
 }
 
 void
-commands_execute(struct daemon *d, const struct peer *p, const char *line,
+commands_execute(struct daemon *d, const struct peer *p, const char *line, int fd,
     char **out, size_t *outlen)
 {
 	struct reply r = { .code = PROTO_OK };
 	struct request rq;
-	ym_t month = ym_of_time(time(NULL));
+	int epoch = stale_epoch(time(NULL));	/* each month, and again at its release */
 	const struct kept *k;
 	char *buf = xstrdup(line);
 
 	d->requests++;
 	if (!admit(p, buf, &rq, &r)) {
 		*out = reply_text(NULL, &r, outlen);
-	} else if (rq.cmd->keep && (k = kept_get(d, line, month)) != NULL) {
+	} else if (fd >= 0 && cmd_arg_pos(rq.cmd, CARG_INVENTORY) < 0) {
+		/* Only a command that reads a file takes one; the caller closes it unread. */
+		reply_error(&r, PROTO_BAD_REQUEST, "'%s' takes no file descriptor", rq.cmd->words);
+		*out = reply_text(NULL, &r, outlen);
+	} else if (rq.cmd->keep && (k = kept_get(d, line, epoch)) != NULL) {
 		*out = xmalloc(k->len + 1);
 		memcpy(*out, k->out, k->len + 1);
 		*outlen = k->len;
 	} else {
+		rq.fd = fd;
 		dispatch[rq.cmd->id].run(d, &rq, p, line, &r);
 		*out = reply_text(&rq, &r, outlen);
 		if (rq.cmd->keep && r.code == PROTO_OK)
-			kept_put(d, line, month, *out, *outlen);
+			kept_put(d, line, epoch, *out, *outlen);
 	}
 	free(buf);
 	free(r.msg);
 	json_decref(r.data);
+	/*
+	 * A big answer's JSON was thousands of small blocks, freed now; glibc
+	 * keeps them in the heap unless asked, so one listing would hold the
+	 * daemon's RSS at its peak for good.
+	 */
+	if (*outlen >= TRIM_AFTER_BYTES)
+		malloc_trim(0);
 }

@@ -52,6 +52,13 @@ struct ring;
 bool lookup_os(struct daemon *d, const char *id, const struct os_def **os, struct reply *r);
 bool lookup_ring(struct daemon *d, const char *id, const struct ring **g, struct reply *r);
 
+/*
+ * A file sent in a request: "[NAME:]BASE64", the file's base name (for
+ * messages; base64 has no ':') and its content.  Returns the decoded length
+ * with *text (allocated, NUL-terminated) and *name (allocated or NULL), or -1.
+ */
+int import_arg(const char *arg, char **name, char **text);
+
 /* "Now" for a request: --at, or the clock. */
 time_t request_now(const struct request *rq);
 
@@ -59,9 +66,12 @@ time_t request_now(const struct request *rq);
  * Execute one request line from peer p and return the whole reply (status
  * line and body) in *out, *outlen (allocated).  The line is parsed and the
  * peer's permission checked first; only then may a kept reply answer it
- * (cmd_table's keep, never set for an admin command).
+ * (cmd_table's keep, never set for an admin command).  fd (-1: none) is a
+ * descriptor the peer passed with the line: only a command with a
+ * CARG_INVENTORY argument reads it (admin ones only); any other refuses the
+ * request.  The caller closes it.
  */
-void commands_execute(struct daemon *d, const struct peer *p, const char *line,
+void commands_execute(struct daemon *d, const struct peer *p, const char *line, int fd,
     char **out, size_t *outlen);
 
 /* Drop the kept replies (at exit; they are also dropped when full). */
@@ -85,6 +95,17 @@ cmd_handler cmd_feed, cmd_export;
 cmd_render render_feed, render_export;
 /* cmd_blackout.c */
 cmd_handler cmd_blackout_add, cmd_blackout_remove, cmd_blackout_list, cmd_blackout_import;
+/* cmd_publish.c: published answers made at run time (publish.h). */
+cmd_handler cmd_publish, cmd_publish_clear, cmd_publish_list;
+cmd_render render_publish_change, render_publish_list;
+/* cmd_import.c: MSRC's release data. */
+cmd_handler cmd_import_cvrf;
+cmd_render render_import_cvrf;
+/* cmd_devices.c: the device inventory (device.h). */
+cmd_handler cmd_devices_import, cmd_devices, cmd_device_show;
+cmd_render render_devices_import, render_devices, render_device_show;
+/* cmd_fleet.c: the fleet forecast of the inventory (fleet.c); text by render_fleet. */
+cmd_handler cmd_fleet;
 /* cmd_backup.c: a copy of the database, made by the daemon, written by the client. */
 cmd_handler cmd_backup;
 cmd_render render_backup;

@@ -51,6 +51,8 @@ struct conn {
 	bool		 closing;	/* close once out is delivered */
 	long long	 last;		/* monotonic ms of the last complete exchange */
 	struct log_gate	*gate;		/* the control socket's flood control */
+	int		 passed;	/* a descriptor the peer sent (SCM_RIGHTS), or -1 */
+	size_t		 passed_at;	/* in[] offset it came with: it goes to the line holding it */
 };
 
 struct control {
@@ -432,6 +434,7 @@ accept_one(struct control *c, struct daemon *d)
 	k->fd = fd;
 	k->peer = (struct peer){ .uid = cred.uid, .gid = cred.gid, .pid = cred.pid,
 	    .admin = admin };
+	k->passed = -1;
 	k->in = xmalloc(PROTO_MAX_REQUEST);
 	k->outtail = &k->out;
 	k->last = now_ms();
@@ -448,7 +451,7 @@ accept_one(struct control *c, struct daemon *d)
 
 /* Execute one complete line; false if it was blank (and so not a request). */
 static bool
-handle_line(struct conn *k, char *line, size_t len, struct daemon *d)
+handle_line(struct conn *k, char *line, size_t len, int fd, struct daemon *d)
 {
 	long long start = now_ms();
 	char *reply;
@@ -456,13 +459,17 @@ handle_line(struct conn *k, char *line, size_t len, struct daemon *d)
 
 	if (len > 0 && line[len - 1] == '\r')
 		line[--len] = '\0';
-	if (strspn(line, " \t") == len)
-		return false;	/* blank lines are ignored */
+	if (strspn(line, " \t") == len) {
+		if (fd >= 0)
+			conn_reply(k, "(a descriptor with a blank line)", PROTO_BAD_REQUEST,
+			    "a descriptor came with a blank line");
+		return fd >= 0;	/* blank lines are ignored */
+	}
 	if (memchr(line, '\0', len) != NULL || !utf8_valid(line, len)) {
 		conn_reply(k, "(not UTF-8)", PROTO_BAD_REQUEST, "request is not UTF-8 text");
 		return true;
 	}
-	commands_execute(d, &k->peer, line, &reply, &rlen);
+	commands_execute(d, &k->peer, line, fd, &reply, &rlen);
 	log_reply(k, line, reply, now_ms() - start, d->cfg.slow_request_ms);
 	conn_give(k, reply, rlen);
 	return true;
@@ -479,31 +486,89 @@ conn_serve(struct conn *k, struct daemon *d)
 	char *line, *nl;
 
 	while (conn_runnable(k)) {
+		int fd = -1;
+
 		line = k->in + k->inoff;
 		nl = memchr(line, '\n', k->inlen - k->inoff);
 		*nl = '\0';
+		if (k->passed >= 0 && k->passed_at <= (size_t)(nl - k->in)) {
+			fd = k->passed;		/* handle_line's caller closes it */
+			k->passed = -1;
+		}
 		k->inoff += (size_t)(nl - line) + 1;
 		k->ready = memchr(k->in + k->inoff, '\n', k->inlen - k->inoff) != NULL;
-		if (handle_line(k, line, (size_t)(nl - line), d)) {
+		bool served = handle_line(k, line, (size_t)(nl - line), fd, d);
+
+		if (fd >= 0)
+			close(fd);
+		if (served) {
 			k->last = now_ms();
 			break;
 		}
 	}
 }
 
+/*
+ * Take the descriptors of m: at most one, for the line being read.  More
+ * (or a second before the first was used, or a cut-off list) is not a
+ * request this daemon answers: every one is closed.  Returns false then.
+ */
+static bool
+conn_take_fds(struct conn *k, struct msghdr *m, size_t at)
+{
+	bool ok = !(m->msg_flags & MSG_CTRUNC);
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
+		size_t n;
+		int fd;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (ok && k->passed < 0) {
+				k->passed = fd;
+				k->passed_at = at;
+			} else {
+				close(fd);
+				ok = false;
+			}
+		}
+	}
+	return ok;
+}
+
 /* Returns false when the connection should go. */
 static bool
 conn_read(struct conn *k)
 {
+	union {
+		struct cmsghdr	align;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct iovec iov;
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf,
+	    .msg_controllen = sizeof(cm.buf) };
 	ssize_t n;
 
 	/* Only a partial line is left: move it to the front. */
 	memmove(k->in, k->in + k->inoff, k->inlen - k->inoff);
 	k->inlen -= k->inoff;
+	if (k->passed >= 0)
+		k->passed_at -= k->inoff;
 	k->inoff = 0;
-	n = read(k->fd, k->in + k->inlen, PROTO_MAX_REQUEST - k->inlen);
+	iov = (struct iovec){ k->in + k->inlen, PROTO_MAX_REQUEST - k->inlen };
+	n = recvmsg(k->fd, &m, MSG_CMSG_CLOEXEC);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR;
+	if (!conn_take_fds(k, &m, k->inlen)) {
+		conn_reply(k, "(descriptors)", PROTO_BAD_REQUEST,
+		    "one descriptor at a time, with the request that reads it");
+		k->inlen = 0;
+		k->closing = true;
+		return true;
+	}
 	if (n == 0) {
 		/* A half line at EOF was never a request: drop it. */
 		k->eof = true;
@@ -563,6 +628,8 @@ conn_free(struct conn *k)
 		free(b);
 	}
 	close(k->fd);
+	if (k->passed >= 0)
+		close(k->passed);
 	free(k->in);
 	free(k);
 }

@@ -2,10 +2,12 @@
 #include "calfile.h"
 #include "daemon.h"
 #include "log.h"
+#include "placement.h"
 #include "ringfile.h"
 #include "sources.h"
 #include "store.h"
 #include "util.h"
+#include "views.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +75,48 @@ log_detached(const struct daemon *dm, const struct caldata *was_cal,
 	}
 }
 
+/* The conflict of os and month in list (view_conflicts), or NULL. */
+static const json_t *
+find_conflict(const json_t *list, const json_t *c)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(list, i, x)
+		if (strcmp(view_text(x, "os"), view_text(c, "os")) == 0 &&
+		    strcmp(view_text(x, "month"), view_text(c, "month")) == 0)
+			return x;
+	return NULL;
+}
+
+/*
+ * Log each conflict between a run-time answer and the calendar file once,
+ * when it appears (at start-up, a reload, a publish) or changes, and say
+ * when one is gone.
+ */
+static void
+log_conflicts(const struct caldata *was, const struct caldata *now)
+{
+	json_t *before = view_conflicts(was, NULL), *after = view_conflicts(now, NULL);
+	const json_t *c, *had;
+	size_t i;
+
+	json_array_foreach(after, i, c) {
+		if ((had = find_conflict(before, c)) == NULL || !json_equal(had, c)) {
+			char *line = view_conflict_line(c);
+
+			log_warn("%s", line);
+			free(line);
+		}
+	}
+	json_array_foreach(before, i, c)
+		if (find_conflict(after, c) == NULL)
+			log_notice("conflict resolved: %s %s has one published answer again",
+			    view_text(c, "os"), view_text(c, "month"));
+	json_decref(before);
+	json_decref(after);
+}
+
 int
 daemon_refresh(struct daemon *dm, char **cause)
 {
@@ -86,6 +130,7 @@ daemon_refresh(struct daemon *dm, char **cause)
 		ringset_free(&rings);
 		return -1;
 	}
+	log_conflicts(&dm->cal, &cal);
 	caldata_free(&dm->cal);
 	ringset_free(&dm->rings);
 	dm->cal = cal;
@@ -97,6 +142,8 @@ daemon_refresh(struct daemon *dm, char **cause)
 	log_detached(dm, &was_cal, &was_rings);
 	caldata_free(&was_cal);
 	ringset_free(&was_rings);
+	/* A reload may have moved a group: its devices follow it. */
+	inventory_place(&dm->inv, &dm->rings);
 	dm->generation++;
 	return 0;
 }
@@ -110,6 +157,26 @@ daemon_free_model(struct daemon *dm)
 	ringset_free(&dm->file_rings);
 	caldata_free(&dm->detached_cal);
 	ringset_free(&dm->detached_rings);
+	store_device_origins_free(dm->inv_orig, dm->inv.ndev);
+	dm->inv_orig = NULL;
+	inventory_free(&dm->inv);
+}
+
+int
+daemon_load_devices(struct daemon *dm, char **cause)
+{
+	struct inventory inv = { 0 };
+	struct device_origin *orig;
+
+	if (store_devices_load(dm->store, &inv, &orig, cause) < 0)
+		return -1;
+	store_device_origins_free(dm->inv_orig, dm->inv.ndev);
+	inventory_free(&dm->inv);
+	dm->inv = inv;
+	dm->inv_orig = orig;
+	inventory_place(&dm->inv, &dm->rings);	/* the store keeps only their own rings */
+	dm->generation++;
+	return 0;
 }
 
 /*
@@ -203,7 +270,9 @@ load(struct daemon *dm, bool starting, const struct actor *a, struct diags *d, c
 int
 daemon_start(struct daemon *dm, struct diags *d, char **cause)
 {
-	return load(dm, true, NULL, d, cause);
+	if (load(dm, true, NULL, d, cause) < 0)
+		return -1;
+	return daemon_load_devices(dm, cause);
 }
 
 int

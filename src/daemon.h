@@ -6,6 +6,7 @@
 #define HP_DAEMON_H
 
 #include "config.h"
+#include "device.h"
 #include "diag.h"
 #include "model.h"
 
@@ -13,6 +14,7 @@
 #include <time.h>
 
 struct actor;
+struct device_origin;
 struct replies_kept;
 struct site;
 struct store;
@@ -28,7 +30,10 @@ struct daemon {
 	struct ringset	 rings;
 	struct caldata	 detached_cal;	/* run-time overrides whose OS is gone (ovr only) */
 	struct ringset	 detached_rings;	/* run-time blackouts whose ring is gone (bo only) */
+	struct inventory inv;		/* the devices, read from the store; a reload keeps them */
+	struct device_origin *inv_orig;	/* who imported each of inv's devices, when, from what */
 	time_t		 started;
+	time_t		 at;		/* --at: the fixed "now" of what the site publishes; 0: the clock */
 	unsigned	 generation;	/* bumped whenever the model changes */
 	long		 requests;	/* served since start */
 	int		 clients;	/* open control connections */
@@ -62,11 +67,26 @@ int daemon_file_model(struct daemon *dm, char **cause);
 /*
  * Read the model back from the store after a change, and the detached items;
  * an item that became detached is logged as a warning, one attached again
- * as a notice.  Returns 0 or -1 with *cause.
+ * as a notice; so is a conflict between a run-time published answer and the
+ * calendar file when it appears (warning) or goes (notice).  Returns 0 or -1
+ * with *cause.
  */
 int daemon_refresh(struct daemon *dm, char **cause);
 
+/* Read the device inventory back from the store (at start and after an import); 0 or -1. */
+int daemon_load_devices(struct daemon *dm, char **cause);
+
 /* Free what the daemon holds of the model (at exit). */
 void daemon_free_model(struct daemon *dm);
+
+/*
+ * "Now" for what the site publishes: --at when it was given, else the clock.
+ * Inline: the site is also linked into tests without the rest of the daemon.
+ */
+static inline time_t
+daemon_now(const struct daemon *d)
+{
+	return d->at != 0 ? d->at : time(NULL);
+}
 
 #endif

@@ -187,7 +187,7 @@ month_summary(const struct month_info *mi)
 {
 	switch (mi->kind) {
 	case KIND_HOTPATCH:
-		return "Hotpatch — no restart";
+		return "Hotpatch — " HOTPATCH_NO_RESTART;
 	case KIND_BASELINE:
 		return mi->unplanned ? "Baseline (unplanned) — restart required" :
 		    "Baseline — restart required";
@@ -209,7 +209,8 @@ build_os_month(struct builder *b, const struct caldata *c, const struct os_def *
 	text_add(&d, "Month: %s", ym_format(m, ym));
 	text_add(&d, "Kind: %s%s (%s)", kind_name(mi.kind), mi.unplanned ? ", unplanned" : "",
 	    source_name(mi.source));
-	text_add(&d, "Restart: %s", mi.restart ? "required" : "no");
+	text_add(&d, "Restart: %s", mi.restart ? "required" :
+	    HOTPATCH_NO_RESTART " (" HOTPATCH_MAY_RESTART ")");
 	if (mi.rel != NULL && mi.rel->kb != NULL)
 		text_add(&d, "KB: %s", mi.rel->kb);
 	if (mi.rel != NULL && mi.rel->build != NULL)
@@ -231,35 +232,66 @@ build_os_month(struct builder *b, const struct caldata *c, const struct os_def *
 	add_event(b, uid, ev);
 }
 
+/* The KB, or the date as YYYYMMDD without one: what tells out-of-band releases apart in UIDs. */
+static const char *
+oob_key(const struct oob *x, char *buf, size_t len)
+{
+	if (x->kb != NULL)
+		return x->kb;
+	snprintf(buf, len, "%04d%02d%02d", x->date.y, x->date.m, x->date.d);
+	return buf;
+}
+
+/* The release's own facts, the same in every feed. */
+static void
+oob_facts(struct text *d, const struct oob *x)
+{
+	char day[11];
+
+	text_add(d, "Out-of-band release of %s", ymd_format(x->date, day));
+	if (x->kb != NULL)
+		text_add(d, "KB: %s", x->kb);
+	if (x->build != NULL)
+		text_add(d, "Build: %s", x->build);
+}
+
+/*
+ * A catalog-only release is never offered, so it restarts nothing unless
+ * someone installs it by hand: its event must not say "restart".
+ */
 static void
 build_oob(struct builder *b, const struct os_def *os, const struct oob *x)
 {
+	bool catalog = x->delivery == DELIVERY_CATALOG;
 	struct text d = { 0 };
 	icalcomponent *ev;
-	char day[11], *summary, *uid;
+	char key[16], *summary, *uid;
 
-	text_add(&d, "Out-of-band release of %s", ymd_format(x->date, day));
-	if (x->kb != NULL)
-		text_add(&d, "KB: %s", x->kb);
-	if (x->build != NULL)
-		text_add(&d, "Build: %s", x->build);
-	text_add(&d, "Restart: %s", x->restart ? "required" : "no");
+	oob_facts(&d, x);
+	if (catalog)
+		text_add(&d, "Delivery: catalog only, never offered (a restart %s if installed "
+		    "by hand)", x->restart ? "required" : "not needed");
+	else
+		text_add(&d, "Restart: %s", x->restart ? "required" : "no");
 	if (x->note != NULL)
 		text_add(&d, "Note: %s", x->note);
 	summary = xasprintf("%s: out-of-band %s — %s", os->name, x->kb ? x->kb : "release",
-	    x->restart ? "restart" : "no restart");
-	if (x->kb != NULL)
-		uid = xasprintf("oob-%s-%s@%s", os->id, x->kb, b->o->domain);
-	else
-		uid = xasprintf("oob-%s-%04d%02d%02d@%s", os->id, x->date.y, x->date.m,
-		    x->date.d, b->o->domain);
+	    catalog ? "catalog only" : x->restart ? "restart" : "no restart");
+	uid = xasprintf("oob-%s-%s@%s", os->id, oob_key(x, key, sizeof(key)), b->o->domain);
 	ev = new_event(uid, summary, d.s);
 	free(summary);
 	add_allday(ev, x->date);
 	add_category(ev, "out-of-band");
-	add_category(ev, x->restart ? "restart" : "no restart");
+	add_category(ev, catalog ? "catalog only" : x->restart ? "restart" : "no restart");
 	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
 	add_event(b, uid, ev);
+}
+
+/* Is x a release of month m (by its date, as the calendar lists it)? */
+static bool
+oob_in_month(const struct oob *x, ym_t m)
+{
+	return ym_make(x->date.y, x->date.m) == m;
 }
 
 /* Patch Tuesday events, then that month's out-of-band releases, for one OS. */
@@ -268,28 +300,70 @@ build_os(struct builder *b, const struct caldata *c, const struct os_def *os, ym
 {
 	build_os_month(b, c, os, m);
 	for (size_t i = 0; i < os->noob; i++)
-		if (ym_make(os->oob[i].date.y, os->oob[i].date.m) == m)
+		if (oob_in_month(&os->oob[i], m))
 			build_oob(b, os, &os->oob[i]);
+}
+
+/* The ring's zone for times in words: its own when libical knows it, else UTC. */
+static const char *
+words_zone(const struct ring *r)
+{
+	return zone_is_named(r->timezone) ? r->timezone : "UTC";
+}
+
+/* What the ring installs, the state across months included, in a feed's words. */
+static const char *
+install_words(const struct install *in)
+{
+	switch (in->install) {
+	case INS_HOTPATCH:
+		return "Hotpatch";
+	case INS_BASELINE:
+		return in->mi.unplanned ? "Baseline (unplanned)" : "Baseline";
+	case INS_CATCHUP:
+		return "Catch-up (baseline + hotpatch)";
+	case INS_LCU:
+		break;
+	}
+	return "LCU";
+}
+
+/*
+ * "Catch-up (baseline + hotpatch) — restart required".  A release the next
+ * one superseded before any window or deadline restarts nothing because it
+ * never went in: say so rather than "no restart".
+ */
+static char *
+install_line(const struct install *in)
+{
+	return xasprintf("%s — %s", install_words(in), !win_installed(in) ? "not installed" :
+	    in->restart ? "restart required" : HOTPATCH_NO_RESTART);
 }
 
 static struct text
 install_text(const struct ring *r, const struct install *in)
 {
 	struct text d = { 0 };
-	const char *tz = zone_is_named(r->timezone) ? r->timezone : "UTC";
-	char ym[8], t[64], why[WIN_REASON_MAX];
+	const char *tz = words_zone(r);
+	char ym[8], t[64], why[WIN_REASON_MAX], *what = install_line(in);
 
 	text_add(&d, "Month: %s", ym_format(in->month, ym));
-	text_add(&d, "Kind: %s (%s month: %s, %s)", kind_name(in->kind), in->os->name,
+	text_add(&d, "Install: %s (%s month: %s, %s)", what, in->os->name,
 	    kind_name(in->mi.kind), source_name(in->mi.source));
+	free(what);
 	if (!in->eligible && in->not_eligible != NULL)
 		text_add(&d, "Not eligible for hotpatch: %s", in->not_eligible);
-	text_add(&d, "Status: %s", win_status_name(in->status));
+	text_add(&d, "Status: %s", in->skipped ? "skipped" : win_status_name(in->status));
+	/* The reason carries the state across months, the pause and the forced install. */
 	text_add(&d, "Reason: %s", win_reason(in, r, why, sizeof(why)));
+	if (in->skipped)
+		return d;	/* never offered: no offer, deadline or window to give */
 	text_add(&d, "Offered: %s", fmt_local(tz, in->offered_at, t, sizeof(t)));
 	text_add(&d, "Install deadline: %s", fmt_local(tz, in->install_deadline, t, sizeof(t)));
 	if (in->restart && in->restart_deadline != 0)
 		text_add(&d, "Restart by: %s", fmt_local(tz, in->restart_deadline, t, sizeof(t)));
+	else if (in->install == INS_HOTPATCH)
+		text_add(&d, "Restart: " HOTPATCH_NO_RESTART " (" HOTPATCH_MAY_RESTART ")");
 	else
 		text_add(&d, "Restart: no");
 	if (in->status != WS_NONE)
@@ -311,74 +385,207 @@ ring_uid(struct builder *b, const char *what, const struct ring *r, const struct
 	    ym_month(in->month), b->o->domain);
 }
 
+/*
+ * A ring event of type (the UID's prefix) for in, "RING: OS LABEL: INSTALL",
+ * with the month's description and the install and restart as CATEGORIES;
+ * *uid gets the UID for add_event.  The caller adds the times.
+ */
+static icalcomponent *
+ring_event(struct builder *b, const char *type, const struct ring *r,
+    const struct install *in, const char *label, char **uid)
+{
+	icalcomponent *ev;
+	char *summary, *what = install_line(in);
+
+	summary = xasprintf("%s: %s %s: %s", r->name, in->os->name, label, what);
+	free(what);
+	*uid = ring_uid(b, type, r, in);
+	ev = new_event(*uid, summary, install_text(r, in).s);
+	free(summary);
+	add_category(ev, in->skipped ? "skipped" : install_kind_name(in->install));
+	add_category(ev, in->restart ? "restart" : "no restart");
+	return ev;
+}
+
+/* An all-day event on t's date in the ring's zone, taking no time. */
+static void
+add_allday_at(icalcomponent *ev, const struct ring *r, time_t t)
+{
+	struct localtime lt;
+
+	win_to_local(r->timezone, t, &lt);
+	add_allday(ev, lt.date);
+	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+}
+
+static void
+add_reminder(icalcomponent *ev, const struct ring *r)
+{
+	struct icaltriggertype tr = icaltriggertype_from_int(0);
+	icalcomponent *alarm;
+
+	if (r->reminder_min < 0)
+		return;
+	tr.duration = icaldurationtype_null_duration();
+	tr.duration.is_neg = r->reminder_min > 0;
+	tr.duration.minutes = (unsigned)r->reminder_min;
+	alarm = icalcomponent_new(ICAL_VALARM_COMPONENT);
+	icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
+	icalcomponent_add_property(alarm, icalproperty_new_description(
+	    icalcomponent_get_summary(ev)));
+	icalcomponent_add_property(alarm, icalproperty_new_trigger(tr));
+	icalcomponent_add_component(ev, alarm);
+}
+
+/* The window the install goes in, or an all-day note on the offer date when there is none. */
+static void
+build_window(struct builder *b, const struct ring *r, const struct install *in)
+{
+	const char *tz = zone_is_named(r->timezone) ? r->timezone : NULL;
+	icalcomponent *ev;
+	char *uid;
+
+	if (in->status == WS_NONE) {
+		ev = ring_event(b, "none", r, in, "no install window", &uid);
+		add_allday_at(ev, r, in->offered_at);
+		add_event(b, uid, ev);
+		return;
+	}
+	ev = ring_event(b, "window", r, in, "install window", &uid);
+	add_timed(ev, tz, in->window_start, in->window_end);
+	add_reminder(ev, r);
+	add_event(b, uid, ev);
+}
+
+/* A DEADLINE_MIN marker at t, taking no time. */
+static void
+build_marker(struct builder *b, const char *type, const char *label, const struct ring *r,
+    const struct install *in, time_t t)
+{
+	const char *tz = zone_is_named(r->timezone) ? r->timezone : NULL;
+	icalcomponent *ev;
+	char *uid;
+
+	ev = ring_event(b, type, r, in, label, &uid);
+	add_timed(ev, tz, t, t + DEADLINE_MIN * 60);
+	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	add_event(b, uid, ev);
+}
+
+/*
+ * A release a pause held back until the next one superseded it never goes
+ * in: one all-day note on its release day (in the ring's zone), no window,
+ * no deadline and no restart that would claim an install.
+ */
+static void
+build_skipped(struct builder *b, const struct ring *r, const struct install *in)
+{
+	icalcomponent *ev;
+	char *uid;
+
+	ev = ring_event(b, "skipped", r, in, "skipped by a pause", &uid);
+	add_allday_at(ev, r, in->release_at);
+	add_event(b, uid, ev);
+}
+
 static void
 build_install(struct builder *b, const struct ring *r, const struct install *in)
 {
-	const char *tz = zone_is_named(r->timezone) ? r->timezone : NULL;
-	const char *restart = in->restart ? "restart" : "no restart";
-	icalcomponent *ev, *alarm;
-	struct localtime lt;
-	char *summary, *uid;
-
-	if (in->status != WS_NONE) {
-		summary = xasprintf("%s: %s %s install window", r->name, in->os->name,
-		    kind_name(in->kind));
-		uid = ring_uid(b, "window", r, in);
-		ev = new_event(uid, summary, install_text(r, in).s);
-		add_timed(ev, tz, in->window_start, in->window_end);
-		add_category(ev, kind_name(in->kind));
-		add_category(ev, restart);
-		if (r->reminder_min >= 0) {
-			struct icaltriggertype tr = icaltriggertype_from_int(0);
-
-			tr.duration = icaldurationtype_null_duration();
-			tr.duration.is_neg = r->reminder_min > 0;
-			tr.duration.minutes = (unsigned)r->reminder_min;
-			alarm = icalcomponent_new(ICAL_VALARM_COMPONENT);
-			icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
-			icalcomponent_add_property(alarm, icalproperty_new_description(summary));
-			icalcomponent_add_property(alarm, icalproperty_new_trigger(tr));
-			icalcomponent_add_component(ev, alarm);
-		}
-		free(summary);
-		add_event(b, uid, ev);
-	} else {
-		summary = xasprintf("%s: %s %s: no install window", r->name, in->os->name,
-		    kind_name(in->kind));
-		uid = ring_uid(b, "none", r, in);
-		ev = new_event(uid, summary, install_text(r, in).s);
-		free(summary);
-		win_to_local(r->timezone, in->offered_at, &lt);
-		add_allday(ev, lt.date);
-		add_category(ev, kind_name(in->kind));
-		add_category(ev, restart);
-		icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-		add_event(b, uid, ev);
+	if (in->skipped) {
+		build_skipped(b, r, in);
+		return;
 	}
+	build_window(b, r, in);
+	build_marker(b, "deadline", "install deadline", r, in, in->install_deadline);
+	if (in->restart && in->restart_deadline != 0)
+		build_marker(b, "restart", "restart deadline", r, in, in->restart_deadline);
+}
 
-	summary = xasprintf("%s: %s %s install deadline", r->name, in->os->name,
-	    kind_name(in->kind));
-	uid = ring_uid(b, "deadline", r, in);
-	ev = new_event(uid, summary, install_text(r, in).s);
+/*
+ * An out-of-band release as this ring gets it: on the day it is offered to
+ * the ring (the release day past the ring's deferral, else the deferral
+ * date, after any pause).  A catalog-only release reaches no ring: no event.
+ */
+static void
+build_ring_oob(struct builder *b, const struct ringset *rs, const struct ring *r,
+    const struct os_def *os, const struct oob *x)
+{
+	const char *tz = words_zone(r);
+	struct oob_install oi;
+	struct text d = { 0 };
+	icalcomponent *ev;
+	char key[16], t[64], *summary, *uid;
+
+	win_oob(rs, r, os, x, &oi);
+	if (!oi.offered)
+		return;
+	oob_facts(&d, x);
+	text_add(&d, "Offered: %s", fmt_local(tz, oi.offered_at, t, sizeof(t)));
+	if (oi.pause != NULL)
+		text_add(&d, "Held back by %s '%s'", bo_kind_name(oi.pause->kind),
+		    oi.pause->name);
+	text_add(&d, "Install deadline: %s", fmt_local(tz, oi.install_deadline, t, sizeof(t)));
+	if (oi.restart_deadline != 0)
+		text_add(&d, "Restart by: %s", fmt_local(tz, oi.restart_deadline, t,
+		    sizeof(t)));
+	else
+		text_add(&d, "Restart: no");
+	if (x->leaves_hotpatch)
+		text_add(&d, "Leaves hotpatch: devices on hotpatch that install it get LCUs, "
+		    "with a restart, until the next baseline");
+	if (x->note != NULL)
+		text_add(&d, "Note: %s", x->note);
+	summary = xasprintf("%s: %s out-of-band %s — %s", r->name, os->name,
+	    x->kb ? x->kb : "release", x->restart ? "restart required" : "no restart");
+	uid = xasprintf("oob-offer-%s-%s-%s@%s", r->id, os->id, oob_key(x, key, sizeof(key)),
+	    b->o->domain);
+	ev = new_event(uid, summary, d.s);
 	free(summary);
-	add_timed(ev, tz, in->install_deadline, in->install_deadline + DEADLINE_MIN * 60);
-	add_category(ev, kind_name(in->kind));
-	add_category(ev, restart);
-	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	add_allday_at(ev, r, oi.offered_at);
+	add_category(ev, "out-of-band");
+	add_category(ev, x->restart ? "restart" : "no restart");
 	add_event(b, uid, ev);
+}
 
-	if (in->restart && in->restart_deadline != 0) {
-		summary = xasprintf("%s: %s %s restart deadline", r->name, in->os->name,
-		    kind_name(in->kind));
-		uid = ring_uid(b, "restart", r, in);
-		ev = new_event(uid, summary, install_text(r, in).s);
-		free(summary);
-		add_timed(ev, tz, in->restart_deadline, in->restart_deadline + DEADLINE_MIN * 60);
-		add_category(ev, kind_name(in->kind));
-		add_category(ev, "restart");
-		icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-		add_event(b, uid, ev);
+/*
+ * A ring's events of the walk's next month for one OS: the monthly release,
+ * then the out-of-band ones.  One walk per OS carries the state from month
+ * to month, as the plan does, rather than settling it again for each month.
+ */
+static void
+build_ring_os(struct builder *b, struct walk *w)
+{
+	const struct ring *r = w->r;
+	const struct os_def *os = w->os;
+	const struct ringset *rs = w->rs;
+	ym_t m = w->next;
+	struct install in;
+
+	walk_month(w, &in);
+	build_install(b, r, &in);
+	for (size_t i = 0; i < os->noob; i++)
+		if (oob_in_month(&os->oob[i], m))
+			build_ring_oob(b, rs, r, os, &os->oob[i]);
+}
+
+/* A ring's events, month by month and within a month OS by OS. */
+static void
+build_ring(struct builder *b, const struct caldata *c, const struct ringset *rs,
+    const struct ring *r, ym_t first, ym_t last)
+{
+	struct walk *w = xcalloc(r->nos + 1, sizeof(*w));
+
+	for (size_t i = 0; i < r->nos; i++) {
+		const struct os_def *os = caldata_find_os(c, r->os[i]);
+
+		if (os != NULL)
+			walk_start(&w[i], c, rs, r, os, first);
 	}
+	for (ym_t m = first; m <= last; m++)
+		for (size_t i = 0; i < r->nos; i++)
+			if (w[i].os != NULL)
+				build_ring_os(b, &w[i]);
+	free(w);
 }
 
 int
@@ -388,7 +595,6 @@ feed_build(const struct caldata *c, const struct ringset *r, const struct feed_o
 	struct builder b = { .f = out, .o = o };
 	const struct os_def *os = NULL;
 	const struct ring *ring = NULL;
-	struct install in;
 	ym_t now, first, last;
 
 	memset(out, 0, sizeof(*out));
@@ -429,21 +635,14 @@ feed_build(const struct caldata *c, const struct ringset *r, const struct feed_o
 	if (last > ym_make(HP_YEAR_MAX, 12))
 		last = ym_make(HP_YEAR_MAX, 12);
 
-	for (ym_t m = first; m <= last; m++) {
+	if (kind == FEED_RING)
+		build_ring(&b, c, r, ring, first, last);
+	for (ym_t m = first; kind != FEED_RING && m <= last; m++) {
 		if (kind == FEED_ALL) {
 			for (size_t i = 0; i < c->nos; i++)
 				build_os(&b, c, &c->os[i], m);
-		} else if (kind == FEED_OS) {
-			build_os(&b, c, os, m);
 		} else {
-			for (size_t i = 0; i < ring->nos; i++) {
-				const struct os_def *ro = caldata_find_os(c, ring->os[i]);
-
-				if (ro == NULL)
-					continue;
-				win_install(c, r, ring, ro, m, &in);
-				build_install(&b, ring, &in);
-			}
+			build_os(&b, c, os, m);
 		}
 	}
 	return 0;

@@ -6,6 +6,7 @@
  */
 #include "cmdtab.h"
 #include "ctl.h"
+#include "cvrf.h"
 #include "proto.h"
 #include "util.h"
 
@@ -21,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_SOCKET	"var/hotpatchd.sock"
@@ -113,13 +115,34 @@ refused_at_greeting(const char *line, const char *path)
  * (exit 3), not a SIGPIPE that kills us with status 141.
  */
 static void
-send_request(int fd, const char *path, const char *request)
+send_request(int fd, const char *path, const char *request, int pass)
 {
 	char *line = xasprintf("%s\n", request);
 	size_t len = strlen(line), off = 0;
+	union {
+		struct cmsghdr	align;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} cm;
 
 	while (off < len) {
-		ssize_t w = send(fd, line + off, len - off, MSG_NOSIGNAL);
+		struct iovec iov = { line + off, len - off };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+		ssize_t w;
+
+		/* The descriptor goes with the first bytes of the line, once. */
+		if (pass >= 0 && off == 0) {
+			struct cmsghdr *c;
+
+			memset(&cm, 0, sizeof(cm));	/* the padding is sent too */
+			m.msg_control = cm.buf;
+			m.msg_controllen = sizeof(cm.buf);
+			c = CMSG_FIRSTHDR(&m);
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(c), &pass, sizeof(int));
+		}
+		w = sendmsg(fd, &m, MSG_NOSIGNAL);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -135,7 +158,7 @@ send_request(int fd, const char *path, const char *request)
 
 /* Send the request and read the reply. */
 static void
-exchange(int fd, const char *path, const char *request, struct answer *a)
+exchange(int fd, const char *path, const char *request, int pass, struct answer *a)
 {
 	FILE *f = fdopen(fd, "r+");
 	char *hello;
@@ -149,7 +172,7 @@ exchange(int fd, const char *path, const char *request, struct answer *a)
 	if (version != PROTO_VERSION)
 		die(EXIT_ERROR, "hotpatchd speaks protocol %d, this hotpatchctl speaks %d",
 		    version, PROTO_VERSION);
-	send_request(fd, path, request);
+	send_request(fd, path, request, pass);
 	a->status = read_line(f, path);
 	if (proto_parse_status(a->status, &a->code, &a->len, &a->msg) < 0)
 		die(EXIT_ERROR, "malformed reply from hotpatchd: %s", a->status);
@@ -171,34 +194,14 @@ print_answer(const struct answer *a, bool json)
 	return proto_exit_status(a->code);
 }
 
-/*
- * The word that replaces FILE.ics: "NAME:BASE64", the file's base name (left
- * out unless it is short UTF-8 without control characters) and its content.
- */
+/* "NAME:BASE64" of the n bytes at buf (freed here), named after path. */
 static char *
-file_word(const char *path)
+encode_word(const char *path, unsigned char *buf, size_t n)
 {
-	unsigned char *buf = xmalloc(FILE_MAX + 1);
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	size_t n = 0, blen = strlen(base), cap;
-	ssize_t got;
+	size_t blen = strlen(base), cap;
 	char *b64, *word;
-	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		die(EXIT_USAGE, "%s: %s", path, strerror(errno));
-	while (n <= FILE_MAX && (got = read(fd, buf + n, FILE_MAX + 1 - n)) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			die(EXIT_USAGE, "%s: %s", path, strerror(errno));
-		n += (size_t)got;
-	}
-	close(fd);
-	if (n > FILE_MAX)
-		die(EXIT_USAGE, "%s is larger than %d bytes; split it", path, FILE_MAX);
-	if (n == 0)
-		die(EXIT_USAGE, "%s is empty", path);
 	cap = (n + 2) / 3 * 4 + 1;
 	b64 = xmalloc(cap);
 	if (b64_ntop(buf, n, b64, cap) < 0)
@@ -210,6 +213,104 @@ file_word(const char *path)
 	free(b64);
 	free(buf);
 	return word;
+}
+
+/*
+ * The bytes of path, at most max of them (else it dies); *n is how many.
+ * The buffer is freed before each die: exit must leave nothing allocated
+ * unreachable, or a leak checker turns the usage error into another status.
+ */
+static unsigned char *
+read_input(const char *path, size_t max, size_t *n)
+{
+	unsigned char *buf;
+	const char *why = NULL;
+	ssize_t got;
+	int fd, err = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		die(EXIT_USAGE, "%s: %s", path, strerror(errno));
+	buf = xmalloc(max + 1);
+	*n = 0;
+	while (*n <= max && (got = read(fd, buf + *n, max + 1 - *n)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			err = errno;
+			break;
+		}
+		*n += (size_t)got;
+	}
+	close(fd);
+	if (err != 0 || *n > max || *n == 0) {
+		free(buf);
+		why = err != 0 ? strerror(err) : *n == 0 ? "is empty" : NULL;
+		if (why == NULL)
+			die(EXIT_USAGE, "%s is larger than %zu bytes%s", path, max,
+			    max == FILE_MAX ? "; split it" : "");
+		die(EXIT_USAGE, err != 0 ? "%s: %s" : "%s %s", path, why);
+	}
+	return buf;
+}
+
+/*
+ * The word that replaces FILE.ics: "NAME:BASE64", the file's base name (left
+ * out unless it is short UTF-8 without control characters) and its content.
+ */
+static char *
+file_word(const char *path)
+{
+	size_t n;
+	unsigned char *buf = read_input(path, FILE_MAX, &n);
+
+	return encode_word(path, buf, n);
+}
+
+/*
+ * The word that replaces an MSRC CVRF document: what cvrf_reduce keeps of
+ * it (MBs down to KBs), checked here so a bad file never reaches the daemon.
+ */
+static char *
+cvrf_word(const char *path, time_t now)
+{
+	size_t n, slen;
+	unsigned char *buf = read_input(path, CVRF_MAX_BYTES, &n);
+	char *small, *err;
+
+	if (cvrf_reduce((const char *)buf, n, now, &small, &slen, &err) < 0) {
+		free(buf);
+		die(EXIT_USAGE, "%s: %s; nothing imported", path, err);
+	}
+	free(buf);
+	if (slen > FILE_MAX) {
+		free(small);
+		die(EXIT_USAGE, "%s: its Security Update and Security Hotpatch Update "
+		    "remediations of Windows products take %zu bytes, more than the %d a request "
+		    "holds", path, slen, FILE_MAX);
+	}
+	return encode_word(path, (unsigned char *)small, slen);
+}
+
+
+/*
+ * An inventory is opened here, with the user's own permissions, and passed
+ * to the daemon as a descriptor (it may be far larger than a request line);
+ * the word sent in its place is its base name.  What it is (a regular file
+ * of at most 64 MiB) the daemon checks, unread otherwise: one place decides.
+ * O_NONBLOCK: opening a FIFO must not wait for a writer.
+ */
+static char *
+inventory_word(char *path, int *fd)
+{
+	static char unnamed[] = "inventory";
+	char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	if ((*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		die(EXIT_USAGE, "%s: %s", path, strerror(errno));
+	if (*base == '\0' || strlen(base) > FILE_NAME_MAX || !utf8_valid(base, strlen(base)) ||
+	    proto_has_control(base))
+		return unnamed;
+	return base;
 }
 
 /* Print help for the request; returns the exit status. */
@@ -289,7 +390,7 @@ print_ids(const char *sock, char type, const char *cur)
 	sock = socket_path(sock);
 	fd = connect_to(sock);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	exchange(fd, sock, id_queries[q].request, &a);
+	exchange(fd, sock, id_queries[q].request, -1, &a);
 	if (a.code == PROTO_OK)
 		j = json_loadb(a.body, a.len, 0, NULL);
 	json_array_foreach(json_object_get(j, id_queries[q].list), i, e) {
@@ -342,7 +443,8 @@ complete(int argc, char **argv)
 	for (size_t k = 0; k < c.nword; k++)
 		if (strncmp(c.word[k], cur, strlen(cur)) == 0)
 			puts(c.word[k]);
-	if (c.value == CARG_FILE || c.value == CARG_OUT)
+	if (c.value == CARG_FILE || c.value == CARG_OUT || c.value == CARG_CVRF ||
+	    c.value == CARG_INVENTORY)
 		puts("@files");
 	else if (c.value == CARG_DIR)
 		puts("@dirs");
@@ -354,7 +456,8 @@ complete(int argc, char **argv)
 
 /*
  * Send the request rq parsed from words and handle the answer, as the
- * command's argument types say: a FILE.ics (CARG_FILE) is read and sent, a
+ * command's argument types say: a FILE.ics (CARG_FILE) is read and sent, an
+ * MSRC CVRF document (CARG_CVRF) is read, reduced and sent, a
  * FILE (CARG_OUT) or --dir DIR is written here, from JSON the daemon is
  * always asked for.  Returns the exit status.
  */
@@ -362,7 +465,8 @@ static int
 run(const struct request *rq, char **words, int n, const char *sock, enum color color)
 {
 	int in = cmd_arg_pos(rq->cmd, CARG_FILE), out = cmd_arg_pos(rq->cmd, CARG_OUT);
-	int out_fd = -1, root = -1, rc;
+	int cvrf = cmd_arg_pos(rq->cmd, CARG_CVRF), inv = cmd_arg_pos(rq->cmd, CARG_INVENTORY);
+	int out_fd = -1, root = -1, pass = -1, rc;
 	char *line = NULL, *file = NULL;
 	struct answer a = { 0 };
 	size_t len = 0;
@@ -370,6 +474,10 @@ run(const struct request *rq, char **words, int n, const char *sock, enum color 
 	for (int i = 0; i < n; i++) {
 		if (in >= 0 && words[i] == rq->arg[in])
 			words[i] = file = file_word(words[i]);
+		else if (cvrf >= 0 && words[i] == rq->arg[cvrf])
+			words[i] = file = cvrf_word(words[i], rq->has_at ? rq->at : time(NULL));
+		else if (inv >= 0 && words[i] == rq->arg[inv])
+			words[i] = inventory_word(words[i], &pass);
 		proto_quote(&line, &len, words[i]);
 	}
 	if ((out >= 0 || rq->dir != NULL) && !rq->json)
@@ -384,7 +492,9 @@ run(const struct request *rq, char **words, int n, const char *sock, enum color 
 	if (rq->dir != NULL)
 		root = export_open(rq->dir);
 	sock = socket_path(sock);
-	exchange(connect_to(sock), sock, line, &a);
+	exchange(connect_to(sock), sock, line, pass, &a);
+	if (pass >= 0)
+		close(pass);
 	if (rq->dir != NULL)
 		rc = write_export(&a, root, rq->dir);
 	else if (out >= 0)

@@ -5,6 +5,7 @@
  */
 #include "tzcache.h"
 #include "calfile.h"
+#include "cmdtab.h"
 #include "config.h"
 #include "control.h"
 #include "commands.h"
@@ -41,6 +42,7 @@ static volatile sig_atomic_t got_term, got_hup;
 struct opts {
 	const char	*config;
 	const char	*state_dir, *db, *socket, *http, *calendar, *schedules;
+	time_t		 at;		/* --at, 0 if not given */
 	bool		 check, foreground, init_db;
 	int		 verbose;
 };
@@ -51,7 +53,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: hotpatchd [-fnv] [-c FILE] [--state-dir DIR] [--db PATH] [--socket PATH]\n"
 	    "                 [--http ADDR:PORT|off] [--calendar FILE] [--schedules DIR]\n"
-	    "                 [--init-db]\n"
+	    "                 [--init-db] [--at DATE]\n"
 	    "\n"
 	    "  -f, --foreground     stay in the foreground, log to stderr\n"
 	    "  -c, --config FILE    daemon configuration (default %s/hotpatchd.yaml if it exists)\n"
@@ -65,12 +67,14 @@ usage(FILE *f)
 	    "  -v, --verbose        log every request; twice: connections too\n"
 	    "      --init-db        start with a new, empty database where one is missing or\n"
 	    "                       empty although one was created before (see hotpatchd(8))\n"
+	    "      --at DATE        publish feeds and pages as of DATE (YYYY-MM, YYYY-MM-DD or\n"
+	    "                       YYYY-MM-DDTHH:MM[:SS]Z) instead of now: previews and tests\n"
 	    "      --version        print the version\n"
 	    "      --help           this text\n", HP_SYSCONFDIR);
 }
 
 enum { OPT_STATE_DIR = 256, OPT_DB, OPT_SOCKET, OPT_HTTP, OPT_CALENDAR, OPT_SCHEDULES,
-	OPT_VERSION, OPT_HELP, OPT_INIT_DB };
+	OPT_VERSION, OPT_HELP, OPT_INIT_DB, OPT_AT };
 
 static const struct option longopts[] = {
 	{ "foreground", no_argument, NULL, 'f' },
@@ -86,6 +90,7 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "init-db", no_argument, NULL, OPT_INIT_DB },
+	{ "at", required_argument, NULL, OPT_AT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -108,6 +113,13 @@ parse_args(int argc, char **argv, struct opts *o)
 		case OPT_CALENDAR: o->calendar = optarg; break;
 		case OPT_SCHEDULES: o->schedules = optarg; break;
 		case OPT_INIT_DB: o->init_db = true; break;
+		case OPT_AT:
+			if (cmd_parse_instant(optarg, &o->at) < 0 || o->at == 0) {
+				fprintf(stderr, "hotpatchd: bad --at '%s' (expected YYYY-MM, YYYY-MM-DD "
+				    "or YYYY-MM-DDTHH:MM[:SS]Z)\n", optarg);
+				exit(2);
+			}
+			break;
 		case OPT_VERSION:
 			printf("hotpatchd %s\n", PACKAGE_VERSION);
 			exit(0);
@@ -250,14 +262,17 @@ on_signal(int sig)
 		got_term = 1;
 }
 
-/* Block the signals we handle; they are let in only while waiting in ppoll. */
+/*
+ * Block the signals we handle; they are let in only while waiting in ppoll.
+ * Done before the control socket appears, which means "ready": a SIGTERM
+ * sent then waits for the loop and a clean exit instead of killing a daemon
+ * that has not installed its handlers yet (and leaving its socket behind).
+ */
 static void
-setup_signals(sigset_t *waitmask)
+block_signals(sigset_t *waitmask)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	sigset_t block;
 
-	sigemptyset(&sa.sa_mask);
 	sigemptyset(&block);
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGTERM);
@@ -266,6 +281,14 @@ setup_signals(sigset_t *waitmask)
 	sigdelset(waitmask, SIGHUP);
 	sigdelset(waitmask, SIGTERM);
 	sigdelset(waitmask, SIGINT);
+}
+
+static void
+setup_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -499,6 +522,7 @@ open_all(const struct opts *o, struct daemon *dm, struct running *r)
 	}
 	if (!o->foreground)
 		r->ready = detach();
+	block_signals(&r->waitmask);
 	/*
 	 * A taken HTTP port is refused before the database is touched, like a
 	 * busy socket, and still before the control socket appears, so that
@@ -542,7 +566,7 @@ go_live(struct daemon *dm, struct running *r)
 		priv_socket(&r->pv, &r->co);
 	priv_drop(&r->pv, &dm->cfg);
 	free(r->pv.name);
-	setup_signals(&r->waitmask);
+	setup_signals();
 	write_pid(r->lockfd);
 	if (r->ready >= 0)
 		detach_done(r->ready);
@@ -577,7 +601,7 @@ shut_down(struct daemon *dm, struct running *r)
 static int
 run_daemon(const struct opts *o)
 {
-	struct daemon dm = { .started = time(NULL) };
+	struct daemon dm = { .started = time(NULL), .at = o->at };
 	struct running r = { .sdw = { { "control", SD_UNIX_STREAM, -1 },
 	    { "http", SD_INET_STREAM, -1 } }, .ready = -1 };
 

@@ -20,6 +20,26 @@ static const char *const source_names[] = {
 	[SRC_PUBLISHED] = "published",
 };
 
+static const char *const delivery_names[] = {
+	[DELIVERY_AUTOMATIC] = "automatic",
+	[DELIVERY_CATALOG] = "catalog",
+};
+
+static const char *const bo_kind_names[] = {
+	[BO_FREEZE] = "freeze",
+	[BO_PAUSE] = "pause",
+};
+
+/* The position of s in names[0..n), or -1: every small enum parses through here. */
+static int
+name_index(const char *const *names, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 const char *
 kind_name(enum kind k)
 {
@@ -29,13 +49,43 @@ kind_name(enum kind k)
 int
 kind_parse(const char *s, enum kind *out)
 {
-	for (int k = 0; k < KIND_COUNT; k++) {
-		if (strcmp(s, kind_names[k]) == 0) {
-			*out = (enum kind)k;
-			return 0;
-		}
-	}
-	return -1;
+	int i = name_index(kind_names, KIND_COUNT, s);
+
+	if (i >= 0)
+		*out = (enum kind)i;
+	return i < 0 ? -1 : 0;
+}
+
+const char *
+delivery_name(enum delivery d)
+{
+	return (unsigned)d < ARRAY_LEN(delivery_names) ? delivery_names[d] : "?";
+}
+
+int
+delivery_parse(const char *s, enum delivery *out)
+{
+	int i = name_index(delivery_names, ARRAY_LEN(delivery_names), s);
+
+	if (i >= 0)
+		*out = (enum delivery)i;
+	return i < 0 ? -1 : 0;
+}
+
+const char *
+bo_kind_name(enum bo_kind k)
+{
+	return (unsigned)k < ARRAY_LEN(bo_kind_names) ? bo_kind_names[k] : "?";
+}
+
+int
+bo_kind_parse(const char *s, enum bo_kind *out)
+{
+	int i = name_index(bo_kind_names, ARRAY_LEN(bo_kind_names), s);
+
+	if (i >= 0)
+		*out = (enum bo_kind)i;
+	return i < 0 ? -1 : 0;
 }
 
 const char *
@@ -228,6 +278,7 @@ struct ringindex {
 	size_t		 bo_nbo;
 	size_t		*bo_first;	/* ring i's: bo_list[bo_first[i] .. bo_first[i + 1]) */
 	size_t		*bo_list;
+	unsigned	*bo_kinds;	/* ring i's: a bit (1 << enum bo_kind) per kind it has */
 };
 
 const struct ring *
@@ -274,11 +325,14 @@ ringset_index(struct ringset *r)
 	x = r->idx;
 	free(x->bo_first);
 	free(x->bo_list);
+	free(x->bo_kinds);
 	/* Count, then place, in r->bo's order: a global blackout goes to every ring. */
 	x->bo_first = xcalloc(r->nring + 1, sizeof(*x->bo_first));
 	fill = xcalloc(r->nring + 1, sizeof(*fill));
 	owner = xcalloc(r->nbo + 1, sizeof(*owner));
 	for (size_t i = 0; i < r->nbo; i++) {
+		r->bo[i].from_day = ymd_days(r->bo[i].from);
+		r->bo[i].to_day = ymd_days(r->bo[i].to);
 		owner[i] = blackout_owner(r, &r->bo[i]);
 		if (r->bo[i].ring == NULL)
 			nglobal++;
@@ -296,6 +350,11 @@ ringset_index(struct ringset *r)
 		else if (owner[i] != SIZE_MAX)
 			x->bo_list[fill[owner[i]]++] = i;
 	}
+	/* Most rings have no pause: the engine skips looking for one. */
+	x->bo_kinds = xcalloc(r->nring + 1, sizeof(*x->bo_kinds));
+	for (size_t g = 0; g < r->nring; g++)
+		for (size_t k = x->bo_first[g]; k < x->bo_first[g + 1]; k++)
+			x->bo_kinds[g] |= 1u << r->bo[x->bo_list[k]].kind;
 	free(owner);
 	free(fill);
 	x->bo_nring = r->nring;
@@ -310,12 +369,13 @@ ringset_index_free(struct ringset *r)
 	strindex_free(&r->idx->byid);
 	free(r->idx->bo_first);
 	free(r->idx->bo_list);
+	free(r->idx->bo_kinds);
 	free(r->idx);
 	r->idx = NULL;
 }
 
 const size_t *
-ringset_blackouts(const struct ringset *r, const struct ring *g, size_t *n)
+ringset_blackouts(const struct ringset *r, const struct ring *g, size_t *n, unsigned *kinds)
 {
 	const struct ringindex *x = r->idx;
 	size_t pos;
@@ -327,6 +387,7 @@ ringset_blackouts(const struct ringset *r, const struct ring *g, size_t *n)
 	else if (!strindex_get(&x->byid, g->id, &pos))
 		return NULL;
 	*n = x->bo_first[pos + 1] - x->bo_first[pos];
+	*kinds = x->bo_kinds[pos];
 	return x->bo_list + x->bo_first[pos];
 }
 void
@@ -335,6 +396,43 @@ release_free(struct release *r)
 	free(r->kb);
 	free(r->build);
 	free(r->note);
+	free(r->who);
+	free(r->origin);
+	if (r->file != NULL) {
+		release_free(r->file);
+		free(r->file);
+	}
+}
+
+/* v is prefix, 1..12 digits, then (sep != 0) sep and 1..12 digits. */
+static bool
+digits_shape(const char *v, const char *prefix, char sep)
+{
+	size_t p = strlen(prefix), d;
+
+	if (v == NULL || strncmp(v, prefix, p) != 0)
+		return false;
+	v += p;
+	if ((d = strspn(v, "0123456789")) == 0 || d > 12)
+		return false;
+	v += d;
+	if (sep == '\0')
+		return *v == '\0';
+	if (*v++ != sep || (d = strspn(v, "0123456789")) == 0 || d > 12)
+		return false;
+	return v[d] == '\0';
+}
+
+bool
+kb_is_valid(const char *s)
+{
+	return digits_shape(s, "KB", '\0');
+}
+
+bool
+build_is_valid(const char *s)
+{
+	return digits_shape(s, "", '.');
 }
 
 void
@@ -352,10 +450,14 @@ os_def_free(struct os_def *o)
 		release_free(&o->rel[i]);
 	for (size_t i = 0; i < o->noob; i++)
 		oob_free(&o->oob[i]);
+	for (size_t i = 0; i < o->nmsrc; i++)
+		free(o->msrc[i]);
 	free(o->rel);
 	free(o->oob);
+	free(o->msrc);
 	free(o->id);
 	free(o->name);
+	free(o->min_build);
 }
 
 void
@@ -378,11 +480,40 @@ caldata_free(struct caldata *c)
 	memset(c, 0, sizeof(*c));
 }
 
+long
+blackout_days(const struct blackout *b)
+{
+	return ymd_days(b->to) - ymd_days(b->from) + 1;
+}
+
+bool
+pause_fits(const struct blackout *b)
+{
+	if (b->kind != BO_PAUSE)
+		return true;
+	if (b->timed)
+		return b->end - b->start <= (time_t)PAUSE_MAX_DAYS * 86400;
+	return blackout_days(b) <= PAUSE_MAX_DAYS;
+}
+
+void
+upgrade_free(struct upgrade *u)
+{
+	free(u->from);
+	free(u->to);
+}
+
 void
 ring_free(struct ring *r)
 {
 	for (size_t i = 0; i < r->nos; i++)
 		free(r->os[i]);
+	for (size_t i = 0; i < r->ngroups; i++)
+		free(r->groups[i]);
+	free(r->groups);
+	for (size_t i = 0; i < r->nupg; i++)
+		upgrade_free(&r->upg[i]);
+	free(r->upg);
 	free(r->os);
 	free(r->win);
 	free(r->id);

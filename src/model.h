@@ -67,6 +67,14 @@ enum kind {
 };
 #define KIND_COUNT 3
 
+/*
+ * What a hotpatch month promises, and no more: the Windows security update
+ * needs no restart, but .NET, drivers and firmware may still restart a
+ * device (Microsoft's hotpatch documentation).
+ */
+#define HOTPATCH_NO_RESTART	"no restart for the Windows security update"
+#define HOTPATCH_MAY_RESTART	".NET, drivers and firmware may still restart a device"
+
 /* Where a month's kind came from, weakest first. */
 enum source {
 	SRC_PLANNED,
@@ -95,7 +103,27 @@ struct release {
 	char		*kb;		/* "KB5094125" or NULL */
 	char		*build;		/* "26100.32995" or NULL */
 	char		*note;
+	bool		 expedited;	/* every ring takes it at once (deferral 0, deadline 1, grace 1) */
+	/* Provenance: the shipped calendar file, or published at run time (publish.h). */
+	bool		 runtime;	/* published with hotpatchctl (or an import), not the file */
+	char		*who;		/* run time: "uid 0 (root)"; NULL for the file's */
+	time_t		 at;		/* run time: when; 0 for the file's */
+	char		*origin;	/* run time: "hotpatchctl", or an import's label */
+	struct release	*file;		/* run time: the file's entry for the same month, kept; NULL if none */
 };
+
+/* "KB" and 1..12 digits. */
+bool kb_is_valid(const char *s);
+/* Digits, a dot, digits (1..12 each): "26100.32995". */
+bool build_is_valid(const char *s);
+
+/* How an out-of-band release reaches devices. */
+enum delivery {
+	DELIVERY_AUTOMATIC,	/* offered through Windows Update like a monthly release */
+	DELIVERY_CATALOG,	/* Microsoft Update Catalog only: never offered */
+};
+const char *delivery_name(enum delivery d);
+int delivery_parse(const char *s, enum delivery *out);
 
 /* An out-of-band release: an extra event outside Patch Tuesday. */
 struct oob {
@@ -104,18 +132,25 @@ struct oob {
 	char		*build;
 	bool		 restart;
 	char		*note;
+	enum delivery	 delivery;
+	bool		 leaves_hotpatch;	/* installing it means LCUs until the next baseline */
 };
 
 struct os_def {
 	char		*id;
 	char		*name;
 	unsigned	 arch;		/* mask of enum arch */
-	ym_t		 hotpatch_start;	/* months before it are plain LCUs */
+	ym_t		 hotpatch_start;	/* months before it are plain LCUs; 0 when never_hotpatch */
+	bool		 never_hotpatch;	/* hotpatch: never; every month is an LCU */
+	char		*min_build;	/* lowest build hotpatch supports ("26100.2033"), NULL = not known */
+	ym_t		 hotpatch_default_from;	/* hotpatch on by default from this month; 0 = never */
 	unsigned	 baseline_months;	/* bit m set = month m (1..12) is a planned baseline */
 	struct release	*rel;		/* sorted by month, unique */
 	size_t		 nrel;
 	struct oob	*oob;		/* sorted by date */
 	size_t		 noob;
+	char		**msrc;		/* MSRC product names (CVRF FullProductName) of this OS */
+	size_t		 nmsrc;
 };
 
 /* A deliberate change of one month's kind for one OS, with who, when and why. */
@@ -155,8 +190,17 @@ struct mwindow {
 	int		 duration_min;	/* elapsed minutes, 1..1440 */
 };
 
+/* What a blackout stops. */
+enum bo_kind {
+	BO_FREEZE,	/* no maintenance window opens; deadlines still force installs */
+	BO_PAUSE,	/* quality updates paused: nothing is offered (at most PAUSE_MAX_DAYS) */
+};
+#define PAUSE_MAX_DAYS	35
+const char *bo_kind_name(enum bo_kind k);
+int bo_kind_parse(const char *s, enum bo_kind *out);
+
 /*
- * A change freeze.  Usually whole local days from..to, both inclusive, in
+ * A change freeze or an update pause.  Usually whole local days from..to, both inclusive, in
  * each ring's time zone; a timed one (from an .ics event with times) is the
  * UTC interval [start, end).
  */
@@ -169,18 +213,39 @@ struct blackout {
 	bool		 timed;
 	time_t		 start, end;	/* timed only */
 	bool		 runtime;	/* added with hotpatchctl, not from a ring file */
+	enum bo_kind	 kind;
+	long		 from_day, to_day;	/* ymd_days of from and to; set by ringset_index */
 };
+
+/* A feature update of a ring's devices from one OS to another in a month. */
+struct upgrade {
+	char		*from;		/* OS ids, both in the ring's list */
+	char		*to;
+	ym_t		 month;
+};
+
+/* Whole days a dated blackout covers, from and to included. */
+long blackout_days(const struct blackout *b);
+/* False for a pause longer than PAUSE_MAX_DAYS (whole days, or a timed one by end - start). */
+bool pause_fits(const struct blackout *b);
 
 struct ring {
 	char		*id;
 	char		*name;
 	char		**os;		/* OS ids */
 	size_t		 nos;
+	char		**groups;	/* directory groups whose devices it holds (any case) */
+	size_t		 ngroups;
 	int		 deferral_days;	/* 0..30 */
 	int		 deadline_days;	/* 0..30 */
 	int		 grace_days;	/* 0..7 */
 	char		*timezone;	/* IANA name */
 	bool		 hotpatch;	/* the ring is set to take hotpatches */
+	bool		 hotpatch_set;	/* the ring file says so; else the OS default rules */
+	ym_t		 hotpatch_since;	/* the month its hotpatch policy took effect; 0 = always */
+	bool		 expedite;	/* follows expedited releases (default true) */
+	struct upgrade	*upg;		/* sorted by month */
+	size_t		 nupg;
 	enum arch	 arch;
 	bool		 vbs;
 	bool		 chpe_disabled;
@@ -212,14 +277,17 @@ void ringset_index_free(struct ringset *r);
  * The positions in r->bo of the blackouts that apply to g (global and g's
  * own), in r->bo's order; NULL if r is not indexed as it is now, or g is
  * not one of its rings: then the caller must look through r->bo itself.
+ * kinds gets a bit (1 << enum bo_kind) for each kind among them.
  */
-const size_t *ringset_blackouts(const struct ringset *r, const struct ring *g, size_t *n);
+const size_t *ringset_blackouts(const struct ringset *r, const struct ring *g, size_t *n,
+    unsigned *kinds);
 void ringset_free(struct ringset *r);
 
 void release_free(struct release *r);
 void oob_free(struct oob *o);
 void os_def_free(struct os_def *o);
 void override_free(struct override *o);
+void upgrade_free(struct upgrade *u);
 void ring_free(struct ring *r);
 void blackout_free(struct blackout *b);
 

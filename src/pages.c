@@ -1,5 +1,5 @@
 /*
- * pages.c: the two HTML pages, the feed index and the planner grid.  Pure
+ * pages.c: the HTML pages: the feed index, the planner grid and the fleet.  Pure
  * renderers from JSON to one self-contained HTML5 document: UTF-8, one
  * inline stylesheet, no external assets, and on the index a few lines of
  * script for the copy buttons.  Every text from the data is escaped, in
@@ -8,6 +8,7 @@
 #include "pages.h"
 #include "table.h"
 #include "util.h"
+#include "views.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -58,7 +59,9 @@ static const char base_css[] =
     "body{margin:0 auto;padding:1rem;max-width:72rem;font:16px/1.5 system-ui,-apple-system,"
     "\"Segoe UI\",Roboto,sans-serif;color:var(--fg);background:var(--bg)}\n"
     "h1{font-size:1.6rem;margin:.2rem 0 .4rem}h2{font-size:1.2rem;margin:0 0 .3rem}\n"
-    "a{color:var(--accent)}p{margin:.3rem 0}.muted{color:var(--muted)}\n";
+    "a{color:var(--accent)}p{margin:.3rem 0}.muted{color:var(--muted)}\n"
+    ".stale{border-left:4px solid #b42318;background:#fff4e5;padding:.4rem .8rem;"
+    "margin:.6rem 0}\n";
 
 /* The common head of both pages, up to and including <body>. */
 static void
@@ -68,6 +71,32 @@ append_head(char **s, const char *title, const char *css)
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
 	append_esc(s, title);
 	strappend(s, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", base_css, css);
+}
+
+/*
+ * What the calendar does not know yet, one line per stale OS
+ * (view_stale_line), under the header of both pages; nothing when all is current.
+ */
+static void
+append_stale(char **s, const json_t *stale)
+{
+	const json_t *st;
+	size_t i;
+
+	if (json_array_size(stale) == 0)
+		return;
+	strappend(s, "<div class=\"stale\" role=\"status\">\n");
+	json_array_foreach(stale, i, st) {
+		char *line = view_stale_line(st);
+
+		strappend(s, "<p data-os=\"");
+		append_esc(s, text(st, "os"));
+		strappend(s, "\">");
+		append_esc(s, line);
+		strappend(s, "</p>\n");
+		free(line);
+	}
+	strappend(s, "</div>\n");
 }
 
 /* ---- the index ---- */
@@ -126,22 +155,28 @@ webcal_url(const char *url)
 }
 
 char *
-page_index(const json_t *feeds, const char *base)
+page_index(const json_t *feeds, const json_t *stale, const char *base)
 {
 	const json_t *f;
-	char *s = NULL, *plan;
+	char *s = NULL, *plan, *fleet;
 	size_t i;
 
 	if (base == NULL)
 		base = "";
 	append_head(&s, "hotpatchd", index_css);
 	plan = site_url(base, "/plan");
+	fleet = site_url(base, "/fleet");
 	strappend(&s, "<header>\n<h1>hotpatchd</h1>\n<p class=\"muted\">Windows hotpatch release "
 	    "calendars. Subscribe in your calendar app, or copy a feed&#39;s URL. "
 	    "Planners: <a class=\"plan\" href=\"");
 	append_esc(&s, plan);
-	strappend(&s, "\">the year&#39;s plan, ring by month</a>.</p>\n</header>\n<main>\n");
+	strappend(&s, "\">the year&#39;s plan, ring by month</a>; <a class=\"fleet\" href=\"");
+	append_esc(&s, fleet);
+	strappend(&s, "\">the fleet forecast, devices by month</a>.</p>\n");
+	append_stale(&s, stale);
+	strappend(&s, "</header>\n<main>\n");
 	free(plan);
+	free(fleet);
 	json_array_foreach(feeds, i, f) {
 		const char *path = text(f, "path");
 		char *url = site_url(base, path), *wc = *base != '\0' ? webcal_url(url) : NULL;
@@ -192,6 +227,12 @@ static const char plan_css[] =
     ".plan td.baseline{background:#fbd3cc;color:#1b1f24}\n"
     ".plan td.hotpatch{background:#cdebd3;color:#1b1f24}\n"
     ".plan td.lcu{background:#fde6a8;color:#1b1f24}\n"
+    /* catch-up and off-baseline restart like a baseline: the same warm hue, hatched apart */
+    ".plan td.catchup{background:#f7b8ad;color:#1b1f24}\n"
+    ".plan td.offbase{background:repeating-linear-gradient(135deg,#fde6a8 0 6px,#f7c873 6px 9px);"
+    "color:#1b1f24}\n"
+    ".plan td.forced{box-shadow:inset 0 -3px 0 #8a1c0b}\n"
+    ".plan td.skipped{background:#eef1f4;color:#57606a;text-decoration:line-through}\n"
     ".plan td.late{box-shadow:inset 0 0 0 2px #b42318}\n"
     ".plan td.none{background-image:repeating-linear-gradient(45deg,transparent 0 6px,"
     "rgba(0,0,0,.08) 6px 8px)}\n"
@@ -206,108 +247,133 @@ static const char plan_css[] =
     "@media (max-width:600px){body{padding:.6rem}.plan th.ring{min-width:7.5rem;"
     "max-width:9rem;font-size:13px}}\n"
     ".legend .baseline{background:#fbd3cc}.legend .hotpatch{background:#cdebd3}"
-    ".legend .lcu{background:#fde6a8}\n";
+    ".legend .lcu{background:#fde6a8}.legend .catchup{background:#f7b8ad}"
+    ".legend .offbase{background:#f7c873}.legend .skipped{background:#eef1f4}\n";
 
 static const char *const month_abbr[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
     "Aug", "Sep", "Oct", "Nov", "Dec" };
 
-/* The kind as a CSS class (only the three known ones), and its letter and wording. */
-static const char *
-kind_class(const char *kind)
+/* The legend's entry of a one-character letter or mark; a stand-in for an unknown letter. */
+static const struct plan_key *
+key_of(char sym)
 {
-	if (strcmp(kind, "baseline") == 0 || strcmp(kind, "hotpatch") == 0 ||
-	    strcmp(kind, "lcu") == 0)
-		return kind;
-	return "unknown";
+	static const struct plan_key unknown = { "?", NULL, "unknown", NULL, "unknown install" };
+	const struct plan_key *k = view_plan_key(sym);
+
+	return k != NULL ? k : &unknown;
 }
 
+/* The name of the freeze or pause a mark stands for, or NULL. */
 static const char *
-kind_words(const char *kind)
+mark_name(const json_t *m, char mark)
 {
-	if (strcmp(kind, "baseline") == 0)
-		return "baseline, restart";
-	if (strcmp(kind, "hotpatch") == 0)
-		return "hotpatch, no restart";
-	if (strcmp(kind, "lcu") == 0)
-		return "LCU, restart";
-	return kind;
+	if (mark == '#')
+		return json_string_value(json_object_get(m, "blackout"));
+	if (mark == '=')
+		return json_string_value(json_object_get(m, "pause"));
+	if (mark != '~')
+		return NULL;
+	/* the install forced into a freeze, else only its restart */
+	if (json_is_string(json_object_get(m, "forced_in")))
+		return json_string_value(json_object_get(m, "forced_in"));
+	return json_string_value(json_object_get(m, "restart_in"));
 }
 
-/* One month's cell. */
+/*
+ * The cell's title: what the letter and the marks abbreviate, in words, then
+ * the engine's reason.  A pointer hover and a screen reader get the same text.
+ */
+static char *
+cell_title(const json_t *m, char letter, const char *marks, bool none)
+{
+	const char *loc = text(m, "window_start_local"), *reason = text(m, "reason");
+	char *title = NULL;
+
+	strappend(&title, "%s%s", key_of(letter)->words, strchr(marks, '*') ? " (unplanned)" : "");
+	if (!none && strlen(loc) >= 10)
+		strappend(&title, "; window %.10s %s", loc, loc + (strlen(loc) > 11 ? 11 : 10));
+	if (none)
+		strappend(&title, "; %s", key_of('-')->words);
+	for (const char *p = marks; *p != '\0'; p++) {
+		const char *name = mark_name(m, *p);
+
+		if (*p == '*')
+			continue;
+		if (*p == '#')
+			strappend(&title, "; blackout %s", name != NULL ? name : "");
+		else
+			strappend(&title, "; %s%s%s%s", key_of(*p)->words, name != NULL ? " (" : "",
+			    name != NULL ? name : "", name != NULL ? ")" : "");
+	}
+	if (*reason != '\0')
+		strappend(&title, ": %s", reason);
+	return title;
+}
+
+/*
+ * One month's cell: the install's letter (view_install_letter) and its
+ * class, the local day, and the marks of the text grid (view_plan_marks),
+ * each mark a class too, so colour is never the only sign.
+ */
 static void
 append_cell(char **s, const json_t *m)
 {
-	const char *kind = text(m, "kind"), *st = text(m, "status"), *loc = text(m,
-	    "window_start_local"), *reason = text(m, "reason"), *bo = text(m, "blackout");
-	bool late = strcmp(st, "late") == 0, none = strcmp(st, "none") == 0;
-	bool blackout = json_is_string(json_object_get(m, "blackout"));
-	bool unplanned = json_is_true(json_object_get(m, "unplanned")) &&
-	    strcmp(kind, "baseline") == 0;
-	bool has_day = strlen(loc) >= 10 && !none;
-	char *title = NULL;
+	const char *loc = text(m, "window_start_local");
+	bool none = strcmp(text(m, "status"), "none") == 0;
+	char letter = view_install_letter(m), marks[8];
+	char *title;
 
+	view_plan_marks(m, marks, sizeof(marks));
 	strappend(s, "<td data-month=\"");
 	append_esc(s, text(m, "month"));
 	strappend(s, "\" data-kind=\"");
-	append_esc(s, kind);
+	append_esc(s, text(m, "kind"));
+	strappend(s, "\" data-install=\"");
+	append_esc(s, json_is_string(json_object_get(m, "install")) ? text(m, "install") :
+	    text(m, "kind"));
 	strappend(s, "\" data-status=\"");
-	append_esc(s, st);
-	strappend(s, "\" class=\"%s%s%s%s%s\"", kind_class(kind), late ? " late" : "",
-	    none ? " none" : "", blackout ? " blackout" : "", unplanned ? " unplanned" : "");
-
-	/* The title: what the cell abbreviates, in words. */
-	strappend(&title, "%s%s", kind_words(kind), unplanned ? " (unplanned)" : "");
-	if (has_day)
-		strappend(&title, "; window %.10s %s", loc, loc + (strlen(loc) > 11 ? 11 : 10));
-	if (late)
-		strappend(&title, "; late: after the install deadline");
-	if (none)
-		strappend(&title, "; no window before the next offer");
-	if (blackout)
-		strappend(&title, "; blackout %s", bo);
-	if (*reason != '\0')
-		strappend(&title, ": %s", reason);
-	strappend(s, " title=\"");
+	append_esc(s, text(m, "status"));
+	strappend(s, "\" class=\"%s%s", key_of(letter)->cls, none ? " none" : "");
+	for (const char *p = marks; *p != '\0'; p++)
+		strappend(s, " %s", key_of(*p)->cls);
+	title = cell_title(m, letter, marks, none);
+	strappend(s, "\" title=\"");
 	append_esc(s, title);
 	free(title);
-
-	strappend(s, "\"><span class=\"k\">%c</span> ",
-	    strcmp(kind_class(kind), "unknown") != 0 ? toupper((unsigned char)*kind) : '?');
-	if (has_day)
+	strappend(s, "\"><span class=\"k\">%c</span> ", key_of(letter)->sym[0]);
+	if (!none && strlen(loc) >= 10)
 		strappend(s, "<span class=\"d\">%.2s/%.2s</span>", loc + 5, loc + 8);
 	else
 		strappend(s, "<span class=\"d\">&ndash;</span>");
-	if (unplanned || late || blackout)
-		strappend(s, "<span class=\"mark\">%s%s%s</span>", unplanned ? "*" : "",
-		    late ? "!" : "", blackout ? "#" : "");
+	if (*marks != '\0')
+		strappend(s, "<span class=\"mark\">%s</span>", marks);
 	strappend(s, "</td>");
 }
 
-/* The restarts cell: the year's total, then the causes that are not zero. */
+/* The restarts cell: the year's total, then the causes that are not zero (view_restart_causes). */
 static void
 append_restarts(char **s, const json_t *rs)
 {
-	static const struct {
-		const char *key, *words;
-	} part[] = { { "baseline", "baseline" }, { "unplanned", "unplanned" }, { "lcu", "LCU" },
-	    { "oob", "out-of-band" } };
 	int total = (int)json_integer_value(json_object_get(rs, "total"));
 	const char *sep = "";
 
 	strappend(s, "<td class=\"restarts\" data-total=\"%d\"><strong>%d</strong>", total, total);
-	if (total != 0) {
-		strappend(s, " <small>");
-		for (size_t i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
-			int v = (int)json_integer_value(json_object_get(rs, part[i].key));
-
-			if (v != 0) {
-				strappend(s, "%s%d %s", sep, v, part[i].words);
-				sep = ", ";
-			}
-		}
-		strappend(s, "</small>");
+	if (total == 0) {
+		strappend(s, "</td>");
+		return;
 	}
-	strappend(s, "</td>");
+	strappend(s, " <small>");
+	for (size_t i = 0; i < view_nrestart_causes; i++) {
+		const struct restart_cause *c = &view_restart_causes[i];
+		int v = (int)json_integer_value(json_object_get(rs, c->key));
+
+		if (v == 0)
+			continue;
+		strappend(s, "%s<span data-cause=\"%s\" title=\"%s\">%d %s</span>", sep, c->key,
+		    c->words, v, c->name);
+		sep = ", ";
+	}
+	strappend(s, "</small></td>");
 }
 
 /* One ring/OS row. */
@@ -348,17 +414,64 @@ append_row(char **s, const json_t *g)
 	strappend(s, "\n</tr>\n");
 }
 
-static const char plan_legend[] =
-    "<ul class=\"legend\">\n"
-    "<li><span class=\"sw baseline\">B</span>baseline: restart</li>\n"
-    "<li><span class=\"sw hotpatch\">H</span>hotpatch: no restart</li>\n"
-    "<li><span class=\"sw lcu\">L</span>LCU: restart</li>\n"
-    "<li><span class=\"sw\">11/20</span>local day the install window opens</li>\n"
-    "<li><span class=\"sw\">*</span>unplanned baseline</li>\n"
-    "<li><span class=\"sw\">!</span>late: after the install deadline</li>\n"
-    "<li><span class=\"sw\">&ndash;</span>no window before the next offer</li>\n"
-    "<li><span class=\"sw\">#</span>a blackout moved or blocked it (hover for why)</li>\n"
-    "</ul>\n";
+/*
+ * A ring's devices row, after its last OS row: how many devices, and per
+ * month how many of them restart.  Counts only, as on the fleet page.
+ */
+static void
+append_devices_row(char **s, const json_t *e, int year)
+{
+	long long n = json_integer_value(json_object_get(e, "devices"));
+	long long total = json_integer_value(json_object_get(e, "restarts_total"));
+	const json_t *rs = json_object_get(e, "restarts"), *v;
+	size_t i;
+
+	strappend(s, "<tr class=\"devices\" data-ring=\"");
+	append_esc(s, text(e, "ring"));
+	strappend(s, "\" data-devices=\"%lld\">\n<th scope=\"row\" class=\"ring\">%lld "
+	    "device%s<small>", n, n, n == 1 ? "" : "s");
+	append_esc(s, text(e, "ring"));
+	strappend(s, " &middot; every OS; per month, those that restart</small></th>\n");
+	json_array_foreach(rs, i, v) {
+		long long r = json_integer_value(v);
+
+		if (!json_is_integer(v)) {	/* a month already past: not forecast */
+			strappend(s, "<td data-month=\"%04d-%02zu\" class=\"past\">&ndash;</td>\n",
+			    year, i + 1);
+			continue;
+		}
+		strappend(s, "<td data-month=\"%04d-%02zu\" data-restarts=\"%lld\" class=\"%s\" "
+		    "title=\"%lld of %lld devices restart\">%lld</td>\n", year, i + 1, r,
+		    r > 0 ? "restart" : "quiet", r, n, r);
+	}
+	strappend(s, "<td class=\"restarts\" data-total=\"%lld\"><strong>%lld</strong> "
+	    "<small>device restarts</small></td>\n</tr>\n", total, total);
+}
+
+/* The legend: every letter and mark of view_plan_keys, as the cells show them, then RESTARTS. */
+static void
+append_legend(char **s)
+{
+	strappend(s, "<ul class=\"legend\">\n");
+	for (size_t i = 0; i < view_plan_nkeys; i++) {
+		const struct plan_key *k = &view_plan_keys[i];
+
+		strappend(s, "<li data-sym=\"");
+		append_esc(s, k->sym);
+		strappend(s, "\"><span class=\"sw%s%s\">", k->cls != NULL ? " " : "",
+		    k->cls != NULL ? k->cls : "");
+		append_esc(s, k->page_sym != NULL ? k->page_sym : k->sym);
+		strappend(s, "</span>");
+		append_esc(s, k->words);
+		strappend(s, "</li>\n");
+	}
+	strappend(s, "<li data-sym=\"restarts\"><span class=\"sw\">Restarts</span>the year&#39;s "
+	    "total, then by cause:");
+	for (size_t i = 0; i < view_nrestart_causes; i++)
+		strappend(s, "%s %s (%s)", i > 0 ? "," : "", view_restart_causes[i].name,
+		    view_restart_causes[i].words);
+	strappend(s, "</li>\n</ul>\n");
+}
 
 char *
 page_plan(const json_t *plan)
@@ -372,18 +485,192 @@ page_plan(const json_t *plan)
 	free(title);
 	strappend(&s, "<header>\n<h1>Plan %d</h1>\n<p class=\"muted\">Each ring&#39;s install "
 	    "window per month, as the day in the ring&#39;s time zone, and its restarts in the "
-	    "year. <a href=\"./\">Feeds</a></p>\n</header>\n<main>\n", year);
-	strappend(&s, "%s<div class=\"scroll\">\n<table class=\"plan\" data-year=\"%d\">\n"
-	    "<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring / OS</th>", plan_legend, year);
+	    "year. <a href=\"./\">Feeds</a></p>\n", year);
+	append_stale(&s, json_object_get(plan, "stale"));
+	strappend(&s, "</header>\n<main>\n");
+	append_legend(&s);
+	strappend(&s, "<div class=\"scroll\">\n<table class=\"plan\" data-year=\"%d\">\n"
+	    "<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring / OS</th>", year);
 	for (int c = 0; c < 12; c++)
 		strappend(&s, "<th scope=\"col\" data-month=\"%04d-%02d\">%s</th>", year, c + 1,
 		    month_abbr[c]);
 	strappend(&s, "<th scope=\"col\">Restarts</th></tr>\n</thead>\n<tbody>\n");
-	json_array_foreach(rings, i, g)
+	json_array_foreach(rings, i, g) {
+		const json_t *next = json_array_get(rings, i + 1), *e;
+
 		append_row(&s, g);
+		/* A ring's devices come once, after its last OS. */
+		if (next != NULL && strcmp(text(next, "ring"), text(g, "ring")) == 0)
+			continue;
+		e = view_plan_ring_devices(json_object_get(plan, "devices"), text(g, "ring"));
+		if (e != NULL && json_integer_value(json_object_get(e, "devices")) > 0)
+			append_devices_row(&s, e, year);
+	}
 	strappend(&s, "</tbody>\n</table>\n</div>\n");
 	if (json_array_size(rings) == 0)
 		strappend(&s, "<p class=\"muted\">No rings.</p>\n");
+	strappend(&s, "</main>\n</body>\n</html>\n");
+	return s;
+}
+
+/* ---- the fleet ---- */
+
+static const char fleet_css[] =
+    ".scroll{overflow-x:auto;border:1px solid var(--line);border-radius:8px;margin:.8rem 0}\n"
+    "table.fleet{border-collapse:collapse;font-size:14px;font-variant-numeric:tabular-nums;"
+    "min-width:100%}\n"
+    ".fleet th,.fleet td{padding:.3rem .5rem;border-bottom:1px solid var(--line);"
+    "text-align:right;white-space:nowrap}\n"
+    ".fleet thead th{background:#f6f8fa}.fleet th.ring,.fleet th[scope=row]{text-align:left}\n"
+    ".fleet th.ring small{display:block;font-weight:400;color:var(--muted)}\n"
+    ".fleet tfoot th,.fleet tfoot td{font-weight:700}\n"
+    ".fleet td.restart{background:#fbd3cc}.fleet td.quiet{background:#cdebd3}\n"
+    ".why li{margin:.2rem 0}\n";
+
+/* The month's counts as cells: one per install kind (install_kind_name), then restarts. */
+static void
+append_counts(char **s, const json_t *m)
+{
+	const json_t *ins = json_object_get(m, "install");
+
+	for (int k = INS_HOTPATCH; k <= INS_LCU; k++)
+		strappend(s, "<td data-install=\"%s\">%lld</td>", install_kind_name(k),
+		    (long long)json_integer_value(json_object_get(ins, install_kind_name(k))));
+	strappend(s, "<td data-restarts>%lld</td>",
+	    (long long)json_integer_value(json_object_get(m, "restarts")));
+}
+
+/* The fleet's months: a row each, their total in the footer. */
+static void
+append_fleet_months(char **s, const json_t *f)
+{
+	const json_t *m;
+	size_t i;
+
+	strappend(s, "<h2>All rings</h2>\n<div class=\"scroll\">\n<table class=\"fleet months\">\n"
+	    "<thead>\n<tr><th scope=\"col\">Month</th>");
+	for (int k = INS_HOTPATCH; k <= INS_LCU; k++)
+		strappend(s, "<th scope=\"col\">%s</th>", install_kind_name(k));
+	strappend(s, "<th scope=\"col\">restarts</th></tr>\n</thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(f, "months"), i, m) {
+		strappend(s, "<tr data-month=\"");
+		append_esc(s, text(m, "month"));
+		strappend(s, "\"><th scope=\"row\">");
+		append_esc(s, text(m, "month"));
+		strappend(s, "</th>");
+		append_counts(s, m);
+		strappend(s, "</tr>\n");
+	}
+	strappend(s, "</tbody>\n<tfoot>\n<tr><th scope=\"row\">Total</th>");
+	append_counts(s, json_object_get(f, "total"));
+	strappend(s, "</tr>\n</tfoot>\n</table>\n</div>\n");
+}
+
+/* Why devices take the LCU, most first; nothing when none do. */
+static void
+append_fleet_reasons(char **s, const json_t *reasons)
+{
+	const json_t *w;
+	size_t i;
+
+	if (json_array_size(reasons) == 0)
+		return;
+	strappend(s, "<h2>Why the LCU</h2>\n<p class=\"muted\">Devices in the month with the most "
+	    "for each reason.</p>\n<ul class=\"why\">\n");
+	json_array_foreach(reasons, i, w) {
+		long long n = (long long)json_integer_value(json_object_get(w, "devices"));
+
+		strappend(s, "<li><strong>%lld</strong> device%s: ", n, n == 1 ? "" : "s");
+		append_esc(s, text(w, "reason"));
+		strappend(s, "</li>\n");
+	}
+	strappend(s, "</ul>\n");
+}
+
+/* A ring's month: its restarts, the installs in the title. */
+static void
+append_fleet_cell(char **s, const json_t *m)
+{
+	const json_t *ins = json_object_get(m, "install");
+	long long r = (long long)json_integer_value(json_object_get(m, "restarts"));
+
+	strappend(s, "<td data-month=\"");
+	append_esc(s, text(m, "month"));
+	strappend(s, "\" class=\"%s\" title=\"", r > 0 ? "restart" : "quiet");
+	for (int k = INS_HOTPATCH; k <= INS_LCU; k++)
+		strappend(s, "%s%s %lld", k > 0 ? ", " : "", install_kind_name(k),
+		    (long long)json_integer_value(json_object_get(ins, install_kind_name(k))));
+	strappend(s, "\">%lld</td>", r);
+}
+
+/* One row per ring with devices: its restarts per month and in all. */
+static void
+append_fleet_rings(char **s, const json_t *f)
+{
+	const json_t *months = json_object_get(f, "months"), *g, *m;
+	size_t i, k;
+
+	strappend(s, "<h2>Restarts per ring</h2>\n<div class=\"scroll\">\n<table class=\"fleet "
+	    "rings\">\n<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring</th>"
+	    "<th scope=\"col\">Devices</th>");
+	json_array_foreach(months, i, m) {
+		strappend(s, "<th scope=\"col\">");
+		append_esc(s, text(m, "month"));
+		strappend(s, "</th>");
+	}
+	strappend(s, "<th scope=\"col\">Total</th></tr>\n</thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(f, "rings"), i, g) {
+		long long n = (long long)json_integer_value(json_object_get(g, "devices"));
+
+		if (n == 0)
+			continue;
+		strappend(s, "<tr data-ring=\"");
+		append_esc(s, text(g, "ring"));
+		strappend(s, "\"><th scope=\"row\" class=\"ring\">");
+		append_esc(s, *text(g, "name") != '\0' ? text(g, "name") : text(g, "ring"));
+		strappend(s, "<small>");
+		append_esc(s, text(g, "ring"));
+		strappend(s, " &middot; %lld eligible, %lld below the latest baseline</small></th>"
+		    "<td>%lld</td>", (long long)json_integer_value(json_object_get(g, "eligible")),
+		    (long long)json_integer_value(json_object_get(g, "below_baseline")), n);
+		json_array_foreach(json_object_get(g, "months"), k, m)
+			append_fleet_cell(s, m);
+		strappend(s, "<td>%lld</td></tr>\n", (long long)json_integer_value(
+		    json_object_get(json_object_get(g, "total"), "restarts")));
+	}
+	strappend(s, "</tbody>\n</table>\n</div>\n");
+}
+
+char *
+page_fleet(const json_t *fleet)
+{
+	const json_t *tot = json_object_get(fleet, "total");
+	char *s = NULL, *title = xasprintf("hotpatchd fleet %s to %s", text(fleet, "from"),
+	    text(fleet, "to"));
+
+	append_head(&s, title, fleet_css);
+	free(title);
+	strappend(&s, "<header>\n<h1>Fleet ");
+	append_esc(&s, text(fleet, "from"));
+	strappend(&s, " to ");
+	append_esc(&s, text(fleet, "to"));
+	strappend(&s, "</h1>\n<p class=\"muted\">How many devices install what each month, and "
+	    "how many restart. Counts only. <a href=\"./\">Feeds</a> &middot; "
+	    "<a href=\"plan\">Plan</a></p>\n<p class=\"summary\"><strong>%lld</strong> devices, "
+	    "%lld counted in their rings: %lld eligible for hotpatch, %lld below the latest "
+	    "baseline, %lld of unknown build; %lld without a ring, %lld whose OS is not "
+	    "found.</p>\n", (long long)json_integer_value(json_object_get(tot, "devices")),
+	    (long long)json_integer_value(json_object_get(tot, "counted")),
+	    (long long)json_integer_value(json_object_get(tot, "eligible")),
+	    (long long)json_integer_value(json_object_get(tot, "below_baseline")),
+	    (long long)json_integer_value(json_object_get(tot, "build_unknown")),
+	    (long long)json_integer_value(json_object_get(tot, "no_ring")),
+	    (long long)json_integer_value(json_object_get(tot, "no_os")));
+	append_stale(&s, json_object_get(fleet, "stale"));
+	strappend(&s, "</header>\n<main>\n");
+	append_fleet_months(&s, fleet);
+	append_fleet_reasons(&s, json_object_get(tot, "lcu_reasons"));
+	append_fleet_rings(&s, fleet);
 	strappend(&s, "</main>\n</body>\n</html>\n");
 	return s;
 }

@@ -1,5 +1,5 @@
 /*
- * pages.h: the two HTML pages, pure renderers.  No JavaScript framework, no
+ * pages.h: the HTML pages, pure renderers.  No JavaScript framework, no
  * external assets: one inline stylesheet, and a few lines of inline script
  * only for the copy buttons.
  */
@@ -12,15 +12,29 @@
  * The index: every feed with webcal:// and http(s):// subscribe links and a
  * copy button.  feeds is [{"path","title","description"}]; base is the
  * site's URL prefix as the client reached it ("http://127.0.0.1:8080").
+ * stale is view_stale's list: a line per OS under the header (may be NULL).
  */
-char *page_index(const json_t *feeds, const char *base);
+char *page_index(const json_t *feeds, const json_t *stale, const char *base);
 
 /*
  * The planner grid for a year, from the JSON that hotpatchctl plan answers
  * ({"year", "rings": [...]}, see cmd_windows.c): one row per ring and OS,
- * one cell per month with colour for baseline/hotpatch/LCU, marks for
- * late/none/blackout, and the install window's local date.
+ * one cell per month with the install's letter and class (baseline,
+ * hotpatch, LCU, catch-up, off-baseline), the install window's local date,
+ * the marks of the text plan, a title in words, restarts by cause and a
+ * legend, all from the tables in views.h.  A "stale" list in plan
+ * (view_stale) gives a line per OS under the header.
  */
 char *page_plan(const json_t *plan);
+
+/*
+ * The fleet forecast from view_fleet's JSON: the fleet's months (installs
+ * by kind, restarts, total), why devices take the LCU, and per ring its
+ * restarts per month with the installs in each cell's title.  Counts only:
+ * no device name is in the JSON, and nothing but counts, ring ids and
+ * names, months and reasons is read from it.  A "stale" list (view_stale)
+ * gives a line per OS under the header.
+ */
+char *page_fleet(const json_t *fleet);
 
 #endif

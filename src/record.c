@@ -1,4 +1,5 @@
 /* record.c: the descriptors of the stored records, and what is derived from them. */
+#include "device.h"
 #include "record.h"
 #include "util.h"
 
@@ -21,16 +22,34 @@ static const struct rec_field os_fields[] = {
 	FLD(os_def, arch, RT_UINT, NULL),
 	FLD(os_def, hotpatch_start, RT_INT, NULL),
 	FLD(os_def, baseline_months, RT_UINT, NULL),
+	FLD(os_def, hotpatch_default_from, RT_INT, NULL),
+	{ "msrc_products", RT_STRL, offsetof(struct os_def, msrc),
+	  offsetof(struct os_def, nmsrc), 0, 0, NULL, 0 },
+	FLD(os_def, never_hotpatch, RT_BOOL, NULL),
+	FLD(os_def, min_build, RT_STR, NULL),
 };
 
+/* A published answer: the file's (releases) and a run-time one (published) alike. */
+#define RELEASE_FIELDS \
+	FLD(release, month, RT_INT, NULL), \
+	FLD(release, kind, RT_KIND, NULL), \
+	FLD(release, unplanned, RT_BOOL, NULL), \
+	FLD(release, date, RT_YMD, NULL), \
+	FLD(release, kb, RT_STR, NULL), \
+	FLD(release, build, RT_STR, NULL), \
+	FLD(release, note, RT_STR, NULL), \
+	FLD(release, expedited, RT_BOOL, NULL)
+
 static const struct rec_field release_fields[] = {
-	FLD(release, month, RT_INT, NULL),
-	FLD(release, kind, RT_KIND, NULL),
-	FLD(release, unplanned, RT_BOOL, NULL),
-	FLD(release, date, RT_YMD, NULL),
-	FLD(release, kb, RT_STR, NULL),
-	FLD(release, build, RT_STR, NULL),
-	FLD(release, note, RT_STR, NULL),
+	RELEASE_FIELDS,
+};
+
+/* origin is a label ("hotpatchctl", an import's), not RT_ORIGIN: every row here is run time. */
+static const struct rec_field published_fields[] = {
+	RELEASE_FIELDS,
+	FLD(release, who, RT_STR, NULL),
+	FLD(release, at, RT_TIME, NULL),
+	FLD(release, origin, RT_STR, NULL),
 };
 
 static const struct rec_field oob_fields[] = {
@@ -39,6 +58,8 @@ static const struct rec_field oob_fields[] = {
 	FLD(oob, build, RT_STR, NULL),
 	FLD(oob, restart, RT_BOOL, NULL),
 	FLD(oob, note, RT_STR, NULL),
+	FLD(oob, delivery, RT_DELIVERY, NULL),
+	FLD(oob, leaves_hotpatch, RT_BOOL, NULL),
 };
 
 static const struct rec_field override_fields[] = {
@@ -69,6 +90,11 @@ static const struct rec_field ring_fields[] = {
 	FLD(ring, reminder_min, RT_INT, NULL),
 	FLD(ring, file, RT_STR, NULL),
 	FLD(ring, line, RT_INT, NULL),
+	FLD(ring, hotpatch_set, RT_BOOL, NULL),
+	FLD(ring, hotpatch_since, RT_INT, NULL),
+	FLD(ring, expedite, RT_BOOL, NULL),
+	{ "groups", RT_STRL, offsetof(struct ring, groups), offsetof(struct ring, ngroups),
+	  0, 0, "groups", 0 },
 };
 
 static const struct rec_field window_fields[] = {
@@ -79,6 +105,13 @@ static const struct rec_field window_fields[] = {
 	INT(mwindow, duration_min, 1, 1440, NULL),
 };
 
+/* from and to are SQL keywords, hence the column names. */
+static const struct rec_field upgrade_fields[] = {
+	COL(upgrade, "from_os", from, RT_STR, NULL),
+	COL(upgrade, "to_os", to, RT_STR, NULL),
+	FLD(upgrade, month, RT_INT, NULL),
+};
+
 /* who and at of a run-time blackout come from the actor (struct blackout_rec). */
 static const struct rec_field blackout_fields[] = {
 	{ "id", RT_LONG, offsetof(struct blackout, id), 0, 0, 0, NULL, REC_AUTO },
@@ -87,12 +120,33 @@ static const struct rec_field blackout_fields[] = {
 	COL(blackout, "from_date", from, RT_BOUND, NULL),
 	COL(blackout, "to_date", to, RT_BOUND, NULL),
 	COL(blackout, "origin", runtime, RT_ORIGIN, NULL),
+	FLD(blackout, kind, RT_BOKIND, NULL),
+};
+
+/* A device of an inventory; the yes/no facts are enum tri, stored -1 (unknown), 0 or 1. */
+_Static_assert(sizeof(enum tri) == sizeof(int), "enum tri is stored as an RT_INT");
+static const struct rec_field device_fields[] = {
+	FLD(device, name, RT_STR, NULL),
+	FLD(device, ring, RT_STR, NULL),
+	COL(device, "grp", group, RT_STR, NULL),
+	FLD(device, os, RT_STR, NULL),
+	FLD(device, build, RT_UINT, NULL),
+	FLD(device, ubr, RT_UINT, NULL),
+	FLD(device, arch, RT_UINT, NULL),
+	INT(device, vbs, -1, 1, NULL),
+	INT(device, chpe_disabled, -1, 1, NULL),
+	FLD(device, edition, RT_STR, NULL),
+	INT(device, licensed, -1, 1, NULL),
+	FLD(device, last_seen, RT_TIME, NULL),
+	FLD(device, line, RT_LONG, NULL),
 };
 
 const struct record rec_os = { "os", { "pos" }, { "id" },
 	os_fields, ARRAY_LEN(os_fields) };
 const struct record rec_release = { "releases", { "os_id" }, { "os_id", "month" },
 	release_fields, ARRAY_LEN(release_fields) };
+const struct record rec_published = { "published", { "os_id" }, { "os_id", "month" },
+	published_fields, ARRAY_LEN(published_fields) };
 const struct record rec_oob = { "oob", { "os_id" }, { "os_id", "date", "kb" },
 	oob_fields, ARRAY_LEN(oob_fields) };
 const struct record rec_override = { "overrides", { NULL }, { "os_id", "month" },
@@ -101,12 +155,18 @@ const struct record rec_ring = { "rings", { "pos" }, { "id" },
 	ring_fields, ARRAY_LEN(ring_fields) };
 const struct record rec_window = { "ring_windows", { "ring_id", "pos" },
 	{ "ring_id", "pos" }, window_fields, ARRAY_LEN(window_fields) };
+const struct record rec_upgrade = { "ring_upgrades", { "ring_id", "pos" },
+	{ "ring_id", "pos" }, upgrade_fields, ARRAY_LEN(upgrade_fields) };
 const struct record rec_blackout = { "blackouts", { "who", "at" }, { "id" },
 	blackout_fields, ARRAY_LEN(blackout_fields) };
 
+/* seq keeps the import order; who imported it, when and from what file come from the import. */
+const struct record rec_device = { "devices", { "seq", "imported_at", "imported_by", "source" },
+	{ "name" }, device_fields, ARRAY_LEN(device_fields) };
+
 const struct record *const records[] = {
 	&rec_os, &rec_release, &rec_oob, &rec_override, &rec_ring, &rec_window,
-	&rec_blackout, NULL,
+	&rec_upgrade, &rec_blackout, &rec_published, &rec_device, NULL,
 };
 
 const struct rec_field *
@@ -130,7 +190,7 @@ record_field_at(const struct record *r, size_t off)
 bool
 record_is_column(const struct rec_field *f)
 {
-	return f->type != RT_STRV;
+	return f->type != RT_STRV;	/* RT_STRL is one column */
 }
 
 const char *
@@ -211,7 +271,12 @@ field_equal(const struct rec_field *f, const void *a, const void *b)
 		return *AT(a, f, enum arch) == *AT(b, f, enum arch);
 	case RT_WINTYPE:
 		return *AT(a, f, enum win_type) == *AT(b, f, enum win_type);
+	case RT_DELIVERY:
+		return *AT(a, f, enum delivery) == *AT(b, f, enum delivery);
+	case RT_BOKIND:
+		return *AT(a, f, enum bo_kind) == *AT(b, f, enum bo_kind);
 	case RT_STRV:
+	case RT_STRL:
 		return strv_equal(f, a, b);
 	}
 	return false;
@@ -232,11 +297,20 @@ str_or_null(const char *s)
 	return s != NULL ? json_string(s) : json_null();
 }
 
+json_t *
+record_strv_json(const struct rec_field *f, const void *obj)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < COUNT(obj, f); i++)
+		json_array_append_new(a, json_string((*AT(obj, f, strv_t))[i]));
+	return a;
+}
+
 static json_t *
 field_json(const struct rec_field *f, const void *obj)
 {
 	char buf[11];
-	json_t *a;
 
 	switch (f->type) {
 	case RT_STR:
@@ -263,11 +337,13 @@ field_json(const struct rec_field *f, const void *obj)
 	case RT_WINTYPE:
 		return json_string(*AT(obj, f, enum win_type) == WIN_WEEKLY ?
 		    "weekly" : "offset");
+	case RT_DELIVERY:
+		return json_string(delivery_name(*AT(obj, f, enum delivery)));
+	case RT_BOKIND:
+		return json_string(bo_kind_name(*AT(obj, f, enum bo_kind)));
 	case RT_STRV:
-		a = json_array();
-		for (size_t i = 0; i < COUNT(obj, f); i++)
-			json_array_append_new(a, json_string((*AT(obj, f, strv_t))[i]));
-		return a;
+	case RT_STRL:
+		return record_strv_json(f, obj);
 	}
 	return json_null();
 }

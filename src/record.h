@@ -27,7 +27,10 @@ enum rec_type {
 	RT_WINTYPE,	/* enum win_type, stored as "weekly" or "offset" */
 	RT_ORIGIN,	/* bool runtime, stored as 'runtime' or 'file' */
 	RT_BOUND,	/* a blackout's from or to; the store writes timed ones as instants */
+	RT_DELIVERY,	/* enum delivery, stored by name */
+	RT_BOKIND,	/* enum bo_kind, stored by name */
 	RT_STRV,	/* char ** at off with its size_t count at aux; no column */
+	RT_STRL,	/* the same, stored in one column as a JSON array of strings */
 };
 
 /* Set by the database (an AUTOINCREMENT id): never staged, never compared. */
@@ -45,14 +48,14 @@ struct rec_field {
 
 struct record {
 	const char		*table;
-	const char		*extra[3];	/* leading columns the store fills ("pos") */
+	const char		*extra[4];	/* leading columns the store fills ("pos") */
 	const char		*key[4];	/* the table's primary key */
 	const struct rec_field	*f;
 	size_t			 n;
 };
 
 extern const struct record rec_os, rec_release, rec_oob, rec_override,
-    rec_ring, rec_window, rec_blackout;
+    rec_ring, rec_window, rec_upgrade, rec_blackout, rec_published, rec_device;
 
 /* Every record above, for tests and tools; NULL-terminated. */
 extern const struct record *const records[];
@@ -78,6 +81,9 @@ bool record_is_key(const struct record *r, const char *col);
  */
 const struct rec_field *record_diff(const struct record *r, const void *a,
     const void *b);
+
+/* The strings of an RT_STRV or RT_STRL field f of obj as a JSON array. */
+json_t *record_strv_json(const struct rec_field *f, const void *obj);
 
 /* A JSON object of obj's fields that have a JSON key, in descriptor order. */
 json_t *record_json(const struct record *r, const void *obj);

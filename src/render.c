@@ -22,7 +22,17 @@ short_instant(const char *iso, char *buf)
 	return buf;
 }
 
-/* "baseline*" for an unplanned baseline, "hotpatch~" for a planned month, "!" override. */
+/* Was the month's published answer made at run time (hotpatchctl publish)? */
+static bool
+runtime_published(const json_t *row)
+{
+	return strcmp(view_text(json_object_get(row, "published"), "from"), "runtime") == 0;
+}
+
+/*
+ * "baseline*" for an unplanned baseline, "hotpatch~" for a planned month, "!"
+ * override, "+" published at run time.
+ */
 static char *
 kind_mark(const json_t *row, char *buf, size_t len)
 {
@@ -30,12 +40,71 @@ kind_mark(const json_t *row, char *buf, size_t len)
 
 	snprintf(buf, len, "%s%s%s", view_text(row, "kind"),
 	    json_is_true(json_object_get(row, "unplanned")) ? "*" : "",
-	    strcmp(src, "planned") == 0 ? "~" : strcmp(src, "override") == 0 ? "!" : "");
+	    strcmp(src, "planned") == 0 ? "~" : strcmp(src, "override") == 0 ? "!" :
+	    runtime_published(row) ? "+" : "");
 	return buf;
 }
 
+/* "published (run time)" or the source as it is. */
+static const char *
+source_words(const json_t *row)
+{
+	return runtime_published(row) ? "published (run time)" : view_text(row, "source");
+}
+
+/* One line per conflict between a run-time answer and the calendar file (view_conflict_line). */
+static void
+conflict_lines(char **s, const json_t *conflicts)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach(conflicts, i, c) {
+		char *line = view_conflict_line(c);
+
+		strappend(s, "%s\n", line);
+		free(line);
+	}
+}
+
+/* For month rows: who published each run-time answer and when, then the conflicts. */
+static void
+provenance_lines(char **s, const json_t *rows)
+{
+	const json_t *row, *pub;
+	json_t *conflicts = json_array();
+	size_t i;
+
+	json_array_foreach(rows, i, row) {
+		pub = json_object_get(row, "published");
+		if (runtime_published(row))
+			strappend(s, "%s %s  published at run time by %s at %s (%s)\n",
+			    view_text(row, "os"), view_text(row, "month"), view_text(pub, "who"),
+			    view_text(pub, "at"), view_text(pub, "origin"));
+		if (json_is_object(json_object_get(row, "conflict")))
+			json_array_append(conflicts, json_object_get(row, "conflict"));
+	}
+	conflict_lines(s, conflicts);
+	json_decref(conflicts);
+}
+
+/* One line per stale OS (view_stale_line); nothing when all is current. */
+static void
+stale_lines(char **s, const json_t *j)
+{
+	const json_t *st;
+	size_t i;
+
+	json_array_foreach(json_object_get(j, "stale"), i, st) {
+		char *line = view_stale_line(st);
+
+		strappend(s, "%s\n", line);
+		free(line);
+	}
+}
+
 static const char legend[] =
-    "* unplanned baseline  ~ planned (not published)  ! override\n";
+    "* unplanned baseline  ~ planned (not published)  ! override  + published at run time\n";
 
 char *
 render_status(const json_t *j, bool color)
@@ -66,6 +135,10 @@ render_status(const json_t *j, bool color)
 	    (int)json_integer_value(json_object_get(j, "overrides")),
 	    (int)json_integer_value(json_object_get(j, "runtime_overrides")));
 	table_row(t, "overrides", buf);
+	snprintf(buf, sizeof(buf), "%lld months (%zu in conflict with the calendar file)",
+	    (long long)json_integer_value(json_object_get(j, "published_runtime")),
+	    json_array_size(json_object_get(j, "conflicts")));
+	table_row(t, "published at run time", buf);
 	if (json_integer_value(json_object_get(j, "detached_overrides")) +
 	    json_integer_value(json_object_get(j, "detached_blackouts")) > 0) {
 		snprintf(buf, sizeof(buf), "%lld overrides, %lld blackouts (their OS or ring is "
@@ -82,6 +155,8 @@ render_status(const json_t *j, bool color)
 	    view_text(j, "feed_url") : "off (no HTTP listener)");
 	s = table_render(t, color);
 	table_free(t);
+	conflict_lines(&s, json_object_get(j, "conflicts"));
+	stale_lines(&s, j);
 	return s;
 }
 
@@ -114,7 +189,8 @@ render_os_list(const json_t *j, bool color)
 	json_array_foreach(json_object_get(j, "os"), i, o) {
 		const json_t *c = json_object_get(o, "current");
 		snprintf(cur, sizeof(cur), "%s %s", view_text(c, "month"), kind_mark(c, kind, sizeof(kind)));
-		table_row(t, view_text(o, "os"), view_text(o, "hotpatch_start"),
+		table_row(t, view_text(o, "os"), json_is_null(json_object_get(o, "hotpatch_start")) ?
+		    view_text(o, "hotpatch") : view_text(o, "hotpatch_start"),
 		    join(json_object_get(o, "arch"), ",", arch, sizeof(arch)), cur, view_text(o, "name"));
 	}
 	s = table_render(t, color);
@@ -137,7 +213,7 @@ render_calendar_one(const json_t *months, bool color)
 		table_row(t, view_text(row, "month"), view_text(row, "patch_tuesday"),
 		    short_instant(view_text(row, "release_at"), rel), kind_mark(row, kind, sizeof(kind)),
 		    json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
-		    view_text(row, "source"), view_text(row, "kb"), view_text(row, "build"));
+		    source_words(row), view_text(row, "kb"), view_text(row, "build"));
 	}
 	s = table_render(t, color);
 	table_free(t);
@@ -210,6 +286,8 @@ render_calendar(const json_t *j, bool color)
 		    json_is_string(json_object_get(row, "build")) ? view_text(row, "build") : "",
 		    json_is_true(json_object_get(row, "restart")) ? "restart" : "no restart");
 	strappend(&s, "%s", legend);
+	provenance_lines(&s, months);
+	stale_lines(&s, j);
 	return s;
 }
 
@@ -227,7 +305,7 @@ render_os_rows(const json_t *rows, bool color)
 		table_row(t, view_text(row, "os"), view_text(row, "month"),
 		    short_instant(view_text(row, "release_at"), rel), kind_mark(row, kind, sizeof(kind)),
 		    json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
-		    view_text(row, "source"), view_text(row, "kb"));
+		    source_words(row), view_text(row, "kb"));
 	s = table_render(t, color);
 	table_free(t);
 	strappend(&s, "%s", legend);
@@ -237,7 +315,11 @@ render_os_rows(const json_t *rows, bool color)
 char *
 render_month(const json_t *j, bool color)
 {
-	return render_os_rows(json_object_get(j, "os"), color);
+	char *s = render_os_rows(json_object_get(j, "os"), color);
+
+	provenance_lines(&s, json_object_get(j, "os"));
+	stale_lines(&s, j);
+	return s;
 }
 
 char *
@@ -357,16 +439,35 @@ render_ring_show(const json_t *j, bool color)
 	    jint(j, "deadline_days"), jint(j, "grace_days"));
 	table_row(t, "quality updates", buf);
 	table_row(t, "time zone", view_text(j, "timezone"));
-	snprintf(buf, sizeof(buf), "%s%s, VBS %s, licence %s", view_text(j, "arch"),
+	/* One row each: a group name may be long, and may hold a comma. */
+	json_array_foreach(json_object_get(j, "groups"), i, e)
+		table_row(t, i == 0 ? "groups" : "", json_string_value(e));
+	snprintf(buf, sizeof(buf), "%s%s, VBS %s, %s", view_text(j, "arch"),
 	    strcmp(view_text(j, "arch"), "arm64") != 0 ? "" :
 	    json_is_true(json_object_get(j, "chpe_disabled")) ? " (CHPE disabled)" : " (CHPE enabled)",
 	    json_is_true(json_object_get(j, "vbs")) ? "running" : "off",
-	    json_is_true(json_object_get(j, "licensed")) ? "includes hotpatch" : "without hotpatch");
+	    json_is_true(json_object_get(j, "licensed")) ? "eligible edition and licence" :
+	    "edition or licence not eligible (e.g. Pro), or not enrolled through Azure Arc");
 	table_row(t, "devices", buf);
-	table_row(t, "hotpatch", json_is_true(json_object_get(j, "hotpatch")) ? "on" : "off");
+	if (!json_is_true(json_object_get(j, "hotpatch")))
+		snprintf(buf, sizeof(buf), "off");
+	else if (json_is_string(json_object_get(j, "hotpatch_since")))
+		snprintf(buf, sizeof(buf), "on since %s", view_text(j, "hotpatch_since"));
+	else if (!json_is_true(json_object_get(j, "hotpatch_set")))
+		snprintf(buf, sizeof(buf), "on where the OS turns it on by default");
+	else
+		snprintf(buf, sizeof(buf), "on");
+	table_row(t, "hotpatch", buf);
+	table_row(t, "expedited", json_is_true(json_object_get(j, "expedite")) ?
+	    "follows expedited releases (deferral 0, deadline 1d, grace 1d)" : "keeps its own days");
+	json_array_foreach(json_object_get(j, "upgrades"), i, e) {
+		snprintf(buf, sizeof(buf), "%s -> %s in %s", view_text(e, "from"), view_text(e, "to"),
+		    view_text(e, "month"));
+		table_row(t, i == 0 ? "feature updates" : "", buf);
+	}
 	json_array_foreach(json_object_get(j, "eligibility"), i, e) {
 		snprintf(buf, sizeof(buf), "%s: %s%s%s", view_text(e, "os"),
-		    json_is_true(json_object_get(e, "eligible")) ? "eligible (hotpatch months need no restart)" :
+		    json_is_true(json_object_get(e, "eligible")) ? "eligible (hotpatch months: " HOTPATCH_NO_RESTART ")" :
 		    "not eligible, LCU with restart every month: ",
 		    json_is_true(json_object_get(e, "eligible")) ? "" : view_text(e, "reason"), "");
 		table_row(t, i == 0 ? "eligibility" : "", buf);
@@ -377,8 +478,9 @@ render_ring_show(const json_t *j, bool color)
 		snprintf(head, sizeof(head), "restarts in %d",
 		    jint(json_object_get(j, "restarts"), "year"));
 		snprintf(buf, sizeof(buf), "%s: %d (%d baselines, %d unplanned, %d LCU months, "
-		    "%d out-of-band)", view_text(e, "os"), jint(e, "total"), jint(e, "baseline"),
-		    jint(e, "unplanned"), jint(e, "lcu"), jint(e, "oob"));
+		    "%d catch-up, %d off-baseline LCU, %d out-of-band)", view_text(e, "os"),
+		    jint(e, "total"), jint(e, "baseline"), jint(e, "unplanned"), jint(e, "lcu"),
+		    jint(e, "catchup"), jint(e, "offbase"), jint(e, "oob"));
 		table_row(t, i == 0 ? head : "", buf);
 	}
 	json_array_foreach(json_object_get(j, "windows"), i, e)
@@ -386,8 +488,9 @@ render_ring_show(const json_t *j, bool color)
 	if (json_array_size(json_object_get(j, "windows")) == 0)
 		table_row(t, "windows", "none");
 	json_array_foreach(json_object_get(j, "blackouts"), i, e) {
-		snprintf(buf, sizeof(buf), "%s .. %s  %s%s", view_text(e, "from"), view_text(e, "to"),
-		    view_text(e, "name"), json_is_true(json_object_get(e, "global")) ? " (all rings)" : "");
+		snprintf(buf, sizeof(buf), "%s .. %s  %s %s%s", view_text(e, "from"),
+		    view_text(e, "to"), view_text(e, "kind"), view_text(e, "name"),
+		    json_is_true(json_object_get(e, "global")) ? " (all rings)" : "");
 		table_row(t, i == 0 ? "blackouts" : "", buf);
 	}
 	if (json_is_integer(json_object_get(j, "reminder_min"))) {
@@ -498,8 +601,8 @@ render_blackout_list(const json_t *j, bool color)
 
 	if (json_array_size(list) == 0)
 		return xstrdup("no blackouts\n");
-	t = table_new(6);
-	table_row(t, "ID", "RING", "FROM", "TO", "NAME", "ORIGIN");
+	t = table_new(7);
+	table_row(t, "ID", "RING", "KIND", "FROM", "TO", "NAME", "ORIGIN");
 	json_array_foreach(list, i, b) {
 		ring = json_object_get(b, "ring");
 		snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
@@ -512,7 +615,7 @@ render_blackout_list(const json_t *j, bool color)
 		else
 			origin = xstrdup(view_text(b, "who"));
 		table_row(t, id, json_is_string(ring) ? json_string_value(ring) : "all",
-		    bound_text(b, "from", f, sizeof(f)), bound_text(b, "to", to, sizeof(to)),
+		    view_text(b, "kind"), bound_text(b, "from", f, sizeof(f)), bound_text(b, "to", to, sizeof(to)),
 		    view_text(b, "name"), origin);
 		free(origin);
 	}

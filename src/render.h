@@ -26,4 +26,7 @@ char *render_windows(const json_t *j, bool color);
 char *render_window_rows(const json_t *rows, bool color);
 char *render_plan(const json_t *j, bool color);
 
+/* render_fleet.c: view_fleet's JSON, the fleet's months, each ring's, why the LCU. */
+char *render_fleet(const json_t *j, bool color);
+
 #endif

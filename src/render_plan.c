@@ -62,31 +62,42 @@ window_text(const json_t *row, char *buf, size_t len)
 	return buf;
 }
 
+/* Does a row need its reason under the table: not ok, a blackout, or the state across months? */
 static bool
-unplanned_baseline(const json_t *row)
+row_needs_reason(const json_t *row)
 {
-	return json_is_true(json_object_get(row, "unplanned")) &&
-	    strcmp(view_text(row, "kind"), "baseline") == 0;
+	return strcmp(view_text(row, "status"), "ok") != 0 ||
+	    json_is_string(json_object_get(row, "blackout")) || view_install_differs(row) ||
+	    view_forced_in_freeze(row) || json_is_true(json_object_get(row, "skipped"));
+}
+
+/* What a reason line calls the row: its status, or its install when that differs. */
+static const char *
+row_label(const json_t *row)
+{
+	if (strcmp(view_text(row, "status"), "ok") != 0 || !view_install_differs(row))
+		return view_text(row, "status");
+	return view_text(row, "install");
 }
 
 char *
 render_window_rows(const json_t *rows, bool color)
 {
-	struct table *t = table_new(9);
+	struct table *t = table_new(10);
 	const char *tz = view_text(json_array_get(rows, 0), "timezone");
 	bool star = false;
 	size_t i;
 	json_t *row;
 	char *s, kind[16], off[32], dl[32], rb[32], win[128];
 
-	table_row(t, "MONTH", "OS", "KIND", "RESTART", "OFFERED", "DEADLINE", "RESTART-BY",
-	    "WINDOW (LOCAL)", "STATUS");
+	table_row(t, "MONTH", "OS", "KIND", "INSTALL", "RESTART", "OFFERED", "DEADLINE",
+	    "RESTART-BY", "WINDOW (LOCAL)", "STATUS");
 	json_array_foreach(rows, i, row) {
 		snprintf(kind, sizeof(kind), "%s%s", view_text(row, "kind"),
-		    unplanned_baseline(row) ? "*" : "");
-		star |= unplanned_baseline(row);
+		    view_unplanned_baseline(row) ? "*" : "");
+		star |= view_unplanned_baseline(row);
 		table_row(t, view_text(row, "month"), view_text(row, "os"), kind,
-		    json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
+		    view_text(row, "install"), json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
 		    local_text(tz, view_text(row, "offered_at"), off, sizeof(off)),
 		    local_text(tz, view_text(row, "install_deadline"), dl, sizeof(dl)),
 		    local_text(tz, view_text(row, "restart_deadline"), rb, sizeof(rb)),
@@ -112,10 +123,9 @@ render_window_rows(const json_t *rows, bool color)
 			    "every month\n", view_text(row, "os"), view_text(row, "not_eligible"));
 	}
 	json_array_foreach(rows, i, row)
-		if (strcmp(view_text(row, "status"), "ok") != 0 ||
-		    json_is_string(json_object_get(row, "blackout")))
+		if (row_needs_reason(row))
 			strappend(&s, "%s %s %s: %s\n", view_text(row, "month"), view_text(row, "os"),
-			    view_text(row, "status"), view_text(row, "reason"));
+			    row_label(row), view_text(row, "reason"));
 	if (star)
 		strappend(&s, "* unplanned baseline\n");
 	if (json_array_size(rows) > 0)
@@ -135,29 +145,24 @@ render_windows(const json_t *j, bool color)
 
 /* ---- plan ---- */
 
-/* "B 11/20": kind letter and local day of the window, then * unplanned, ! late, # blackout. */
+/* "B 11/20": install letter and local day of the window, then the marks (view_plan_marks). */
 static char *
 plan_cell(const json_t *m, char *buf, size_t len)
 {
-	const char *loc = view_text(m, "window_start_local"), *st = view_text(m, "status");
-	char day[8] = "-";
+	const char *loc = view_text(m, "window_start_local");
+	char day[8] = "-", marks[8];
 
 	if (strlen(loc) >= 10)
 		snprintf(day, sizeof(day), "%.2s/%.2s", loc + 5, loc + 8);
-	snprintf(buf, len, "%c %s%s%s%s", toupper((unsigned char)view_text(m, "kind")[0]), day,
-	    unplanned_baseline(m) ? "*" : "", strcmp(st, "late") == 0 ? "!" : "",
-	    json_is_string(json_object_get(m, "blackout")) ? "#" : "");
+	snprintf(buf, len, "%c %s%s", view_install_letter(m), day,
+	    view_plan_marks(m, marks, sizeof(marks)));
 	return buf;
 }
 
-/* "6 (4+1 unpl.+1 oob)", or just "4" when every restart is a planned baseline. */
+/* "7 (4+1 unpl.+1 catch-up+1 oob)", or just "4" when every restart is a planned baseline. */
 static char *
 restarts_text(const json_t *rs, char *buf, size_t len)
 {
-	static const struct {
-		const char *key, *unit;
-	} part[] = { { "baseline", "" }, { "unplanned", " unpl." }, { "lcu", " LCU" },
-	    { "oob", " oob" } };
 	int total = (int)json_integer_value(json_object_get(rs, "total"));
 	int base = (int)json_integer_value(json_object_get(rs, "baseline"));
 	size_t n;
@@ -165,23 +170,18 @@ restarts_text(const json_t *rs, char *buf, size_t len)
 	n = (size_t)snprintf(buf, len, "%d", total);
 	if (total == 0 || total == base)
 		return buf;
-	for (size_t i = 0, k = 0; i < ARRAY_LEN(part) && n < len; i++) {
-		int v = (int)json_integer_value(json_object_get(rs, part[i].key));
+	for (size_t i = 0, k = 0; i < view_nrestart_causes && n < len; i++) {
+		const struct restart_cause *c = &view_restart_causes[i];
+		int v = (int)json_integer_value(json_object_get(rs, c->key));
 
 		if (v != 0)
 			n += (size_t)snprintf(buf + n, len - n, "%s%d%s", k++ ? "+" : " (", v,
-			    part[i].unit);
+			    c->unit);
 	}
 	if (n < len)
 		snprintf(buf + n, len - n, ")");
 	return buf;
 }
-
-static const char plan_legend[] =
-    "B baseline, restart  H hotpatch, no restart  L LCU, restart  MM/DD local day of the "
-    "install window\n"
-    "* unplanned baseline  ! late: after the install deadline  - no window before the next "
-    "offer  # a blackout moved or blocked it\n";
 
 #define PLAN_WIDTH	160	/* the text plan is written to be read at this many columns */
 
@@ -211,6 +211,41 @@ append_wrapped(char **s, const char *text, int indent)
 	strappend(s, "\n");
 }
 
+/*
+ * The legend, from the table the page's legend is made from too: every
+ * letter and mark, two spaces apart and wrapped at PLAN_WIDTH, then what
+ * RESTARTS counts.
+ */
+static void
+append_legend(char **s)
+{
+	char *line = NULL;
+	int col = 0;
+
+	for (size_t i = 0; i < view_plan_nkeys; i++) {
+		const struct plan_key *k = &view_plan_keys[i];
+		int w = (int)(strlen(k->sym) + 1 + strlen(k->words));
+
+		if (col > 0 && col + 2 + w > PLAN_WIDTH) {
+			strappend(s, "%s\n", line);
+			free(line);
+			line = NULL;
+			col = 0;
+		}
+		strappend(&line, "%s%s %s", col > 0 ? "  " : "", k->sym, k->words);
+		col += (col > 0 ? 2 : 0) + w;
+	}
+	strappend(s, "%s\nRESTARTS: total (", line);
+	free(line);
+	for (size_t i = 0; i < view_nrestart_causes; i++) {
+		const struct restart_cause *c = &view_restart_causes[i];
+
+		strappend(s, "%s%s%s%s", i > 0 ? " + " : "", c->unit + strspn(c->unit, " "),
+		    *c->unit != '\0' ? " " : "", c->words);
+	}
+	strappend(s, ")\n");
+}
+
 /* "Jan-Mar,Jun,Sep-Oct", or "every month", for a mask of months (bit 0 = January). */
 static char *
 months_text(unsigned mask, char *buf, size_t len)
@@ -238,13 +273,30 @@ months_text(unsigned mask, char *buf, size_t len)
 	return buf;
 }
 
-/* A late, none or blackout-moved install, for the list under the grid. */
+/* A late, none, blackout-moved or state-changed install, for the list under the grid. */
 struct risk {
-	const char	*ring, *status, *reason;
+	const char	*ring, *status, *reason;	/* status: risk_label */
 	char		 os[200];
 	unsigned	 months;	/* bit 0 = January */
 	bool		 merged;	/* its OS was added to an earlier risk */
 };
+
+/* What a risk line calls a month: late or none, its install when the state differs, else moved. */
+static const char *
+risk_label(const json_t *m)
+{
+	if (strcmp(view_text(m, "status"), "ok") != 0)
+		return view_text(m, "status");
+	if (json_is_true(json_object_get(m, "skipped")))
+		return "skipped";
+	if (view_forced_in_freeze(m))
+		return "forced";
+	if (view_off_baseline(m))
+		return "off-baseline";
+	if (view_install_differs(m))
+		return view_text(m, "install");
+	return "moved";
+}
 
 /*
  * The cells that need a second look, one line per ring and reason: months
@@ -263,11 +315,10 @@ append_risks(char **s, const json_t *rings)
 		size_t first = n;
 
 		json_array_foreach(json_object_get(g, "months"), k, m) {
-			const char *st = view_text(m, "status"), *why = view_text(m, "reason");
+			const char *st = risk_label(m), *why = view_text(m, "reason");
 			size_t r;
 
-			if (k >= 12 || (strcmp(st, "ok") == 0 &&
-			    !json_is_string(json_object_get(m, "blackout"))))
+			if (k >= 12 || !row_needs_reason(m))
 				continue;
 			for (r = first; r < n; r++)
 				if (strcmp(rk[r].status, st) == 0 && strcmp(rk[r].reason, why) == 0)
@@ -291,7 +342,8 @@ append_risks(char **s, const json_t *rings)
 				rk[k].merged = true;
 			}
 	if (n > 0)
-		strappend(s, "\nat risk (late, none) and blackout hits:\n");
+		strappend(s, "\nat risk (late, none), blackout hits and installs that differ from the "
+		    "month:\n");
 	else if (json_array_size(rings) > 0)
 		strappend(s, "\nno conflicts: every install has a window before its deadline\n");
 	for (i = 0; i < n; i++) {
@@ -300,7 +352,7 @@ append_risks(char **s, const json_t *rings)
 		if (rk[i].merged)
 			continue;
 		line = xasprintf("  %s %s %s in %s: %s", rk[i].ring, rk[i].os,
-		    strcmp(rk[i].status, "ok") == 0 ? "moved" : rk[i].status,
+		    rk[i].status,
 		    months_text(rk[i].months, mt, sizeof(mt)), rk[i].reason);
 		append_wrapped(s, line, 4);
 		free(line);
@@ -308,52 +360,101 @@ append_risks(char **s, const json_t *rings)
 	free(rk);
 }
 
-/*
- * The grid: one row per ring and OS, one column per month.  Months are one
- * space apart (not the two of table.c) so that a year fits PLAN_WIDTH.
- */
-static char *
-plan_grid(const json_t *rings, bool color)
-{
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
-	    "Aug", "Sep", "Oct", "Nov", "Dec" };
-	size_t nrow = json_array_size(rings), i;
-	char (*cell)[12][16] = xcalloc(nrow + 1, sizeof(*cell));
-	int w[12];
-	struct table *t = table_new(3);
-	const json_t *g;
-	char *s, *row, label[80], rs[48];
+/* One row of the grid: its label, its twelve cells and its RESTARTS. */
+struct grid_row {
+	char		 label[80];
+	char		 cell[12][16];
+	char		 rs[48];
+};
 
-	for (int c = 0; c < 12; c++)
-		w[c] = (int)strlen(mon[c]);
+/* A ring's devices row: "ring1 devices 2", then per month how many of them restart. */
+static void
+devices_row(const json_t *e, struct grid_row *out)
+{
+	const json_t *rs = json_object_get(e, "restarts");
+
+	snprintf(out->label, sizeof(out->label), "%s devices %lld", view_text(e, "ring"),
+	    (long long)json_integer_value(json_object_get(e, "devices")));
+	for (int c = 0; c < 12; c++) {
+		const json_t *v = json_array_get(rs, (size_t)c);
+
+		/* null: a month already past, not forecast */
+		snprintf(out->cell[c], sizeof(out->cell[c]), json_is_integer(v) ? "%lld" : "-",
+		    (long long)json_integer_value(v));
+	}
+	snprintf(out->rs, sizeof(out->rs), "%lld",
+	    (long long)json_integer_value(json_object_get(e, "restarts_total")));
+}
+
+/*
+ * The rows: one per ring and OS and, when the plan has devices, after a
+ * ring's last OS its devices row (counted per ring, every OS together).
+ * Returns how many rows out holds (room for twice the plan's rows).
+ */
+static size_t
+grid_rows(const json_t *rings, const json_t *devices, struct grid_row *out)
+{
+	size_t i, n = 0;
+	const json_t *g, *next, *e;
+
 	json_array_foreach(rings, i, g) {
+		struct grid_row *r = &out[n++];
+
+		snprintf(r->label, sizeof(r->label), "%s %s", view_text(g, "ring"),
+		    view_text(g, "os"));
 		for (int c = 0; c < 12; c++) {
 			const json_t *m = json_array_get(json_object_get(g, "months"), (size_t)c);
 
 			if (m != NULL)
-				plan_cell(m, cell[i][c], sizeof(cell[i][c]));
-			if ((int)strlen(cell[i][c]) > w[c])
-				w[c] = (int)strlen(cell[i][c]);
+				plan_cell(m, r->cell[c], sizeof(r->cell[c]));
 		}
+		restarts_text(json_object_get(g, "restarts"), r->rs, sizeof(r->rs));
+		next = json_array_get(rings, i + 1);
+		if (next != NULL && strcmp(view_text(next, "ring"), view_text(g, "ring")) == 0)
+			continue;
+		e = view_plan_ring_devices(devices, view_text(g, "ring"));
+		if (e != NULL && json_integer_value(json_object_get(e, "devices")) > 0)
+			devices_row(e, &out[n++]);
+	}
+	return n;
+}
+
+/*
+ * The grid: one row per ring and OS (and a ring's devices), one column per
+ * month.  Months are one space apart (not the two of table.c) so that a
+ * year fits PLAN_WIDTH.
+ */
+static char *
+plan_grid(const json_t *rings, const json_t *devices, bool color)
+{
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+	    "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct grid_row *gr = xcalloc(2 * json_array_size(rings) + 1, sizeof(*gr));
+	size_t nrow = grid_rows(rings, devices, gr), i;
+	int w[12];
+	struct table *t = table_new(3);
+	char *s, *row;
+
+	for (int c = 0; c < 12; c++) {
+		w[c] = (int)strlen(mon[c]);
+		for (i = 0; i < nrow; i++)
+			if ((int)strlen(gr[i].cell[c]) > w[c])
+				w[c] = (int)strlen(gr[i].cell[c]);
 	}
 	for (i = 0; i <= nrow; i++) {
 		row = NULL;
 		for (int c = 0; c < 12; c++)
-			strappend(&row, "%-*s%s", c < 11 ? w[c] : 0, i == 0 ? mon[c] : cell[i - 1][c],
+			strappend(&row, "%-*s%s", c < 11 ? w[c] : 0, i == 0 ? mon[c] : gr[i - 1].cell[c],
 			    c < 11 ? " " : "");
-		if (i == 0) {
+		if (i == 0)
 			table_row(t, "RING OS", row, "RESTARTS");
-		} else {
-			g = json_array_get(rings, i - 1);
-			snprintf(label, sizeof(label), "%s %s", view_text(g, "ring"), view_text(g, "os"));
-			table_row(t, label, row, restarts_text(json_object_get(g, "restarts"), rs,
-			    sizeof(rs)));
-		}
+		else
+			table_row(t, gr[i - 1].label, row, gr[i - 1].rs);
 		free(row);
 	}
 	s = table_render(t, color);
 	table_free(t);
-	free(cell);
+	free(gr);
 	return s;
 }
 
@@ -361,13 +462,19 @@ char *
 render_plan(const json_t *j, bool color)
 {
 	const json_t *rings = json_object_get(j, "rings"), *g;
-	char *s = NULL, *grid = plan_grid(rings, color);
+	const json_t *devices = json_object_get(j, "devices");
+	char *s = NULL, *grid = plan_grid(rings, devices, color);
 	size_t i;
 
 	strappend(&s, "plan %d: each ring's install window per month (day in the ring's time "
-	    "zone) and its restarts\n\n%s\n%s",
-	    (int)json_integer_value(json_object_get(j, "year")), grid, plan_legend);
+	    "zone) and its restarts\n\n%s\n",
+	    (int)json_integer_value(json_object_get(j, "year")), grid);
 	free(grid);
+	append_legend(&s);
+	if (devices != NULL)
+		strappend(&s, "RING devices N: the ring's N devices, every OS; per month from %s how "
+		    "many of them restart, then the restarts added (hotpatchctl fleet)\n",
+		    view_text(j, "devices_from"));
 	/* Ineligible OSes, those of one ring with the same reason on one line. */
 	for (i = 0; i < json_array_size(rings); i++) {
 		const json_t *next;

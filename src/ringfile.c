@@ -1,6 +1,8 @@
 /* ringfile.c: the ring files in schedules/ -> struct ringset, checked field by field. */
 #include "ringfile.h"
+#include "placement.h"
 #include "record.h"
+#include "rings.h"
 #include "yamltree.h"
 #include "util.h"
 
@@ -10,11 +12,12 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A ring with its growing lists while it is being read. */
 struct ring_in {
 	struct ring	 r;
-	size_t		 win_cap;
+	size_t		 win_cap, upg_cap;
 	struct blackout	*bo;
 	size_t		 nbo, bo_cap;
 };
@@ -28,12 +31,22 @@ struct ringload {
 	struct strindex		 os_ids;	/* cal->os[].id -> position */
 	size_t			*os_seen;	/* per OS: the os list that named it last */
 	size_t			 os_lists;	/* os lists read so far */
+	/*
+	 * Folded group -> the ring listing it: below prev->nring a ring of
+	 * prev, else L->set's ring at pos - prev->nring.  A group places its
+	 * devices, so two rings may not share one.
+	 */
+	struct strindex		 groups;
+	char			**gkeys;	/* the folded names groups points into */
+	size_t			 ngkeys, gkeys_cap;
 };
 
 static int parse_os_list(struct yctx *, const struct ynode *, const struct yfield *, void *);
+static int parse_groups(struct yctx *, const struct ynode *, const struct yfield *, void *);
 static int parse_timezone(struct yctx *, const struct ynode *, const struct yfield *, void *);
 static int parse_devices(struct yctx *, const struct ynode *, const struct yfield *, void *);
 static int parse_windows(struct yctx *, const struct ynode *, const struct yfield *, void *);
+static int parse_upgrades(struct yctx *, const struct ynode *, const struct yfield *, void *);
 static int parse_ring_blackouts(struct yctx *, const struct ynode *, const struct yfield *, void *);
 static int parse_ring_int(struct yctx *, const struct ynode *, const struct yfield *, void *);
 static int parse_window_int(struct yctx *, const struct ynode *, const struct yfield *, void *);
@@ -42,11 +55,15 @@ static const struct yfield ring_fields[] = {
 	{ "id", true, yp_ident, offsetof(struct ring_in, r.id), 0, 0 },
 	{ "name", true, yp_string, offsetof(struct ring_in, r.name), 0, 0 },
 	{ "os", true, parse_os_list, 0, 0, 0 },
+	{ "groups", false, parse_groups, 0, 0, 0 },
 	{ "deferral_days", true, parse_ring_int, offsetof(struct ring_in, r.deferral_days), 0, 0 },
 	{ "deadline_days", true, parse_ring_int, offsetof(struct ring_in, r.deadline_days), 0, 0 },
 	{ "grace_days", true, parse_ring_int, offsetof(struct ring_in, r.grace_days), 0, 0 },
 	{ "timezone", true, parse_timezone, offsetof(struct ring_in, r.timezone), 0, 0 },
 	{ "hotpatch", false, yp_bool, offsetof(struct ring_in, r.hotpatch), 0, 0 },
+	{ "hotpatch_since", false, yp_month, offsetof(struct ring_in, r.hotpatch_since), 0, 0 },
+	{ "expedite", false, yp_bool, offsetof(struct ring_in, r.expedite), 0, 0 },
+	{ "upgrades", false, parse_upgrades, 0, 0, 0 },
 	{ "devices", false, parse_devices, 0, 0, 0 },
 	{ "windows", false, parse_windows, 0, 0, 0 },
 	{ "blackouts", false, parse_ring_blackouts, 0, 0, 0 },
@@ -74,6 +91,14 @@ static const struct yfield blackout_fields[] = {
 	{ "name", true, yp_string, offsetof(struct blackout, name), 0, 0 },
 	{ "from", true, yp_date, offsetof(struct blackout, from), 0, 0 },
 	{ "to", true, yp_date, offsetof(struct blackout, to), 0, 0 },
+	{ "kind", false, yp_bo_kind, offsetof(struct blackout, kind), 0, 0 },
+	{ NULL, false, NULL, 0, 0, 0 },
+};
+
+static const struct yfield upgrade_fields[] = {
+	{ "from", true, yp_ident, offsetof(struct upgrade, from), 0, 0 },
+	{ "to", true, yp_ident, offsetof(struct upgrade, to), 0, 0 },
+	{ "month", true, yp_month, offsetof(struct upgrade, month), 0, 0 },
 	{ NULL, false, NULL, 0, 0, 0 },
 };
 
@@ -153,6 +178,48 @@ parse_os_list(struct yctx *c, const struct ynode *n, const struct yfield *f, voi
 	return 0;
 }
 
+/* One name of a groups: list, not yet listed by this ring (any case). */
+static int
+parse_group(struct yctx *c, const struct ynode *it, const struct ring *r)
+{
+	if (it->type != YN_SCALAR || it->value[0] == '\0' ||
+	    strlen(it->value) > GROUP_NAME_MAX) {
+		yerr(c, it, "a group is a name of 1 to %d bytes", GROUP_NAME_MAX);
+		return -1;
+	}
+	for (size_t k = 0; k < r->ngroups; k++) {
+		if (strcasecmp(r->groups[k], it->value) == 0) {
+			yerr(c, it, "group '%s' is listed twice (as '%s' before; case does "
+			    "not count)", it->value, r->groups[k]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+parse_groups(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	struct ring *r = &((struct ring_in *)dst)->r;
+
+	if (n->type != YN_SEQ || n->n == 0) {
+		yerr(c, n, "groups must be a non-empty list of group names");
+		return -1;
+	}
+	if (n->n > RING_GROUPS_MAX) {
+		yerr(c, n, "groups lists %zu groups; a ring lists at most %d", n->n,
+		    RING_GROUPS_MAX);
+		return -1;
+	}
+	r->groups = xcalloc(n->n, sizeof(*r->groups));
+	for (size_t i = 0; i < n->n; i++) {
+		if (parse_group(c, n->items[i], r) < 0)
+			return -1;
+		r->groups[r->ngroups++] = xstrdup(n->items[i]->value);
+	}
+	return 0;
+}
+
 static int
 parse_devices(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
@@ -209,6 +276,12 @@ parse_blackout(struct yctx *c, const struct ynode *n, struct blackout *b)
 		    ymd_format(b->to, to), ymd_format(b->from, from));
 		return -1;
 	}
+	if (!pause_fits(b)) {
+		yerr(c, yget(n, "to"), "pause '%s' lasts %ld days (%s..%s); a pause is at most "
+		    "%d days", b->name, blackout_days(b), ymd_format(b->from, from),
+		    ymd_format(b->to, to), PAUSE_MAX_DAYS);
+		return -1;
+	}
 	return 0;
 }
 
@@ -243,6 +316,106 @@ parse_ring_blackouts(struct yctx *c, const struct ynode *n, const struct yfield 
 	return parse_blackout_list(c, n, &in->bo, &in->nbo, &in->bo_cap);
 }
 
+/* The upgrades as written; checked against the ring's OS list once it is read. */
+static int
+parse_upgrades(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	struct ring_in *in = dst;
+	int bad = 0;
+
+	if (yseq(c, n, "upgrades") < 0)
+		return -1;
+	for (size_t i = 0; i < n->n && !diags_full(c->d); i++) {
+		struct upgrade u = { 0 };
+
+		if (ymap(c, n->items[i], "upgrade", upgrade_fields, &u) > 0) {
+			upgrade_free(&u);
+			bad = -1;
+			continue;
+		}
+		grow(&in->r.upg, in->r.nupg, &in->upg_cap, sizeof(u));
+		in->r.upg[in->r.nupg++] = u;
+	}
+	return bad;
+}
+
+/* One upgrade (item n of the list) against the ring's OS list and the upgrades before it. */
+static int
+check_upgrade(struct yctx *c, const struct ynode *n, const struct ring *r, size_t i)
+{
+	const struct upgrade *u = &r->upg[i];
+	char m[8];
+
+	if (!ring_has_os(r, u->from) || !ring_has_os(r, u->to)) {
+		const char *id = !ring_has_os(r, u->from) ? u->from : u->to;
+
+		yerr(c, yget(n, id == u->from ? "from" : "to"), "upgrade %s OS '%s' is not in "
+		    "the ring's os list", id == u->from ? "from" : "to", id);
+		return -1;
+	}
+	if (strcmp(u->from, u->to) == 0) {
+		yerr(c, yget(n, "to"), "upgrade from '%s' to itself", u->from);
+		return -1;
+	}
+	for (size_t k = 0; k < i; k++) {
+		if (r->upg[k].month == u->month) {
+			yerr(c, yget(n, "month"), "two upgrades in %s; a ring upgrades at most "
+			    "once a month", ym_format(u->month, m));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+upgrade_cmp(const void *a, const void *b)
+{
+	const struct upgrade *x = a, *y = b;
+
+	return (x->month > y->month) - (x->month < y->month);
+}
+
+/* hotpatch_since before an OS of the ring had hotpatch at all is a typo. */
+static int
+check_since(struct yctx *c, const struct ynode *n, const struct ringload *L,
+    const struct ring *r)
+{
+	char since[8], start[8];
+	size_t pos;
+
+	for (size_t i = 0; r->hotpatch_since != 0 && i < r->nos; i++) {
+		const struct os_def *os;
+
+		if (!strindex_get(&L->os_ids, r->os[i], &pos))
+			continue;
+		os = &L->cal->os[pos];
+		if (r->hotpatch_since < os->hotpatch_start) {
+			yerr(c, yget(n, "hotpatch_since"), "hotpatch_since %s is before "
+			    "hotpatch_start %s of OS '%s'", ym_format(r->hotpatch_since, since),
+			    ym_format(os->hotpatch_start, start), os->id);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Checks across a ring's fields, once each parsed; sorts its upgrades by month. */
+static int
+check_ring(struct yctx *c, const struct ringload *L, const struct ynode *n, struct ring *r)
+{
+	const struct ynode *list = yget(n, "upgrades");
+
+	/* Reached only when every upgrade parsed, so upg[i] came from item i. */
+	for (size_t i = 0; i < r->nupg; i++)
+		if (check_upgrade(c, list->items[i], r, i) < 0)
+			return -1;
+	if (check_since(c, n, L, r) < 0)
+		return -1;
+	if (r->nupg > 1)	/* qsort's base must not be NULL, even for no items */
+		qsort(r->upg, r->nupg, sizeof(*r->upg), upgrade_cmp);
+	return 0;
+}
+
 static void
 ring_in_free(struct ring_in *in)
 {
@@ -250,6 +423,49 @@ ring_in_free(struct ring_in *in)
 	for (size_t i = 0; i < in->nbo; i++)
 		blackout_free(&in->bo[i]);
 	free(in->bo);
+}
+
+/* Index group g of a ring at position pos (see struct ringload). */
+static void
+groups_put(struct ringload *L, const char *g, size_t pos)
+{
+	char *key = group_key(g);
+
+	grow(&L->gkeys, L->ngkeys, &L->gkeys_cap, sizeof(*L->gkeys));
+	L->gkeys[L->ngkeys++] = key;
+	strindex_put(&L->groups, key, pos);
+}
+
+/* The ring at position pos of L's group index. */
+static const struct ring *
+groups_ring(const struct ringload *L, size_t pos)
+{
+	return pos < L->prev->nring ? &L->prev->ring[pos] :
+	    &L->set.ring[pos - L->prev->nring];
+}
+
+/* No group of r may be another ring's already: each device has one ring. */
+static int
+check_groups(struct yctx *c, const struct ringload *L, const struct ynode *n,
+    const struct ring *r)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < r->ngroups; i++) {
+		char *key = group_key(r->groups[i]);
+		const struct ring *o;
+		size_t pos;
+
+		if (strindex_get(&L->groups, key, &pos)) {
+			o = groups_ring(L, pos);
+			yerr(c, yget(n, "groups")->items[i], "group '%s' is in ring '%s' and in "
+			    "ring '%s' (%s:%d); a group's devices belong to one ring", r->groups[i],
+			    r->id, o->id, o->file, o->line);
+			bad = -1;
+		}
+		free(key);
+	}
+	return bad;
 }
 
 static const struct ring *
@@ -264,20 +480,27 @@ find_ring(const struct ringload *L, const char *id)
 static void
 load_ring(struct yctx *c, struct ringload *L, const struct ynode *n)
 {
-	struct ring_in in = { .r = { .hotpatch = true, .arch = ARCH_X64, .vbs = true,
-	    .licensed = true, .reminder_min = -1 } };
+	struct ring_in in = { .r = { .hotpatch = true, .expedite = true, .arch = ARCH_X64,
+	    .vbs = true, .licensed = true, .reminder_min = -1 } };
 	const struct ring *dup;
 
-	if (ymap(c, n, "ring", ring_fields, &in) > 0) {
+	if (ymap(c, n, "ring", ring_fields, &in) > 0 || check_ring(c, L, n, &in.r) < 0) {
 		ring_in_free(&in);
 		return;
 	}
+	in.r.hotpatch_set = yget(n, "hotpatch") != NULL;
 	if ((dup = find_ring(L, in.r.id)) != NULL) {
 		yerr(c, yget(n, "id"), "duplicate ring id '%s' (first defined at %s:%d)", in.r.id,
 		    dup->file, dup->line);
 		ring_in_free(&in);
 		return;
 	}
+	if (check_groups(c, L, n, &in.r) < 0) {
+		ring_in_free(&in);
+		return;
+	}
+	for (size_t i = 0; i < in.r.ngroups; i++)
+		groups_put(L, in.r.groups[i], L->prev->nring + L->set.nring);
 	in.r.file = xstrdup(c->file);
 	in.r.line = n->line;
 	for (size_t i = 0; i < in.nbo; i++) {
@@ -325,13 +548,27 @@ merge(struct ringset *a, struct ringset *b)
 	ringset_index_ids(a);
 }
 
-/* Index cal's OS ids for the os lists of L's rings. */
+/* Index cal's OS ids for the os lists of L's rings, and the groups of earlier files. */
 static void
 ringload_index(struct ringload *L)
 {
 	L->os_seen = xcalloc(L->cal->nos + 1, sizeof(*L->os_seen));
 	for (size_t i = 0; i < L->cal->nos; i++)
 		strindex_put(&L->os_ids, L->cal->os[i].id, i);
+	for (size_t i = 0; i < L->prev->nring; i++)
+		for (size_t k = 0; k < L->prev->ring[i].ngroups; k++)
+			groups_put(L, L->prev->ring[i].groups[k], i);
+}
+
+static void
+ringload_free_index(struct ringload *L)
+{
+	strindex_free(&L->os_ids);
+	free(L->os_seen);
+	strindex_free(&L->groups);
+	for (size_t i = 0; i < L->ngkeys; i++)
+		free(L->gkeys[i]);
+	free(L->gkeys);
 }
 
 /* Read the tree of file, appending to *out; frees root. */
@@ -354,8 +591,7 @@ ringfile_tree(const char *file, struct ynode *root, const struct caldata *cal,
 			parse_blackout_list(&c, top.blackouts, &L.set.bo, &L.set.nbo, &L.bo_cap);
 	}
 	ytree_free(root);
-	strindex_free(&L.os_ids);
-	free(L.os_seen);
+	ringload_free_index(&L);
 	if (diags_count(d) > before || diags_full(d)) {
 		ringset_free(&L.set);
 		return -1;

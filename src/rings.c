@@ -7,10 +7,13 @@
 bool
 ring_eligible(const struct ring *r, const struct os_def *os, const char **reason)
 {
-	if (!r->hotpatch)
+	if (os->never_hotpatch)
+		*reason = "this OS never gets hotpatch";
+	else if (!r->hotpatch)
 		*reason = "hotpatch is turned off for this ring";
 	else if (!r->licensed)
-		*reason = "the licence does not include hotpatch";
+		*reason = "not an eligible edition or licence, such as Pro, or not enrolled "
+		    "through Azure Arc";
 	else if (!r->vbs)
 		*reason = "virtualization-based security (VBS) is not running";
 	else if (!(os->arch & r->arch))
@@ -23,6 +26,20 @@ ring_eligible(const struct ring *r, const struct os_def *os, const char **reason
 		return true;
 	}
 	return false;
+}
+
+bool
+ring_enabled(const struct ring *r, const struct os_def *os, ym_t month, const char **reason)
+{
+	*reason = NULL;
+	if (!r->hotpatch)
+		*reason = "hotpatch is turned off for this ring";
+	else if (r->hotpatch_since != 0 && month < r->hotpatch_since)
+		*reason = "the ring's hotpatch policy is not in effect yet (hotpatch_since)";
+	else if (!r->hotpatch_set && os->hotpatch_default_from != 0 &&
+	    month < os->hotpatch_default_from)
+		*reason = "hotpatch is not yet on by default for this OS, and the ring does not turn it on";
+	return *reason == NULL;
 }
 
 bool

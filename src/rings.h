@@ -11,6 +11,13 @@
  */
 bool ring_eligible(const struct ring *r, const struct os_def *os, const char **reason);
 
+/*
+ * Whether ring r's hotpatch policy is on for os in month: hotpatch set and
+ * hotpatch_since reached, or, when the ring does not set hotpatch, the OS's
+ * default-on month reached.  False with *reason (static) when not.
+ */
+bool ring_enabled(const struct ring *r, const struct os_def *os, ym_t month, const char **reason);
+
 /* Does ring r include the OS with this id? */
 bool ring_has_os(const struct ring *r, const char *os);
 

@@ -1,6 +1,7 @@
 /*
  * site.c: the documents hotpatchd publishes, built on demand once per data
- * generation (and per month, since the feed horizon moves with time) and
+ * generation (and per month, since the feed horizon moves with time, and
+ * again at each month's release, when staleness may change) and
  * then served from memory.  Each feed event's SEQUENCE and DTSTAMP come
  * from the store, so unchanged data gives the same bytes and the same ETag.
  */
@@ -9,6 +10,7 @@
 #include "log.h"
 #include "pages.h"
 #include "site.h"
+#include "stale.h"
 #include "store.h"
 #include "util.h"
 #include "views.h"
@@ -19,6 +21,7 @@
 
 #define FEED_DOMAIN	"hotpatchd"	/* UIDs must never change: not the host name */
 #define REFRESH_MINUTES	360
+#define FLEET_PAGE_MONTHS	12	/* /fleet: the months from the current one */
 
 static const char ics_type[] = "text/calendar; charset=utf-8";
 static const char html_type[] = "text/html; charset=utf-8";
@@ -30,7 +33,7 @@ static const char text_type[] = "text/plain; charset=utf-8";
 struct site {
 	struct page	*page;
 	size_t		 n;
-	ym_t		*month;		/* the month each page was built in */
+	int		*epoch;		/* the stale_epoch each page was built in */
 	struct strindex	 by_path;	/* paths -> positions: 10,000 rings make 10,000 pages */
 };
 
@@ -127,7 +130,7 @@ feed_body(struct daemon *d, enum feed_kind kind, const char *id, time_t *modifie
     char **cause)
 {
 	struct feed_opts o = { .domain = FEED_DOMAIN, .months_back = d->cfg.feed_months_back,
-	    .months_ahead = d->cfg.feed_months_ahead, .now = time(NULL),
+	    .months_ahead = d->cfg.feed_months_ahead, .now = daemon_now(d),
 	    .refresh_minutes = REFRESH_MINUTES };
 	struct feed f = { 0 };
 	char *why = NULL, *body = NULL;
@@ -215,7 +218,7 @@ id_at(const struct daemon *d, enum route_each each, size_t i)
 static char *
 index_page(struct daemon *d, const char *base)
 {
-	json_t *feeds = json_array();
+	json_t *feeds = json_array(), *stale;
 	char *s;
 
 	for (const struct route *r = site_routes; r->pattern != NULL; r++) {
@@ -227,8 +230,10 @@ index_page(struct daemon *d, const char *base)
 			free(path);
 		}
 	}
-	s = page_index(feeds, base);
+	stale = view_stale(&d->cal, NULL, daemon_now(d));
+	s = page_index(feeds, stale, base);
 	json_decref(feeds);
+	json_decref(stale);
 	return s;
 }
 
@@ -250,10 +255,40 @@ build_static_index(struct daemon *d, const char *id, time_t *modified, char **ca
 static char *
 build_plan(struct daemon *d, const char *id, time_t *modified, char **cause)
 {
-	json_t *plan = view_plan(&d->cal, &d->rings, ym_year(ym_of_time(time(NULL))));
-	char *s = page_plan(plan);
+	time_t now = daemon_now(d);
+	int year = ym_year(ym_of_time(now));
+	json_t *plan = view_plan(&d->cal, &d->rings, year);
+	char *s;
+
+	view_plan_devices(plan, &d->inv, &d->cal, &d->rings, year, ym_of_time(now));
+	json_object_set_new(plan, "stale", view_stale(&d->cal, NULL, now));
+	s = page_plan(plan);
 
 	json_decref(plan);
+	*modified = d->started;
+	return s;
+}
+
+/*
+ * The fleet forecast from the current month for FLEET_PAGE_MONTHS: counts
+ * only, as view_fleet answers them (no device name is in its JSON).  An
+ * import bumps the generation (daemon_load_devices), so the page follows.
+ */
+static char *
+build_fleet(struct daemon *d, const char *id, time_t *modified, char **cause)
+{
+	time_t now = daemon_now(d);
+	json_t *fleet = view_fleet_of(&d->inv, &d->cal, &d->rings, ym_of_time(now),
+	    FLEET_PAGE_MONTHS);
+	char *s;
+
+	if (fleet == NULL) {
+		*cause = xstrdup("out of memory counting the fleet");
+		return NULL;
+	}
+	json_object_set_new(fleet, "stale", view_stale(&d->cal, NULL, now));
+	s = page_fleet(fleet);
+	json_decref(fleet);
 	*modified = d->started;
 	return s;
 }
@@ -277,6 +312,9 @@ const struct route site_routes[] = {
 	    NULL },
 	{ "/rings/*.ics", EACH_RING, build_ring_feed, ics_type, CACHE_PAGES, ring_feed_entry,
 	    true, NULL, NULL },
+	/* Last: the rows before keep their places, which the tests name. */
+	{ "/fleet", EACH_NONE, build_fleet, html_type, CACHE_PAGES, NULL, true,
+	    "fleet/index.html", NULL },
 	{ NULL },
 };
 
@@ -369,7 +407,7 @@ const struct page *
 site_get(struct daemon *d, const char *path, char **cause)
 {
 	struct site *s = d->site;
-	ym_t month = ym_of_time(time(NULL));
+	int epoch = stale_epoch(daemon_now(d));	/* each month, and again at its release */
 	struct page fresh = { 0 };
 	size_t i;
 
@@ -377,7 +415,7 @@ site_get(struct daemon *d, const char *path, char **cause)
 		s = d->site = xcalloc(1, sizeof(*s));
 	if (!strindex_get(&s->by_path, path, &i))
 		i = s->n;
-	if (i < s->n && s->page[i].generation == d->generation && s->month[i] == month)
+	if (i < s->n && s->page[i].generation == d->generation && s->epoch[i] == epoch)
 		return &s->page[i];
 	if (build(d, path, &fresh, cause) != 0) {
 		page_clear(&fresh);
@@ -386,7 +424,7 @@ site_get(struct daemon *d, const char *path, char **cause)
 	fresh.generation = d->generation;
 	if (i == s->n) {
 		s->page = xreallocarray(s->page, s->n + 1, sizeof(*s->page));
-		s->month = xreallocarray(s->month, s->n + 1, sizeof(*s->month));
+		s->epoch = xreallocarray(s->epoch, s->n + 1, sizeof(*s->epoch));
 		s->n++;
 		fresh.path = xstrdup(path);
 		strindex_put(&s->by_path, fresh.path, i);
@@ -397,7 +435,7 @@ site_get(struct daemon *d, const char *path, char **cause)
 		page_clear(&s->page[i]);
 	}
 	s->page[i] = fresh;
-	s->month[i] = month;
+	s->epoch[i] = epoch;
 	return &s->page[i];
 }
 
@@ -475,7 +513,7 @@ site_free(struct daemon *d)
 	for (size_t i = 0; i < s->n; i++)
 		page_clear(&s->page[i]);
 	free(s->page);
-	free(s->month);
+	free(s->epoch);
 	strindex_free(&s->by_path);
 	free(s);
 	d->site = NULL;

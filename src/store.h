@@ -2,19 +2,21 @@
  * store.h: the SQLite database.  The store*.c files are the only ones that
  * include sqlite3.h.  The database holds what the files say (OSes, published months,
  * out-of-band releases, shipped overrides, rings, file blackouts) plus what is
- * changed at run time (overrides, blackouts), the audit trail and feed state.
+ * changed at run time (overrides, blackouts, published answers), the audit
+ * trail and feed state.
  */
 #ifndef HP_STORE_H
 #define HP_STORE_H
 
 #include "model.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
 /* The schema version this build writes; PRAGMA user_version holds it. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 10
 
 struct store;
 
@@ -47,10 +49,10 @@ struct actor;
 /*
  * Make the file-derived data equal to c and r, in one transaction: rows that
  * did not change are not rewritten (re-importing the same files changes
- * nothing), rows no longer in the files are deleted.  Run-time overrides and
- * blackouts, the audit table and feed state are kept, even when their OS or
- * ring is gone (they are detached then, see store_detached); a run-time
- * override wins over a shipped one for the same OS and month.  With a
+ * nothing), rows no longer in the files are deleted.  Run-time overrides,
+ * blackouts and published answers, the audit table and feed state are
+ * kept, even when their OS or ring is gone (they are detached then, see
+ * store_detached); a run-time override wins over a shipped one for the same OS and month.  With a
  * non-NULL a, the audit row ("ok") is written in the same transaction, so
  * an audit write that fails fails the import.  On error nothing changes.
  */
@@ -59,7 +61,8 @@ int store_import(struct store *s, const struct caldata *c,
 
 /*
  * Read the model back: OSes in file order with published and out-of-band
- * releases, every override (shipped and run-time), rings in file order, every
+ * releases (a run-time published answer in place of the file's, which it
+ * keeps in .file: publish_merge), every override (shipped and run-time), rings in file order, every
  * blackout by id (with its id and origin; a timed one with start and end, and
  * from/to set to the UTC days it touches).  Detached items are left out.  c
  * and r must be zeroed; on error they are left empty.
@@ -146,6 +149,37 @@ int store_blackout_list(struct store *s, struct blackout_rec **out, size_t *n,
     char **cause);
 void store_blackout_recs_free(struct blackout_rec *v, size_t n);
 
+/*
+ * A run-time change made of many rows (a publish, an import of many
+ * months): store_change_begin opens one write transaction; any number of
+ * store_publish_put / store_publish_del go inside it; store_change_end
+ * writes a's audit row ("ok"; none when a is NULL) and commits when rc is 0,
+ * and otherwise rolls everything back (no row, no audit).  rc is the caller's result so far;
+ * store_change_end returns 0, or -1 with *cause (what prefixes it).
+ */
+int store_change_begin(struct store *s, char **cause);
+int store_change_end(struct store *s, int rc, const struct actor *a, const char *what,
+    char **cause);
+
+/*
+ * Record r as the run-time published answer of os_id for r->month,
+ * replacing any run-time answer for that month: who and at say who made it
+ * and when, origin what from ("hotpatchctl", or an import's label such as
+ * "cvrf 2026-Dec").  r's own who, at, origin and file are not read.  Only
+ * inside store_change_begin/end.  An OS that is not in the calendar is an
+ * error; r is not checked here (publish_check).  Returns 0, or -1 with
+ * *cause.
+ */
+int store_publish_put(struct store *s, const char *os_id, const struct release *r,
+    const char *who, time_t at, const char *origin, char **cause);
+
+/*
+ * Remove the run-time published answer of os_id for month (the file's, if
+ * any, answers again).  Only inside store_change_begin/end.  Returns 1 if
+ * one was removed, 0 if there was none, -1 with *cause.
+ */
+int store_publish_del(struct store *s, const char *os_id, ym_t month, char **cause);
+
 /* Write one audit row on its own (e.g. for a reload); result says how it went. */
 int store_audit(struct store *s, const struct actor *a, const char *result,
     char **cause);
@@ -178,6 +212,35 @@ struct feed_stamp {
  */
 int store_feed_stamp(struct store *s, struct feed_stamp *v, size_t n, time_t now,
     char **cause);
+
+struct inventory;
+
+/*
+ * The device inventory (device.h), run-time data.  store_devices_put
+ * writes inv's devices in one transaction with a's audit row (result says
+ * how the import went): with replace the stored inventory becomes inv,
+ * else each device is added or replaces the one of the same name (case
+ * insensitive).  who, at and source (the file's name) are kept with each.
+ * On error nothing changes.  Returns 0, or -1 with *cause.
+ */
+int store_devices_put(struct store *s, const struct inventory *inv, bool replace,
+    const char *source, const struct actor *a, const char *result, char **cause);
+
+/* Who imported a device, when and from what file. */
+struct device_origin {
+	char		*who;
+	time_t		 at;
+	char		*source;
+};
+
+/*
+ * Every stored device, in the order imported, into inv (zeroed by the
+ * caller); with orig non-NULL, *orig gets one origin per device (free with
+ * store_device_origins_free).  On error inv is left empty.  Returns 0 or -1.
+ */
+int store_devices_load(struct store *s, struct inventory *inv, struct device_origin **orig,
+    char **cause);
+void store_device_origins_free(struct device_origin *o, size_t n);
 
 /* Rows changed since the database was opened (sqlite3_total_changes). */
 long store_total_changes(struct store *s);

@@ -1,8 +1,12 @@
-/* store_change.c: run-time overrides and blackouts, each with its audit row. */
+/*
+ * store_change.c: run-time overrides, blackouts and published answers, each
+ * change with its audit row.
+ */
 #include "store_int.h"
 #include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The audit row is not a change of the model: store_total_changes leaves it out. */
@@ -88,8 +92,8 @@ insert_blackout(struct store *s, sqlite3_stmt *st, const struct blackout *b,
 		    b->name != NULL ? b->name : "", from, to);
 		return -1;
 	}
-	if (db_run(s, st, "write blackout", cause, "sssssI", b->name, b->ring, from, to,
-	    a->who, (sqlite3_int64)a->at) == -1)
+	if (db_run(s, st, "write blackout", cause, "sssssIs", b->name, b->ring, from, to,
+	    a->who, (sqlite3_int64)a->at, bo_kind_name(b->kind)) == -1)
 		return -1;
 	if (sqlite3_changes(s->db) == 0) {
 		*cause = xasprintf("write blackout: no ring '%s'", b->ring);
@@ -100,8 +104,8 @@ insert_blackout(struct store *s, sqlite3_stmt *st, const struct blackout *b,
 
 /* No foreign key (a reload keeps it if the ring goes): the ring must exist now. */
 static const char insert_blackout_sql[] =
-	"INSERT INTO blackouts (name, ring_id, from_date, to_date, origin, who, at)"
-	" SELECT ?1, ?2, ?3, ?4, 'runtime', ?5, ?6"
+	"INSERT INTO blackouts (name, ring_id, from_date, to_date, origin, who, at, kind)"
+	" SELECT ?1, ?2, ?3, ?4, 'runtime', ?5, ?6, ?7"
 	" WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM rings WHERE id = ?2)";
 
 /* Insert v[0..n) with one statement inside the caller's transaction. */
@@ -176,3 +180,61 @@ store_audit(struct store *s, const struct actor *a, const char *result,
 	return 0;
 }
 
+
+int
+store_change_begin(struct store *s, char **cause)
+{
+	return db_exec(s, "BEGIN IMMEDIATE", "begin", cause);
+}
+
+int
+store_change_end(struct store *s, int rc, const struct actor *a, const char *what,
+    char **cause)
+{
+	if (rc == 0 && a != NULL)
+		rc = db_audit(s, a, "ok", cause);
+	return db_end_change(s, rc, what, cause);
+}
+
+/* No foreign key (the row outlives its OS): the OS must exist now. */
+int
+store_publish_put(struct store *s, const char *os_id, const struct release *r,
+    const char *who, time_t at, const char *origin, char **cause)
+{
+	struct release row = *r;
+	char *cols = db_list(&rec_published, DB_COLS);
+	char *params = db_list(&rec_published, DB_PARAMS);
+	char *set = db_list(&rec_published, DB_SET);
+	char *sql = xasprintf("INSERT INTO published (%s) SELECT %s"
+	    " WHERE EXISTS (SELECT 1 FROM os WHERE id = ?1)"
+	    " ON CONFLICT (os_id, month) DO UPDATE SET %s", cols, params, set);
+	sqlite3_stmt *st;
+	int rc;
+
+	row.who = (char *)who;
+	row.at = at;
+	row.origin = (char *)origin;
+	rc = db_prepare(s, sql, &st, "write published", cause);
+	free(cols);
+	free(params);
+	free(set);
+	free(sql);
+	if (rc == -1)
+		return -1;
+	rc = db_run_record(s, st, &rec_published, &row, "write published", cause, "s", os_id);
+	if (rc == 0 && sqlite3_changes(s->db) == 0) {
+		*cause = xasprintf("write published: no OS '%s'", os_id);
+		rc = -1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_publish_del(struct store *s, const char *os_id, ym_t month, char **cause)
+{
+	if (db_run_once(s, "DELETE FROM published WHERE os_id = ? AND month = ?",
+	    "delete published", cause, "si", os_id, month) == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}

@@ -18,12 +18,13 @@ enum stage {
 	ST_OOB,
 	ST_RING,
 	ST_WIN,
+	ST_UPG,
 	ST_OVR,
 	ST_RING_OS,
 	ST_BO,
 	ST_COUNT
 };
-#define ST_BY_RECORD	(ST_WIN + 1)
+#define ST_BY_RECORD	(ST_UPG + 1)
 
 static const struct record *const staged[ST_BY_RECORD] = {
 	[ST_OS] = &rec_os,
@@ -31,13 +32,14 @@ static const struct record *const staged[ST_BY_RECORD] = {
 	[ST_OOB] = &rec_oob,
 	[ST_RING] = &rec_ring,
 	[ST_WIN] = &rec_window,
+	[ST_UPG] = &rec_upgrade,
 };
 
 /*
  * Import stages the model into TEMP tables shaped like the real ones (same
  * column affinities, so EXCEPT compares like with like), then syncs.  A
  * unique index makes a duplicate key in the model an error, not last-wins
- * (a window's key is unique once its ring's is).  The tables of staged[]
+ * (a window's or upgrade's key is unique once its ring's is).  The tables of staged[]
  * are made by stage_table.
  */
 static const char stage_create_sql[] =
@@ -48,7 +50,7 @@ static const char stage_create_sql[] =
 	"CREATE TEMP TABLE stage_ring_os AS SELECT ring_id, pos, os_id"
 	" FROM main.ring_os WHERE false;"
 	"CREATE TEMP TABLE stage_blackouts AS SELECT name, ring_id, from_date,"
-	" to_date FROM main.blackouts WHERE false;"
+	" to_date, kind FROM main.blackouts WHERE false;"
 	/* Without these, syncing 10,000 rings compares every row with every row. */
 	"CREATE INDEX temp.stage_ring_os_key ON stage_ring_os (ring_id, pos);"
 	"CREATE INDEX temp.stage_blackouts_key"
@@ -61,7 +63,7 @@ static const char stage_clear_sql[] =
 static const char *const stage_insert_sql[ST_COUNT] = {
 	[ST_OVR] = "INSERT INTO stage_overrides VALUES (?, ?, ?, ?, ?)",
 	[ST_RING_OS] = "INSERT INTO stage_ring_os VALUES (?, ?, ?)",
-	[ST_BO] = "INSERT INTO stage_blackouts VALUES (?, ?, ?, ?)",
+	[ST_BO] = "INSERT INTO stage_blackouts VALUES (?, ?, ?, ?, ?)",
 };
 
 /*
@@ -80,6 +82,7 @@ static const struct sync_step {
 	const char		*sql;
 } sync_steps[] = {
 	{ "ring windows", &rec_window, false, NULL },
+	{ "ring upgrades", &rec_upgrade, false, NULL },
 	{ "ring OS lists", NULL, false,
 	  "DELETE FROM ring_os WHERE (ring_id, pos) NOT IN"
 	  " (SELECT ring_id, pos FROM stage_ring_os)" },
@@ -88,7 +91,7 @@ static const struct sync_step {
 	  " (SELECT 1 FROM stage_blackouts s WHERE s.name = blackouts.name"
 	  " AND s.ring_id IS blackouts.ring_id"
 	  " AND s.from_date = blackouts.from_date"
-	  " AND s.to_date = blackouts.to_date)" },
+	  " AND s.to_date = blackouts.to_date AND s.kind = blackouts.kind)" },
 	{ "rings", &rec_ring, false, NULL },
 	{ "overrides", NULL, false,
 	  "DELETE FROM overrides WHERE origin = 'file' AND (os_id, month)"
@@ -119,18 +122,19 @@ static const struct sync_step {
 	  " EXCEPT SELECT ring_id, pos, os_id FROM ring_os) WHERE true"
 	  " ON CONFLICT (ring_id, pos) DO UPDATE SET os_id = excluded.os_id" },
 	{ "ring windows", &rec_window, true, NULL },
+	{ "ring upgrades", &rec_upgrade, true, NULL },
 	/* No natural key: insert the first of each new one, in file order. */
 	{ "blackouts", NULL, true,
-	  "INSERT INTO blackouts (name, ring_id, from_date, to_date, origin)"
-	  " SELECT name, ring_id, from_date, to_date, 'file'"
+	  "INSERT INTO blackouts (name, ring_id, from_date, to_date, origin, kind)"
+	  " SELECT name, ring_id, from_date, to_date, 'file', kind"
 	  " FROM stage_blackouts s WHERE NOT EXISTS (SELECT 1 FROM blackouts b"
 	  " WHERE b.origin = 'file' AND b.name = s.name"
 	  " AND b.ring_id IS s.ring_id AND b.from_date = s.from_date"
-	  " AND b.to_date = s.to_date)"
+	  " AND b.to_date = s.to_date AND b.kind = s.kind)"
 	  " AND NOT EXISTS (SELECT 1 FROM stage_blackouts t"
 	  " WHERE t.rowid < s.rowid AND t.name = s.name"
 	  " AND t.ring_id IS s.ring_id AND t.from_date = s.from_date"
-	  " AND t.to_date = s.to_date)"
+	  " AND t.to_date = s.to_date AND t.kind = s.kind)"
 	  " ORDER BY s.rowid" },
 };
 
@@ -215,6 +219,10 @@ stage_ring(struct store *s, sqlite3_stmt **st, const struct ring *g, int pos,
 		if (db_run_record(s, st[ST_WIN], &rec_window, &g->win[i],
 		    "stage ring windows", cause, "si", g->id, (int)i) == -1)
 			return -1;
+	for (size_t i = 0; i < g->nupg; i++)
+		if (db_run_record(s, st[ST_UPG], &rec_upgrade, &g->upg[i],
+		    "stage ring upgrades", cause, "si", g->id, (int)i) == -1)
+			return -1;
 	return 0;
 }
 
@@ -240,8 +248,8 @@ stage_rows(struct store *s, sqlite3_stmt **st, const struct caldata *c,
 			return -1;
 	for (size_t i = 0; i < r->nbo; i++) {
 		b = &r->bo[i];
-		if (db_run(s, st[ST_BO], "stage blackouts", cause, "ssdd",
-		    b->name, b->ring, &b->from, &b->to) == -1)
+		if (db_run(s, st[ST_BO], "stage blackouts", cause, "ssdds",
+		    b->name, b->ring, &b->from, &b->to, bo_kind_name(b->kind)) == -1)
 			return -1;
 	}
 	return 0;
@@ -362,7 +370,8 @@ import_init(struct store *s, char **cause)
 	int rc = db_exec(s, stage_create_sql, "create staging tables", cause);
 
 	for (int i = 0; i < ST_BY_RECORD && rc == 0; i++) {
-		char *sql = stage_table_sql(staged[i], staged[i] != &rec_window);
+		char *sql = stage_table_sql(staged[i], staged[i] != &rec_window &&
+		    staged[i] != &rec_upgrade);
 
 		rc = db_exec(s, sql, "create staging tables", cause);
 		free(sql);

@@ -2,6 +2,7 @@
  * store_load.c: the model read back from the database.  Plain fields are
  * read by their descriptors (record.h); lists and blackouts' bounds here.
  */
+#include "publish.h"
 #include "store_int.h"
 #include "util.h"
 
@@ -65,31 +66,55 @@ load_all(struct store *s, const struct record *r, const char *tail, void *vp,
 	return rc;
 }
 
-/* The published and out-of-band releases of every OS already in c. */
+/* The run-time published answers of o (through st), put over the file's. */
+static int
+load_published(struct store *s, sqlite3_stmt *st, struct os_def *o, char **cause)
+{
+	struct release *rt = NULL;
+	size_t n = 0;
+	int rc = load_rows(s, st, o->id, &rec_published, &rt, &n, sizeof(*rt),
+	    "read published", cause);
+
+	for (size_t i = 0; i < n; i++)
+		rt[i].runtime = true;
+	if (rc == 0) {
+		publish_merge(o, rt, n);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			release_free(&rt[i]);
+	}
+	free(rt);
+	return rc;
+}
+
+/* The published (the file's and run-time) and out-of-band releases of every OS in c. */
 static int
 load_os_details(struct store *s, struct caldata *c, char **cause)
 {
-	sqlite3_stmt *rel, *oob;
-	int rc = 0;
+	sqlite3_stmt *rel = NULL, *pub = NULL, *oob = NULL;
+	int rc;
 
-	if (prepare_select(s, &rec_release, "WHERE os_id = ? ORDER BY month", &rel,
-	    "read releases", cause) == -1)
-		return -1;
-	if (prepare_select(s, &rec_oob, "WHERE os_id = ? ORDER BY date, kb", &oob,
-	    "read out-of-band releases", cause) == -1) {
-		sqlite3_finalize(rel);
-		return -1;
-	}
+	rc = prepare_select(s, &rec_release, "WHERE os_id = ? ORDER BY month", &rel,
+	    "read releases", cause);
+	if (rc == 0)
+		rc = prepare_select(s, &rec_published, "WHERE os_id = ? ORDER BY month", &pub,
+		    "read published", cause);
+	if (rc == 0)
+		rc = prepare_select(s, &rec_oob, "WHERE os_id = ? ORDER BY date, kb", &oob,
+		    "read out-of-band releases", cause);
 	for (size_t i = 0; i < c->nos && rc == 0; i++) {
 		struct os_def *o = &c->os[i];
 
 		rc = load_rows(s, rel, o->id, &rec_release, &o->rel, &o->nrel,
 		    sizeof(*o->rel), "read releases", cause);
 		if (rc == 0)
+			rc = load_published(s, pub, o, cause);
+		if (rc == 0)
 			rc = load_rows(s, oob, o->id, &rec_oob, &o->oob, &o->noob,
 			    sizeof(*o->oob), "read out-of-band releases", cause);
 	}
 	sqlite3_finalize(rel);
+	sqlite3_finalize(pub);
 	sqlite3_finalize(oob);
 	return rc;
 }
@@ -137,30 +162,42 @@ load_ring_os(struct store *s, sqlite3_stmt *st, struct ring *g, char **cause)
 	return rc == SQLITE_DONE ? 0 : db_fail(s, cause, "read ring OS lists");
 }
 
-/* The OS lists and windows of every ring already in r. */
+/* The windows and the upgrades of ring g, through the prepared SELECTs win and upg. */
+static int
+load_ring_lists(struct store *s, sqlite3_stmt *win, sqlite3_stmt *upg, struct ring *g,
+    char **cause)
+{
+	if (load_rows(s, win, g->id, &rec_window, &g->win, &g->nwin, sizeof(*g->win),
+	    "read ring windows", cause) == -1)
+		return -1;
+	return load_rows(s, upg, g->id, &rec_upgrade, &g->upg, &g->nupg, sizeof(*g->upg),
+	    "read ring upgrades", cause);
+}
+
+/* The OS lists, windows and upgrades of every ring already in r. */
 static int
 load_ring_details(struct store *s, struct ringset *r, char **cause)
 {
-	sqlite3_stmt *os, *win;
-	int rc = 0;
+	sqlite3_stmt *os = NULL, *win = NULL, *upg = NULL;
+	int rc;
 
-	if (db_prepare(s, "SELECT os_id FROM ring_os WHERE ring_id = ?"
-	    " ORDER BY pos", &os, "read ring OS lists", cause) == -1)
-		return -1;
-	if (prepare_select(s, &rec_window, "WHERE ring_id = ? ORDER BY pos", &win,
-	    "read ring windows", cause) == -1) {
-		sqlite3_finalize(os);
-		return -1;
-	}
+	rc = db_prepare(s, "SELECT os_id FROM ring_os WHERE ring_id = ?"
+	    " ORDER BY pos", &os, "read ring OS lists", cause);
+	if (rc == 0)
+		rc = prepare_select(s, &rec_window, "WHERE ring_id = ? ORDER BY pos", &win,
+		    "read ring windows", cause);
+	if (rc == 0)
+		rc = prepare_select(s, &rec_upgrade, "WHERE ring_id = ? ORDER BY pos", &upg,
+		    "read ring upgrades", cause);
 	for (size_t i = 0; i < r->nring && rc == 0; i++) {
 		struct ring *g = &r->ring[i];
 
 		if ((rc = load_ring_os(s, os, g, cause)) == 0)
-			rc = load_rows(s, win, g->id, &rec_window, &g->win, &g->nwin,
-			    sizeof(*g->win), "read ring windows", cause);
+			rc = load_ring_lists(s, win, upg, g, cause);
 	}
 	sqlite3_finalize(os);
 	sqlite3_finalize(win);
+	sqlite3_finalize(upg);
 	return rc;
 }
 
@@ -213,10 +250,10 @@ col_bounds(sqlite3_stmt *st, int i, struct blackout *b, char **cause)
 /* Every blackout, then the attached ones, then the detached ones. */
 static const char *const select_blackouts_sql[3] = {
 	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, "
-	BO_DETACHED " FROM blackouts ORDER BY id",
-	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 0"
+	BO_DETACHED ", kind FROM blackouts ORDER BY id",
+	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 0, kind"
 	" FROM blackouts WHERE NOT " BO_DETACHED " ORDER BY id",
-	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 1"
+	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 1, kind"
 	" FROM blackouts WHERE " BO_DETACHED " ORDER BY id",
 };
 
@@ -224,10 +261,17 @@ static const char *const select_blackouts_sql[3] = {
 static int
 blackout_row(sqlite3_stmt *st, struct blackout *b, char **cause)
 {
+	const char *kind;
+
 	b->id = (long)sqlite3_column_int64(st, 0);
 	b->name = db_col_str(st, 1);
 	b->ring = db_col_str(st, 2);
 	b->runtime = sqlite3_column_int(st, 5) != 0;
+	kind = (const char *)sqlite3_column_text(st, 9);
+	if (kind == NULL || bo_kind_parse(kind, &b->kind) == -1) {
+		*cause = xasprintf("read blackouts: bad kind '%s'", kind != NULL ? kind : "NULL");
+		return -1;
+	}
 	return col_bounds(st, 3, b, cause);
 }
 

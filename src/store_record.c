@@ -56,6 +56,22 @@ bind_text(sqlite3_stmt *st, int i, const char *v)
 	    sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 }
 
+/* An RT_STRL field as its column's text: a compact JSON array. */
+static int
+bind_strl(sqlite3_stmt *st, int i, const struct rec_field *f, const void *obj)
+{
+	json_t *a = record_strv_json(f, obj);
+	char *text = json_dumps(a, JSON_COMPACT);
+	int rc;
+
+	json_decref(a);
+	if (text == NULL)
+		return SQLITE_NOMEM;
+	rc = sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+	free(text);
+	return rc;
+}
+
 static int
 bind_field(sqlite3_stmt *st, int i, const struct rec_field *f, const void *obj)
 {
@@ -87,6 +103,12 @@ bind_field(sqlite3_stmt *st, int i, const struct rec_field *f, const void *obj)
 	case RT_WINTYPE:
 		return bind_text(st, i, *AT(obj, f, enum win_type) == WIN_WEEKLY ?
 		    "weekly" : "offset");
+	case RT_DELIVERY:
+		return bind_text(st, i, delivery_name(*AT(obj, f, enum delivery)));
+	case RT_BOKIND:
+		return bind_text(st, i, bo_kind_name(*AT(obj, f, enum bo_kind)));
+	case RT_STRL:
+		return bind_strl(st, i, f, obj);
 	case RT_STRV:
 		break;
 	}
@@ -113,6 +135,53 @@ load_arch(sqlite3_stmt *st, int i, enum arch *a, const char *what, char **cause)
 		return 0;
 	*cause = xasprintf("%s: bad arch '%s'", what, v != NULL ? v : "NULL");
 	return -1;
+}
+
+/* An enum stored by name (RT_DELIVERY, RT_BOKIND) into field f of obj. */
+static int
+load_enum(sqlite3_stmt *st, int i, const struct rec_field *f, void *obj,
+    const char *what, char **cause)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	int rc = -1;
+
+	if (v != NULL && f->type == RT_DELIVERY)
+		rc = delivery_parse(v, SET(obj, f, enum delivery));
+	else if (v != NULL)
+		rc = bo_kind_parse(v, SET(obj, f, enum bo_kind));
+	if (rc == -1)
+		*cause = xasprintf("%s: bad %s '%s'", what, f->col, v != NULL ? v : "NULL");
+	return rc;
+}
+
+/* An RT_STRL column: a JSON array of strings, into the field's list and count. */
+static int
+load_strl(sqlite3_stmt *st, int i, const struct rec_field *f, void *obj,
+    const char *what, char **cause)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	json_t *a = v != NULL ? json_loads(v, 0, NULL) : NULL;
+	char ***list = SET(obj, f, char **);
+	size_t *n = (size_t *)((char *)obj + f->aux);
+
+	if (!json_is_array(a)) {
+		json_decref(a);
+		*cause = xasprintf("%s: column %s is not a JSON array", what, f->col);
+		return -1;
+	}
+	*list = json_array_size(a) > 0 ? xcalloc(json_array_size(a), sizeof(**list)) : NULL;
+	for (*n = 0; *n < json_array_size(a); (*n)++) {
+		const char *item = json_string_value(json_array_get(a, *n));
+
+		if (item == NULL) {
+			json_decref(a);
+			*cause = xasprintf("%s: column %s holds a non-string", what, f->col);
+			return -1;
+		}
+		(*list)[*n] = xstrdup(item);
+	}
+	json_decref(a);
+	return 0;
 }
 
 /* Column i into field f of obj; returns 0 or -1 with *cause. */
@@ -157,6 +226,11 @@ load_field(sqlite3_stmt *st, int i, const struct rec_field *f, void *obj,
 		return db_col_kind(st, i, SET(obj, f, enum kind), what, cause);
 	case RT_ARCH:
 		return load_arch(st, i, SET(obj, f, enum arch), what, cause);
+	case RT_DELIVERY:
+	case RT_BOKIND:
+		return load_enum(st, i, f, obj, what, cause);
+	case RT_STRL:
+		return load_strl(st, i, f, obj, what, cause);
 	case RT_STRV:
 		break;
 	}

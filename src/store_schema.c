@@ -167,6 +167,122 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"DROP TABLE blackouts;"
 	"ALTER TABLE blackouts_new RENAME TO blackouts;"
 	"CREATE INDEX blackouts_ring ON blackouts (ring_id);",
+
+	/*
+	 * 4 -> 5: the state across months.  The defaults give every existing
+	 * row today's meaning: a ring follows its own hotpatch setting (set),
+	 * always enrolled, follows expedited releases; no OS is on by default;
+	 * no release is expedited; every out-of-band release is offered and
+	 * keeps hotpatch; every blackout is a freeze.  A pause is at most 35
+	 * days: whole days from..to inclusive, or a timed one by end - start.
+	 * Upgrades reference their OSes without a cascade, like ring_os.
+	 */
+	"ALTER TABLE os ADD COLUMN hotpatch_default_from INTEGER NOT NULL DEFAULT 0"
+	" CHECK (hotpatch_default_from >= 0);"
+	"ALTER TABLE releases ADD COLUMN expedited INTEGER NOT NULL DEFAULT 0"
+	" CHECK (expedited IN (0, 1));"
+	"ALTER TABLE oob ADD COLUMN delivery TEXT NOT NULL DEFAULT 'automatic'"
+	" CHECK (delivery IN ('automatic', 'catalog'));"
+	"ALTER TABLE oob ADD COLUMN leaves_hotpatch INTEGER NOT NULL DEFAULT 0"
+	" CHECK (leaves_hotpatch IN (0, 1));"
+	"ALTER TABLE rings ADD COLUMN hotpatch_set INTEGER NOT NULL DEFAULT 1"
+	" CHECK (hotpatch_set IN (0, 1));"
+	"ALTER TABLE rings ADD COLUMN hotpatch_since INTEGER NOT NULL DEFAULT 0"
+	" CHECK (hotpatch_since >= 0);"
+	"ALTER TABLE rings ADD COLUMN expedite INTEGER NOT NULL DEFAULT 1"
+	" CHECK (expedite IN (0, 1));"
+	"ALTER TABLE blackouts ADD COLUMN kind TEXT NOT NULL DEFAULT 'freeze'"
+	" CHECK (kind = 'freeze' OR (kind = 'pause' AND"
+	" julianday(to_date) - julianday(from_date) <="
+	" CASE WHEN length(from_date) = 10 THEN 34 ELSE 35 END));"
+	"CREATE TABLE ring_upgrades ("
+	" ring_id TEXT NOT NULL REFERENCES rings (id) ON DELETE CASCADE,"
+	" pos INTEGER NOT NULL,"
+	" from_os TEXT NOT NULL REFERENCES os (id),"
+	" to_os TEXT NOT NULL REFERENCES os (id),"
+	" month INTEGER NOT NULL CHECK (month > 0),"
+	" CHECK (from_os <> to_os),"
+	" PRIMARY KEY (ring_id, pos)"
+	");"
+	"CREATE INDEX ring_upgrades_from ON ring_upgrades (from_os);"
+	"CREATE INDEX ring_upgrades_to ON ring_upgrades (to_os);",
+
+	/*
+	 * 5 -> 6: answers published at run time (hotpatchctl publish, imports),
+	 * with who, when and from what.  An import of the files never touches
+	 * this table; no foreign key, so like a run-time override a row
+	 * outlives its OS leaving the calendar.
+	 */
+	"CREATE TABLE published ("
+	" os_id TEXT NOT NULL,"
+	" month INTEGER NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('lcu', 'hotpatch', 'baseline')),"
+	" unplanned INTEGER NOT NULL DEFAULT 0 CHECK (unplanned IN (0, 1)),"
+	" date TEXT,"
+	" kb TEXT,"
+	" build TEXT,"
+	" note TEXT,"
+	" expedited INTEGER NOT NULL DEFAULT 0 CHECK (expedited IN (0, 1)),"
+	" who TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" origin TEXT NOT NULL,"
+	" PRIMARY KEY (os_id, month)"
+	");",
+
+	/*
+	 * 6 -> 7: the MSRC product names of each OS (CVRF FullProductName),
+	 * a JSON array of strings, for importing MSRC's release documents.
+	 */
+	"ALTER TABLE os ADD COLUMN msrc_products TEXT NOT NULL DEFAULT '[]'"
+	" CHECK (msrc_products LIKE '[%]');",
+
+	/*
+	 * 7 -> 8: an OS that never gets hotpatch, and the build floor of an OS
+	 * that does.  The defaults keep every existing OS on its calendar with
+	 * no known floor.  A never-hotpatch OS has no hotpatch_start (0).
+	 */
+	"ALTER TABLE os ADD COLUMN never_hotpatch INTEGER NOT NULL DEFAULT 0"
+	" CHECK (never_hotpatch IN (0, 1) AND (never_hotpatch = 0 OR hotpatch_start = 0));"
+	"ALTER TABLE os ADD COLUMN min_build TEXT;",
+
+	/*
+	 * 8 -> 9: the device inventory (hotpatchctl devices import), run-time
+	 * data: an import of the files never touches it.  Names are unique
+	 * whatever their case; no foreign key on ring, so a device outlives its
+	 * ring leaving the ring file (it then has no ring).  -1 is an unknown
+	 * yes/no, 0 an unknown number; seq keeps the file's order.  The
+	 * columns after source are rec_device's.
+	 */
+	"CREATE TABLE devices ("
+	" seq INTEGER NOT NULL,"
+	" imported_at INTEGER NOT NULL,"
+	" imported_by TEXT NOT NULL,"
+	" source TEXT NOT NULL,"
+	" name TEXT NOT NULL PRIMARY KEY COLLATE NOCASE"
+	" CHECK (length(name) BETWEEN 1 AND 256),"
+	" ring TEXT,"
+	" grp TEXT,"
+	" os TEXT,"
+	" build INTEGER NOT NULL DEFAULT 0 CHECK (build >= 0),"
+	" ubr INTEGER NOT NULL DEFAULT 0 CHECK (ubr >= 0),"
+	" arch INTEGER NOT NULL DEFAULT 0 CHECK (arch >= 0),"
+	" vbs INTEGER NOT NULL DEFAULT -1 CHECK (vbs BETWEEN -1 AND 1),"
+	" chpe_disabled INTEGER NOT NULL DEFAULT -1 CHECK (chpe_disabled BETWEEN -1 AND 1),"
+	" edition TEXT,"
+	" licensed INTEGER NOT NULL DEFAULT -1 CHECK (licensed BETWEEN -1 AND 1),"
+	" last_seen INTEGER NOT NULL DEFAULT 0,"
+	" line INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX devices_seq ON devices (seq);",
+
+	/*
+	 * 9 -> 10: the directory groups a ring holds (its groups: list), a
+	 * JSON array of strings.  A device with no ring column is placed by
+	 * its group at run time; the devices table keeps only explicit rings,
+	 * so moving a group to another ring moves its devices.
+	 */
+	"ALTER TABLE rings ADD COLUMN groups TEXT NOT NULL DEFAULT '[]'"
+	" CHECK (json_valid(groups) AND json_type(groups) = 'array');",
 };
 
 static int

@@ -6,10 +6,15 @@
 #include "calendar.h"
 #include "record.h"
 #include "rings.h"
+#include "publish.h"
+#include "stale.h"
+#include "table.h"
 #include "util.h"
 #include "views.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 json_t *
 view_instant(time_t t)
@@ -61,12 +66,14 @@ local_instant(const char *tz, time_t t)
 json_t *
 view_restarts(const struct restarts *rs)
 {
-	return json_pack("{s:i,s:i,s:i,s:i,s:i}", "baseline", rs->baseline,
-	    "unplanned", rs->unplanned, "lcu", rs->lcu, "oob", rs->oob, "total", rs->total);
+	return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "baseline", rs->baseline,
+	    "unplanned", rs->unplanned, "lcu", rs->lcu, "catchup", rs->catchup,
+	    "offbase", rs->offbase, "oob", rs->oob, "total", rs->total);
 }
 
 json_t *
-view_ring_restarts(const struct caldata *cal, const struct ring *g, int year)
+view_ring_restarts(const struct caldata *cal, const struct ringset *rings, const struct ring *g,
+    int year)
 {
 	json_t *a = json_array();
 
@@ -77,7 +84,7 @@ view_ring_restarts(const struct caldata *cal, const struct ring *g, int year)
 
 		if (os == NULL)
 			continue;
-		win_restarts(cal, g, os, year, &rs);
+		win_restarts(cal, rings, g, os, year, &rs);
 		/* "os" first: the keys keep the order they are set in. */
 		o = json_pack("{s:s}", "os", os->id);
 		counts = view_restarts(&rs);
@@ -106,14 +113,67 @@ eligibility(const struct caldata *cal, const struct ring *g)
 }
 
 json_t *
-view_ring(const struct caldata *cal, const struct ring *g, int year)
+view_ring(const struct caldata *cal, const struct ringset *rings, const struct ring *g, int year)
 {
 	/* The stored fields come from the descriptor, in its order; then what is derived. */
 	json_t *o = record_json(&rec_ring, g);
 
 	json_object_set_new(o, "eligibility", eligibility(cal, g));
-	json_object_set_new(o, "restarts", view_ring_restarts(cal, g, year));
+	json_object_set_new(o, "restarts", view_ring_restarts(cal, rings, g, year));
 	return o;
+}
+
+/* The JSON name of each cause (doc/protocol.md); CAUSE_NONE is null. */
+static const char *const cause_names[] = {
+	[CAUSE_NOT_ELIGIBLE] = "not-eligible",
+	[CAUSE_DISABLED] = "disabled",
+	[CAUSE_NOT_YET] = "not-yet",
+	[CAUSE_BEFORE_START] = "before-start",
+	[CAUSE_PAUSED] = "paused",
+	[CAUSE_SUPERSEDED] = "superseded",
+	[CAUSE_ENROLLED] = "enrolled",
+	[CAUSE_UPGRADE] = "upgrade",
+	[CAUSE_OOB] = "oob",
+	[CAUSE_NEVER] = "never-hotpatch",
+	[CAUSE_BUILD] = "build",
+};
+
+static json_t *
+cause_json(enum cause c)
+{
+	return (unsigned)c < ARRAY_LEN(cause_names) && cause_names[c] != NULL ?
+	    json_string(cause_names[c]) : json_null();
+}
+
+static json_t *
+blackout_name(const struct blackout *b)
+{
+	return view_str_or_null(b != NULL ? b->name : NULL);
+}
+
+/*
+ * The state across months of one install, the same keys in a windows row and
+ * a plan cell: what it installs, the state before and after, why, and what
+ * a pause or a forcing deadline did to it.
+ */
+static void
+set_state(json_t *o, const struct ring *g, const struct install *in)
+{
+	char m[8];
+
+	json_object_set_new(o, "install", json_string(install_kind_name(in->install)));
+	json_object_set_new(o, "state_before", json_string(hp_state_name(in->state_before)));
+	json_object_set_new(o, "state", json_string(hp_state_name(in->state)));
+	json_object_set_new(o, "cause", cause_json(in->cause));
+	json_object_set_new(o, "cause_month", in->cause != CAUSE_NONE && in->cause_month != 0 ?
+	    json_string(ym_format(in->cause_month, m)) : json_null());
+	json_object_set_new(o, "expedited", json_boolean(in->expedited));
+	json_object_set_new(o, "skipped", json_boolean(in->skipped));
+	json_object_set_new(o, "pause", blackout_name(in->pause));
+	json_object_set_new(o, "forced_at", instant_or_null(in->forced_at));
+	json_object_set_new(o, "forced_local", local_instant(g->timezone, in->forced_at));
+	json_object_set_new(o, "forced_in", blackout_name(in->forced_in));
+	json_object_set_new(o, "restart_in", blackout_name(in->restart_in));
 }
 
 json_t *
@@ -143,14 +203,119 @@ view_install(const struct ring *g, const struct install *in)
 	json_object_set_new(o, "unplanned", json_boolean(in->mi.unplanned));
 	json_object_set_new(o, "eligible", json_boolean(in->eligible));
 	json_object_set_new(o, "not_eligible", view_str_or_null(in->eligible ? NULL : in->not_eligible));
-	json_object_set_new(o, "blackout", view_str_or_null(in->blackout ? in->blackout->name : NULL));
+	json_object_set_new(o, "blackout", blackout_name(in->blackout));
+	set_state(o, g, in);
 	return o;
+}
+
+static bool
+is(const json_t *o, const char *key, const char *value)
+{
+	return strcmp(view_text(o, key), value) == 0;
+}
+
+bool
+view_off_baseline(const json_t *m)
+{
+	return is(m, "install", "lcu") && (is(m, "cause", "enrolled") ||
+	    is(m, "cause", "upgrade") || is(m, "cause", "oob"));
+}
+
+bool
+view_install_differs(const json_t *m)
+{
+	if (!json_is_string(json_object_get(m, "install")))
+		return false;
+	return !is(m, "install", view_text(m, "kind")) || is(m, "install", "catch-up") ||
+	    view_off_baseline(m);
+}
+
+/*
+ * The plan's letters and marks in the order the legends list them.  The
+ * text grid and the page both read this table, so a letter, its class and
+ * its meaning are written once.
+ */
+const struct plan_key view_plan_keys[] = {
+	{ "B", "baseline", "baseline", NULL, "baseline, restart" },
+	{ "H", "hotpatch", "hotpatch", NULL, "hotpatch, " HOTPATCH_NO_RESTART },
+	{ "L", "lcu", "lcu", NULL, "LCU, restart" },
+	{ "MM/DD", NULL, NULL, "11/20", "local day of the install window" },
+	{ "C", "catch-up", "catchup", NULL,
+	    "catch-up: the missed baseline and the hotpatch, restart" },
+	{ "O", NULL, "offbase", NULL, "off-baseline LCU (upgrade, enrolment, out-of-band): "
+	    "restart, LCUs until the next baseline" },
+	{ "*", NULL, "unplanned", NULL, "unplanned baseline" },
+	{ "!", NULL, "late", NULL, "late: after the install deadline" },
+	{ "-", NULL, "none", "\xe2\x80\x93" /* U+2013 en dash */, "no window before the next offer" },
+	{ "#", NULL, "blackout", NULL, "a blackout moved or blocked it" },
+	{ "~", NULL, "forced", NULL, "the deadline forces the install or restart inside a freeze" },
+	{ "=", NULL, "skipped", NULL, "skipped: a pause covered the release" },
+};
+const size_t view_plan_nkeys = ARRAY_LEN(view_plan_keys);
+
+const struct plan_key *
+view_plan_key(char sym)
+{
+	for (size_t i = 0; i < view_plan_nkeys; i++)
+		if (view_plan_keys[i].sym[0] == sym && view_plan_keys[i].sym[1] == '\0')
+			return &view_plan_keys[i];
+	return NULL;
+}
+
+/* The causes in the order the grids list them (the keys of view_restarts). */
+const struct restart_cause view_restart_causes[] = {
+	{ "baseline", "", "baseline", "baselines" },
+	{ "unplanned", " unpl.", "unplanned", "unplanned baselines" },
+	{ "lcu", " LCU", "LCU", "not eligible for hotpatch" },
+	{ "catchup", " catch-up", "catch-up", "after a pause" },
+	{ "offbase", " off-base", "off-baseline", "off-baseline LCUs" },
+	{ "oob", " oob", "out-of-band", "out-of-band" },
+};
+const size_t view_nrestart_causes = ARRAY_LEN(view_restart_causes);
+
+char
+view_install_letter(const json_t *m)
+{
+	const char *ins = json_is_string(json_object_get(m, "install")) ?
+	    view_text(m, "install") : view_text(m, "kind");
+
+	if (view_off_baseline(m))
+		return 'O';
+	for (size_t i = 0; i < view_plan_nkeys; i++)
+		if (view_plan_keys[i].install != NULL && strcmp(ins, view_plan_keys[i].install) == 0)
+			return view_plan_keys[i].sym[0];
+	return '?';
+}
+
+bool
+view_unplanned_baseline(const json_t *m)
+{
+	return json_is_true(json_object_get(m, "unplanned")) && is(m, "kind", "baseline");
+}
+
+bool
+view_forced_in_freeze(const json_t *m)
+{
+	return json_is_string(json_object_get(m, "forced_in")) ||
+	    json_is_string(json_object_get(m, "restart_in"));
+}
+
+char *
+view_plan_marks(const json_t *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s", view_unplanned_baseline(m) ? "*" : "",
+	    is(m, "status", "late") ? "!" : "",
+	    json_is_string(json_object_get(m, "blackout")) ? "#" : "",
+	    view_forced_in_freeze(m) ? "~" : "", json_is_true(json_object_get(m, "skipped")) ?
+	    "=" : "");
+	return buf;
 }
 
 /*
  * "Next" for a ring is the first month whose install is still ahead: its
  * window has not ended yet (or, when it has no window, its offer is still to
- * come).  It is not the month of the next release: in the week after Patch
+ * come, or the deadline that forces it).  A release skipped by a pause is
+ * never ahead.  It is not the month of the next release: in the week after Patch
  * Tuesday the next release is a month away, but this month's update has not
  * been installed yet, and that install is what a planner asking about a ring
  * needs to see.  A window that is open right now counts as ahead: the install
@@ -159,7 +324,11 @@ view_install(const struct ring *g, const struct install *in)
 static bool
 install_ahead(const struct install *in, time_t now)
 {
-	return in->status == WS_NONE ? in->offered_at > now : in->window_end > now;
+	if (in->skipped)
+		return false;	/* held by a pause until the next release: never installed */
+	if (in->status != WS_NONE)
+		return in->window_end > now;
+	return (in->forced_at != 0 ? in->forced_at : in->offered_at) > now;
 }
 
 json_t *
@@ -196,15 +365,18 @@ static json_t *
 plan_month(const struct ring *g, const struct install *in)
 {
 	char m[8], why[WIN_REASON_MAX];
+	json_t *o;
 
-	return json_pack("{s:s,s:s,s:b,s:b,s:o,s:o,s:s,s:o,s:s}",
+	o = json_pack("{s:s,s:s,s:b,s:b,s:o,s:o,s:s,s:o,s:s}",
 	    "month", ym_format(in->month, m), "kind", kind_name(in->kind),
 	    "restart", in->restart, "unplanned", in->mi.unplanned,
 	    "window_start", instant_or_null(in->window_start),
 	    "window_start_local", local_instant(g->timezone, in->window_start),
 	    "status", win_status_name(in->status),
-	    "blackout", view_str_or_null(in->blackout ? in->blackout->name : NULL),
+	    "blackout", blackout_name(in->blackout),
 	    "reason", win_reason(in, g, why, sizeof(why)));
+	set_state(o, g, in);
+	return o;
 }
 
 /* One plan row: ring g and OS os over the twelve months of year. */
@@ -215,15 +387,17 @@ plan_row(const struct caldata *cal, const struct ringset *rings, const struct ri
 	json_t *months = json_array();
 	const char *why = NULL;
 	struct restarts rs;
+	struct walk w;
 	bool ok;
 
+	walk_start(&w, cal, rings, g, os, ym_make(year, 1));
 	for (int m = 1; m <= 12; m++) {
 		struct install in;
 
-		win_install(cal, rings, g, os, ym_make(year, m), &in);
+		walk_month(&w, &in);
 		json_array_append_new(months, plan_month(g, &in));
 	}
-	win_restarts(cal, g, os, year, &rs);
+	win_restarts(cal, rings, g, os, year, &rs);
 	ok = ring_eligible(g, os, &why);
 	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:o}",
 	    "ring", g->id, "name", g->name, "os", os->id, "timezone", g->timezone,
@@ -250,6 +424,106 @@ view_plan(const struct caldata *cal, const struct ringset *rings, int year)
 }
 
 json_t *
+view_release(const struct release *r)
+{
+	char d[11];
+
+	return json_pack("{s:s,s:b,s:o,s:o,s:o,s:b,s:o}", "kind", kind_name(r->kind),
+	    "unplanned", r->unplanned,
+	    "date", ymd_is_set(r->date) ? json_string(ymd_format(r->date, d)) : json_null(),
+	    "kb", view_str_or_null(r->kb), "build", view_str_or_null(r->build),
+	    "expedited", r->expedited, "note", view_str_or_null(r->note));
+}
+
+json_t *
+view_provenance(const struct release *r)
+{
+	if (r == NULL)
+		return json_null();
+	if (!r->runtime)
+		return json_pack("{s:s,s:n,s:n,s:n}", "from", "file", "who", "at", "origin");
+	return json_pack("{s:s,s:s,s:o,s:s}", "from", "runtime", "who", r->who ? r->who : "",
+	    "at", view_instant(r->at), "origin", r->origin ? r->origin : "");
+}
+
+/* ["kind", "kb"]: the parts in which r and its file entry differ. */
+static json_t *
+differs_json(unsigned diff)
+{
+	const char *names[PUB_NPARTS];
+	size_t n = publish_diff_names(diff, names);
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(names[i]));
+	return a;
+}
+
+json_t *
+view_conflict(const struct os_def *os, const struct release *r)
+{
+	const struct release *f = r != NULL ? publish_conflict(r) : NULL;
+	json_t *o;
+	char m[8];
+
+	if (f == NULL)
+		return json_null();
+	o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:s}", "os", os->id, "month",
+	    ym_format(r->month, m), "runtime", view_release(r), "file", view_release(f),
+	    "differs", differs_json(publish_diff(r, f)), "wins", "runtime");
+	json_object_update_new(json_object_get(o, "runtime"), view_provenance(r));
+	return o;
+}
+
+json_t *
+view_conflicts(const struct caldata *cal, const struct os_def *only)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < cal->nos; i++)
+		for (size_t k = 0; (only == NULL || &cal->os[i] == only) && k < cal->os[i].nrel; k++)
+			if (publish_conflict(&cal->os[i].rel[k]) != NULL)
+				json_array_append_new(a, view_conflict(&cal->os[i], &cal->os[i].rel[k]));
+	return a;
+}
+
+void
+view_answer_words(char **s, const json_t *r)
+{
+	strappend(s, "%s%s", view_text(r, "kind"),
+	    json_is_true(json_object_get(r, "unplanned")) ? " (unplanned)" : "");
+	if (json_is_string(json_object_get(r, "kb")))
+		strappend(s, " %s", view_text(r, "kb"));
+	if (json_is_string(json_object_get(r, "build")))
+		strappend(s, " build %s", view_text(r, "build"));
+	if (json_is_string(json_object_get(r, "date")))
+		strappend(s, " on %s", view_text(r, "date"));
+	if (json_is_true(json_object_get(r, "expedited")))
+		strappend(s, " expedited");
+}
+
+char *
+view_conflict_line(const json_t *c)
+{
+	const json_t *rt = json_object_get(c, "runtime");
+	char *s = NULL, buf[256];
+
+	strappend(&s, "conflict: %s %s is published at run time as ", view_text(c, "os"),
+	    view_text(c, "month"));
+	view_answer_words(&s, rt);
+	strappend(&s, " (by %s at %s), the calendar file says ", view_text(rt, "who"),
+	    view_text(rt, "at"));
+	view_answer_words(&s, json_object_get(c, "file"));
+	buf[0] = '\0';
+	for (size_t i = 0; i < json_array_size(json_object_get(c, "differs")); i++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i ? ", " : "",
+		    json_string_value(json_array_get(json_object_get(c, "differs"), i)));
+	strappend(&s, " (they differ in %s); the run-time answer wins until "
+	    "'hotpatchctl publish clear %s %s'", buf, view_text(c, "os"), view_text(c, "month"));
+	return s;
+}
+
+json_t *
 view_month(const struct caldata *cal, const struct os_def *os, ym_t month)
 {
 	struct month_info mi;
@@ -268,6 +542,8 @@ view_month(const struct caldata *cal, const struct os_def *os, ym_t month)
 	    "kb", view_str_or_null(mi.rel ? mi.rel->kb : NULL),
 	    "build", view_str_or_null(mi.rel ? mi.rel->build : NULL),
 	    "note", view_str_or_null(mi.rel ? mi.rel->note : NULL), "override", ovr);
+	json_object_set_new(o, "published", view_provenance(mi.rel));
+	json_object_set_new(o, "conflict", view_conflict(os, mi.rel));
 	return o;
 }
 
@@ -286,8 +562,8 @@ view_blackout(const struct blackout *b)
 {
 	char from[11], to[11];
 
-	return json_pack("{s:I,s:s,s:o,s:o,s:o,s:b,s:s}", "id", (json_int_t)b->id,
-	    "name", b->name, "ring", view_str_or_null(b->ring),
+	return json_pack("{s:I,s:s,s:o,s:s,s:o,s:o,s:b,s:s}", "id", (json_int_t)b->id,
+	    "name", b->name, "ring", view_str_or_null(b->ring), "kind", bo_kind_name(b->kind),
 	    "from", b->timed ? view_instant(b->start) : json_string(ymd_format(b->from, from)),
 	    "to", b->timed ? view_instant(b->end) : json_string(ymd_format(b->to, to)),
 	    "timed", b->timed, "origin", b->runtime ? "runtime" : "file");
@@ -311,4 +587,72 @@ view_ics_cuts(const struct ics_cut *c, size_t n)
 		json_array_append_new(a, o);
 	}
 	return a;
+}
+
+json_t *
+view_stale(const struct caldata *cal, const struct os_def *only, time_t now)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < cal->nos; i++) {
+		const struct os_def *os = &cal->os[i];
+		struct stale st;
+		json_t *months;
+		char m[8];
+
+		if ((only != NULL && os != only) || !stale_of(cal, os, now, &st))
+			continue;
+		months = json_array();
+		for (size_t k = 0; k < st.n; k++)
+			json_array_append_new(months, json_string(ym_format(st.month[k], m)));
+		json_array_append_new(list, json_pack("{s:s,s:o,s:s}", "os", os->id,
+		    "unpublished", months, "current_to", ym_format(st.current_to, m)));
+	}
+	return list;
+}
+
+/* Month i of a stale entry's list, "?" if it is not a string (the client renders what it got). */
+static const char *
+month_at(const json_t *months, size_t i)
+{
+	const char *s = json_string_value(json_array_get(months, i));
+
+	return s != NULL ? s : "?";
+}
+
+/* The run of consecutive months that starts at index i of months; returns its length. */
+static size_t
+run_at(const json_t *months, size_t i)
+{
+	size_t n = 1;
+	ym_t a, b;
+
+	while (i + n < json_array_size(months) && ym_parse(month_at(months, i + n - 1), &a) == 0 &&
+	    ym_parse(month_at(months, i + n), &b) == 0 && b == a + 1)
+		n++;
+	return n;
+}
+
+char *
+view_stale_line(const json_t *st)
+{
+	const json_t *months = json_object_get(st, "unpublished");
+	size_t total = json_array_size(months), n;
+	char *s = NULL;
+
+	strappend(&s, "%s: ", view_text(st, "os"));
+	for (size_t i = 0; i < total; i += n) {
+		/* Runs of three or more collapse: "2026-03..2026-11 (9 months)". */
+		if ((n = run_at(months, i)) < 3)
+			n = 1;
+		strappend(&s, "%s", i == 0 ? "" : i + n == total ? " and " : ", ");
+		if (n == 1)
+			strappend(&s, "%s", month_at(months, i));
+		else
+			strappend(&s, "%s..%s (%zu months)", month_at(months, i),
+			    month_at(months, i + n - 1), n);
+	}
+	strappend(&s, " %s past and unpublished; the calendar is current to %s",
+	    total == 1 ? "is" : "are", view_text(st, "current_to"));
+	return s;
 }

@@ -20,17 +20,65 @@ const char *view_text(const json_t *o, const char *key);
 /* s as a JSON string, or null for NULL. */
 json_t *view_str_or_null(const char *s);
 
-/* A ring's restarts of one OS in a year, by cause: {"baseline","unplanned","lcu","oob","total"}. */
+/*
+ * A ring's restarts of one OS in a year, by cause:
+ * {"baseline","unplanned","lcu","catchup","offbase","oob","total"}.
+ */
 json_t *view_restarts(const struct restarts *rs);
 
-/* {"year", "os": [{"os", <view_restarts keys>}]}: every OS of ring g in year. */
-json_t *view_ring_restarts(const struct caldata *cal, const struct ring *g, int year);
+/* {"year", "os": [{"os", <view_restarts keys>}]}: every OS of ring g in year (rings: pauses). */
+json_t *view_ring_restarts(const struct caldata *cal, const struct ringset *rings,
+    const struct ring *g, int year);
 
 /* Ring g as rings answers it: settings, eligibility per OS with the reason, restarts in year. */
-json_t *view_ring(const struct caldata *cal, const struct ring *g, int year);
+json_t *view_ring(const struct caldata *cal, const struct ringset *rings, const struct ring *g,
+    int year);
 
-/* One install as a windows row (times in UTC and in the ring's zone). */
+/*
+ * One install as a windows row (times in UTC and in the ring's zone), with
+ * the state across months: install, state_before, state, cause, cause_month,
+ * expedited, skipped, pause, forced_at, forced_local, forced_in, restart_in.
+ */
 json_t *view_install(const struct ring *g, const struct install *in);
+
+/*
+ * Reading a windows row or plan cell back, for the text and HTML renderers.
+ * An off-baseline month is an LCU the ring takes in a hotpatch month because
+ * of an upgrade, its enrolment or an out-of-band LCU.
+ */
+bool view_off_baseline(const json_t *m);
+/* The install is not the month's kind: catch-up, off-baseline, not eligible... */
+bool view_install_differs(const json_t *m);
+/*
+ * One entry of the plan's legend, for the text grid and the HTML page alike:
+ * an install letter, the day, or a mark (view_plan_marks).
+ */
+struct plan_key {
+	const char	*sym;		/* "C", "~", "MM/DD" */
+	const char	*install;	/* the install it is the letter of; NULL: none */
+	const char	*cls;		/* the page's CSS class for a cell with it; NULL: none */
+	const char	*page_sym;	/* how the page writes sym, when it differs; NULL: sym */
+	const char	*words;		/* what it means */
+};
+extern const struct plan_key view_plan_keys[];
+extern const size_t view_plan_nkeys;
+/* The entry of a one-character letter or mark, or NULL. */
+const struct plan_key *view_plan_key(char sym);
+
+/* One cause of restarts: its key in view_restarts, its grid suffix, its name, its meaning. */
+struct restart_cause {
+	const char	*key, *unit, *name, *words;
+};
+extern const struct restart_cause view_restart_causes[];
+extern const size_t view_nrestart_causes;
+
+/* H hotpatch, B baseline, C catch-up, L LCU, O off-baseline LCU ('?' unknown). */
+char view_install_letter(const json_t *m);
+bool view_unplanned_baseline(const json_t *m);
+/* A deadline forces the install or the restart inside a freeze. */
+bool view_forced_in_freeze(const json_t *m);
+/* The grid's marks: * unplanned, ! late, # blackout, ~ forced in a freeze, = skipped by a pause. */
+char *view_plan_marks(const json_t *m, char *buf, size_t len);
 
 /* Per OS of ring g (or only that OS): its next install still ahead of now, as windows rows. */
 json_t *view_next_windows(const struct caldata *cal, const struct ringset *rings,
@@ -39,14 +87,82 @@ json_t *view_next_windows(const struct caldata *cal, const struct ringset *rings
 /* The plan of every ring and OS for a year: {"year", "rings": [...]} (plan, /plan). */
 json_t *view_plan(const struct caldata *cal, const struct ringset *rings, int year);
 
-/* OS os in month as calendar and month answer it: release, kind, KB, build, override. */
+/* A published answer: {"kind", "unplanned", "date", "kb", "build", "expedited", "note"}. */
+json_t *view_release(const struct release *r);
+/*
+ * Where a published answer came from: {"from": "file" or "runtime", "who",
+ * "at", "origin"} (who, at and origin null for the file's); null for NULL.
+ */
+json_t *view_provenance(const struct release *r);
+/*
+ * A run-time answer r of os that the calendar file contradicts (publish.h):
+ * {"os", "month", "runtime": view_release + view_provenance, "file":
+ * view_release, "differs": ["kind", ...], "wins": "runtime"}; else null.
+ */
+json_t *view_conflict(const struct os_def *os, const struct release *r);
+/* Every view_conflict of cal (or of only), by OS then month; [] when none. */
+json_t *view_conflicts(const struct caldata *cal, const struct os_def *only);
+/*
+ * Append "hotpatch (unplanned) KB5094125 build 26100.32995 on 2026-11-10
+ * expedited" of a view_release (or a view_month row: no date) to *s.
+ */
+void view_answer_words(char **s, const json_t *r);
+/* A view_conflict as the one line status, calendar, month and the log show. */
+char *view_conflict_line(const json_t *c);
+
+/*
+ * OS os in month as calendar and month answer it: release, kind, KB, build,
+ * override, where a published answer came from ("published": view_provenance)
+ * and its "conflict" (view_conflict).
+ */
 json_t *view_month(const struct caldata *cal, const struct os_def *os, ym_t month);
+
+/*
+ * Every OS (or only that one) with past months and no published answer at
+ * now: [{"os", "unpublished": ["YYYY-MM", ...], "current_to"}]; [] when all
+ * is current (stale.h).
+ */
+json_t *view_stale(const struct caldata *cal, const struct os_def *only, time_t now);
+/*
+ * One entry of view_stale as the sentence every answer shows: "win11-24h2:
+ * 2026-10 and 2026-11 are past and unpublished; the calendar is current to
+ * 2026-09", runs of three months or more as "2026-03..2026-11 (9 months)".
+ */
+char *view_stale_line(const json_t *st);
 
 /* An out-of-band release of os. */
 json_t *view_oob(const struct os_def *os, const struct oob *b);
 
 /* A blackout: id, name, ring, from, to (days, or instants when timed), timed, origin. */
 json_t *view_blackout(const struct blackout *b);
+
+struct fleet;
+/*
+ * The fleet forecast f (fleet_count from first), counts only, never a
+ * device name: {"from", "to", "total", "months": [...], "rings": [...]};
+ * doc/protocol.md, "JSON: fleet".  For hotpatchctl fleet and /fleet.
+ */
+json_t *view_fleet(const struct fleet *f, ym_t first);
+
+struct inventory;
+/* fleet_count of inv then view_fleet: the JSON of hotpatchctl fleet and /fleet; NULL if it fails. */
+json_t *view_fleet_of(const struct inventory *inv, const struct caldata *c, const struct ringset *rs,
+    ym_t first, int n);
+
+/*
+ * The plan's device counts (hotpatchctl plan, /plan): when inv has devices
+ * and year is not over by month now, plan (view_plan's JSON for year)
+ * gains "devices_from" (YYYY-MM: the first month counted, January or now)
+ * and "devices", one entry per ring of rs in its order: {"ring",
+ * "devices", "eligible", "restarts": [12 months: devices that restart,
+ * null before devices_from], "restarts_total"}.  Counted per ring, every
+ * OS of it together, so the grid shows them on a row of their own.
+ * Without devices plan is left as it was.
+ */
+void view_plan_devices(json_t *plan, const struct inventory *inv, const struct caldata *c,
+    const struct ringset *rs, int year, ym_t now);
+/* The entry of ring id in a plan's "devices" list, or NULL (the grid and the page draw it). */
+const json_t *view_plan_ring_devices(const json_t *devices, const char *id);
 
 struct ics_cut;
 /*

@@ -97,28 +97,42 @@ applies(const struct blackout *b, const struct ring *r)
 	return b->ring == NULL || strcmp(b->ring, r->id) == 0;
 }
 
-/* The first blackout of r (in rs->bo's order) that overlaps [start, end), or NULL. */
+/* Masks of blackout kinds for blocked(). */
+#define FREEZES		(1u << BO_FREEZE)
+#define PAUSES		(1u << BO_PAUSE)
+#define ALL_KINDS	(FREEZES | PAUSES)
+
+/*
+ * The first blackout of r (in rs->bo's order) of one of the kinds in the
+ * mask that overlaps [start, end), or NULL.
+ */
 static const struct blackout *
-blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end)
+blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end, unsigned kinds)
 {
 	size_t n = 0;
-	const size_t *ix = rs != NULL ? ringset_blackouts(rs, r, &n) : NULL;
+	unsigned has = ~0u;
+	const size_t *ix = rs != NULL ? ringset_blackouts(rs, r, &n, &has) : NULL;
 	/*
 	 * No zone is a day or more away from UTC, so a date blackout that ends
-	 * before first or starts after last cannot overlap: a cheap test before
-	 * the exact one.
+	 * before the day before start or begins after the day after end cannot
+	 * overlap: a cheap test in day numbers before the exact one.
 	 */
-	struct ymd first = ymd_from_days(utc_day_of(start) - 1);
-	struct ymd last = ymd_from_days(utc_day_of(end - 1) + 1);
+	long first, last;
 
+	if (!(has & kinds))
+		return NULL;
+	first = utc_day_of(start) - 1;
+	last = utc_day_of(end - 1) + 1;
 	if (rs != NULL && ix == NULL)
 		n = rs->nbo;	/* not indexed: look through them all */
 	for (size_t k = 0; k < n; k++) {
 		const struct blackout *b = &rs->bo[ix != NULL ? ix[k] : k];
 		time_t bs, be;
 
-		if ((ix == NULL && !applies(b, r)) ||
-		    (!b->timed && (ymd_cmp(b->to, first) < 0 || ymd_cmp(b->from, last) > 0)))
+		if ((ix == NULL && !applies(b, r)) || !(kinds & (1u << b->kind)))
+			continue;
+		if (!b->timed && ((ix != NULL ? b->to_day : ymd_days(b->to)) < first ||
+		    (ix != NULL ? b->from_day : ymd_days(b->from)) > last))
 			continue;
 		blackout_span(b, r, &bs, &be);
 		if (start < be && end > bs)
@@ -189,7 +203,7 @@ find_window(const struct ringset *rs, const struct ring *r, struct install *in)
 
 			if (s >= in->next_offered_at)
 				return;
-			if ((b = blocked(rs, r, s, e)) == NULL) {
+			if ((b = blocked(rs, r, s, e, ALL_KINDS)) == NULL) {
 				in->window_start = s;
 				in->window_end = e;
 				in->window = w;
@@ -205,97 +219,133 @@ find_window(const struct ringset *rs, const struct ring *r, struct install *in)
 	}
 }
 
-static void
-blackout_words(const struct blackout *b, char *buf, size_t len)
+/*
+ * The instant t, or the end of the pause of r it falls in (and of any pause
+ * that end falls in): nothing is offered or installed while paused.
+ */
+static time_t
+after_pauses(const struct ringset *rs, const struct ring *r, time_t t,
+    const struct blackout **pause)
 {
-	char a[11], z[11];
+	const struct blackout *b;
 
-	if (b->timed)
-		snprintf(buf, len, "blackout '%s'", b->name);
-	else
-		snprintf(buf, len, "blackout '%s' (%s..%s)", b->name, ymd_format(b->from, a),
-		    ymd_format(b->to, z));
+	for (int i = 0; i < 8 && (b = blocked(rs, r, t, t + 1, PAUSES)) != NULL; i++) {
+		time_t bs, be;
+
+		blackout_span(b, r, &bs, &be);
+		t = be;
+		if (pause != NULL && *pause == NULL)
+			*pause = b;
+	}
+	return t;
 }
 
-const char *
-win_reason(const struct install *in, const struct ring *r, char *buf, size_t len)
+/* The freeze of r that instant t falls inside, or NULL. */
+static const struct blackout *
+frozen_at(const struct ringset *rs, const struct ring *r, time_t t)
 {
-	struct localtime nl;
-	char bw[160] = "", next[11];
+	return t != 0 ? blocked(rs, r, t, t + 1, FREEZES) : NULL;
+}
 
-	if (in->blackout != NULL)
-		blackout_words(in->blackout, bw, sizeof(bw));
-	switch (in->why) {
-	case WHY_NO_WINDOWS:
-		snprintf(buf, len, "the ring has no maintenance windows");
-		break;
-	case WHY_NO_SLOT:
-		win_to_local(r->timezone, in->next_offered_at, &nl);
-		ymd_format(nl.date, next);
-		if (in->blackout != NULL)
-			snprintf(buf, len, "%s blocks every window before the next update is "
-			    "offered (%s)", bw, next);
-		else
-			snprintf(buf, len, "no maintenance window before the next update is "
-			    "offered (%s)", next);
-		break;
-	case WHY_LATE:
-		snprintf(buf, len, "%s%sthe first free window is after the install deadline: "
-		    "the device installs%s outside any window", bw, in->blackout ? "; " : "",
-		    in->restart ? " and restarts" : "");
-		break;
-	case WHY_MOVED:
-		snprintf(buf, len, "%s moved the install to a later window", bw);
-		break;
-	case WHY_FIRST:
-		snprintf(buf, len, "first maintenance window after the offer");
-		break;
-	}
-	return buf;
+/* The ring's deferral, deadline and grace for a month: Autopatch's expedite settings, or its own. */
+static void
+month_days(const struct ring *r, const struct month_info *mi, int *defer, int *deadline,
+    int *grace)
+{
+	bool expedited = mi->rel != NULL && mi->rel->expedited && r->expedite;
+
+	*defer = expedited ? 0 : r->deferral_days;
+	*deadline = expedited ? 1 : r->deadline_days;
+	*grace = expedited ? 1 : r->grace_days;
+}
+
+/* When the ring is offered os's release of month, pauses included. */
+static time_t
+offer_of(const struct ringset *rs, const struct ring *r, const struct month_info *mi,
+    const struct blackout **pause)
+{
+	int defer, deadline, grace;
+
+	month_days(r, mi, &defer, &deadline, &grace);
+	return after_pauses(rs, r, plus_days(mi->release_at, defer), pause);
+}
+
+/*
+ * When the window search found no window in time (late or none), the
+ * deadline forces the install, unless the next release supersedes it
+ * first; a pause holds even that.
+ */
+static void
+force_at_deadline(const struct ringset *rs, const struct ring *r, struct install *in)
+{
+	if (in->status == WS_OK || in->skipped)
+		return;
+	if (in->status == WS_NONE && in->install_deadline >= in->next_offered_at)
+		return;		/* superseded: forced_at stays 0 */
+	in->forced_at = after_pauses(rs, r, in->install_deadline, NULL);
+	in->forced_in = frozen_at(rs, r, in->forced_at);
 }
 
 void
-win_install(const struct caldata *c, const struct ringset *rs, const struct ring *r,
+win_month(const struct caldata *c, const struct ringset *rs, const struct ring *r,
     const struct os_def *os, ym_t month, struct install *out)
 {
 	struct month_info next;
+	int defer, deadline, grace;
 
 	memset(out, 0, sizeof(*out));
 	out->month = month;
 	out->os = os;
 	cal_month(c, os, month, &out->mi);
-	out->eligible = ring_eligible(r, os, &out->not_eligible);
-	out->kind = out->eligible ? out->mi.kind : KIND_LCU;
+	out->kind = out->mi.kind;
 	out->restart = kind_needs_restart(out->kind);
+	month_days(r, &out->mi, &defer, &deadline, &grace);
+	out->expedited = defer == 0 && out->mi.rel != NULL && out->mi.rel->expedited && r->expedite;
 	out->release_at = out->mi.release_at;
-	out->offered_at = plus_days(out->release_at, r->deferral_days);
-	out->install_deadline = plus_days(out->offered_at, r->deadline_days);
-	out->restart_deadline = out->restart ? plus_days(out->install_deadline, r->grace_days) : 0;
+	out->offered_at = offer_of(rs, r, &out->mi, &out->pause);
+	out->install_deadline = plus_days(out->offered_at, deadline);
+	out->restart_deadline = plus_days(out->install_deadline, grace);
 	cal_month(c, os, month + 1, &next);
-	out->next_offered_at = plus_days(next.release_at, r->deferral_days);
+	out->next_offered_at = offer_of(rs, r, &next, NULL);
+	/* Held until the next release is offered too: this one is never installed. */
+	out->skipped = out->pause != NULL && out->next_offered_at <= out->offered_at;
+	if (out->skipped) {
+		out->status = WS_NONE;
+		out->why = WHY_NO_SLOT;
+		return;
+	}
 	find_window(rs, r, out);
+	force_at_deadline(rs, r, out);
+}
+
+const struct blackout *
+win_freeze_at(const struct ringset *rs, const struct ring *r, time_t t)
+{
+	return frozen_at(rs, r, t);
 }
 
 void
-win_restarts(const struct caldata *c, const struct ring *r, const struct os_def *os,
-    int year, struct restarts *out)
+win_oob(const struct ringset *rs, const struct ring *r, const struct os_def *os,
+    const struct oob *o, struct oob_install *out)
 {
-	const char *why;
-	bool eligible = ring_eligible(r, os, &why);
+	ym_t m = ym_make(o->date.y, o->date.m);
+	struct ymd pt;
 
+	(void)os;
 	memset(out, 0, sizeof(*out));
-	for (int m = 1; m <= 12; m++) {
-		struct month_info mi;
-
-		cal_month(c, os, ym_make(year, m), &mi);
-		if (!eligible || mi.kind == KIND_LCU)
-			out->lcu++;
-		else if (mi.kind == KIND_BASELINE && (os->baseline_months & (1u << m)))
-			out->baseline++;
-		else if (mi.kind == KIND_BASELINE)
-			out->unplanned++;	/* published unplanned, or overridden */
-	}
-	for (size_t i = 0; i < os->noob; i++)
-		out->oob += os->oob[i].date.y == year && os->oob[i].restart;
-	out->total = out->baseline + out->unplanned + out->lcu + out->oob;
+	out->oob = o;
+	out->offered = o->delivery == DELIVERY_AUTOMATIC;
+	out->release_at = cal_release_instant(o->date);
+	if (!out->offered)
+		return;
+	/* The deferral date of the monthly release it follows (the last Patch Tuesday). */
+	if (o->date.d < cal_patch_tuesday(m))
+		m--;
+	pt = (struct ymd){ ym_year(m), ym_month(m), cal_patch_tuesday(m) };
+	out->offered_at = plus_days(cal_release_instant(pt), r->deferral_days);
+	if (out->offered_at < out->release_at)
+		out->offered_at = out->release_at;	/* past its deferral: the same day */
+	out->offered_at = after_pauses(rs, r, out->offered_at, &out->pause);
+	out->install_deadline = plus_days(out->offered_at, r->deadline_days);
+	out->restart_deadline = o->restart ? plus_days(out->install_deadline, r->grace_days) : 0;
 }

@@ -665,23 +665,32 @@ yp_arch(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst
 	return 0;
 }
 
-/* A string of the form prefix + digits + (sep + digits)? */
-static bool
-matches(const char *v, const char *prefix, char sep)
+int
+yp_delivery(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
-	size_t p = strlen(prefix), d;
+	const char *v = yscalar(c, n, f);
 
-	if (strncmp(v, prefix, p) != 0)
-		return false;
-	v += p;
-	if ((d = strspn(v, "0123456789")) == 0 || d > 12)
-		return false;
-	v += d;
-	if (sep == '\0')
-		return *v == '\0';
-	if (*v++ != sep || (d = strspn(v, "0123456789")) == 0 || d > 12)
-		return false;
-	return v[d] == '\0';
+	if (v == NULL)
+		return -1;
+	if (delivery_parse(v, dst) < 0) {
+		yerr(c, n, "%s must be automatic or catalog, got '%s'", f->key, v);
+		return -1;
+	}
+	return 0;
+}
+
+int
+yp_bo_kind(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	const char *v = yscalar(c, n, f);
+
+	if (v == NULL)
+		return -1;
+	if (bo_kind_parse(v, dst) < 0) {
+		yerr(c, n, "%s must be freeze or pause, got '%s'", f->key, v);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -691,7 +700,7 @@ yp_kb(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 
 	if (v == NULL)
 		return -1;
-	if (!matches(v, "KB", '\0')) {
+	if (!kb_is_valid(v)) {
 		yerr(c, n, "%s must look like KB5094125, got '%s'", f->key, v);
 		return -1;
 	}
@@ -706,7 +715,7 @@ yp_build(struct yctx *c, const struct ynode *n, const struct yfield *f, void *ds
 
 	if (v == NULL)
 		return -1;
-	if (!matches(v, "", '.')) {
+	if (!build_is_valid(v)) {
 		yerr(c, n, "%s must look like 26100.32995, got '%s'", f->key, v);
 		return -1;
 	}

@@ -90,6 +90,8 @@ yparse_fn yp_time;		/* int minutes after midnight */
 yparse_fn yp_duration;		/* int minutes, 1..1440 */
 yparse_fn yp_kind;		/* enum kind */
 yparse_fn yp_arch;		/* enum arch */
+yparse_fn yp_delivery;		/* enum delivery */
+yparse_fn yp_bo_kind;		/* enum bo_kind */
 yparse_fn yp_kb;		/* char *, "KB" + digits */
 yparse_fn yp_build;		/* char *, digits "." digits */
 yparse_fn yp_arch_list;		/* unsigned mask of enum arch */

@@ -208,6 +208,8 @@ static const struct shipped shipped[] = {
 	{ "ws2025-azure", 2024, 11, 2024, 11, 2026, 9, { "2026-07" }, { "2026-06", "2026-09" } },
 	{ "ws2025-arc", 2025, 7, 2025, 7, 2026, 9, { "2026-07" }, { "2026-06", "2026-09" } },
 	{ "ws2022-azure", 2022, 2, 2024, 1, 2026, 5, { NULL }, { "2024-08" } },
+	/* Planned from October 2026 (UNVERIFIED), nothing published: 0-0 is no month. */
+	{ "win11-26h2", 2026, 10, 0, 0, 0, 0, { NULL }, { NULL } },
 };
 
 static bool
@@ -279,6 +281,10 @@ START_TEST(shipped_unplanned_baselines_carry_their_kb_and_build)
 	cal_month(&shipped_cal, caldata_find_os(&shipped_cal, "win11-24h2"), ym_make(2026, 6), &mi);
 	ck_assert_str_eq(mi.rel->kb, "KB5094126");
 	ck_assert_str_eq(mi.rel->build, "26100.8655");
+	/* July 2026's Windows 11 baseline (facts §8, [M]). */
+	cal_month(&shipped_cal, caldata_find_os(&shipped_cal, "win11-24h2"), ym_make(2026, 7), &mi);
+	ck_assert_str_eq(mi.rel->kb, "KB5101650");
+	ck_assert_str_eq(mi.rel->build, "26100.8875");
 	cal_month(&shipped_cal, caldata_find_os(&shipped_cal, "ws2025-azure"), ym_make(2026, 6), &mi);
 	ck_assert_str_eq(mi.rel->kb, "KB5094125");
 	ck_assert_str_eq(mi.rel->build, "26100.32995");
@@ -329,14 +335,49 @@ START_TEST(shipped_override_changes_a_planned_month_only)
 }
 END_TEST
 
+/*
+ * Server 2025's out-of-band releases in date order (facts §8): the October
+ * 2025 WSUS fix that leaves hotpatch but was not offered to hotpatch
+ * machines (catalog), then two offered LCUs, each with a restart.
+ */
 START_TEST(shipped_out_of_band_lcu_needs_a_restart)
 {
 	const struct os_def *os = caldata_find_os(&shipped_cal, "ws2025-azure");
 
-	ck_assert_int_eq(os->noob, 1);
-	ck_assert_str_eq(os->oob[0].kb, "KB5091157");
-	ck_assert(os->oob[0].restart);
-	ck_assert_int_eq(ymd_cmp(os->oob[0].date, (struct ymd){ 2026, 4, 19 }), 0);
+	ck_assert_int_eq(os->noob, 3);
+	ck_assert_str_eq(os->oob[0].kb, "KB5070881");
+	ck_assert(os->oob[0].restart && os->oob[0].leaves_hotpatch);
+	ck_assert_int_eq(os->oob[0].delivery, DELIVERY_CATALOG);
+	ck_assert_str_eq(os->oob[1].kb, "KB5078135");
+	ck_assert_int_eq(ymd_cmp(os->oob[1].date, (struct ymd){ 2026, 1, 24 }), 0);
+	ck_assert_str_eq(os->oob[2].kb, "KB5091157");
+	ck_assert(os->oob[2].restart && !os->oob[2].leaves_hotpatch);
+	ck_assert_int_eq(os->oob[2].delivery, DELIVERY_AUTOMATIC);
+	ck_assert_int_eq(ymd_cmp(os->oob[2].date, (struct ymd){ 2026, 4, 19 }), 0);
+	/* The 2025-11-20 Windows 11 fix is itself a hotpatch: no restart. */
+	os = caldata_find_os(&shipped_cal, "win11-25h2");
+	ck_assert_str_eq(os->oob[0].kb, "KB5072753");
+	ck_assert(!os->oob[0].restart);
+}
+END_TEST
+
+/* Windows 11 23H2, 26H1 and Windows 10 22H2: an LCU, planned, every month. */
+START_TEST(shipped_never_hotpatch_oses_are_lcu_every_month)
+{
+	static const char *const ids[] = { "win11-23h2", "win11-26h1", "win10-22h2" };
+
+	for (size_t i = 0; i < ARRAY_LEN(ids); i++) {
+		const struct os_def *os = caldata_find_os(&shipped_cal, ids[i]);
+
+		ck_assert_msg(os != NULL && os->never_hotpatch, "%s", ids[i]);
+		for (ym_t ym = ym_make(2024, 1); ym <= ym_make(2027, 12); ym++) {
+			struct month_info mi;
+
+			cal_month(&shipped_cal, os, ym, &mi);
+			ck_assert(mi.kind == KIND_LCU && mi.source == SRC_PLANNED && mi.restart);
+		}
+	}
+	ck_assert_uint_eq(caldata_find_os(&shipped_cal, "win11-26h1")->arch, ARCH_ARM64);
 }
 END_TEST
 
@@ -451,6 +492,7 @@ main(void)
 	tcase_add_test(tc, shipped_published_dates_are_patch_tuesdays);
 	tcase_add_test(tc, shipped_override_changes_a_planned_month_only);
 	tcase_add_test(tc, shipped_out_of_band_lcu_needs_a_restart);
+	tcase_add_test(tc, shipped_never_hotpatch_oses_are_lcu_every_month);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

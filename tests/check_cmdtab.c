@@ -49,10 +49,11 @@ START_TEST(table_is_sound_and_no_admin_command_is_kept)
 		admin += c->admin;
 		kept += c->keep;
 	}
-	/* override set/clear, reload, blackout add/remove/import, backup. */
-	ck_assert_uint_eq(admin, 7);
-	/* os list, calendar, month, rings, ring show, plan. */
-	ck_assert_uint_eq(kept, 6);
+	/* override set/clear, reload, blackout add/remove/import, backup, publish, publish clear,
+	 * import cvrf, devices import. */
+	ck_assert_uint_eq(admin, 11);
+	/* os list, calendar, month, rings, ring show, plan, fleet. */
+	ck_assert_uint_eq(kept, 7);
 }
 END_TEST
 

@@ -234,7 +234,11 @@ START_TEST(all_feed_has_one_allday_event_per_os_and_month_plus_oob)
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "(planned)"));
 
 	e = find_event(d.c, "hotpatch-os-b-202612@" DOMAIN);
-	ck_assert_str_eq(icalcomponent_get_summary(e), "OS B: Hotpatch — no restart");
+	ck_assert_str_eq(icalcomponent_get_summary(e), "OS B: Hotpatch — no restart for the Windows "
+	    "security update");
+	/* The promise is the security update's only: other updates may still restart. */
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Restart: no restart for "
+	    "the Windows security update (.NET, drivers and firmware may still restart a device)"));
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "KB: KB5099001"));
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Build: 26100.40001"));
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Fixes, among others;"));
@@ -352,6 +356,10 @@ assert_berlin_events_in_order(const struct feed *f)
 			ck_assert_str_eq(f->ev[k++].uid, want);
 			if (in.restart)
 				k++;
+			/* os-b's automatic out-of-band release of 2026-12-17. */
+			if (o == 1 && m == ym_make(2026, 12))
+				ck_assert_str_eq(f->ev[k++].uid,
+				    "oob-offer-berlin-os-b-KB5099555@" DOMAIN);
 		}
 	ck_assert_uint_eq(k, f->nev);
 }
@@ -380,10 +388,13 @@ START_TEST(berlin_ring_windows_are_local_times_with_the_iana_tzid)
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20261211T220000\r\n");
 	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND;TZID=Europe/Berlin:20261212T000000\r\n");
 	ck_assert_str_eq(icalcomponent_get_summary(e),
-	    "Pilot, Berlin; first: OS A hotpatch install window");
+	    "Pilot, Berlin; first: OS A install window: Hotpatch — no restart for the Windows "
+	    "security update");
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Status: ok"));
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e),
 	    "Install deadline: 2026-12-15 19:00 Europe/Berlin"));
+	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Restart: no restart for "
+	    "the Windows security update (.NET, drivers and firmware may still restart a device)"));
 	e = find_event(d.c, "deadline-berlin-os-a-202612@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20261215T190000\r\n");
@@ -397,7 +408,7 @@ START_TEST(berlin_ring_windows_are_local_times_with_the_iana_tzid)
 	e = find_event(d.c, "window-berlin-os-a-202607@" DOMAIN);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20260717T220000\r\n");
 	ck_assert_str_eq(icalcomponent_get_summary(e),
-	    "Pilot, Berlin; first: OS A baseline install window");
+	    "Pilot, Berlin; first: OS A install window: Baseline — restart required");
 	e = find_event(d.c, "restart-berlin-os-a-202607@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20260723T190000\r\n");
@@ -734,6 +745,260 @@ START_TEST(override_bumps_sequence_of_that_month_only)
 }
 END_TEST
 
+/*
+ * ---- the state across months in the ring feeds ----
+ *
+ * OS S: baselines in January, April, July and October, hotpatch since 2024-01.
+ * Patch Tuesdays 2027-01-12 and 02-09, released 18:00Z (PST).  Three UTC rings,
+ * windows Tuesday and Thursday 20:00 for 2 h, deadline 7 days, grace 2 (the
+ * cases of check_state.c, as feeds):
+ *   paused  deferral 0, a pause 2027-01-10..02-12 (34 days) of its own
+ *   frozen  deferral 0, a freeze over the same days
+ *   slow    deferral 10
+ * Out-of-band: KB5990002 on Wed 2027-01-20 (automatic, restart) and KB5990003
+ * on 2027-01-21 (catalog only), both after January's Patch Tuesday, released
+ * 10:00 Pacific = 18:00Z.  Horizon: now 2027-01-15, January and February.
+ */
+static struct oob oob_s[] = {
+	{ .date = { 2027, 1, 20 }, .kb = "KB5990002", .restart = true },
+	{ .date = { 2027, 1, 21 }, .kb = "KB5990003", .restart = true,
+	  .delivery = DELIVERY_CATALOG },
+};
+static struct os_def os_s[] = {
+	{ .id = "os-s", .name = "OS S", .arch = ARCH_X64,
+	  .baseline_months = 1u << 1 | 1u << 4 | 1u << 7 | 1u << 10, .oob = oob_s, .noob = 2 },
+};
+static struct caldata cal_s = { .os = os_s, .nos = 1 };
+static char *ring_os_s[] = { "os-s" };
+static struct mwindow win_tue_thu[] = { { WIN_WEEKLY, 1u << 2 | 1u << 4, 0, 20 * 60, 120 } };
+static struct ring rings_s[3];
+static struct blackout bo_s[] = {
+	{ .name = "year-end pause", .ring = "paused", .from = { 2027, 1, 10 },
+	  .to = { 2027, 2, 12 }, .kind = BO_PAUSE },
+	{ .name = "year-end freeze", .ring = "frozen", .from = { 2027, 1, 10 },
+	  .to = { 2027, 2, 12 }, .kind = BO_FREEZE },
+};
+static struct ringset rs_s = { .ring = rings_s, .nring = 3, .bo = bo_s, .nbo = 2 };
+static const struct feed_opts opts_s = { .domain = DOMAIN, .months_back = 0, .months_ahead = 1,
+    .now = 1799971200 /* 2027-01-15 00:00Z */, .refresh_minutes = 360 };
+
+static struct ring
+ring_s(const char *id, const char *name, int deferral)
+{
+	return (struct ring){ .id = (char *)id, .name = (char *)name, .os = ring_os_s, .nos = 1,
+	    .timezone = "UTC", .deferral_days = deferral, .deadline_days = 7, .grace_days = 2,
+	    .hotpatch = true, .arch = ARCH_X64, .vbs = true, .licensed = true, .expedite = true,
+	    .reminder_min = -1, .win = win_tue_thu, .nwin = 1 };
+}
+
+static void
+setup_s(void)
+{
+	os_s[0].hotpatch_start = ym_make(2024, 1);
+	rings_s[0] = ring_s("paused", "Paused", 0);
+	rings_s[1] = ring_s("frozen", "Frozen", 0);
+	rings_s[2] = ring_s("slow", "Slow", 10);
+}
+
+static void
+doc_open_s(struct doc *d, enum feed_kind kind, const char *id)
+{
+	char *cause = NULL;
+
+	if (feed_build(&cal_s, &rs_s, &opts_s, kind, id, &d->f, &cause) != 0)
+		ck_abort_msg("feed_build: %s", cause);
+	doc_parse(d, 0, 0);
+}
+
+/* The event's CATEGORIES values, in order, joined by ','. */
+static const char *
+categories(icalcomponent *ev)
+{
+	static char buf[128];
+	icalproperty *p;
+
+	buf[0] = '\0';
+	for (p = icalcomponent_get_first_property(ev, ICAL_CATEGORIES_PROPERTY); p != NULL;
+	    p = icalcomponent_get_next_property(ev, ICAL_CATEGORIES_PROPERTY)) {
+		if (buf[0] != '\0')
+			strcat(buf, ",");
+		strcat(buf, icalproperty_get_categories(p));
+	}
+	return buf;
+}
+
+static bool
+describes(icalcomponent *ev, const char *words)
+{
+	return strstr(icalcomponent_get_description(ev), words) != NULL;
+}
+
+/*
+ * February 2027 for the paused ring: January's baseline was skipped, so the
+ * hotpatch month brings the catch-up.  Offered when the pause ends, Sat
+ * 02-13 00:00Z; first window Tue 02-16 20:00Z; deadline 02-13 + 7 = 02-20
+ * 00:00Z; restart by 02-20 + 2 = 02-22 00:00Z.
+ */
+START_TEST(paused_ring_february_is_a_catch_up_with_a_restart)
+{
+	struct doc d;
+	icalcomponent *e;
+
+	doc_open_s(&d, FEED_RING, "paused");
+	e = find_event(d.c, "window-paused-os-s-202702@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(icalcomponent_get_summary(e),
+	    "Paused: OS S install window: Catch-up (baseline + hotpatch) — restart required");
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20270216T200000Z\r\n");
+	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND:20270216T220000Z\r\n");
+	ck_assert_str_eq(categories(e), "catch-up,restart");
+	ck_assert(describes(e, "Install: Catch-up (baseline + hotpatch) — restart required "
+	    "(OS S month: hotpatch, planned)"));
+	ck_assert(describes(e, "the January 2027 baseline was paused for this ring "
+	    "(pause 'year-end pause' (2027-01-10..2027-02-12))"));
+	ck_assert(describes(e, "Offered: 2027-02-13 00:00 UTC"));
+	ck_assert(describes(e, "Restart by: 2027-02-22 00:00 UTC"));
+	e = find_event(d.c, "deadline-paused-os-s-202702@" DOMAIN);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20270220T000000Z\r\n");
+	ck_assert_str_eq(icalcomponent_get_summary(e),
+	    "Paused: OS S install deadline: Catch-up (baseline + hotpatch) — restart required");
+	e = find_event(d.c, "restart-paused-os-s-202702@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20270222T000000Z\r\n");
+	doc_close(&d);
+}
+END_TEST
+
+/*
+ * January 2027 for the paused ring: both January's and February's offers
+ * land on 02-13 00:00Z, so January's release is never offered alone.  One
+ * all-day note on its release day (01-12 in UTC), nothing that claims an
+ * install: no window, no deadline, no restart.
+ */
+START_TEST(paused_ring_january_is_one_skipped_note)
+{
+	struct doc d;
+	icalcomponent *e;
+
+	doc_open_s(&d, FEED_RING, "paused");
+	e = find_event(d.c, "skipped-paused-os-s-202701@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(icalcomponent_get_summary(e),
+	    "Paused: OS S skipped by a pause: Baseline — not installed");
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;VALUE=DATE:20270112\r\n");
+	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND;VALUE=DATE:20270113\r\n");
+	assert_line(e, ICAL_TRANSP_PROPERTY, "TRANSP:TRANSPARENT\r\n");
+	ck_assert_str_eq(categories(e), "skipped,no restart");
+	ck_assert(describes(e, "Status: skipped"));
+	ck_assert(describes(e, "pause 'year-end pause' (2027-01-10..2027-02-12) holds every "
+	    "offer until the next release: skipped"));
+	ck_assert(!describes(e, "Offered:"));
+	ck_assert(!describes(e, "Restart by:"));
+	ck_assert_ptr_null(find_event(d.c, "window-paused-os-s-202701@" DOMAIN));
+	ck_assert_ptr_null(find_event(d.c, "none-paused-os-s-202701@" DOMAIN));
+	ck_assert_ptr_null(find_event(d.c, "deadline-paused-os-s-202701@" DOMAIN));
+	ck_assert_ptr_null(find_event(d.c, "restart-paused-os-s-202701@" DOMAIN));
+	doc_close(&d);
+}
+END_TEST
+
+/*
+ * The frozen ring's January: offered 01-12 18:00Z, every window to 02-12 is
+ * frozen and February's offer (02-09) comes first, so no window; the
+ * deadline 01-12 + 7 = 01-19 18:00Z forces the baseline inside the freeze,
+ * restart by 01-21 18:00Z.  The note and the deadline name the freeze.
+ */
+START_TEST(forced_install_inside_a_freeze_is_named)
+{
+	struct doc d;
+	icalcomponent *e;
+
+	doc_open_s(&d, FEED_RING, "frozen");
+	ck_assert_ptr_null(find_event(d.c, "window-frozen-os-s-202701@" DOMAIN));
+	e = find_event(d.c, "none-frozen-os-s-202701@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(icalcomponent_get_summary(e),
+	    "Frozen: OS S no install window: Baseline — restart required");
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;VALUE=DATE:20270112\r\n");
+	ck_assert_str_eq(categories(e), "baseline,restart");
+	ck_assert(describes(e, "the deadline forces the install and restart at 2027-01-19 18:00, "
+	    "inside freeze 'year-end freeze' (2027-01-10..2027-02-12)"));
+	e = find_event(d.c, "deadline-frozen-os-s-202701@" DOMAIN);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20270119T180000Z\r\n");
+	ck_assert(describes(e, "inside freeze 'year-end freeze'"));
+	e = find_event(d.c, "restart-frozen-os-s-202701@" DOMAIN);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20270121T180000Z\r\n");
+	doc_close(&d);
+}
+END_TEST
+
+/*
+ * KB5990002 (Wed 2027-01-20, 18:00Z) follows January's release of 01-12
+ * 18:00Z.  slow's deferral date 01-22 18:00Z is still ahead: offered then,
+ * an all-day event on 01-22; deadline 01-29 18:00Z, restart by 01-31 18:00Z.
+ * frozen is past its deferral (0): the same day, 01-20 (a freeze holds no
+ * offer).  paused has every offer held to the pause's end: 02-13.
+ */
+START_TEST(automatic_oob_is_at_each_rings_offer)
+{
+	const struct { const char *ring, *uid, *day; } want[] = {
+		{ "slow", "oob-offer-slow-os-s-KB5990002@" DOMAIN, "20270122" },
+		{ "frozen", "oob-offer-frozen-os-s-KB5990002@" DOMAIN, "20270120" },
+		{ "paused", "oob-offer-paused-os-s-KB5990002@" DOMAIN, "20270213" },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+		char line[64];
+		struct doc d;
+		icalcomponent *e;
+
+		doc_open_s(&d, FEED_RING, want[i].ring);
+		e = find_event(d.c, want[i].uid);
+		ck_assert_msg(e != NULL, "no %s", want[i].uid);
+		snprintf(line, sizeof(line), "DTSTART;VALUE=DATE:%s\r\n", want[i].day);
+		assert_line(e, ICAL_DTSTART_PROPERTY, line);
+		ck_assert_str_eq(categories(e), "out-of-band,restart");
+		if (i == 0) {
+			ck_assert_str_eq(icalcomponent_get_summary(e),
+			    "Slow: OS S out-of-band KB5990002 — restart required");
+			ck_assert(describes(e, "Offered: 2027-01-22 18:00 UTC"));
+			ck_assert(describes(e, "Install deadline: 2027-01-29 18:00 UTC"));
+			ck_assert(describes(e, "Restart by: 2027-01-31 18:00 UTC"));
+		}
+		if (i == 2)
+			ck_assert(describes(e, "Held back by pause 'year-end pause'"));
+		doc_close(&d);
+	}
+}
+END_TEST
+
+/* KB5990003 is catalog only: never offered, so in no ring feed; the OS feed claims no restart. */
+START_TEST(catalog_oob_is_absent_from_ring_feeds)
+{
+	const char *ids[] = { "paused", "frozen", "slow" };
+	struct doc d;
+	icalcomponent *e;
+
+	for (size_t i = 0; i < ARRAY_LEN(ids); i++) {
+		doc_open_s(&d, FEED_RING, ids[i]);
+		ck_assert_ptr_null(strstr(d.text, "KB5990003"));
+		doc_close(&d);
+	}
+	doc_open_s(&d, FEED_OS, "os-s");
+	e = find_event(d.c, "oob-os-s-KB5990003@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(icalcomponent_get_summary(e),
+	    "OS S: out-of-band KB5990003 — catalog only");
+	ck_assert_str_eq(categories(e), "out-of-band,catalog only");
+	ck_assert(!describes(e, "Restart: required"));
+	/* The automatic one keeps its text. */
+	e = find_event(d.c, "oob-os-s-KB5990002@" DOMAIN);
+	ck_assert_str_eq(icalcomponent_get_summary(e), "OS S: out-of-band KB5990002 — restart");
+	ck_assert_str_eq(categories(e), "out-of-band,restart");
+	doc_close(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -758,5 +1023,11 @@ main(void)
 	    event_hash_ignores_sequence_and_dtstamp_and_is_unique,
 	    unchanged_feed_stamps_without_writing,
 	    override_bumps_sequence_of_that_month_only)));
+	suite_add_tcase(s, tcase_of("state", setup_s, teardown, TESTS(
+	    paused_ring_february_is_a_catch_up_with_a_restart,
+	    paused_ring_january_is_one_skipped_note,
+	    forced_install_inside_a_freeze_is_named,
+	    automatic_oob_is_at_each_rings_offer,
+	    catalog_oob_is_absent_from_ring_feeds)));
 	return run_suite(s);
 }

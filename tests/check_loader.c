@@ -9,7 +9,9 @@
 #include "tzcache.h"
 #include "calendar.h"
 #include "calfile.h"
+#include "placement.h"
 #include "ringfile.h"
+#include "table.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -262,7 +264,7 @@ START_TEST(valid_ring_file_loads_every_field)
 		diags_print(&d, stderr);
 		ck_abort_msg("rings-full.yaml does not load");
 	}
-	ck_assert_int_eq(rs.nring, 2);
+	ck_assert_int_eq(rs.nring, 3);
 	r = ringset_find(&rs, "pilot");
 	ck_assert_ptr_nonnull(r);
 	ck_assert_str_eq(r->name, "Pilot devices");
@@ -286,20 +288,100 @@ START_TEST(valid_ring_file_loads_every_field)
 	ck_assert_int_eq(r->win[1].start_min, 1 * 60 + 30);
 	ck_assert_int_eq(r->win[1].duration_min, 3 * 60 + 55);
 	ck_assert_int_eq(r->line, 3);
+	ck_assert(r->hotpatch_set && !r->expedite);
+	ck_assert_int_eq(r->hotpatch_since, ym_make(2026, 3));
+	/* Upgrades come out sorted by month. */
+	ck_assert_uint_eq(r->nupg, 2);
+	ck_assert_int_eq(r->upg[0].month, ym_make(2026, 12));
+	ck_assert_str_eq(r->upg[0].from, "os-a");
+	ck_assert_str_eq(r->upg[0].to, "os-b");
+	ck_assert_int_eq(r->upg[1].month, ym_make(2027, 2));
+	ck_assert_str_eq(r->upg[1].from, "os-b");
 	r = ringset_find(&rs, "broad");
 	ck_assert_ptr_nonnull(r);
-	ck_assert(!r->hotpatch);
+	ck_assert(!r->hotpatch && r->hotpatch_set);
+	ck_assert(r->expedite);	/* defaults */
+	ck_assert_int_eq(r->hotpatch_since, 0);
+	ck_assert_uint_eq(r->nupg, 0);
 	ck_assert_int_eq(r->arch, ARCH_X64);	/* defaults */
 	ck_assert(r->vbs && !r->chpe_disabled && r->licensed);
 	ck_assert_int_eq(r->reminder_min, -1);
 	ck_assert_str_eq(r->timezone, "UTC");
+	/* No hotpatch key: on, but not set, so the OS's default rules. */
+	r = ringset_find(&rs, "quiet");
+	ck_assert(r->hotpatch && !r->hotpatch_set);
 	ck_assert_int_eq(rs.nbo, 2);
 	ck_assert_str_eq(rs.bo[0].name, "pilot freeze");
+	/* 35 days, both included, is the longest pause. */
+	ck_assert_int_eq(rs.bo[0].kind, BO_PAUSE);
+	ck_assert_int_eq(blackout_days(&rs.bo[0]), 35);
+	ck_assert_int_eq(rs.bo[1].kind, BO_FREEZE);
 	ck_assert_str_eq(rs.bo[0].ring, "pilot");
 	ck_assert_ptr_null(rs.bo[1].ring);
 	ck_assert_int_eq(rs.bo[1].to.y, 2027);
 	ringset_free(&rs);
 	free(path);
+}
+END_TEST
+
+/* The calendar's keys for the state across months, set and left to their defaults. */
+START_TEST(valid_calendar_loads_the_state_fields)
+{
+	const struct os_def *a = &mincal.os[0], *b = &mincal.os[1];
+
+	ck_assert_int_eq(a->hotpatch_default_from, ym_make(2026, 5));
+	ck_assert_int_eq(b->hotpatch_default_from, 0);
+	ck_assert_uint_eq(a->nmsrc, 2);
+	ck_assert_str_eq(a->msrc[1], "Windows 11 Version 24H2 for ARM64-based Systems");
+	ck_assert_uint_eq(b->nmsrc, 0);
+	ck_assert(a->rel[0].expedited);
+	ck_assert_uint_eq(b->noob, 2);
+	ck_assert_int_eq(b->oob[0].delivery, DELIVERY_CATALOG);
+	ck_assert(b->oob[0].leaves_hotpatch);
+	ck_assert_int_eq(b->oob[1].delivery, DELIVERY_AUTOMATIC);
+	ck_assert(!b->oob[1].leaves_hotpatch);
+}
+END_TEST
+
+/*
+ * hotpatch: never and min_build: the never-hotpatch OS has no start, no
+ * baseline months (every month is an LCU: calendar month 2026-04 is lcu,
+ * planned) and may publish lcu months; the other keeps its floor and the
+ * default quarters.
+ */
+START_TEST(never_hotpatch_and_min_build_load)
+{
+	static const char yaml[] =
+	    "version: 1\n"
+	    "os:\n"
+	    "  - { id: os-a, name: A, arch: [x64], hotpatch_start: 2025-04, min_build: \"26100.2033\" }\n"
+	    "  - id: win10\n"
+	    "    name: Windows 10\n"
+	    "    arch: [x64, arm64]\n"
+	    "    hotpatch: never\n"
+	    "    published:\n"
+	    "      - { month: 2026-01, kind: lcu, kb: KB1 }\n";
+	struct caldata c = { 0 };
+	struct diags d = { 0 };
+	struct month_info mi;
+
+	ck_assert_int_eq(calfile_parse("t.yaml", yaml, sizeof(yaml) - 1, &c, &d), 0);
+	ck_assert_uint_eq(c.nos, 2);
+	ck_assert(!c.os[0].never_hotpatch);
+	ck_assert_str_eq(c.os[0].min_build, "26100.2033");
+	ck_assert_uint_eq(c.os[0].baseline_months, 1u << 1 | 1u << 4 | 1u << 7 | 1u << 10);
+	ck_assert(c.os[1].never_hotpatch);
+	ck_assert_int_eq(c.os[1].hotpatch_start, 0);
+	ck_assert_uint_eq(c.os[1].baseline_months, 0);
+	ck_assert_ptr_null(c.os[1].min_build);
+	ck_assert_uint_eq(c.os[1].nrel, 1);
+	cal_month(&c, &c.os[1], ym_make(2026, 4), &mi);
+	ck_assert_int_eq(mi.kind, KIND_LCU);
+	ck_assert_int_eq(mi.source, SRC_PLANNED);
+	cal_month(&c, &c.os[0], ym_make(2026, 4), &mi);
+	ck_assert_int_eq(mi.kind, KIND_BASELINE);
+	caldata_free(&c);
+	diags_free(&d);
 }
 END_TEST
 
@@ -314,8 +396,21 @@ START_TEST(shipped_calendar_and_schedules_load_cleanly)
 	ck_assert_int_eq(ringfile_load_dir(dir, &c, &rs, &d), 0);
 	diags_print(&d, stderr);
 	ck_assert_int_eq(d.n, 0);
-	ck_assert_int_eq(c.nos, 5);
+	/* 5 OSes with hotpatch, win11-26h2 (planned) and 3 that never get it. */
+	ck_assert_int_eq(c.nos, 9);
+	ck_assert(!c.os[5].never_hotpatch);
+	ck_assert_str_eq(c.os[5].id, "win11-26h2");
+	for (size_t i = 6; i < 9; i++)
+		ck_assert_msg(c.os[i].never_hotpatch, "%s", c.os[i].id);
+	ck_assert_str_eq(c.os[0].min_build, "26100.2033");
 	ck_assert_int_ge(rs.nring, 5);
+	/* The examples show the state across months: Windows 11 on by default, a pause, an upgrade, a late enrolment. */
+	ck_assert_int_eq(c.os[0].hotpatch_default_from, ym_make(2026, 5));
+	ck_assert_uint_eq(ringset_find(&rs, "state-upgrade")->nupg, 1);
+	ck_assert_int_eq(ringset_find(&rs, "state-enrolled")->hotpatch_since, ym_make(2027, 3));
+	for (size_t i = 0; i < rs.nbo; i++)
+		if (rs.bo[i].ring != NULL && strcmp(rs.bo[i].ring, "state-paused") == 0)
+			ck_assert_int_eq(rs.bo[i].kind, BO_PAUSE);
 	caldata_free(&c);
 	ringset_free(&rs);
 	free(cal);
@@ -388,6 +483,48 @@ START_TEST(many_rings_load_and_a_late_duplicate_is_found)
 }
 END_TEST
 
+/* A ring of file a.yaml with the groups given, as YAML. */
+static char *
+grouped_ring(const char *id, const char *groups)
+{
+	return xasprintf("version: 1\nrings:\n  - { id: %s, name: R, os: [os-a], groups: %s,"
+	    " deferral_days: 0, deadline_days: 2, grace_days: 1, timezone: UTC }\n", id, groups);
+}
+
+START_TEST(groups_at_their_limits_load_and_a_group_in_two_files_is_refused)
+{
+	char *name = xcalloc(GROUP_NAME_MAX + 1, 1), *list = NULL, *a, *b;
+	struct ringset rs = { 0 };
+	struct diags d = { 0 };
+
+	/* 64 groups, the last one 256 bytes: the most a ring may list. */
+	memset(name, 'g', GROUP_NAME_MAX);
+	strappend(&list, "[");
+	for (int i = 0; i < RING_GROUPS_MAX - 1; i++)
+		strappend(&list, "Group %d, ", i);
+	strappend(&list, "%s]", name);
+	a = grouped_ring("pilot", list);
+	ck_assert_int_eq(ringfile_parse("a.yaml", a, strlen(a), &mincal, &rs, &d), 0);
+	ck_assert_uint_eq(rs.ring[0].ngroups, RING_GROUPS_MAX);
+	ck_assert_str_eq(rs.ring[0].groups[0], "Group 0");
+	ck_assert_uint_eq(strlen(rs.ring[0].groups[RING_GROUPS_MAX - 1]), GROUP_NAME_MAX);
+	/* Another file, another case: still the same group, and the set is kept. */
+	b = grouped_ring("broad", "[\"GROUP 7\"]");
+	ck_assert_int_eq(ringfile_parse("b.yaml", b, strlen(b), &mincal, &rs, &d), -1);
+	ck_assert_uint_eq(rs.nring, 1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.v[0].file, "b.yaml");
+	ck_assert_str_eq(d.v[0].msg, "group 'GROUP 7' is in ring 'broad' and in ring 'pilot' "
+	    "(a.yaml:3); a group's devices belong to one ring");
+	ringset_free(&rs);
+	diags_free(&d);
+	free(name);
+	free(list);
+	free(a);
+	free(b);
+}
+END_TEST
+
 START_TEST(many_oses_and_overrides_load_and_late_duplicates_are_found)
 {
 	char *body, *more, *got;
@@ -445,10 +582,13 @@ main(void)
 	tcase_add_test(tc, duplicate_ring_id_across_files_names_the_first_definition);
 	tcase_add_test(tc, all_errors_of_a_file_are_reported_not_just_the_first);
 	tcase_add_test(tc, valid_ring_file_loads_every_field);
+	tcase_add_test(tc, valid_calendar_loads_the_state_fields);
+	tcase_add_test(tc, never_hotpatch_and_min_build_load);
 	tcase_add_test(tc, shipped_calendar_and_schedules_load_cleanly);
 	tcase_add_test(tc, errors_stop_at_the_cap_across_files);
 	tcase_add_test(tc, many_rings_load_and_a_late_duplicate_is_found);
 	tcase_add_test(tc, many_oses_and_overrides_load_and_late_duplicates_are_found);
+	tcase_add_test(tc, groups_at_their_limits_load_and_a_group_in_two_files_is_refused);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -1,7 +1,8 @@
 /*
  * check_pages: the HTML renderers.  The planner grid from a hand-made plan
- * (rows, cells, classes, marks, escaping) and the feed index (webcal and
- * http(s) links, relative links for a static export), each checked to be
+ * (rows, cells, classes, marks, escaping), the feed index (webcal and
+ * http(s) links, relative links for a static export) and the fleet
+ * (counts, escaping, never a device name), each checked to be
  * well-formed enough that every element the tests rely on is closed.
  */
 #include "pages.h"
@@ -39,7 +40,7 @@ static void
 assert_balanced(const char *html)
 {
 	static const char *const names[] = { "html", "head", "body", "style", "script", "header",
-	    "main", "section", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "span",
+	    "main", "section", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "ul", "li", "span",
 	    "small", "strong", "p", "a", "h1", "h2", "div", "button", "title" };
 
 	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
@@ -73,7 +74,7 @@ plan_page(json_t *plan)
 static char *
 index_page(json_t *feeds, const char *base)
 {
-	char *html = page_index(feeds, base);
+	char *html = page_index(feeds, NULL, base);
 
 	json_decref(feeds);
 	assert_balanced(html);
@@ -181,19 +182,20 @@ START_TEST(plan_cells_carry_kind_status_day_and_marks)
 	char *html = plan_page(sample_plan()), *c;
 
 	c = cell(html, "2027-01");
-	ck_assert_ptr_nonnull(strstr(c, "data-kind=\"baseline\" data-status=\"ok\" class=\"baseline\""));
+	ck_assert_ptr_nonnull(strstr(c, "data-kind=\"baseline\" data-install=\"baseline\" "
+	    "data-status=\"ok\" class=\"baseline\""));
 	ck_assert_ptr_nonnull(strstr(c, "<span class=\"k\">B</span> <span class=\"d\">01/20</span></td>"));
 	free(c);
 
 	c = cell(html, "2027-02");
-	ck_assert_ptr_nonnull(strstr(c, "data-kind=\"hotpatch\" data-status=\"late\" class=\"hotpatch late\""));
+	ck_assert_ptr_nonnull(strstr(c, "data-status=\"late\" class=\"hotpatch late\""));
 	ck_assert_ptr_nonnull(strstr(c, "<span class=\"k\">H</span> <span class=\"d\">02/20</span>"
 	    "<span class=\"mark\">!</span>"));
 	ck_assert_ptr_nonnull(strstr(c, "window after the deadline"));
 	free(c);
 
 	c = cell(html, "2027-03");
-	ck_assert_ptr_nonnull(strstr(c, "data-kind=\"lcu\" data-status=\"none\" class=\"lcu none\""));
+	ck_assert_ptr_nonnull(strstr(c, "data-status=\"none\" class=\"lcu none\""));
 	ck_assert_ptr_nonnull(strstr(c, "<span class=\"k\">L</span> <span class=\"d\">&ndash;</span></td>"));
 	free(c);
 
@@ -219,9 +221,12 @@ START_TEST(plan_shows_restarts_and_why_not_eligible)
 	const char *row2 = strstr(html, "data-os=\"ws2019\"");
 
 	ck_assert_ptr_nonnull(strstr(html, "<td class=\"restarts\" data-total=\"6\"><strong>6</strong> "
-	    "<small>4 baseline, 1 unplanned, 1 LCU</small></td>"));
+	    "<small><span data-cause=\"baseline\" title=\"baselines\">4 baseline</span>, "
+	    "<span data-cause=\"unplanned\" title=\"unplanned baselines\">1 unplanned</span>, "
+	    "<span data-cause=\"lcu\" title=\"not eligible for hotpatch\">1 LCU</span></small></td>"));
 	ck_assert_ptr_nonnull(row2);
-	ck_assert_ptr_nonnull(strstr(row2, "data-total=\"12\"><strong>12</strong> <small>12 LCU</small>"));
+	ck_assert_ptr_nonnull(strstr(row2, "data-total=\"12\"><strong>12</strong> <small><span "
+	    "data-cause=\"lcu\" title=\"not eligible for hotpatch\">12 LCU</span></small>"));
 	ck_assert_ptr_nonnull(strstr(row2, " class=\"ineligible\">"));
 	ck_assert_ptr_nonnull(strstr(row2, "<small class=\"why\">Not eligible: hotpatch needs "
 	    "&lt;Azure Arc&gt; &amp; VBS</small>"));
@@ -246,12 +251,261 @@ START_TEST(plan_escapes_every_text)
 }
 END_TEST
 
+/*
+ * The state across months, worked by hand (after schedules/state-examples.yaml,
+ * but made up here so that each case stands alone): Jan a baseline a pause skipped,
+ * so no window ("B -" and "="); Feb the catch-up of it in a hotpatch month
+ * ("C 02/17"); Mar an LCU after an upgrade in a hotpatch month, its
+ * deadline forcing it into a freeze ("O 03/20" and "~").  Restarts: 1
+ * baseline (Apr), 1 catch-up, 1 off-baseline = 3.
+ */
+static json_t *
+state_plan(void)
+{
+	json_t *a = json_array(), *m;
+	char ym[8], loc[32];
+
+	for (int i = 4; i <= 12; i++) {
+		snprintf(ym, sizeof(ym), "2027-%02d", i);
+		snprintf(loc, sizeof(loc), "2027-%02d-20T22:00+00:00", i);
+		m = month(ym, i == 4 ? "baseline" : "hotpatch", loc, "ok", NULL, "", 0);
+		json_object_set_new(m, "install", json_string(i == 4 ? "baseline" : "hotpatch"));
+		json_array_append_new(a, m);
+	}
+	m = month("2027-01", "baseline", NULL, "none", NULL, "skipped by \"January\" pause", 0);
+	json_object_update_new(m, json_pack("{s:s,s:b,s:s,s:s}", "install", "baseline",
+	    "skipped", 1, "pause", "January <pause>", "cause", "paused"));
+	json_array_insert_new(a, 0, m);
+	m = month("2027-02", "hotpatch", "2027-02-17T19:00+01:00", "ok", NULL, "catch-up reason", 0);
+	json_object_update_new(m, json_pack("{s:s,s:b,s:n,s:s}", "install", "catch-up",
+	    "skipped", 0, "pause", "cause", "paused"));
+	json_array_insert_new(a, 1, m);
+	m = month("2027-03", "hotpatch", "2027-03-20T22:00+00:00", "ok", NULL, "upgrade reason", 0);
+	json_object_update_new(m, json_pack("{s:s,s:b,s:s,s:s}", "install", "lcu",
+	    "skipped", 0, "forced_in", "March freeze", "cause", "upgrade"));
+	json_array_insert_new(a, 2, m);
+	return json_pack("{s:i,s:[{s:s,s:s,s:s,s:s,s:b,s:n,s:{s:i,s:i,s:i,s:i,s:i,s:i,s:i},"
+	    "s:o}]}", "year", 2027, "rings", "ring", "state-paused", "name", "P", "os", "w11",
+	    "timezone", "UTC", "eligible", 1, "not_eligible", "restarts", "baseline", 1,
+	    "unplanned", 0, "lcu", 0, "catchup", 1, "offbase", 1, "oob", 0, "total", 3,
+	    "months", a);
+}
+
+START_TEST(plan_cells_show_skipped_catch_up_off_baseline_and_forced)
+{
+	char *html = plan_page(state_plan()), *c;
+
+	c = cell(html, "2027-01");
+	ck_assert_ptr_nonnull(strstr(c, "data-kind=\"baseline\" data-install=\"baseline\" "
+	    "data-status=\"none\" class=\"baseline none skipped\""));
+	ck_assert_ptr_nonnull(strstr(c, " title=\"baseline, restart; no window before the next "
+	    "offer; skipped: a pause covered the release (January &lt;pause&gt;): skipped by "
+	    "&quot;January&quot; pause\""));
+	ck_assert_ptr_nonnull(strstr(c, "<span class=\"k\">B</span> <span class=\"d\">&ndash;</span>"
+	    "<span class=\"mark\">=</span></td>"));
+	free(c);
+
+	/* the month is a hotpatch, the install a catch-up: the letter and class say so */
+	c = cell(html, "2027-02");
+	ck_assert_ptr_nonnull(strstr(c, "data-kind=\"hotpatch\" data-install=\"catch-up\" "
+	    "data-status=\"ok\" class=\"catchup\""));
+	ck_assert_ptr_nonnull(strstr(c, " title=\"catch-up: the missed baseline and the hotpatch, "
+	    "restart; window 2027-02-17 19:00+01:00: catch-up reason\""));
+	ck_assert_ptr_nonnull(strstr(c, "<span class=\"k\">C</span> <span class=\"d\">02/17</span>"
+	    "</td>"));
+	free(c);
+
+	c = cell(html, "2027-03");
+	ck_assert_ptr_nonnull(strstr(c, "data-kind=\"hotpatch\" data-install=\"lcu\" "
+	    "data-status=\"ok\" class=\"offbase forced\""));
+	ck_assert_ptr_nonnull(strstr(c, " title=\"off-baseline LCU (upgrade, enrolment, "
+	    "out-of-band): restart, LCUs until the next baseline; window 2027-03-20 22:00+00:00; "
+	    "the deadline forces the install or restart inside a freeze (March freeze): upgrade "
+	    "reason\""));
+	ck_assert_ptr_nonnull(strstr(c, "<span class=\"k\">O</span> <span class=\"d\">03/20</span>"
+	    "<span class=\"mark\">~</span></td>"));
+	free(c);
+
+	/* a month the state leaves alone keeps its plain letter and class */
+	c = cell(html, "2027-05");
+	ck_assert_ptr_nonnull(strstr(c, "data-install=\"hotpatch\" data-status=\"ok\" "
+	    "class=\"hotpatch\" title=\"hotpatch, no restart for the Windows security update; window 2027-05-20 22:00+00:00\""));
+	free(c);
+	free(html);
+}
+END_TEST
+
+START_TEST(plan_restarts_by_cause)
+{
+	char *html = plan_page(state_plan());
+
+	/* 1 + 1 + 1 = 3; the zero causes (unplanned, LCU, out-of-band) are left out */
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"restarts\" data-total=\"3\"><strong>3"
+	    "</strong> <small><span data-cause=\"baseline\" title=\"baselines\">1 baseline</span>, "
+	    "<span data-cause=\"catchup\" title=\"after a pause\">1 catch-up</span>, "
+	    "<span data-cause=\"offbase\" title=\"off-baseline LCUs\">1 off-baseline</span>"
+	    "</small></td>"));
+	ck_assert_ptr_null(strstr(html, "data-cause=\"oob\""));
+	free(html);
+}
+END_TEST
+
+START_TEST(plan_legend_explains_every_letter_and_mark)
+{
+	static const char *const want[] = {
+		"<li data-sym=\"B\"><span class=\"sw baseline\">B</span>baseline, restart</li>",
+		"<li data-sym=\"H\"><span class=\"sw hotpatch\">H</span>hotpatch, no restart for the Windows security update</li>",
+		"<li data-sym=\"L\"><span class=\"sw lcu\">L</span>LCU, restart</li>",
+		"<li data-sym=\"C\"><span class=\"sw catchup\">C</span>catch-up: the missed "
+		    "baseline and the hotpatch, restart</li>",
+		"<li data-sym=\"O\"><span class=\"sw offbase\">O</span>off-baseline LCU (upgrade, "
+		    "enrolment, out-of-band): restart, LCUs until the next baseline</li>",
+		"<li data-sym=\"MM/DD\"><span class=\"sw\">11/20</span>local day of the install "
+		    "window</li>",
+		"<li data-sym=\"*\"><span class=\"sw unplanned\">*</span>unplanned baseline</li>",
+		"<li data-sym=\"!\"><span class=\"sw late\">!</span>late: after the install "
+		    "deadline</li>",
+		"<li data-sym=\"-\"><span class=\"sw none\">\xe2\x80\x93</span>no window before "
+		    "the next offer</li>",
+		"<li data-sym=\"#\"><span class=\"sw blackout\">#</span>a blackout moved or "
+		    "blocked it</li>",
+		"<li data-sym=\"~\"><span class=\"sw forced\">~</span>the deadline forces the "
+		    "install or restart inside a freeze</li>",
+		"<li data-sym=\"=\"><span class=\"sw skipped\">=</span>skipped: a pause covered the "
+		    "release</li>",
+		"<li data-sym=\"restarts\"><span class=\"sw\">Restarts</span>the year&#39;s total, "
+		    "then by cause: baseline (baselines), unplanned (unplanned baselines), LCU (not "
+		    "eligible for hotpatch), catch-up (after a pause), off-baseline (off-baseline "
+		    "LCUs), out-of-band (out-of-band)</li>",
+	};
+	char *html = plan_page(state_plan());
+
+	for (size_t i = 0; i < ARRAY_LEN(want); i++)
+		ck_assert_msg(strstr(html, want[i]) != NULL, "legend: no %s", want[i]);
+	ck_assert_int_eq(count(html, "<li data-sym="), (int)ARRAY_LEN(want));
+	free(html);
+}
+END_TEST
+
 START_TEST(plan_without_rings_is_still_a_page)
 {
 	char *html = plan_page(json_pack("{s:i,s:[]}", "year", 2026, "rings"));
 
 	ck_assert_int_eq(count(html, "<tr data-ring="), 0);
 	ck_assert_ptr_nonnull(strstr(html, "No rings."));
+	free(html);
+}
+END_TEST
+
+/* ---- the fleet ---- */
+
+/* One month's counts as view_fleet writes them. */
+static json_t *
+fleet_month(const char *month, int hp, int bl, int cu, int lcu, int restarts)
+{
+	return json_pack("{s:s,s:{s:i,s:i,s:i,s:i},s:i}", "month", month, "install",
+	    "hotpatch", hp, "baseline", bl, "catch-up", cu, "lcu", lcu, "restarts", restarts);
+}
+
+/*
+ * Two months, ring "pilot" (5 devices: 3 then 2 restart) and ring "empty"
+ * (no devices: no row); the fleet's months are pilot's plus 1 catch-up, 1 LCU
+ * and 2 restarts of devices of other rings, total 3 + 4 = 7 restarts.
+ * name is pilot's name, reason the one reason.  A "names" list (which
+ * view_fleet never writes) stands for personal data the page must not read.
+ */
+static json_t *
+sample_fleet(const char *name, const char *reason)
+{
+	json_t *months = json_pack("[o,o]", fleet_month("2027-01", 2, 0, 1, 4, 5),
+	    fleet_month("2027-02", 3, 0, 0, 2, 2));
+	json_t *pm = json_pack("[o,o]", fleet_month("2027-01", 2, 0, 0, 3, 3),
+	    fleet_month("2027-02", 3, 0, 0, 2, 2));
+	json_t *tot = fleet_month("total", 5, 0, 1, 6, 7);
+
+	json_object_del(tot, "month");
+	json_object_update_new(tot, json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:[{s:s,s:i}],"
+	    "s:[s]}", "devices", 9, "counted", 8, "eligible", 6, "below_baseline", 1,
+	    "build_unknown", 0, "no_ring", 1, "no_os", 0, "lcu_reasons", "reason", reason,
+	    "devices", 3, "names", "LAPTOP-0815"));
+	json_object_set_new(json_array_get(pm, 0), "names", json_pack("[s]", "LAPTOP-0815"));
+	return json_pack("{s:s,s:s,s:o,s:o,s:[{s:s,s:s,s:i,s:i,s:i,s:o,s:{s:i},s:[s]},"
+	    "{s:s,s:n,s:i,s:[]}]}", "from", "2027-01", "to", "2027-02", "total", tot,
+	    "months", months, "rings", "ring", "pilot", "name", name, "devices", 5,
+	    "eligible", 4, "below_baseline", 1, "months", pm, "total", "restarts", 5,
+	    "names", "LAPTOP-0815", "ring", "empty", "name", "devices", 0, "months");
+}
+
+/* page_fleet of f, which it takes, checked to be well-formed. */
+static char *
+fleet_page(json_t *f)
+{
+	char *html = page_fleet(f);
+
+	json_decref(f);
+	assert_balanced(html);
+	return html;
+}
+
+START_TEST(fleet_has_months_total_reasons_and_rings)
+{
+	char *html = fleet_page(sample_fleet("Pilot", "VBS off"));
+
+	ck_assert_ptr_nonnull(strstr(html, "<title>hotpatchd fleet 2027-01 to 2027-02</title>"));
+	ck_assert_ptr_nonnull(strstr(html, "<strong>9</strong> devices, 8 counted"));
+	/* the fleet's months: a row each and the total, four kinds then restarts */
+	ck_assert_int_eq(count(html, "<tr data-month="), 2);
+	ck_assert_ptr_nonnull(strstr(html, "<tr data-month=\"2027-01\"><th scope=\"row\">2027-01"
+	    "</th><td data-install=\"hotpatch\">2</td><td data-install=\"baseline\">0</td>"
+	    "<td data-install=\"catch-up\">1</td><td data-install=\"lcu\">4</td>"
+	    "<td data-restarts>5</td></tr>"));
+	ck_assert_ptr_nonnull(strstr(html, "<tfoot>\n<tr><th scope=\"row\">Total</th>"
+	    "<td data-install=\"hotpatch\">5</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td data-restarts>7</td></tr>\n</tfoot>"));
+	ck_assert_ptr_nonnull(strstr(html, "<li><strong>3</strong> devices: VBS off</li>"));
+	/* one row for pilot, none for the ring without devices; restarts per month, installs in the title */
+	ck_assert_int_eq(count(html, "<tr data-ring="), 1);
+	ck_assert_ptr_null(strstr(html, "data-ring=\"empty\""));
+	ck_assert_ptr_nonnull(strstr(html, "<td data-month=\"2027-01\" class=\"restart\" "
+	    "title=\"hotpatch 2, baseline 0, catch-up 0, lcu 3\">3</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "4 eligible, 1 below the latest baseline</small></th>"
+	    "<td>5</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td>5</td></tr>\n</tbody>"));
+	free(html);
+}
+END_TEST
+
+START_TEST(fleet_escapes_every_text)
+{
+	char *html = fleet_page(sample_fleet("<script>alert('x')</script> & Co", "a \"<b>\" reason"));
+
+	ck_assert_ptr_null(strstr(html, "<script"));
+	ck_assert_ptr_null(strstr(html, "<b>"));
+	ck_assert_ptr_nonnull(strstr(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co"
+	    "<small>pilot"));
+	ck_assert_ptr_nonnull(strstr(html, "devices: a &quot;&lt;b&gt;&quot; reason</li>"));
+	free(html);
+}
+END_TEST
+
+START_TEST(fleet_shows_counts_never_names)
+{
+	char *html = fleet_page(sample_fleet("Pilot", "VBS off"));
+
+	ck_assert_ptr_null(strstr(html, "LAPTOP"));
+	free(html);
+}
+END_TEST
+
+/* No rings and no months: still a page, with a zero total. */
+START_TEST(fleet_without_rings_is_still_a_page)
+{
+	char *html = fleet_page(json_pack("{s:s,s:s,s:{},s:[],s:[]}", "from", "2027-01", "to",
+	    "2027-01", "total", "months", "rings"));
+
+	ck_assert_int_eq(count(html, "<tr data-ring="), 0);
+	ck_assert_ptr_nonnull(strstr(html, "<strong>0</strong> devices"));
+	ck_assert_ptr_null(strstr(html, "Why the LCU"));
 	free(html);
 }
 END_TEST
@@ -340,23 +594,78 @@ START_TEST(index_without_feeds)
 }
 END_TEST
 
+/* view_stale's shape: an OS whose id tries markup, with a run and a single month. */
+static json_t *
+sample_stale(void)
+{
+	return json_pack("[{s:s,s:[s,s,s,s],s:s}]", "os", "os<b>", "unpublished", "2026-07",
+	    "2026-09", "2026-10", "2026-11", "current_to", "2026-06");
+}
+
+START_TEST(index_and_plan_say_what_is_stale_escaped)
+{
+	static const char want[] = "<p data-os=\"os&lt;b&gt;\">os&lt;b&gt;: 2026-07 and "
+	    "2026-09..2026-11 (3 months) are past and unpublished; the calendar is current to "
+	    "2026-06</p>";
+	json_t *stale = sample_stale(), *feeds = sample_feeds();
+	char *html = page_index(feeds, stale, "");
+	json_t *plan = json_pack("{s:i,s:[],s:o}", "year", 2026, "rings", "stale", sample_stale());
+
+	assert_balanced(html);
+	ck_assert_int_eq(count(html, "<div class=\"stale\" role=\"status\">"), 1);
+	ck_assert_ptr_nonnull(strstr(html, want));
+	free(html);
+	html = plan_page(plan);
+	ck_assert_ptr_nonnull(strstr(html, want));
+	free(html);
+	json_decref(stale);
+	json_decref(feeds);
+}
+END_TEST
+
+START_TEST(nothing_stale_no_block)
+{
+	json_t *feeds = sample_feeds(), *stale = json_array();
+	char *html = page_index(feeds, stale, "");
+
+	ck_assert_ptr_null(strstr(html, "class=\"stale\""));
+	free(html);
+	html = plan_page(json_pack("{s:i,s:[],s:[]}", "year", 2026, "rings", "stale"));
+	ck_assert_ptr_null(strstr(html, "class=\"stale\""));
+	free(html);
+	json_decref(stale);
+	json_decref(feeds);
+}
+END_TEST
+
 int
 main(void)
 {
 	Suite *s = suite_create("pages");
 	TCase *plan = tcase_create("plan"), *idx = tcase_create("index");
+	TCase *fleet = tcase_create("fleet");
 
 	tcase_add_test(plan, plan_has_one_row_per_ring_and_os_with_twelve_months);
 	tcase_add_test(plan, plan_cells_carry_kind_status_day_and_marks);
 	tcase_add_test(plan, plan_shows_restarts_and_why_not_eligible);
 	tcase_add_test(plan, plan_escapes_every_text);
 	tcase_add_test(plan, plan_without_rings_is_still_a_page);
+	tcase_add_test(plan, plan_cells_show_skipped_catch_up_off_baseline_and_forced);
+	tcase_add_test(plan, plan_restarts_by_cause);
+	tcase_add_test(plan, plan_legend_explains_every_letter_and_mark);
+	tcase_add_test(fleet, fleet_has_months_total_reasons_and_rings);
+	tcase_add_test(fleet, fleet_escapes_every_text);
+	tcase_add_test(fleet, fleet_shows_counts_never_names);
+	tcase_add_test(fleet, fleet_without_rings_is_still_a_page);
 	tcase_add_test(idx, index_links_webcal_and_http);
 	tcase_add_test(idx, index_https_base_and_trailing_slash);
 	tcase_add_test(idx, index_relative_for_static_export);
 	tcase_add_test(idx, index_escapes_urls_in_attributes);
 	tcase_add_test(idx, index_without_feeds);
+	tcase_add_test(idx, index_and_plan_say_what_is_stale_escaped);
+	tcase_add_test(idx, nothing_stale_no_block);
 	suite_add_tcase(s, plan);
 	suite_add_tcase(s, idx);
+	suite_add_tcase(s, fleet);
 	return run_suite(s);
 }

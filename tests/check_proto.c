@@ -170,6 +170,24 @@ START_TEST(grammar_parses_commands_options_and_globals)
 	ck_assert_str_eq(rq.arg[0], "ring1");
 	ck_assert_int_eq(parse("month --help", &rq, &err), 0);
 	ck_assert(rq.help);
+	/* Flags take no value; a word after one is the next option or argument. */
+	ck_assert_int_eq(parse("publish os-a 2026-11 baseline --unplanned --kb KB5000011 "
+	    "--expedited --date 2026-11-11 --build 26100.1100 --note \"from MSRC\"", &rq, &err), 0);
+	ck_assert_int_eq(rq.cmd->id, CMD_PUBLISH);
+	ck_assert_int_eq(rq.month, ym_make(2026, 11));
+	ck_assert_int_eq(rq.kind, KIND_BASELINE);
+	ck_assert(rq.unplanned && rq.expedited);
+	ck_assert_str_eq(rq.kb, "KB5000011");
+	ck_assert_str_eq(rq.build, "26100.1100");
+	ck_assert_str_eq(rq.note, "from MSRC");
+	ck_assert(ymd_cmp(rq.date, (struct ymd){ 2026, 11, 11 }) == 0);
+	ck_assert_int_eq(parse("publish os-a 2026-11 hotpatch", &rq, &err), 0);
+	ck_assert(!rq.unplanned && !rq.expedited && !ymd_is_set(rq.date) && rq.kb == NULL);
+	/* The longest name wins: "publish clear" is not "publish" for the OS "clear". */
+	ck_assert_int_eq(parse("publish clear os-a 2026-11", &rq, &err), 0);
+	ck_assert_int_eq(rq.cmd->id, CMD_PUBLISH_CLEAR);
+	ck_assert_int_eq(parse("publish list --os os-a", &rq, &err), 0);
+	ck_assert_int_eq(rq.cmd->id, CMD_PUBLISH_LIST);
 }
 END_TEST
 
@@ -198,6 +216,19 @@ START_TEST(grammar_refuses_with_one_clear_line)
 		{ "next --at 2026-11-20T25:00:00Z", "bad --at '2026-11-20T25:00:00Z' "
 		    "(expected YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)" },
 		{ "next --at", "option '--at' needs a value" },
+		{ "publish os-a 2026-11 hotpatch --kb 5000011",
+		    "bad --kb '5000011' (expected KB and digits, like KB5094125)" },
+		{ "publish os-a 2026-11 hotpatch --build 26100.",
+		    "bad --build '26100.' (expected digits.digits, like 26100.32995)" },
+		{ "publish os-a 2026-11 hotpatch --date 2026-11-31",
+		    "bad --date '2026-11-31': 2026-11 has 30 days" },
+		{ "publish os-a 2026-11 hotpatch --date 2026-11",
+		    "bad --date '2026-11' (expected YYYY-MM-DD)" },
+		{ "publish os-a 2026-11 hotpatch --expedited --expedited",
+		    "option '--expedited' given twice" },
+		{ "publish os-a 2026-11 hotpatch --note \"\"", "--note must be 1 to 1024 characters" },
+		{ "publish clear os-a", "wrong number of arguments; usage: hotpatchctl publish clear "
+		    "OS YYYY-MM" },
 	};
 
 	refuses(bad, ARRAY_LEN(bad));
@@ -403,31 +434,48 @@ START_TEST(completion_follows_the_grammar)
 {
 	static const struct { const char *words, *cur, *want; char value; } cases[] = {
 		{ "", "", "status os calendar month next rings ring override reload windows plan "
-		    "blackout feed export backup help", 0 },
+		    "blackout feed export backup publish import devices device fleet help", 0 },
 		{ "", "--", "status os calendar month next rings ring override reload windows plan "
-		    "blackout feed export backup help --socket --json --at --color=auto "
-		    "--color=always --color=never --help --version", 0 },
+		    "blackout feed export backup publish import devices device fleet help --socket --json "
+		    "--at --color=auto --color=always --color=never --help --version", 0 },
 		{ "--json", "", "status os calendar month next rings ring override reload windows "
-		    "plan blackout feed export backup help", 0 },
+		    "plan blackout feed export backup publish import devices device fleet help", 0 },
 		{ "help", "", "status os calendar month next rings ring override reload windows "
-		    "plan blackout feed export backup", 0 },
+		    "plan blackout feed export backup publish import devices device fleet", 0 },
 		{ "override", "", "set clear list", 0 },
+		{ "devices", "", "import --ring --not-eligible --restart-in --limit --offset", 0 },
+		{ "device", "", "show", 0 },
+		{ "devices import", "", "", CARG_INVENTORY },
+		{ "devices import x.csv", "--", "--ring --format --replace --skip-bad --socket --json --at "
+		    "--color=auto --color=always --color=never --help", 0 },
 		{ "help blackout", "", "add remove list import", 0 },
 		{ "override set", "", "", CARG_OS },
 		{ "override set ws2022-azure", "", "", 0 },
 		{ "override set ws2022-azure 2026-09", "", "lcu hotpatch baseline", 0 },
 		{ "override set ws2022-azure 2026-09 lcu", "", "--reason", 0 },
+		/* A command that names a group too: its subcommands, and its first argument. */
+		{ "publish", "", "clear list", CARG_OS },
+		{ "publish clear", "", "", CARG_OS },
+		{ "publish ws2022-azure 2026-09 baseline --unplanned", "",
+		    "--kb --build --date --expedited --note", 0 },
+		{ "publish ws2022-azure 2026-09 baseline --date", "", "", 0 },
 		{ "ring show", "", "", CARG_RING },
 		{ "blackout remove", "", "", CARG_ID },
 		{ "blackout import", "", "", CARG_FILE },
 		{ "backup", "", "", CARG_OUT },
+		{ "import", "", "cvrf", 0 },
+		{ "import cvrf", "", "", CARG_CVRF },
+		/* --dry-run is a flag: the word after it is the file again, not its value. */
+		{ "import cvrf --dry-run", "", "", CARG_CVRF },
+		{ "import cvrf x.json", "", "--dry-run", 0 },
+		{ "import cvrf x.json --dry-run", "", "", 0 },
 		{ "export --dir", "", "", CARG_DIR },
 		{ "calendar --os", "", "", CARG_OS },
 		{ "windows --ring", "w", "", CARG_RING },
 		{ "windows --ring ring1", "", "--os --from --months", 0 },
 		{ "windows --ring ring1 --months 3", "-", "--os --from --socket --json --at "
 		    "--color=auto --color=always --color=never --help", 0 },
-		{ "blackout add --name x", "", "--ring --from --to", 0 },
+		{ "blackout add --name x", "", "--ring --from --to --kind", 0 },
 		{ "next --at", "", "", 0 },
 		{ "--at 2026-11 next", "", "--os --ring", 0 },
 		{ "status", "", "", 0 },

@@ -121,8 +121,11 @@ START_TEST(test_integer_ranges_match_the_schema_checks)
 			nranged++;
 		}
 	}
-	/* deferral, deadline, grace; offset_days, start_min, duration_min. */
-	ck_assert_uint_eq(nranged, 6);
+	/*
+	 * deferral, deadline, grace; offset_days, start_min, duration_min; a
+	 * device's vbs, chpe_disabled, licensed.
+	 */
+	ck_assert_uint_eq(nranged, 9);
 	drop_db(db, path);
 }
 END_TEST
@@ -132,7 +135,8 @@ START_TEST(test_columns_in_table_order_extra_first)
 	static const char *const want[] = {
 		"pos", "id", "name", "deferral_days", "deadline_days", "grace_days",
 		"timezone", "hotpatch", "arch", "vbs", "chpe_disabled", "licensed",
-		"reminder_min", "file", "line",
+		"reminder_min", "file", "line", "hotpatch_set", "hotpatch_since", "expedite",
+		"groups",
 	};
 	size_t i;
 
@@ -142,6 +146,10 @@ START_TEST(test_columns_in_table_order_extra_first)
 	/* The id of a blackout is the database's (REC_AUTO): not written. */
 	ck_assert_str_eq(record_col(&rec_blackout, 0), "who");
 	ck_assert_str_eq(record_col(&rec_blackout, 2), "name");
+	ck_assert_str_eq(record_col(&rec_blackout, 7), "kind");
+	ck_assert_str_eq(record_col(&rec_upgrade, 0), "ring_id");
+	ck_assert_str_eq(record_col(&rec_upgrade, 2), "from_os");
+	ck_assert(record_is_key(&rec_upgrade, "pos"));
 	ck_assert(record_is_key(&rec_window, "pos"));
 	ck_assert(!record_is_key(&rec_window, "days"));
 	ck_assert_ptr_eq(record_field_at(&rec_window, offsetof(struct mwindow, start_min)),
@@ -180,8 +188,13 @@ START_TEST(test_diff_names_the_first_differing_field)
 	b = sample_ring();
 	b.file = NULL;
 	ck_assert_str_eq(record_diff(&rec_ring, &a, &b)->col, "file");
-	/* A database id is not compared. */
+	/* A database id is not compared; the kind is. */
 	ck_assert_ptr_null(record_diff(&rec_blackout, &x, &y));
+	y.kind = BO_PAUSE;
+	ck_assert_str_eq(record_diff(&rec_blackout, &x, &y)->col, "kind");
+	b = sample_ring();
+	b.hotpatch_since = ym_make(2027, 3);
+	ck_assert_str_eq(record_diff(&rec_ring, &a, &b)->col, "hotpatch_since");
 }
 END_TEST
 
@@ -199,17 +212,17 @@ START_TEST(test_ring_json_has_todays_keys_and_values)
 	json_t *os = json_pack("[s,s]", "win11-24h2", "ws2025");
 	char *a, *b;
 
-	today = json_pack("{s:s,s:s,s:o,s:i,s:i,s:i,s:s,s:b}", "ring", g.id,
+	today = json_pack("{s:s,s:s,s:o,s:i,s:i,s:i,s:s,s:b,s:[]}", "ring", g.id,
 	    "name", g.name, "os", os, "deferral_days", g.deferral_days,
 	    "deadline_days", g.deadline_days, "grace_days", g.grace_days,
-	    "timezone", g.timezone, "hotpatch", g.hotpatch);
+	    "timezone", g.timezone, "hotpatch", g.hotpatch, "groups");
 	a = json_dumps(j, JSON_COMPACT);
 	b = json_dumps(today, JSON_COMPACT);
 	ck_assert_str_eq(a, b);
 	ck_assert_str_eq(a, "{\"ring\":\"test\",\"name\":\"Ring test\","
 	    "\"os\":[\"win11-24h2\",\"ws2025\"],\"deferral_days\":3,"
 	    "\"deadline_days\":5,\"grace_days\":2,\"timezone\":\"Europe/Berlin\","
-	    "\"hotpatch\":true}");
+	    "\"hotpatch\":true,\"groups\":[]}");
 	free(a);
 	free(b);
 	json_decref(j);

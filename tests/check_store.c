@@ -12,20 +12,20 @@
 #include <string.h>
 #include <time.h>
 
-START_TEST(test_fresh_db_is_v4_wal_with_foreign_keys_enforced)
+START_TEST(test_fresh_db_is_current_wal_with_foreign_keys_enforced)
 {
 	char *mode, *cause = NULL;
 
 	fx.s = open_ok(fx.path);
 	ck_assert_int_eq(store_schema_version(fx.s), STORE_SCHEMA_VERSION);
-	ck_assert_int_eq(store_schema_version(fx.s), 4);
+	ck_assert_int_eq(store_schema_version(fx.s), STORE_SCHEMA_VERSION);
 	mode = sql_text(fx.path, "PRAGMA journal_mode");
 	ck_assert_str_eq(mode, "wal");
-	ck_assert_int_eq(sql_int(fx.path, "PRAGMA user_version"), 4);
+	ck_assert_int_eq(sql_int(fx.path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('os', 'releases', 'oob',"
 	    " 'overrides', 'rings', 'ring_os', 'ring_windows', 'blackouts',"
-	    " 'audit', 'feed_state', 'meta')"), 11);
+	    " 'audit', 'feed_state', 'meta', 'ring_upgrades')"), 12);
 
 	/* A shipped override for an OS the model does not have is refused. */
 	build_model(&fx.c, &fx.r);
@@ -41,7 +41,7 @@ START_TEST(test_fresh_db_is_v4_wal_with_foreign_keys_enforced)
 }
 END_TEST
 
-START_TEST(test_v1_db_migrates_to_v4_keeping_rows)
+START_TEST(test_v1_db_migrates_to_current_keeping_rows)
 {
 	char *name;
 
@@ -52,7 +52,7 @@ START_TEST(test_v1_db_migrates_to_v4_keeping_rows)
 	    " WHERE name = 'feed_state'"), 0);
 
 	fx.s = open_ok(fx.path);
-	ck_assert_int_eq(store_schema_version(fx.s), 4);
+	ck_assert_int_eq(store_schema_version(fx.s), STORE_SCHEMA_VERSION);
 	name = sql_text(fx.path, "SELECT name FROM os WHERE id = 'legacy'");
 	ck_assert_str_eq(name, "Legacy OS");
 	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM sqlite_master"
@@ -68,15 +68,17 @@ END_TEST
 
 START_TEST(test_newer_schema_is_refused_untouched)
 {
-	char *cause = NULL;
+	char *cause = NULL, *want;
 
 	fx.s = (struct store *)1;	/* store_open must set it to NULL */
 	sql_exec(fx.path, "PRAGMA user_version = 99");
 	ck_assert_int_eq(store_open(fx.path, &fx.s, &cause), -1);
 	ck_assert_ptr_null(fx.s);
 	ck_assert_ptr_nonnull(cause);
-	ck_assert_ptr_nonnull(strstr(cause,
-	    "database schema version 99 is newer than this hotpatchd (4)"));
+	want = xasprintf("database schema version 99 is newer than this hotpatchd (%d)",
+	    STORE_SCHEMA_VERSION);
+	ck_assert_ptr_nonnull(strstr(cause, want));
+	free(want);
 	ck_assert_ptr_nonnull(strstr(cause, fx.path));
 	ck_assert_int_eq(sql_int(fx.path, "PRAGMA user_version"), 99);
 	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM sqlite_master"),
@@ -161,7 +163,17 @@ START_TEST(test_reimport_unchanged_writes_nothing_and_a_change_one_row)
 	kind = sql_text(fx.path, "SELECT kind FROM releases"
 	    " WHERE os_id = 'win11-24h2' ORDER BY month LIMIT 1");
 	ck_assert_str_eq(kind, "baseline");
+	free(kind);
 
+	/* A product name dropped from msrc_products: the one os row, as JSON text. */
+	free(fx.c.os[0].msrc[1]);
+	fx.c.os[0].nmsrc = 1;
+	before = store_total_changes(fx.s);
+	import_ok(fx.s, &fx.c, &fx.r);
+	ck_assert_int_eq(store_total_changes(fx.s) - before, 1);
+	load_eq(fx.s, &fx.c, &fx.r);
+	kind = sql_text(fx.path, "SELECT msrc_products FROM os WHERE id = 'win11-24h2'");
+	ck_assert_str_eq(kind, "[\"Windows 11 Version 24H2 for x64-based Systems\"]");
 	free(kind);
 }
 END_TEST
@@ -295,7 +307,7 @@ START_TEST(test_removed_os_and_ring_detach_runtime_rows_until_they_return)
 }
 END_TEST
 
-START_TEST(test_v3_db_migrates_to_v4_keeping_rows_and_the_id_sequence)
+START_TEST(test_v3_db_migrates_to_current_keeping_rows_and_the_id_sequence)
 {
 	char *cause = NULL;
 	struct blackout b = { .name = "new", .from = { 2026, 1, 1 }, .to = { 2026, 1, 2 } };
@@ -315,7 +327,7 @@ START_TEST(test_v3_db_migrates_to_v4_keeping_rows_and_the_id_sequence)
 	    store_migrations[0], store_migrations[1], store_migrations[2], ym_make(2025, 7),
 	    ym_make(2026, 1));
 	fx.s = open_ok(fx.path);
-	ck_assert_int_eq(store_schema_version(fx.s), 4);
+	ck_assert_int_eq(store_schema_version(fx.s), STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM overrides WHERE os_id = 'legacy'"), 1);
 	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM blackouts WHERE id = 7"), 1);
 	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM pragma_foreign_key_list('overrides')"
@@ -326,6 +338,142 @@ START_TEST(test_v3_db_migrates_to_v4_keeping_rows_and_the_id_sequence)
 	/* The ring goes: its blackout stays (no cascade any more). */
 	sql_exec(fx.path, "DELETE FROM rings");
 	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM blackouts WHERE id = 7"), 1);
+}
+END_TEST
+
+/*
+ * A version 4 database (the last one before the state across months) with a
+ * row in every table that gains a column: each row is kept and gets today's
+ * meaning (ring sets hotpatch itself, always enrolled, follows expedited
+ * releases; not on by default; not expedited; automatic, keeps hotpatch;
+ * freeze), and the new table takes upgrades.
+ */
+START_TEST(test_v4_db_migrates_to_current_keeping_rows_with_todays_meaning)
+{
+	struct caldata lc = { 0 };
+	struct ringset lr = { 0 };
+	char *cause = NULL, *v;
+
+	sql_exec(fx.path, "%s%s%s%s PRAGMA user_version = 4;"
+	    " INSERT INTO os VALUES ('legacy', 0, 'Legacy OS', 1, %d, 2);"
+	    " INSERT INTO releases (os_id, month, kind) VALUES ('legacy', %d, 'baseline');"
+	    " INSERT INTO oob (os_id, date, kb, restart) VALUES ('legacy', '2026-01-20',"
+	    " 'KB1', 1);"
+	    " INSERT INTO rings (id, pos, name, deferral_days, deadline_days, grace_days,"
+	    " timezone, hotpatch, arch, vbs, chpe_disabled, licensed)"
+	    " VALUES ('old', 0, 'Old', 0, 2, 2, 'UTC', 0, 'x64', 0, 0, 1);"
+	    " INSERT INTO ring_os VALUES ('old', 0, 'legacy');"
+	    " INSERT INTO blackouts VALUES (3, 'kept', 'old', '2026-01-01', '2026-03-01',"
+	    " 'runtime', 'uid 0 (root)', 5);",
+	    store_migrations[0], store_migrations[1], store_migrations[2],
+	    store_migrations[3], ym_make(2025, 7), ym_make(2026, 1));
+	fx.s = open_ok(fx.path);
+	ck_assert_int_eq(store_schema_version(fx.s), STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(store_load(fx.s, &lc, &lr, &cause), 0);
+	ck_assert_uint_eq(lc.nos, 1);
+	ck_assert_int_eq(lc.os[0].hotpatch_default_from, 0);
+	ck_assert_uint_eq(lc.os[0].nmsrc, 0);
+	ck_assert_uint_eq(lc.os[0].nrel, 1);
+	ck_assert(!lc.os[0].rel[0].expedited);
+	/* 5 -> 6: nothing published at run time yet; the file's entry is the file's. */
+	ck_assert(!lc.os[0].rel[0].runtime && lc.os[0].rel[0].file == NULL);
+	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM published"), 0);
+	ck_assert_uint_eq(lc.os[0].noob, 1);
+	ck_assert_int_eq(lc.os[0].oob[0].delivery, DELIVERY_AUTOMATIC);
+	ck_assert(!lc.os[0].oob[0].leaves_hotpatch);
+	ck_assert_uint_eq(lr.nring, 1);
+	ck_assert(!lr.ring[0].hotpatch && lr.ring[0].hotpatch_set && lr.ring[0].expedite);
+	ck_assert_int_eq(lr.ring[0].hotpatch_since, 0);
+	ck_assert_uint_eq(lr.ring[0].nupg, 0);
+	/* A 60-day blackout from before kinds existed stays, as a freeze. */
+	ck_assert_uint_eq(lr.nbo, 1);
+	ck_assert_int_eq(lr.bo[0].id, 3);
+	ck_assert_int_eq(lr.bo[0].kind, BO_FREEZE);
+	v = sql_text(fx.path, "SELECT kind FROM blackouts WHERE id = 3");
+	ck_assert_str_eq(v, "freeze");
+	free(v);
+	sql_exec(fx.path, "INSERT INTO os (id, pos, name, arch, hotpatch_start, baseline_months,"
+	    " hotpatch_default_from) VALUES ('new', 1, 'New OS', 1, %d, 2, 0);"
+	    " INSERT INTO ring_upgrades VALUES ('old', 0, 'legacy', 'new', %d)",
+	    ym_make(2025, 7), ym_make(2027, 2));
+	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM ring_upgrades"), 1);
+	caldata_free(&lc);
+	ringset_free(&lr);
+}
+END_TEST
+
+/*
+ * A version 5 database: its OS stays on the calendar with no known build
+ * floor; a never-hotpatch OS (start 0) then stores and loads as one, and
+ * the CHECK refuses a never-hotpatch OS that has a hotpatch_start.
+ */
+START_TEST(test_v5_db_migrates_to_current_with_os_on_the_calendar)
+{
+	struct caldata lc = { 0 };
+	struct ringset lr = { 0 };
+	char *cause = NULL;
+
+	sql_exec(fx.path, "%s%s%s%s%s PRAGMA user_version = 5;"
+	    " INSERT INTO os (id, pos, name, arch, hotpatch_start, baseline_months)"
+	    " VALUES ('legacy', 0, 'Legacy OS', 1, %d, 2);",
+	    store_migrations[0], store_migrations[1], store_migrations[2],
+	    store_migrations[3], store_migrations[4], ym_make(2025, 7));
+	fx.s = open_ok(fx.path);
+	ck_assert_int_eq(store_schema_version(fx.s), STORE_SCHEMA_VERSION);
+	sql_exec(fx.path, "INSERT INTO os (id, pos, name, arch, hotpatch_start, baseline_months,"
+	    " never_hotpatch, min_build) VALUES ('win10', 1, 'Windows 10', 3, 0, 0, 1, NULL)");
+	ck_assert_int_eq(store_load(fx.s, &lc, &lr, &cause), 0);
+	ck_assert_uint_eq(lc.nos, 2);
+	ck_assert(!lc.os[0].never_hotpatch);
+	ck_assert_ptr_null(lc.os[0].min_build);
+	ck_assert_int_eq(lc.os[0].hotpatch_start, ym_make(2025, 7));
+	ck_assert(lc.os[1].never_hotpatch);
+	ck_assert_int_eq(lc.os[1].hotpatch_start, 0);
+	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM os WHERE id = 'legacy'"), 1);
+	{
+		sqlite3 *db;
+
+		ck_assert_int_eq(sqlite3_open(fx.path, &db), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_exec(db, "UPDATE os SET never_hotpatch = 1 WHERE id = 'legacy'",
+		    NULL, NULL, NULL), SQLITE_CONSTRAINT);
+		ck_assert_int_eq(sqlite3_exec(db, "UPDATE os SET never_hotpatch = 2 WHERE id = 'win10'",
+		    NULL, NULL, NULL), SQLITE_CONSTRAINT);
+		sqlite3_close(db);
+	}
+	caldata_free(&lc);
+	ringset_free(&lr);
+}
+END_TEST
+
+/* The new columns' CHECKs refuse what the loaders refuse. */
+START_TEST(test_v5_checks_refuse_bad_values)
+{
+	static const char *const bad[] = {
+		"UPDATE blackouts SET kind = 'thaw'",
+		"UPDATE blackouts SET kind = 'pause', from_date = '2026-01-01',"
+		" to_date = '2026-02-05'",
+		"UPDATE oob SET delivery = 'carrier pigeon'",
+		"UPDATE oob SET leaves_hotpatch = 2",
+		"UPDATE releases SET expedited = 2",
+		"UPDATE rings SET expedite = -1",
+		"UPDATE rings SET hotpatch_since = -1",
+		"UPDATE ring_upgrades SET to_os = from_os",
+		"UPDATE rings SET groups = 'Ring 1'",	/* schema 10: a JSON array, */
+		"UPDATE rings SET groups = '{\"a\": 1}'",	/* nothing else */
+	};
+
+	open_imported();
+	/* 35 days, both included, is the most a pause may last. */
+	sql_exec(fx.path, "UPDATE blackouts SET kind = 'pause', from_date = '2026-01-01',"
+	    " to_date = '2026-02-04' WHERE ring_id = 'broad'");
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		sqlite3 *db;
+
+		ck_assert_int_eq(sqlite3_open(fx.path, &db), SQLITE_OK);
+		ck_assert_msg(sqlite3_exec(db, bad[i], NULL, NULL, NULL) == SQLITE_CONSTRAINT,
+		    "not refused: %s", bad[i]);
+		sqlite3_close(db);
+	}
 }
 END_TEST
 
@@ -368,6 +516,15 @@ START_TEST(test_load_refuses_a_blackout_row_with_mixed_bounds)
 }
 END_TEST
 
+START_TEST(test_load_refuses_a_bad_blackout_kind)
+{
+	/* Behind the CHECK's back: a database written by something else. */
+	corrupt_load_fails("PRAGMA ignore_check_constraints = ON;"
+	    " UPDATE blackouts SET kind = 'thaw' WHERE ring_id = 'broad'",
+	    "bad kind 'thaw'");
+}
+END_TEST
+
 START_TEST(test_data_survives_close_and_reopen)
 {
 	long before;
@@ -376,7 +533,7 @@ START_TEST(test_data_survives_close_and_reopen)
 	store_close(fx.s);
 
 	fx.s = open_ok(fx.path);
-	ck_assert_int_eq(store_schema_version(fx.s), 4);
+	ck_assert_int_eq(store_schema_version(fx.s), STORE_SCHEMA_VERSION);
 	load_eq(fx.s, &fx.c, &fx.r);
 	before = store_total_changes(fx.s);
 	import_ok(fx.s, &fx.c, &fx.r);
@@ -393,8 +550,8 @@ store_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_fresh_db_is_v4_wal_with_foreign_keys_enforced);
-	tcase_add_test(tc, test_v1_db_migrates_to_v4_keeping_rows);
+	tcase_add_test(tc, test_fresh_db_is_current_wal_with_foreign_keys_enforced);
+	tcase_add_test(tc, test_v1_db_migrates_to_current_keeping_rows);
 	tcase_add_test(tc, test_newer_schema_is_refused_untouched);
 	tcase_add_test(tc, test_garbage_file_is_refused_as_not_a_database);
 	tcase_add_test(tc, test_import_then_load_round_trips_every_field);
@@ -402,7 +559,11 @@ store_suite(void)
 	tcase_add_test(tc, test_failed_import_rolls_back_everything);
 	tcase_add_test(tc, test_removed_os_and_ring_cascade_runtime_rows_survive);
 	tcase_add_test(tc, test_removed_os_and_ring_detach_runtime_rows_until_they_return);
-	tcase_add_test(tc, test_v3_db_migrates_to_v4_keeping_rows_and_the_id_sequence);
+	tcase_add_test(tc, test_v3_db_migrates_to_current_keeping_rows_and_the_id_sequence);
+	tcase_add_test(tc, test_v4_db_migrates_to_current_keeping_rows_with_todays_meaning);
+	tcase_add_test(tc, test_v5_db_migrates_to_current_with_os_on_the_calendar);
+	tcase_add_test(tc, test_v5_checks_refuse_bad_values);
+	tcase_add_test(tc, test_load_refuses_a_bad_blackout_kind);
 	tcase_add_test(tc, test_load_of_corrupt_row_fails_and_leaves_model_empty);
 	tcase_add_test(tc, test_load_refuses_a_blackout_row_with_mixed_bounds);
 	tcase_add_test(tc, test_data_survives_close_and_reopen);

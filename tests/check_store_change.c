@@ -1,7 +1,9 @@
 /*
- * check_store_change.c: the store's run-time changes (overrides, blackouts)
- * with their audit rows, and how an import of the files treats them.
+ * check_store_change.c: the store's run-time changes (overrides, blackouts,
+ * published answers) with their audit rows, and how an import of the files
+ * treats them.
  */
+#include "device.h"
 #include "storetest.h"
 #include "util.h"
 
@@ -209,6 +211,7 @@ START_TEST(test_blackout_add_writes_runtime_row_with_id_and_audit)
 	ck_assert_str_eq(lb->ring, "test");
 	ck_assert_int_eq(ymd_cmp(lb->from, b.from), 0);
 	ck_assert_int_eq(ymd_cmp(lb->to, b.to), 0);
+	ck_assert_int_eq(lb->kind, BO_FREEZE);
 	/* The file ones have ids too, and are not run-time. */
 	ck_assert_int_gt(gotr.bo[0].id, 0);
 	ck_assert(!gotr.bo[0].runtime);
@@ -217,6 +220,36 @@ START_TEST(test_blackout_add_writes_runtime_row_with_id_and_audit)
 	free(row);
 	caldata_free(&got);
 	ringset_free(&gotr);
+}
+END_TEST
+
+/* hotpatchctl blackout add --kind pause: the kind is written, listed and read back. */
+START_TEST(test_runtime_pause_round_trips_with_its_kind)
+{
+	struct blackout b = { .name = "january pause", .ring = "test", .kind = BO_PAUSE };
+	struct actor a = { .uid = 0, .who = "uid 0 (root)", .at = 1, .command = "blackout add" };
+	struct blackout_rec *v;
+	char *cause = NULL, *kind;
+	size_t n;
+
+	open_imported();
+	b.from = date("2027-01-10");
+	b.to = date("2027-02-12");
+	ck_assert_int_eq(store_blackout_add(fx.s, &b, &a, &cause), 0);
+	kind = sql_text(fx.path, "SELECT kind FROM blackouts WHERE name = 'january pause'");
+	ck_assert_str_eq(kind, "pause");
+	free(kind);
+	ck_assert_int_eq(store_blackout_list(fx.s, &v, &n, &cause), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(v[2].b.kind, BO_PAUSE);
+	ck_assert_int_eq(v[1].b.kind, BO_PAUSE);	/* the sample's file pause */
+	ck_assert_int_eq(v[0].b.kind, BO_FREEZE);
+	store_blackout_recs_free(v, n);
+	/* The schema refuses a 36-day pause that got past the command's check. */
+	b.to = date("2027-02-14");
+	ck_assert_int_eq(store_blackout_add(fx.s, &b, &a, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "CHECK"));
+	free(cause);
 }
 END_TEST
 
@@ -397,6 +430,248 @@ START_TEST(test_blackout_list_has_who_and_at_for_runtime_ones_only)
 }
 END_TEST
 
+/* The loaded published entry of os for month, or NULL. */
+static const struct release *
+find_loaded_release(const struct caldata *c, const char *os, ym_t month)
+{
+	const struct os_def *o = caldata_find_os(c, os);
+
+	for (size_t i = 0; o != NULL && i < o->nrel; i++)
+		if (o->rel[i].month == month)
+			return &o->rel[i];
+	return NULL;
+}
+
+/*
+ * How an import of many months uses the store: one transaction, any number
+ * of puts, one audit row.  The sample file publishes win11-24h2 2026-05
+ * (hotpatch) and 2026-06 (unplanned baseline); run time puts 2026-06 as a
+ * hotpatch (over the file's) and 2026-07 (which the file has not).
+ */
+START_TEST(test_publish_puts_many_months_in_one_change_with_one_audit_row)
+{
+	struct release jun = { .month = ym_make(2026, 6), .kind = KIND_HOTPATCH,
+	    .kb = "KB5090101", .build = "26100.4101", .note = "bulletin" };
+	struct release jul = { .month = ym_make(2026, 7), .kind = KIND_LCU,
+	    .date = { 2026, 7, 15 }, .expedited = true };
+	struct actor a = { .uid = 0, .who = "uid 0 (root)", .at = 1795132800,
+	    .command = "import cvrf", .args = "import cvrf 2026-jun.json" };
+	const struct release *r;
+	struct caldata got = { 0 };
+	struct ringset gotr = { 0 };
+	char *cause = NULL;
+
+	open_imported();
+	ck_assert_int_eq(store_change_begin(fx.s, &cause), 0);
+	ck_assert_int_eq(store_publish_put(fx.s, "win11-24h2", &jun, "uid 0 (root)", 1795132800,
+	    "cvrf 2026-Jun", &cause), 0);
+	ck_assert_int_eq(store_publish_put(fx.s, "win11-24h2", &jul, "uid 0 (root)", 1795132800,
+	    "cvrf 2026-Jun", &cause), 0);
+	ck_assert_int_eq(store_change_end(fx.s, 0, &a, "import", &cause), 0);
+	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM audit WHERE command = 'import cvrf'"
+	    " AND result = 'ok'"), 1);
+	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM published"), 2);
+	/* A re-import of the files leaves them; then the model shows both sources. */
+	import_ok(fx.s, &fx.c, &fx.r);
+	ck_assert_int_eq(store_load(fx.s, &got, &gotr, &cause), 0);
+	ck_assert_uint_eq(caldata_find_os(&got, "win11-24h2")->nrel, 3);
+	r = find_loaded_release(&got, "win11-24h2", ym_make(2026, 5));
+	ck_assert(!r->runtime && r->who == NULL && r->file == NULL);
+	r = find_loaded_release(&got, "win11-24h2", ym_make(2026, 6));
+	ck_assert(r->runtime);
+	ck_assert_int_eq(r->kind, KIND_HOTPATCH);
+	ck_assert_str_eq(r->kb, "KB5090101");
+	ck_assert_str_eq(r->who, "uid 0 (root)");
+	ck_assert_str_eq(r->origin, "cvrf 2026-Jun");
+	ck_assert_int_eq(r->at, 1795132800);
+	ck_assert_ptr_nonnull(r->file);
+	ck_assert_int_eq(r->file->kind, KIND_BASELINE);
+	ck_assert(r->file->unplanned);
+	r = find_loaded_release(&got, "win11-24h2", ym_make(2026, 7));
+	ck_assert(r->runtime && r->expedited && r->file == NULL);
+	ck_assert_int_eq(r->date.d, 15);
+	caldata_free(&got);
+	ringset_free(&gotr);
+}
+END_TEST
+
+START_TEST(test_publish_change_with_an_error_writes_no_row_and_no_audit)
+{
+	struct release r = { .month = ym_make(2026, 11), .kind = KIND_HOTPATCH };
+	struct actor a = { .uid = 0, .who = "uid 0 (root)", .at = 1, .command = "publish" };
+	char *cause = NULL;
+	int rc;
+
+	open_imported();
+	ck_assert_int_eq(store_change_begin(fx.s, &cause), 0);
+	ck_assert_int_eq(store_publish_put(fx.s, "ws2025", &r, "uid 0 (root)", 1, "hotpatchctl",
+	    &cause), 0);
+	rc = store_publish_put(fx.s, "win10", &r, "uid 0 (root)", 1, "hotpatchctl", &cause);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_ptr_nonnull(strstr(cause, "no OS 'win10'"));
+	ck_assert_int_eq(store_change_end(fx.s, rc, &a, "publish", &cause), -1);
+	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM published"), 0);
+	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM audit"), 0);
+	free(cause);
+}
+END_TEST
+
+/*
+ * A put replaces the month's run-time answer; a delete removes it (1), then
+ * finds none (0), and the file's answer is back.  The row outlives its OS
+ * leaving the calendar and counts again when it is back.
+ */
+START_TEST(test_publish_del_brings_the_files_answer_back_and_rows_outlive_their_os)
+{
+	struct release r = { .month = ym_make(2026, 9), .kind = KIND_HOTPATCH };
+	struct caldata tc = { 0 }, got = { 0 };
+	struct ringset tr = { 0 }, gotr = { 0 };
+	char *cause = NULL, *row;
+
+	open_imported();
+	ck_assert_int_eq(store_change_begin(fx.s, &cause), 0);
+	ck_assert_int_eq(store_publish_put(fx.s, "ws2025", &r, "a", 1, "hotpatchctl", &cause), 0);
+	r.kind = KIND_LCU;
+	ck_assert_int_eq(store_publish_put(fx.s, "ws2025", &r, "b", 2, "hotpatchctl", &cause), 0);
+	ck_assert_int_eq(store_change_end(fx.s, 0, NULL, "publish", &cause), 0);
+	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM published"), 1);
+	row = sql_text(fx.path, "SELECT kind || ' ' || who FROM published");
+	ck_assert_str_eq(row, "lcu b");
+	free(row);
+	/* ws2025 leaves the calendar: the row stays, the model has no ws2025. */
+	build_model(&tc, &tr);
+	trim_model(&tc, &tr);
+	import_ok(fx.s, &tc, &tr);
+	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM published"), 1);
+	import_ok(fx.s, &fx.c, &fx.r);
+	ck_assert_int_eq(store_change_begin(fx.s, &cause), 0);
+	ck_assert_int_eq(store_publish_del(fx.s, "ws2025", ym_make(2026, 9), &cause), 1);
+	ck_assert_int_eq(store_publish_del(fx.s, "ws2025", ym_make(2026, 9), &cause), 0);
+	ck_assert_int_eq(store_change_end(fx.s, 0, NULL, "publish clear", &cause), 0);
+	ck_assert_int_eq(store_load(fx.s, &got, &gotr, &cause), 0);
+	ck_assert(!find_loaded_release(&got, "ws2025", ym_make(2026, 9))->runtime);
+	ck_assert_int_eq(find_loaded_release(&got, "ws2025", ym_make(2026, 9))->kind,
+	    KIND_BASELINE);
+	caldata_free(&got);
+	ringset_free(&gotr);
+	caldata_free(&tc);
+	ringset_free(&tr);
+}
+END_TEST
+
+/* ---- the device inventory ---- */
+
+static struct device
+dev(const char *name, const char *ring, unsigned ubr)
+{
+	return (struct device){ .name = (char *)name, .ring = (char *)ring, .build = 26100,
+	    .ubr = ubr, .arch = ARCH_X64, .vbs = TRI_YES, .chpe_disabled = TRI_UNKNOWN,
+	    .licensed = TRI_NO, .last_seen = 1795132800, .line = 2 };
+}
+
+/*
+ * Two imports: the second names "pc-a" as "PC-A" (the same device: it is
+ * replaced in its place, its new spelling kept) and adds "pc-c" after the
+ * stored ones; then --replace leaves only what its file has.  Each import
+ * is one audit row with the result given.
+ */
+START_TEST(test_devices_upsert_by_name_whatever_its_case_and_replace_all)
+{
+	struct device one[] = { dev("pc-a", "ring1", 4066), dev("pc-b", "ring1", 4946) };
+	struct device two[] = { dev("PC-A", "broad", 6588), dev("pc-c", "broad", 8875) };
+	struct inventory a = { one, 2 }, b = { two, 2 }, got = { 0 };
+	struct device_origin *o;
+	struct actor ac = { .uid = 0, .who = "uid 0 (root)", .at = 1795132800,
+	    .command = "devices import" };
+	char *cause = NULL, *audit;
+
+	one[1].group = "Finance";
+	one[1].vbs = TRI_NO;
+	one[1].edition = "Pro";
+	open_imported();
+	ck_assert_int_eq(store_devices_put(fx.s, &a, false, "one.csv", &ac, "ok: 1", &cause), 0);
+	ac.at++;
+	ck_assert_int_eq(store_devices_put(fx.s, &b, false, "two.csv", &ac, "ok: 2", &cause), 0);
+	ck_assert_int_eq(store_devices_load(fx.s, &got, &o, &cause), 0);
+	ck_assert_uint_eq(got.ndev, 3);
+	ck_assert_str_eq(got.dev[0].name, "PC-A");
+	ck_assert_str_eq(got.dev[0].ring, "broad");
+	ck_assert_uint_eq(got.dev[0].ubr, 6588);
+	ck_assert_str_eq(o[0].source, "two.csv");
+	ck_assert_int_eq(o[0].at, 1795132801);
+	/* pc-b as written: every fact, the unknown ones unknown. */
+	ck_assert_str_eq(got.dev[1].name, "pc-b");
+	ck_assert_str_eq(got.dev[1].group, "Finance");
+	ck_assert_str_eq(got.dev[1].edition, "Pro");
+	ck_assert_int_eq(got.dev[1].vbs, TRI_NO);
+	ck_assert_int_eq(got.dev[1].chpe_disabled, TRI_UNKNOWN);
+	ck_assert_int_eq(got.dev[1].licensed, TRI_NO);
+	ck_assert_uint_eq(got.dev[1].arch, ARCH_X64);
+	ck_assert_int_eq(got.dev[1].last_seen, 1795132800);
+	ck_assert_ptr_null(got.dev[1].os);
+	ck_assert_str_eq(o[1].source, "one.csv");
+	ck_assert_str_eq(o[1].who, "uid 0 (root)");
+	ck_assert_str_eq(got.dev[2].name, "pc-c");
+	store_device_origins_free(o, got.ndev);
+	inventory_free(&got);
+	ck_assert_int_eq(store_devices_put(fx.s, &a, true, "one.csv", &ac, "ok: 3", &cause), 0);
+	ck_assert_int_eq(store_devices_load(fx.s, &got, NULL, &cause), 0);
+	ck_assert_uint_eq(got.ndev, 2);
+	ck_assert_str_eq(got.dev[0].name, "pc-a");
+	ck_assert_str_eq(got.dev[1].name, "pc-b");
+	inventory_free(&got);
+	audit = sql_text(fx.path, "SELECT group_concat(result, ' ') FROM audit"
+	    " WHERE command = 'devices import'");
+	ck_assert_str_eq(audit, "ok: 1 ok: 2 ok: 3");
+	free(audit);
+}
+END_TEST
+
+/* A device the table refuses (an empty name) fails the import: no device, no audit row. */
+START_TEST(test_devices_put_with_an_error_writes_nothing)
+{
+	struct device v[] = { dev("pc-a", "ring1", 4066), dev("", "ring1", 1) };
+	struct inventory inv = { v, 2 }, got = { 0 };
+	struct actor ac = { .uid = 0, .who = "uid 0 (root)", .at = 1, .command = "devices import" };
+	char *cause = NULL;
+
+	open_imported();
+	ck_assert_int_eq(store_devices_put(fx.s, &inv, true, "x.csv", &ac, "ok", &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM devices"), 0);
+	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM audit"), 0);
+	ck_assert_int_eq(store_devices_load(fx.s, &got, NULL, &cause), 0);
+	ck_assert_uint_eq(got.ndev, 0);
+	free(cause);
+}
+END_TEST
+
+/*
+ * A ring found by group is not stored: the row keeps NULL, so moving the
+ * group to another ring moves the device; its own ring is kept as given.
+ */
+START_TEST(test_devices_put_stores_own_rings_only)
+{
+	struct device v[] = { dev("pc-a", "broad", 4066), dev("pc-b", "test", 4946) };
+	struct inventory inv = { v, 2 }, got = { 0 };
+	struct actor ac = { .uid = 0, .who = "uid 0 (root)", .at = 1, .command = "devices import" };
+	char *cause = NULL;
+
+	v[0].group = v[1].group = "Hotpatch Ring \"Broad\"";
+	v[0].ring_by_group = true;
+	open_imported();
+	ck_assert_int_eq(store_devices_put(fx.s, &inv, true, "x.csv", &ac, "ok", &cause), 0);
+	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM devices WHERE ring IS NULL"
+	    " AND name = 'pc-a'"), 1);
+	ck_assert_int_eq(store_devices_load(fx.s, &got, NULL, &cause), 0);
+	ck_assert_ptr_null(got.dev[0].ring);
+	ck_assert(!got.dev[0].ring_by_group);
+	ck_assert_str_eq(got.dev[1].ring, "test");
+	/* The caller's devices are untouched. */
+	ck_assert_str_eq(v[0].ring, "broad");
+	inventory_free(&got);
+}
+END_TEST
 
 static Suite *
 store_change_suite(void)
@@ -407,15 +682,22 @@ store_change_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_runtime_override_wins_over_shipped_one);
+	tcase_add_test(tc, test_devices_put_stores_own_rings_only);
 	tcase_add_test(tc, test_override_set_writes_runtime_row_and_audit_in_one_go);
 	tcase_add_test(tc, test_override_clear_removes_only_runtime_rows_and_audits_it);
 	tcase_add_test(tc, test_override_for_unknown_os_fails_and_writes_no_audit);
 	tcase_add_test(tc, test_blackout_add_writes_runtime_row_with_id_and_audit);
+	tcase_add_test(tc, test_runtime_pause_round_trips_with_its_kind);
 	tcase_add_test(tc, test_timed_blackout_round_trips_as_utc_instants);
 	tcase_add_test(tc, test_blackout_remove_takes_only_runtime_rows_and_audits_it);
 	tcase_add_test(tc, test_blackout_add_many_is_all_or_nothing_with_one_audit_row);
 	tcase_add_test(tc, test_reimport_of_files_keeps_runtime_blackouts_and_their_ids);
 	tcase_add_test(tc, test_blackout_list_has_who_and_at_for_runtime_ones_only);
+	tcase_add_test(tc, test_publish_puts_many_months_in_one_change_with_one_audit_row);
+	tcase_add_test(tc, test_publish_change_with_an_error_writes_no_row_and_no_audit);
+	tcase_add_test(tc, test_publish_del_brings_the_files_answer_back_and_rows_outlive_their_os);
+	tcase_add_test(tc, test_devices_upsert_by_name_whatever_its_case_and_replace_all);
+	tcase_add_test(tc, test_devices_put_with_an_error_writes_nothing);
 	suite_add_tcase(su, tc);
 	return su;
 }

@@ -5,6 +5,7 @@
  */
 #include "calfile.h"
 #include "daemon.h"
+#include "device.h"
 #include "render.h"
 #include "ringfile.h"
 #include "site.h"
@@ -96,8 +97,11 @@ START_TEST(every_path_is_served_with_its_rows_type_and_cache)
 
 	daemon_up();
 	v = all_paths(&of, &n);
-	/* 4 single documents, 5 OSes in data/calendar.yaml, 13 rings in schedules/ */
-	ck_assert_uint_eq(n, 4 + 5 + 13);
+	/*
+	 * 5 single documents, 9 OSes in data/calendar.yaml (5 with hotpatch, 26H2
+	 * and 3 that never get it), 16 rings in schedules/ (3 in state-examples.yaml)
+	 */
+	ck_assert_uint_eq(n, 5 + 9 + 16);
 	for (size_t i = 0; i < n; i++) {
 		const struct page *pg = site_get(&dm, v[i], &cause);
 		char *id;
@@ -132,13 +136,14 @@ START_TEST(export_names_come_from_the_table_and_never_collide)
 			ck_assert_msg(strcmp(names[k], names[n]) != 0, "%s and %s both write %s",
 			    paths[k], paths[n], names[n]);
 	}
-	/* everything but /healthz: the index, the plan, the all-OS feed, 5 OS and 13 ring feeds */
-	ck_assert_uint_eq(n, 3 + 5 + 13);
+	/* everything but /healthz: the index, the plan, the all-OS feed, 9 OS and 16 ring feeds, the fleet */
+	ck_assert_uint_eq(n, 4 + 9 + 16);
 	ck_assert_str_eq(paths[0], "/");
 	ck_assert_str_eq(names[0], "index.html");
 	ck_assert_str_eq(names[1], "plan/index.html");
 	ck_assert_str_eq(names[2], "calendar.ics");
 	ck_assert_str_eq(names[3], "os/win11-24h2.ics");
+	ck_assert_str_eq(names[n - 1], "fleet/index.html");
 	ck_assert_ptr_null(site_file_name("/healthz"));
 	ck_assert_ptr_null(site_file_name("/nope"));
 	for (size_t i = 0; i < n; i++)
@@ -169,7 +174,7 @@ START_TEST(export_walks_the_table)
 	daemon_up();
 	dm.feed_url = "http://127.0.0.1:8080";
 	ck_assert_int_eq(site_export(&dm, count_file, &n, &cause), 0);
-	ck_assert_uint_eq(n, 3 + 5 + 13);
+	ck_assert_uint_eq(n, 4 + 9 + 16);
 	dm.feed_url = NULL;
 	daemon_down();
 }
@@ -230,16 +235,18 @@ END_TEST
 
 START_TEST(restarts_keep_their_key_order)
 {
-	struct restarts rs = { .baseline = 4, .unplanned = 1, .lcu = 0, .oob = 1, .total = 6 };
+	struct restarts rs = { .baseline = 4, .unplanned = 1, .lcu = 0, .catchup = 1, .offbase = 2,
+	    .oob = 1, .total = 9 };
 	char gone[] = "gone", *oses[] = { gone };
 	struct ring g = { .os = oses, .nos = 1 };
 	struct caldata none = { 0 };
 	char *s = dump(view_restarts(&rs));
 
-	ck_assert_str_eq(s, "{\"baseline\":4,\"unplanned\":1,\"lcu\":0,\"oob\":1,\"total\":6}");
+	ck_assert_str_eq(s, "{\"baseline\":4,\"unplanned\":1,\"lcu\":0,\"catchup\":1,"
+	    "\"offbase\":2,\"oob\":1,\"total\":9}");
 	free(s);
 	/* an OS the calendar does not have is left out, not counted as zero */
-	s = dump(view_ring_restarts(&none, &g, 2026));
+	s = dump(view_ring_restarts(&none, NULL, &g, 2026));
 	ck_assert_str_eq(s, "{\"year\":2026,\"os\":[]}");
 	free(s);
 }
@@ -247,14 +254,15 @@ END_TEST
 
 START_TEST(ring_restarts_name_the_os_first)
 {
-	const char *keys[] = { "os", "baseline", "unplanned", "lcu", "oob", "total" };
+	const char *keys[] = { "os", "baseline", "unplanned", "lcu", "catchup", "offbase", "oob",
+	    "total" };
 	json_t *j, *o;
 	const char *k;
 	size_t i = 0;
 	void *it;
 
 	daemon_up();
-	j = view_ring_restarts(&dm.cal, &dm.rings.ring[0], 2026);
+	j = view_ring_restarts(&dm.cal, &dm.rings, &dm.rings.ring[0], 2026);
 	o = json_array_get(json_object_get(j, "os"), 0);
 	ck_assert_str_eq(view_text(o, "os"), dm.rings.ring[0].os[0]);
 	for (it = json_object_iter(o); it != NULL; it = json_object_iter_next(o, it)) {
@@ -266,6 +274,120 @@ START_TEST(ring_restarts_name_the_os_first)
 	ck_assert_str_eq(view_text(o, "nope"), "-");
 	json_decref(j);
 	daemon_down();
+}
+END_TEST
+
+/* ---- the fleet forecast ---- */
+
+#define YM_JAN27	(2027 * 12)
+#define OFF	"off the latest baseline until the next one"
+#define VBS	"virtualization-based security (VBS) is not running"
+
+/*
+ * Two rings over 2027-01 and 2027-02, counts made up so that the three ways
+ * of adding reasons differ (OFF: a 2 then 1, b 0 then 2):
+ *
+ *            a: HP CU LCU R  why          b: HP CU LCU R  why
+ * 2027-01       2  0  3   3  OFF 2 VBS 1     1  1  1   2  VBS 1
+ * 2027-02       3  0  2   2  OFF 1 VBS 1     0  0  3   3  OFF 2 VBS 1
+ *
+ * Month sums: 01 HP 3 CU 1 LCU 4 R 5, OFF 2 VBS 2; 02 HP 3 LCU 5 R 5, OFF 3
+ * VBS 2.  The reasons of a total are the most devices in one month, not a
+ * sum over months: overall OFF 3 (02's), not 2 + 2 (each ring's most) nor
+ * 5 (every month); VBS 2.  Ring a's total: HP 5 LCU 5 R 5, OFF 2 VBS 1.
+ * Devices: 5 + 3 counted, 1 without a ring, 2 without an OS: 11.
+ */
+static struct fleet_why a1[] = { { OFF, 2 }, { VBS, 1 } }, a2[] = { { OFF, 1 }, { VBS, 1 } };
+static struct fleet_why b1[] = { { VBS, 1 } }, b2[] = { { OFF, 2 }, { VBS, 1 } };
+static struct fleet_month am[] = {
+	{ YM_JAN27, { 2, 0, 0, 3 }, 3, a1, 2 }, { YM_JAN27 + 1, { 3, 0, 0, 2 }, 2, a2, 2 },
+}, bm[] = {
+	{ YM_JAN27, { 1, 0, 1, 1 }, 2, b1, 1 }, { YM_JAN27 + 1, { 0, 0, 0, 3 }, 3, b2, 2 },
+};
+
+/* The counts of an "install" object, hotpatch, baseline, catch-up, lcu, then restarts. */
+static void
+assert_counts(const json_t *o, long hp, long bl, long cu, long lcu, long restarts)
+{
+	const json_t *ins = json_object_get(o, "install");
+
+	ck_assert_int_eq(json_integer_value(json_object_get(ins, "hotpatch")), hp);
+	ck_assert_int_eq(json_integer_value(json_object_get(ins, "baseline")), bl);
+	ck_assert_int_eq(json_integer_value(json_object_get(ins, "catch-up")), cu);
+	ck_assert_int_eq(json_integer_value(json_object_get(ins, "lcu")), lcu);
+	ck_assert_int_eq(json_object_size(ins), 4);
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "restarts")), restarts);
+}
+
+/* Reason i of o's lcu_reasons. */
+static void
+assert_reason(const json_t *o, size_t i, const char *text, long n)
+{
+	const json_t *w = json_array_get(json_object_get(o, "lcu_reasons"), i);
+
+	ck_assert_str_eq(view_text(w, "reason"), text);
+	ck_assert_int_eq(json_integer_value(json_object_get(w, "devices")), n);
+}
+
+START_TEST(fleet_json_sums_months_and_rings)
+{
+	struct ring rings[] = { { .id = "a", .name = "Ring A" }, { .id = "b" } };
+	struct fleet_ring fr[] = {
+		{ &rings[0], 5, 3, 1, 0, am }, { &rings[1], 3, 1, 0, 1, bm },
+	};
+	struct fleet f = { fr, 2, 2, 1, 2, 0 };
+	json_t *j = view_fleet(&f, YM_JAN27), *tot = json_object_get(j, "total"), *m, *g;
+
+	ck_assert_str_eq(view_text(j, "from"), "2027-01");
+	ck_assert_str_eq(view_text(j, "to"), "2027-02");
+	ck_assert_int_eq(json_integer_value(json_object_get(tot, "devices")), 11);
+	ck_assert_int_eq(json_integer_value(json_object_get(tot, "counted")), 8);
+	ck_assert_int_eq(json_integer_value(json_object_get(tot, "eligible")), 4);
+	ck_assert_int_eq(json_integer_value(json_object_get(tot, "below_baseline")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(tot, "build_unknown")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(tot, "no_ring")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(tot, "no_os")), 2);
+	assert_counts(tot, 6, 0, 1, 9, 10);
+	assert_reason(tot, 0, OFF, 3);
+	assert_reason(tot, 1, VBS, 2);
+	m = json_object_get(j, "months");
+	ck_assert_int_eq(json_array_size(m), 2);
+	ck_assert_str_eq(view_text(json_array_get(m, 0), "month"), "2027-01");
+	assert_counts(json_array_get(m, 0), 3, 0, 1, 4, 5);
+	/* equal counts: by the words */
+	assert_reason(json_array_get(m, 0), 0, OFF, 2);
+	assert_reason(json_array_get(m, 0), 1, VBS, 2);
+	assert_counts(json_array_get(m, 1), 3, 0, 0, 5, 5);
+	assert_reason(json_array_get(m, 1), 0, OFF, 3);
+	g = json_array_get(json_object_get(j, "rings"), 0);
+	ck_assert_str_eq(view_text(g, "ring"), "a");
+	ck_assert_str_eq(view_text(g, "name"), "Ring A");
+	ck_assert_int_eq(json_integer_value(json_object_get(g, "devices")), 5);
+	ck_assert_int_eq(json_integer_value(json_object_get(g, "below_baseline")), 1);
+	assert_counts(json_array_get(json_object_get(g, "months"), 1), 3, 0, 0, 2, 2);
+	assert_counts(json_object_get(g, "total"), 5, 0, 0, 5, 5);
+	assert_reason(json_object_get(g, "total"), 0, OFF, 2);
+	assert_reason(json_object_get(g, "total"), 1, VBS, 1);
+	g = json_array_get(json_object_get(j, "rings"), 1);
+	ck_assert(json_is_null(json_object_get(g, "name")));
+	assert_counts(json_object_get(g, "total"), 1, 0, 1, 4, 5);
+	json_decref(j);
+}
+END_TEST
+
+/* No rings (an empty ring set): zeros and the months still listed. */
+START_TEST(fleet_json_without_rings)
+{
+	struct fleet f = { NULL, 0, 3, 4, 0, 0 };
+	json_t *j = view_fleet(&f, YM_JAN27);
+
+	ck_assert_str_eq(view_text(j, "to"), "2027-03");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "total"),
+	    "devices")), 4);
+	ck_assert_int_eq(json_array_size(json_object_get(j, "months")), 3);
+	assert_counts(json_array_get(json_object_get(j, "months"), 2), 0, 0, 0, 0, 0);
+	ck_assert_int_eq(json_array_size(json_object_get(j, "rings")), 0);
+	json_decref(j);
 }
 END_TEST
 
@@ -293,6 +415,47 @@ static const char month_json[] =
     " \"kind\": \"hotpatch\", \"unplanned\": false, \"source\": \"planned\","
     " \"restart\": false, \"kb\": null}]}";
 
+/*
+ * A plan of one ring and OS, three months (the grid reads only those):
+ * Jan baseline paused and skipped (no window: "B -=", listed as none), Feb catch-up with a
+ * window on 02/12 local ("C 02/12"), Mar an off-baseline LCU after an
+ * upgrade, forced inside a freeze ("O 03/20~").  Restarts 1 baseline +
+ * 1 catch-up + 1 off-base = 3, written "3 (1+1 catch-up+1 off-base)".
+ */
+static const char state_plan_json[] =
+    "{\"year\": 2027, \"rings\": [{\"ring\": \"r\", \"name\": \"R\", \"os\": \"w11\","
+    " \"timezone\": \"UTC\", \"eligible\": true, \"not_eligible\": null,"
+    " \"restarts\": {\"baseline\": 1, \"unplanned\": 0, \"lcu\": 0, \"catchup\": 1,"
+    " \"offbase\": 1, \"oob\": 0, \"total\": 3}, \"months\": ["
+    "{\"month\": \"2027-01\", \"kind\": \"baseline\", \"install\": \"baseline\","
+    " \"status\": \"none\", \"window_start_local\": null, \"blackout\": null,"
+    " \"skipped\": true, \"pause\": \"year-end pause\", \"cause\": \"paused\","
+    " \"reason\": \"skipped by pause\"},"
+    "{\"month\": \"2027-02\", \"kind\": \"hotpatch\", \"install\": \"catch-up\","
+    " \"status\": \"ok\", \"window_start_local\": \"2027-02-12T22:00+00:00\","
+    " \"blackout\": null, \"skipped\": false, \"cause\": \"paused\","
+    " \"reason\": \"catch-up reason\"},"
+    "{\"month\": \"2027-03\", \"kind\": \"hotpatch\", \"install\": \"lcu\","
+    " \"status\": \"ok\", \"window_start_local\": \"2027-03-20T22:00+00:00\","
+    " \"blackout\": null, \"skipped\": false, \"cause\": \"upgrade\","
+    " \"forced_in\": \"march freeze\", \"reason\": \"upgrade reason\"}]}]}";
+
+START_TEST(plan_text_marks_the_state_across_months)
+{
+	char *s = rendered(render_plan, state_plan_json, false);
+
+	ck_assert_ptr_nonnull(strstr(s, "B -="));
+	ck_assert_ptr_nonnull(strstr(s, "C 02/12"));
+	ck_assert_ptr_nonnull(strstr(s, "O 03/20~"));
+	ck_assert_ptr_nonnull(strstr(s, "3 (1+1 catch-up+1 off-base)"));
+	ck_assert_ptr_nonnull(strstr(s, "C catch-up: the missed baseline and the hotpatch"));
+	ck_assert_ptr_nonnull(strstr(s, "r w11 none in Jan: skipped by pause"));
+	ck_assert_ptr_nonnull(strstr(s, "r w11 catch-up in Feb: catch-up reason"));
+	ck_assert_ptr_nonnull(strstr(s, "r w11 forced in Mar: upgrade reason"));
+	free(s);
+}
+END_TEST
+
 START_TEST(month_table_plain_and_coloured)
 {
 	char *s;
@@ -306,7 +469,7 @@ START_TEST(month_table_plain_and_coloured)
 	    "OS   MONTH    RELEASE (UTC)     KIND       RESTART  SOURCE     KB\n"
 	    "w11  2026-11  2026-11-10 18:00  baseline*  yes      published  KB1\n"
 	    "srv  2026-11  2026-11-10 18:00  hotpatch~  no       planned    -\n"
-	    "* unplanned baseline  ~ planned (not published)  ! override\n");
+	    "* unplanned baseline  ~ planned (not published)  ! override  + published at run time\n");
 	free(s);
 	/* Colour wraps the kinds and the restart, never the header; padding counts the text only. */
 	s = rendered(render_month, month_json, true);
@@ -315,7 +478,7 @@ START_TEST(month_table_plain_and_coloured)
 	    "w11  2026-11  2026-11-10 18:00  \033[33mbaseline*\033[0m  \033[33myes\033[0m"
 	    "      published  KB1\n"
 	    "srv  2026-11  2026-11-10 18:00  \033[32mhotpatch~\033[0m  no       planned    -\n"
-	    "* unplanned baseline  ~ planned (not published)  ! override\n");
+	    "* unplanned baseline  ~ planned (not published)  ! override  + published at run time\n");
 	free(s);
 }
 END_TEST
@@ -344,6 +507,118 @@ START_TEST(rings_table_says_why_not_eligible)
 }
 END_TEST
 
+/*
+ * A month published at run time whose calendar file entry differs in kind and KB: the
+ * row's source says run time and "+" marks the kind; under the table, who published it
+ * and the one conflict line (view_conflict_line), word for word.
+ */
+static const char runtime_month_json[] =
+    "{\"os\": [{\"os\": \"w11\", \"month\": \"2026-11\", \"release_at\": \"2026-11-10T18:00:00Z\","
+    " \"kind\": \"hotpatch\", \"unplanned\": false, \"source\": \"published\","
+    " \"restart\": false, \"kb\": \"KB11\","
+    " \"published\": {\"from\": \"runtime\", \"who\": \"uid 0 (root)\","
+    " \"at\": \"2026-11-12T09:30:00Z\", \"origin\": \"hotpatchctl\"},"
+    " \"conflict\": {\"os\": \"w11\", \"month\": \"2026-11\","
+    " \"runtime\": {\"kind\": \"hotpatch\", \"unplanned\": false, \"date\": null,"
+    " \"kb\": \"KB11\", \"build\": null, \"expedited\": false, \"note\": null,"
+    " \"from\": \"runtime\", \"who\": \"uid 0 (root)\", \"at\": \"2026-11-12T09:30:00Z\","
+    " \"origin\": \"hotpatchctl\"},"
+    " \"file\": {\"kind\": \"baseline\", \"unplanned\": true, \"date\": \"2026-11-11\","
+    " \"kb\": \"KB99\", \"build\": null, \"expedited\": false, \"note\": null},"
+    " \"differs\": [\"kind\", \"unplanned\", \"date\", \"kb\"], \"wins\": \"runtime\"}}]}";
+
+START_TEST(month_table_says_run_time_and_the_conflict)
+{
+	char *s = rendered(render_month, runtime_month_json, false);
+
+	ck_assert_str_eq(s,
+	    "OS   MONTH    RELEASE (UTC)     KIND       RESTART  SOURCE                KB\n"
+	    "w11  2026-11  2026-11-10 18:00  hotpatch+  no       published (run time)  KB11\n"
+	    "* unplanned baseline  ~ planned (not published)  ! override  + published at run time\n"
+	    "w11 2026-11  published at run time by uid 0 (root) at 2026-11-12T09:30:00Z (hotpatchctl)\n"
+	    "conflict: w11 2026-11 is published at run time as hotpatch KB11 (by uid 0 (root) at "
+	    "2026-11-12T09:30:00Z), the calendar file says baseline (unplanned) KB99 on 2026-11-11 "
+	    "(they differ in kind, unplanned, date, kb); the run-time answer wins until "
+	    "'hotpatchctl publish clear w11 2026-11'\n");
+	free(s);
+}
+END_TEST
+
+/*
+ * A fleet of two rings with devices and one without, over two months (the
+ * sums as view_fleet makes them, checked above).  Columns are two spaces
+ * apart and as wide as their widest cell: MONTH 7 ("2027-01"), HOTPATCH,
+ * BASELINE, CATCH-UP and RESTARTS 8 (their headers), LCU 3.  The empty ring
+ * is only counted under the table.
+ */
+static const char fleet_json[] =
+    "{\"from\": \"2027-01\", \"to\": \"2027-02\", \"total\": {\"devices\": 11, \"counted\": 8,"
+    " \"eligible\": 4, \"below_baseline\": 1, \"build_unknown\": 1, \"no_ring\": 1,"
+    " \"no_os\": 2, \"install\": {\"hotpatch\": 6, \"baseline\": 0, \"catch-up\": 1,"
+    " \"lcu\": 9}, \"restarts\": 10, \"lcu_reasons\": [{\"reason\": \"off base\","
+    " \"devices\": 3}, {\"reason\": \"VBS off\", \"devices\": 2}]}, \"months\": ["
+    "{\"month\": \"2027-01\", \"install\": {\"hotpatch\": 3, \"baseline\": 0,"
+    " \"catch-up\": 1, \"lcu\": 4}, \"restarts\": 5},"
+    "{\"month\": \"2027-02\", \"install\": {\"hotpatch\": 3, \"baseline\": 0,"
+    " \"catch-up\": 0, \"lcu\": 5}, \"restarts\": 5}], \"rings\": ["
+    "{\"ring\": \"pilot\", \"devices\": 5, \"months\": ["
+    "{\"month\": \"2027-01\", \"install\": {\"hotpatch\": 2, \"baseline\": 0,"
+    " \"catch-up\": 0, \"lcu\": 3}, \"restarts\": 3},"
+    "{\"month\": \"2027-02\", \"install\": {\"hotpatch\": 3, \"baseline\": 0,"
+    " \"catch-up\": 0, \"lcu\": 2}, \"restarts\": 2}]},"
+    "{\"ring\": \"empty\", \"devices\": 0, \"months\": []},"
+    "{\"ring\": \"broad\", \"devices\": 3, \"months\": ["
+    "{\"month\": \"2027-01\", \"install\": {\"hotpatch\": 1, \"baseline\": 0,"
+    " \"catch-up\": 1, \"lcu\": 1}, \"restarts\": 2},"
+    "{\"month\": \"2027-02\", \"install\": {\"hotpatch\": 0, \"baseline\": 0,"
+    " \"catch-up\": 0, \"lcu\": 3}, \"restarts\": 3}]}]}";
+
+START_TEST(fleet_text_months_reasons_and_rings)
+{
+	char *s = rendered(render_fleet, fleet_json, false);
+
+	ck_assert_str_eq(s,
+	    "fleet 2027-01..2027-02: 11 devices, 8 counted in 2 rings\n"
+	    "  4 eligible for hotpatch, 1 below the latest baseline, 1 of unknown build\n"
+	    "  not counted: 1 without a ring of the ring set, 2 whose OS is not found\n"
+	    "\n"
+	    "MONTH    HOTPATCH  BASELINE  CATCH-UP  LCU  RESTARTS\n"
+	    "2027-01  3         0         1         4    5\n"
+	    "2027-02  3         0         0         5    5\n"
+	    "total    6         0         1         9    10\n"
+	    "\n"
+	    "why the LCU (most devices in one month):\n"
+	    "  3 devices: off base\n"
+	    "  2 devices: VBS off\n"
+	    "\n"
+	    "RING   DEVICES  MONTH    HOTPATCH  BASELINE  CATCH-UP  LCU  RESTARTS\n"
+	    "pilot  5        2027-01  2         0         0         3    3\n"
+	    "                2027-02  3         0         0         2    2\n"
+	    "broad  3        2027-01  1         0         1         1    2\n"
+	    "                2027-02  0         0         0         3    3\n"
+	    "rings without devices: 1\n");
+	free(s);
+}
+END_TEST
+
+/* No devices at all: how to import some, the month table of zeros, no reasons, no ring table. */
+START_TEST(fleet_text_without_devices)
+{
+	char *s = rendered(render_fleet, "{\"from\": \"2027-01\", \"to\": \"2027-01\", \"total\":"
+	    " {\"devices\": 0}, \"months\": [{\"month\": \"2027-01\"}], \"rings\": "
+	    "[{\"ring\": \"r\", \"devices\": 0}]}", false);
+
+	ck_assert_ptr_nonnull(strstr(s, "0 devices, 0 counted in 0 rings\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\n  no devices imported: hotpatchctl devices import FILE\n"));
+	ck_assert_ptr_nonnull(strstr(s, "2027-01  0         0         0         0    0\n"));
+	ck_assert_ptr_null(strstr(s, "not counted"));
+	ck_assert_ptr_null(strstr(s, "why the LCU"));
+	ck_assert_ptr_null(strstr(s, "RING"));
+	ck_assert_ptr_nonnull(strstr(s, "\nrings without devices: 1\n"));
+	free(s);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -359,10 +634,16 @@ suite(void)
 	tcase_add_test(tc, instants_are_utc_seconds);
 	tcase_add_test(tc, restarts_keep_their_key_order);
 	tcase_add_test(tc, ring_restarts_name_the_os_first);
+	tcase_add_test(tc, fleet_json_sums_months_and_rings);
+	tcase_add_test(tc, fleet_json_without_rings);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("renderers");
 	tcase_add_test(tc, month_table_plain_and_coloured);
+	tcase_add_test(tc, month_table_says_run_time_and_the_conflict);
+	tcase_add_test(tc, plan_text_marks_the_state_across_months);
 	tcase_add_test(tc, rings_table_says_why_not_eligible);
+	tcase_add_test(tc, fleet_text_months_reasons_and_rings);
+	tcase_add_test(tc, fleet_text_without_devices);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -74,7 +74,7 @@ install(const struct ring *r, int os, int y, int m, const struct blackout *bo, s
 
 	win_install(&cal, &rs, r, &oses[os], ym_make(y, m), &scan);
 	ringset_index(&rs);
-	ck_assert_ptr_nonnull(ringset_blackouts(&rs, r, &(size_t){ 0 }));
+	ck_assert_ptr_nonnull(ringset_blackouts(&rs, r, &(size_t){ 0 }, &(unsigned){ 0 }));
 	win_install(&cal, &rs, r, &oses[os], ym_make(y, m), in);
 	ringset_index_free(&rs);
 	ck_assert_int_eq(memcmp(&scan, in, sizeof(scan)), 0);
@@ -264,7 +264,7 @@ START_TEST(blackout_on_the_first_slot_moves_the_install)
 	ck_assert_int_eq(in.window_start, utc(2026, 12, 10, 20, 0));
 	ck_assert_int_eq(in.status, WS_OK);
 	ck_assert_ptr_eq(in.blackout, &bo[1]);
-	ck_assert_ptr_nonnull(strstr(reason(&in, &r), "blackout 'patch day' (2026-12-08..2026-12-08)"));
+	ck_assert_ptr_nonnull(strstr(reason(&in, &r), "freeze 'patch day' (2026-12-08..2026-12-08)"));
 }
 END_TEST
 
@@ -324,7 +324,9 @@ START_TEST(ring_without_windows_has_none)
 
 	install(&r, 0, 2026, 12, NULL, 0, &in);
 	ck_assert_int_eq(in.status, WS_NONE);
-	ck_assert_str_eq(reason(&in, &r), "the ring has no maintenance windows");
+	/* Released 2026-12-08 18:00Z (PST), no deferral, deadline 7 days: 12-15 18:00Z. */
+	ck_assert_str_eq(reason(&in, &r), "the ring has no maintenance windows; "
+	    "the deadline forces the install at 2026-12-15 18:00");
 }
 END_TEST
 
@@ -338,12 +340,13 @@ START_TEST(ineligible_ring_installs_an_lcu_and_restarts_every_month)
 	r.licensed = false;
 	install(&r, 0, 2026, 12, NULL, 0, &in);
 	ck_assert(!in.eligible);
-	ck_assert_str_eq(in.not_eligible, "the licence does not include hotpatch");
+	ck_assert_str_eq(in.not_eligible, "not an eligible edition or licence, such as Pro, or not "
+	    "enrolled through Azure Arc");
 	ck_assert_int_eq(in.mi.kind, KIND_HOTPATCH);	/* the OS month is still a hotpatch */
 	ck_assert_int_eq(in.kind, KIND_LCU);
 	ck_assert(in.restart);
 	ck_assert_int_eq(in.restart_deadline, utc(2026, 12, 11, 18, 0));
-	win_restarts(&cal, &r, &oses[1], 2026, &rs);
+	win_restarts(&cal, NULL, &r, &oses[1], 2026, &rs);
 	ck_assert_int_eq(rs.lcu, 12);
 	ck_assert_int_eq(rs.oob, 1);
 	ck_assert_int_eq(rs.total, 13);
@@ -384,8 +387,8 @@ START_TEST(extra_baseline_month_for_one_os_only)
 	ck_assert_int_eq(b.kind, KIND_BASELINE);
 	ck_assert(b.restart);
 	ck_assert(b.mi.unplanned);
-	win_restarts(&cal, &r, &oses[0], 2026, &ra);
-	win_restarts(&cal, &r, &oses[1], 2026, &rb);
+	win_restarts(&cal, NULL, &r, &oses[0], 2026, &ra);
+	win_restarts(&cal, NULL, &r, &oses[1], 2026, &rb);
 	ck_assert_int_eq(ra.baseline, 4);
 	ck_assert_int_eq(ra.total, 4);
 	ck_assert_int_eq(rb.baseline, 4);

@@ -101,10 +101,13 @@ for p in /usr/sbin/hotpatchd /usr/bin/hotpatchctl \
     /etc/hotpatchd/hotpatchd.yaml /etc/hotpatchd/schedules \
     /lib/systemd/system/hotpatchd.service /lib/systemd/system/hotpatchd-control.socket \
     /lib/systemd/system/hotpatchd-http.socket /usr/lib/tmpfiles.d/hotpatchd.conf \
+    /lib/systemd/system/hotpatchd-cvrf.service /lib/systemd/system/hotpatchd-cvrf.timer \
+    /usr/libexec/hotpatchd/hotpatchd-cvrf-fetch \
     /usr/share/hotpatchd/calendar.yaml /usr/share/hotpatchd/schedules/README.md \
     /usr/share/hotpatchd/schedules/autopatch-default.yaml \
     /usr/share/hotpatchd/schedules/autopatch-classic.yaml \
-    /usr/share/hotpatchd/schedules/server-2025.yaml /usr/share/doc/hotpatchd/copyright; do
+    /usr/share/hotpatchd/schedules/server-2025.yaml \
+    /usr/share/hotpatchd/schedules/devices-example.csv /usr/share/doc/hotpatchd/copyright; do
 	grep -qxF "$p" "$tmp/contents" || missing="$missing $p"
 done
 if [ -z "$missing" ]; then
@@ -145,6 +148,9 @@ check "postinst creates user hotpatchd and groups hotpatchd, hotpatchd-admin; dh
 	    grep -q \"deb-systemd-helper enable 'hotpatchd-http.socket'\" '$tmp/control/postinst' &&
 	    grep -q \"deb-systemd-helper enable 'hotpatchd.service'\" '$tmp/control/postinst' &&
 	    grep -q 'systemd-tmpfiles .*--create hotpatchd.conf' '$tmp/control/postinst'"
+expect "the CVRF service runs the packaged fetch script" 0 \
+	"ExecStart=/usr/libexec/hotpatchd/hotpatchd-cvrf-fetch" -- \
+	grep '^ExecStart=' "$tmp/root/lib/systemd/system/hotpatchd-cvrf.service"
 expect "the packaged hotpatchd runs" 0 "hotpatchd $version" -- "$tmp/root/usr/sbin/hotpatchd" --version
 
 # ---- lintian -----------------------------------------------------------------------------
@@ -183,7 +189,7 @@ fi
 install_tests="apt-get install ./hotpatchd_$version.deb
 user hotpatchd and groups hotpatchd, hotpatchd-admin exist, system ids
 /var/lib/hotpatchd is hotpatchd's, mode 0750; /run/hotpatchd is hotpatchd's
-the units are enabled (sockets.target.wants, multi-user.target.wants)
+the units are enabled (sockets.target.wants, multi-user.target.wants), the CVRF timer not
 systemd-analyze verify: the installed units, silent
 hotpatchd -n checks the installed configuration
 the installed hotpatchd started by hand as root with -c /etc/hotpatchd/hotpatchd.yaml is ready
@@ -246,10 +252,11 @@ check "user hotpatchd and groups hotpatchd, hotpatchd-admin exist, system ids" \
 check "/var/lib/hotpatchd is hotpatchd's, mode 0750; /run/hotpatchd is hotpatchd's" \
 	test "$(stat -c '%U:%G %a' /var/lib/hotpatchd) $(stat -c '%U:%G' /run/hotpatchd)" \
 	= "hotpatchd:hotpatchd 750 hotpatchd:hotpatchd"
-check "the units are enabled (sockets.target.wants, multi-user.target.wants)" \
+check "the units are enabled (sockets.target.wants, multi-user.target.wants), the CVRF timer not" \
 	test -L /etc/systemd/system/sockets.target.wants/hotpatchd-control.socket \
 	-a -L /etc/systemd/system/sockets.target.wants/hotpatchd-http.socket \
-	-a -L /etc/systemd/system/multi-user.target.wants/hotpatchd.service
+	-a -L /etc/systemd/system/multi-user.target.wants/hotpatchd.service \
+	-a ! -e /etc/systemd/system/timers.target.wants/hotpatchd-cvrf.timer
 verify /lib/systemd/system "systemd-analyze verify: the installed units, silent"
 # The shipped calendar, and no rings: /etc/hotpatchd/schedules starts empty.
 out=$(/usr/sbin/hotpatchd -n -c /etc/hotpatchd/hotpatchd.yaml 2>&1)

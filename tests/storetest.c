@@ -176,9 +176,11 @@ set_bo(struct blackout *b, const char *name, const char *ring,
 }
 
 /*
- * Two OSes with published, unplanned, dated and out-of-band releases and a
- * shipped override; two rings with both window types; a global and a
- * per-ring blackout.
+ * Two OSes with published, unplanned, dated, expedited and out-of-band
+ * (catalog, leaving hotpatch) releases and a shipped override; two rings
+ * with both window types, one enrolled late with two upgrades, one not
+ * following expedited releases; a global freeze and a per-ring pause.
+ * Every field that has a default is set away from it somewhere.
  */
 void
 build_model(struct caldata *c, struct ringset *r)
@@ -198,6 +200,15 @@ build_model(struct caldata *c, struct ringset *r)
 	set_rel(&w->rel[1], ym_make(2026, 6), KIND_BASELINE, true, NULL,
 	    NULL, NULL, "unplanned baseline");
 	set_oob(&w->oob[0], "2026-05-28", "KB5090099", NULL, true, "OOB fix");
+	w->hotpatch_default_from = ym_make(2026, 5);
+	/* A comma and a quote: the column is JSON text, so both must round-trip. */
+	w->msrc = xcalloc(2, sizeof(*w->msrc));
+	w->nmsrc = 2;
+	w->msrc[0] = xstrdup("Windows 11 Version 24H2 for x64-based Systems");
+	w->msrc[1] = xstrdup("Windows Server 2022, 23H2 \"Edition\"");
+	w->min_build = xstrdup("26100.2033");
+	w->rel[0].expedited = true;
+	w->oob[0].leaves_hotpatch = true;
 	sv = &c->os[1];
 	set_os(sv, "ws2025", "Windows Server 2025", ARCH_X64,
 	    1 << 1 | 1 << 4 | 1 << 7 | 1 << 9 | 1 << 10, 1, 1);
@@ -205,6 +216,7 @@ build_model(struct caldata *c, struct ringset *r)
 	    "2026-09-08", "KB5091234", "26100.5000", "Server only");
 	set_oob(&sv->oob[0], "2026-03-20", "KB5089999", "26100.3999", false,
 	    NULL);
+	sv->oob[0].delivery = DELIVERY_CATALOG;
 	c->ovr = xcalloc(1, sizeof(*c->ovr));
 	c->novr = 1;
 	c->ovr[0].os = xstrdup("ws2025");
@@ -220,8 +232,14 @@ build_model(struct caldata *c, struct ringset *r)
 	g->os[0] = xstrdup("win11-24h2");
 	g->os[1] = xstrdup("ws2025");
 	g->hotpatch = g->vbs = g->licensed = true;
+	g->hotpatch_set = true;
+	g->hotpatch_since = ym_make(2026, 3);
 	g->arch = ARCH_X64;
 	g->reminder_min = 30;
+	g->upg = xcalloc(2, sizeof(*g->upg));
+	g->nupg = 2;
+	g->upg[0] = (struct upgrade){ xstrdup("win11-24h2"), xstrdup("ws2025"), ym_make(2026, 8) };
+	g->upg[1] = (struct upgrade){ xstrdup("ws2025"), xstrdup("win11-24h2"), ym_make(2027, 2) };
 	g->win[0] = (struct mwindow){ WIN_WEEKLY, 1 << 0 | 1 << 6, 0, 22 * 60,
 	    240 };
 	g->win[1] = (struct mwindow){ WIN_OFFSET, 0, 3, 120, 90 };
@@ -231,14 +249,21 @@ build_model(struct caldata *c, struct ringset *r)
 	g->arch = ARCH_ARM64;
 	g->chpe_disabled = true;
 	g->reminder_min = -1;
+	g->expedite = false;
+	/* JSON text again: a quote and a non-ASCII name must round-trip. */
+	g->groups = xcalloc(2, sizeof(*g->groups));
+	g->ngroups = 2;
+	g->groups[0] = xstrdup("Hotpatch Ring \"Broad\"");
+	g->groups[1] = xstrdup("Geräte Süd");
 	g->win[0] = (struct mwindow){ WIN_OFFSET, 0, -6, 0, 1440 };
 	r->bo = xcalloc(2, sizeof(*r->bo));
 	r->nbo = 2;
 	set_bo(&r->bo[0], "year-end freeze", NULL, "2026-12-20", "2027-01-02");
 	set_bo(&r->bo[1], "quarter close", "broad", "2026-07-01", "2026-07-05");
+	r->bo[1].kind = BO_PAUSE;
 }
 
-/* Drop ws2025 (with its override), ring "broad" and its blackout. */
+/* Drop ws2025 (with its override and the upgrades to and from it), ring "broad" and its blackout. */
 void
 trim_model(struct caldata *c, struct ringset *r)
 {
@@ -248,6 +273,9 @@ trim_model(struct caldata *c, struct ringset *r)
 	c->novr = 0;
 	free(r->ring[0].os[1]);
 	r->ring[0].nos = 1;
+	for (size_t i = 0; i < r->ring[0].nupg; i++)
+		upgrade_free(&r->ring[0].upg[i]);
+	r->ring[0].nupg = 0;
 	ring_free(&r->ring[1]);
 	r->nring = 1;
 	blackout_free(&r->bo[1]);
@@ -295,6 +323,7 @@ cmp_ring(const struct ring *a, const struct ring *b)
 {
 	cmp_rec(&rec_ring, a, b);
 	cmp_recs(&rec_window, a->win, a->nwin, b->win, b->nwin, sizeof(*a->win));
+	cmp_recs(&rec_upgrade, a->upg, a->nupg, b->upg, b->nupg, sizeof(*a->upg));
 }
 
 static void

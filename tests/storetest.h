@@ -35,12 +35,13 @@ int sql_int(const char *path, const char *sql);
 /* "YYYY-MM-DD" (asserted valid), or the unset date for NULL. */
 struct ymd date(const char *s);
 /*
- * Two OSes with published, unplanned, dated and out-of-band releases and a
- * shipped override; two rings with both window types; a global and a
- * per-ring blackout.
+ * Two OSes with published, unplanned, dated, expedited and out-of-band
+ * releases and a shipped override; two rings with both window types and
+ * upgrades; a global freeze and a per-ring pause.  Every new field is set
+ * away from its default somewhere.
  */
 void build_model(struct caldata *c, struct ringset *r);
-/* Drop ws2025 (with its override), ring "broad" and its blackout. */
+/* Drop ws2025 (with its override and the upgrades that name it), ring "broad" and its blackout. */
 void trim_model(struct caldata *c, struct ringset *r);
 /* Equal in every described field, lists included; a failure names the field. */
 void cmp_os(const struct os_def *a, const struct os_def *b);

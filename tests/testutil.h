@@ -20,6 +20,26 @@ srcpath(const char *rel)
 	return p;
 }
 
+/* The whole of a file under the source tree, NUL-terminated (allocated); its length in *len. */
+static inline char *
+source_file(const char *rel, size_t *len)
+{
+	char *full = srcpath(rel), *buf;
+	FILE *f = fopen(full, "rb");
+	long n;
+
+	ck_assert_msg(f != NULL, "cannot open %s", full);
+	ck_assert(fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0);
+	if ((buf = malloc((size_t)n + 1)) == NULL)
+		abort();
+	*len = fread(buf, 1, (size_t)n, f);
+	ck_assert_msg(*len == (size_t)n, "cannot read %s", full);
+	buf[n] = '\0';
+	fclose(f);
+	free(full);
+	return buf;
+}
+
 /* An instant given in UTC. */
 static inline time_t
 utc(int y, int mo, int d, int h, int mi)

@@ -27,6 +27,8 @@ static const char fuzz_calendar_yaml[] =
     "    name: Test OS A\n"
     "    arch: [x64, arm64]\n"
     "    hotpatch_start: 2025-04\n"
+    "    msrc_products: [\"Windows 11 Version 24H2 for x64-based Systems\",\n"
+    "        \"Windows Server 2025\"]\n"
     "    published:\n"
     "      - month: 2026-06\n"
     "        kind: baseline\n"
@@ -71,6 +73,20 @@ fuzz_calendar(struct caldata *cal)
 		abort();
 	}
 	diags_free(&d);
+}
+
+/* The calendar above, parsed on the first call and kept for the whole run. */
+static inline const struct caldata *
+fuzz_calendar_once(void)
+{
+	static struct caldata cal;
+	static int ready;
+
+	if (!ready) {
+		fuzz_calendar(&cal);
+		ready = 1;
+	}
+	return &cal;
 }
 
 /* data as a NUL-terminated copy (caller frees). */

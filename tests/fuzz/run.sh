@@ -14,7 +14,7 @@
 # Environment:
 #   FUZZ_BUILD    where objects, binaries, work corpora and crashes go
 #                 (default: tests/fuzz/build under $top_builddir or the current directory)
-#   FUZZ_TARGETS  which targets, space-separated (default: all seven)
+#   FUZZ_TARGETS  which targets, space-separated (default: all eight)
 #   FUZZ_JOBS     targets fuzzed at once (default 1)
 #   FUZZ_GROW=1   merge what the run found into the checked-in corpus (it does not grow
 #                 otherwise), minimised: the named seeds stay, and of the inputs libFuzzer
@@ -31,7 +31,7 @@ case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=${FUZZ_BUILD:-${top_builddir:-$PWD}/tests/fuzz/build}
-targets=${FUZZ_TARGETS:-"calfile ringfile request ics http path config"}
+targets=${FUZZ_TARGETS:-"calfile ringfile request ics http path config cvrf"}
 jobs=${FUZZ_JOBS:-1}
 unit_secs=${FUZZ_TIMEOUT:-30}
 cc=${CLANG:-clang}

@@ -84,8 +84,9 @@ rc=$b1_rc
 cp "$tmp/b1.out" "$tmp/out"
 answered "backup while changes are being made exits 0"
 b1=$(size "$tmp/b1.db" 2>/dev/null || echo 0)
+schema=$(sed -n 's/^#define STORE_SCHEMA_VERSION //p' "${top_srcdir:-.}/src/store.h")
 has "it says where the copy went, how big it is and its schema" \
-    "backup written to $tmp/b1.db ($b1 bytes, schema 4)"
+    "backup written to $tmp/b1.db ($b1 bytes, schema $schema)"
 [ "$(lines "$tmp/out")" = 1 ] && ok "backup prints one line" || not_ok "backup prints one line" "$(cat "$tmp/out")"
 
 for f in b1 b2; do
@@ -109,7 +110,8 @@ r=$(q "$tmp/b1.db" "SELECT name, from_date, to_date, origin FROM blackouts WHERE
 [ "$r" = "pre-backup freeze|2026-12-20|2026-12-31|runtime" ] &&
 	ok "the copy holds the run-time blackout" || not_ok "the copy holds the run-time blackout" "got: $r"
 r=$(q "$tmp/b1.db" 'PRAGMA user_version;')
-[ "$r" = 4 ] && ok "the copy is schema version 4" || not_ok "the copy is schema version 4" "got: $r"
+[ "$r" = "$schema" ] && ok "the copy is schema version $schema (src/store.h)" ||
+	not_ok "the copy is schema version $schema (src/store.h)" "got: $r"
 r=$(q "$tmp/b1.db" 'PRAGMA journal_mode;')
 [ "$r" = delete ] && [ ! -e "$tmp/b1.db-wal" ] &&
 	ok "the copy is one self-contained file (journal mode delete, no -wal)" ||
@@ -130,7 +132,7 @@ r=$(sqlite3 "$db" "SELECT uid || '|' || args || '|' || result FROM audit WHERE c
 jcheck "backup --json answers file, bytes and schema" "
 	eq(sorted(j), ['bytes', 'file', 'schema'], 'keys')
 	eq(j['file'], '$tmp/b3.db', 'file')
-	eq(j['schema'], 4, 'schema')
+	eq(j['schema'], $schema, 'schema')
 	import os
 	eq(os.path.getsize(j['file']), j['bytes'], 'bytes on disk')
 " backup "$tmp/b3.db"

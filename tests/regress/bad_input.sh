@@ -163,7 +163,7 @@ if ! wait_for "$sock"; then
 	finish
 	exit 1
 fi
-sqlite3 "$db" "SELECT * FROM overrides ORDER BY 1, 2; SELECT * FROM blackouts ORDER BY 1;" \
+sqlite3 "$db" "SELECT * FROM overrides ORDER BY 1, 2; SELECT * FROM blackouts ORDER BY 1; SELECT * FROM published ORDER BY 1, 2;" \
     > "$tmp/before" 2>&1
 
 for f in "$BAD"/ics/*.ics; do run_ics "$f"; done
@@ -178,7 +178,7 @@ import urllib.request
 print(urllib.request.urlopen('http://127.0.0.1:$port/healthz', timeout=$(tmo 60)).status)" 2>&1)
 [ "$code" = 200 ] && ok "the feeds still answer after every bad input" ||
 	not_ok "the feeds still answer after every bad input" "$code"
-sqlite3 "$db" "SELECT * FROM overrides ORDER BY 1, 2; SELECT * FROM blackouts ORDER BY 1;" \
+sqlite3 "$db" "SELECT * FROM overrides ORDER BY 1, 2; SELECT * FROM blackouts ORDER BY 1; SELECT * FROM published ORDER BY 1, 2;" \
     > "$tmp/after" 2>&1
 cmp -s "$tmp/before" "$tmp/after" && ok "no bad input changed the data" ||
 	not_ok "no bad input changed the data" "$(diff "$tmp/before" "$tmp/after" | head -n 5)"

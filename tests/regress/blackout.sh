@@ -94,12 +94,28 @@ jcheck "blackout list --ring ring1: ring1's and the global ones, no other ring's
 	    assert n in names, n
 	p = [b for b in j['blackouts'] if b['name'] == 'pilot freeze'][0]
 	eq((p['origin'], p['who']), ('runtime', '$me'), 'pilot freeze origin')
+	eq(p['kind'], 'freeze', 'a blackout without --kind is a freeze')
+" blackout list --ring ring1
+
+# A pause: at most 35 days (both ends included), and the list says its kind.
+# 2027-03-01..2027-04-04 is 31 March days + 4 April days = 35; to 04-05 is 36.
+ctl blackout add --name "long pause" --kind pause --from 2027-03-01 --to 2027-04-05 --ring ring1
+refused "blackout add --kind pause of 36 days exits 2 before connecting" 2 "35"
+jcheck "blackout add --kind pause of exactly 35 days: added, kind pause" "
+	eq((j['blackout']['kind'], j['blackout']['from'], j['blackout']['to']),
+	   ('pause', '2027-03-01', '2027-04-04'), 'pause')
+	open('$tmp/pause.id', 'w').write(str(j['blackout']['id']))
+" blackout add --name "march pause" --kind pause --from 2027-03-01 --to 2027-04-04 --ring ring1
+jcheck "blackout list: the pause with kind pause" "
+	eq([b['kind'] for b in j['blackouts'] if b['name'] == 'march pause'], ['pause'], 'kind')
 " blackout list --ring ring1
 
 ctl blackout list
 has "blackout list as text: a header, 'all' for global ones, file paths and 'runtime by'" \
-    "ID" "RING" "FROM" "TO" "NAME" "ORIGIN" "year-end freeze" "/*.yaml" \
+    "ID" "RING" "KIND" "FROM" "TO" "NAME" "ORIGIN" "year-end freeze" "/*.yaml" " pause " " freeze " \
     "runtime by $me at " "change freeze" "ring1"
+ctl blackout remove "$(cat "$tmp/pause.id" 2>/dev/null)"
+[ $rc -eq 0 ] && ok "blackout remove of the pause" || not_ok "blackout remove of the pause" "$(cat "$tmp/err")"
 
 ctl blackout add --name x --from 2026-12-01 --to 2026-12-02 --ring nosuch
 refused "blackout add for an unknown ring exits 1 (404)" 1 "unknown ring 'nosuch'"
@@ -122,9 +138,10 @@ ctl blackout remove "$pilot"
 refused "removing it again exits 1" 1 "no blackout $pilot"
 a=$(sqlite3 "$db" "SELECT group_concat(command || '|' || uid || '|' || result, ',') FROM
     (SELECT * FROM audit WHERE command LIKE 'blackout %' ORDER BY id);")
-want="blackout add|$(id -u)|ok,blackout add|$(id -u)|ok,blackout remove|$(id -u)|ok"
-[ "$a" = "$want" ] && ok "the audit table has both adds and the remove, and nothing for the refusals" ||
-	not_ok "the audit table has both adds and the remove, and nothing for the refusals" "got:  $a" "want: $want"
+u=$(id -u)
+want="blackout add|$u|ok,blackout add|$u|ok,blackout add|$u|ok,blackout remove|$u|ok,blackout remove|$u|ok"
+[ "$a" = "$want" ] && ok "the audit table has the three adds and two removes, and nothing for the refusals" ||
+	not_ok "the audit table has the three adds and two removes, and nothing for the refusals" "got:  $a" "want: $want"
 
 # ---------------------------------------------------------------------------
 # Import.

@@ -129,7 +129,7 @@ same() {
 }
 
 same "month 2026-06-09 answers as month 2026-06" month 2026-06-09 -- month 2026-06
-jcheck "month 2026-06-30 is June 2026" 'eq(j["month"], "2026-06", "month"); eq(len(j["os"]), 5, "OSes")' \
+jcheck "month 2026-06-30 is June 2026" 'eq(j["month"], "2026-06", "month"); eq(len(j["os"]), 9, "OSes")' \
     month 2026-06-30
 same "windows --from 2026-12-15 answers as --from 2026-12" \
     windows --ring ring1 --from 2026-12-15 --months 2 -- windows --ring ring1 --from 2026-12 --months 2

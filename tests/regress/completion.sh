@@ -12,7 +12,7 @@ HOTPATCHD_SOCKET=$sock
 export HOTPATCHD_SOCKET
 
 # The known answers, from the data files rather than from the daemon.
-commands="backup blackout calendar export feed help month next os override plan reload ring rings status windows"
+commands="backup blackout calendar device devices export feed fleet help import month next os override plan publish reload ring rings status windows"
 os_ids=$(python3 -c 'import sys, yaml
 print(" ".join(sorted(o["id"] for o in yaml.safe_load(open(sys.argv[1]))["os"])))' "$CAL")
 ring_ids=$(python3 -c 'import sys, yaml
@@ -71,6 +71,15 @@ completes "bash: ring show takes a ring id" "$ring_ids" ring show ""
 completes "bash: ring ids starting with 'srv-'" "$(printf '%s\n' $ring_ids | grep '^srv-')" next --ring srv-
 completes "bash: ids from the daemon at --socket" "$ring_ids" --socket "$sock" ring show ""
 completes "bash: the kinds after OS and month" "baseline hotpatch lcu" override set ws2022-azure 2027-05 ""
+# publish is a command and a group: its subcommands and its first argument, an OS id.
+completes "bash: publish takes clear, list or an OS id" "clear list $os_ids" publish ""
+completes "bash: help publish completes its subcommands" "clear list" help publish ""
+completes "bash: publish clear takes an OS id" "$os_ids" publish clear ""
+completes "bash: publish's kinds" "baseline hotpatch lcu" publish ws2022-azure 2027-05 ""
+completes "bash: publish's options, the flags too" "--kb --build --date --unplanned --expedited --note" \
+    publish ws2022-azure 2027-05 baseline ""
+completes "bash: a flag takes no value: the next word is an option again" \
+    "--kb --build --date --expedited --note" publish ws2022-azure 2027-05 baseline --unplanned ""
 completes "bash: windows' options once the ring is given" "--os --from --months" windows --ring ring1 ""
 completes "bash: options after '-', global ones too" \
     "--os --socket --json --at --color=auto --color=always --color=never --help" month 2026-10 -
@@ -87,6 +96,13 @@ completes "bash: blackout import takes a file name" "$tmp/files/a.ics $tmp/files
     blackout import "$tmp/files/"
 completes "bash: export --dir takes a directory" "$tmp/files/sub" export --dir "$tmp/files/"
 completes "bash: backup takes a file name" "$tmp/files/a.ics" backup "$tmp/files/a"
+completes "bash: import cvrf takes a file name" "$tmp/files/a.ics $tmp/files/b.txt $tmp/files/sub" \
+    import cvrf "$tmp/files/"
+completes "bash: import cvrf FILE offers --dry-run" "--dry-run" import cvrf x.json --d
+completes "bash: devices import takes a file name" "$tmp/files/a.ics $tmp/files/b.txt $tmp/files/sub" \
+    devices import "$tmp/files/"
+completes "bash: devices import FILE offers its flags" "--replace --ring" devices import x.csv --r
+completes "bash: devices offers import and its options" "import" devices i
 
 # No daemon: no ids, no message, no hang.
 t0=$(date +%s)
@@ -133,6 +149,8 @@ if command -v zsh > /dev/null 2>&1; then
 	zcompletes "zsh: ring show takes a ring id of schedules/" "$ring_ids" ring show ""
 	zcompletes "zsh: the kinds" "baseline hotpatch lcu" override set ws2022-azure 2027-05 ""
 	zcompletes "zsh: blackout import hands file names to _files" "_files" blackout import ""
+	zcompletes "zsh: import cvrf hands file names to _files" "_files" import cvrf ""
+	zcompletes "zsh: devices import hands file names to _files" "_files" devices import ""
 	zcompletes "zsh: export --dir hands directories to _files -/" "_files:-/" export --dir ""
 	HOTPATCHD_SOCKET=$tmp/nodaemon.sock zcompletes "zsh: no daemon, no ids, nothing on stderr" "" \
 	    calendar --os ""

@@ -71,7 +71,9 @@ jcheck "month 2026-11 for win11-24h2 is a planned hotpatch (no restart, 18:00Z a
 ' month 2026-11 --os win11-24h2
 
 # June 2026: an unplanned baseline published for Windows 11 and Server 2025 (KBs from the
-# facts); Server 2022 has nothing published, so the planned hotpatch stands.
+# facts); Server 2022 has nothing published, so the planned hotpatch stands. 26H2 is
+# before its planned hotpatch_start (2026-10), and the three OSes that never get
+# hotpatch plan an LCU: all four a planned LCU with a restart.
 jcheck "month 2026-06: unplanned published baselines, but a planned hotpatch for ws2022-azure" '
 	want = {
 	    "win11-24h2":   ("baseline", True,  "published", True,  "KB5094126"),
@@ -79,6 +81,10 @@ jcheck "month 2026-06: unplanned published baselines, but a planned hotpatch for
 	    "ws2025-azure": ("baseline", True,  "published", True,  "KB5094125"),
 	    "ws2025-arc":   ("baseline", True,  "published", True,  "KB5094125"),
 	    "ws2022-azure": ("hotpatch", False, "planned",   False, None),
+	    "win11-26h2":   ("lcu",      False, "planned",   True,  None),
+	    "win11-23h2":   ("lcu",      False, "planned",   True,  None),
+	    "win11-26h1":   ("lcu",      False, "planned",   True,  None),
+	    "win10-22h2":   ("lcu",      False, "planned",   True,  None),
 	}
 	eq(sorted(r["os"] for r in j["os"]), sorted(want), "OSes")
 	for r in j["os"]:
@@ -92,21 +98,21 @@ has "month 2026-06 as text marks the unplanned baselines and the planned month" 
     "baseline*" "hotpatch~" "KB5094125" "KB5094126" "2026-06-09 17:00"
 
 jcheck "next --at 2026-11-20 is 2026-12, released 2026-12-08T18:00:00Z, for every OS" '
-	eq(len(j["releases"]), 5, "rows")
+	eq(len(j["releases"]), 9, "rows")
 	eq(release_at(2026, 12), "2026-12-08T18:00:00Z", "computed release")
 	for r in j["releases"]:
 	    eq((r["month"], r["release_at"]), ("2026-12", "2026-12-08T18:00:00Z"), r["os"])
 ' next --at 2026-11-20
 
 jcheck "next one minute before the June 2026 release (17:00Z) is June" '
-	eq(len(j["releases"]), 5, "rows")
+	eq(len(j["releases"]), 9, "rows")
 	for r in j["releases"]:
 	    eq((r["month"], r["release_at"]), ("2026-06", release_at(2026, 6)), r["os"])
 	eq(release_at(2026, 6), "2026-06-09T17:00:00Z", "computed release")
 ' next --at 2026-06-09T16:59:00Z
 
 jcheck "next at the June 2026 release instant is July" '
-	eq(len(j["releases"]), 5, "rows")
+	eq(len(j["releases"]), 9, "rows")
 	for r in j["releases"]:
 	    eq((r["month"], r["release_at"]), ("2026-07", release_at(2026, 7)), r["os"])
 ' next --at 2026-06-09T17:00:00Z
@@ -116,10 +122,12 @@ jcheck "next --os ws2022-azure answers one OS" '
 ' next --os ws2022-azure --at 2026-11-20
 
 # 2027: nothing published, so every OS follows the plan; US DST 2027 runs Mar 14 - Nov 7.
-jcheck "calendar 2027: 60 rows, Patch Tuesdays 2027-01-12..2027-12-14, 18:00Z outside DST, 17:00Z in it" '
+# 9 OSes x 12 months; the three that never get hotpatch plan an LCU every month.
+jcheck "calendar 2027: 108 rows, Patch Tuesdays 2027-01-12..2027-12-14, 18:00Z outside DST, 17:00Z in it" '
+	never = ("win11-23h2", "win11-26h1", "win10-22h2")
 	rows = j["months"]
-	eq(len(rows), 60, "rows")
-	eq(len(set(r["os"] for r in rows)), 5, "OSes")
+	eq(len(rows), 108, "rows")
+	eq(len(set(r["os"] for r in rows)), 9, "OSes")
 	eq(second_tuesday(2027, 1), "2027-01-12", "computed first Patch Tuesday")
 	eq(second_tuesday(2027, 12), "2027-12-14", "computed last Patch Tuesday")
 	for r in rows:
@@ -129,14 +137,14 @@ jcheck "calendar 2027: 60 rows, Patch Tuesdays 2027-01-12..2027-12-14, 18:00Z ou
 	    eq(r["release_at"], release_at(y, m), r["os"] + " " + r["month"])
 	    hour = "18" if m in (1, 2, 3, 11, 12) else "17"
 	    eq(r["release_at"], r["patch_tuesday"] + "T" + hour + ":00:00Z", r["os"] + " " + r["month"])
-	    kind = "baseline" if m in (1, 4, 7, 10) else "hotpatch"
-	    eq((r["kind"], r["source"], r["restart"]), (kind, "planned", kind == "baseline"),
+	    kind = "lcu" if r["os"] in never else "baseline" if m in (1, 4, 7, 10) else "hotpatch"
+	    eq((r["kind"], r["source"], r["restart"]), (kind, "planned", kind != "hotpatch"),
 	       r["os"] + " " + r["month"])
 	months = sorted(set(r["month"] for r in rows))
 	eq(months, ["2027-%02d" % m for m in range(1, 13)], "months")
 ' calendar --year 2027
 
-jcheck "calendar ws2025-azure 2026: each month as published or planned, and the OOB KB5091157" '
+jcheck "calendar ws2025-azure 2026: each month as published or planned, and the OOBs KB5078135 and KB5091157" '
 	# month: (kind, source, unplanned) from data/calendar.yaml, written out by hand
 	want = {1: ("baseline", "published", False), 2: ("hotpatch", "published", False),
 	        3: ("hotpatch", "published", False), 4: ("baseline", "published", False),
@@ -154,47 +162,58 @@ jcheck "calendar ws2025-azure 2026: each month as published or planned, and the 
 	    eq(r["release_at"], release_at(2026, m), r["month"] + " release_at")
 	oob = j["out_of_band"]
 	eq([(o["os"], o["date"], o["kb"], o["restart"]) for o in oob],
-	   [("ws2025-azure", "2026-04-19", "KB5091157", True)], "out_of_band")
+	   [("ws2025-azure", "2026-01-24", "KB5078135", True),
+	    ("ws2025-azure", "2026-04-19", "KB5091157", True)], "out_of_band")
 ' calendar --os ws2025-azure --year 2026
 
 ctl calendar --os ws2025-azure --year 2026
 has "calendar ws2025-azure 2026 as text shows the OOB release with its restart" \
     "2026-09" "KB5091157" "2026-04-19"
 
-jcheck "os list has the five OS ids" '
+jcheck "os list has the nine OS ids, three that never get hotpatch, and the known build floors" '
 	eq(sorted(o["os"] for o in j["os"]),
-	   sorted(["win11-24h2", "win11-25h2", "ws2025-azure", "ws2025-arc", "ws2022-azure"]), "ids")
+	   sorted(["win11-24h2", "win11-25h2", "ws2025-azure", "ws2025-arc", "ws2022-azure",
+	           "win11-26h2", "win11-23h2", "win11-26h1", "win10-22h2"]), "ids")
+	by = dict((o["os"], o) for o in j["os"])
+	for i in ("win11-23h2", "win11-26h1", "win10-22h2"):
+	    eq((by[i]["hotpatch"], by[i]["hotpatch_start"], by[i]["baseline_months"]),
+	       ("never", None, []), i)
+	eq((by["win11-26h2"]["hotpatch"], by["win11-26h2"]["hotpatch_start"]), ("calendar", "2026-10"), "26h2")
+	eq((by["win11-24h2"]["min_build"], by["ws2025-arc"]["min_build"], by["ws2022-azure"]["min_build"]),
+	   ("26100.2033", "26100.1742", None), "min_build")
 ' os list
 ctl os list
-has "os list as text names every OS" win11-24h2 win11-25h2 ws2025-azure ws2025-arc ws2022-azure
+has "os list as text names every OS, and never for those without hotpatch" win11-24h2 win11-25h2 \
+    ws2025-azure ws2025-arc ws2022-azure win11-26h2 win10-22h2 never
 
-jcheck "status: version from configure.ac, schema 4, 5 OSes, 5 rings" "
+schema=$(sed -n 's/^#define STORE_SCHEMA_VERSION //p' "${top_srcdir:-.}/src/store.h")
+jcheck "status: version from configure.ac, schema $schema (src/store.h), 9 OSes, 5 rings" "
 	eq(j['version'], '$version', 'version')
 	eq(j['protocol'], 1, 'protocol')
-	eq(j['schema'], 4, 'schema')
-	eq(j['os'], 5, 'os count')
+	eq(j['schema'], $schema, 'schema')
+	eq(j['os'], 9, 'os count')
 	eq(j['rings'], 5, 'ring count')
 	eq(j['database'], '$db', 'database')
 " status
 ctl status
 has "status as text shows the version and the database" "$version" "$db"
 
-jcheck "rings: the five Autopatch rings with deferral 0/1/6/9/11, deadline 0/2/2/5/3, grace 0/2/2/2/2" '
+jcheck "rings: the five Autopatch rings with deferral 0/1/5/9/10, deadline 0/2/2/5/3, grace 0/2/2/2/2" '
 	got = [(g["ring"], g["deferral_days"], g["deadline_days"], g["grace_days"]) for g in j["rings"]]
-	eq(got, [("test", 0, 0, 0), ("ring1", 1, 2, 2), ("ring2", 6, 2, 2), ("ring3", 9, 5, 2),
-	         ("last", 11, 3, 2)], "rings")
+	eq(got, [("test", 0, 0, 0), ("ring1", 1, 2, 2), ("ring2", 5, 2, 2), ("ring3", 9, 5, 2),
+	         ("last", 10, 3, 2)], "rings")
 ' rings
 ctl rings
 has "rings as text lists every ring" test ring1 ring2 ring3 last
 
 jcheck "ring show ring2: settings, its one window and only the global year-end freeze" '
 	eq((j["ring"], j["deferral_days"], j["deadline_days"], j["grace_days"], j["timezone"]),
-	   ("ring2", 6, 2, 2, "Europe/Berlin"), "settings")
+	   ("ring2", 5, 2, 2, "Europe/Berlin"), "settings")
 	eq(sorted(j["os"]), ["win11-24h2", "win11-25h2"], "os")
 	eq(len(j["windows"]), 1, "windows")
 	w = j["windows"][0]
 	eq((w["type"], w["start_min"], w["duration_min"]), ("weekly", 22 * 60, 4 * 60), "window")
-	for d in ("Tue", "Wed", "Thu"):
+	for d in ("Mon", "Tue", "Wed", "Thu"):
 	    assert d in w["text"], "window text %r lacks %s" % (w["text"], d)
 	eq([(b["name"], b["from"], b["to"], b["global"]) for b in j["blackouts"]],
 	   [("year-end freeze", "2026-12-21", "2027-01-03", True)], "blackouts")

@@ -222,6 +222,31 @@ finish() {
 	[ $fails -eq 0 ]
 }
 
+# ---- iCalendar ----
+
+# Debian's python3-icalendar lives with Debian's python, which may not be the first python3.
+icalpy=python3
+[ -x /usr/bin/python3 ] && icalpy=/usr/bin/python3
+
+# ics_check NAME FILE PYTHON: parse FILE with python3-icalendar, walk every
+# component (its .errors must be empty), then run PYTHON with cal, events.
+ics_check() {
+	_n=$1 _f=$2 _code=$3
+	if "$icalpy" - "$_f" > "$tmp/py.out" 2>&1 <<PY
+import sys, datetime
+from icalendar import Calendar
+raw = open(sys.argv[1], 'rb').read()
+cal = Calendar.from_ical(raw)
+errors = [(c.name, e) for c in cal.walk() for e in getattr(c, 'errors', [])]
+assert not errors, errors
+events = [c for c in cal.walk('VEVENT')]
+def eq(a, b, what):
+    assert a == b, '%s: got %r, want %r' % (what, a, b)
+$_code
+PY
+	then ok "$_n"; else not_ok "$_n" "$(cat "$tmp/py.out")"; fi
+}
+
 # ---- hotpatchctl helpers: they use $tmp (scratch) and $sock (the daemon's socket) ----
 
 # run ARGS...: hotpatchctl ARGS (stopped after $(tmo 60) s if it hangs); stdout in $tmp/out,

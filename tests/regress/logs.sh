@@ -61,8 +61,8 @@ reads() {
 
 start_daemon "$tmp/var" -c "$tmp/open.yaml" --schedules "$SCHED" --http "127.0.0.1:$port" ||
 	not_ok "the daemon starts" "$(cat "$log")"
-# "FILE (5 OSes) and DIR (N rings)", the paths made absolute.
-loaded=$(sed -n 's/^hotpatchd: info: loaded \(.* (5 OSes) and .* ([0-9]* rings)\)$/\1/p' "$log")
+# "FILE (9 OSes) and DIR (N rings)", the paths made absolute.
+loaded=$(sed -n 's/^hotpatchd: info: loaded \(.* (9 OSes) and .* ([0-9]* rings)\)$/\1/p' "$log")
 [ -n "$loaded" ] && ok "the start logs one info line: loaded, with the files and counts" ||
 	not_ok "the start logs one info line: loaded, with the files and counts" "$(cat "$log")"
 grep -qx "hotpatchd: info: hotpatchd .* ready: socket $sock, feeds $base, database .*" "$log" &&
@@ -235,7 +235,10 @@ rm -f "$log"
 : > "$log"
 JOURNAL_STREAM=$(stat -c '%d:%i' "$log")
 export JOURNAL_STREAM
-start_daemon "$tmp/var" --schedules "$SCHED" --http "127.0.0.1:$port" || not_ok "the daemon starts with JOURNAL_STREAM" "$(cat "$log")"
+# open.yaml turns slow-request warnings off: under valgrind or load the 404 may take longer
+# than the default 250 ms, and its line must be the plain notice checked below.
+start_daemon "$tmp/var" -c "$tmp/open.yaml" --schedules "$SCHED" --http "127.0.0.1:$port" ||
+	not_ok "the daemon starts with JOURNAL_STREAM" "$(cat "$log")"
 unset JOURNAL_STREAM
 curl -s --max-time "$(tmo 60)" -o /dev/null "$base/nope"
 wait_line "/nope"

@@ -14,7 +14,7 @@ needs "$name" chromium
 
 port=$(free_port)
 mkdir -p "$tmp/var"
-start_daemon "$tmp/var" --http "127.0.0.1:$port"
+start_daemon "$tmp/var" --http "127.0.0.1:$port" --at 2027-06-15
 
 # Wait up to 5 s for the HTTP listener.
 python3 - "$port" <<'EOF'
@@ -53,13 +53,15 @@ print(m.group(1) if m else 0)' "$tmp/dom.html")
 ctl --json plan --year "$year"
 cp "$tmp/out" "$tmp/plan.json"
 
-# The grid as parsed from the DOM, as JSON: {"rows": [{"ring","os","why","cells":[...],"restarts"}]}.
+# The grid as parsed from the DOM, as JSON: {"rows": [{"ring","os","why","cells":[...],"restarts"}],
+# "legend": {sym: text}}; a restarts cell has "causes": {key: count}.
 python3 - "$tmp/dom.html" > "$tmp/grid.json" <<'EOF'
 import html.parser, json, sys
 class Grid(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
         self.rows, self.row, self.td = [], None, None
+        self.legend, self.li, self.cause = {}, None, None
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "tr" and "data-ring" in a:
@@ -68,25 +70,38 @@ class Grid(html.parser.HTMLParser):
             self.rows.append(self.row)
         elif tag == "td" and self.row is not None:
             self.td = {"month": a.get("data-month"), "kind": a.get("data-kind"),
-                       "status": a.get("data-status"), "class": a.get("class", ""),
-                       "title": a.get("title", ""), "text": "", "total": a.get("data-total")}
+                       "install": a.get("data-install"), "status": a.get("data-status"),
+                       "class": a.get("class", ""), "title": a.get("title", ""), "text": "",
+                       "total": a.get("data-total"), "causes": {}}
             if "data-month" in a:
                 self.row["cells"].append(self.td)
             else:
                 self.row["restarts"] = self.td
         elif tag == "small" and self.row is not None and a.get("class") == "why":
             self.row["why"] = ""
+        elif tag == "span" and self.td is not None and "data-cause" in a:
+            self.cause = a["data-cause"]
+        elif tag == "li" and "data-sym" in a:
+            self.li = a["data-sym"]
+            self.legend[self.li] = ""
     def handle_endtag(self, tag):
         if tag == "td":
             self.td = None
+        elif tag == "li":
+            self.li = None
         elif tag == "tr":
             self.row = None
     def handle_data(self, data):
         if self.td is not None:
             self.td["text"] += data
+        if self.cause is not None:
+            self.td["causes"][self.cause] = int(data.split()[0])
+            self.cause = None
+        if self.li is not None:
+            self.legend[self.li] += data
 g = Grid()
 g.feed(open(sys.argv[1], encoding="utf-8").read())
-json.dump({"rows": g.rows}, sys.stdout)
+json.dump({"rows": g.rows, "legend": g.legend}, sys.stdout)
 EOF
 
 export RINGS_JSON="$tmp/rings.json" PLAN_JSON="$tmp/plan.json"
@@ -101,13 +116,37 @@ assert not missing and not extra and len(set(got)) == len(got), \
     "missing %r, unexpected %r, rows %d for %d pairs" % (missing, extra, len(got), len(set(got)))
 '
 
+check "the page shows 2027, the year of the daemon's --at" [ "$year" = 2027 ]
+
+# What the text plan writes in a cell, worked out here from the plan's JSON: the install's
+# letter (O: an LCU in a hotpatch month for an upgrade, enrolment or out-of-band LCU) and
+# the marks, and the class each letter and mark gives the cell on the page.
+cat > "$tmp/cells.py" <<'EOF'
+LETTER = {"baseline": "B", "hotpatch": "H", "lcu": "L", "catch-up": "C"}
+CLASS = {"B": "baseline", "H": "hotpatch", "L": "lcu", "C": "catchup", "O": "offbase",
+         "*": "unplanned", "!": "late", "#": "blackout", "~": "forced", "=": "skipped"}
+def letter(m):
+    if m["install"] == "lcu" and m["cause"] in ("enrolled", "upgrade", "oob"):
+        return "O"
+    return LETTER[m["install"]]
+def marks(m):
+    return ("*" if m["unplanned"] and m["kind"] == "baseline" else "") + \
+        ("!" if m["status"] == "late" else "") + ("#" if m["blackout"] else "") + \
+        ("~" if m["forced_in"] or m["restart_in"] else "") + ("=" if m["skipped"] else "")
+def classes(m):
+    return [CLASS[letter(m)]] + (["none"] if m["status"] == "none" else []) + \
+        [CLASS[k] for k in marks(m)]
+EOF
+export CELLS_PY="$tmp/cells.py"
+
 json_check "every row has twelve months of the year" "$tmp/grid.json" "
 for r in j['rows']:
     eq([c['month'] for c in r['cells']], ['$year-%02d' % m for m in range(1, 13)], r['ring'] + ' ' + r['os'])
     for c in r['cells']:
         assert c['kind'] in ('baseline', 'hotpatch', 'lcu'), c
+        assert c['install'] in ('baseline', 'hotpatch', 'lcu', 'catch-up'), c
         assert c['status'] in ('ok', 'late', 'none'), c
-        assert c['kind'] in c['class'].split(), c
+        assert c['title'], c
 "
 
 json_check "ring2 win11-24h2 $year-01 is a baseline, in a window" "$tmp/grid.json" "
@@ -121,23 +160,68 @@ assert c[0]['text'].startswith('B 01/'), c[0]
 "
 
 json_check "every cell agrees with hotpatchctl plan" "$tmp/grid.json" '
-plan = json.load(open(__import__("os").environ["PLAN_JSON"]))
+import os
+exec(open(os.environ["CELLS_PY"]).read())
+plan = json.load(open(os.environ["PLAN_JSON"]))
 rows = {(r["ring"], r["os"]): r for r in j["rows"]}
 for p in plan["rings"]:
     r = rows[(p["ring"], p["os"])]
     what = p["ring"] + " " + p["os"]
     for m, c in zip(p["months"], r["cells"]):
-        eq((c["month"], c["kind"], c["status"]), (m["month"], m["kind"], m["status"]), what)
+        at = what + " " + m["month"]
+        eq((c["month"], c["kind"], c["install"], c["status"]),
+           (m["month"], m["kind"], m["install"], m["status"]), what)
         loc = m["window_start_local"]
         day = loc[5:7] + "/" + loc[8:10] if loc and m["status"] != "none" else "\u2013"
-        eq(c["text"].split()[1].rstrip("*!#"), day, what + " " + m["month"] + " day")
-        eq("late" in c["class"].split(), m["status"] == "late", what + " " + m["month"] + " late")
-        eq("blackout" in c["class"].split(), m["blackout"] is not None, what + " blackout")
+        eq(c["text"], letter(m) + " " + day + marks(m), at + " text")
+        eq(c["class"].split(), classes(m), at + " class")
         if m["blackout"] is not None:
             assert m["blackout"] in c["title"], (c, m)
+        assert m["reason"] in c["title"], (c, m)
     eq(int(r["restarts"]["total"]), p["restarts"]["total"], what + " restarts")
+    want = {k: v for k, v in p["restarts"].items() if k != "total" and v != 0}
+    eq(r["restarts"]["causes"], want, what + " restarts by cause")
     eq(r["why"] is not None, not p["eligible"], what + " not-eligible note")
 '
+
+json_check "state-paused: January $year skipped by the pause, February the catch-up" "$tmp/grid.json" "
+rows = [r for r in j['rows'] if r['ring'] == 'state-paused']
+eq(len(rows), 2, 'state-paused rows')
+for r in rows:
+    jan, feb = r['cells'][0], r['cells'][1]
+    eq(jan['text'], 'B \u2013=', r['os'] + ' January')
+    assert 'skipped' in jan['class'].split(), jan
+    assert 'skipped: a pause covered the release (January pause)' in jan['title'], jan
+    eq(feb['install'], 'catch-up', r['os'] + ' February')
+    assert feb['text'].startswith('C 02/'), feb
+    assert 'catchup' in feb['class'].split(), feb
+    assert feb['title'].startswith('catch-up: the missed baseline'), feb
+    eq(r['restarts']['causes'].get('catchup'), 1, r['os'] + ' catch-up restarts')
+"
+
+json_check "state-upgrade 25H2 and state-enrolled: off-baseline LCUs" "$tmp/grid.json" "
+cell = {(r['ring'], r['os']): r['cells'] for r in j['rows']}
+for m in (1, 2):
+    c = cell[('state-upgrade', 'win11-25h2')][m]
+    assert c['text'].startswith('O ') and 'offbase' in c['class'].split(), c
+c = cell[('state-enrolled', 'win11-25h2')][2]
+assert c['text'].startswith('O ') and 'offbase' in c['class'].split(), c
+"
+
+json_check "the legend explains every letter and mark on the page" "$tmp/grid.json" "
+legend = j['legend']
+assert legend.get('C', '').startswith('Ccatch-up: the missed baseline'), legend
+assert legend.get('=', '').startswith('=skipped: a pause'), legend
+assert 'off-baseline LCU' in legend.get('O', ''), legend
+assert 'freeze' in legend.get('~', ''), legend
+used = set()
+for r in j['rows']:
+    for c in r['cells']:
+        used |= set(c['text'].split()[0]) | set(c['text'].split()[1].lstrip('\u20130123456789/'))
+missing = sorted(used - set(legend))
+assert not missing, 'not in the legend: %r' % missing
+assert 'catch-up' in legend.get('restarts', ''), legend
+"
 
 stop_daemon
 finish

@@ -34,35 +34,53 @@ def as_local(tz, s, hours=0):
     return local(tz, t.year, t.month, t.day, t.hour, t.minute)[1]
 def pt_plus(y, m, n):
     return datetime.date.fromisoformat(second_tuesday(y, m)) + datetime.timedelta(days=n)
+# The state across months (doc/protocol.md), in windows rows and plan cells alike.
+STATE_KEYS = {"install", "state_before", "state", "cause", "cause_month", "expedited", "skipped",
+              "pause", "forced_at", "forced_local", "forced_in", "restart_in"}
 ROW_KEYS = {"os", "ring", "month", "kind", "release_at", "offered_at", "install_deadline",
             "restart_deadline", "restart", "window_start", "window_end", "window_start_local",
             "window_end_local", "timezone", "status", "reason", "source", "unplanned",
-            "eligible", "not_eligible", "blackout"}
+            "eligible", "not_eligible", "blackout"} | STATE_KEYS
 def planned_2027(m):
     return "baseline" if m in (1, 4, 7, 10) else "hotpatch"
 
-def restarts(cal, os_id, year, eligible=True):
-    """Restarts of one OS in one year, by cause, from data/calendar.yaml (kinds: doc/format.md)."""
+def restarts(cal, os_id, year, eligible=True, follows_default=False):
+    """Restarts of one OS in one year, by cause, from data/calendar.yaml (kinds: doc/format.md).
+    A ring that does not set `hotpatch` follows the OS's hotpatch_default_from: before it the
+    ring installs LCUs; from it the ring hotpatches at once if the month before was a baseline
+    (that LCU was the baseline), else it takes off-baseline LCUs until the next baseline."""
     o = [x for x in cal["os"] if x["id"] == os_id][0]
     pub = {p["month"]: p for p in o.get("published") or []}
     ovr = {x["month"]: x["kind"] for x in cal.get("overrides") or [] if x["os"] == os_id}
-    r = {"baseline": 0, "unplanned": 0, "lcu": 0, "oob": 0}
-    for m in range(1, 13):
-        ym = "%04d-%02d" % (year, m)
+    since = str(o["hotpatch_default_from"]) if follows_default and "hotpatch_default_from" in o else None
+    def kind_of(y, m):
+        ym = "%04d-%02d" % (y, m)
         if ym in pub:
-            kind = pub[ym]["kind"]
-        elif ym in ovr:
-            kind = ovr[ym]
-        elif ym < str(o["hotpatch_start"]):
-            kind = "lcu"
-        else:
-            kind = "baseline" if m in o["baseline_months"] else "hotpatch"
-        if not eligible or kind == "lcu":
-            r["lcu"] += 1
-        elif kind == "baseline" and m in o["baseline_months"]:
-            r["baseline"] += 1
-        elif kind == "baseline":
-            r["unplanned"] += 1
+            return pub[ym]["kind"]
+        if ym in ovr:
+            return ovr[ym]
+        if ym < str(o["hotpatch_start"]):
+            return "lcu"
+        return "baseline" if m in o["baseline_months"] else "hotpatch"
+    r = {"baseline": 0, "unplanned": 0, "lcu": 0, "catchup": 0, "offbase": 0, "oob": 0}
+    on, prev = True, None
+    for y in range(year - 3, year + 1):
+        for m in range(1, 13):
+            ym, kind = "%04d-%02d" % (y, m), kind_of(y, m)
+            cause = None
+            if not eligible or kind == "lcu" or (since and ym < since):
+                cause = "lcu"
+            else:
+                if ym == since:
+                    on = prev == "baseline"
+                if kind == "baseline":
+                    cause = "baseline" if m in o["baseline_months"] else "unplanned"
+                    on = True
+                elif not on:
+                    cause = "offbase"
+            prev = kind
+            if y == year and cause:
+                r[cause] += 1
     r["oob"] = sum(1 for b in o.get("out_of_band") or []
                    if str(b["date"]).startswith("%04d-" % year) and b["restart"])
     r["total"] = sum(r.values())
@@ -257,7 +275,7 @@ wcheck "windows nolic 2026-12: not eligible, LCU with restart for both OSes, Sat
 	eq(start, "2026-12-12T08:00:00Z", "computed window")
 	for r in rows:
 	    eq((r["kind"], r["restart"], r["eligible"]), ("lcu", True, False), r["os"])
-	    eq(r["not_eligible"], "the licence does not include hotpatch", r["os"] + " reason")
+	    eq(r["not_eligible"], "not an eligible edition or licence, such as Pro, or not enrolled through Azure Arc", r["os"] + " reason")
 	    eq(r["offered_at"], plus_days(release_at(2026, 12), 2), r["os"] + " offered_at")
 	    eq(r["install_deadline"], plus_days(release_at(2026, 12), 7), r["os"] + " deadline")
 	    eq(r["restart_deadline"], plus_days(release_at(2026, 12), 10), r["os"] + " restart_deadline")
@@ -298,11 +316,12 @@ has "windows as text: the columns, local times in the ring's zone, status and ti
     "Tue 12-08 19:00" "Tue 12-15 19:00" "Fri 12-11 22:00-02:00" "21:00Z" "ok" "Europe/Berlin"
 ctl windows --ring frozen --from 2026-12 --months 4
 has "windows as text: the reasons of the rows that are not ok, and the blackout that moved one" \
-    "2027-02 win11-25h2 none: blackout 'long freeze'" "2027-03 win11-25h2 late:" \
-    "2026-12 win11-25h2 ok: blackout 'dec freeze'"
+    "2027-02 win11-25h2 none: freeze 'long freeze' (2027-02-01..2027-03-20) blocks every window" \
+    "the deadline forces the install at 2027-02-13 19:00, inside freeze 'long freeze'" \
+    "2027-03 win11-25h2 late:" "2026-12 win11-25h2 ok: freeze 'dec freeze'"
 ctl windows --ring nolic --from 2027-01 --months 1
 has "windows as text: an ineligible ring says why, once per OS" \
-    "win11-24h2: not eligible for hotpatch (the licence does not include hotpatch)" \
+    "win11-24h2: not eligible for hotpatch (not an eligible edition or licence, such as Pro, or not enrolled through Azure Arc)" \
     "Fri 01-22 13:00" "America/New_York"
 
 # A blackout added at run time reaches the engine like one from a ring file: berlin's only
@@ -355,9 +374,11 @@ if [ $have_yaml = yes ]; then
 	    eq([m['month'] for m in e['months']], ['2027-%02d' % m for m in range(1, 13)], e['ring'] + ' months')
 	    for m in e['months']:
 	        eq(set(m), {'month', 'kind', 'restart', 'unplanned', 'window_start', 'window_start_local',
-	                    'status', 'blackout', 'reason'}, 'month keys')
+	                    'status', 'blackout', 'reason'} | STATE_KEYS, 'month keys')
 	        assert m['status'] in ('ok', 'late', 'none'), m
-	        eq(m['restart'], m['kind'] != 'hotpatch', e['ring'] + ' ' + m['month'] + ' restart')
+	        # a release skipped by a pause is not installed, so it restarts nothing
+	        eq(m['restart'], m['kind'] != 'hotpatch' and not m['skipped'],
+	           e['ring'] + ' ' + m['month'] + ' restart')
 	by = {(e['ring'], e['os']): e for e in j['rings']}
 	for g in rs:
 	    dev = g.get('devices') or {}
@@ -372,10 +393,11 @@ if [ $have_yaml = yes ]; then
 	           g['id'] + ' ' + o + ' kinds')
 	for o in ('win11-24h2', 'win11-25h2'):
 	    e = by[('nolic', o)]
-	    eq(e['restarts'], {'baseline': 0, 'unplanned': 0, 'lcu': 12, 'oob': restarts(cal, o, 2027)['oob'],
+	    eq(e['restarts'], {'baseline': 0, 'unplanned': 0, 'lcu': 12, 'catchup': 0, 'offbase': 0,
+	       'oob': restarts(cal, o, 2027)['oob'],
 	       'total': 12 + restarts(cal, o, 2027)['oob']}, 'nolic ' + o + ' restarts')
 	    eq(e['restarts']['lcu'], 12, 'nolic ' + o + ' LCU months')
-	    eq((e['eligible'], e['not_eligible']), (False, 'the licence does not include hotpatch'), 'nolic eligibility')
+	    eq((e['eligible'], e['not_eligible']), (False, 'not an eligible edition or licence, such as Pro, or not enrolled through Azure Arc'), 'nolic eligibility')
 	    eq(set(m['kind'] for m in e['months']), {'lcu'}, 'nolic kinds')
 	f = by[('frozen', 'win11-25h2')]['months']
 	eq((f[1]['status'], f[1]['blackout'], f[1]['window_start'], f[1]['window_start_local']),
@@ -388,9 +410,12 @@ if [ $have_yaml = yes ]; then
 	import yaml
 	cal = yaml.safe_load(open('$CAL'))
 	by = {(e['ring'], e['os']): e for e in j['rings']}
+	# these rings do not set hotpatch: Windows 11 follows hotpatch_default_from (2026-05)
 	for ring, o in (('utc0', 'ws2025-azure'), ('utc0', 'ws2022-azure'), ('berlin', 'win11-24h2'),
 	                ('frozen', 'win11-25h2')):
-	    eq(by[(ring, o)]['restarts'], restarts(cal, o, 2026), ring + ' ' + o)
+	    eq(by[(ring, o)]['restarts'], restarts(cal, o, 2026, follows_default=True), ring + ' ' + o)
+	w = restarts(cal, 'win11-24h2', 2026, follows_default=True)
+	eq((w['lcu'], w['baseline']), (4, 2), 'berlin: LCUs January to April, hotpatch from May')
 	w = restarts(cal, 'ws2025-azure', 2026)
 	assert w['unplanned'] >= 1 and w['oob'] >= 1, 'the 2026 data has unplanned and OOB restarts: %r' % w
 	eq(by[('nolic', 'win11-24h2')]['restarts']['lcu'], 12, 'nolic')
@@ -409,7 +434,7 @@ ctl plan --year 2027
 has "plan as text: the grid cells, a blackout-blocked none, a late blackout hit, restarts, legend" \
     "RING OS" "Jan" "Dec" "RESTARTS" "berlin win11-24h2" "B 01/15" "H 02/12" "H -#" "H 03/24!#" \
     "12 (12 LCU)" "B baseline" "# a blackout moved or blocked it" \
-    "frozen win11-25h2 none in Feb: blackout 'long freeze'" \
+    "frozen win11-25h2 none in Feb: freeze 'long freeze'" \
     "utc0 ws2025-azure,ws2022-azure late in" \
     "nolic win11-24h2,win11-25h2: not eligible for hotpatch"
 wide=$(awk 'length($0) > 160' "$tmp/out" | head -n 3)
@@ -418,7 +443,9 @@ grep -q "^test win11-24h2  *B 01/1[0-9] *H 02/" "$tmp/out" && ok "plan as text: 
 	not_ok "plan as text: one grid row per ring and OS" "$(head -n 8 "$tmp/out")"
 if [ $have_yaml = yes ]; then
 	ctl plan --year 2026
-	has "plan 2026 as text: restarts broken down by cause" "7 (4+2 unpl.+1 oob)" "5 (4+1 unpl.)"
+	# Server 2025: Jan/Apr/Jul/Oct, June and September unplanned, out-of-band LCUs on
+	# 01-24 and 04-19; Windows 11: the four, June, and the 07-18 out-of-band LCU.
+	has "plan 2026 as text: restarts broken down by cause" "8 (4+2 unpl.+2 oob)" "6 (4+1 unpl.+1 oob)"
 fi
 
 # ---------------------------------------------------------------------------
@@ -452,6 +479,13 @@ wcheck "next --ring frozen after the blocked February offer: March (late), not F
 wcheck "next --ring frozen before the blocked February offer: February with no window" '
 	eq([(r["month"], r["status"], r["window_start"]) for r in j["windows"]], [("2027-02", "none", None)], "install")
 ' next --ring frozen --at 2027-02-10T12:00:00Z
+# state-paused (schedules/state-examples.yaml): its January 2027 baseline is held by a pause until
+# 2027-02-12, past February's release (02-09, offered 02-10): skipped.  On 2027-02-10 the next
+# install is February's catch-up, not the skipped January baseline.
+wcheck "next --ring state-paused in the pause: February's catch-up, not January's skipped baseline" '
+	eq(sorted((r["month"], r["install"], r["restart"]) for r in j["windows"]),
+	   [("2027-02", "catch-up", True)] * 2, "install")
+' next --ring state-paused --at 2027-02-10T12:00:00Z
 wcheck "next --ring nolic --os win11-25h2: one OS, its release and its install" '
 	eq([r["os"] for r in j["releases"]], ["win11-25h2"], "releases")
 	eq([(r["os"], r["month"], r["kind"], r["window_start"]) for r in j["windows"]],
@@ -462,7 +496,7 @@ wcheck "next --ring utc0: one release and one install per OS of the ring" '
 	eq([(r["os"], r["month"]) for r in j["windows"]], [("ws2025-azure", "2027-01"), ("ws2022-azure", "2027-01")], "installs")
 ' next --ring utc0 --at 2026-12-09
 wcheck "next without --ring is unchanged: every OS, no install part" '
-	eq(len(j["releases"]), 5, "rows")
+	eq(len(j["releases"]), 9, "rows")
 	eq(set(j), {"now", "releases"}, "keys")
 ' next --at 2026-12-10
 ctl next --ring berlin --at 2026-12-10
@@ -487,9 +521,10 @@ if [ $have_yaml = yes ]; then
 	eq(j['restarts']['os'], want, 'restarts')
 	" ring show utc0 --at 2026-05-01
 	ctl ring show utc0 --at 2026-05-01
+	# 2026: Jan/Apr/Jul/Oct, June and September unplanned, out-of-band LCUs 01-24 and 04-19.
 	has "ring show as text: restarts in the year, by cause" "restarts in 2026" \
-	    "ws2025-azure: 7 (4 baselines, 2 unplanned, 0 LCU months, 1 out-of-band)" \
-	    "ws2022-azure: 4 (4 baselines, 0 unplanned, 0 LCU months, 0 out-of-band)"
+	    "ws2025-azure: 8 (4 baselines, 2 unplanned, 0 LCU months, 0 catch-up, 0 off-baseline LCU, 2 out-of-band)" \
+	    "ws2022-azure: 4 (4 baselines, 0 unplanned, 0 LCU months, 0 catch-up, 0 off-baseline LCU, 0 out-of-band)"
 fi
 wcheck "ring show nolic --at 2027-06-01: 12 LCU restarts per OS" '
 	eq(j["restarts"]["year"], 2027, "year")

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""devgen.py: write a synthetic device inventory and its rings for the fleet benchmark.
+
+    bench/devgen.py CALENDAR DIR [DEVICES [RINGS]]    (default 100000 devices, 1000 rings)
+
+Writes DIR/schedules/estate-NNN.yaml (the rings, by bench/estate.py: zones,
+windows, blackouts and pauses as there, each ring given a client or a server
+OS list) and DIR/devices.csv in hotpatchd's columns (doc/format.md, "Device
+inventories").  Seeded, so the same arguments give the same files.
+
+Eight rings in ten are client rings (win11-24h2 and win11-25h2), one
+ws2025-azure, one ws2025-arc; rings differ in size (a few large, many
+small), servers' rings are smaller.  Builds are the calendar's published
+builds of the device's OS: most devices on one of the latest three, some on
+older ones (below the latest baseline), a few below the OS's min_build
+(floor), a few still on 23H2 or Windows 10.  5 % of clients arm64 (most
+with CHPE disabled), 3 % VBS off and 7 % not reporting it, 6 % Professional
+(not licensed), 8 % not seen for a month or more.
+"""
+import datetime
+import itertools
+import os
+import random
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import estate  # noqa: E402  (the rings: same generator, same mix)
+
+CLIENT = ["win11-24h2", "win11-25h2"]
+# the ring's OS list, and the share of its devices per OS
+RING_KINDS = [(CLIENT, [("win11-24h2", 0.55), ("win11-25h2", 0.45)])] * 8 + [
+    (["ws2025-azure"], [("ws2025-azure", 1.0)]),
+    (["ws2025-arc"], [("ws2025-arc", 1.0)]),
+]
+# builds of OSes the fleet is leaving, not in a ring's list: never hotpatch
+LEGACY = [("22631", 3000, 5200), ("19045", 4000, 6600)]
+SEEN = datetime.datetime(2026, 12, 1)
+
+
+def published(path):
+    """Per OS id: its min_build UBR (or None) and the published builds' UBRs, in month order."""
+    oses, cur, section = {}, None, None
+    for line in open(path, encoding="utf-8"):
+        m = re.match(r"  - id: ([a-z0-9-]+)", line)
+        if m:
+            cur = oses.setdefault(m.group(1), {"floor": None, "builds": []})
+            continue
+        m = re.match(r"    ([a-z_]+):", line)
+        if m:
+            section = m.group(1)
+        m = re.match(r'\s+(min_build|build): "\d+\.(\d+)"', line)
+        if cur is None or not m:
+            continue
+        if m.group(1) == "min_build":
+            cur["floor"] = int(m.group(2))
+        elif section == "published":
+            cur["builds"].append(int(m.group(2)))
+    return oses
+
+
+def build_of(rng, os_id, oses):
+    """The device's build: "10.0.BUILD.UBR" around os_id's published builds."""
+    base = "26200" if os_id == "win11-25h2" else "26100"
+    info = oses[os_id]
+    builds = info["builds"]
+    r = rng.random()
+    if r < 0.01 and info["floor"]:
+        ubr = rng.randrange(max(1, info["floor"] - 600), info["floor"])
+    elif r < 0.15 and len(builds) > 3:
+        ubr = rng.choice(builds[:-3])
+    else:
+        ubr = rng.choice(builds[-3:])
+    return f"10.0.{base}.{ubr}"
+
+
+def device(rng, i, ring, os_id, oses):
+    """One CSV row."""
+    server = os_id.startswith("ws")
+    if not server and rng.random() < 0.008:
+        build, lo, hi = rng.choice(LEGACY)
+        b = f"10.0.{build}.{rng.randrange(lo, hi)}"
+    else:
+        b = build_of(rng, os_id, oses)
+    arm = rng.random() < 0.05 and not server
+    chpe = rng.choices(["true", "false", ""], [7, 2, 1])[0] if arm else ""
+    r = rng.random()
+    vbs = "false" if r < 0.03 else "" if r < 0.10 else "true"
+    if server:
+        edition = ("Windows Server 2025 Datacenter: Azure Edition" if os_id == "ws2025-azure"
+                   else "Windows Server 2025 Standard")
+        licensed = "yes"
+    else:
+        edition, licensed = rng.choices([("Enterprise", "yes"), ("Education", "yes"),
+                                         ("Professional", "no"), ("", "yes")],
+                                        [85, 5, 6, 4])[0]
+    ago = datetime.timedelta(days=rng.randrange(30, 180) if rng.random() < 0.08 else
+                             rng.randrange(0, 7), seconds=rng.randrange(86400))
+    seen = (SEEN - ago).strftime("%Y-%m-%dT%H:%M:%SZ")
+    name = f"{'SRV' if server else 'PC'}-{i:06d}"
+    return ",".join([name, ring, b, "arm64" if arm else "x64", vbs, chpe, edition, licensed,
+                     seen])
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit("usage: devgen.py CALENDAR DIR [DEVICES [RINGS]]")
+    oses = published(sys.argv[1])
+    out = sys.argv[2]
+    ndev = int(sys.argv[3]) if len(sys.argv) > 3 else 100000
+    nring = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
+    rng = random.Random(20261206)
+    sched = os.path.join(out, "schedules")
+    os.makedirs(sched, exist_ok=True)
+    kinds = [RING_KINDS[i % len(RING_KINDS)] for i in range(nring)]
+    ringrng = random.Random(20261125)
+    for f in range((nring + estate.PER_FILE - 1) // estate.PER_FILE):
+        body = ["# generated by bench/devgen.py (rings by bench/estate.py)", "version: 1", "rings:"]
+        for i in range(f * estate.PER_FILE, min(nring, (f + 1) * estate.PER_FILE)):
+            body.append(re.sub(r"(?m)^    os: \[.*\]$", f"    os: [{', '.join(kinds[i][0])}]",
+                               estate.ring(ringrng, i)))
+        with open(os.path.join(sched, f"estate-{f:03d}.yaml"), "w") as fh:
+            fh.write("\n".join(body) + "\n")
+    # a few large rings, many small; servers' rings a third of a client ring's size
+    cum = list(itertools.accumulate(rng.paretovariate(1.5) *
+                                    (0.3 if kinds[i][0] != CLIENT else 1.0)
+                                    for i in range(nring)))
+    rows = ["name,ring,build,arch,vbs,chpe_disabled,edition,licensed,last_seen"]
+    for i in range(ndev):
+        # every ring gets one device first
+        r = rng.choices(range(nring), cum_weights=cum)[0] if i >= nring else i
+        os_id = rng.choices([o for o, _ in kinds[r][1]], [w for _, w in kinds[r][1]])[0]
+        rows.append(device(rng, i, f"r{r:06d}", os_id, oses))
+    with open(os.path.join(out, "devices.csv"), "w") as fh:
+        fh.write("\n".join(rows) + "\n")
+
+
+if __name__ == "__main__":
+    main()
