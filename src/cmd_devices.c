@@ -151,7 +151,8 @@ check_rings(const struct ringset *rs, struct inventory *inv, struct inv_report *
 	}
 	group_index_free(&x);
 	inv->ndev = keep;
-	qsort(rep->rej, rep->nrej, sizeof(*rep->rej), reject_cmp);
+	if (rep->nrej > 1)	/* qsort's base must not be NULL, even for no items */
+		qsort(rep->rej, rep->nrej, sizeof(*rep->rej), reject_cmp);
 }
 
 static json_t *

@@ -191,7 +191,8 @@ static int
 walk_groups(const struct inventory *inv, const struct caldata *c, const struct ringset *rs,
     ym_t first, struct key *k, size_t nk, struct fleet *out)
 {
-	qsort(k, nk, sizeof(*k), key_cmp);
+	if (nk > 1)	/* qsort's base must not be NULL, even for no items */
+		qsort(k, nk, sizeof(*k), key_cmp);
 	for (size_t i = 0, j; i < nk; i = j) {
 		for (j = i + 1; j < nk && key_cmp(&k[i], &k[j]) == 0; j++)
 			;
