@@ -283,7 +283,8 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 {
 	const char *name = argv[*i];
 	const struct cmd_option *o = cmd_find_option(name, c);
-	char *v;
+	char *v, *err;
+	long n;
 
 	if (o == NULL || !(c->opts & o->bit))
 		return bad_option(c, name);
@@ -331,10 +332,9 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 		return blackout_name_problem(v) == NULL ? NULL :
 		    xasprintf("bad --name: %s", blackout_name_problem(v));
 	case COPT_MONTHS:
-		rq->months = atoi(v);
-		if (strspn(v, "0123456789") != strlen(v) || rq->months < 1 || rq->months > 36)
-			return xasprintf("bad --months '%s' (expected 1..36)", v);
-		return NULL;
+		if ((err = take_count("--months", v, 1, CMD_MONTHS_MAX, &n)) == NULL)
+			rq->months = (int)n;
+		return err;
 	case COPT_BO_KIND:
 		return bo_kind_parse(v, &rq->bo_kind) == 0 ? NULL :
 		    xasprintf("bad --kind '%s' (expected freeze or pause)", v);

@@ -93,6 +93,8 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	    0, true },
 };
 
+_Static_assert(CMD_MONTHS_MAX == 37, "--months' help says 1..37");
+
 /* Command options, for parsing, help and completion; --from means one thing per command. */
 const struct cmd_option cmd_options[] = {
 	{ "--os", COPT_OS, CARG_OS, "ID", "one OS only (hotpatchctl os list)" },
@@ -103,7 +105,7 @@ const struct cmd_option cmd_options[] = {
 	    "the first month (default: this one); YYYY-MM-DD: its month" },
 	{ "--from", COPT_FROM_DAY, CARG_DAY, "YYYY-MM-DD", "the first day of the freeze" },
 	{ "--to", COPT_TO, CARG_DAY, "YYYY-MM-DD", "the last day of the freeze (included)" },
-	{ "--months", COPT_MONTHS, 0, "N", "how many months, 1..36" },
+	{ "--months", COPT_MONTHS, 0, "N", "how many months, 1..37 (the feeds' horizon)" },
 	{ "--name", COPT_NAME, 0, "TEXT", "what the freeze is for" },
 	{ "--dir", COPT_DIR, CARG_DIR, "DIR", "where to write (created if missing)" },
 	{ "--kind", COPT_BO_KIND, 0, "freeze|pause",

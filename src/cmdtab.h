@@ -55,6 +55,8 @@ enum cmd_id {
 #define CMD_PAGE_DEFAULT	1000
 #define CMD_PAGE_MAX		10000
 #define CMD_OFFSET_MAX		100000000
+/* --months: 1 up to the feeds' horizon (model.h), so a feed's months fit one answer. */
+#define CMD_MONTHS_MAX		HP_HORIZON_MONTHS
 
 enum cmd_opt {
 	COPT_OS = 1 << 0,	/* --os ID */
@@ -63,7 +65,7 @@ enum cmd_opt {
 	COPT_REASON = 1 << 3,	/* --reason TEXT */
 	COPT_FROM_MONTH = 1 << 4, /* --from YYYY-MM (windows, fleet) */
 	COPT_TO = 1 << 5,	/* --to YYYY-MM-DD */
-	COPT_MONTHS = 1 << 6,	/* --months N, 1..36 */
+	COPT_MONTHS = 1 << 6,	/* --months N, 1..CMD_MONTHS_MAX */
 	COPT_NAME = 1 << 7,	/* --name TEXT */
 	COPT_DIR = 1 << 8,	/* --dir DIR: where the client writes; the daemon ignores it */
 	COPT_FROM_DAY = 1 << 9,	/* --from YYYY-MM-DD (blackout add) */

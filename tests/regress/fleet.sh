@@ -74,9 +74,9 @@ check "no devices: /fleet is 200 with 0 devices" \
 
 # ---- bad options: the grammar's ranges, exit 2 ----
 ctl fleet --months 0
-refused "--months 0: exit 2" 2 "bad --months '0' (expected 1..36)"
-ctl fleet --months 37
-refused "--months 37: exit 2" 2 "bad --months '37' (expected 1..36)"
+refused "--months 0: exit 2" 2 "bad --months '0' (expected 1..37)"
+ctl fleet --months 38
+refused "--months 38: exit 2" 2 "bad --months '38' (expected 1..37)"
 ctl fleet --from 2026-13
 refused "--from 2026-13: exit 2" 2 "bad --from '2026-13'"
 ctl fleet --from 2500-12 --months 2

@@ -104,7 +104,7 @@ python3 -c 'import yaml' 2>/dev/null </dev/null && have_yaml=yes
 # Usage errors: caught by the client before it connects (exit 2).
 
 nosock=$tmp/nodaemon.sock
-for args in "windows" "windows --ring berlin --months 0" "windows --ring berlin --months 37" \
+for args in "windows" "windows --ring berlin --months 0" "windows --ring berlin --months 38" \
     "windows --ring berlin --months x" "windows --ring berlin --from 2026-13" \
     "windows --ring berlin --from 2026-1" "windows --ring berlin --from 2026-12-32" \
     "windows --ring" "windows --ring berlin extra" "plan --year 26" "plan --ring berlin" \
@@ -356,6 +356,12 @@ ctl windows --ring berlin --os no-such-os
 refused "windows --os that is no OS at all exits 1" 1 "OS 'no-such-os' is not in ring 'berlin'"
 ctl windows --ring berlin --from 2500-01 --months 24
 refused "windows past the year 2500 is a bad request (exit 2)" 2 "past 2500-12"
+# The feeds' horizon is 12 months back, this one and 24 ahead: 12 + 1 + 24 = 37 months, so
+# windows --months reaches 37 (38 is refused before connecting, above).
+wcheck "windows --months 37, the feeds' horizon: 37 rows, 2026-12 to 2029-12" '
+	eq(len(j["windows"]), 37, "rows")
+	eq((j["windows"][0]["month"], j["windows"][-1]["month"]), ("2026-12", "2029-12"), "range")
+' windows --ring berlin --from 2026-12 --months 37
 
 # ---------------------------------------------------------------------------
 # plan: every ring and OS over a year, with restarts.
