@@ -140,8 +140,18 @@ jcheck "plan 2026: each ring's devices and restarts from September, worked by ha
 	eq(d['ring1']['restarts'], [None] * 8 + [2, 4, 2, 2], 'ring1 restarts')
 	eq(d['ring1']['restarts_total'], 10, 'ring1 total')
 	eq(d['ring2']['devices'], 0, 'ring2')" \
+	plan --year 2026 --at "$AT"
+# The rolling plan (12 months from September 2026, the month of --at) counts every month:
+# its first three are the fleet's worked by hand above (test 3, 4, 2; ring1 2, 4, 2).
+jcheck "the rolling plan counts devices from its first month, across the year end" "
+	d = {e['ring']: e for e in j['devices']}
+	eq((j['from'], j['to'], j['devices_from']), ('2026-09', '2027-08', '2026-09'), 'range')
+	eq(len(d['test']['restarts']), 12, 'one count per month')
+	eq(d['test']['restarts'][:3], [3, 4, 2], 'test Sep-Nov')
+	eq(d['ring1']['restarts'][:3], [2, 4, 2], 'ring1 Sep-Nov')
+	eq(None in d['test']['restarts'], False, 'no month before now')" \
 	plan --at "$AT"
-ctl plan --at "$AT"
+ctl plan --year 2026 --at "$AT"
 has "plan in text: a devices row per ring with devices" \
 	"test devices 4" "ring1 devices 4" "per month from 2026-09"
 check "plan in text: no devices row for a ring without devices" sh -c '! grep -q "^ring2 devices" "$1"' sh "$tmp/out"

@@ -373,14 +373,21 @@ if [ $have_yaml = yes ]; then
 	rs = yaml.safe_load(open('$SCHED/autopatch-default.yaml'))['rings']
 	files = [yaml.safe_load(open('$tmp/sched/' + f)) for f in sorted(__import__('os').listdir('$tmp/sched'))]
 	want = [(g['id'], o) for f in files for g in f.get('rings') or [] for o in g['os']]
-	eq(j['year'], 2027, 'year')
+	eq((j['year'], j['from'], j['to'], j['months'], j['at_risk_only']), (2027, '2027-01', '2027-12', 12, False), 'range')
 	eq(sorted((e['ring'], e['os']) for e in j['rings']), sorted(want), 'ring x OS')
 	for e in j['rings']:
-	    eq(set(e), {'ring', 'name', 'os', 'timezone', 'eligible', 'not_eligible', 'restarts', 'months'}, 'keys')
+	    eq(set(e), {'ring', 'name', 'os', 'timezone', 'eligible', 'not_eligible', 'at_risk', 'restarts', 'months'}, 'keys')
 	    eq([m['month'] for m in e['months']], ['2027-%02d' % m for m in range(1, 13)], e['ring'] + ' months')
+	    eq(e['at_risk'], any(m['risks'] for m in e['months']), e['ring'] + ' at_risk')
 	    for m in e['months']:
 	        eq(set(m), {'month', 'kind', 'restart', 'unplanned', 'window_start', 'window_start_local',
-	                    'status', 'blackout', 'reason'} | STATE_KEYS, 'month keys')
+	                    'status', 'blackout', 'reason', 'risks'} | STATE_KEYS, 'month keys')
+	        # the risks, from the cell's own facts (doc/protocol.md, \"JSON: plan\")
+	        want_risks = [k for k, on in (('late', m['status'] == 'late'),
+	            ('none', m['status'] == 'none' and not m['skipped']), ('skipped', m['skipped']),
+	            ('forced', bool(m['forced_in'] or (m['restart_in'] and m['status'] != 'ok'))),
+	            ('catch-up', m['install'] == 'catch-up')) if on]
+	        eq(m['risks'], want_risks, e['ring'] + ' ' + m['month'] + ' risks')
 	        assert m['status'] in ('ok', 'late', 'none'), m
 	        # a release skipped by a pause is not installed, so it restarts nothing
 	        eq(m['restart'], m['kind'] != 'hotpatch' and not m['skipped'],
@@ -431,9 +438,9 @@ else
 	skip "plan 2026 restarts from calendar.yaml" "python3 has no yaml module"
 fi
 
-wcheck "plan without --year is the year of --at" '
-	eq(j["year"], 2028, "year")
-	eq(j["rings"][0]["months"][0]["month"], "2028-01", "first month")
+wcheck "plan without options is the 12 months from the month of --at, across the year end" '
+	eq((j["from"], j["to"], j["months"], j["year"]), ("2028-06", "2029-05", 12, None), "range")
+	eq([m["month"] for m in j["rings"][0]["months"]][5:8], ["2028-11", "2028-12", "2029-01"], "months")
 ' plan --at 2028-06-30
 
 ctl plan --year 2027
