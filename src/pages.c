@@ -746,8 +746,10 @@ page_plan(const json_t *plan, const struct plan_links *links)
 
 /* ---- the fleet ---- */
 
+/* A box that scrolls sideways takes the keyboard's focus (tabindex), so it can be scrolled. */
 static const char fleet_css[] =
     ".scroll{overflow-x:auto;border:1px solid var(--line);border-radius:8px;margin:.8rem 0}\n"
+    ".scroll:focus{outline:2px solid var(--accent);outline-offset:2px}\n"
     "table.fleet{border-collapse:collapse;font-size:14px;font-variant-numeric:tabular-nums;"
     "min-width:100%}\n"
     ".fleet th,.fleet td{padding:.3rem .5rem;border-bottom:1px solid var(--line);"
@@ -778,7 +780,8 @@ append_fleet_months(char **s, const json_t *f)
 	const json_t *m;
 	size_t i;
 
-	strappend(s, "<h2>All rings</h2>\n<div class=\"scroll\">\n<table class=\"fleet months\">\n"
+	strappend(s, "<h2 id=\"months-h\">All rings</h2>\n<div class=\"scroll\" role=\"region\" "
+	    "aria-labelledby=\"months-h\" tabindex=\"0\">\n<table class=\"fleet months\">\n"
 	    "<thead>\n<tr><th scope=\"col\">Month</th>");
 	for (int k = INS_HOTPATCH; k <= INS_LCU; k++)
 		strappend(s, "<th scope=\"col\">%s</th>", install_kind_name(k));
@@ -841,7 +844,8 @@ append_fleet_rings(char **s, const json_t *f)
 	const json_t *months = json_object_get(f, "months"), *g, *m;
 	size_t i, k;
 
-	strappend(s, "<h2>Restarts per ring</h2>\n<div class=\"scroll\">\n<table class=\"fleet "
+	strappend(s, "<h2 id=\"rings-h\">Restarts per ring</h2>\n<div class=\"scroll\" role=\"region\" "
+	    "aria-labelledby=\"rings-h\" tabindex=\"0\">\n<table class=\"fleet "
 	    "rings\">\n<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring</th>"
 	    "<th scope=\"col\">Devices</th>");
 	json_array_foreach(months, i, m) {
