@@ -683,6 +683,52 @@ START_TEST(plan_text_marks_the_state_across_months)
 }
 END_TEST
 
+/*
+ * Three months across the year end, the daemon's shape (from, months,
+ * risks): November in its window, December late (at risk), January a
+ * baseline moved by a blackout (a note, not a risk).  The grid names the
+ * year with its first month and with January; the lines under it say the
+ * months with their years, risks first.
+ */
+static const char rolling_plan_json[] =
+    "{\"from\": \"2026-11\", \"to\": \"2027-01\", \"months\": 3, \"year\": null,"
+    " \"at_risk_only\": false, \"rings\": [{\"ring\": \"r\", \"name\": \"R\", \"os\": \"w11\","
+    " \"timezone\": \"UTC\", \"eligible\": true, \"not_eligible\": null, \"at_risk\": true,"
+    " \"restarts\": {\"baseline\": 1, \"total\": 1}, \"months\": ["
+    "{\"month\": \"2026-11\", \"kind\": \"hotpatch\", \"install\": \"hotpatch\", \"status\": \"ok\","
+    " \"window_start_local\": \"2026-11-12T22:00+00:00\", \"blackout\": null, \"reason\": \"ok\","
+    " \"risks\": []},"
+    "{\"month\": \"2026-12\", \"kind\": \"hotpatch\", \"install\": \"hotpatch\", \"status\": \"late\","
+    " \"window_start_local\": \"2026-12-17T22:00+00:00\", \"blackout\": null,"
+    " \"reason\": \"late reason\", \"risks\": [\"late\"]},"
+    "{\"month\": \"2027-01\", \"kind\": \"baseline\", \"install\": \"baseline\", \"status\": \"ok\","
+    " \"window_start_local\": \"2027-01-21T22:00+00:00\", \"blackout\": \"winter\","
+    " \"reason\": \"moved by winter\", \"risks\": []}]}]}";
+
+START_TEST(plan_text_across_a_year_end_risks_first)
+{
+	char *s = rendered(render_plan, rolling_plan_json, false), *risks, *notes;
+
+	ck_assert_ptr_nonnull(strstr(s, "plan Nov 2026 to Jan 2027: each ring's install window"));
+	ck_assert_ptr_nonnull(strstr(s, "Nov 2026 Dec      Jan 2027"));
+	ck_assert_ptr_nonnull(strstr(s, "r w11    H 11/12  H 12/17! B 01/21#"));
+	risks = strstr(s, "\nat risk (late, none, skipped, forced into a freeze, catch-up):\n"
+	    "  r w11 late in Dec 2026: late reason\n");
+	notes = strstr(s, "\nnotes (a blackout moved the window, the install differs from the "
+	    "month):\n  r w11 moved in Jan 2027: moved by winter\n");
+	ck_assert_ptr_nonnull(risks);
+	ck_assert_ptr_nonnull(notes);
+	ck_assert(risks < notes);
+	free(s);
+	/* --at-risk with nothing at risk: one line */
+	s = rendered(render_plan, "{\"from\": \"2027-01\", \"months\": 1, \"at_risk_only\": true,"
+	    " \"rings\": []}", false);
+	ck_assert_str_eq(s, "no ring is at risk in Jan 2027: every install has a window before its "
+	    "deadline\n");
+	free(s);
+}
+END_TEST
+
 START_TEST(month_table_plain_and_coloured)
 {
 	char *s;
@@ -872,6 +918,7 @@ suite(void)
 	tcase_add_test(tc, month_table_plain_and_coloured);
 	tcase_add_test(tc, month_table_says_run_time_and_the_conflict);
 	tcase_add_test(tc, plan_text_marks_the_state_across_months);
+	tcase_add_test(tc, plan_text_across_a_year_end_risks_first);
 	tcase_add_test(tc, rings_table_says_why_not_eligible);
 	tcase_add_test(tc, fleet_text_months_reasons_and_rings);
 	tcase_add_test(tc, fleet_text_without_devices);
