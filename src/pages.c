@@ -172,7 +172,7 @@ page_index(const json_t *feeds, const json_t *stale, const char *base)
 	    "calendars. Subscribe in your calendar app, or copy a feed&#39;s URL. "
 	    "Planners: <a class=\"plan\" href=\"");
 	append_esc(&s, plan);
-	strappend(&s, "\">the year&#39;s plan, ring by month</a>; <a class=\"fleet\" href=\"");
+	strappend(&s, "\">the plan, ring by month, from this month</a>; <a class=\"fleet\" href=\"");
 	append_esc(&s, fleet);
 	strappend(&s, "\">the fleet forecast, devices by month</a>.</p>\n");
 	append_stale(&s, stale);
