@@ -1,7 +1,8 @@
 /*
  * cmd_windows.c: the install-window commands: windows (one ring, month by
- * month) and plan (every ring over a range of months, 12 from now by default).  The handlers ask the engine in
- * windows.c and answer in JSON (views.c); render_plan.c makes the text.
+ * month) and plan (every ring over a range of months, the 12 from now by
+ * default).  The handlers ask the engine in windows.c and answer in JSON
+ * (views.c); render_plan.c makes the text.
  */
 #include "commands.h"
 #include "daemon.h"

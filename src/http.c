@@ -255,7 +255,7 @@ struct query {
 };
 
 static enum MHD_Result
-query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	struct query *q = cls;
 
@@ -511,7 +511,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	*con_cls = (void *)&answered;
 	start = sd_monotonic_usec();
 	/* MHD has cut the query string off url already: the route decides what it means. */
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_arg, &q);
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
 	if ((pg = site_get_query(h->d, url, q.arg, q.n, &bad, &cause)) != NULL) {
 		ret = reply_page(h, c, pg, &status);
 	} else if (bad != NULL) {

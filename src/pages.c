@@ -718,9 +718,12 @@ page_plan(const json_t *plan, const struct plan_links *links)
 	struct plan_notes pn;
 	char *s = NULL, *title, words[PLAN_RANGE_WORDS];
 
-	if (!view_plan_range_of(plan, &r))
-		r.months = 0;	/* no months to draw, but still a page */
-	plan_range_words(&r, words, sizeof(words));
+	if (view_plan_range_of(plan, &r)) {
+		plan_range_words(&r, words, sizeof(words));
+	} else {	/* no months to draw, but still a page */
+		snprintf(words, sizeof(words), "(no months)");
+		r.months = 0;
+	}
 	notes_collect(rings, (size_t)r.months, &pn);
 	title = xasprintf("hotpatchd plan %s", words);
 	append_head(&s, title, plan_css);

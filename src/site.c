@@ -23,12 +23,6 @@
 #define FEED_DOMAIN	"hotpatchd"	/* UIDs must never change: not the host name */
 #define REFRESH_MINUTES	360
 #define FLEET_PAGE_MONTHS	12	/* /fleet: the months from the current one */
-/*
- * Pages a query or a year in the path chooses (/plan?from=&months=,
- * /plan/2027) are kept too, but at most SITE_VARIANTS_MAX (site.h), the
- * least recently served given up first: a client asking for every month
- * of every year must not grow the daemon by a page each.
- */
 
 static const char ics_type[] = "text/calendar; charset=utf-8";
 static const char html_type[] = "text/html; charset=utf-8";
@@ -37,7 +31,13 @@ static const char text_type[] = "text/plain; charset=utf-8";
 #define CACHE_PAGES	"public, max-age=300"
 #define CACHE_NONE	"no-store"
 
-/* A page a query or a year chose; page.path is its key ("/plan?from=2026-12&months=12"). */
+/*
+ * A page a query or a year in the path chose (/plan?from=&months=,
+ * /plan/2027); page.path is its key ("/plan?from=2026-12&months=12").
+ * They are kept too, but at most SITE_VARIANTS_MAX (site.h), the least
+ * recently served given up first: a client asking for every month of
+ * every year must not grow the daemon by a page each.
+ */
 struct variant {
 	struct page	 page;
 	int		 epoch;

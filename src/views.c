@@ -456,7 +456,10 @@ plan_month(const struct ring *g, const struct install *in)
 	return o;
 }
 
-/* One plan row: ring g and OS os over the months of r; NULL when only risks are wanted and it has none. */
+/*
+ * One plan row: ring g and OS os over the months of r; NULL when only the
+ * rows at risk are wanted and it has no risk.
+ */
 static json_t *
 plan_row(const struct caldata *cal, const struct ringset *rings, const struct ring *g,
     const struct os_def *os, const struct plan_range *r, bool at_risk_only)

@@ -104,8 +104,8 @@ at_risk(json_t *m, const char *risk)
 /*
  * A plan for 2027: ring2 / win11-24h2, every month filled in with one of
  * each case (February late and March without a window are at risk,
- * April's window moved by a blackout is a note), and a second row whose ring name tries to inject markup and
- * whose OS is not eligible.
+ * April's window moved by a blackout is a note), and a second row whose
+ * ring name tries to inject markup and whose OS is not eligible.
  */
 static json_t *
 sample_plan(void)
@@ -470,7 +470,7 @@ START_TEST(plan_notes_name_the_blackout_the_reason_leaves_out)
 }
 END_TEST
 
-/* A plan of n months from 2026-11 (one ring, every month a hotpatch in a window), as the daemon answers it. */
+/* A plan of n months from 2026-11, one ring, each month a hotpatch in its window. */
 static json_t *
 rolling_plan(int n)
 {

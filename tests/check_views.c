@@ -695,15 +695,15 @@ static const char rolling_plan_json[] =
     " \"at_risk_only\": false, \"rings\": [{\"ring\": \"r\", \"name\": \"R\", \"os\": \"w11\","
     " \"timezone\": \"UTC\", \"eligible\": true, \"not_eligible\": null, \"at_risk\": true,"
     " \"restarts\": {\"baseline\": 1, \"total\": 1}, \"months\": ["
-    "{\"month\": \"2026-11\", \"kind\": \"hotpatch\", \"install\": \"hotpatch\", \"status\": \"ok\","
-    " \"window_start_local\": \"2026-11-12T22:00+00:00\", \"blackout\": null, \"reason\": \"ok\","
-    " \"risks\": []},"
-    "{\"month\": \"2026-12\", \"kind\": \"hotpatch\", \"install\": \"hotpatch\", \"status\": \"late\","
-    " \"window_start_local\": \"2026-12-17T22:00+00:00\", \"blackout\": null,"
-    " \"reason\": \"late reason\", \"risks\": [\"late\"]},"
-    "{\"month\": \"2027-01\", \"kind\": \"baseline\", \"install\": \"baseline\", \"status\": \"ok\","
-    " \"window_start_local\": \"2027-01-21T22:00+00:00\", \"blackout\": \"winter\","
-    " \"reason\": \"moved by winter\", \"risks\": []}]}]}";
+    "{\"month\": \"2026-11\", \"kind\": \"hotpatch\", \"install\": \"hotpatch\","
+    " \"status\": \"ok\", \"window_start_local\": \"2026-11-12T22:00+00:00\","
+    " \"blackout\": null, \"reason\": \"ok\", \"risks\": []},"
+    "{\"month\": \"2026-12\", \"kind\": \"hotpatch\", \"install\": \"hotpatch\","
+    " \"status\": \"late\", \"window_start_local\": \"2026-12-17T22:00+00:00\","
+    " \"blackout\": null, \"reason\": \"late reason\", \"risks\": [\"late\"]},"
+    "{\"month\": \"2027-01\", \"kind\": \"baseline\", \"install\": \"baseline\","
+    " \"status\": \"ok\", \"window_start_local\": \"2027-01-21T22:00+00:00\","
+    " \"blackout\": \"winter\", \"reason\": \"moved by winter\", \"risks\": []}]}]}";
 
 START_TEST(plan_text_across_a_year_end_risks_first)
 {
