@@ -163,15 +163,15 @@ cmd_blackout_list(struct daemon *d, const struct request *rq, const struct peer 
 	r->data = json_pack("{s:o}", "blackouts", list);
 }
 
-/* now - 12 months .. now + 24 months, by libical's calendar. */
+/* The feeds' default horizon around now, by libical's calendar. */
 static void
 import_horizon(time_t now, time_t *from, time_t *to)
 {
 	icaltimezone *utc = icaltimezone_get_utc_timezone();
 	struct icaltimetype t = icaltime_from_timet_with_zone(now, 0, utc), u = t;
 
-	t.month -= 12;
-	u.month += 24;
+	t.month -= HP_HORIZON_BACK;
+	u.month += HP_HORIZON_AHEAD;
 	*from = icaltime_as_timet_with_zone(icaltime_normalize(t), utc);
 	*to = icaltime_as_timet_with_zone(icaltime_normalize(u), utc);
 }

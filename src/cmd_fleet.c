@@ -23,7 +23,7 @@ cmd_fleet(struct daemon *d, const struct request *rq, const struct peer *p,
 
 	(void)p;
 	(void)line;
-	/* The grammar holds --months to 1..36; the calendar's last year bounds the end. */
+	/* The grammar holds --months to 1..CMD_MONTHS_MAX; the calendar's last year bounds the end. */
 	if (ym_year(first + n - 1) > HP_YEAR_MAX) {
 		reply_error(r, PROTO_BAD_REQUEST, "%d months from %s run past %d-12", n,
 		    ym_format(first, m), HP_YEAR_MAX);

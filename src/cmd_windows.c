@@ -1,10 +1,12 @@
 /*
  * cmd_windows.c: the install-window commands: windows (one ring, month by
- * month) and plan (every ring over a year).  The handlers ask the engine in
- * windows.c and answer in JSON (views.c); render_plan.c makes the text.
+ * month) and plan (every ring over a range of months, the 12 from now by
+ * default).  The handlers ask the engine in windows.c and answer in JSON
+ * (views.c); render_plan.c makes the text.
  */
 #include "commands.h"
 #include "daemon.h"
+#include "planrange.h"
 #include "proto.h"
 #include "rings.h"
 #include "table.h"
@@ -88,15 +90,36 @@ cmd_windows(struct daemon *d, const struct request *rq, const struct peer *p,
 
 /* ---- plan ---- */
 
+/* The months a plan request names: --year, else --from and --months with their defaults. */
+static struct plan_range
+requested_range(const struct request *rq)
+{
+	struct plan_range r = plan_range_default(ym_of_time(request_now(rq)));
+
+	if (rq->year != 0)
+		return plan_range_year(rq->year);
+	if (rq->from != NULL)
+		r.from = rq->from_month;
+	if (rq->months > 0)
+		r.months = rq->months;
+	return r;
+}
+
 void
 cmd_plan(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
-	int year = rq->year ? rq->year : ym_year(ym_of_time(request_now(rq)));
+	struct plan_range range = requested_range(rq);
+	char *why = plan_range_check(&range);
 
 	(void)p;
 	(void)line;
-	r->data = view_plan(&d->cal, &d->rings, year);
-	view_plan_devices(r->data, &d->inv, &d->cal, &d->rings, year,
+	if (why != NULL) {
+		reply_error(r, PROTO_BAD_REQUEST, "%s", why);
+		free(why);
+		return;
+	}
+	r->data = view_plan_range(&d->cal, &d->rings, &range, rq->at_risk);
+	view_plan_devices(r->data, &d->inv, &d->cal, &d->rings, &range,
 	    ym_of_time(request_now(rq)));
 }

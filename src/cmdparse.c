@@ -283,7 +283,8 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 {
 	const char *name = argv[*i];
 	const struct cmd_option *o = cmd_find_option(name, c);
-	char *v;
+	char *v, *err;
+	long n;
 
 	if (o == NULL || !(c->opts & o->bit))
 		return bad_option(c, name);
@@ -297,6 +298,7 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 		rq->replace |= o->bit == COPT_REPLACE;
 		rq->skip_bad |= o->bit == COPT_SKIP_BAD;
 		rq->not_eligible |= o->bit == COPT_NOT_ELIGIBLE;
+		rq->at_risk |= o->bit == COPT_AT_RISK;
 		return NULL;
 	}
 	if (*i + 1 >= argc)
@@ -331,10 +333,9 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 		return blackout_name_problem(v) == NULL ? NULL :
 		    xasprintf("bad --name: %s", blackout_name_problem(v));
 	case COPT_MONTHS:
-		rq->months = atoi(v);
-		if (strspn(v, "0123456789") != strlen(v) || rq->months < 1 || rq->months > 36)
-			return xasprintf("bad --months '%s' (expected 1..36)", v);
-		return NULL;
+		if ((err = take_count("--months", v, 1, CMD_MONTHS_MAX, &n)) == NULL)
+			rq->months = (int)n;
+		return err;
 	case COPT_BO_KIND:
 		return bo_kind_parse(v, &rq->bo_kind) == 0 ? NULL :
 		    xasprintf("bad --kind '%s' (expected freeze or pause)", v);
@@ -435,6 +436,30 @@ check_pause(const struct request *rq)
 	    PAUSE_MAX_DAYS, rq->from, rq->to, blackout_days(&b));
 }
 
+/* The name of the first option of cmd_options whose bit is in bits. */
+static const char *
+option_name(unsigned bits)
+{
+	for (size_t j = 0; j < cmd_noptions; j++)
+		if (bits & cmd_options[j].bit)
+			return cmd_options[j].name;
+	return "?";
+}
+
+/* An option given with one it rules out (cmd_exclusions), or NULL. */
+static char *
+check_exclusions(const struct cmd *c, unsigned seen)
+{
+	for (size_t i = 0; i < cmd_nexclusions; i++) {
+		const struct cmd_exclusion *x = &cmd_exclusions[i];
+
+		if (x->cmd == c->id && (seen & x->opt) && (seen & x->others))
+			return xasprintf("%s takes %s or %s, not both: %s", c->words,
+			    option_name(x->opt), option_name(seen & x->others), x->why);
+	}
+	return NULL;
+}
+
 /* At most one of the command's oneof options; --from and --to as days, in order. */
 static char *
 check_range(const struct cmd *c, struct request *rq, unsigned seen)
@@ -442,6 +467,8 @@ check_range(const struct cmd *c, struct request *rq, unsigned seen)
 	const struct cmd_option *one = NULL;
 	char *err;
 
+	if ((err = check_exclusions(c, seen)) != NULL)
+		return err;
 	for (size_t j = 0; j < cmd_noptions; j++) {
 		if (!(seen & c->oneof & cmd_options[j].bit))
 			continue;

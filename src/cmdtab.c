@@ -45,8 +45,9 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	{ CMD_WINDOWS, "windows", "", "--ring ID [--os ID] [--from YYYY-MM] [--months N]",
 	    COPT_RING | COPT_OS | COPT_FROM_MONTH | COPT_MONTHS, COPT_RING, false,
 	    "per month: kind, offer, deadlines, install window, restart, status", 0, false },
-	{ CMD_PLAN, "plan", "", "[--year Y]", COPT_YEAR, 0, false,
-	    "every ring x month: install date, restart, late/none/blackout, restarts per year",
+	{ CMD_PLAN, "plan", "", "[--from YYYY-MM] [--months N] [--year Y] [--at-risk]",
+	    COPT_FROM_MONTH | COPT_MONTHS | COPT_YEAR | COPT_AT_RISK, 0, false,
+	    "every ring x month (12 from this one): install day, restart, risks, restarts",
 	    0, true },
 	{ CMD_BLACKOUT_ADD, "blackout add", "",
 	    "--name TEXT --from YYYY-MM-DD --to YYYY-MM-DD [--ring ID] [--kind freeze|pause]",
@@ -93,17 +94,20 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	    0, true },
 };
 
+_Static_assert(CMD_MONTHS_MAX == 37, "--months' help says 1..37");
+
 /* Command options, for parsing, help and completion; --from means one thing per command. */
 const struct cmd_option cmd_options[] = {
 	{ "--os", COPT_OS, CARG_OS, "ID", "one OS only (hotpatchctl os list)" },
-	{ "--year", COPT_YEAR, 0, "Y", "the year (default: this year)" },
+	{ "--year", COPT_YEAR, 0, "Y", "a calendar year, January to December (calendar's "
+	    "default: this year)" },
 	{ "--ring", COPT_RING, CARG_RING, "ID", "a ring (hotpatchctl rings)" },
 	{ "--reason", COPT_REASON, 0, "TEXT", "why, kept in the audit trail" },
 	{ "--from", COPT_FROM_MONTH, CARG_MONTH, "YYYY-MM",
 	    "the first month (default: this one); YYYY-MM-DD: its month" },
 	{ "--from", COPT_FROM_DAY, CARG_DAY, "YYYY-MM-DD", "the first day of the freeze" },
 	{ "--to", COPT_TO, CARG_DAY, "YYYY-MM-DD", "the last day of the freeze (included)" },
-	{ "--months", COPT_MONTHS, 0, "N", "how many months, 1..36" },
+	{ "--months", COPT_MONTHS, 0, "N", "how many months, 1..37 (the feeds' horizon)" },
 	{ "--name", COPT_NAME, 0, "TEXT", "what the freeze is for" },
 	{ "--dir", COPT_DIR, CARG_DIR, "DIR", "where to write (created if missing)" },
 	{ "--kind", COPT_BO_KIND, 0, "freeze|pause",
@@ -129,8 +133,16 @@ const struct cmd_option cmd_options[] = {
 	    "only devices that restart in that month" },
 	{ "--limit", COPT_LIMIT, 0, "N", "at most N devices, 1..10000 (default 1000)" },
 	{ "--offset", COPT_OFFSET, 0, "N", "skip the first N that match (the next page)" },
+	{ "--at-risk", COPT_AT_RISK, CARG_NONE, NULL,
+	    "only the rows at risk: late, no window, skipped, forced into a freeze, catch-up" },
 };
 const size_t cmd_noptions = ARRAY_LEN(cmd_options);
+
+const struct cmd_exclusion cmd_exclusions[] = {
+	{ CMD_PLAN, COPT_YEAR, COPT_FROM_MONTH | COPT_MONTHS,
+	    "--year is January to December; give --year, or --from and --months" },
+};
+const size_t cmd_nexclusions = ARRAY_LEN(cmd_exclusions);
 
 /* Positional arguments by type letter, for help. */
 const struct cmd_argtype cmd_argtypes[] = {

@@ -55,6 +55,8 @@ enum cmd_id {
 #define CMD_PAGE_DEFAULT	1000
 #define CMD_PAGE_MAX		10000
 #define CMD_OFFSET_MAX		100000000
+/* --months: 1 up to the feeds' horizon (model.h), so a feed's months fit one answer. */
+#define CMD_MONTHS_MAX		HP_HORIZON_MONTHS
 
 enum cmd_opt {
 	COPT_OS = 1 << 0,	/* --os ID */
@@ -63,7 +65,7 @@ enum cmd_opt {
 	COPT_REASON = 1 << 3,	/* --reason TEXT */
 	COPT_FROM_MONTH = 1 << 4, /* --from YYYY-MM (windows, fleet) */
 	COPT_TO = 1 << 5,	/* --to YYYY-MM-DD */
-	COPT_MONTHS = 1 << 6,	/* --months N, 1..36 */
+	COPT_MONTHS = 1 << 6,	/* --months N, 1..CMD_MONTHS_MAX */
 	COPT_NAME = 1 << 7,	/* --name TEXT */
 	COPT_DIR = 1 << 8,	/* --dir DIR: where the client writes; the daemon ignores it */
 	COPT_FROM_DAY = 1 << 9,	/* --from YYYY-MM-DD (blackout add) */
@@ -82,6 +84,7 @@ enum cmd_opt {
 	COPT_RESTART_IN = 1 << 22, /* --restart-in YYYY-MM (devices) */
 	COPT_LIMIT = 1 << 23,	/* --limit N, 1..CMD_PAGE_MAX (devices) */
 	COPT_OFFSET = 1 << 24,	/* --offset N, 0..CMD_OFFSET_MAX (devices) */
+	COPT_AT_RISK = 1 << 25,	/* --at-risk, no value (plan) */
 };
 
 /* Positional argument types, one letter each in struct cmd.args. */
@@ -157,6 +160,7 @@ struct request {
 	ym_t		 restart_in;	/* --restart-in; 0 when not given */
 	long		 limit;		/* --limit; 0 when not given */
 	long		 offset;	/* --offset; 0 when not given */
+	bool		 at_risk;	/* --at-risk */
 	int		 fd;		/* daemon: a descriptor passed with the request, or -1 */
 };
 
@@ -223,6 +227,20 @@ struct cmd_option {
 };
 extern const struct cmd_option cmd_options[];
 extern const size_t cmd_noptions;
+
+/*
+ * Options of a command that rule out others of it (plan's --year names its
+ * own months, so it comes without --from and --months), and why, for the
+ * error.
+ */
+struct cmd_exclusion {
+	enum cmd_id	 cmd;
+	unsigned	 opt;
+	unsigned	 others;
+	const char	*why;
+};
+extern const struct cmd_exclusion cmd_exclusions[];
+extern const size_t cmd_nexclusions;
 
 /* Positional argument types, for help. */
 struct cmd_argtype {

@@ -1,5 +1,6 @@
 /* config.c: hotpatchd.yaml -> struct config, checked field by field. */
 #include "config.h"
+#include "model.h"
 #include "yamltree.h"
 #include "util.h"
 
@@ -52,8 +53,8 @@ config_defaults(struct config *c)
 		.http_header_timeout = 15,
 		.calendar = xstrdup("data/calendar.yaml"),
 		.schedules = xstrdup("schedules"),
-		.feed_months_back = 12,
-		.feed_months_ahead = 24,
+		.feed_months_back = HP_HORIZON_BACK,
+		.feed_months_ahead = HP_HORIZON_AHEAD,
 		.slow_request_ms = 250,
 	};
 }

@@ -8,8 +8,10 @@
 #include "daemon.h"
 #include "http.h"
 #include "log.h"
+#include "planrange.h"
 #include "sd.h"
 #include "site.h"
+#include "table.h"
 #include "util.h"
 
 #include <errno.h>
@@ -145,19 +147,26 @@ header(struct MHD_Response *r, const char *name, const char *value)
 	return r;
 }
 
-/* A short text/plain error reply. */
+/* A short text/plain error reply; mode: is text static, or copied (MHD_RESPMEM_MUST_COPY)? */
 static enum MHD_Result
-reply_error(struct MHD_Connection *c, unsigned status, const char *text)
+reply_text(struct MHD_Connection *c, unsigned status, const char *text,
+    enum MHD_ResponseMemoryMode mode)
 {
 	struct MHD_Response *r;
 
-	r = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+	r = MHD_create_response_from_buffer(strlen(text), (void *)text, mode);
 	r = header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
 	r = header(r, MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NONE);
 	r = header(r, MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS, "nosniff");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		r = header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	return queue(c, status, r);
+}
+
+static enum MHD_Result
+reply_error(struct MHD_Connection *c, unsigned status, const char *text)
+{
+	return reply_text(c, status, text, MHD_RESPMEM_PERSISTENT);
 }
 
 static void
@@ -217,17 +226,44 @@ replies_for(struct http *h, const struct page *pg)
 	return replies_build(h, rp, pg) ? rp : NULL;
 }
 
-/* 200 with the page, or 304 with its validators if the client has it already. */
+/*
+ * 200 with the page, or 304 with its validators if the client has it
+ * already.  A page a query chose (pg->variant) gets replies of its own,
+ * let go once sent: the site keeps a few such pages and keeping their
+ * replies here too would let distinct queries pile them up.
+ */
 static enum MHD_Result
 reply_page(struct http *h, struct MHD_Connection *c, const struct page *pg, unsigned *status)
 {
-	struct replies *rp = replies_for(h, pg);
+	struct replies own = { 0 }, *rp = pg->variant ? &own : replies_for(h, pg);
+	enum MHD_Result ret;
 
 	*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-	if (rp == NULL)
+	if (rp == NULL || (pg->variant && !replies_build(h, rp, pg)))
 		return MHD_NO;
 	*status = not_modified(c, pg) ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
-	return MHD_queue_response(c, *status, *status == MHD_HTTP_OK ? rp->ok : rp->not_modified);
+	ret = MHD_queue_response(c, *status, *status == MHD_HTTP_OK ? rp->ok : rp->not_modified);
+	if (pg->variant)
+		replies_drop(h, rp);	/* MHD holds what it queued */
+	return ret;
+}
+
+/* The request's query, decoded by MHD, as name=value pairs; those past the first few counted. */
+struct query {
+	struct query_arg	 arg[PLAN_QUERY_MAX];
+	size_t			 n;		/* given, may exceed PLAN_QUERY_MAX */
+};
+
+static enum MHD_Result
+collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct query *q = cls;
+
+	(void)kind;
+	if (q->n < PLAN_QUERY_MAX)
+		q->arg[q->n] = (struct query_arg){ key, value };
+	q->n++;
+	return MHD_YES;
 }
 
 /* Does the request carry a body (or announce one)? */
@@ -431,7 +467,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 {
 	struct http *h = cls;
 	const struct page *pg;
-	char *cause = NULL;
+	struct query q = { .n = 0 };
+	char *cause = NULL, *bad = NULL;
 	unsigned long long start;
 	unsigned status;
 	enum MHD_Result ret;
@@ -473,9 +510,14 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	}
 	*con_cls = (void *)&answered;
 	start = sd_monotonic_usec();
-	/* MHD has cut the query string off url already: it plays no part in routing. */
-	if ((pg = site_get(h->d, url, &cause)) != NULL) {
+	/* MHD has cut the query string off url already: the route decides what it means. */
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
+	if ((pg = site_get_query(h->d, url, q.arg, q.n, &bad, &cause)) != NULL) {
 		ret = reply_page(h, c, pg, &status);
+	} else if (bad != NULL) {
+		status = MHD_HTTP_BAD_REQUEST;
+		strappend(&bad, "\n");
+		ret = reply_text(c, status, bad, MHD_RESPMEM_MUST_COPY);
 	} else if (cause != NULL) {
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		ret = reply_error(c, status, "internal error\n");
@@ -486,6 +528,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	log_response(h, c, method, url, status, (long long)(sd_monotonic_usec() - start) / 1000,
 	    cause);
 	free(cause);
+	free(bad);
 	return ret;
 }
 

@@ -17,6 +17,16 @@
 #define HP_YEAR_MIN	1970
 #define HP_YEAR_MAX	2500
 
+/*
+ * The feeds' horizon by default (hotpatchd.yaml feed.months_back and
+ * feed.months_ahead): the current month, 12 before it and 24 after, so 37
+ * months in all.  A command's --months reaches as far (HP_HORIZON_MONTHS),
+ * so whatever a feed shows, windows, plan and fleet can show at once.
+ */
+#define HP_HORIZON_BACK		12
+#define HP_HORIZON_AHEAD	24
+#define HP_HORIZON_MONTHS	(HP_HORIZON_BACK + 1 + HP_HORIZON_AHEAD)
+
 /* A calendar month as a single number: year * 12 + (month - 1). */
 typedef int ym_t;
 

@@ -6,12 +6,14 @@
  * element content and in attribute values alike.
  */
 #include "pages.h"
+#include "planrange.h"
 #include "table.h"
 #include "util.h"
 #include "views.h"
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,7 +172,7 @@ page_index(const json_t *feeds, const json_t *stale, const char *base)
 	    "calendars. Subscribe in your calendar app, or copy a feed&#39;s URL. "
 	    "Planners: <a class=\"plan\" href=\"");
 	append_esc(&s, plan);
-	strappend(&s, "\">the year&#39;s plan, ring by month</a>; <a class=\"fleet\" href=\"");
+	strappend(&s, "\">the plan, ring by month, from this month</a>; <a class=\"fleet\" href=\"");
 	append_esc(&s, fleet);
 	strappend(&s, "\">the fleet forecast, devices by month</a>.</p>\n");
 	append_stale(&s, stale);
@@ -209,10 +211,16 @@ page_index(const json_t *feeds, const json_t *stale, const char *base)
 
 /* ---- the plan ---- */
 
+/*
+ * Every text passes WCAG 2 AA contrast (4.5:1) on its background, checked
+ * in Chromium by tests/regress/a11y.sh: no cell is dimmed with opacity (an
+ * ineligible row is marked by a stripe and its reason in words instead).
+ */
 static const char plan_css[] =
     "body{max-width:none}\n"
     ".scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;border:1px solid var(--line);"
     "border-radius:8px;margin:.8rem 0}\n"
+    ".scroll:focus{outline:2px solid var(--accent);outline-offset:2px}\n"
     "table.plan{border-collapse:separate;border-spacing:0;font-size:14px;"
     "font-variant-numeric:tabular-nums;min-width:100%}\n"
     ".plan th,.plan td{padding:.3rem .45rem;border-bottom:1px solid var(--line);"
@@ -223,7 +231,7 @@ static const char plan_css[] =
     ".plan thead th.ring{background:#f6f8fa;z-index:3}\n"
     ".plan th.ring small{display:block;font-weight:400;color:var(--muted)}\n"
     ".plan th.ring .why{color:#8a1c0b}\n"
-    ".plan tr.ineligible td{opacity:.6}\n"
+    ".plan tr.ineligible th.ring{box-shadow:inset 4px 0 0 #8a1c0b}\n"
     ".plan td.baseline{background:#fbd3cc;color:#1b1f24}\n"
     ".plan td.hotpatch{background:#cdebd3;color:#1b1f24}\n"
     ".plan td.lcu{background:#fde6a8;color:#1b1f24}\n"
@@ -237,13 +245,20 @@ static const char plan_css[] =
     ".plan td.none{background-image:repeating-linear-gradient(45deg,transparent 0 6px,"
     "rgba(0,0,0,.08) 6px 8px)}\n"
     ".plan td.blackout{outline:2px dashed #1b1f24;outline-offset:-4px}\n"
+    ".plan td:target{outline:3px solid var(--accent);outline-offset:-3px}\n"
     ".plan .k{font-weight:700}.plan .mark{font-weight:700;color:#8a1c0b}\n"
+    /* the note a cell links to: the cell's text colour, underlined, so it passes on every hue */
+    ".plan a.ref{color:inherit;font-size:12px;vertical-align:super;margin-left:.2rem;"
+    "padding:0 .1rem}\n"
     ".plan td.restarts{text-align:left;background:#fff;white-space:normal;min-width:9rem}\n"
     ".plan td.restarts small{color:var(--muted)}\n"
     ".legend{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;padding:0;list-style:none;"
     "font-size:14px}\n"
     ".legend .sw{display:inline-block;min-width:1.6rem;text-align:center;font-weight:700;"
     "border:1px solid var(--line);border-radius:4px;margin-right:.3rem}\n"
+    ".pager{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;margin:.4rem 0}\n"
+    ".notes ol{padding-left:2rem;margin:.4rem 0}.notes li{margin:.3rem 0;overflow-wrap:anywhere}\n"
+    ".notes li:target{background:#fff4e5}\n"
     "@media (max-width:600px){body{padding:.6rem}.plan th.ring{min-width:7.5rem;"
     "max-width:9rem;font-size:13px}}\n"
     ".legend .baseline{background:#fbd3cc}.legend .hotpatch{background:#cdebd3}"
@@ -263,25 +278,10 @@ key_of(char sym)
 	return k != NULL ? k : &unknown;
 }
 
-/* The name of the freeze or pause a mark stands for, or NULL. */
-static const char *
-mark_name(const json_t *m, char mark)
-{
-	if (mark == '#')
-		return json_string_value(json_object_get(m, "blackout"));
-	if (mark == '=')
-		return json_string_value(json_object_get(m, "pause"));
-	if (mark != '~')
-		return NULL;
-	/* the install forced into a freeze, else only its restart */
-	if (json_is_string(json_object_get(m, "forced_in")))
-		return json_string_value(json_object_get(m, "forced_in"));
-	return json_string_value(json_object_get(m, "restart_in"));
-}
-
 /*
  * The cell's title: what the letter and the marks abbreviate, in words, then
- * the engine's reason.  A pointer hover and a screen reader get the same text.
+ * the engine's reason.  A pointer hover gets it at once; the numbered note
+ * the cell links to says the same for touch, keyboard and screen readers.
  */
 static char *
 cell_title(const json_t *m, char letter, const char *marks, bool none)
@@ -295,7 +295,7 @@ cell_title(const json_t *m, char letter, const char *marks, bool none)
 	if (none)
 		strappend(&title, "; %s", key_of('-')->words);
 	for (const char *p = marks; *p != '\0'; p++) {
-		const char *name = mark_name(m, *p);
+		const char *name = view_mark_name(m, *p);
 
 		if (*p == '*')
 			continue;
@@ -311,12 +311,96 @@ cell_title(const json_t *m, char letter, const char *marks, bool none)
 }
 
 /*
- * One month's cell: the install's letter (view_install_letter) and its
- * class, the local day, and the marks of the text grid (view_plan_marks),
- * each mark a class too, so colour is never the only sign.
+ * The numbered notes under the grid: one per row and (label, reason), its
+ * months together.  The risks come first, numbered from 1, then the rest;
+ * a cell links to its note and the note links back to each of its cells.
+ */
+struct plan_note {
+	size_t		 row;
+	const char	*label;
+	char		*reason;	/* view_note_reason */
+	uint64_t	 months;	/* bit c: the plan's month c */
+	bool		 at_risk;
+	int		 number;
+};
+
+struct plan_notes {
+	struct plan_note *note;
+	size_t		 n;
+	size_t		 ncol;
+	int		*of;		/* the note number of row r, month c at r * ncol + c; 0: none */
+	int		 nrisk;
+};
+
+/* The notes of row r's months, from pn->n on. */
+static void
+row_notes(const json_t *g, size_t r, struct plan_notes *pn)
+{
+	size_t first = pn->n, c, i;
+	const json_t *m;
+
+	json_array_foreach(json_object_get(g, "months"), c, m) {
+		const char *label = view_note_label(m);
+		char *why;
+
+		if (c >= pn->ncol || !view_needs_note(m))
+			continue;
+		why = view_note_reason(m);
+		for (i = first; i < pn->n; i++)
+			if (strcmp(pn->note[i].label, label) == 0 && strcmp(pn->note[i].reason, why) == 0)
+				break;
+		if (i == pn->n)
+			pn->note[pn->n++] = (struct plan_note){ .row = r, .label = label,
+			    .reason = why, .at_risk = view_cell_at_risk(m) };
+		else
+			free(why);
+		pn->note[i].months |= UINT64_C(1) << c;
+		pn->of[r * pn->ncol + c] = (int)i + 1;
+	}
+}
+
+static void
+notes_collect(const json_t *rings, size_t ncol, struct plan_notes *pn)
+{
+	size_t nrow = json_array_size(rings), r;
+	const json_t *g;
+	int k = 1;
+
+	pn->ncol = ncol;
+	pn->n = 0;
+	pn->note = xcalloc(nrow * ncol + 1, sizeof(*pn->note));
+	pn->of = xcalloc(nrow * ncol + 1, sizeof(*pn->of));
+	json_array_foreach(rings, r, g)
+		row_notes(g, r, pn);
+	for (size_t i = 0; i < pn->n; i++)
+		if (pn->note[i].at_risk)
+			pn->note[i].number = k++;
+	pn->nrisk = k - 1;
+	for (size_t i = 0; i < pn->n; i++)
+		if (!pn->note[i].at_risk)
+			pn->note[i].number = k++;
+	for (size_t i = 0; i < nrow * ncol; i++)
+		if (pn->of[i] > 0)
+			pn->of[i] = pn->note[pn->of[i] - 1].number;
+}
+
+static void
+notes_free(struct plan_notes *pn)
+{
+	for (size_t i = 0; i < pn->n; i++)
+		free(pn->note[i].reason);
+	free(pn->note);
+	free(pn->of);
+}
+
+/*
+ * One month's cell, id "cROW-COL": the install's letter
+ * (view_install_letter) and its class, the local day, the marks of the
+ * text grid (view_plan_marks), each mark a class too, so colour is never
+ * the only sign, and the number of its note, a link.
  */
 static void
-append_cell(char **s, const json_t *m)
+append_cell(char **s, const json_t *m, size_t row, size_t col, int note)
 {
 	const char *loc = text(m, "window_start_local");
 	bool none = strcmp(text(m, "status"), "none") == 0;
@@ -324,7 +408,7 @@ append_cell(char **s, const json_t *m)
 	char *title;
 
 	view_plan_marks(m, marks, sizeof(marks));
-	strappend(s, "<td data-month=\"");
+	strappend(s, "<td id=\"c%zu-%zu\" data-month=\"", row, col);
 	append_esc(s, text(m, "month"));
 	strappend(s, "\" data-kind=\"");
 	append_esc(s, text(m, "kind"));
@@ -347,10 +431,13 @@ append_cell(char **s, const json_t *m)
 		strappend(s, "<span class=\"d\">&ndash;</span>");
 	if (*marks != '\0')
 		strappend(s, "<span class=\"mark\">%s</span>", marks);
+	if (note > 0)
+		strappend(s, "<a class=\"ref\" href=\"#note-%d\" aria-label=\"note %d\">%d</a>", note,
+		    note, note);
 	strappend(s, "</td>");
 }
 
-/* The restarts cell: the year's total, then the causes that are not zero (view_restart_causes). */
+/* The restarts cell: the plan's total, then the causes that are not zero (view_restart_causes). */
 static void
 append_restarts(char **s, const json_t *rs)
 {
@@ -376,13 +463,21 @@ append_restarts(char **s, const json_t *rs)
 	strappend(s, "</small></td>");
 }
 
-/* One ring/OS row. */
+/* "Broad / win11-24h2": the row's ring name (or id) and OS, escaped. */
 static void
-append_row(char **s, const json_t *g)
+append_row_name(char **s, const json_t *g)
+{
+	append_esc(s, *text(g, "name") != '\0' ? text(g, "name") : text(g, "ring"));
+	strappend(s, " / ");
+	append_esc(s, text(g, "os"));
+}
+
+/* One ring/OS row, the row-th of the plan. */
+static void
+append_row(char **s, const json_t *g, size_t row, const struct plan_notes *pn)
 {
 	const json_t *months = json_object_get(g, "months"), *m;
 	bool eligible = !json_is_false(json_object_get(g, "eligible"));
-	const char *name = *text(g, "name") != '\0' ? text(g, "name") : text(g, "ring");
 	size_t i;
 
 	strappend(s, "<tr data-ring=\"");
@@ -390,9 +485,7 @@ append_row(char **s, const json_t *g)
 	strappend(s, "\" data-os=\"");
 	append_esc(s, text(g, "os"));
 	strappend(s, "\"%s>\n<th scope=\"row\" class=\"ring\">", eligible ? "" : " class=\"ineligible\"");
-	append_esc(s, name);
-	strappend(s, " / ");
-	append_esc(s, text(g, "os"));
+	append_row_name(s, g);
 	strappend(s, "<small>");
 	append_esc(s, text(g, "ring"));
 	if (*text(g, "timezone") != '\0') {
@@ -407,7 +500,9 @@ append_row(char **s, const json_t *g)
 	}
 	strappend(s, "</th>\n");
 	json_array_foreach(months, i, m) {
-		append_cell(s, m);
+		if (i >= pn->ncol)
+			break;
+		append_cell(s, m, row, i, pn->of[row * pn->ncol + i]);
 		strappend(s, "\n");
 	}
 	append_restarts(s, json_object_get(g, "restarts"));
@@ -419,12 +514,13 @@ append_row(char **s, const json_t *g)
  * month how many of them restart.  Counts only, as on the fleet page.
  */
 static void
-append_devices_row(char **s, const json_t *e, int year)
+append_devices_row(char **s, const json_t *e, const struct plan_range *r)
 {
 	long long n = json_integer_value(json_object_get(e, "devices"));
 	long long total = json_integer_value(json_object_get(e, "restarts_total"));
 	const json_t *rs = json_object_get(e, "restarts"), *v;
 	size_t i;
+	char ym[8];
 
 	strappend(s, "<tr class=\"devices\" data-ring=\"");
 	append_esc(s, text(e, "ring"));
@@ -433,16 +529,18 @@ append_devices_row(char **s, const json_t *e, int year)
 	append_esc(s, text(e, "ring"));
 	strappend(s, " &middot; every OS; per month, those that restart</small></th>\n");
 	json_array_foreach(rs, i, v) {
-		long long r = json_integer_value(v);
+		long long k = json_integer_value(v);
 
+		if (i >= (size_t)r->months)
+			break;
+		ym_format(r->from + (int)i, ym);
 		if (!json_is_integer(v)) {	/* a month already past: not forecast */
-			strappend(s, "<td data-month=\"%04d-%02zu\" class=\"past\">&ndash;</td>\n",
-			    year, i + 1);
+			strappend(s, "<td data-month=\"%s\" class=\"past\">&ndash;</td>\n", ym);
 			continue;
 		}
-		strappend(s, "<td data-month=\"%04d-%02zu\" data-restarts=\"%lld\" class=\"%s\" "
-		    "title=\"%lld of %lld devices restart\">%lld</td>\n", year, i + 1, r,
-		    r > 0 ? "restart" : "quiet", r, n, r);
+		strappend(s, "<td data-month=\"%s\" data-restarts=\"%lld\" class=\"%s\" "
+		    "title=\"%lld of %lld devices restart\">%lld</td>\n", ym, k,
+		    k > 0 ? "restart" : "quiet", k, n, k);
 	}
 	strappend(s, "<td class=\"restarts\" data-total=\"%lld\"><strong>%lld</strong> "
 	    "<small>device restarts</small></td>\n</tr>\n", total, total);
@@ -465,58 +563,196 @@ append_legend(char **s)
 		append_esc(s, k->words);
 		strappend(s, "</li>\n");
 	}
-	strappend(s, "<li data-sym=\"restarts\"><span class=\"sw\">Restarts</span>the year&#39;s "
-	    "total, then by cause:");
+	strappend(s, "<li data-sym=\"restarts\"><span class=\"sw\">Restarts</span>the total over "
+	    "these months, then by cause:");
 	for (size_t i = 0; i < view_nrestart_causes; i++)
 		strappend(s, "%s %s (%s)", i > 0 ? "," : "", view_restart_causes[i].name,
 		    view_restart_causes[i].words);
 	strappend(s, "</li>\n</ul>\n");
 }
 
-char *
-page_plan(const json_t *plan)
+/* The header cells: each month, with its year in the first and in January across a year end. */
+static void
+append_month_heads(char **s, const struct plan_range *r)
+{
+	bool spans = ym_year(r->from) != ym_year(plan_range_last(r));
+	char ym[8];
+
+	for (int c = 0; c < r->months; c++) {
+		ym_t m = r->from + c;
+
+		strappend(s, "<th scope=\"col\" data-month=\"%s\">%s", ym_format(m, ym),
+		    month_abbr[ym_month(m) - 1]);
+		if (spans && (c == 0 || ym_month(m) == 1))
+			strappend(s, " %d", ym_year(m));
+		strappend(s, "</th>");
+	}
+}
+
+/* The links to the plans of the months before and after, when the site gives them. */
+static void
+append_pager(char **s, const struct plan_range *r, const struct plan_links *links)
+{
+	struct plan_range p;
+	char w[PLAN_RANGE_WORDS];
+
+	if (links == NULL || (links->prev == NULL && links->next == NULL))
+		return;
+	strappend(s, "<nav class=\"pager\" aria-label=\"Other months\">");
+	if (links->prev != NULL && plan_range_step(r, -1, &p)) {
+		strappend(s, "<a rel=\"prev\" href=\"");
+		append_esc(s, links->prev);
+		strappend(s, "\">&larr; Previous: %s</a>", plan_range_words(&p, w, sizeof(w)));
+	}
+	if (links->next != NULL && plan_range_step(r, 1, &p)) {
+		strappend(s, "<a rel=\"next\" href=\"");
+		append_esc(s, links->next);
+		strappend(s, "\">Next: %s &rarr;</a>", plan_range_words(&p, w, sizeof(w)));
+	}
+	strappend(s, "</nav>\n");
+}
+
+/* One note: the row, the label, its months (links back to the cells) and the reason. */
+static void
+append_note(char **s, const struct plan_note *nt, const json_t *g, const struct plan_range *r)
+{
+	const char *sep = "";
+	char ym[8];
+
+	strappend(s, "<li id=\"note-%d\" data-ring=\"", nt->number);
+	append_esc(s, text(g, "ring"));
+	strappend(s, "\" data-os=\"");
+	append_esc(s, text(g, "os"));
+	strappend(s, "\" data-label=\"");
+	append_esc(s, nt->label);
+	strappend(s, "\">");
+	append_row_name(s, g);
+	strappend(s, ": <strong>");
+	append_esc(s, nt->label);
+	strappend(s, "</strong> in ");
+	for (int c = 0; c < r->months; c++) {
+		ym_t m = r->from + c;
+
+		if (!(nt->months & (UINT64_C(1) << c)))
+			continue;
+		strappend(s, "%s<a href=\"#c%zu-%d\" data-month=\"%s\">%s %d</a>", sep, nt->row, c,
+		    ym_format(m, ym), month_abbr[ym_month(m) - 1], ym_year(m));
+		sep = ", ";
+	}
+	strappend(s, ": ");
+	append_esc(s, nt->reason);
+	strappend(s, "</li>\n");
+}
+
+/*
+ * The risks, then the other notes, as numbered lists under the grid: the
+ * words of every cell that needs a second look, readable without a pointer.
+ */
+static void
+append_notes(char **s, const struct plan_notes *pn, const json_t *rings,
+    const struct plan_range *r)
+{
+	strappend(s, "<section class=\"notes risks\" id=\"at-risk\" aria-labelledby=\"at-risk-h\">\n"
+	    "<h2 id=\"at-risk-h\">At risk</h2>\n");
+	if (pn->nrisk == 0)
+		strappend(s, "<p>No risks: every install has a window before its deadline, and no "
+		    "pause, freeze or missed baseline gets in the way.</p>\n");
+	else
+		strappend(s, "<p class=\"muted\">Late or missing windows, releases a pause skipped, "
+		    "deadlines that force an install or restart into a freeze, and catch-up "
+		    "restarts. Each cell links to its note.</p>\n<ol>\n");
+	for (int k = 1; k <= pn->nrisk; k++)
+		for (size_t i = 0; i < pn->n; i++)
+			if (pn->note[i].number == k)
+				append_note(s, &pn->note[i], json_array_get(rings, pn->note[i].row), r);
+	strappend(s, "%s</section>\n", pn->nrisk > 0 ? "</ol>\n" : "");
+	if ((int)pn->n == pn->nrisk)
+		return;
+	strappend(s, "<section class=\"notes\" id=\"notes\" aria-labelledby=\"notes-h\">\n"
+	    "<h2 id=\"notes-h\">Notes</h2>\n<p class=\"muted\">A blackout moved the window, or "
+	    "the install is not the month&#39;s kind.</p>\n<ol start=\"%d\">\n", pn->nrisk + 1);
+	for (int k = pn->nrisk + 1; k <= (int)pn->n; k++)
+		for (size_t i = 0; i < pn->n; i++)
+			if (pn->note[i].number == k)
+				append_note(s, &pn->note[i], json_array_get(rings, pn->note[i].row), r);
+	strappend(s, "</ol>\n</section>\n");
+}
+
+/* The grid: a header row of months, then every ring/OS row and the rings' devices rows. */
+static void
+append_grid(char **s, const json_t *plan, const struct plan_range *r,
+    const struct plan_notes *pn)
 {
 	const json_t *rings = json_object_get(plan, "rings"), *g;
-	int year = (int)json_integer_value(json_object_get(plan, "year"));
-	char *s = NULL, *title = xasprintf("hotpatchd plan %d", year);
+	int year = plan_range_year_of(r);
 	size_t i;
+	char ym[8];
 
-	append_head(&s, title, plan_css);
-	free(title);
-	strappend(&s, "<header>\n<h1>Plan %d</h1>\n<p class=\"muted\">Each ring&#39;s install "
-	    "window per month, as the day in the ring&#39;s time zone, and its restarts in the "
-	    "year. <a href=\"./\">Feeds</a></p>\n", year);
-	append_stale(&s, json_object_get(plan, "stale"));
-	strappend(&s, "</header>\n<main>\n");
-	append_legend(&s);
-	strappend(&s, "<div class=\"scroll\">\n<table class=\"plan\" data-year=\"%d\">\n"
-	    "<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring / OS</th>", year);
-	for (int c = 0; c < 12; c++)
-		strappend(&s, "<th scope=\"col\" data-month=\"%04d-%02d\">%s</th>", year, c + 1,
-		    month_abbr[c]);
-	strappend(&s, "<th scope=\"col\">Restarts</th></tr>\n</thead>\n<tbody>\n");
+	strappend(s, "<div class=\"scroll\" role=\"region\" aria-label=\"Plan, ring by month\" "
+	    "tabindex=\"0\">\n<table class=\"plan\" data-from=\"%s\" data-months=\"%d\"",
+	    ym_format(r->from, ym), r->months);
+	if (year != 0)
+		strappend(s, " data-year=\"%d\"", year);
+	strappend(s, ">\n<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring / OS</th>");
+	append_month_heads(s, r);
+	strappend(s, "<th scope=\"col\">Restarts</th></tr>\n</thead>\n<tbody>\n");
 	json_array_foreach(rings, i, g) {
 		const json_t *next = json_array_get(rings, i + 1), *e;
 
-		append_row(&s, g);
+		append_row(s, g, i, pn);
 		/* A ring's devices come once, after its last OS. */
 		if (next != NULL && strcmp(text(next, "ring"), text(g, "ring")) == 0)
 			continue;
 		e = view_plan_ring_devices(json_object_get(plan, "devices"), text(g, "ring"));
 		if (e != NULL && json_integer_value(json_object_get(e, "devices")) > 0)
-			append_devices_row(&s, e, year);
+			append_devices_row(s, e, r);
 	}
-	strappend(&s, "</tbody>\n</table>\n</div>\n");
+	strappend(s, "</tbody>\n</table>\n</div>\n");
+}
+
+char *
+page_plan(const json_t *plan, const struct plan_links *links)
+{
+	const json_t *rings = json_object_get(plan, "rings");
+	struct plan_range r = plan_range_year(HP_YEAR_MIN);
+	struct plan_notes pn;
+	char *s = NULL, *title, words[PLAN_RANGE_WORDS];
+
+	if (view_plan_range_of(plan, &r)) {
+		plan_range_words(&r, words, sizeof(words));
+	} else {	/* no months to draw, but still a page */
+		snprintf(words, sizeof(words), "(no months)");
+		r.months = 0;
+	}
+	notes_collect(rings, (size_t)r.months, &pn);
+	title = xasprintf("hotpatchd plan %s", words);
+	append_head(&s, title, plan_css);
+	free(title);
+	strappend(&s, "<header>\n<h1>Plan %s</h1>\n<p class=\"muted\">Each ring&#39;s install "
+	    "window per month, as the day in the ring&#39;s time zone, and its restarts in these "
+	    "months. <a href=\"", words);
+	append_esc(&s, links != NULL && links->home != NULL ? links->home : "./");
+	strappend(&s, "\">Feeds</a></p>\n");
+	append_pager(&s, &r, links);
+	append_stale(&s, json_object_get(plan, "stale"));
+	strappend(&s, "</header>\n<main>\n");
+	append_legend(&s);
+	append_grid(&s, plan, &r, &pn);
 	if (json_array_size(rings) == 0)
 		strappend(&s, "<p class=\"muted\">No rings.</p>\n");
+	else
+		append_notes(&s, &pn, rings, &r);
 	strappend(&s, "</main>\n</body>\n</html>\n");
+	notes_free(&pn);
 	return s;
 }
 
 /* ---- the fleet ---- */
 
+/* A box that scrolls sideways takes the keyboard's focus (tabindex), so it can be scrolled. */
 static const char fleet_css[] =
     ".scroll{overflow-x:auto;border:1px solid var(--line);border-radius:8px;margin:.8rem 0}\n"
+    ".scroll:focus{outline:2px solid var(--accent);outline-offset:2px}\n"
     "table.fleet{border-collapse:collapse;font-size:14px;font-variant-numeric:tabular-nums;"
     "min-width:100%}\n"
     ".fleet th,.fleet td{padding:.3rem .5rem;border-bottom:1px solid var(--line);"
@@ -547,7 +783,8 @@ append_fleet_months(char **s, const json_t *f)
 	const json_t *m;
 	size_t i;
 
-	strappend(s, "<h2>All rings</h2>\n<div class=\"scroll\">\n<table class=\"fleet months\">\n"
+	strappend(s, "<h2 id=\"months-h\">All rings</h2>\n<div class=\"scroll\" role=\"region\" "
+	    "aria-labelledby=\"months-h\" tabindex=\"0\">\n<table class=\"fleet months\">\n"
 	    "<thead>\n<tr><th scope=\"col\">Month</th>");
 	for (int k = INS_HOTPATCH; k <= INS_LCU; k++)
 		strappend(s, "<th scope=\"col\">%s</th>", install_kind_name(k));
@@ -610,7 +847,8 @@ append_fleet_rings(char **s, const json_t *f)
 	const json_t *months = json_object_get(f, "months"), *g, *m;
 	size_t i, k;
 
-	strappend(s, "<h2>Restarts per ring</h2>\n<div class=\"scroll\">\n<table class=\"fleet "
+	strappend(s, "<h2 id=\"rings-h\">Restarts per ring</h2>\n<div class=\"scroll\" role=\"region\" "
+	    "aria-labelledby=\"rings-h\" tabindex=\"0\">\n<table class=\"fleet "
 	    "rings\">\n<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring</th>"
 	    "<th scope=\"col\">Devices</th>");
 	json_array_foreach(months, i, m) {

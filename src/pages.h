@@ -16,16 +16,26 @@
  */
 char *page_index(const json_t *feeds, const json_t *stale, const char *base);
 
+/* Where the plan page links; NULL members (or no links at all) are left out. */
+struct plan_links {
+	const char	*home;		/* the feed index; "./" when NULL */
+	const char	*prev;		/* the plan of the months before, as many */
+	const char	*next;		/* and after */
+};
+
 /*
- * The planner grid for a year, from the JSON that hotpatchctl plan answers
- * ({"year", "rings": [...]}, see cmd_windows.c): one row per ring and OS,
- * one cell per month with the install's letter and class (baseline,
- * hotpatch, LCU, catch-up, off-baseline), the install window's local date,
- * the marks of the text plan, a title in words, restarts by cause and a
- * legend, all from the tables in views.h.  A "stale" list in plan
- * (view_stale) gives a line per OS under the header.
+ * The planner grid for a range of months, from the JSON that hotpatchctl
+ * plan answers ({"from", "months", "rings": [...]}, view_plan_range): one
+ * row per ring and OS, one cell per month with the install's letter and
+ * class (baseline, hotpatch, LCU, catch-up, off-baseline), the install
+ * window's local date, the marks of the text plan, a title in words,
+ * restarts by cause and a legend, all from the tables in views.h.  Under
+ * the grid the risks (late, none, skipped, forced, catch-up), then the
+ * other cells that need a second look, as numbered notes each cell links
+ * to.  A "stale" list in plan (view_stale) gives a line per OS under the
+ * header; links, when given, the previous and next months.
  */
-char *page_plan(const json_t *plan);
+char *page_plan(const json_t *plan, const struct plan_links *links);
 
 /*
  * The fleet forecast from view_fleet's JSON: the fleet's months (installs

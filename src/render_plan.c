@@ -1,9 +1,10 @@
 /*
  * render_plan.c: the text of windows (one ring, month by month) and plan
- * (every ring over a year), made from their JSON (see views.c), with times
+ * (every ring over a range of months), made from their JSON (see views.c), with times
  * in each ring's own time zone.  Colour is an argument.
  */
 #include "cmdtab.h"
+#include "planrange.h"
 #include "render.h"
 #include "table.h"
 #include "util.h"
@@ -11,6 +12,7 @@
 #include "windows.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,15 +62,6 @@ window_text(const json_t *row, char *buf, size_t len)
 	snprintf(buf, len, "%s-%s (%.5s %.5sZ)", a, strlen(b) > 10 ? b + 10 : b,
 	    strlen(start) >= 16 ? start + 5 : "", strlen(start) >= 16 ? start + 11 : "");
 	return buf;
-}
-
-/* Does a row need its reason under the table: not ok, a blackout, or the state across months? */
-static bool
-row_needs_reason(const json_t *row)
-{
-	return strcmp(view_text(row, "status"), "ok") != 0 ||
-	    json_is_string(json_object_get(row, "blackout")) || view_install_differs(row) ||
-	    view_forced_in_freeze(row) || json_is_true(json_object_get(row, "skipped"));
 }
 
 /* What a reason line calls the row: its status, or its install when that differs. */
@@ -123,7 +116,7 @@ render_window_rows(const json_t *rows, bool color)
 			    "every month\n", view_text(row, "os"), view_text(row, "not_eligible"));
 	}
 	json_array_foreach(rows, i, row)
-		if (row_needs_reason(row))
+		if (view_needs_note(row))
 			strappend(&s, "%s %s %s: %s\n", view_text(row, "month"), view_text(row, "os"),
 			    row_label(row), view_text(row, "reason"));
 	if (star)
@@ -144,6 +137,9 @@ render_windows(const json_t *j, bool color)
 }
 
 /* ---- plan ---- */
+
+static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+    "Sep", "Oct", "Nov", "Dec" };
 
 /* "B 11/20": install letter and local day of the window, then the marks (view_plan_marks). */
 static char *
@@ -184,6 +180,7 @@ restarts_text(const json_t *rs, char *buf, size_t len)
 }
 
 #define PLAN_WIDTH	160	/* the text plan is written to be read at this many columns */
+#define PLAN_BLOCK	12	/* months per grid: a longer plan is one grid per 12 months */
 
 /* Append text as one paragraph wrapped at PLAN_WIDTH, continued indent columns in. */
 static void
@@ -246,241 +243,295 @@ append_legend(char **s)
 	strappend(s, ")\n");
 }
 
-/* "Jan-Mar,Jun,Sep-Oct", or "every month", for a mask of months (bit 0 = January). */
-static char *
-months_text(unsigned mask, char *buf, size_t len)
+/* Does the plan run across a year end (so a month needs its year to be told apart)? */
+static bool
+spans_years(const struct plan_range *r)
 {
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
-	    "Aug", "Sep", "Oct", "Nov", "Dec" };
+	return ym_year(r->from) != ym_year(plan_range_last(r));
+}
+
+/* "Jun", or "Jun 2027" when the plan spans years. */
+static void
+month_text(const struct plan_range *r, ym_t m, char *buf, size_t len)
+{
+	if (spans_years(r))
+		snprintf(buf, len, "%s %d", mon[ym_month(m) - 1], ym_year(m));
+	else
+		snprintf(buf, len, "%s", mon[ym_month(m) - 1]);
+}
+
+/*
+ * "Jan-Mar,Jun", "Dec 2026-Feb 2027,Jun 2027" when the plan spans years,
+ * or "every month", for a mask of r's months (bit 0: its first).
+ */
+static char *
+months_text(uint64_t mask, const struct plan_range *r, char *buf, size_t len)
+{
 	size_t n = 0;
+	char a[16], b[16];
 
 	buf[0] = '\0';
-	if (mask == 0xfff) {
+	if (r->months > 1 && mask == (UINT64_C(1) << r->months) - 1) {
 		snprintf(buf, len, "every month");
 		return buf;
 	}
-	for (int m = 0; m < 12 && n < len; m++) {
+	for (int m = 0; m < r->months && n < len; m++) {
 		int e = m;
 
-		if (!(mask & (1u << m)))
+		if (!(mask & (UINT64_C(1) << m)))
 			continue;
-		while (e + 1 < 12 && (mask & (1u << (e + 1))))
+		while (e + 1 < r->months && (mask & (UINT64_C(1) << (e + 1))))
 			e++;
-		n += (size_t)snprintf(buf + n, len - n, "%s%s%s%s", n ? "," : "", mon[m],
-		    e > m ? "-" : "", e > m ? mon[e] : "");
+		month_text(r, r->from + m, a, sizeof(a));
+		month_text(r, r->from + e, b, sizeof(b));
+		n += (size_t)snprintf(buf + n, len - n, "%s%s%s%s", n ? "," : "", a,
+		    e > m ? "-" : "", e > m ? b : "");
 		m = e;
 	}
 	return buf;
 }
 
-/* A late, none, blackout-moved or state-changed install, for the list under the grid. */
-struct risk {
-	const char	*ring, *status, *reason;	/* status: risk_label */
+/* A cell that needs a second look, for the lists under the grid. */
+struct note {
+	const char	*ring, *label;
+	char		*reason;	/* view_note_reason */
 	char		 os[200];
-	unsigned	 months;	/* bit 0 = January */
-	bool		 merged;	/* its OS was added to an earlier risk */
+	uint64_t	 months;	/* bit 0: the plan's first month */
+	bool		 at_risk;	/* the cell has a risk (risk.h) */
+	bool		 merged;	/* its OS was added to an earlier note */
 };
 
-/* What a risk line calls a month: late or none, its install when the state differs, else moved. */
-static const char *
-risk_label(const json_t *m)
+/* The notes of one row's months into nt from *n on: one per label and reason. */
+static void
+row_notes(const json_t *g, int nmonth, struct note *nt, size_t *n)
 {
-	if (strcmp(view_text(m, "status"), "ok") != 0)
-		return view_text(m, "status");
-	if (json_is_true(json_object_get(m, "skipped")))
-		return "skipped";
-	if (view_forced_in_freeze(m))
-		return "forced";
-	if (view_off_baseline(m))
-		return "off-baseline";
-	if (view_install_differs(m))
-		return view_text(m, "install");
-	return "moved";
+	size_t first = *n, k, i;
+	const json_t *m;
+
+	json_array_foreach(json_object_get(g, "months"), k, m) {
+		const char *label = view_note_label(m);
+		char *why;
+
+		if ((int)k >= nmonth || !view_needs_note(m))
+			continue;
+		why = view_note_reason(m);
+		for (i = first; i < *n; i++)
+			if (strcmp(nt[i].label, label) == 0 && strcmp(nt[i].reason, why) == 0)
+				break;
+		if (i == *n) {
+			nt[i] = (struct note){ .ring = view_text(g, "ring"), .label = label,
+			    .reason = why, .at_risk = view_cell_at_risk(m) };
+			snprintf(nt[i].os, sizeof(nt[i].os), "%s", view_text(g, "os"));
+			(*n)++;
+		} else {
+			free(why);
+		}
+		nt[i].months |= UINT64_C(1) << k;
+	}
 }
 
-/*
- * The cells that need a second look, one line per ring and reason: months
- * with the same reason are listed together, and so are the OSes of a ring
- * that share the same months and reason.
- */
+/* The OSes of a ring with the same months and reason share one line. */
 static void
-append_risks(char **s, const json_t *rings)
+merge_notes(struct note *nt, size_t n)
 {
-	struct risk *rk = xcalloc(json_array_size(rings) * 12 + 1, sizeof(*rk));
-	size_t i, k, n = 0;
-	const json_t *g, *m;
-	char mt[96];
-
-	json_array_foreach(rings, i, g) {
-		size_t first = n;
-
-		json_array_foreach(json_object_get(g, "months"), k, m) {
-			const char *st = risk_label(m), *why = view_text(m, "reason");
-			size_t r;
-
-			if (k >= 12 || !row_needs_reason(m))
-				continue;
-			for (r = first; r < n; r++)
-				if (strcmp(rk[r].status, st) == 0 && strcmp(rk[r].reason, why) == 0)
-					break;
-			if (r == n) {
-				rk[n].ring = view_text(g, "ring");
-				rk[n].status = st;
-				rk[n].reason = why;
-				snprintf(rk[n++].os, sizeof(rk[0].os), "%s", view_text(g, "os"));
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i + 1; k < n && !nt[i].merged; k++)
+			if (!nt[k].merged && strcmp(nt[i].ring, nt[k].ring) == 0 &&
+			    strcmp(nt[i].label, nt[k].label) == 0 && nt[i].months == nt[k].months &&
+			    strcmp(nt[i].reason, nt[k].reason) == 0 &&
+			    strlen(nt[i].os) + strlen(nt[k].os) + 2 < sizeof(nt[i].os)) {
+				strcat(strcat(nt[i].os, ","), nt[k].os);
+				nt[k].merged = true;
 			}
-			rk[r].months |= 1u << k;
-		}
-	}
-	for (i = 0; i < n; i++)
-		for (k = i + 1; k < n && !rk[i].merged; k++)
-			if (!rk[k].merged && strcmp(rk[i].ring, rk[k].ring) == 0 &&
-			    strcmp(rk[i].status, rk[k].status) == 0 && rk[i].months == rk[k].months &&
-			    strcmp(rk[i].reason, rk[k].reason) == 0 &&
-			    strlen(rk[i].os) + strlen(rk[k].os) + 2 < sizeof(rk[i].os)) {
-				strcat(strcat(rk[i].os, ","), rk[k].os);
-				rk[k].merged = true;
-			}
-	if (n > 0)
-		strappend(s, "\nat risk (late, none), blackout hits and installs that differ from the "
-		    "month:\n");
-	else if (json_array_size(rings) > 0)
-		strappend(s, "\nno conflicts: every install has a window before its deadline\n");
-	for (i = 0; i < n; i++) {
+}
+
+/* The lines of the notes with at_risk as given, under heading; nothing when there are none. */
+static void
+append_note_lines(char **s, const struct note *nt, size_t n, bool at_risk,
+    const struct plan_range *r, const char *heading)
+{
+	bool any = false;
+	char mt[256];
+
+	for (size_t i = 0; i < n; i++) {
 		char *line;
 
-		if (rk[i].merged)
+		if (nt[i].merged || nt[i].at_risk != at_risk)
 			continue;
-		line = xasprintf("  %s %s %s in %s: %s", rk[i].ring, rk[i].os,
-		    rk[i].status,
-		    months_text(rk[i].months, mt, sizeof(mt)), rk[i].reason);
+		if (!any)
+			strappend(s, "\n%s\n", heading);
+		any = true;
+		line = xasprintf("  %s %s %s in %s: %s", nt[i].ring, nt[i].os, nt[i].label,
+		    months_text(nt[i].months, r, mt, sizeof(mt)), nt[i].reason);
 		append_wrapped(s, line, 4);
 		free(line);
 	}
-	free(rk);
 }
 
-/* One row of the grid: its label, its twelve cells and its RESTARTS. */
-struct grid_row {
-	char		 label[80];
-	char		 cell[12][16];
-	char		 rs[48];
+/*
+ * The cells that need a second look, one line per ring and reason: first
+ * the risks, then the rest (a blackout moved the window, the install is
+ * not the month's kind).  Months with the same reason are listed together,
+ * and so are the OSes of a ring that share the same months and reason.
+ */
+static void
+append_notes(char **s, const json_t *rings, const struct plan_range *r)
+{
+	struct note *nt = xcalloc(json_array_size(rings) * (size_t)r->months + 1, sizeof(*nt));
+	size_t i, n = 0;
+	const json_t *g;
+	bool risks = false;
+
+	json_array_foreach(rings, i, g)
+		row_notes(g, r->months, nt, &n);
+	merge_notes(nt, n);
+	for (i = 0; i < n; i++)
+		risks |= nt[i].at_risk;
+	if (!risks && json_array_size(rings) > 0)
+		strappend(s, "\nno risks: every install has a window before its deadline\n");
+	append_note_lines(s, nt, n, true, r, "at risk (late, none, skipped, forced into a "
+	    "freeze, catch-up):");
+	append_note_lines(s, nt, n, false, r, "notes (a blackout moved the window, the install "
+	    "differs from the month):");
+	for (i = 0; i < n; i++)
+		free(nt[i].reason);
+	free(nt);
+}
+
+/* The grid's rows: a label, one cell per month of the plan and the RESTARTS. */
+struct grid {
+	size_t		 nrow, ncol;
+	char		(*label)[80];
+	char		(*cell)[16];	/* nrow x ncol */
+	char		(*rs)[48];
 };
 
 /* A ring's devices row: "ring1 devices 2", then per month how many of them restart. */
 static void
-devices_row(const json_t *e, struct grid_row *out)
+devices_row(const json_t *e, struct grid *gr, size_t row)
 {
 	const json_t *rs = json_object_get(e, "restarts");
 
-	snprintf(out->label, sizeof(out->label), "%s devices %lld", view_text(e, "ring"),
+	snprintf(gr->label[row], sizeof(gr->label[0]), "%s devices %lld", view_text(e, "ring"),
 	    (long long)json_integer_value(json_object_get(e, "devices")));
-	for (int c = 0; c < 12; c++) {
-		const json_t *v = json_array_get(rs, (size_t)c);
+	for (size_t c = 0; c < gr->ncol; c++) {
+		const json_t *v = json_array_get(rs, c);
 
 		/* null: a month already past, not forecast */
-		snprintf(out->cell[c], sizeof(out->cell[c]), json_is_integer(v) ? "%lld" : "-",
-		    (long long)json_integer_value(v));
+		snprintf(gr->cell[row * gr->ncol + c], sizeof(gr->cell[0]),
+		    json_is_integer(v) ? "%lld" : "-", (long long)json_integer_value(v));
 	}
-	snprintf(out->rs, sizeof(out->rs), "%lld",
+	snprintf(gr->rs[row], sizeof(gr->rs[0]), "%lld",
 	    (long long)json_integer_value(json_object_get(e, "restarts_total")));
 }
 
 /*
  * The rows: one per ring and OS and, when the plan has devices, after a
  * ring's last OS its devices row (counted per ring, every OS together).
- * Returns how many rows out holds (room for twice the plan's rows).
  */
-static size_t
-grid_rows(const json_t *rings, const json_t *devices, struct grid_row *out)
+static void
+grid_rows(const json_t *rings, const json_t *devices, struct grid *gr)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, cap = 2 * json_array_size(rings) + 1;
 	const json_t *g, *next, *e;
 
+	gr->label = xcalloc(cap, sizeof(*gr->label));
+	gr->rs = xcalloc(cap, sizeof(*gr->rs));
+	gr->cell = xcalloc(cap * gr->ncol, sizeof(*gr->cell));
 	json_array_foreach(rings, i, g) {
-		struct grid_row *r = &out[n++];
-
-		snprintf(r->label, sizeof(r->label), "%s %s", view_text(g, "ring"),
+		snprintf(gr->label[n], sizeof(gr->label[0]), "%s %s", view_text(g, "ring"),
 		    view_text(g, "os"));
-		for (int c = 0; c < 12; c++) {
-			const json_t *m = json_array_get(json_object_get(g, "months"), (size_t)c);
+		for (size_t c = 0; c < gr->ncol; c++) {
+			const json_t *m = json_array_get(json_object_get(g, "months"), c);
 
 			if (m != NULL)
-				plan_cell(m, r->cell[c], sizeof(r->cell[c]));
+				plan_cell(m, gr->cell[n * gr->ncol + c], sizeof(gr->cell[0]));
 		}
-		restarts_text(json_object_get(g, "restarts"), r->rs, sizeof(r->rs));
+		restarts_text(json_object_get(g, "restarts"), gr->rs[n], sizeof(gr->rs[0]));
+		n++;
 		next = json_array_get(rings, i + 1);
 		if (next != NULL && strcmp(view_text(next, "ring"), view_text(g, "ring")) == 0)
 			continue;
 		e = view_plan_ring_devices(devices, view_text(g, "ring"));
 		if (e != NULL && json_integer_value(json_object_get(e, "devices")) > 0)
-			devices_row(e, &out[n++]);
+			devices_row(e, gr, n++);
 	}
-	return n;
+	gr->nrow = n;
 }
 
 /*
- * The grid: one row per ring and OS (and a ring's devices), one column per
- * month.  Months are one space apart (not the two of table.c) so that a
- * year fits PLAN_WIDTH.
+ * The grid of columns first..first+n-1: one row per ring and OS (and a
+ * ring's devices).  Months are one space apart (not the two of table.c) so
+ * that twelve fit PLAN_WIDTH; the last grid ends with RESTARTS.  A plan
+ * across a year end names the year in a grid's first month and in January.
  */
 static char *
-plan_grid(const json_t *rings, const json_t *devices, bool color)
+plan_block(const struct grid *gr, const struct plan_range *r, size_t first, size_t n,
+    bool last, bool color)
 {
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
-	    "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct grid_row *gr = xcalloc(2 * json_array_size(rings) + 1, sizeof(*gr));
-	size_t nrow = grid_rows(rings, devices, gr), i;
-	int w[12];
-	struct table *t = table_new(3);
-	char *s, *row;
+	struct table *t = table_new(last ? 3 : 2);
+	int w[PLAN_BLOCK];
+	char head[PLAN_BLOCK][16], *s, *row;
 
-	for (int c = 0; c < 12; c++) {
-		w[c] = (int)strlen(mon[c]);
-		for (i = 0; i < nrow; i++)
-			if ((int)strlen(gr[i].cell[c]) > w[c])
-				w[c] = (int)strlen(gr[i].cell[c]);
-	}
-	for (i = 0; i <= nrow; i++) {
-		row = NULL;
-		for (int c = 0; c < 12; c++)
-			strappend(&row, "%-*s%s", c < 11 ? w[c] : 0, i == 0 ? mon[c] : gr[i - 1].cell[c],
-			    c < 11 ? " " : "");
-		if (i == 0)
-			table_row(t, "RING OS", row, "RESTARTS");
+	for (size_t c = 0; c < n; c++) {
+		ym_t m = r->from + (int)(first + c);
+
+		if (spans_years(r) && (c == 0 || ym_month(m) == 1))
+			snprintf(head[c], sizeof(head[c]), "%s %d", mon[ym_month(m) - 1], ym_year(m));
 		else
-			table_row(t, gr[i - 1].label, row, gr[i - 1].rs);
+			snprintf(head[c], sizeof(head[c]), "%s", mon[ym_month(m) - 1]);
+		w[c] = (int)strlen(head[c]);
+		for (size_t i = 0; i < gr->nrow; i++)
+			if ((int)strlen(gr->cell[i * gr->ncol + first + c]) > w[c])
+				w[c] = (int)strlen(gr->cell[i * gr->ncol + first + c]);
+	}
+	for (size_t i = 0; i <= gr->nrow; i++) {
+		row = NULL;
+		for (size_t c = 0; c < n; c++)
+			strappend(&row, "%-*s%s", c + 1 < n ? w[c] : 0,
+			    i == 0 ? head[c] : gr->cell[(i - 1) * gr->ncol + first + c],
+			    c + 1 < n ? " " : "");
+		if (last)
+			table_row(t, i == 0 ? "RING OS" : gr->label[i - 1], row,
+			    i == 0 ? "RESTARTS" : gr->rs[i - 1]);
+		else
+			table_row(t, i == 0 ? "RING OS" : gr->label[i - 1], row);
 		free(row);
 	}
 	s = table_render(t, color);
 	table_free(t);
-	free(gr);
 	return s;
 }
 
-char *
-render_plan(const json_t *j, bool color)
+/* The grids, PLAN_BLOCK months each, a blank line apart. */
+static char *
+plan_grid(const json_t *rings, const json_t *devices, const struct plan_range *r, bool color)
 {
-	const json_t *rings = json_object_get(j, "rings"), *g;
-	const json_t *devices = json_object_get(j, "devices");
-	char *s = NULL, *grid = plan_grid(rings, devices, color);
-	size_t i;
+	struct grid gr = { .ncol = (size_t)r->months };
+	char *s = NULL, *b;
 
-	strappend(&s, "plan %d: each ring's install window per month (day in the ring's time "
-	    "zone) and its restarts\n\n%s\n",
-	    (int)json_integer_value(json_object_get(j, "year")), grid);
-	free(grid);
-	append_legend(&s);
-	if (devices != NULL)
-		strappend(&s, "RING devices N: the ring's N devices, every OS; per month from %s how "
-		    "many of them restart, then the restarts added (hotpatchctl fleet)\n",
-		    view_text(j, "devices_from"));
-	/* Ineligible OSes, those of one ring with the same reason on one line. */
-	for (i = 0; i < json_array_size(rings); i++) {
-		const json_t *next;
+	grid_rows(rings, devices, &gr);
+	for (size_t first = 0; first < gr.ncol; first += PLAN_BLOCK) {
+		size_t n = gr.ncol - first < PLAN_BLOCK ? gr.ncol - first : PLAN_BLOCK;
+
+		b = plan_block(&gr, r, first, n, first + n == gr.ncol, color);
+		strappend(&s, "%s%s", first > 0 ? "\n" : "", b);
+		free(b);
+	}
+	free(gr.label);
+	free(gr.cell);
+	free(gr.rs);
+	return s;
+}
+
+/* Ineligible OSes, those of one ring with the same reason on one line. */
+static void
+append_ineligible(char **s, const json_t *rings)
+{
+	for (size_t i = 0; i < json_array_size(rings); i++) {
+		const json_t *g = json_array_get(rings, i), *next;
 		char *os, *line;
 
-		g = json_array_get(rings, i);
 		if (json_is_true(json_object_get(g, "eligible")))
 			continue;
 		os = xstrdup(view_text(g, "os"));
@@ -493,10 +544,42 @@ render_plan(const json_t *j, bool color)
 		}
 		line = xasprintf("%s %s: not eligible for hotpatch (%s): the LCU with a restart "
 		    "every month", view_text(g, "ring"), os, view_text(g, "not_eligible"));
-		append_wrapped(&s, line, 4);
+		append_wrapped(s, line, 4);
 		free(line);
 		free(os);
 	}
-	append_risks(&s, rings);
+}
+
+char *
+render_plan(const json_t *j, bool color)
+{
+	const json_t *rings = json_object_get(j, "rings");
+	const json_t *devices = json_object_get(j, "devices");
+	bool at_risk_only = json_is_true(json_object_get(j, "at_risk_only"));
+	char *s = NULL, *grid, words[PLAN_RANGE_WORDS];
+	struct plan_range r;
+
+	if (!view_plan_range_of(j, &r))
+		return xstrdup("plan: the answer names no months\n");
+	plan_range_words(&r, words, sizeof(words));
+	if (at_risk_only && json_array_size(rings) == 0)
+		return xasprintf("no ring is at risk in %s: every install has a window before its "
+		    "deadline\n", words);
+	if (at_risk_only)
+		strappend(&s, "at risk in %s: the rings and OSes with a late, missing, skipped or "
+		    "forced install or a catch-up\n\n", words);
+	else
+		strappend(&s, "plan %s: each ring's install window per month (day in the ring's "
+		    "time zone) and its restarts\n\n", words);
+	grid = plan_grid(rings, devices, &r, color);
+	strappend(&s, "%s\n", grid);
+	free(grid);
+	append_legend(&s);
+	if (devices != NULL)
+		strappend(&s, "RING devices N: the ring's N devices, every OS; per month from %s how "
+		    "many of them restart, then the restarts added (hotpatchctl fleet)\n",
+		    view_text(j, "devices_from"));
+	append_ineligible(&s, rings);
+	append_notes(&s, rings, &r);
 	return s;
 }

@@ -9,6 +9,7 @@
 #include "feed.h"
 #include "log.h"
 #include "pages.h"
+#include "planrange.h"
 #include "site.h"
 #include "stale.h"
 #include "store.h"
@@ -30,11 +31,26 @@ static const char text_type[] = "text/plain; charset=utf-8";
 #define CACHE_PAGES	"public, max-age=300"
 #define CACHE_NONE	"no-store"
 
+/*
+ * A page a query or a year in the path chose (/plan?from=&months=,
+ * /plan/2027); page.path is its key ("/plan?from=2026-12&months=12").
+ * They are kept too, but at most SITE_VARIANTS_MAX (site.h), the least
+ * recently served given up first: a client asking for every month of
+ * every year must not grow the daemon by a page each.
+ */
+struct variant {
+	struct page	 page;
+	int		 epoch;
+	unsigned long	 used;		/* the site's clock when last served; 0: the slot is free */
+};
+
 struct site {
 	struct page	*page;
 	size_t		 n;
 	int		*epoch;		/* the stale_epoch each page was built in */
 	struct strindex	 by_path;	/* paths -> positions: 10,000 rings make 10,000 pages */
+	struct variant	 var[SITE_VARIANTS_MAX];
+	unsigned long	 clock;
 };
 
 /*
@@ -199,9 +215,12 @@ ring_feed_entry(const struct daemon *d, const char *id, const char *path)
 	return e;
 }
 
+/* How many ids each ranges over: years are asked for, never listed or exported. */
 static size_t
 id_count(const struct daemon *d, enum route_each each)
 {
+	if (each == EACH_YEAR)
+		return 0;
 	return each == EACH_OS ? d->cal.nos : each == EACH_RING ? d->rings.nring : 1;
 }
 
@@ -252,21 +271,129 @@ build_static_index(struct daemon *d, const char *id, time_t *modified, char **ca
 	return index_page(d, "");
 }
 
+/*
+ * The months a plan page shows: id NULL is the rolling default (from the
+ * current month), "2027" a year (/plan/2027), else the query plan_query
+ * made ("from=2026-12&months=12").
+ */
+static int
+plan_page_range(struct daemon *d, const char *id, struct plan_range *r)
+{
+	char *why = NULL, from[8];
+	int year;
+
+	if (id == NULL) {
+		*r = plan_range_default(ym_of_time(daemon_now(d)));
+		return 0;
+	}
+	if (plan_year_parse(id, &year) == 0) {
+		*r = plan_range_year(year);
+		return 0;
+	}
+	/* plan_range_query's "from=YYYY-MM&months=N", nothing else */
+	if (strncmp(id, "from=", 5) != 0 || strlen(id) < 21 || strncmp(id + 12, "&months=", 8) != 0)
+		return -1;
+	snprintf(from, sizeof(from), "%.7s", id + 5);
+	r->months = atoi(id + 20);
+	if (ym_parse(from, &r->from) < 0 || (why = plan_range_check(r)) != NULL) {
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+/* "?from=2025-12&months=12": the query-only link to the plan of r. */
 static char *
-build_plan(struct daemon *d, const char *id, time_t *modified, char **cause)
+plan_query_link(const struct plan_range *r)
+{
+	char *q = plan_range_query(r), *link = xasprintf("?%s", q);
+
+	free(q);
+	return link;
+}
+
+/*
+ * Links between plan pages, relative so that they hold under any prefix:
+ * a year's page (/plan/2027) to its neighbours ("2026"), the others by
+ * query ("?from=2025-12&months=12"), as many months each way.  The static
+ * export has no pager: a static server ignores the query.
+ */
+static void
+plan_links_of(const char *id, const struct plan_range *r, bool exported,
+    struct plan_links *l)
+{
+	struct plan_range p;
+	bool by_year = id != NULL && plan_year_parse(id, &(int){ 0 }) == 0;
+
+	*l = (struct plan_links){ .home = exported || by_year ? "../" : "./" };
+	if (exported)
+		return;
+	if (plan_range_step(r, -1, &p))
+		l->prev = by_year ? xasprintf("%d", ym_year(p.from)) : plan_query_link(&p);
+	if (plan_range_step(r, 1, &p))
+		l->next = by_year ? xasprintf("%d", ym_year(p.from)) : plan_query_link(&p);
+}
+
+static char *
+plan_page_of(struct daemon *d, const char *id, bool exported, time_t *modified)
 {
 	time_t now = daemon_now(d);
-	int year = ym_year(ym_of_time(now));
-	json_t *plan = view_plan(&d->cal, &d->rings, year);
+	struct plan_range r;
+	struct plan_links l;
+	json_t *plan;
 	char *s;
 
-	view_plan_devices(plan, &d->inv, &d->cal, &d->rings, year, ym_of_time(now));
+	if (plan_page_range(d, id, &r) < 0)
+		return NULL;
+	plan = view_plan_range(&d->cal, &d->rings, &r, false);
+	view_plan_devices(plan, &d->inv, &d->cal, &d->rings, &r, ym_of_time(now));
 	json_object_set_new(plan, "stale", view_stale(&d->cal, NULL, now));
-	s = page_plan(plan);
-
+	plan_links_of(id, &r, exported, &l);
+	s = page_plan(plan, &l);
+	free((char *)l.prev);
+	free((char *)l.next);
 	json_decref(plan);
 	*modified = d->started;
 	return s;
+}
+
+static char *
+build_plan(struct daemon *d, const char *id, time_t *modified, char **cause)
+{
+	return plan_page_of(d, id, false, modified);
+}
+
+static char *
+build_static_plan(struct daemon *d, const char *id, time_t *modified, char **cause)
+{
+	return plan_page_of(d, id, true, modified);
+}
+
+/*
+ * What a /plan query names, as the id build_plan takes: NULL for none (the
+ * page of the route itself), else the query that names its months alone.
+ * A query on a year's page, an unknown or repeated parameter or a bad
+ * value sets *bad: the client gets a 400 saying which.
+ */
+static char *
+plan_query(struct daemon *d, const char *id, const struct query_arg *a, size_t n,
+    char **bad)
+{
+	struct plan_range r;
+
+	*bad = NULL;
+	if (id != NULL && n > 0) {
+		*bad = xasprintf("/plan/%s takes no query; /plan?from=YYYY-MM&months=N names other "
+		    "months", id);
+		return NULL;
+	}
+	if (id != NULL)
+		return xstrdup(id);
+	if (n == 0)
+		return NULL;
+	if (plan_query_parse(a, n, ym_of_time(daemon_now(d)), &r, bad) < 0)
+		return NULL;
+	return plan_range_query(&r);
 }
 
 /*
@@ -302,19 +429,23 @@ build_health(struct daemon *d, const char *id, time_t *modified, char **cause)
 
 const struct route site_routes[] = {
 	{ "/", EACH_NONE, build_index, html_type, CACHE_PAGES, NULL, true, "index.html",
-	    build_static_index },
+	    build_static_index, NULL },
 	{ "/plan", EACH_NONE, build_plan, html_type, CACHE_PAGES, NULL, true,
-	    "plan/index.html", NULL },
-	{ "/healthz", EACH_NONE, build_health, text_type, CACHE_NONE, NULL, false, NULL, NULL },
-	{ "/calendar.ics", EACH_NONE, build_all_feed, ics_type, CACHE_PAGES, all_feed_entry,
-	    true, NULL, NULL },
-	{ "/os/*.ics", EACH_OS, build_os_feed, ics_type, CACHE_PAGES, os_feed_entry, true, NULL,
+	    "plan/index.html", build_static_plan, plan_query },
+	{ "/healthz", EACH_NONE, build_health, text_type, CACHE_NONE, NULL, false, NULL, NULL,
 	    NULL },
+	{ "/calendar.ics", EACH_NONE, build_all_feed, ics_type, CACHE_PAGES, all_feed_entry,
+	    true, NULL, NULL, NULL },
+	{ "/os/*.ics", EACH_OS, build_os_feed, ics_type, CACHE_PAGES, os_feed_entry, true, NULL,
+	    NULL, NULL },
 	{ "/rings/*.ics", EACH_RING, build_ring_feed, ics_type, CACHE_PAGES, ring_feed_entry,
-	    true, NULL, NULL },
+	    true, NULL, NULL, NULL },
 	/* Last: the rows before keep their places, which the tests name. */
 	{ "/fleet", EACH_NONE, build_fleet, html_type, CACHE_PAGES, NULL, true,
-	    "fleet/index.html", NULL },
+	    "fleet/index.html", NULL, NULL },
+	/* A year's plan: built on request, one of the few variants kept (site_get_query). */
+	{ "/plan/*", EACH_YEAR, build_plan, html_type, CACHE_PAGES, NULL, false, NULL, NULL,
+	    plan_query },
 	{ NULL },
 };
 
@@ -383,6 +514,8 @@ id_known(const struct daemon *d, const struct route *r, const char *id)
 {
 	if (r->each == EACH_OS)
 		return caldata_find_os(&d->cal, id) != NULL;
+	if (r->each == EACH_YEAR)
+		return plan_year_parse(id, &(int){ 0 }) == 0;
 	return r->each != EACH_RING || ringset_find(&d->rings, id) != NULL;
 }
 
@@ -403,8 +536,9 @@ build(struct daemon *d, const char *path, struct page *p, char **cause)
 	return 0;
 }
 
-const struct page *
-site_get(struct daemon *d, const char *path, char **cause)
+/* A page of a route's own path: one per path, kept until the data or the month changes. */
+static const struct page *
+fixed_get(struct daemon *d, const char *path, char **cause)
 {
 	struct site *s = d->site;
 	int epoch = stale_epoch(daemon_now(d));	/* each month, and again at its release */
@@ -437,6 +571,111 @@ site_get(struct daemon *d, const char *path, char **cause)
 	s->page[i] = fresh;
 	s->epoch[i] = epoch;
 	return &s->page[i];
+}
+
+/* The slot of the variant page key, or NULL. */
+static struct variant *
+variant_find(struct site *s, const char *key)
+{
+	for (size_t i = 0; i < SITE_VARIANTS_MAX; i++)
+		if (s->var[i].used != 0 && strcmp(s->var[i].page.path, key) == 0)
+			return &s->var[i];
+	return NULL;
+}
+
+/* A free slot, else the one served longest ago, emptied. */
+static struct variant *
+variant_slot(struct site *s)
+{
+	struct variant *v = &s->var[0];
+
+	for (size_t i = 0; i < SITE_VARIANTS_MAX && v->used != 0; i++)
+		if (s->var[i].used < v->used)
+			v = &s->var[i];
+	page_clear(&v->page);
+	v->used = 0;
+	return v;
+}
+
+/*
+ * The page of route r that key names (build takes id), from the variants
+ * kept or built into one of their slots; NULL as site_get.
+ */
+static const struct page *
+variant_get(struct daemon *d, const struct route *r, const char *key, const char *id,
+    char **cause)
+{
+	struct site *s = d->site;
+	int epoch = stale_epoch(daemon_now(d));
+	struct variant *v = variant_find(s, key);
+	time_t modified = 0;
+	char *body;
+
+	if (v != NULL && v->page.generation == d->generation && v->epoch == epoch) {
+		v->used = ++s->clock;
+		return &v->page;
+	}
+	if ((body = r->build(d, id, &modified, cause)) == NULL)
+		return NULL;
+	if (v == NULL)
+		v = variant_slot(s);
+	else
+		page_clear(&v->page);
+	set_body(&v->page, r->type, r->cache, body, modified);
+	v->page.path = xstrdup(key);
+	v->page.generation = d->generation;
+	v->page.variant = true;
+	v->epoch = epoch;
+	v->used = ++s->clock;
+	return &v->page;
+}
+
+const struct page *
+site_get_query(struct daemon *d, const char *path, const struct query_arg *a, size_t n,
+    char **bad, char **cause)
+{
+	char *id, *chosen, *key;
+	const struct route *r = site_route(path, &id);
+	const struct page *pg;
+
+	*bad = NULL;
+	if (r == NULL || r->query == NULL || !id_known(d, r, id)) {
+		free(id);
+		return r == NULL || r->query == NULL ? fixed_get(d, path, cause) : NULL;
+	}
+	chosen = r->query(d, id, a, n, bad);
+	free(id);
+	if (chosen == NULL)
+		return *bad != NULL ? NULL : fixed_get(d, path, cause);
+	if (d->site == NULL)
+		d->site = xcalloc(1, sizeof(*d->site));
+	/* a year's page is keyed by its path, a query's by the query that names it alone */
+	key = r->each == EACH_YEAR ? xstrdup(path) : xasprintf("%s?%s", path, chosen);
+	pg = variant_get(d, r, key, chosen, cause);
+	free(key);
+	free(chosen);
+	return pg;
+}
+
+const struct page *
+site_get(struct daemon *d, const char *path, char **cause)
+{
+	const struct page *pg;
+	char *bad;
+
+	pg = site_get_query(d, path, NULL, 0, &bad, cause);
+	free(bad);
+	return pg;
+}
+
+size_t
+site_variants(const struct daemon *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; d->site != NULL && i < SITE_VARIANTS_MAX; i++)
+		n += d->site->var[i].used != 0;
+	return n;
 }
 
 char **
@@ -512,6 +751,8 @@ site_free(struct daemon *d)
 		return;
 	for (size_t i = 0; i < s->n; i++)
 		page_clear(&s->page[i]);
+	for (size_t i = 0; i < SITE_VARIANTS_MAX; i++)
+		page_clear(&s->var[i].page);
 	free(s->page);
 	free(s->epoch);
 	strindex_free(&s->by_path);

@@ -23,6 +23,7 @@ struct page {
 	char		 etag[24];	/* "\"<16 hex digits>\"", strong, from the body */
 	time_t		 modified;	/* Last-Modified: the newest event change, or the data's */
 	unsigned	 generation;	/* the daemon generation it was built for */
+	bool		 variant;	/* chosen by a query or a year: one of a few kept */
 };
 
 /* What the '*' of a route's pattern stands for. */
@@ -30,6 +31,7 @@ enum route_each {
 	EACH_NONE,	/* no '*': one document */
 	EACH_OS,	/* an OS id of the calendar */
 	EACH_RING,	/* a ring id */
+	EACH_YEAR,	/* a year, YYYY (/plan/2027): served, never listed or exported */
 };
 
 /*
@@ -38,6 +40,16 @@ enum route_each {
  * with *cause set: an internal error.
  */
 typedef char *route_build(struct daemon *d, const char *id, time_t *modified, char **cause);
+
+struct query_arg;
+/*
+ * What a route makes of a request's query (a route without one ignores
+ * it): NULL for the route's own page, else the id its build takes for the
+ * page the query names, allocated, the same for every query naming the
+ * same page.  A query it refuses sets *bad, the 400's text.
+ */
+typedef char *route_query(struct daemon *d, const char *id, const struct query_arg *a,
+    size_t n, char **bad);
 
 /* The index's entry for a listed route: {"path", "title", "description"}. */
 typedef json_t *route_entry(const struct daemon *d, const char *id, const char *path);
@@ -56,6 +68,7 @@ struct route {
 	bool		 exported;	/* written by hotpatchctl export */
 	const char	*file;		/* export's file name; NULL: the path less its '/' */
 	route_build	*build_export;	/* what export writes instead of the page, or NULL */
+	route_query	*query;		/* what a query chooses, or NULL: it is ignored */
 };
 
 /* The route table, ended by a row with a NULL pattern. */
@@ -80,6 +93,22 @@ char *site_file_name(const char *path);
  * next site_get or site_free.
  */
 const struct page *site_get(struct daemon *d, const char *path, char **cause);
+
+/*
+ * site_get for a request with a query, a (n name=value pairs, decoded).
+ * The route's query hook may choose another page of it (/plan?from=...)
+ * or refuse the query: then NULL with *bad set, the text of a 400.  Such
+ * pages, and those of a year in the path, are kept at most
+ * SITE_VARIANTS_MAX at a time (page->variant), the least recently served
+ * given up first, so any number of distinct queries costs a bounded
+ * amount of memory.
+ */
+const struct page *site_get_query(struct daemon *d, const char *path, const struct query_arg *a,
+    size_t n, char **bad, char **cause);
+
+/* How many pages a query or a year chose are kept now (at most SITE_VARIANTS_MAX). */
+size_t site_variants(const struct daemon *d);
+#define SITE_VARIANTS_MAX	16
 
 /*
  * Keep pg's body alive beyond the next site_get, for a reply still sending

@@ -303,29 +303,37 @@ restart_cause(struct restarts *out, const struct os_def *os, const struct instal
 }
 
 void
-win_restarts(const struct caldata *c, const struct ringset *rs, const struct ring *r,
-    const struct os_def *os, int year, struct restarts *out)
+win_restarts_range(const struct caldata *c, const struct ringset *rs, const struct ring *r,
+    const struct os_def *os, ym_t first, int n, struct restarts *out)
 {
 	struct walk w;
-	int *n;
+	int *k;
 
 	memset(out, 0, sizeof(*out));
-	walk_start(&w, c, rs, r, os, ym_make(year, 1));
-	for (int m = 1; m <= 12; m++) {
+	walk_start(&w, c, rs, r, os, first);
+	for (int i = 0; i < n; i++) {
 		struct install in;
 
 		walk_month(&w, &in);
-		if ((n = restart_cause(out, os, &in)) != NULL)
-			(*n)++;
+		if ((k = restart_cause(out, os, &in)) != NULL)
+			(*k)++;
 	}
 	for (size_t i = 0; i < os->noob; i++) {
 		struct oob_install oi;
+		ym_t m = ym_make(os->oob[i].date.y, os->oob[i].date.m);
 
-		if (os->oob[i].date.y != year || !os->oob[i].restart)
+		if (m < first || m >= first + n || !os->oob[i].restart)
 			continue;
 		win_oob(rs, r, os, &os->oob[i], &oi);
 		out->oob += oi.offered;
 	}
 	out->total = out->baseline + out->unplanned + out->lcu + out->catchup + out->offbase +
 	    out->oob;
+}
+
+void
+win_restarts(const struct caldata *c, const struct ringset *rs, const struct ring *r,
+    const struct os_def *os, int year, struct restarts *out)
+{
+	win_restarts_range(c, rs, r, os, ym_make(year, 1), 12, out);
 }

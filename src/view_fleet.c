@@ -5,6 +5,7 @@
  * The keys are in doc/protocol.md, "JSON: fleet".
  */
 #include "device.h"
+#include "planrange.h"
 #include "util.h"
 #include "views.h"
 
@@ -181,7 +182,7 @@ view_fleet_of(const struct inventory *inv, const struct caldata *c, const struct
 
 /*
  * One ring of the plan's "devices": its devices and, per month of the
- * year, those that restart; null before skip months (not forecast).
+ * plan, those that restart; null for the first skip months (not forecast).
  */
 static json_t *
 plan_ring_devices(const struct fleet_ring *fr, int skip, int nmonth)
@@ -202,16 +203,16 @@ plan_ring_devices(const struct fleet_ring *fr, int skip, int nmonth)
 
 void
 view_plan_devices(json_t *plan, const struct inventory *inv, const struct caldata *c,
-    const struct ringset *rs, int year, ym_t now)
+    const struct ringset *rs, const struct plan_range *r, ym_t now)
 {
-	ym_t first = ym_make(year, 1), end = ym_make(year + 1, 1);
+	ym_t first = r->from, end = r->from + r->months;
 	struct fleet f;
 	json_t *list;
 	char m[8];
 
 	/*
 	 * The devices' builds are today's: a month already past is not
-	 * forecast, so a year that has begun is counted from the current month.
+	 * forecast, so a range that has begun is counted from the current month.
 	 */
 	if (now > first)
 		first = now < end ? now : end;
@@ -222,7 +223,7 @@ view_plan_devices(json_t *plan, const struct inventory *inv, const struct caldat
 	list = json_array();
 	for (size_t i = 0; i < f.nring; i++)
 		json_array_append_new(list, plan_ring_devices(&f.ring[i],
-		    (int)(first - ym_make(year, 1)), f.nmonth));
+		    (int)(first - r->from), f.nmonth));
 	json_object_set_new(plan, "devices", list);
 	json_object_set_new(plan, "devices_from", json_string(ym_format(first, m)));
 	fleet_free(&f);

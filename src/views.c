@@ -4,9 +4,11 @@
  */
 #include "blackout_ics.h"
 #include "calendar.h"
+#include "planrange.h"
 #include "record.h"
 #include "rings.h"
 #include "publish.h"
+#include "risk.h"
 #include "stale.h"
 #include "table.h"
 #include "util.h"
@@ -311,6 +313,68 @@ view_plan_marks(const json_t *m, char *buf, size_t len)
 	return buf;
 }
 
+bool
+view_cell_at_risk(const json_t *m)
+{
+	return json_array_size(json_object_get(m, "risks")) > 0;
+}
+
+bool
+view_needs_note(const json_t *m)
+{
+	return !is(m, "status", "ok") || json_is_string(json_object_get(m, "blackout")) ||
+	    view_install_differs(m) || view_forced_in_freeze(m) ||
+	    json_is_true(json_object_get(m, "skipped")) || view_cell_at_risk(m);
+}
+
+const char *
+view_mark_name(const json_t *m, char mark)
+{
+	if (mark == '#')
+		return json_string_value(json_object_get(m, "blackout"));
+	if (mark == '=')
+		return json_string_value(json_object_get(m, "pause"));
+	if (mark != '~')
+		return NULL;
+	/* the install forced into a freeze, else only its restart */
+	if (json_is_string(json_object_get(m, "forced_in")))
+		return json_string_value(json_object_get(m, "forced_in"));
+	return json_string_value(json_object_get(m, "restart_in"));
+}
+
+char *
+view_note_reason(const json_t *m)
+{
+	char *s = xstrdup(view_text(m, "reason")), marks[8];
+
+	view_plan_marks(m, marks, sizeof(marks));
+	for (const char *p = marks; *p != '\0'; p++) {
+		const char *name = view_mark_name(m, *p);
+
+		if (name != NULL && strstr(s, name) == NULL)
+			strappend(&s, "; %s: '%s'", view_plan_key(*p)->words, name);
+	}
+	return s;
+}
+
+const char *
+view_note_label(const json_t *m)
+{
+	if (view_cell_at_risk(m))
+		return json_string_value(json_array_get(json_object_get(m, "risks"), 0));
+	if (!is(m, "status", "ok"))
+		return view_text(m, "status");
+	if (json_is_true(json_object_get(m, "skipped")))
+		return "skipped";
+	if (view_forced_in_freeze(m))
+		return "forced";
+	if (view_off_baseline(m))
+		return "off-baseline";
+	if (view_install_differs(m))
+		return view_text(m, "install");
+	return "moved";
+}
+
 /*
  * "Next" for a ring is the first month whose install is still ahead: its
  * window has not ended yet (or, when it has no window, its offer is still to
@@ -360,6 +424,18 @@ view_next_windows(const struct caldata *cal, const struct ringset *rings, const 
 	return rows;
 }
 
+/* The names of an install's risks (risk.h), in risk_defs' order; [] when none. */
+static json_t *
+risks_json(unsigned risks)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < risk_ndefs; i++)
+		if (risks & risk_defs[i].bit)
+			json_array_append_new(a, json_string(risk_defs[i].name));
+	return a;
+}
+
 /* One plan cell: the install of one month, the parts the grid shows. */
 static json_t *
 plan_month(const struct ring *g, const struct install *in)
@@ -376,39 +452,52 @@ plan_month(const struct ring *g, const struct install *in)
 	    "blackout", blackout_name(in->blackout),
 	    "reason", win_reason(in, g, why, sizeof(why)));
 	set_state(o, g, in);
+	json_object_set_new(o, "risks", risks_json(risk_of(in)));
 	return o;
 }
 
-/* One plan row: ring g and OS os over the twelve months of year. */
+/*
+ * One plan row: ring g and OS os over the months of r; NULL when only the
+ * rows at risk are wanted and it has no risk.
+ */
 static json_t *
 plan_row(const struct caldata *cal, const struct ringset *rings, const struct ring *g,
-    const struct os_def *os, int year)
+    const struct os_def *os, const struct plan_range *r, bool at_risk_only)
 {
 	json_t *months = json_array();
 	const char *why = NULL;
 	struct restarts rs;
 	struct walk w;
+	unsigned risks = 0;
 	bool ok;
 
-	walk_start(&w, cal, rings, g, os, ym_make(year, 1));
-	for (int m = 1; m <= 12; m++) {
+	walk_start(&w, cal, rings, g, os, r->from);
+	for (int m = 0; m < r->months; m++) {
 		struct install in;
 
 		walk_month(&w, &in);
+		risks |= risk_of(&in);
 		json_array_append_new(months, plan_month(g, &in));
 	}
-	win_restarts(cal, rings, g, os, year, &rs);
+	if (at_risk_only && risks == 0) {
+		json_decref(months);
+		return NULL;
+	}
+	win_restarts_range(cal, rings, g, os, r->from, r->months, &rs);
 	ok = ring_eligible(g, os, &why);
-	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:o}",
+	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:b,s:o,s:o}",
 	    "ring", g->id, "name", g->name, "os", os->id, "timezone", g->timezone,
 	    "eligible", ok, "not_eligible", view_str_or_null(ok ? NULL : why),
-	    "restarts", view_restarts(&rs), "months", months);
+	    "at_risk", risks != 0, "restarts", view_restarts(&rs), "months", months);
 }
 
 json_t *
-view_plan(const struct caldata *cal, const struct ringset *rings, int year)
+view_plan_range(const struct caldata *cal, const struct ringset *rings,
+    const struct plan_range *r, bool at_risk_only)
 {
-	json_t *list = json_array();
+	json_t *list = json_array(), *row;
+	int year = plan_range_year_of(r);
+	char from[8], to[8];
 
 	for (size_t i = 0; i < rings->nring; i++) {
 		const struct ring *g = &rings->ring[i];
@@ -416,11 +505,54 @@ view_plan(const struct caldata *cal, const struct ringset *rings, int year)
 		for (size_t k = 0; k < g->nos; k++) {
 			const struct os_def *os = caldata_find_os(cal, g->os[k]);
 
-			if (os != NULL)
-				json_array_append_new(list, plan_row(cal, rings, g, os, year));
+			if (os != NULL &&
+			    (row = plan_row(cal, rings, g, os, r, at_risk_only)) != NULL)
+				json_array_append_new(list, row);
 		}
 	}
-	return json_pack("{s:i,s:o}", "year", year, "rings", list);
+	return json_pack("{s:s,s:s,s:i,s:o,s:b,s:o}", "from", ym_format(r->from, from),
+	    "to", ym_format(plan_range_last(r), to), "months", r->months,
+	    "year", year != 0 ? json_integer(year) : json_null(), "at_risk_only", at_risk_only,
+	    "rings", list);
+}
+
+json_t *
+view_plan(const struct caldata *cal, const struct ringset *rings, int year)
+{
+	struct plan_range r = plan_range_year(year);
+
+	return view_plan_range(cal, rings, &r, false);
+}
+
+/* The range of plan's first row, by its first month and how many it has; false if none. */
+static bool
+first_row_range(const json_t *plan, struct plan_range *r)
+{
+	const json_t *months = json_object_get(json_array_get(json_object_get(plan, "rings"), 0),
+	    "months");
+
+	if (ym_parse(view_text(json_array_get(months, 0), "month"), &r->from) < 0)
+		return false;
+	r->months = (int)json_array_size(months);
+	return true;
+}
+
+bool
+view_plan_range_of(const json_t *plan, struct plan_range *r)
+{
+	const json_t *y = json_object_get(plan, "year");
+	json_int_t n = json_integer_value(json_object_get(plan, "months"));
+	char *why;
+
+	if (ym_parse(view_text(plan, "from"), &r->from) == 0 && n >= 1 && n <= PLAN_MONTHS_MAX)
+		r->months = (int)n;
+	else if (json_is_integer(y))	/* a daemon before rolling plans: the year */
+		*r = plan_range_year((int)json_integer_value(y));
+	else if (!first_row_range(plan, r))
+		return false;
+	why = plan_range_check(r);
+	free(why);
+	return why == NULL;
 }
 
 json_t *

@@ -79,13 +79,49 @@ bool view_unplanned_baseline(const json_t *m);
 bool view_forced_in_freeze(const json_t *m);
 /* The grid's marks: * unplanned, ! late, # blackout, ~ forced in a freeze, = skipped by a pause. */
 char *view_plan_marks(const json_t *m, char *buf, size_t len);
+/* A plan cell with a risk (its "risks", risk.h): late, none, skipped, forced, catch-up. */
+bool view_cell_at_risk(const json_t *m);
+/*
+ * Does a plan cell or windows row need its reason read: a risk, a status
+ * not ok, a blackout, an install that is not the month's kind?
+ */
+bool view_needs_note(const json_t *m);
+/*
+ * What the lists under a plan call such a month: its first risk, else its
+ * status, skipped, forced, off-baseline, its install, or "moved" (a blackout
+ * moved the window).
+ */
+const char *view_note_label(const json_t *m);
+/* The name of the blackout a mark of m stands for (# blackout, = pause, ~ freeze), or NULL. */
+const char *view_mark_name(const json_t *m, char mark);
+/*
+ * A cell's reason as the notes under a plan give it: the engine's words,
+ * then each blackout a mark names that they do not ("; the deadline forces
+ * the install or restart inside a freeze: 'Year-end'"), allocated.
+ */
+char *view_note_reason(const json_t *m);
 
 /* Per OS of ring g (or only that OS): its next install still ahead of now, as windows rows. */
 json_t *view_next_windows(const struct caldata *cal, const struct ringset *rings,
     const struct ring *g, const struct os_def *only, time_t now);
 
-/* The plan of every ring and OS for a year: {"year", "rings": [...]} (plan, /plan). */
+struct plan_range;
+/*
+ * The plan of every ring and OS over the months of r (plan, /plan):
+ * {"from", "to", "months", "year" (when r is one calendar year, else
+ * null), "at_risk_only", "rings": [...]}; each row has "at_risk" and each
+ * month its "risks" (risk.h).  With at_risk_only, only the rows with a risk.
+ */
+json_t *view_plan_range(const struct caldata *cal, const struct ringset *rings,
+    const struct plan_range *r, bool at_risk_only);
+/* view_plan_range of January to December of year, every row. */
 json_t *view_plan(const struct caldata *cal, const struct ringset *rings, int year);
+/*
+ * The months a plan's JSON covers, for its renderers: "from" and "months",
+ * else its "year" (an older daemon's answer), else its first row's months.
+ * False when none of them names a range hotpatchd handles.
+ */
+bool view_plan_range_of(const json_t *plan, struct plan_range *r);
 
 /* A published answer: {"kind", "unplanned", "date", "kb", "build", "expedited", "note"}. */
 json_t *view_release(const struct release *r);
@@ -151,16 +187,16 @@ json_t *view_fleet_of(const struct inventory *inv, const struct caldata *c, cons
 
 /*
  * The plan's device counts (hotpatchctl plan, /plan): when inv has devices
- * and year is not over by month now, plan (view_plan's JSON for year)
- * gains "devices_from" (YYYY-MM: the first month counted, January or now)
- * and "devices", one entry per ring of rs in its order: {"ring",
- * "devices", "eligible", "restarts": [12 months: devices that restart,
- * null before devices_from], "restarts_total"}.  Counted per ring, every
- * OS of it together, so the grid shows them on a row of their own.
- * Without devices plan is left as it was.
+ * and the months of r are not all over by month now, plan (view_plan_range's
+ * JSON for r) gains "devices_from" (YYYY-MM: the first month counted, r's
+ * first or now) and "devices", one entry per ring of rs in its order:
+ * {"ring", "devices", "eligible", "restarts": [one per month of r: devices
+ * that restart, null before devices_from], "restarts_total"}.  Counted per
+ * ring, every OS of it together, so the grid shows them on a row of their
+ * own.  Without devices plan is left as it was.
  */
 void view_plan_devices(json_t *plan, const struct inventory *inv, const struct caldata *c,
-    const struct ringset *rs, int year, ym_t now);
+    const struct ringset *rs, const struct plan_range *r, ym_t now);
 /* The entry of ring id in a plan's "devices" list, or NULL (the grid and the page draw it). */
 const json_t *view_plan_ring_devices(const json_t *devices, const char *id);
 

@@ -190,7 +190,7 @@ struct oob_install {
 void win_oob(const struct ringset *rs, const struct ring *r, const struct os_def *os,
     const struct oob *o, struct oob_install *out);
 
-/* Restarts of a ring for one OS over a year, by cause. */
+/* Restarts of a ring for one OS over a year (or a range of months), by cause. */
 struct restarts {
 	int	 baseline;	/* planned baseline months */
 	int	 unplanned;	/* unplanned baselines */
@@ -203,5 +203,8 @@ struct restarts {
 
 void win_restarts(const struct caldata *c, const struct ringset *rs, const struct ring *r,
     const struct os_def *os, int year, struct restarts *out);
+/* The same over the n months from first, across year ends (a rolling plan). */
+void win_restarts_range(const struct caldata *c, const struct ringset *rs, const struct ring *r,
+    const struct os_def *os, ym_t first, int n, struct restarts *out);
 
 #endif

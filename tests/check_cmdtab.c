@@ -127,7 +127,54 @@ START_TEST(one_of_and_argument_types_come_from_the_table)
 	/* --from is a month for windows and a day for blackout add. */
 	ck_assert_int_eq(cmd_find_option("--from", &cmd_table[CMD_WINDOWS])->type, CARG_MONTH);
 	ck_assert_int_eq(cmd_find_option("--from", &cmd_table[CMD_BLACKOUT_ADD])->type, CARG_DAY);
-	ck_assert_ptr_null(cmd_find_option("--from", &cmd_table[CMD_PLAN]));
+	ck_assert_int_eq(cmd_find_option("--from", &cmd_table[CMD_PLAN])->type, CARG_MONTH);
+	ck_assert_ptr_null(cmd_find_option("--from", &cmd_table[CMD_CALENDAR]));
+}
+END_TEST
+
+/*
+ * plan: --from and --months (across a year end: 2026 * 12 + 10 = 24322
+ * for 2026-11), --year alone, --at-risk a flag; --year with --from or
+ * --months is refused with why (cmd_exclusions), and --months stops at
+ * the feeds' horizon, 37.
+ */
+START_TEST(plan_takes_a_range_or_a_year_not_both)
+{
+	struct request rq;
+	char *err;
+
+	accepted(&rq, (const char *const[]){ "plan", "--from", "2026-11", "--months", "3",
+	    "--at-risk", NULL });
+	ck_assert_int_eq(rq.from_month, 24322);
+	ck_assert_int_eq(rq.months, 3);
+	ck_assert(rq.at_risk);
+	ck_assert_int_eq(rq.year, 0);
+	accepted(&rq, (const char *const[]){ "plan", "--year", "2027", NULL });
+	ck_assert_int_eq(rq.year, 2027);
+	ck_assert(!rq.at_risk);
+	accepted(&rq, (const char *const[]){ "plan", "--months", "37", NULL });
+	ck_assert_int_eq(rq.months, 37);
+	ck_assert_int_eq(parse_words(&rq, (const char *const[]){ "plan", "--months", "38", NULL },
+	    &err), -1);
+	ck_assert_str_eq(err, "bad --months '38' (expected 1..37)");
+	free(err);
+	ck_assert_int_eq(parse_words(&rq, (const char *const[]){ "plan", "--year", "2027",
+	    "--from", "2026-12", NULL }, &err), -1);
+	ck_assert_str_eq(err, "plan takes --year or --from, not both: --year is January to "
+	    "December; give --year, or --from and --months");
+	free(err);
+	ck_assert_int_eq(parse_words(&rq, (const char *const[]){ "plan", "--months", "6",
+	    "--year", "2027", NULL }, &err), -1);
+	ck_assert_str_eq(err, "plan takes --year or --months, not both: --year is January to "
+	    "December; give --year, or --from and --months");
+	free(err);
+	ck_assert_int_eq(parse_words(&rq, (const char *const[]){ "plan", "--at-risk", "yes",
+	    NULL }, &err), -1);
+	ck_assert_str_eq(err, "unexpected argument 'yes'; usage: hotpatchctl plan [--from YYYY-MM] "
+	    "[--months N] [--year Y] [--at-risk]");
+	free(err);
+	/* the exclusion is plan's: calendar has no --from to rule out */
+	accepted(&rq, (const char *const[]){ "calendar", "--year", "2027", NULL });
 }
 END_TEST
 
@@ -159,6 +206,7 @@ main(void)
 	tcase_add_test(tc, months_are_numbers_worked_out_by_hand);
 	tcase_add_test(tc, kinds_ids_and_days_are_typed);
 	tcase_add_test(tc, one_of_and_argument_types_come_from_the_table);
+	tcase_add_test(tc, plan_takes_a_range_or_a_year_not_both);
 	tcase_add_test(tc, instants_are_formatted_in_utc);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

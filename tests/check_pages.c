@@ -63,7 +63,7 @@ assert_balanced(const char *html)
 static char *
 plan_page(json_t *plan)
 {
-	char *html = page_plan(plan);
+	char *html = page_plan(plan, NULL);
 
 	json_decref(plan);
 	assert_balanced(html);
@@ -93,10 +93,19 @@ month(const char *ym, const char *kind, const char *local, const char *status,
 	    "blackout", blackout ? json_string(blackout) : json_null(), "reason", reason);
 }
 
+/* m with the one risk the daemon gives it (risk.h; NULL: none), returned. */
+static json_t *
+at_risk(json_t *m, const char *risk)
+{
+	json_object_set_new(m, "risks", risk != NULL ? json_pack("[s]", risk) : json_array());
+	return m;
+}
+
 /*
  * A plan for 2027: ring2 / win11-24h2, every month filled in with one of
- * each case, and a second row whose ring name tries to inject markup and
- * whose OS is not eligible.
+ * each case (February late and March without a window are at risk,
+ * April's window moved by a blackout is a note), and a second row whose
+ * ring name tries to inject markup and whose OS is not eligible.
  */
 static json_t *
 sample_plan(void)
@@ -112,12 +121,12 @@ sample_plan(void)
 			json_array_append_new(a, month(ym, "baseline", loc, "ok", NULL, "", 0));
 			break;
 		case 2:
-			json_array_append_new(a, month(ym, "hotpatch", loc, "late", NULL,
-			    "window after the deadline", 0));
+			json_array_append_new(a, at_risk(month(ym, "hotpatch", loc, "late", NULL,
+			    "window after the deadline", 0), "late"));
 			break;
 		case 3:
-			json_array_append_new(a, month(ym, "lcu", NULL, "none", NULL,
-			    "no window before the next offer", 0));
+			json_array_append_new(a, at_risk(month(ym, "lcu", NULL, "none", NULL,
+			    "no window before the next offer", 0), "none"));
 			break;
 		case 4:
 			json_array_append_new(a, month(ym, "baseline", loc, "ok", "Year-end <freeze>",
@@ -151,7 +160,7 @@ cell(const char *row, const char *ym)
 	char key[40];
 	const char *p, *end;
 
-	snprintf(key, sizeof(key), "<td data-month=\"%s\"", ym);
+	snprintf(key, sizeof(key), " data-month=\"%s\" data-kind=", ym);
 	p = strstr(row, key);
 	ck_assert_msg(p != NULL, "no cell %s", ym);
 	end = strstr(p, "</td>");
@@ -165,7 +174,7 @@ START_TEST(plan_has_one_row_per_ring_and_os_with_twelve_months)
 	const char *row;
 
 	ck_assert_int_eq(count(html, "<tr data-ring="), 2);
-	ck_assert_int_eq(count(html, "<td data-month="), 24);
+	ck_assert_int_eq(count(html, "<td id=\"c"), 24);
 	ck_assert_int_eq(count(html, "<th scope=\"col\" data-month="), 12);
 	ck_assert_ptr_nonnull(strstr(html, "<title>hotpatchd plan 2027</title>"));
 	row = strstr(html, "<tr data-ring=\"ring2\" data-os=\"win11-24h2\">");
@@ -194,9 +203,11 @@ START_TEST(plan_cells_carry_kind_status_day_and_marks)
 	ck_assert_ptr_nonnull(strstr(c, "window after the deadline"));
 	free(c);
 
+	/* the risks are notes 1 (February) and 2 (March), the moved window note 3 */
 	c = cell(html, "2027-03");
 	ck_assert_ptr_nonnull(strstr(c, "data-status=\"none\" class=\"lcu none\""));
-	ck_assert_ptr_nonnull(strstr(c, "<span class=\"k\">L</span> <span class=\"d\">&ndash;</span></td>"));
+	ck_assert_ptr_nonnull(strstr(c, "<span class=\"k\">L</span> <span class=\"d\">&ndash;</span>"
+	    "<a class=\"ref\" href=\"#note-2\" aria-label=\"note 2\">2</a></td>"));
 	free(c);
 
 	/* the blackout's name and the reason, escaped, in the title; # marks it */
@@ -275,15 +286,15 @@ state_plan(void)
 	m = month("2027-01", "baseline", NULL, "none", NULL, "skipped by \"January\" pause", 0);
 	json_object_update_new(m, json_pack("{s:s,s:b,s:s,s:s}", "install", "baseline",
 	    "skipped", 1, "pause", "January <pause>", "cause", "paused"));
-	json_array_insert_new(a, 0, m);
+	json_array_insert_new(a, 0, at_risk(m, "skipped"));
 	m = month("2027-02", "hotpatch", "2027-02-17T19:00+01:00", "ok", NULL, "catch-up reason", 0);
 	json_object_update_new(m, json_pack("{s:s,s:b,s:n,s:s}", "install", "catch-up",
 	    "skipped", 0, "pause", "cause", "paused"));
-	json_array_insert_new(a, 1, m);
+	json_array_insert_new(a, 1, at_risk(m, "catch-up"));
 	m = month("2027-03", "hotpatch", "2027-03-20T22:00+00:00", "ok", NULL, "upgrade reason", 0);
 	json_object_update_new(m, json_pack("{s:s,s:b,s:s,s:s}", "install", "lcu",
 	    "skipped", 0, "forced_in", "March freeze", "cause", "upgrade"));
-	json_array_insert_new(a, 2, m);
+	json_array_insert_new(a, 2, at_risk(m, "forced"));
 	return json_pack("{s:i,s:[{s:s,s:s,s:s,s:s,s:b,s:n,s:{s:i,s:i,s:i,s:i,s:i,s:i,s:i},"
 	    "s:o}]}", "year", 2027, "rings", "ring", "state-paused", "name", "P", "os", "w11",
 	    "timezone", "UTC", "eligible", 1, "not_eligible", "restarts", "baseline", 1,
@@ -302,7 +313,8 @@ START_TEST(plan_cells_show_skipped_catch_up_off_baseline_and_forced)
 	    "offer; skipped: a pause covered the release (January &lt;pause&gt;): skipped by "
 	    "&quot;January&quot; pause\""));
 	ck_assert_ptr_nonnull(strstr(c, "<span class=\"k\">B</span> <span class=\"d\">&ndash;</span>"
-	    "<span class=\"mark\">=</span></td>"));
+	    "<span class=\"mark\">=</span><a class=\"ref\" href=\"#note-1\" aria-label=\"note 1\">1"
+	    "</a></td>"));
 	free(c);
 
 	/* the month is a hotpatch, the install a catch-up: the letter and class say so */
@@ -312,7 +324,7 @@ START_TEST(plan_cells_show_skipped_catch_up_off_baseline_and_forced)
 	ck_assert_ptr_nonnull(strstr(c, " title=\"catch-up: the missed baseline and the hotpatch, "
 	    "restart; window 2027-02-17 19:00+01:00: catch-up reason\""));
 	ck_assert_ptr_nonnull(strstr(c, "<span class=\"k\">C</span> <span class=\"d\">02/17</span>"
-	    "</td>"));
+	    "<a class=\"ref\" href=\"#note-2\" aria-label=\"note 2\">2</a></td>"));
 	free(c);
 
 	c = cell(html, "2027-03");
@@ -323,7 +335,8 @@ START_TEST(plan_cells_show_skipped_catch_up_off_baseline_and_forced)
 	    "the deadline forces the install or restart inside a freeze (March freeze): upgrade "
 	    "reason\""));
 	ck_assert_ptr_nonnull(strstr(c, "<span class=\"k\">O</span> <span class=\"d\">03/20</span>"
-	    "<span class=\"mark\">~</span></td>"));
+	    "<span class=\"mark\">~</span><a class=\"ref\" href=\"#note-3\" aria-label=\"note 3\">3"
+	    "</a></td>"));
 	free(c);
 
 	/* a month the state leaves alone keeps its plain letter and class */
@@ -373,8 +386,8 @@ START_TEST(plan_legend_explains_every_letter_and_mark)
 		    "install or restart inside a freeze</li>",
 		"<li data-sym=\"=\"><span class=\"sw skipped\">=</span>skipped: a pause covered the "
 		    "release</li>",
-		"<li data-sym=\"restarts\"><span class=\"sw\">Restarts</span>the year&#39;s total, "
-		    "then by cause: baseline (baselines), unplanned (unplanned baselines), LCU (not "
+		"<li data-sym=\"restarts\"><span class=\"sw\">Restarts</span>the total over these "
+		    "months, then by cause: baseline (baselines), unplanned (unplanned baselines), LCU (not "
 		    "eligible for hotpatch), catch-up (after a pause), off-baseline (off-baseline "
 		    "LCUs), out-of-band (out-of-band)</li>",
 	};
@@ -393,6 +406,147 @@ START_TEST(plan_without_rings_is_still_a_page)
 
 	ck_assert_int_eq(count(html, "<tr data-ring="), 0);
 	ck_assert_ptr_nonnull(strstr(html, "No rings."));
+	free(html);
+}
+END_TEST
+
+/*
+ * The words of every cell that needs a second look, as numbered notes:
+ * the risks first (February late: note 1, March no window: note 2), then
+ * the rest (April, a blackout moved the window: note 3), each linking back
+ * to its cell (row 0, months 1, 2 and 3 of the plan: c0-1, c0-2, c0-3).
+ */
+START_TEST(plan_lists_risks_then_notes_linked_both_ways)
+{
+	char *html = plan_page(sample_plan()), *c;
+	const char *risks = strstr(html, "<section class=\"notes risks\" id=\"at-risk\"");
+	const char *notes = strstr(html, "<section class=\"notes\" id=\"notes\"");
+
+	ck_assert_ptr_nonnull(risks);
+	ck_assert_ptr_nonnull(notes);
+	ck_assert_ptr_nonnull(strstr(risks, "<h2 id=\"at-risk-h\">At risk</h2>"));
+	ck_assert_ptr_nonnull(strstr(risks, "<li id=\"note-1\" data-ring=\"ring2\" "
+	    "data-os=\"win11-24h2\" data-label=\"late\">Broad / win11-24h2: <strong>late</strong> "
+	    "in <a href=\"#c0-1\" data-month=\"2027-02\">Feb 2027</a>: window after the "
+	    "deadline</li>"));
+	ck_assert_ptr_nonnull(strstr(risks, "<li id=\"note-2\" data-ring=\"ring2\" "
+	    "data-os=\"win11-24h2\" data-label=\"none\">Broad / win11-24h2: <strong>none</strong> "
+	    "in <a href=\"#c0-2\" data-month=\"2027-03\">Mar 2027</a>: no window before the next "
+	    "offer</li>"));
+	ck_assert(risks < notes);
+	ck_assert_ptr_nonnull(strstr(notes, "<ol start=\"3\">\n<li id=\"note-3\" data-ring=\"ring2\" "
+	    "data-os=\"win11-24h2\" data-label=\"moved\">Broad / win11-24h2: <strong>moved</strong> "
+	    "in <a href=\"#c0-3\" data-month=\"2027-04\">Apr 2027</a>: moved by blackout "
+	    "&quot;Year-end &lt;freeze&gt;&quot;</li>"));
+	ck_assert_int_eq(count(html, "<li id=\"note-"), 3);
+	/* each cell carries the id its note links back to */
+	c = cell(html, "2027-02");
+	ck_assert_ptr_nonnull(strstr(html, "<td id=\"c0-1\" data-month=\"2027-02\""));
+	ck_assert_ptr_nonnull(strstr(c, "<a class=\"ref\" href=\"#note-1\" aria-label=\"note 1\">1</a>"));
+	free(c);
+	/* colour alone never dims a row: opacity would fail contrast (tests/regress/a11y.sh) */
+	ck_assert_ptr_null(strstr(html, "opacity"));
+	free(html);
+}
+END_TEST
+
+/*
+ * The skipped January is a risk and names its pause in the reason; the
+ * forced March does not name its freeze, so the note adds it.
+ */
+START_TEST(plan_notes_name_the_blackout_the_reason_leaves_out)
+{
+	char *html = plan_page(state_plan());
+
+	ck_assert_ptr_nonnull(strstr(html, "<strong>skipped</strong> in <a href=\"#c0-0\" "
+	    "data-month=\"2027-01\">Jan 2027</a>: skipped by &quot;January&quot; pause; skipped: a "
+	    "pause covered the release: &#39;January &lt;pause&gt;&#39;</li>"));
+	ck_assert_ptr_nonnull(strstr(html, "<strong>forced</strong> in <a href=\"#c0-2\" "
+	    "data-month=\"2027-03\">Mar 2027</a>: upgrade reason; the deadline forces the install "
+	    "or restart inside a freeze: &#39;March freeze&#39;</li>"));
+	/* all three are risks: no second list */
+	ck_assert_ptr_null(strstr(html, "id=\"notes\""));
+	free(html);
+}
+END_TEST
+
+/* A plan of n months from 2026-11, one ring, each month a hotpatch in its window. */
+static json_t *
+rolling_plan(int n)
+{
+	json_t *a = json_array();
+	char ym[8], loc[32];
+
+	for (int i = 0; i < n; i++) {
+		int y = 2026 + (10 + i) / 12, m = (10 + i) % 12 + 1;
+
+		snprintf(ym, sizeof(ym), "%04d-%02d", y, m);
+		snprintf(loc, sizeof(loc), "%04d-%02d-12T22:00+01:00", y, m);
+		json_array_append_new(a, at_risk(month(ym, "hotpatch", loc, "ok", NULL, "", 0),
+		    NULL));
+	}
+	return json_pack("{s:s,s:i,s:n,s:[{s:s,s:s,s:s,s:s,s:b,s:n,s:{s:i},s:o}]}",
+	    "from", "2026-11", "months", n, "year", "rings", "ring", "r1", "name", "One",
+	    "os", "w11", "timezone", "UTC", "eligible", 1, "not_eligible", "restarts", "total", 0,
+	    "months", a);
+}
+
+/*
+ * Three months from 2026-11: November 2026, December, January 2027.  The
+ * year goes with the first month and with January; the pager steps three
+ * months each way: 2026-08..2026-10 and 2027-02..2027-04.
+ */
+START_TEST(plan_across_a_year_end_names_its_months_and_pages)
+{
+	struct plan_links l = { .home = "../", .prev = "?from=2026-08&months=3",
+	    .next = "?from=2027-02&months=3" };
+	json_t *plan = rolling_plan(3);
+	char *html = page_plan(plan, &l);
+
+	json_decref(plan);
+	assert_balanced(html);
+	ck_assert_ptr_nonnull(strstr(html, "<title>hotpatchd plan Nov 2026 to Jan 2027</title>"));
+	ck_assert_ptr_nonnull(strstr(html, "<h1>Plan Nov 2026 to Jan 2027</h1>"));
+	ck_assert_ptr_nonnull(strstr(html, "<table class=\"plan\" data-from=\"2026-11\" "
+	    "data-months=\"3\">"));
+	ck_assert_ptr_nonnull(strstr(html, "<th scope=\"col\" data-month=\"2026-11\">Nov 2026</th>"
+	    "<th scope=\"col\" data-month=\"2026-12\">Dec</th>"
+	    "<th scope=\"col\" data-month=\"2027-01\">Jan 2027</th>"));
+	ck_assert_int_eq(count(html, "<td id=\"c0-"), 3);
+	ck_assert_ptr_nonnull(strstr(html, "<a href=\"../\">Feeds</a>"));
+	ck_assert_ptr_nonnull(strstr(html, "<nav class=\"pager\" aria-label=\"Other months\">"
+	    "<a rel=\"prev\" href=\"?from=2026-08&amp;months=3\">&larr; Previous: Aug 2026 to Oct "
+	    "2026</a><a rel=\"next\" href=\"?from=2027-02&amp;months=3\">Next: Feb 2027 to Apr "
+	    "2027 &rarr;</a></nav>"));
+	/* nothing at risk, nothing to note */
+	ck_assert_ptr_nonnull(strstr(html, "<p>No risks: every install has a window before its "
+	    "deadline"));
+	ck_assert_int_eq(count(html, "<li id=\"note-"), 0);
+	free(html);
+	/* without links, no pager; a year's plan says its year alone */
+	html = plan_page(json_pack("{s:i,s:[]}", "year", 2027, "rings"));
+	ck_assert_ptr_null(strstr(html, "class=\"pager\""));
+	ck_assert_ptr_nonnull(strstr(html, "<h1>Plan 2027</h1>"));
+	ck_assert_ptr_nonnull(strstr(html, "data-from=\"2027-01\" data-months=\"12\" "
+	    "data-year=\"2027\""));
+	free(html);
+}
+END_TEST
+
+/* 37 months, the most: one cell each; none past the months the plan says it has. */
+START_TEST(plan_of_the_longest_range_has_every_month)
+{
+	json_t *plan = rolling_plan(37);
+	char *html;
+
+	json_object_set_new(plan, "months", json_integer(36));
+	html = plan_page(plan);
+	ck_assert_int_eq(count(html, "<td id=\"c0-"), 36);
+	ck_assert_int_eq(count(html, "<th scope=\"col\" data-month="), 36);
+	free(html);
+	html = plan_page(rolling_plan(37));
+	ck_assert_int_eq(count(html, "<td id=\"c0-"), 37);
+	ck_assert_ptr_nonnull(strstr(html, "<th scope=\"col\" data-month=\"2029-11\">Nov</th>"));
 	free(html);
 }
 END_TEST
@@ -653,6 +807,10 @@ main(void)
 	tcase_add_test(plan, plan_cells_show_skipped_catch_up_off_baseline_and_forced);
 	tcase_add_test(plan, plan_restarts_by_cause);
 	tcase_add_test(plan, plan_legend_explains_every_letter_and_mark);
+	tcase_add_test(plan, plan_lists_risks_then_notes_linked_both_ways);
+	tcase_add_test(plan, plan_notes_name_the_blackout_the_reason_leaves_out);
+	tcase_add_test(plan, plan_across_a_year_end_names_its_months_and_pages);
+	tcase_add_test(plan, plan_of_the_longest_range_has_every_month);
 	tcase_add_test(fleet, fleet_has_months_total_reasons_and_rings);
 	tcase_add_test(fleet, fleet_escapes_every_text);
 	tcase_add_test(fleet, fleet_shows_counts_never_names);

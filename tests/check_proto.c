@@ -390,7 +390,7 @@ START_TEST(help_is_asked_for_in_every_way)
 	    "  --os ID                one OS only (hotpatchctl os list)\n"
 	    "  --ring ID              a ring (hotpatchctl rings)\n"
 	    "  --from YYYY-MM         the first month (default: this one); YYYY-MM-DD: its month\n"
-	    "  --months N             how many months, 1..36\n"
+	    "  --months N             how many months, 1..37 (the feeds' horizon)\n"
 	    "\n"
 	    "global options: --socket PATH, --json, --at DATE, --color[=WHEN], --help, --version "
 	    "(hotpatchctl help)\n");

@@ -6,6 +6,7 @@
 #include "calfile.h"
 #include "daemon.h"
 #include "device.h"
+#include "planrange.h"
 #include "render.h"
 #include "ringfile.h"
 #include "site.h"
@@ -78,7 +79,8 @@ all_paths(const struct route ***of, size_t *n)
 
 		for (size_t i = 0; i < k; i++) {
 			const char *id = r->each == EACH_OS ? dm.cal.os[i].id :
-			    r->each == EACH_RING ? dm.rings.ring[i].id : NULL;
+			    r->each == EACH_RING ? dm.rings.ring[i].id :
+			    r->each == EACH_YEAR ? "2027" : NULL;
 
 			grow(&v, *n, &vcap, sizeof(*v));
 			grow(of, *n, &cap, sizeof(**of));
@@ -99,9 +101,10 @@ START_TEST(every_path_is_served_with_its_rows_type_and_cache)
 	v = all_paths(&of, &n);
 	/*
 	 * 5 single documents, 9 OSes in data/calendar.yaml (5 with hotpatch, 26H2
-	 * and 3 that never get it), 16 rings in schedules/ (3 in state-examples.yaml)
+	 * and 3 that never get it), 16 rings in schedules/ (3 in state-examples.yaml),
+	 * and a year's plan (/plan/2027)
 	 */
-	ck_assert_uint_eq(n, 5 + 9 + 16);
+	ck_assert_uint_eq(n, 5 + 9 + 16 + 1);
 	for (size_t i = 0; i < n; i++) {
 		const struct page *pg = site_get(&dm, v[i], &cause);
 		char *id;
@@ -194,6 +197,9 @@ START_TEST(routes_match_their_patterns_only)
 	ck_assert_ptr_null(site_route("/os/.ics", &id));
 	ck_assert_ptr_null(site_route("/os/x.ical", &id));
 	ck_assert_ptr_null(site_route("/plan/", &id));
+	ck_assert_ptr_eq(site_route("/plan/2027", &id), &site_routes[7]);
+	ck_assert_str_eq(id, "2027");
+	free(id);
 	ck_assert_ptr_eq(site_feed_route(EACH_NONE), &site_routes[3]);
 	ck_assert_ptr_eq(site_feed_route(EACH_RING), &site_routes[5]);
 	daemon_up();
@@ -202,6 +208,227 @@ START_TEST(routes_match_their_patterns_only)
 	ck_assert_ptr_null(cause);
 	ck_assert_ptr_null(site_get(&dm, "/os/ring1.ics", &cause));
 	ck_assert_ptr_null(cause);
+	/* a year hotpatchd does not handle, or not a year at all */
+	ck_assert_ptr_null(site_get(&dm, "/plan/1969", &cause));
+	ck_assert_ptr_null(site_get(&dm, "/plan/20270", &cause));
+	ck_assert_ptr_null(site_get(&dm, "/plan/abcd", &cause));
+	ck_assert_ptr_null(cause);
+	daemon_down();
+}
+END_TEST
+
+/* site_get_query of path with the query "k1=v1&k2=v2..." given as pairs; *bad as it set it. */
+static const struct page *
+get_query(const char *path, const struct query_arg *a, size_t n, char **bad)
+{
+	char *cause = NULL;
+	const struct page *pg = site_get_query(&dm, path, a, n, bad, &cause);
+
+	ck_assert_msg(cause == NULL, "%s: %s", path, cause);
+	return pg;
+}
+
+/* The page's <h1>, e.g. "Plan 2027", into buf. */
+static const char *
+h1_of(const struct page *pg, char *buf, size_t len)
+{
+	const char *p = strstr(pg->body, "<h1>"), *e = p != NULL ? strstr(p, "</h1>") : NULL;
+
+	ck_assert_ptr_nonnull(e);
+	snprintf(buf, len, "%.*s", (int)(e - p - 4), p + 4);
+	return buf;
+}
+
+/*
+ * The ways of naming a plan's months over HTTP: /plan?year=2027, ?from=2027-01&months=12
+ * in either order, and /plan/2027, each the months January to December 2027; a query the
+ * page cannot take is refused with why (the 400's text); other routes ignore queries.
+ */
+START_TEST(plan_queries_choose_the_months_or_are_refused)
+{
+	const struct query_arg year[] = { { "year", "2027" } };
+	const struct query_arg range[] = { { "from", "2027-01" }, { "months", "12" } };
+	const struct query_arg swapped[] = { { "months", "12" }, { "from", "2027-01" } };
+	const struct query_arg across[] = { { "from", "2026-11" }, { "months", "3" } };
+	const struct query_arg bad_months[] = { { "months", "38" } };
+	const struct query_arg both[] = { { "year", "2027" }, { "months", "3" } };
+	const struct query_arg junk[] = { { "utm_source", "mail" } };
+	const struct page *pg, *again;
+	char *bad, h[64];
+
+	daemon_up();
+	dm.at = 1794333600;	/* 2026-11-10 */
+	pg = get_query("/plan", NULL, 0, &bad);
+	ck_assert_ptr_nonnull(pg);
+	ck_assert_str_eq(h1_of(pg, h, sizeof(h)), "Plan Nov 2026 to Oct 2027");
+	ck_assert(!pg->variant);
+	pg = get_query("/plan", year, 1, &bad);
+	ck_assert_str_eq(h1_of(pg, h, sizeof(h)), "Plan 2027");
+	ck_assert(pg->variant);
+	ck_assert_str_eq(pg->path, "/plan?from=2027-01&months=12");
+	/* one page for every way of asking for it */
+	ck_assert_ptr_eq(get_query("/plan", range, 2, &bad), pg);
+	ck_assert_ptr_eq(get_query("/plan", swapped, 2, &bad), pg);
+	again = get_query("/plan/2027", NULL, 0, &bad);
+	ck_assert_str_eq(h1_of(again, h, sizeof(h)), "Plan 2027");
+	ck_assert_str_eq(again->path, "/plan/2027");
+	/* the year's page links to its neighbours by path, the query's by query */
+	ck_assert_ptr_nonnull(strstr(again->body, "<a rel=\"prev\" href=\"2026\">"));
+	ck_assert_ptr_nonnull(strstr(pg->body, "<a rel=\"next\" href=\"?from=2028-01&amp;months=12\">"));
+	pg = get_query("/plan", across, 2, &bad);
+	ck_assert_str_eq(h1_of(pg, h, sizeof(h)), "Plan Nov 2026 to Jan 2027");
+	ck_assert_uint_eq(site_variants(&dm), 3);
+
+	ck_assert_ptr_null(get_query("/plan", bad_months, 1, &bad));
+	ck_assert_str_eq(bad, "bad months '38' (expected 1..37)");
+	free(bad);
+	ck_assert_ptr_null(get_query("/plan", both, 2, &bad));
+	ck_assert_str_eq(bad, "year names its own months: give year, or from and months, not both");
+	free(bad);
+	ck_assert_ptr_null(get_query("/plan", junk, 1, &bad));
+	ck_assert_str_eq(bad, "unknown parameter 'utm_source' (expected from, months or year)");
+	free(bad);
+	ck_assert_ptr_null(get_query("/plan/2027", junk, 1, &bad));
+	ck_assert_str_eq(bad, "/plan/2027 takes no query; /plan?from=YYYY-MM&months=N names other "
+	    "months");
+	free(bad);
+	/* a feed ignores its query, as calendar clients add their own */
+	pg = get_query("/calendar.ics", junk, 1, &bad);
+	ck_assert_ptr_nonnull(pg);
+	ck_assert_ptr_null(bad);
+	ck_assert_str_eq(pg->path, "/calendar.ics");
+	ck_assert_uint_eq(site_variants(&dm), 3);
+	dm.at = 0;
+	daemon_down();
+}
+END_TEST
+
+/*
+ * A client asking for month after month: SITE_VARIANTS_MAX + 4 distinct
+ * plans of one month each (2027-01, 2027-02, ...).  At most SITE_VARIANTS_MAX
+ * are kept, the least recently served given up first, and every answer is
+ * still the page asked for.
+ */
+START_TEST(plan_variants_are_bounded)
+{
+	struct query_arg q[] = { { "from", NULL }, { "months", "1" } };
+	const struct page *pg, *last = NULL;
+	char from[8], want[32], h[64], *bad;
+	int n = SITE_VARIANTS_MAX + 4;
+
+	daemon_up();
+	dm.at = 1794333600;
+	for (int i = 0; i < n; i++) {
+		q[0].value = ym_format(ym_make(2027, 1) + i, from);
+		pg = get_query("/plan", q, 2, &bad);
+		ck_assert_ptr_nonnull(pg);
+		snprintf(want, sizeof(want), "Plan %s %d", (const char *const[]){ "Jan", "Feb", "Mar",
+		    "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" }[i % 12],
+		    2027 + i / 12);
+		ck_assert_str_eq(h1_of(pg, h, sizeof(h)), want);
+		ck_assert_uint_le(site_variants(&dm), SITE_VARIANTS_MAX);
+		last = pg;
+	}
+	ck_assert_uint_eq(site_variants(&dm), SITE_VARIANTS_MAX);
+	/* the newest is kept: the same page again, not rebuilt */
+	ck_assert_ptr_eq(get_query("/plan", q, 2, &bad), last);
+	/* the first was given up for the newer ones: built again, and still right */
+	q[0].value = "2027-01";
+	pg = get_query("/plan", q, 2, &bad);
+	ck_assert_str_eq(h1_of(pg, h, sizeof(h)), "Plan Jan 2027");
+	ck_assert_uint_eq(site_variants(&dm), SITE_VARIANTS_MAX);
+	/* years in the path count against the same bound */
+	for (int y = 2030; y < 2030 + n; y++) {
+		char path[16];
+
+		snprintf(path, sizeof(path), "/plan/%d", y);
+		ck_assert_ptr_nonnull(get_query(path, NULL, 0, &bad));
+	}
+	ck_assert_uint_eq(site_variants(&dm), SITE_VARIANTS_MAX);
+	dm.at = 0;
+	daemon_down();
+}
+END_TEST
+
+/*
+ * The plan over a range across a year end, from the shipped calendar and
+ * schedules: ring "test" (America/New_York, win11-24h2 on hotpatch since
+ * 2026-05) from 2026-11 for 3 months is November and December hotpatch
+ * months and the January 2027 baseline: one restart, a baseline.
+ */
+START_TEST(plan_json_covers_its_range)
+{
+	struct plan_range r = { ym_make(2026, 11), 3 };
+	json_t *plan, *row = NULL, *g;
+	size_t i;
+
+	daemon_up();
+	plan = view_plan_range(&dm.cal, &dm.rings, &r, false);
+	ck_assert_str_eq(json_string_value(json_object_get(plan, "from")), "2026-11");
+	ck_assert_str_eq(json_string_value(json_object_get(plan, "to")), "2027-01");
+	ck_assert_int_eq(json_integer_value(json_object_get(plan, "months")), 3);
+	ck_assert(json_is_null(json_object_get(plan, "year")));
+	ck_assert(json_is_false(json_object_get(plan, "at_risk_only")));
+	json_array_foreach(json_object_get(plan, "rings"), i, g)
+		if (strcmp(json_string_value(json_object_get(g, "ring")), "test") == 0 &&
+		    strcmp(json_string_value(json_object_get(g, "os")), "win11-24h2") == 0)
+			row = g;
+	ck_assert_ptr_nonnull(row);
+	ck_assert_uint_eq(json_array_size(json_object_get(row, "months")), 3);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(row,
+	    "months"), 2), "month")), "2027-01");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(row,
+	    "months"), 2), "kind")), "baseline");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(row, "restarts"),
+	    "total")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(row, "restarts"),
+	    "baseline")), 1);
+	json_decref(plan);
+	/* a calendar year says its year */
+	plan = view_plan(&dm.cal, &dm.rings, 2027);
+	ck_assert_int_eq(json_integer_value(json_object_get(plan, "year")), 2027);
+	ck_assert_str_eq(json_string_value(json_object_get(plan, "to")), "2027-12");
+	json_decref(plan);
+	daemon_down();
+}
+END_TEST
+
+/*
+ * --at-risk keeps the rows with a risk: in 2027-01 ring state-paused (a
+ * pause over 2027-01-10..2027-02-12, schedules/state-examples.yaml) skips
+ * the January baseline; February brings it back as a catch-up.  Ring
+ * "test", in its window every month, is not at risk and is left out.
+ */
+START_TEST(plan_at_risk_keeps_the_rows_with_a_risk)
+{
+	struct plan_range r = { ym_make(2027, 1), 2 };
+	json_t *plan, *g, *m;
+	size_t i, paused = 0;
+	char *risks;
+
+	daemon_up();
+	plan = view_plan_range(&dm.cal, &dm.rings, &r, true);
+	ck_assert(json_is_true(json_object_get(plan, "at_risk_only")));
+	json_array_foreach(json_object_get(plan, "rings"), i, g) {
+		const char *ring = json_string_value(json_object_get(g, "ring"));
+
+		ck_assert(json_is_true(json_object_get(g, "at_risk")));
+		ck_assert_str_ne(ring, "test");
+		if (strcmp(ring, "state-paused") != 0)
+			continue;
+		paused++;
+		m = json_array_get(json_object_get(g, "months"), 0);
+		ck_assert_str_eq(json_string_value(json_array_get(json_object_get(m, "risks"), 0)),
+		    "skipped");
+		ck_assert_uint_eq(json_array_size(json_object_get(m, "risks")), 1);
+		m = json_array_get(json_object_get(g, "months"), 1);
+		ck_assert_str_eq(json_string_value(json_object_get(m, "install")), "catch-up");
+		risks = json_dumps(json_object_get(m, "risks"), JSON_COMPACT);
+		ck_assert_ptr_nonnull(strstr(risks, "\"catch-up\""));
+		free(risks);
+	}
+	ck_assert_uint_eq(paused, 2);	/* win11-24h2 and win11-25h2 */
+	json_decref(plan);
 	daemon_down();
 }
 END_TEST
@@ -456,6 +683,52 @@ START_TEST(plan_text_marks_the_state_across_months)
 }
 END_TEST
 
+/*
+ * Three months across the year end, the daemon's shape (from, months,
+ * risks): November in its window, December late (at risk), January a
+ * baseline moved by a blackout (a note, not a risk).  The grid names the
+ * year with its first month and with January; the lines under it say the
+ * months with their years, risks first.
+ */
+static const char rolling_plan_json[] =
+    "{\"from\": \"2026-11\", \"to\": \"2027-01\", \"months\": 3, \"year\": null,"
+    " \"at_risk_only\": false, \"rings\": [{\"ring\": \"r\", \"name\": \"R\", \"os\": \"w11\","
+    " \"timezone\": \"UTC\", \"eligible\": true, \"not_eligible\": null, \"at_risk\": true,"
+    " \"restarts\": {\"baseline\": 1, \"total\": 1}, \"months\": ["
+    "{\"month\": \"2026-11\", \"kind\": \"hotpatch\", \"install\": \"hotpatch\","
+    " \"status\": \"ok\", \"window_start_local\": \"2026-11-12T22:00+00:00\","
+    " \"blackout\": null, \"reason\": \"ok\", \"risks\": []},"
+    "{\"month\": \"2026-12\", \"kind\": \"hotpatch\", \"install\": \"hotpatch\","
+    " \"status\": \"late\", \"window_start_local\": \"2026-12-17T22:00+00:00\","
+    " \"blackout\": null, \"reason\": \"late reason\", \"risks\": [\"late\"]},"
+    "{\"month\": \"2027-01\", \"kind\": \"baseline\", \"install\": \"baseline\","
+    " \"status\": \"ok\", \"window_start_local\": \"2027-01-21T22:00+00:00\","
+    " \"blackout\": \"winter\", \"reason\": \"moved by winter\", \"risks\": []}]}]}";
+
+START_TEST(plan_text_across_a_year_end_risks_first)
+{
+	char *s = rendered(render_plan, rolling_plan_json, false), *risks, *notes;
+
+	ck_assert_ptr_nonnull(strstr(s, "plan Nov 2026 to Jan 2027: each ring's install window"));
+	ck_assert_ptr_nonnull(strstr(s, "Nov 2026 Dec      Jan 2027"));
+	ck_assert_ptr_nonnull(strstr(s, "r w11    H 11/12  H 12/17! B 01/21#"));
+	risks = strstr(s, "\nat risk (late, none, skipped, forced into a freeze, catch-up):\n"
+	    "  r w11 late in Dec 2026: late reason\n");
+	notes = strstr(s, "\nnotes (a blackout moved the window, the install differs from the "
+	    "month):\n  r w11 moved in Jan 2027: moved by winter\n");
+	ck_assert_ptr_nonnull(risks);
+	ck_assert_ptr_nonnull(notes);
+	ck_assert(risks < notes);
+	free(s);
+	/* --at-risk with nothing at risk: one line */
+	s = rendered(render_plan, "{\"from\": \"2027-01\", \"months\": 1, \"at_risk_only\": true,"
+	    " \"rings\": []}", false);
+	ck_assert_str_eq(s, "no ring is at risk in Jan 2027: every install has a window before its "
+	    "deadline\n");
+	free(s);
+}
+END_TEST
+
 START_TEST(month_table_plain_and_coloured)
 {
 	char *s;
@@ -629,6 +902,8 @@ suite(void)
 	tcase_add_test(tc, export_names_come_from_the_table_and_never_collide);
 	tcase_add_test(tc, export_walks_the_table);
 	tcase_add_test(tc, routes_match_their_patterns_only);
+	tcase_add_test(tc, plan_queries_choose_the_months_or_are_refused);
+	tcase_add_test(tc, plan_variants_are_bounded);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("views");
 	tcase_add_test(tc, instants_are_utc_seconds);
@@ -636,11 +911,14 @@ suite(void)
 	tcase_add_test(tc, ring_restarts_name_the_os_first);
 	tcase_add_test(tc, fleet_json_sums_months_and_rings);
 	tcase_add_test(tc, fleet_json_without_rings);
+	tcase_add_test(tc, plan_json_covers_its_range);
+	tcase_add_test(tc, plan_at_risk_keeps_the_rows_with_a_risk);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("renderers");
 	tcase_add_test(tc, month_table_plain_and_coloured);
 	tcase_add_test(tc, month_table_says_run_time_and_the_conflict);
 	tcase_add_test(tc, plan_text_marks_the_state_across_months);
+	tcase_add_test(tc, plan_text_across_a_year_end_risks_first);
 	tcase_add_test(tc, rings_table_says_why_not_eligible);
 	tcase_add_test(tc, fleet_text_months_reasons_and_rings);
 	tcase_add_test(tc, fleet_text_without_devices);

@@ -40,7 +40,7 @@ missing=
 for c in "status" "os list" "calendar [--os ID] [--year Y]" "month YYYY-MM [--os ID]" \
     "next [--os ID] [--ring ID]" "rings" "ring show ID" "override set OS YYYY-MM KIND --reason TEXT" \
     "override clear OS YYYY-MM" "override list [--os ID]" "reload" \
-    "windows --ring ID [--os ID] [--from YYYY-MM] [--months N]" "plan [--year Y]" \
+    "windows --ring ID [--os ID] [--from YYYY-MM] [--months N]" "plan [--from YYYY-MM] [--months N] [--year Y] [--at-risk]" \
     "blackout add --name TEXT --from YYYY-MM-DD --to YYYY-MM-DD [--ring ID]" "blackout remove ID" \
     "blackout list [--ring ID]" "blackout import FILE.ics [--ring ID]" "feed [--os ID | --ring ID]" \
     "export --dir DIR" "backup FILE"; do

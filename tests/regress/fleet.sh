@@ -74,9 +74,9 @@ check "no devices: /fleet is 200 with 0 devices" \
 
 # ---- bad options: the grammar's ranges, exit 2 ----
 ctl fleet --months 0
-refused "--months 0: exit 2" 2 "bad --months '0' (expected 1..36)"
-ctl fleet --months 37
-refused "--months 37: exit 2" 2 "bad --months '37' (expected 1..36)"
+refused "--months 0: exit 2" 2 "bad --months '0' (expected 1..37)"
+ctl fleet --months 38
+refused "--months 38: exit 2" 2 "bad --months '38' (expected 1..37)"
 ctl fleet --from 2026-13
 refused "--from 2026-13: exit 2" 2 "bad --from '2026-13'"
 ctl fleet --from 2500-12 --months 2
@@ -140,8 +140,18 @@ jcheck "plan 2026: each ring's devices and restarts from September, worked by ha
 	eq(d['ring1']['restarts'], [None] * 8 + [2, 4, 2, 2], 'ring1 restarts')
 	eq(d['ring1']['restarts_total'], 10, 'ring1 total')
 	eq(d['ring2']['devices'], 0, 'ring2')" \
+	plan --year 2026 --at "$AT"
+# The rolling plan (12 months from September 2026, the month of --at) counts every month:
+# its first three are the fleet's worked by hand above (test 3, 4, 2; ring1 2, 4, 2).
+jcheck "the rolling plan counts devices from its first month, across the year end" "
+	d = {e['ring']: e for e in j['devices']}
+	eq((j['from'], j['to'], j['devices_from']), ('2026-09', '2027-08', '2026-09'), 'range')
+	eq(len(d['test']['restarts']), 12, 'one count per month')
+	eq(d['test']['restarts'][:3], [3, 4, 2], 'test Sep-Nov')
+	eq(d['ring1']['restarts'][:3], [2, 4, 2], 'ring1 Sep-Nov')
+	eq(None in d['test']['restarts'], False, 'no month before now')" \
 	plan --at "$AT"
-ctl plan --at "$AT"
+ctl plan --year 2026 --at "$AT"
 has "plan in text: a devices row per ring with devices" \
 	"test devices 4" "ring1 devices 4" "per month from 2026-09"
 check "plan in text: no devices row for a ring without devices" sh -c '! grep -q "^ring2 devices" "$1"' sh "$tmp/out"

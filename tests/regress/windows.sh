@@ -104,7 +104,7 @@ python3 -c 'import yaml' 2>/dev/null </dev/null && have_yaml=yes
 # Usage errors: caught by the client before it connects (exit 2).
 
 nosock=$tmp/nodaemon.sock
-for args in "windows" "windows --ring berlin --months 0" "windows --ring berlin --months 37" \
+for args in "windows" "windows --ring berlin --months 0" "windows --ring berlin --months 38" \
     "windows --ring berlin --months x" "windows --ring berlin --from 2026-13" \
     "windows --ring berlin --from 2026-1" "windows --ring berlin --from 2026-12-32" \
     "windows --ring" "windows --ring berlin extra" "plan --year 26" "plan --ring berlin" \
@@ -356,6 +356,12 @@ ctl windows --ring berlin --os no-such-os
 refused "windows --os that is no OS at all exits 1" 1 "OS 'no-such-os' is not in ring 'berlin'"
 ctl windows --ring berlin --from 2500-01 --months 24
 refused "windows past the year 2500 is a bad request (exit 2)" 2 "past 2500-12"
+# The feeds' horizon is 12 months back, this one and 24 ahead: 12 + 1 + 24 = 37 months, so
+# windows --months reaches 37 (38 is refused before connecting, above).
+wcheck "windows --months 37, the feeds' horizon: 37 rows, 2026-12 to 2029-12" '
+	eq(len(j["windows"]), 37, "rows")
+	eq((j["windows"][0]["month"], j["windows"][-1]["month"]), ("2026-12", "2029-12"), "range")
+' windows --ring berlin --from 2026-12 --months 37
 
 # ---------------------------------------------------------------------------
 # plan: every ring and OS over a year, with restarts.
@@ -367,14 +373,21 @@ if [ $have_yaml = yes ]; then
 	rs = yaml.safe_load(open('$SCHED/autopatch-default.yaml'))['rings']
 	files = [yaml.safe_load(open('$tmp/sched/' + f)) for f in sorted(__import__('os').listdir('$tmp/sched'))]
 	want = [(g['id'], o) for f in files for g in f.get('rings') or [] for o in g['os']]
-	eq(j['year'], 2027, 'year')
+	eq((j['year'], j['from'], j['to'], j['months'], j['at_risk_only']), (2027, '2027-01', '2027-12', 12, False), 'range')
 	eq(sorted((e['ring'], e['os']) for e in j['rings']), sorted(want), 'ring x OS')
 	for e in j['rings']:
-	    eq(set(e), {'ring', 'name', 'os', 'timezone', 'eligible', 'not_eligible', 'restarts', 'months'}, 'keys')
+	    eq(set(e), {'ring', 'name', 'os', 'timezone', 'eligible', 'not_eligible', 'at_risk', 'restarts', 'months'}, 'keys')
 	    eq([m['month'] for m in e['months']], ['2027-%02d' % m for m in range(1, 13)], e['ring'] + ' months')
+	    eq(e['at_risk'], any(m['risks'] for m in e['months']), e['ring'] + ' at_risk')
 	    for m in e['months']:
 	        eq(set(m), {'month', 'kind', 'restart', 'unplanned', 'window_start', 'window_start_local',
-	                    'status', 'blackout', 'reason'} | STATE_KEYS, 'month keys')
+	                    'status', 'blackout', 'reason', 'risks'} | STATE_KEYS, 'month keys')
+	        # the risks, from the cell's own facts (doc/protocol.md, \"JSON: plan\")
+	        want_risks = [k for k, on in (('late', m['status'] == 'late'),
+	            ('none', m['status'] == 'none' and not m['skipped']), ('skipped', m['skipped']),
+	            ('forced', bool(m['forced_in'] or (m['restart_in'] and m['status'] != 'ok'))),
+	            ('catch-up', m['install'] == 'catch-up')) if on]
+	        eq(m['risks'], want_risks, e['ring'] + ' ' + m['month'] + ' risks')
 	        assert m['status'] in ('ok', 'late', 'none'), m
 	        # a release skipped by a pause is not installed, so it restarts nothing
 	        eq(m['restart'], m['kind'] != 'hotpatch' and not m['skipped'],
@@ -425,9 +438,9 @@ else
 	skip "plan 2026 restarts from calendar.yaml" "python3 has no yaml module"
 fi
 
-wcheck "plan without --year is the year of --at" '
-	eq(j["year"], 2028, "year")
-	eq(j["rings"][0]["months"][0]["month"], "2028-01", "first month")
+wcheck "plan without options is the 12 months from the month of --at, across the year end" '
+	eq((j["from"], j["to"], j["months"], j["year"]), ("2028-06", "2029-05", 12, None), "range")
+	eq([m["month"] for m in j["rings"][0]["months"]][5:8], ["2028-11", "2028-12", "2029-01"], "months")
 ' plan --at 2028-06-30
 
 ctl plan --year 2027
