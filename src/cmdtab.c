@@ -45,7 +45,8 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	{ CMD_WINDOWS, "windows", "", "--ring ID [--os ID] [--from YYYY-MM] [--months N]",
 	    COPT_RING | COPT_OS | COPT_FROM_MONTH | COPT_MONTHS, COPT_RING, false,
 	    "per month: kind, offer, deadlines, install window, restart, status", 0, false },
-	{ CMD_PLAN, "plan", "", "[--year Y]", COPT_YEAR, 0, false,
+	{ CMD_PLAN, "plan", "", "[--year Y] [--what-if FILE|DIR] [--set RING.KEY=VALUE]...",
+	    COPT_YEAR | COPT_WHAT_IF | COPT_SET, 0, false,
 	    "every ring x month: install date, restart, late/none/blackout, restarts per year",
 	    0, true },
 	{ CMD_BLACKOUT_ADD, "blackout add", "",
@@ -129,6 +130,12 @@ const struct cmd_option cmd_options[] = {
 	    "only devices that restart in that month" },
 	{ "--limit", COPT_LIMIT, 0, "N", "at most N devices, 1..10000 (default 1000)" },
 	{ "--offset", COPT_OFFSET, 0, "N", "skip the first N that match (the next page)" },
+	{ "--what-if", COPT_WHAT_IF, CARG_RINGFILES, "FILE|DIR",
+	    "the plan as it would be, and what changes: a ring file's rings replace those with "
+	    "their ids; a directory's files replace every ring file" },
+	{ "--set", COPT_SET, 0, "RING.KEY=VALUE",
+	    "the plan as it would be with one key of a ring file changed (ring2.deferral_days=9; "
+	    "VALUE as YAML), up to 8 times" },
 };
 const size_t cmd_noptions = ARRAY_LEN(cmd_options);
 
