@@ -255,7 +255,10 @@ append_devices(char **s, const json_t *dv, bool color)
 	table_free(t);
 }
 
-/* A refused what-if: its errors, one a line, as a refused reload prints them. */
+/*
+ * A refused what-if: its errors, one a line, as a refused reload prints
+ * them; none for a single error, which the reply's message line says.
+ */
 static char *
 errors_text(const json_t *errs)
 {
@@ -263,9 +266,11 @@ errors_text(const json_t *errs)
 	char *s = NULL;
 	size_t i;
 
+	if (json_array_size(errs) < 2)
+		return xstrdup("");
 	json_array_foreach(errs, i, e)
 		strappend(&s, "%s\n", json_string_value(e));
-	return s != NULL ? s : xstrdup("");
+	return s;
 }
 
 char *
