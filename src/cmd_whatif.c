@@ -189,6 +189,7 @@ answer(struct daemon *d, const struct request *rq, const struct peer *p, const c
 		*r = today;
 		return;
 	}
+	view_whatif_slim(today.data);
 	if (moved)
 		whatif_place(&d->inv, would, &placed);
 	plan_would(d, &plain, p, line, would, inv, r);

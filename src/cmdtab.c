@@ -131,11 +131,11 @@ const struct cmd_option cmd_options[] = {
 	{ "--limit", COPT_LIMIT, 0, "N", "at most N devices, 1..10000 (default 1000)" },
 	{ "--offset", COPT_OFFSET, 0, "N", "skip the first N that match (the next page)" },
 	{ "--what-if", COPT_WHAT_IF, CARG_RINGFILES, "FILE|DIR",
-	    "the plan as it would be, and what changes: a ring file's rings replace those with "
-	    "their ids; a directory's files replace every ring file" },
+	    "the plan with this ring file's rings (or a directory's: every ring file), and "
+	    "what changes" },
 	{ "--set", COPT_SET, 0, "RING.KEY=VALUE",
-	    "the plan as it would be with one key of a ring file changed (ring2.deferral_days=9; "
-	    "VALUE as YAML), up to 8 times" },
+	    "the plan with one ring key changed (ring2.deferral_days=9), and what changes; "
+	    "up to 8" },
 };
 const size_t cmd_noptions = ARRAY_LEN(cmd_options);
 

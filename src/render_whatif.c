@@ -46,14 +46,14 @@ append_asked(char **s, const json_t *w)
 	size_t i;
 
 	strappend(s, "\nwhat if");
-	if (json_is_string(json_object_get(w, "directory")))
-		strappend(s, " the ring files were those of %s (", view_text(w, "directory"));
-	else if (json_array_size(files) > 0)
+	if (json_is_string(json_object_get(w, "directory"))) {
+		strappend(s, " the ring files were the %zu of %s", json_array_size(files),
+		    view_text(w, "directory"));
+	} else if (json_array_size(files) > 0) {
 		strappend(s, " the rings of ");
-	json_array_foreach(files, i, e)
-		strappend(s, "%s%s", i > 0 ? ", " : "", json_string_value(e));
-	if (json_is_string(json_object_get(w, "directory")))
-		strappend(s, ")");
+		json_array_foreach(files, i, e)
+			strappend(s, "%s%s", i > 0 ? ", " : "", json_string_value(e));
+	}
 	json_array_foreach(set, i, e)
 		strappend(s, "%s--set %s", i == 0 && json_array_size(files) > 0 ? ", then " :
 		    i > 0 ? ", " : " ", json_string_value(e));
@@ -240,6 +240,9 @@ append_devices(char **s, const json_t *dv, bool color)
 		char v[5][24];
 		static const char *const keys[] = { "devices", "changed", "day", "restart", "moved" };
 
+		/* A ring without devices in the what-if has nothing to show. */
+		if (json_integer_value(json_object_get(e, "devices")) == 0)
+			continue;
 		for (int k = 0; k < 5; k++)
 			snprintf(v[k], sizeof(v[k]), "%lld",
 			    (long long)json_integer_value(json_object_get(e, keys[k])));

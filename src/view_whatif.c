@@ -123,6 +123,34 @@ has_risk(const json_t *m, size_t r)
 	}
 }
 
+/* What the diff reads of a cell: cell_keys but "day", the risks' keys and the reason. */
+static const char *const cell_read[] = { "month", "window_start_local", "kind", "install",
+	"restart", "status", "blackout", "forced_in", "restart_in", "skipped", "reason" };
+
+void
+view_whatif_slim(json_t *plan)
+{
+	json_t *row, *m;
+	size_t i, k;
+
+	json_array_foreach(json_object_get(plan, "rings"), i, row) {
+		json_array_foreach(json_object_get(row, "months"), k, m) {
+			const char *key;
+			json_t *v;
+			void *tmp;
+
+			json_object_foreach_safe(m, tmp, key, v) {
+				size_t r = 0;
+
+				while (r < ARRAY_LEN(cell_read) && strcmp(key, cell_read[r]) != 0)
+					r++;
+				if (r == ARRAY_LEN(cell_read))
+					json_object_del(m, key);
+			}
+		}
+	}
+}
+
 /* ---- the diff ---- */
 
 struct diff {

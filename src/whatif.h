@@ -114,6 +114,12 @@ void whatif_devices_free(struct whatif_devices *dv);
  *      with risk late, none, blackout, forced or skipped}.
  */
 json_t *view_whatif_diff(const json_t *today, const json_t *would);
+/*
+ * Drop from a plan's cells what view_whatif_diff does not read: today's
+ * plan is kept only to be compared, and a plan of 10,000 rings is
+ * hundreds of MB as JSON, so the what-if's is built beside a slim one.
+ */
+void view_whatif_slim(json_t *plan);
 
 /*
  * The settings of the rings in both sets that differ, by the ring

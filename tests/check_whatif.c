@@ -126,13 +126,20 @@ whatif(const char *const *set, size_t nset, const struct whatif_file *f, size_t 
 	return whatif_rings(&cal, &today, &none, &w, out, d);
 }
 
-/* The diff of the 2026 plans of today and would. */
+/*
+ * The diff of the 2026 plans of today and would, today's slimmed as the
+ * daemon slims it; the diff must be the one of the whole plans.
+ */
 static json_t *
 diff_2026(const struct ringset *would)
 {
 	json_t *a = view_plan(&cal, &today, 2026), *b = view_plan(&cal, would, 2026);
-	json_t *df = view_whatif_diff(a, b);
+	json_t *whole = view_whatif_diff(a, b), *df;
 
+	view_whatif_slim(a);
+	df = view_whatif_diff(a, b);
+	ck_assert(json_equal(df, whole));
+	json_decref(whole);
 	json_decref(a);
 	json_decref(b);
 	return df;
