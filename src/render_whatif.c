@@ -72,7 +72,8 @@ append_settings(char **s, const json_t *list)
 	json_array_foreach(list, i, e) {
 		char *a = words(json_object_get(e, "before")), *b = words(json_object_get(e, "after"));
 
-		strappend(s, "  %s %s: %s -> %s\n", view_text(e, "ring"), view_text(e, "key"), a, b);
+		strappend(s, "  %s %s: %s -> %s\n", json_is_string(json_object_get(e, "ring")) ?
+		    view_text(e, "ring") : "every ring's", view_text(e, "key"), a, b);
 		free(a);
 		free(b);
 	}

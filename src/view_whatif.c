@@ -320,7 +320,12 @@ field_value(const struct rec_field *f, const struct ring *g)
 	struct rec_field named = *f;
 	struct record one = { .f = &named, .n = 1 };
 	json_t *o, *v;
+	char m[8];
 
+	/* The descriptor stores this month as a number; a ring file writes YYYY-MM. */
+	if (f->off == offsetof(struct ring, hotpatch_since))
+		return g->hotpatch_since != 0 ? json_string(ym_format(g->hotpatch_since, m)) :
+		    json_null();
 	named.json = "v";
 	o = record_json(&one, g);
 	v = json_incref(json_object_get(o, "v"));
@@ -340,6 +345,52 @@ windows_words(const struct ring *g)
 	return a;
 }
 
+/* Ring g's upgrades in words ("win11-24h2 -> win11-25h2 in 2027-02"). */
+static json_t *
+upgrades_words(const struct ring *g)
+{
+	json_t *a = json_array();
+	char m[8];
+
+	for (size_t i = 0; i < g->nupg; i++)
+		json_array_append_new(a, json_sprintf("%s -> %s in %s", g->upg[i].from,
+		    g->upg[i].to, ym_format(g->upg[i].month, m)));
+	return a;
+}
+
+/* The blackouts of set from the ring files that are ring's own (NULL: every ring's), in words. */
+static json_t *
+blackouts_words(const struct ringset *set, const char *ring)
+{
+	json_t *a = json_array();
+	char f[11], t[11];
+
+	for (size_t i = 0; i < set->nbo; i++) {
+		const struct blackout *b = &set->bo[i];
+
+		if (b->runtime || (ring == NULL ? b->ring != NULL : b->ring == NULL ||
+		    strcmp(b->ring, ring) != 0))
+			continue;
+		json_array_append_new(a, json_sprintf("%s %s %s..%s", bo_kind_name(b->kind),
+		    b->name, ymd_format(b->from, f), ymd_format(b->to, t)));
+	}
+	return a;
+}
+
+/* {"ring", "key", "before", "after"} into list when before and after differ (taking both). */
+static void
+add_if_differs(json_t *list, const char *ring, const char *key, json_t *before, json_t *after)
+{
+	if (json_equal(before, after)) {
+		json_decref(before);
+		json_decref(after);
+		return;
+	}
+	json_array_append_new(list, json_pack("{s:o,s:s,s:o,s:o}", "ring",
+	    ring != NULL ? json_string(ring) : json_null(), "key", key, "before", before,
+	    "after", after));
+}
+
 /* The fields of the ring descriptor that are where a ring was read, not what it is. */
 static bool
 is_provenance(const struct rec_field *f)
@@ -348,12 +399,15 @@ is_provenance(const struct rec_field *f)
 	    strcmp(f->col, "hotpatch_set") == 0;
 }
 
-/* What differs between ring a (today) and b (the what-if), appended to list. */
+/*
+ * What differs between ring a of today's set ta and ring b of the what-if's
+ * tb, appended to list: each column of the ring descriptor, then what the
+ * ring file gives in lists (windows, upgrades, its own blackouts), in words.
+ */
 static void
-ring_settings(const struct ring *a, const struct ring *b, json_t *list)
+ring_settings(const struct ringset *ta, const struct ring *a, const struct ringset *tb,
+    const struct ring *b, json_t *list)
 {
-	json_t *x, *y;
-
 	for (size_t i = 0; i < rec_ring.n; i++) {
 		const struct rec_field *f = &rec_ring.f[i];
 		struct record one = { .f = f, .n = 1 };
@@ -363,15 +417,10 @@ ring_settings(const struct ring *a, const struct ring *b, json_t *list)
 		json_array_append_new(list, json_pack("{s:s,s:s,s:o,s:o}", "ring", b->id, "key",
 		    f->col, "before", field_value(f, a), "after", field_value(f, b)));
 	}
-	x = windows_words(a);
-	y = windows_words(b);
-	if (!json_equal(x, y))
-		json_array_append_new(list, json_pack("{s:s,s:s,s:o,s:o}", "ring", b->id, "key",
-		    "windows", "before", x, "after", y));
-	else {
-		json_decref(x);
-		json_decref(y);
-	}
+	add_if_differs(list, b->id, "windows", windows_words(a), windows_words(b));
+	add_if_differs(list, b->id, "upgrades", upgrades_words(a), upgrades_words(b));
+	add_if_differs(list, b->id, "blackouts", blackouts_words(ta, a->id),
+	    blackouts_words(tb, b->id));
 }
 
 json_t *
@@ -383,8 +432,10 @@ view_whatif_settings(const struct ringset *today, const struct ringset *would)
 		const struct ring *a = ringset_find(today, would->ring[i].id);
 
 		if (a != NULL)
-			ring_settings(a, &would->ring[i], list);
+			ring_settings(today, a, would, &would->ring[i], list);
 	}
+	add_if_differs(list, NULL, "blackouts", blackouts_words(today, NULL),
+	    blackouts_words(would, NULL));
 	return list;
 }
 

@@ -123,8 +123,9 @@ void view_whatif_slim(json_t *plan);
 
 /*
  * The settings of the rings in both sets that differ, by the ring
- * descriptor's columns and the windows in words:
- * [{"ring", "key", "before", "after"}].
+ * descriptor's columns (hotpatch_since as YYYY-MM), then the windows,
+ * upgrades and the ring's own file blackouts in words; last the file
+ * blackouts of every ring ("ring": null): [{"ring", "key", "before", "after"}].
  */
 json_t *view_whatif_settings(const struct ringset *today, const struct ringset *would);
 

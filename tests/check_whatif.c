@@ -368,6 +368,7 @@ START_TEST(set_keys)
 	struct diags d = { 0 };
 	const struct ring *r;
 	size_t own = 0, global = 0, runtime = 0;
+	json_t *settings, *want;
 	char *first;
 
 	ck_assert_int_eq(whatif(set, 5, NULL, 0, false, &would, &d), WHATIF_OK);
@@ -393,6 +394,20 @@ START_TEST(set_keys)
 	ck_assert_uint_eq(own, 1);
 	ck_assert_uint_eq(global, 1);
 	ck_assert_uint_eq(runtime, 1);
+	settings = view_whatif_settings(&today, &would);
+	want = json_loads("[{\"ring\": \"r\", \"key\": \"name\", \"before\": \"R\", "
+	    "\"after\": \"Renamed\"}, {\"ring\": \"r\", \"key\": \"hotpatch\", "
+	    "\"before\": true, \"after\": false}, {\"ring\": \"r\", \"key\": "
+	    "\"reminder_min\", \"before\": -1, \"after\": 15}, {\"ring\": \"r\", \"key\": "
+	    "\"windows\", \"before\": [\"Mon 18:00 for 2h\"], \"after\": "
+	    "[\"Tue,Wed 06:00 for 1h30m\"]}, {\"ring\": \"r\", \"key\": \"blackouts\", "
+	    "\"before\": [\"freeze r-own 2027-03-01..2027-03-02\"], \"after\": "
+	    "[\"freeze new-own 2026-05-01..2026-05-03\"]}]", 0, NULL);
+	ck_assert_ptr_nonnull(want);
+	ck_assert_msg(json_equal(settings, want), "settings: %s",
+	    json_dumps(settings, JSON_COMPACT));
+	json_decref(settings);
+	json_decref(want);
 	ringset_free(&would);
 	/* The sixth: an upgrade checked against the ring's OS list, as the loader does. */
 	ck_assert_int_eq(whatif(set + 5, 1, NULL, 0, false, &would, &d), WHATIF_INVALID);
@@ -401,6 +416,42 @@ START_TEST(set_keys)
 	    "upgrade from 'os-a' to itself");
 	free(first);
 	diags_free(&d);
+}
+END_TEST
+
+/* A month the descriptor stores as a number is shown as the ring file writes it. */
+START_TEST(set_month)
+{
+	static const char *const set[] = { "r.hotpatch_since=2026-03" };
+	struct ringset would;
+	struct diags d = { 0 };
+	json_t *settings, *df;
+
+	ck_assert_int_eq(whatif(set, 1, NULL, 0, false, &would, &d), WHATIF_OK);
+	ck_assert_int_eq(ringset_find(&would, "r")->hotpatch_since, ym_make(2026, 3));
+	settings = view_whatif_settings(&today, &would);
+	ck_assert_uint_eq(json_array_size(settings), 1);
+	ck_assert(json_is_null(json_object_get(json_array_get(settings, 0), "before")));
+	ck_assert_str_eq(str(json_array_get(settings, 0), "after"), "2026-03");
+	/*
+	 * Not in effect before March: January's baseline and February's hotpatch
+	 * are LCUs (February gains a restart).  In March hotpatch is on, but the
+	 * ring took an LCU after the January baseline, so it is off the latest
+	 * baseline (enrolled after a non-baseline LCU, doc/rules.md): March is an
+	 * LCU too, with a restart, and the April baseline puts it back on.
+	 */
+	df = diff_2026(&would);
+	ck_assert_uint_eq(json_array_size(json_object_get(df, "cells")), 3);
+	for (size_t i = 0; i < 3; i++) {
+		const json_t *c = json_array_get(json_object_get(df, "cells"), i);
+
+		ck_assert_str_eq(str(json_object_get(c, "after"), "install"), "lcu");
+		ck_assert(json_is_true(json_object_get(json_object_get(c, "after"), "restart")));
+		ck_assert_uint_eq(json_array_size(json_object_get(c, "changed")), i == 0 ? 2 : 3);
+	}
+	json_decref(df);
+	json_decref(settings);
+	ringset_free(&would);
 }
 END_TEST
 
@@ -489,6 +540,7 @@ START_TEST(directory)
 	struct ringset would;
 	struct diags d = { 0 };
 	json_t *df;
+	const json_t *c;
 
 	ck_assert_int_eq(whatif(NULL, 0, &f, 1, true, &would, &d), WHATIF_OK);
 	ck_assert_uint_eq(would.nring, 2);
@@ -500,6 +552,15 @@ START_TEST(directory)
 	ck_assert_uint_eq(json_array_size(json_object_get(df, "rows_removed")), 1);
 	ck_assert_str_eq(str(json_array_get(json_object_get(df, "rows_removed"), 0), "ring"), "s");
 	ck_assert(json_is_null(json_object_get(restarts_of(df, "s"), "after")));
+	json_decref(df);
+	/* r in the directory: other settings, and the global blackout is gone */
+	df = view_whatif_settings(&today, &would);
+	c = json_array_get(df, json_array_size(df) - 1);
+	ck_assert(json_is_null(json_object_get(c, "ring")));
+	ck_assert_str_eq(str(c, "key"), "blackouts");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(c, "before"), 0)),
+	    "freeze everyone 2027-06-01..2027-06-02");
+	ck_assert_uint_eq(json_array_size(json_object_get(c, "after")), 0);
 	json_decref(df);
 	ringset_free(&would);
 }
@@ -661,7 +722,7 @@ main(void)
 	suite_add_tcase(s, tcase_of("diff", setup, teardown, TESTS(deferral_6_to_9,
 	    deferral_back, vbs_off, text)));
 	suite_add_tcase(s, tcase_of("set", setup, teardown, TESTS(set_errors, set_keys,
-	    set_id)));
+	    set_month, set_id)));
 	suite_add_tcase(s, tcase_of("files", setup, teardown, TESTS(file_overlay, directory,
 	    file_errors)));
 	suite_add_tcase(s, tcase_of("devices", setup, teardown, TESTS(devices_touched,
