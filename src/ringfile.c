@@ -575,10 +575,12 @@ ringload_index(struct ringload *L)
 	L->os_seen = xcalloc(L->cal->nos + 1, sizeof(*L->os_seen));
 	for (size_t i = 0; i < L->cal->nos; i++)
 		strindex_put(&L->os_ids, L->cal->os[i].id, i);
-	for (size_t i = 0; i < L->prev->nring; i++)
-		for (size_t k = 0; k < L->prev->ring[i].ngroups && &L->prev->ring[i] != L->self;
-		    k++)
+	for (size_t i = 0; i < L->prev->nring; i++) {
+		if (&L->prev->ring[i] == L->self)
+			continue;	/* its groups are the ones being set */
+		for (size_t k = 0; k < L->prev->ring[i].ngroups; k++)
 			groups_put(L, L->prev->ring[i].groups[k], i);
+	}
 }
 
 static void
@@ -898,10 +900,10 @@ ringfile_set(struct ringset *set, size_t pos, const char *key, const char *value
     const char *name, const struct caldata *cal, struct diags *d)
 {
 	struct ringload L = { .cal = cal, .prev = set, .self = &set->ring[pos] };
-	struct yctx c = { .file = name, .d = d, .user = &L };
+	struct diags mine = { 0 };
+	struct yctx c = { .file = name, .d = &mine, .user = &L };
 	struct ring_in in = { .r = set->ring[pos], .win_cap = set->ring[pos].nwin,
 	    .upg_cap = set->ring[pos].nupg };
-	struct diags mine = { 0 };
 	struct ynode *map;
 	char *old;
 
@@ -916,7 +918,6 @@ ringfile_set(struct ringset *set, size_t pos, const char *key, const char *value
 	}
 	map = wrap_key(key, map);
 	old = xstrdup(in.r.id);
-	c.d = &mine;
 	/* The index points into the strings a key may replace: rebuilt below. */
 	ringset_index_free(set);
 	ringload_index(&L);
