@@ -47,8 +47,8 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	    "per month: kind, offer, deadlines, install window, restart, status", 0, false },
 	{ CMD_PLAN, "plan", "", "[--year Y] [--what-if FILE|DIR] [--set RING.KEY=VALUE]...",
 	    COPT_YEAR | COPT_WHAT_IF | COPT_SET, 0, false,
-	    "every ring x month: install date, restart, late/none/blackout, restarts per year",
-	    0, true },
+	    "every ring x month: install date, restart, late/none/blackout, restarts per year "
+	    "(or as it would be: --what-if, --set)", 0, true },
 	{ CMD_BLACKOUT_ADD, "blackout add", "",
 	    "--name TEXT --from YYYY-MM-DD --to YYYY-MM-DD [--ring ID] [--kind freeze|pause]",
 	    COPT_NAME | COPT_FROM_DAY | COPT_TO | COPT_RING | COPT_BO_KIND,
