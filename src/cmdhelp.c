@@ -133,7 +133,8 @@ add_options(struct completion *out, const struct cmd *c, unsigned seen, bool glo
 	static const char *const color[] = { "--color=auto", "--color=always", "--color=never" };
 
 	for (size_t j = 0; c != NULL && j < cmd_noptions; j++)
-		if ((c->opts & cmd_options[j].bit) && !(seen & cmd_options[j].bit) &&
+		if ((c->opts & cmd_options[j].bit) &&
+		    (!(seen & cmd_options[j].bit) || (cmd_options[j].bit & COPT_REPEATED)) &&
 		    cmd_find_option(cmd_options[j].name, c) == &cmd_options[j])
 			add_candidate(out, cmd_options[j].name);
 	for (size_t j = 0; global && j < cmd_nglobals; j++) {
@@ -151,7 +152,7 @@ static char
 looked_up(char type)
 {
 	return type != 0 && strchr((char[]){ CARG_OS, CARG_RING, CARG_ID, CARG_FILE, CARG_OUT,
-	    CARG_DIR, CARG_CVRF, CARG_INVENTORY, 0 }, type) != NULL ? type : 0;
+	    CARG_DIR, CARG_CVRF, CARG_INVENTORY, CARG_RINGFILES, 0 }, type) != NULL ? type : 0;
 }
 
 /* After the command c in argv[i..]: its next argument, an option's value, or its options. */

@@ -186,6 +186,34 @@ take_day(const char *what, const char *v, struct ymd *out)
 	return NULL;
 }
 
+/*
+ * The form of --set RING.KEY=VALUE: a ring id, a key of lower-case words
+ * joined by dots (devices.vbs), a value.  Whether the ring and the key
+ * exist and the value fits is the daemon's to say, with the data.
+ */
+static char *
+check_set(const char *v)
+{
+	const char *dot = strchr(v, '.'), *eq = strchr(v, '=');
+	char ring[40];
+	size_t klen;
+
+	if (dot == NULL || eq == NULL || eq < dot || dot - v >= (ptrdiff_t)sizeof(ring))
+		return xasprintf("bad --set '%s' (expected RING.KEY=VALUE, like "
+		    "ring2.deferral_days=9)", v);
+	snprintf(ring, sizeof(ring), "%.*s", (int)(dot - v), v);
+	if (!check_ident(ring))
+		return xasprintf("bad --set '%s': bad ring id '%s'", v, ring);
+	klen = (size_t)(eq - dot - 1);
+	if (klen == 0 || strspn(dot + 1, "abcdefghijklmnopqrstuvwxyz_.") < klen ||
+	    dot[1] == '.' || eq[-1] == '.' || memmem(dot + 1, klen, "..", 2) != NULL)
+		return xasprintf("bad --set '%s': bad key '%.*s' (a ring file's key, like "
+		    "deferral_days or devices.vbs)", v, (int)klen, dot + 1);
+	if (eq[1] == '\0')
+		return xasprintf("bad --set '%s': no value after '='", v);
+	return NULL;
+}
+
 /* Check one positional argument against its type letter; its typed value goes into rq. */
 static char *
 check_arg(char type, char *v, struct request *rq)
@@ -288,8 +316,9 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 
 	if (o == NULL || !(c->opts & o->bit))
 		return bad_option(c, name);
-	if (*seen & o->bit)
+	if ((*seen & o->bit) && !(o->bit & COPT_REPEATED))
 		return xasprintf("option '%s' given twice", name);
+	rq->unkept |= (o->bit & COPT_UNKEPT) != 0;
 	if (o->type == CARG_NONE) {
 		*seen |= o->bit;
 		rq->unplanned |= o->bit == COPT_UNPLANNED;
@@ -363,6 +392,17 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 		return take_count("--limit", v, 1, CMD_PAGE_MAX, &rq->limit);
 	case COPT_OFFSET:
 		return take_count("--offset", v, 0, CMD_OFFSET_MAX, &rq->offset);
+	case COPT_WHAT_IF:
+		if (rq->nwhat_if == CMD_WHAT_IF_MAX)
+			return xasprintf("--what-if sends at most %d ring files", CMD_WHAT_IF_MAX);
+		rq->what_if[rq->nwhat_if++] = v;
+		return *v != '\0' ? NULL : xstrdup("--what-if needs a ring file or a directory");
+	case COPT_SET:
+		if (rq->nset == CMD_SET_MAX)
+			return xasprintf("--set is given more than %d times (write the changes in "
+			    "a ring file for --what-if)", CMD_SET_MAX);
+		rq->set[rq->nset++] = v;
+		return check_set(v);
 	case COPT_YEAR:
 		rq->year = atoi(v);
 		if (strlen(v) != 4 || strspn(v, "0123456789") != 4 || rq->year < HP_YEAR_MIN ||

@@ -45,9 +45,12 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	{ CMD_WINDOWS, "windows", "", "--ring ID [--os ID] [--from YYYY-MM] [--months N]",
 	    COPT_RING | COPT_OS | COPT_FROM_MONTH | COPT_MONTHS, COPT_RING, false,
 	    "per month: kind, offer, deadlines, install window, restart, status", 0, false },
-	{ CMD_PLAN, "plan", "", "[--from YYYY-MM] [--months N] [--year Y] [--at-risk]",
-	    COPT_FROM_MONTH | COPT_MONTHS | COPT_YEAR | COPT_AT_RISK, 0, false,
-	    "every ring x month (12 from this one): install day, restart, risks, restarts",
+	{ CMD_PLAN, "plan", "", "[--from YYYY-MM] [--months N] [--year Y] [--at-risk] "
+	    "[--what-if FILE|DIR] [--set RING.KEY=VALUE]...",
+	    COPT_FROM_MONTH | COPT_MONTHS | COPT_YEAR | COPT_AT_RISK | COPT_WHAT_IF | COPT_SET,
+	    0, false,
+	    "every ring x month (12 from this one): install day, restart, risks, restarts "
+	    "(or as it would be: --what-if, --set)",
 	    0, true },
 	{ CMD_BLACKOUT_ADD, "blackout add", "",
 	    "--name TEXT --from YYYY-MM-DD --to YYYY-MM-DD [--ring ID] [--kind freeze|pause]",
@@ -135,6 +138,12 @@ const struct cmd_option cmd_options[] = {
 	{ "--offset", COPT_OFFSET, 0, "N", "skip the first N that match (the next page)" },
 	{ "--at-risk", COPT_AT_RISK, CARG_NONE, NULL,
 	    "only the rows at risk: late, no window, skipped, forced into a freeze, catch-up" },
+	{ "--what-if", COPT_WHAT_IF, CARG_RINGFILES, "FILE|DIR",
+	    "the plan with this ring file's rings (or a directory's: every ring file), and "
+	    "what changes" },
+	{ "--set", COPT_SET, 0, "RING.KEY=VALUE",
+	    "the plan with one ring key changed (ring2.deferral_days=9), and what changes; "
+	    "up to 8" },
 };
 const size_t cmd_noptions = ARRAY_LEN(cmd_options);
 

@@ -85,7 +85,24 @@ enum cmd_opt {
 	COPT_LIMIT = 1 << 23,	/* --limit N, 1..CMD_PAGE_MAX (devices) */
 	COPT_OFFSET = 1 << 24,	/* --offset N, 0..CMD_OFFSET_MAX (devices) */
 	COPT_AT_RISK = 1 << 25,	/* --at-risk, no value (plan) */
+	COPT_WHAT_IF = 1 << 26,	/* --what-if FILE|DIR, up to CMD_WHAT_IF_MAX (plan) */
+	COPT_SET = 1 << 27,	/* --set RING.KEY=VALUE, up to CMD_SET_MAX (plan) */
 };
+
+/*
+ * plan --what-if and --set may be given this many times.  On the wire a
+ * directory is one --what-if per file, and the request's 64 words hold them
+ * all with the plan's own options.
+ */
+#define CMD_WHAT_IF_MAX	16
+#define CMD_SET_MAX	8
+/* Options that may be given more than once (up to the limits above); any other only once. */
+#define COPT_REPEATED	(COPT_WHAT_IF | COPT_SET)
+/*
+ * Options whose request's reply is never kept: it is made of what they
+ * carry (a whole ring file), and a planner tries each only once.
+ */
+#define COPT_UNKEPT	(COPT_WHAT_IF | COPT_SET)
 
 /* Positional argument types, one letter each in struct cmd.args. */
 #define CARG_OS		'o'	/* OS id */
@@ -101,6 +118,8 @@ enum cmd_opt {
 #define CARG_DEVICE	'n'	/* a device name */
 #define CARG_DIR	'd'	/* a directory (--dir); completion only */
 #define CARG_DAY	'y'	/* YYYY-MM-DD; options only */
+#define CARG_RINGFILES	's'	/* a ring file or a directory of them (--what-if): the client
+				   reads them and sends each as NAME:BASE64; options only */
 #define CARG_NONE	'-'	/* no value: the option is a flag; options only */
 
 struct cmd {
@@ -161,6 +180,11 @@ struct request {
 	long		 limit;		/* --limit; 0 when not given */
 	long		 offset;	/* --offset; 0 when not given */
 	bool		 at_risk;	/* --at-risk */
+	const char	*what_if[CMD_WHAT_IF_MAX];	/* --what-if, as given */
+	int		 nwhat_if;
+	const char	*set[CMD_SET_MAX];	/* --set, as given */
+	int		 nset;
+	bool		 unkept;	/* an option given makes the reply one not to keep */
 	int		 fd;		/* daemon: a descriptor passed with the request, or -1 */
 };
 

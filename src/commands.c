@@ -11,6 +11,7 @@
 #include "store.h"
 #include "table.h"
 #include "util.h"
+#include "whatif.h"
 
 #include <malloc.h>
 #include <pwd.h>
@@ -39,7 +40,7 @@ static const struct {
 	[CMD_OVERRIDE_LIST] = { cmd_override_list, render_override_list },
 	[CMD_RELOAD] = { cmd_reload, render_reload },
 	[CMD_WINDOWS] = { cmd_windows, render_windows },
-	[CMD_PLAN] = { cmd_plan, render_plan },
+	[CMD_PLAN] = { cmd_plan_whatif, render_plan_whatif },
 	[CMD_BLACKOUT_ADD] = { cmd_blackout_add, render_blackout_change },
 	[CMD_BLACKOUT_REMOVE] = { cmd_blackout_remove, render_blackout_change },
 	[CMD_BLACKOUT_LIST] = { cmd_blackout_list, render_blackout_list },
@@ -292,7 +293,7 @@ commands_execute(struct daemon *d, const struct peer *p, const char *line, int f
 		/* Only a command that reads a file takes one; the caller closes it unread. */
 		reply_error(&r, PROTO_BAD_REQUEST, "'%s' takes no file descriptor", rq.cmd->words);
 		*out = reply_text(NULL, &r, outlen);
-	} else if (rq.cmd->keep && (k = kept_get(d, line, epoch)) != NULL) {
+	} else if (rq.cmd->keep && !rq.unkept && (k = kept_get(d, line, epoch)) != NULL) {
 		*out = xmalloc(k->len + 1);
 		memcpy(*out, k->out, k->len + 1);
 		*outlen = k->len;
@@ -300,7 +301,7 @@ commands_execute(struct daemon *d, const struct peer *p, const char *line, int f
 		rq.fd = fd;
 		dispatch[rq.cmd->id].run(d, &rq, p, line, &r);
 		*out = reply_text(&rq, &r, outlen);
-		if (rq.cmd->keep && r.code == PROTO_OK)
+		if (rq.cmd->keep && !rq.unkept && r.code == PROTO_OK)
 			kept_put(d, line, epoch, *out, *outlen);
 	}
 	free(buf);

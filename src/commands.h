@@ -104,6 +104,12 @@ cmd_render render_import_cvrf;
 /* cmd_devices.c: the device inventory (device.h). */
 cmd_handler cmd_devices_import, cmd_devices, cmd_device_show;
 cmd_render render_devices_import, render_devices, render_device_show;
+/*
+ * cmd_whatif.c: plan, and plan --what-if/--set: the plan as it would be
+ * with other rings, and its diff against today's (cmd_plan for both);
+ * its text is render_plan_whatif (whatif.h).
+ */
+cmd_handler cmd_plan_whatif;
 /* cmd_fleet.c: the fleet forecast of the inventory (fleet.c); text by render_fleet. */
 cmd_handler cmd_fleet;
 /* cmd_backup.c: a copy of the database, made by the daemon, written by the client. */

@@ -37,4 +37,21 @@ int write_export(const struct answer *a, int root, const char *dir);
 int backup_open(const char *path);
 int write_backup(const struct answer *a, int fd, const char *path, bool json);
 
+/*
+ * plan --what-if: the ring files go base64-encoded in the request line
+ * (PROTO_MAX_REQUEST bytes), with room left for their names and the rest.
+ */
+#define WHATIF_MAX_BYTES	((65536 - 8192) / 4 * 3)
+
+struct request;
+/*
+ * Append to the request line being built the word(s) that replace the path
+ * of one --what-if of rq: a ring file's, or every ring file's of a directory
+ * (each after a --what-if of its own).  *total counts the bytes of every
+ * file so far; past WHATIF_MAX_BYTES, a directory of more than
+ * CMD_WHAT_IF_MAX files or a file it cannot read, it dies (exit 2).
+ */
+void whatif_append(const struct request *rq, const char *path, char **line, size_t *len,
+    size_t *total);
+
 #endif

@@ -444,7 +444,7 @@ complete(int argc, char **argv)
 		if (strncmp(c.word[k], cur, strlen(cur)) == 0)
 			puts(c.word[k]);
 	if (c.value == CARG_FILE || c.value == CARG_OUT || c.value == CARG_CVRF ||
-	    c.value == CARG_INVENTORY)
+	    c.value == CARG_INVENTORY || c.value == CARG_RINGFILES)
 		puts("@files");
 	else if (c.value == CARG_DIR)
 		puts("@dirs");
@@ -452,6 +452,16 @@ complete(int argc, char **argv)
 		print_ids(sock, c.value, cur);
 	free(words);
 	return EXIT_OK;
+}
+
+/* word is the path of one of rq's --what-if (ctlwhatif.c sends the files in its place). */
+static bool
+is_whatif(const struct request *rq, const char *word)
+{
+	for (int k = 0; k < rq->nwhat_if; k++)
+		if (word == rq->what_if[k])
+			return true;
+	return false;
 }
 
 /*
@@ -469,9 +479,13 @@ run(const struct request *rq, char **words, int n, const char *sock, enum color 
 	int out_fd = -1, root = -1, pass = -1, rc;
 	char *line = NULL, *file = NULL;
 	struct answer a = { 0 };
-	size_t len = 0;
+	size_t len = 0, whatif = 0;
 
 	for (int i = 0; i < n; i++) {
+		if (is_whatif(rq, words[i])) {
+			whatif_append(rq, words[i], &line, &len, &whatif);
+			continue;
+		}
 		if (in >= 0 && words[i] == rq->arg[in])
 			words[i] = file = file_word(words[i]);
 		else if (cvrf >= 0 && words[i] == rq->arg[cvrf])

@@ -358,3 +358,31 @@ record_json(const struct record *r, const void *obj)
 			json_object_set_new(o, r->f[i].json, field_json(&r->f[i], obj));
 	return o;
 }
+
+/* A copy of the n strings at v (NULL stays NULL). */
+static char **
+strv_dup(char *const *v, size_t n)
+{
+	char **copy;
+
+	if (v == NULL)
+		return NULL;
+	copy = xcalloc(n + 1, sizeof(*copy));
+	for (size_t i = 0; i < n; i++)
+		copy[i] = xstrdup_null(v[i]);
+	return copy;
+}
+
+void
+record_dup(const struct record *r, void *obj)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rec_field *f = &r->f[i];
+		char **at = (char **)((char *)obj + f->off);
+
+		if (f->type == RT_STR)
+			*at = xstrdup_null(*at);
+		else if (f->type == RT_STRV || f->type == RT_STRL)
+			*(char ***)at = strv_dup(*(char ***)at, COUNT(obj, f));
+	}
+}

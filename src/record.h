@@ -88,4 +88,11 @@ json_t *record_strv_json(const struct rec_field *f, const void *obj);
 /* A JSON object of obj's fields that have a JSON key, in descriptor order. */
 json_t *record_json(const struct record *r, const void *obj);
 
+/*
+ * Make obj, a struct copied by assignment from another, own its strings:
+ * every RT_STR, RT_STRV and RT_STRL field of r is duplicated in place.
+ * What r does not describe (a ring's windows and upgrades) is the caller's.
+ */
+void record_dup(const struct record *r, void *obj);
+
 #endif

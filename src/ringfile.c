@@ -39,6 +39,7 @@ struct ringload {
 	struct strindex		 groups;
 	char			**gkeys;	/* the folded names groups points into */
 	size_t			 ngkeys, gkeys_cap;
+	const struct ring	*self;		/* --set: the ring of prev being changed, not indexed */
 };
 
 static int parse_os_list(struct yctx *, const struct ynode *, const struct yfield *, void *);
@@ -339,6 +340,18 @@ parse_upgrades(struct yctx *c, const struct ynode *n, const struct yfield *f, vo
 	return bad;
 }
 
+/*
+ * The node of key in map n, or n itself when n does not have it: a --set
+ * of one key is checked against the ring's other keys, which have no node.
+ */
+static const struct ynode *
+node_of(const struct ynode *n, const char *key)
+{
+	const struct ynode *at = yget(n, key);
+
+	return at != NULL ? at : n;
+}
+
 /* One upgrade (item n of the list) against the ring's OS list and the upgrades before it. */
 static int
 check_upgrade(struct yctx *c, const struct ynode *n, const struct ring *r, size_t i)
@@ -349,17 +362,17 @@ check_upgrade(struct yctx *c, const struct ynode *n, const struct ring *r, size_
 	if (!ring_has_os(r, u->from) || !ring_has_os(r, u->to)) {
 		const char *id = !ring_has_os(r, u->from) ? u->from : u->to;
 
-		yerr(c, yget(n, id == u->from ? "from" : "to"), "upgrade %s OS '%s' is not in "
+		yerr(c, node_of(n, id == u->from ? "from" : "to"), "upgrade %s OS '%s' is not in "
 		    "the ring's os list", id == u->from ? "from" : "to", id);
 		return -1;
 	}
 	if (strcmp(u->from, u->to) == 0) {
-		yerr(c, yget(n, "to"), "upgrade from '%s' to itself", u->from);
+		yerr(c, node_of(n, "to"), "upgrade from '%s' to itself", u->from);
 		return -1;
 	}
 	for (size_t k = 0; k < i; k++) {
 		if (r->upg[k].month == u->month) {
-			yerr(c, yget(n, "month"), "two upgrades in %s; a ring upgrades at most "
+			yerr(c, node_of(n, "month"), "two upgrades in %s; a ring upgrades at most "
 			    "once a month", ym_format(u->month, m));
 			return -1;
 		}
@@ -390,7 +403,7 @@ check_since(struct yctx *c, const struct ynode *n, const struct ringload *L,
 			continue;
 		os = &L->cal->os[pos];
 		if (r->hotpatch_since < os->hotpatch_start) {
-			yerr(c, yget(n, "hotpatch_since"), "hotpatch_since %s is before "
+			yerr(c, node_of(n, "hotpatch_since"), "hotpatch_since %s is before "
 			    "hotpatch_start %s of OS '%s'", ym_format(r->hotpatch_since, since),
 			    ym_format(os->hotpatch_start, start), os->id);
 			return -1;
@@ -407,7 +420,7 @@ check_ring(struct yctx *c, const struct ringload *L, const struct ynode *n, stru
 
 	/* Reached only when every upgrade parsed, so upg[i] came from item i. */
 	for (size_t i = 0; i < r->nupg; i++)
-		if (check_upgrade(c, list->items[i], r, i) < 0)
+		if (check_upgrade(c, list != NULL ? list->items[i] : n, r, i) < 0)
 			return -1;
 	if (check_since(c, n, L, r) < 0)
 		return -1;
@@ -468,6 +481,14 @@ check_groups(struct yctx *c, const struct ringload *L, const struct ynode *n,
 	return bad;
 }
 
+/* The ring of map n has the id of ring dup, read before. */
+static void
+duplicate_id(struct yctx *c, const struct ynode *n, const struct ring *dup)
+{
+	yerr(c, node_of(n, "id"), "duplicate ring id '%s' (first defined at %s:%d)", dup->id,
+	    dup->file, dup->line);
+}
+
 static const struct ring *
 find_ring(const struct ringload *L, const char *id)
 {
@@ -490,8 +511,7 @@ load_ring(struct yctx *c, struct ringload *L, const struct ynode *n)
 	}
 	in.r.hotpatch_set = yget(n, "hotpatch") != NULL;
 	if ((dup = find_ring(L, in.r.id)) != NULL) {
-		yerr(c, yget(n, "id"), "duplicate ring id '%s' (first defined at %s:%d)", in.r.id,
-		    dup->file, dup->line);
+		duplicate_id(c, n, dup);
 		ring_in_free(&in);
 		return;
 	}
@@ -555,9 +575,12 @@ ringload_index(struct ringload *L)
 	L->os_seen = xcalloc(L->cal->nos + 1, sizeof(*L->os_seen));
 	for (size_t i = 0; i < L->cal->nos; i++)
 		strindex_put(&L->os_ids, L->cal->os[i].id, i);
-	for (size_t i = 0; i < L->prev->nring; i++)
+	for (size_t i = 0; i < L->prev->nring; i++) {
+		if (&L->prev->ring[i] == L->self)
+			continue;	/* its groups are the ones being set */
 		for (size_t k = 0; k < L->prev->ring[i].ngroups; k++)
 			groups_put(L, L->prev->ring[i].groups[k], i);
+	}
 }
 
 static void
@@ -683,4 +706,235 @@ ringfile_done(struct ringset *set, size_t before, struct ringset *out, const str
 	ringset_index(set);
 	*out = *set;
 	return 0;
+}
+
+/* ---- --set: one key of one ring, read as a ring file reads it ---- */
+
+/*
+ * The parsers fill a fresh ring, and the list ones append: what key f's
+ * parser fills in a ring that already has it is emptied first.  Plain
+ * values (numbers, flags, months, the devices: facts) are overwritten.
+ */
+static void
+key_clear(struct ring_in *in, const struct yfield *f)
+{
+	struct ring *r = &in->r;
+	char ***v = f->parse == parse_os_list ? &r->os : f->parse == parse_groups ? &r->groups :
+	    NULL;
+	size_t *nv = v == &r->os ? &r->nos : &r->ngroups;
+
+	if (f->parse == yp_string || f->parse == yp_ident || f->parse == parse_timezone) {
+		free(*(char **)((char *)in + f->off));
+		*(char **)((char *)in + f->off) = NULL;
+	} else if (v != NULL) {
+		for (size_t i = 0; i < *nv; i++)
+			free((*v)[i]);
+		free(*v);
+		*v = NULL;
+		*nv = 0;
+	} else if (f->parse == parse_windows) {
+		free(r->win);
+		r->win = NULL;
+		r->nwin = in->win_cap = 0;
+	} else if (f->parse == parse_upgrades) {
+		for (size_t i = 0; i < r->nupg; i++)
+			upgrade_free(&r->upg[i]);
+		free(r->upg);
+		r->upg = NULL;
+		r->nupg = in->upg_cap = 0;
+	}
+}
+
+/* A one-key mapping {key: v} (taking v), placed where v is. */
+static struct ynode *
+ymap_of(const char *key, size_t len, struct ynode *v)
+{
+	struct ynode *m = xcalloc(1, sizeof(*m)), *k = xcalloc(1, sizeof(*k));
+
+	k->type = YN_SCALAR;
+	k->value = xasprintf("%.*s", (int)len, key);
+	m->type = YN_MAP;
+	m->keys = xcalloc(1, sizeof(*m->keys));
+	m->items = xcalloc(1, sizeof(*m->items));
+	m->keys[0] = k;
+	m->items[0] = v;
+	m->n = m->cap = 1;
+	k->line = m->line = v->line;
+	k->col = m->col = v->col;
+	return m;
+}
+
+/* What a ring file has around value v of key: {key: v}, or {a: {b: v}} for "a.b". */
+static struct ynode *
+wrap_key(const char *key, struct ynode *v)
+{
+	size_t end = strlen(key), start;
+
+	for (;;) {
+		for (start = end; start > 0 && key[start - 1] != '.'; start--)
+			;
+		v = ymap_of(key + start, end - start, v);
+		if (start == 0)
+			return v;
+		end = start - 1;
+	}
+}
+
+/* The ring keys, "id, name, ...", from the table the files are read with (allocated). */
+static char *
+ring_keys(void)
+{
+	char *s = xstrdup(""), *t;
+
+	for (size_t i = 0; ring_fields[i].key != NULL; i++) {
+		t = xasprintf("%s%s%s", s, i > 0 ? ", " : "", ring_fields[i].key);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* A ring set's ring at pos has another ring's id: the error load_ring gives. */
+static int
+check_unique(struct yctx *c, const struct ringset *set, size_t pos, const struct ynode *n,
+    const char *id)
+{
+	for (size_t i = 0; i < set->nring; i++) {
+		if (i != pos && strcmp(set->ring[i].id, id) == 0) {
+			duplicate_id(c, n, &set->ring[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The ring's own file blackouts follow it: blackouts: replaces them (in->bo,
+ * now the ring's new id's), and a new id takes them along.  Run-time ones
+ * stay with the old id, as a reload leaves them.
+ */
+static void
+move_blackouts(struct ringset *set, const char *old, struct ring_in *in, bool replace)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < set->nbo; i++) {
+		struct blackout *b = &set->bo[i];
+		bool own = !b->runtime && b->ring != NULL && strcmp(b->ring, old) == 0;
+
+		if (own && replace) {
+			blackout_free(b);
+			continue;
+		}
+		if (own && strcmp(old, in->r.id) != 0) {
+			free(b->ring);
+			b->ring = xstrdup(in->r.id);
+		}
+		set->bo[k++] = *b;
+	}
+	set->nbo = k;
+	for (size_t i = 0; i < in->nbo; i++) {
+		in->bo[i].ring = xstrdup(in->r.id);
+		set->bo = xreallocarray(set->bo, set->nbo + 1, sizeof(*set->bo));
+		set->bo[set->nbo++] = in->bo[i];
+	}
+	free(in->bo);
+	in->bo = NULL;
+	in->nbo = 0;
+}
+
+/* Parse map (one ring key) into in, the ring at pos of set, and check the ring as a load does. */
+static void
+set_key(struct yctx *c, struct ringload *L, size_t pos, const struct ynode *map,
+    struct ring_in *in)
+{
+	struct yfield opt[YMAP_MAX_FIELDS];
+	size_t n, f = SIZE_MAX;
+
+	/* Every key optional: the ring has the others already. */
+	for (n = 0; ring_fields[n].key != NULL; n++) {
+		opt[n] = ring_fields[n];
+		opt[n].required = false;
+		if (strcmp(opt[n].key, map->keys[0]->value) == 0)
+			f = n;
+	}
+	opt[n] = ring_fields[n];
+	if (f == SIZE_MAX) {
+		char *keys = ring_keys();
+
+		yerr(c, map, "unknown ring key '%s' (the keys of a ring: %s)",
+		    map->keys[0]->value, keys);
+		free(keys);
+		return;
+	}
+	key_clear(in, &opt[f]);
+	if (ymap(c, map, "ring", opt, in) > 0 || check_ring(c, L, map, &in->r) < 0)
+		return;
+	in->r.hotpatch_set |= yget(map, "hotpatch") != NULL;
+	if (check_unique(c, L->prev, pos, map, in->r.id) < 0)
+		return;
+	if (yget(map, "groups") != NULL)
+		check_groups(c, L, map, &in->r);
+}
+
+/* YAML's null: a --set cannot leave a key out. */
+static bool
+is_null(const char *v)
+{
+	v += strspn(v, " ");
+	return *v == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
+	    strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
+}
+
+/* Move the errors of mine into d as whole-argument ones: the value is one line, the name shows it. */
+static void
+diags_move(struct diags *mine, struct diags *d)
+{
+	for (size_t i = 0; i < mine->n; i++)
+		diags_add(d, mine->v[i].file, 0, 0, "%s", mine->v[i].msg);
+	diags_free(mine);
+}
+
+int
+ringfile_set(struct ringset *set, size_t pos, const char *key, const char *value,
+    const char *name, const struct caldata *cal, struct diags *d)
+{
+	struct ringload L = { .cal = cal, .prev = set, .self = &set->ring[pos] };
+	struct diags mine = { 0 };
+	struct yctx c = { .file = name, .d = &mine, .user = &L };
+	struct ring_in in = { .r = set->ring[pos], .win_cap = set->ring[pos].nwin,
+	    .upg_cap = set->ring[pos].nupg };
+	struct ynode *map;
+	char *old;
+
+	if (is_null(value)) {
+		diags_add(d, name, 0, 0, "a value is needed: --set cannot leave a key out "
+		    "(write the ring in a file for --what-if)");
+		return -1;
+	}
+	if ((map = ytree_parse(name, value, strlen(value), &mine)) == NULL) {
+		diags_move(&mine, d);
+		return -1;
+	}
+	map = wrap_key(key, map);
+	old = xstrdup(in.r.id);
+	/* The index points into the strings a key may replace: rebuilt below. */
+	ringset_index_free(set);
+	ringload_index(&L);
+	set_key(&c, &L, pos, map, &in);
+	ringload_free_index(&L);
+	set->ring[pos] = in.r;
+	if (mine.n == 0) {
+		move_blackouts(set, old, &in, yget(map, "blackouts") != NULL);
+		ringset_index_ids(set);
+	}
+	for (size_t i = 0; i < in.nbo; i++)
+		blackout_free(&in.bo[i]);
+	free(in.bo);
+	ytree_free(map);
+	free(old);
+	if (mine.n == 0)
+		return 0;
+	diags_move(&mine, d);
+	return -1;
 }

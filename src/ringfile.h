@@ -36,6 +36,19 @@ int ringfile_load(const char *file, const struct caldata *cal,
 int ringfile_parse(const char *name, const char *buf, size_t len, const struct caldata *cal,
     struct ringset *out, struct diags *d);
 
+/*
+ * Set key of the ring at pos of set to value, read as YAML the way a ring
+ * file reads it (hotpatchctl plan --set RING.KEY=VALUE): the key's own
+ * parser and range, then the checks across the ring's keys, its id against
+ * the other rings and its groups against theirs.  key is a key of a ring
+ * ("deferral_days") or of a mapping in it ("devices.vbs"); blackouts:
+ * replaces the ring's own file blackouts in set->bo.  Errors go to d as
+ * "name: message".  Returns 0, with set indexed again; or -1, and then set
+ * may only be freed.
+ */
+int ringfile_set(struct ringset *set, size_t pos, const char *key, const char *value,
+    const char *name, const struct caldata *cal, struct diags *d);
+
 /* True if name is a time zone libical knows (an IANA name, or "UTC"). */
 int ringfile_timezone_ok(const char *name);
 
