@@ -171,7 +171,7 @@ START_TEST(plan_takes_a_range_or_a_year_not_both)
 	ck_assert_int_eq(parse_words(&rq, (const char *const[]){ "plan", "--at-risk", "yes",
 	    NULL }, &err), -1);
 	ck_assert_str_eq(err, "unexpected argument 'yes'; usage: hotpatchctl plan [--from YYYY-MM] "
-	    "[--months N] [--year Y] [--at-risk]");
+	    "[--months N] [--year Y] [--at-risk] [--what-if FILE|DIR] [--set RING.KEY=VALUE]...");
 	free(err);
 	/* the exclusion is plan's: calendar has no --from to rule out */
 	accepted(&rq, (const char *const[]){ "calendar", "--year", "2027", NULL });
