@@ -828,8 +828,11 @@ feed_render(const struct feed *f, const struct feed_opts *o)
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
 	icalcomponent_add_property(cal, icalproperty_new_name(f->name));
 	add_x(cal, "X-WR-CALNAME", f->name);
-	if (f->description != NULL)
+	/* RFC 7986 DESCRIPTION for the clients that read it, X-WR-CALDESC for the others. */
+	if (f->description != NULL) {
+		icalcomponent_add_property(cal, icalproperty_new_description(f->description));
 		add_x(cal, "X-WR-CALDESC", f->description);
+	}
 	icalcomponent_add_property(cal, icalproperty_new_refreshinterval(
 	    minutes(o->refresh_minutes)));
 	snprintf(ttl, sizeof(ttl), "PT%dM", o->refresh_minutes > 0 ? o->refresh_minutes : 0);
@@ -853,4 +856,40 @@ feed_render(const struct feed *f, const struct feed_opts *o)
 	ret = escape_x_text(text);
 	icalmemory_free_buffer(text);
 	return ret;
+}
+
+/* The calendar's addresses (RFC 7986): URL, the site's index page; SOURCE, the feed itself. */
+static char *
+link_lines(const char *base, const char *path)
+{
+	char *index = xasprintf("%s/", base), *self = xasprintf("%s%s", base, path);
+	icalproperty *url = icalproperty_new_url(index), *src = icalproperty_new_source(self);
+	char *a = icalproperty_as_ical_string_r(url), *b = icalproperty_as_ical_string_r(src);
+	char *lines = xasprintf("%s%s", a, b);
+
+	icalmemory_free_buffer(a);
+	icalmemory_free_buffer(b);
+	icalproperty_free(url);
+	icalproperty_free(src);
+	free(index);
+	free(self);
+	return lines;
+}
+
+char *
+feed_add_links(const char *body, const char *base, const char *path)
+{
+	/* The calendar's properties end where its first component or the calendar does. */
+	const char *at = strstr(body, "\r\nBEGIN:"), *end = strstr(body, "\r\nEND:VCALENDAR");
+	char *lines, *out;
+
+	if (at == NULL || (end != NULL && end < at))
+		at = end;
+	if (at == NULL)
+		return xstrdup(body);
+	at += 2;
+	lines = link_lines(base, path);
+	out = xasprintf("%.*s%s%s", (int)(at - body), body, lines, at);
+	free(lines);
+	return out;
 }

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "sd.h"
 #include "site.h"
+#include "siteurl.h"
 #include "util.h"
 
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -286,6 +288,42 @@ refuse(struct http *h, struct MHD_Connection *c, const char *method, const char 
 	return reply_error(c, status, text);
 }
 
+/* ---- the address the request reached us at ---- */
+
+/* The Host headers of a request: how many, and the first. */
+struct hosts {
+	unsigned	 n;
+	const char	*first;
+};
+
+static enum MHD_Result
+count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct hosts *hs = cls;
+
+	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0 && hs->n++ == 0)
+		hs->first = value;
+	return MHD_YES;
+}
+
+/*
+ * The site's address as the request names it, "http://host:port"
+ * (allocated): from its one Host header, or, for HTTP/1.0 without one, as
+ * bound.  NULL if the Host is not a plain host[:port] or there are several
+ * (RFC 9112 3.2: 400).  X-Forwarded-* headers are never read: any client
+ * can send them.
+ */
+static char *
+request_base(struct http *h, struct MHD_Connection *c)
+{
+	struct hosts hs = { 0 };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_host, &hs);
+	if (hs.n == 0)
+		return xstrdup(h->base);
+	return hs.n == 1 && hs.first != NULL ? siteurl_from_host(hs.first) : NULL;
+}
+
 /* What *con_cls points at: how far a request has got. */
 static const char bad_path, seen_headers, got_body, answered;
 
@@ -431,7 +469,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 {
 	struct http *h = cls;
 	const struct page *pg;
-	char *cause = NULL;
+	char *cause = NULL, *base;
 	unsigned long long start;
 	unsigned status;
 	enum MHD_Result ret;
@@ -454,6 +492,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		if (has_body(c))
 			return refuse(h, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE,
 			    "request bodies are not accepted\n");
+		if ((base = request_base(h, c)) == NULL)
+			return refuse(h, c, method, url, MHD_HTTP_BAD_REQUEST,
+			    "bad Host header: one HOST or HOST:PORT is needed\n");
+		free(base);
 		*con_cls = (void *)&seen_headers;
 		return MHD_YES;
 	}
@@ -474,7 +516,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	*con_cls = (void *)&answered;
 	start = sd_monotonic_usec();
 	/* MHD has cut the query string off url already: it plays no part in routing. */
-	if ((pg = site_get(h->d, url, &cause)) != NULL) {
+	base = h->d->cfg.public_url == NULL ? request_base(h, c) : NULL;
+	if ((pg = site_get_at(h->d, url, base, &cause)) != NULL) {
 		ret = reply_page(h, c, pg, &status);
 	} else if (cause != NULL) {
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
@@ -486,6 +529,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	log_response(h, c, method, url, status, (long long)(sd_monotonic_usec() - start) / 1000,
 	    cause);
 	free(cause);
+	free(base);
 	return ret;
 }
 

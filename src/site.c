@@ -10,6 +10,7 @@
 #include "log.h"
 #include "pages.h"
 #include "site.h"
+#include "siteurl.h"
 #include "stale.h"
 #include "store.h"
 #include "util.h"
@@ -30,11 +31,23 @@ static const char text_type[] = "text/plain; charset=utf-8";
 #define CACHE_PAGES	"public, max-age=300"
 #define CACHE_NONE	"no-store"
 
+/* A page with links for an address other than the configured one (site_get_at). */
+struct variant {
+	char		*base;
+	struct page	 pg;
+	int		 epoch;
+	unsigned long	 used;		/* when last served, by the site's clock */
+};
+
 struct site {
 	struct page	*page;
 	size_t		 n;
 	int		*epoch;		/* the stale_epoch each page was built in */
 	struct strindex	 by_path;	/* paths -> positions: 10,000 rings make 10,000 pages */
+	struct variant	 var[SITE_VARIANTS_MAX];
+	size_t		 nvar;
+	size_t		 var_bytes;	/* their bodies */
+	unsigned long	 clock;
 };
 
 /*
@@ -237,11 +250,12 @@ index_page(struct daemon *d, const char *base)
 	return s;
 }
 
+/* Built once with the mark for its address, then expanded for each (siteurl.h). */
 static char *
 build_index(struct daemon *d, const char *id, time_t *modified, char **cause)
 {
 	*modified = d->started;
-	return index_page(d, d->feed_url ? d->feed_url : "");
+	return index_page(d, SITEURL_MARK);
 }
 
 /* Static copies link relatively: they may live under any prefix. */
@@ -386,11 +400,37 @@ id_known(const struct daemon *d, const struct route *r, const char *id)
 	return r->each != EACH_RING || ringset_find(&d->rings, id) != NULL;
 }
 
-/* Build the page for path into p; 0 ok, 1 no such page, -1 error. */
+/* The absolute links in r's pages: a feed names itself, the index every page. */
+static enum page_links
+route_links(const struct route *r)
+{
+	if (r->build == build_index)
+		return LINKS_INDEX;
+	return strcmp(r->type, ics_type) == 0 ? LINKS_FEED : LINKS_NONE;
+}
+
+/* body (len bytes) of a page at path with its links for base (allocated; base "": none known). */
+static char *
+with_links(enum page_links links, const char *body, size_t len, const char *base,
+    const char *path)
+{
+	size_t n;
+
+	if (links == LINKS_INDEX)
+		return siteurl_expand(body, len, base, &n);
+	if (links == LINKS_FEED && *base != '\0')
+		return feed_add_links(body, base, path);
+	return xstrdup(body);
+}
+
+/*
+ * Build the page for path into p; 0 ok, 1 no such page, -1 error.  With
+ * http.public_url its links are made here, once, for every request.
+ */
 static int
 build(struct daemon *d, const char *path, struct page *p, char **cause)
 {
-	char *id, *body = NULL;
+	char *id, *body = NULL, *linked;
 	const struct route *r = site_route(path, &id);
 	time_t modified = 0;
 
@@ -399,15 +439,21 @@ build(struct daemon *d, const char *path, struct page *p, char **cause)
 	free(id);
 	if (body == NULL)
 		return *cause != NULL ? -1 : 1;
+	p->links = route_links(r);
+	if (p->links != LINKS_NONE && d->cfg.public_url != NULL) {
+		linked = with_links(p->links, body, strlen(body), d->cfg.public_url, path);
+		free(body);
+		body = linked;
+	}
 	set_body(p, r->type, r->cache, body, modified);
 	return 0;
 }
 
-const struct page *
-site_get(struct daemon *d, const char *path, char **cause)
+/* The cached page at path, built again if it is older than the generation or epoch. */
+static const struct page *
+cached(struct daemon *d, const char *path, int epoch, char **cause)
 {
 	struct site *s = d->site;
-	int epoch = stale_epoch(daemon_now(d));	/* each month, and again at its release */
 	struct page fresh = { 0 };
 	size_t i;
 
@@ -437,6 +483,93 @@ site_get(struct daemon *d, const char *path, char **cause)
 	s->page[i] = fresh;
 	s->epoch[i] = epoch;
 	return &s->page[i];
+}
+
+static void
+variant_drop(struct site *s, size_t i)
+{
+	struct variant *v = &s->var[i];
+
+	s->var_bytes -= v->pg.len;
+	free(v->base);
+	page_clear(&v->pg);
+	*v = s->var[--s->nvar];
+	memset(&s->var[s->nvar], 0, sizeof(s->var[s->nvar]));
+}
+
+/* A free slot for a page of len bytes: the least recently served make room. */
+static struct variant *
+variant_slot(struct site *s, size_t len)
+{
+	while (s->nvar > 0 && (s->nvar == SITE_VARIANTS_MAX ||
+	    s->var_bytes + len > SITE_VARIANT_BYTES)) {
+		size_t old = 0;
+
+		for (size_t i = 1; i < s->nvar; i++)
+			if (s->var[i].used < s->var[old].used)
+				old = i;
+		variant_drop(s, old);
+	}
+	return &s->var[s->nvar++];
+}
+
+/* from (current for epoch) with its links for base: kept, or made from it in one pass. */
+static const struct page *
+variant(struct site *s, const struct page *from, const char *base, int epoch)
+{
+	struct variant *v;
+	char *body;
+	size_t i;
+
+	for (i = 0; i < s->nvar; i++)
+		if (strcmp(s->var[i].pg.path, from->path) == 0 && strcmp(s->var[i].base, base) == 0)
+			break;
+	if (i < s->nvar && s->var[i].pg.generation == from->generation &&
+	    s->var[i].epoch == epoch) {
+		s->var[i].used = ++s->clock;
+		return &s->var[i].pg;
+	}
+	if (i < s->nvar)
+		variant_drop(s, i);
+	body = with_links(from->links, from->body, from->len, base, from->path);
+	v = variant_slot(s, strlen(body));
+	v->base = xstrdup(base);
+	v->pg.path = xstrdup(from->path);
+	set_body(&v->pg, from->type, from->cache, body, from->modified);
+	v->pg.generation = from->generation;
+	v->pg.links = from->links;
+	v->epoch = epoch;
+	v->used = ++s->clock;
+	s->var_bytes += v->pg.len;
+	return &v->pg;
+}
+
+const struct page *
+site_get_at(struct daemon *d, const char *path, const char *base, char **cause)
+{
+	int epoch = stale_epoch(daemon_now(d));	/* each month, and again at its release */
+	const struct page *pg = cached(d, path, epoch, cause);
+
+	if (pg == NULL || pg->links == LINKS_NONE || d->cfg.public_url != NULL)
+		return pg;	/* the same at every address, or made for the public one */
+	if (base == NULL && pg->links == LINKS_FEED)
+		return pg;	/* no address known: the feed names none */
+	if (base == NULL)
+		base = d->feed_url != NULL ? d->feed_url : "";
+	return variant(d->site, pg, base, epoch);
+}
+
+const struct page *
+site_get(struct daemon *d, const char *path, char **cause)
+{
+	return site_get_at(d, path, NULL, cause);
+}
+
+size_t
+site_variants(const struct daemon *d, size_t *bytes)
+{
+	*bytes = d->site != NULL ? d->site->var_bytes : 0;
+	return d->site != NULL ? d->site->nvar : 0;
 }
 
 char **
@@ -512,6 +645,8 @@ site_free(struct daemon *d)
 		return;
 	for (size_t i = 0; i < s->n; i++)
 		page_clear(&s->page[i]);
+	while (s->nvar > 0)
+		variant_drop(s, s->nvar - 1);
 	free(s->page);
 	free(s->epoch);
 	strindex_free(&s->by_path);

@@ -14,6 +14,13 @@
 
 struct daemon;
 
+/* What absolute links a page carries, and so what its address changes in it. */
+enum page_links {
+	LINKS_NONE,	/* none: the same bytes at every address */
+	LINKS_FEED,	/* a feed: its RFC 7986 URL and SOURCE (feed_add_links) */
+	LINKS_INDEX,	/* the index: built with SITEURL_MARK, expanded per address */
+};
+
 struct page {
 	char		*path;		/* "/rings/ring2.ics" */
 	const char	*type;		/* Content-Type */
@@ -23,6 +30,7 @@ struct page {
 	char		 etag[24];	/* "\"<16 hex digits>\"", strong, from the body */
 	time_t		 modified;	/* Last-Modified: the newest event change, or the data's */
 	unsigned	 generation;	/* the daemon generation it was built for */
+	enum page_links	 links;
 };
 
 /* What the '*' of a route's pattern stands for. */
@@ -80,6 +88,24 @@ char *site_file_name(const char *path);
  * next site_get or site_free.
  */
 const struct page *site_get(struct daemon *d, const char *path, char **cause);
+
+/*
+ * site_get for a request that reached the site at base ("http://host:port",
+ * checked: siteurl.h).  With http.public_url every link names that, and
+ * base plays no part.  Otherwise the index and the feeds link to base; a
+ * NULL base (hotpatchctl, export) gives feeds no URL or SOURCE and the index
+ * the listen address.  Pages for other addresses than the configured one
+ * are kept apart, at most SITE_VARIANTS_MAX of them and SITE_VARIANT_BYTES
+ * in all (the least recently served go first), so any number of Host
+ * values costs copies of pages, never more memory.
+ */
+#define SITE_VARIANTS_MAX	64
+#define SITE_VARIANT_BYTES	(16u << 20)
+const struct page *site_get_at(struct daemon *d, const char *path, const char *base,
+    char **cause);
+
+/* How many pages site_get_at keeps for other addresses, and their bytes in *bytes. */
+size_t site_variants(const struct daemon *d, size_t *bytes);
 
 /*
  * Keep pg's body alive beyond the next site_get, for a reply still sending
