@@ -100,7 +100,7 @@ const struct page *site_get(struct daemon *d, const char *path, char **cause);
  * values costs copies of pages, never more memory.
  */
 #define SITE_VARIANTS_MAX	64
-#define SITE_VARIANT_BYTES	(16u << 20)
+#define SITE_VARIANT_BYTES	(8u << 20)
 const struct page *site_get_at(struct daemon *d, const char *path, const char *base,
     char **cause);
 
