@@ -525,7 +525,7 @@ append(char **s, const char *fmt, ...)
 }
 
 /*
- * "RING: OS LABEL: WHAT" for one OS; for several, "RING: OS A, OS B LABEL:
+ * "RING: OS LABEL: WHAT" for one OS; for several, "RING: OS A + OS B LABEL:
  * WHAT" when they bring the same, else "RING: LABEL: OS A: WHAT A; OS B:
  * WHAT B", the OSes in the ring's order and grouped by what they bring.
  */
@@ -546,7 +546,7 @@ group_summary(const struct ring *r, struct part *const *g, size_t n)
 		for (size_t k = i + 1; k < n; k++) {
 			if (what[k] == NULL || strcmp(what[k], what[i]) != 0)
 				continue;
-			append(&oses, ", %s", g[k]->in->os->name);
+			append(&oses, " + %s", g[k]->in->os->name);	/* names have commas */
 			free(what[k]);
 			what[k] = NULL;
 		}

@@ -399,7 +399,7 @@ START_TEST(berlin_ring_windows_are_local_times_with_the_iana_tzid)
 	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND;TZID=Europe/Berlin:20261212T000000\r\n");
 	/* os-b's window is the same: one event names both. */
 	ck_assert_str_eq(icalcomponent_get_summary(e),
-	    "Pilot, Berlin; first: OS A, OS B install window: Hotpatch — no restart for the "
+	    "Pilot, Berlin; first: OS A + OS B install window: Hotpatch — no restart for the "
 	    "Windows security update");
 	ck_assert_ptr_null(find_event(d.c, "window-berlin-os-b-202612@" DOMAIN));
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Status: ok"));
@@ -420,7 +420,7 @@ START_TEST(berlin_ring_windows_are_local_times_with_the_iana_tzid)
 	e = find_event(d.c, "window-berlin-os-a-202607@" DOMAIN);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20260717T220000\r\n");
 	ck_assert_str_eq(icalcomponent_get_summary(e),
-	    "Pilot, Berlin; first: OS A, OS B install window: Baseline — restart required");
+	    "Pilot, Berlin; first: OS A + OS B install window: Baseline — restart required");
 	e = find_event(d.c, "restart-berlin-os-a-202607@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20260723T190000\r\n");
