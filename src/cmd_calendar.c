@@ -49,6 +49,9 @@ cmd_status(struct daemon *d, const struct request *rq, const struct peer *p,
 	    "runtime_overrides", (int)runtime, "rings", (int)d->rings.nring,
 	    "blackouts", (int)d->rings.nbo, "requests", (json_int_t)d->requests,
 	    "clients", d->clients, "feed_url", d->feed_url);
+	/* The address in the site's links, when configured; else each request's Host. */
+	json_object_set_new(r->data, "public_url", d->cfg.public_url != NULL ?
+	    json_string(d->cfg.public_url) : json_null());
 	/* Run-time items whose OS or ring left the files (daemon.h). */
 	json_object_set_new(r->data, "detached_overrides", json_integer((json_int_t)d->detached_cal.novr));
 	json_object_set_new(r->data, "detached_blackouts", json_integer((json_int_t)d->detached_rings.nbo));

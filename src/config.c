@@ -1,6 +1,7 @@
 /* config.c: hotpatchd.yaml -> struct config, checked field by field. */
 #include "config.h"
 #include "model.h"
+#include "siteurl.h"
 #include "yamltree.h"
 #include "util.h"
 
@@ -26,6 +27,7 @@ static const size_t string_members[] = {
 	offsetof(struct config, socket_group),
 	offsetof(struct config, admin_group),
 	offsetof(struct config, http_listen),
+	offsetof(struct config, public_url),
 	offsetof(struct config, calendar),
 	offsetof(struct config, schedules),
 	offsetof(struct config, user),
@@ -222,6 +224,23 @@ parse_listen(struct yctx *c, const struct ynode *n, const struct yfield *f, void
 	return 0;
 }
 
+/* The site's public address (siteurl.h), kept normalised: no trailing '/'. */
+static int
+parse_public_url(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
+{
+	const char *v = yscalar(c, n, f);
+	char *cause = NULL;
+
+	if (v == NULL)
+		return -1;
+	if (siteurl_parse(v, (char **)dst, &cause) < 0) {
+		yerr(c, n, "%s: %s", f->key, cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- the sections ---- */
 
 /* What a file sets, read into a scratch copy so a bad file changes nothing. */
@@ -246,6 +265,7 @@ static const struct yfield http_fields[] = {
 	{ "max_connections", false, yp_int, offsetof(struct config, http_max_connections), 4, 65536 },
 	{ "max_per_address", false, yp_int, offsetof(struct config, http_max_per_address), 0, 65536 },
 	{ "header_timeout", false, yp_int, offsetof(struct config, http_header_timeout), 1, 300 },
+	{ "public_url", false, parse_public_url, offsetof(struct config, public_url), 0, 0 },
 	{ NULL, false, NULL, 0, 0, 0 },
 };
 

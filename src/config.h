@@ -25,6 +25,7 @@ struct config {
 	int	 http_max_connections;	/* HTTP connections at once: 4..65536, 2048 */
 	int	 http_max_per_address;	/* from one client address: 0 (no cap)..65536, 64 */
 	int	 http_header_timeout;	/* seconds to send a request's headers: 1..300, 15 */
+	char	*public_url;		/* the site's address in absolute links; NULL: the request's */
 	char	*calendar;		/* data/calendar.yaml */
 	char	*schedules;		/* schedules/ */
 	int	 feed_months_back;	/* feed horizon: 0..120, 12 */

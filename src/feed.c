@@ -385,28 +385,6 @@ ring_uid(struct builder *b, const char *what, const struct ring *r, const struct
 	    ym_month(in->month), b->o->domain);
 }
 
-/*
- * A ring event of type (the UID's prefix) for in, "RING: OS LABEL: INSTALL",
- * with the month's description and the install and restart as CATEGORIES;
- * *uid gets the UID for add_event.  The caller adds the times.
- */
-static icalcomponent *
-ring_event(struct builder *b, const char *type, const struct ring *r,
-    const struct install *in, const char *label, char **uid)
-{
-	icalcomponent *ev;
-	char *summary, *what = install_line(in);
-
-	summary = xasprintf("%s: %s %s: %s", r->name, in->os->name, label, what);
-	free(what);
-	*uid = ring_uid(b, type, r, in);
-	ev = new_event(*uid, summary, install_text(r, in).s);
-	free(summary);
-	add_category(ev, in->skipped ? "skipped" : install_kind_name(in->install));
-	add_category(ev, in->restart ? "restart" : "no restart");
-	return ev;
-}
-
 /* An all-day event on t's date in the ring's zone, taking no time. */
 static void
 add_allday_at(icalcomponent *ev, const struct ring *r, time_t t)
@@ -437,70 +415,254 @@ add_reminder(icalcomponent *ev, const struct ring *r)
 	icalcomponent_add_component(ev, alarm);
 }
 
-/* The window the install goes in, or an all-day note on the offer date when there is none. */
-static void
-build_window(struct builder *b, const struct ring *r, const struct install *in)
-{
-	const char *tz = zone_is_named(r->timezone) ? r->timezone : NULL;
-	icalcomponent *ev;
-	char *uid;
+/*
+ * The events an install makes, one row each.  A window goes in the
+ * calendar as busy time with the ring's reminder; without one, an all-day
+ * note on the offer date; deadlines are DEADLINE_MIN markers taking no
+ * time; a release a pause held back until the next one superseded it is one
+ * all-day note on its release day, with nothing that claims an install.
+ */
+enum part_kind { PART_WINDOW, PART_NONE, PART_DEADLINE, PART_RESTART, PART_SKIPPED };
 
-	if (in->status == WS_NONE) {
-		ev = ring_event(b, "none", r, in, "no install window", &uid);
-		add_allday_at(ev, r, in->offered_at);
-		add_event(b, uid, ev);
-		return;
+static const struct part_kind_def {
+	const char	*type;		/* the UID's prefix */
+	const char	*label;		/* in the SUMMARY */
+	bool		 allday;	/* on the date of the instant, in the ring's zone */
+	bool		 busy;		/* else TRANSP:TRANSPARENT */
+	bool		 reminder;	/* the ring's VALARM, if it asks for one */
+} part_kinds[] = {
+	[PART_WINDOW] = { "window", "install window", false, true, true },
+	[PART_NONE] = { "none", "no install window", true, false, false },
+	[PART_DEADLINE] = { "deadline", "install deadline", false, false, false },
+	[PART_RESTART] = { "restart", "restart deadline", false, false, false },
+	[PART_SKIPPED] = { "skipped", "skipped by a pause", true, false, false },
+};
+
+/* One event of one OS's install, before the OSes whose events coincide are merged. */
+struct part {
+	const struct install	*in;
+	enum part_kind		 kind;
+	time_t			 start, end;	/* all day: start is on the day */
+	bool			 taken;		/* merged into an earlier event */
+};
+
+#define PARTS_PER_INSTALL	3
+
+/* The events of in, into p (room for PARTS_PER_INSTALL); returns how many. */
+static size_t
+install_parts(const struct install *in, struct part *p)
+{
+	size_t n = 0;
+
+	if (in->skipped) {
+		p[n++] = (struct part){ in, PART_SKIPPED, in->release_at, in->release_at, false };
+		return n;
 	}
-	ev = ring_event(b, "window", r, in, "install window", &uid);
-	add_timed(ev, tz, in->window_start, in->window_end);
-	add_reminder(ev, r);
-	add_event(b, uid, ev);
+	if (in->status == WS_NONE)
+		p[n++] = (struct part){ in, PART_NONE, in->offered_at, in->offered_at, false };
+	else
+		p[n++] = (struct part){ in, PART_WINDOW, in->window_start, in->window_end, false };
+	p[n++] = (struct part){ in, PART_DEADLINE, in->install_deadline,
+	    in->install_deadline + DEADLINE_MIN * 60, false };
+	if (in->restart && in->restart_deadline != 0)
+		p[n++] = (struct part){ in, PART_RESTART, in->restart_deadline,
+		    in->restart_deadline + DEADLINE_MIN * 60, false };
+	return n;
 }
 
-/* A DEADLINE_MIN marker at t, taking no time. */
-static void
-build_marker(struct builder *b, const char *type, const char *label, const struct ring *r,
-    const struct install *in, time_t t)
+/* Would a and b be the same event in the calendar: the same kind at the same times? */
+static bool
+parts_coincide(const struct ring *r, const struct part *a, const struct part *b)
 {
-	const char *tz = zone_is_named(r->timezone) ? r->timezone : NULL;
-	icalcomponent *ev;
-	char *uid;
+	struct localtime la, lb;
 
-	ev = ring_event(b, type, r, in, label, &uid);
-	add_timed(ev, tz, t, t + DEADLINE_MIN * 60);
-	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-	add_event(b, uid, ev);
+	if (a->kind != b->kind)
+		return false;
+	if (!part_kinds[a->kind].allday)
+		return a->start == b->start && a->end == b->end;
+	win_to_local(r->timezone, a->start, &la);
+	win_to_local(r->timezone, b->start, &lb);
+	return ymd_cmp(la.date, lb.date) == 0;
 }
 
 /*
- * A release a pause held back until the next one superseded it never goes
- * in: one all-day note on its release day (in the ring's zone), no window,
- * no deadline and no restart that would claim an install.
+ * What the install brings and what to look out for, as the SUMMARY says
+ * it: "Baseline — restart required (late, forced)", with late and forced
+ * as the plan's key has them (the first free window after the deadline; the
+ * install or the restart forced inside a freeze).
+ */
+static char *
+install_what(const struct install *in)
+{
+	bool late = !in->skipped && in->status == WS_LATE;
+	bool forced = in->forced_in != NULL || in->restart_in != NULL;
+	char *line = install_line(in), *what;
+
+	if (!late && !forced)
+		return line;
+	what = xasprintf("%s (%s%s%s)", line, late ? "late" : "", late && forced ? ", " : "",
+	    forced ? "forced" : "");
+	free(line);
+	return what;
+}
+
+/* *s (allocated) followed by the formatted text. */
+static void
+append(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+append(char **s, const char *fmt, ...)
+{
+	va_list ap;
+	char *add, *old = *s;
+
+	va_start(ap, fmt);
+	add = xvasprintf(fmt, ap);
+	va_end(ap);
+	*s = xasprintf("%s%s", old, add);
+	free(old);
+	free(add);
+}
+
+/*
+ * "RING: OS LABEL: WHAT" for one OS; for several, "RING: OS A + OS B LABEL:
+ * WHAT" when they bring the same, else "RING: LABEL: OS A: WHAT A; OS B:
+ * WHAT B", the OSes in the ring's order and grouped by what they bring.
+ */
+static char *
+group_summary(const struct ring *r, struct part *const *g, size_t n)
+{
+	const char *label = part_kinds[g[0]->kind].label;
+	char **what = xcalloc(n, sizeof(*what)), *groups = xstrdup(""), *oses = NULL, *s = NULL;
+	size_t ngroups = 0;
+
+	for (size_t i = 0; i < n; i++)
+		what[i] = install_what(g[i]->in);
+	for (size_t i = 0; i < n; i++) {
+		if (what[i] == NULL)
+			continue;	/* named with an earlier OS */
+		free(oses);
+		oses = xstrdup(g[i]->in->os->name);
+		for (size_t k = i + 1; k < n; k++) {
+			if (what[k] == NULL || strcmp(what[k], what[i]) != 0)
+				continue;
+			append(&oses, " + %s", g[k]->in->os->name);	/* names have commas */
+			free(what[k]);
+			what[k] = NULL;
+		}
+		append(&groups, "%s%s: %s", ngroups++ > 0 ? "; " : "", oses, what[i]);
+		if (ngroups == 1)
+			s = xasprintf("%s: %s %s: %s", r->name, oses, label, what[i]);
+		free(what[i]);
+	}
+	if (ngroups > 1) {
+		free(s);
+		s = xasprintf("%s: %s: %s", r->name, label, groups);
+	}
+	free(oses);
+	free(groups);
+	free(what);
+	return s;
+}
+
+/* The CATEGORIES of one OS's install: what it installs (or skipped), and restart or not. */
+static void
+install_categories(const struct install *in, const char *cat[2])
+{
+	cat[0] = in->skipped ? "skipped" : install_kind_name(in->install);
+	cat[1] = in->restart ? "restart" : "no restart";
+}
+
+/* Add each category of the group's installs once, in order. */
+static void
+group_categories(icalcomponent *ev, struct part *const *g, size_t n)
+{
+	const char **seen = xcalloc(n * 2, sizeof(*seen));
+	size_t nseen = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *cat[2];
+
+		install_categories(g[i]->in, cat);
+		for (size_t c = 0; c < 2; c++) {
+			size_t k = 0;
+
+			while (k < nseen && strcmp(seen[k], cat[c]) != 0)
+				k++;
+			if (k == nseen)
+				seen[nseen++] = cat[c];
+		}
+	}
+	/* Kinds first, then restart or not, as a single install lists them. */
+	for (size_t k = 0; k < nseen; k++)
+		if (strcmp(seen[k], "restart") != 0 && strcmp(seen[k], "no restart") != 0)
+			add_category(ev, seen[k]);
+	for (size_t k = 0; k < nseen; k++)
+		if (strcmp(seen[k], "restart") == 0 || strcmp(seen[k], "no restart") == 0)
+			add_category(ev, seen[k]);
+	free(seen);
+}
+
+/*
+ * One event for the parts g[0..n) that coincide: the first one's kind and
+ * times, a SUMMARY naming every OS, each install's description in turn,
+ * and the UID the OS with the smallest id would have alone, so a ring that
+ * gains or loses an OS keeps its subscribers' events where it can.
  */
 static void
-build_skipped(struct builder *b, const struct ring *r, const struct install *in)
+build_group(struct builder *b, const struct ring *r, struct part *const *g, size_t n)
 {
+	const struct part_kind_def *k = &part_kinds[g[0]->kind];
+	const struct install *owner = g[0]->in;
+	char *summary = group_summary(r, g, n), *desc = NULL, *uid;
 	icalcomponent *ev;
-	char *uid;
 
-	ev = ring_event(b, "skipped", r, in, "skipped by a pause", &uid);
-	add_allday_at(ev, r, in->release_at);
+	for (size_t i = 0; i < n; i++) {
+		struct text t = install_text(r, g[i]->in);
+
+		if (strcmp(g[i]->in->os->id, owner->os->id) < 0)
+			owner = g[i]->in;
+		if (desc != NULL) {
+			char *both = xasprintf("%s\n\n%s", desc, t.s);
+
+			free(desc);
+			free(t.s);
+			t.s = both;
+		}
+		desc = t.s;
+	}
+	uid = ring_uid(b, k->type, r, owner);
+	ev = new_event(uid, summary, desc);
+	free(summary);
+	group_categories(ev, g, n);
+	if (k->allday)
+		add_allday_at(ev, r, g[0]->start);
+	else
+		add_timed(ev, zone_is_named(r->timezone) ? r->timezone : NULL, g[0]->start,
+		    g[0]->end);
+	if (!k->busy && !k->allday)
+		icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	if (k->reminder)
+		add_reminder(ev, r);
 	add_event(b, uid, ev);
 }
 
+/* The event of part p[i], merged with every later part that coincides with it. */
 static void
-build_install(struct builder *b, const struct ring *r, const struct install *in)
+build_part(struct builder *b, const struct ring *r, struct part *p, size_t i, size_t np)
 {
-	if (in->skipped) {
-		build_skipped(b, r, in);
-		return;
-	}
-	build_window(b, r, in);
-	build_marker(b, "deadline", "install deadline", r, in, in->install_deadline);
-	if (in->restart && in->restart_deadline != 0)
-		build_marker(b, "restart", "restart deadline", r, in, in->restart_deadline);
-}
+	struct part **g = xcalloc(np, sizeof(*g));
+	size_t n = 0;
 
+	g[n++] = &p[i];
+	for (size_t k = i + 1; k < np; k++)
+		if (!p[k].taken && p[k].in->os != p[i].in->os && parts_coincide(r, &p[i], &p[k])) {
+			p[k].taken = true;
+			g[n++] = &p[k];
+		}
+	build_group(b, r, g, n);
+	free(g);
+}
 /*
  * An out-of-band release as this ring gets it: on the day it is offered to
  * the ring (the release day past the ring's deferral, else the deferral
@@ -548,27 +710,45 @@ build_ring_oob(struct builder *b, const struct ringset *rs, const struct ring *r
 }
 
 /*
- * A ring's events of the walk's next month for one OS: the monthly release,
- * then the out-of-band ones.  One walk per OS carries the state from month
- * to month, as the plan does, rather than settling it again for each month.
+ * A ring's events of the walks' next month: OS by OS in the ring's order,
+ * each install's events (those that coincide with an earlier OS's merged
+ * into its event), then the OS's out-of-band releases.  One walk per OS
+ * carries the state from month to month, as the plan does, rather than
+ * settling it again for each month.
  */
 static void
-build_ring_os(struct builder *b, struct walk *w)
+build_ring_month(struct builder *b, struct walk *w, size_t nos)
 {
-	const struct ring *r = w->r;
-	const struct os_def *os = w->os;
-	const struct ringset *rs = w->rs;
-	ym_t m = w->next;
-	struct install in;
+	struct install *in = xcalloc(nos, sizeof(*in));
+	struct part *p = xcalloc(nos * PARTS_PER_INSTALL, sizeof(*p));
+	size_t *first = xcalloc(nos + 1, sizeof(*first)), np = 0;
+	ym_t m = 0;
 
-	walk_month(w, &in);
-	build_install(b, r, &in);
-	for (size_t i = 0; i < os->noob; i++)
-		if (oob_in_month(&os->oob[i], m))
-			build_ring_oob(b, rs, r, os, &os->oob[i]);
+	for (size_t i = 0; i < nos; i++) {
+		first[i] = np;
+		if (w[i].os == NULL)
+			continue;
+		m = w[i].next;
+		walk_month(&w[i], &in[i]);
+		np += install_parts(&in[i], p + np);
+	}
+	first[nos] = np;
+	for (size_t i = 0; i < nos; i++) {
+		const struct os_def *os = w[i].os;
+
+		for (size_t k = first[i]; k < first[i + 1]; k++)
+			if (!p[k].taken)
+				build_part(b, w[i].r, p, k, np);
+		for (size_t x = 0; os != NULL && x < os->noob; x++)
+			if (oob_in_month(&os->oob[x], m))
+				build_ring_oob(b, w[i].rs, w[i].r, os, &os->oob[x]);
+	}
+	free(first);
+	free(p);
+	free(in);
 }
 
-/* A ring's events, month by month and within a month OS by OS. */
+/* A ring's events, month by month. */
 static void
 build_ring(struct builder *b, const struct caldata *c, const struct ringset *rs,
     const struct ring *r, ym_t first, ym_t last)
@@ -582,9 +762,7 @@ build_ring(struct builder *b, const struct caldata *c, const struct ringset *rs,
 			walk_start(&w[i], c, rs, r, os, first);
 	}
 	for (ym_t m = first; m <= last; m++)
-		for (size_t i = 0; i < r->nos; i++)
-			if (w[i].os != NULL)
-				build_ring_os(b, &w[i]);
+		build_ring_month(b, w, r->nos);
 	free(w);
 }
 
@@ -828,8 +1006,11 @@ feed_render(const struct feed *f, const struct feed_opts *o)
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
 	icalcomponent_add_property(cal, icalproperty_new_name(f->name));
 	add_x(cal, "X-WR-CALNAME", f->name);
-	if (f->description != NULL)
+	/* RFC 7986 DESCRIPTION for the clients that read it, X-WR-CALDESC for the others. */
+	if (f->description != NULL) {
+		icalcomponent_add_property(cal, icalproperty_new_description(f->description));
 		add_x(cal, "X-WR-CALDESC", f->description);
+	}
 	icalcomponent_add_property(cal, icalproperty_new_refreshinterval(
 	    minutes(o->refresh_minutes)));
 	snprintf(ttl, sizeof(ttl), "PT%dM", o->refresh_minutes > 0 ? o->refresh_minutes : 0);
@@ -853,4 +1034,40 @@ feed_render(const struct feed *f, const struct feed_opts *o)
 	ret = escape_x_text(text);
 	icalmemory_free_buffer(text);
 	return ret;
+}
+
+/* The calendar's addresses (RFC 7986): URL, the site's index page; SOURCE, the feed itself. */
+static char *
+link_lines(const char *base, const char *path)
+{
+	char *index = xasprintf("%s/", base), *self = xasprintf("%s%s", base, path);
+	icalproperty *url = icalproperty_new_url(index), *src = icalproperty_new_source(self);
+	char *a = icalproperty_as_ical_string_r(url), *b = icalproperty_as_ical_string_r(src);
+	char *lines = xasprintf("%s%s", a, b);
+
+	icalmemory_free_buffer(a);
+	icalmemory_free_buffer(b);
+	icalproperty_free(url);
+	icalproperty_free(src);
+	free(index);
+	free(self);
+	return lines;
+}
+
+char *
+feed_add_links(const char *body, const char *base, const char *path)
+{
+	/* The calendar's properties end where its first component or the calendar does. */
+	const char *at = strstr(body, "\r\nBEGIN:"), *end = strstr(body, "\r\nEND:VCALENDAR");
+	char *lines, *out;
+
+	if (at == NULL || (end != NULL && end < at))
+		at = end;
+	if (at == NULL)
+		return xstrdup(body);
+	at += 2;
+	lines = link_lines(base, path);
+	out = xasprintf("%.*s%s%s", (int)(at - body), body, lines, at);
+	free(lines);
+	return out;
 }

@@ -56,6 +56,15 @@ int feed_build(const struct caldata *c, const struct ringset *r, const struct fe
 /* The feed as iCalendar text (allocated), once sequence/changed are set. */
 char *feed_render(const struct feed *f, const struct feed_opts *o);
 
+/*
+ * body, a rendered feed, with the calendar's RFC 7986 URL (base + "/", the
+ * site's index) and SOURCE (base + path, the feed itself) after its other
+ * calendar properties; allocated.  base is a checked address without a
+ * trailing '/' (siteurl.h).  Feeds are rendered without them and given
+ * them per address, so one rendering serves every address.
+ */
+char *feed_add_links(const char *body, const char *base, const char *path);
+
 void feed_free(struct feed *f);
 
 #endif

@@ -18,6 +18,7 @@
 #include "ringfile.h"
 #include "sd.h"
 #include "site.h"
+#include "siteurl.h"
 #include "store.h"
 #include "util.h"
 
@@ -42,6 +43,7 @@ static volatile sig_atomic_t got_term, got_hup;
 struct opts {
 	const char	*config;
 	const char	*state_dir, *db, *socket, *http, *calendar, *schedules;
+	char		*public_url;	/* --public-url, checked and normalised */
 	time_t		 at;		/* --at, 0 if not given */
 	bool		 check, foreground, init_db;
 	int		 verbose;
@@ -53,7 +55,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: hotpatchd [-fnv] [-c FILE] [--state-dir DIR] [--db PATH] [--socket PATH]\n"
 	    "                 [--http ADDR:PORT|off] [--calendar FILE] [--schedules DIR]\n"
-	    "                 [--init-db] [--at DATE]\n"
+	    "                 [--public-url URL] [--init-db] [--at DATE]\n"
 	    "\n"
 	    "  -f, --foreground     stay in the foreground, log to stderr\n"
 	    "  -c, --config FILE    daemon configuration (default %s/hotpatchd.yaml if it exists)\n"
@@ -61,6 +63,9 @@ usage(FILE *f)
 	    "      --db PATH        database file (STATE-DIR/hotpatchd.db)\n"
 	    "      --socket PATH    control socket (STATE-DIR/hotpatchd.sock)\n"
 	    "      --http ADDR:PORT HTTP feed listener, or off (127.0.0.1:8080)\n"
+	    "      --public-url URL the site's address in every absolute link, as subscribers\n"
+	    "                       reach it (http(s)://HOST[:PORT][/PREFIX]); without it, the\n"
+	    "                       Host of each request\n"
 	    "      --calendar FILE  reference calendar (data/calendar.yaml)\n"
 	    "      --schedules DIR  ring files (schedules/)\n"
 	    "  -n, --check          check the files, print file:line:column errors, exit 1 on error\n"
@@ -74,7 +79,7 @@ usage(FILE *f)
 }
 
 enum { OPT_STATE_DIR = 256, OPT_DB, OPT_SOCKET, OPT_HTTP, OPT_CALENDAR, OPT_SCHEDULES,
-	OPT_VERSION, OPT_HELP, OPT_INIT_DB, OPT_AT };
+	OPT_VERSION, OPT_HELP, OPT_INIT_DB, OPT_AT, OPT_PUBLIC_URL };
 
 static const struct option longopts[] = {
 	{ "foreground", no_argument, NULL, 'f' },
@@ -91,8 +96,24 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "init-db", no_argument, NULL, OPT_INIT_DB },
 	{ "at", required_argument, NULL, OPT_AT },
+	{ "public-url", required_argument, NULL, OPT_PUBLIC_URL },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --public-url: checked at once, as the configuration file's http.public_url is. */
+static void
+public_url_arg(const char *v, struct opts *o)
+{
+	char *cause = NULL;
+
+	free(o->public_url);
+	o->public_url = NULL;
+	if (siteurl_parse(v, &o->public_url, &cause) < 0) {
+		fprintf(stderr, "hotpatchd: bad --public-url: %s\n", cause);
+		free(cause);
+		exit(2);
+	}
+}
 
 static void
 parse_args(int argc, char **argv, struct opts *o)
@@ -119,6 +140,9 @@ parse_args(int argc, char **argv, struct opts *o)
 				    "or YYYY-MM-DDTHH:MM[:SS]Z)\n", optarg);
 				exit(2);
 			}
+			break;
+		case OPT_PUBLIC_URL:
+			public_url_arg(optarg, o);
 			break;
 		case OPT_VERSION:
 			printf("hotpatchd %s\n", PACKAGE_VERSION);
@@ -167,6 +191,7 @@ configure(const struct opts *o, struct config *c, const char **file, struct diag
 	set(&c->database, o->db);
 	set(&c->socket_path, o->socket);
 	set(&c->http_listen, o->http);
+	set(&c->public_url, o->public_url);
 	set(&c->calendar, o->calendar);
 	set(&c->schedules, o->schedules);
 	config_finish(c);
@@ -573,6 +598,8 @@ go_live(struct daemon *dm, struct running *r)
 	log_info("hotpatchd %s ready: socket %s, feeds %s, database %s (%zu OSes, %zu rings)",
 	    PACKAGE_VERSION, dm->cfg.socket_path, dm->feed_url ? dm->feed_url : "off",
 	    dm->cfg.database, dm->cal.nos, dm->rings.nring);
+	if (dm->cfg.public_url != NULL)
+		log_info("links name the public URL %s", dm->cfg.public_url);
 	if (r->sdw[0].fd >= 0 || r->sdw[1].fd >= 0)
 		log_info("socket activation: control socket %s, HTTP %s",
 		    r->sdw[0].fd >= 0 ? "passed" : "bound here", r->sdw[1].fd >= 0 ? "passed" :
@@ -622,6 +649,7 @@ main(int argc, char **argv)
 
 	parse_args(argc, argv, &o);
 	rc = o.check ? run_check(&o) : run_daemon(&o);
+	free(o.public_url);
 	tz_free_all();
 	icalmemory_free_ring();
 	return rc;

@@ -12,6 +12,7 @@
 #include "sd.h"
 #include "site.h"
 #include "table.h"
+#include "siteurl.h"
 #include "util.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -322,6 +324,42 @@ refuse(struct http *h, struct MHD_Connection *c, const char *method, const char 
 	return reply_error(c, status, text);
 }
 
+/* ---- the address the request reached us at ---- */
+
+/* The Host headers of a request: how many, and the first. */
+struct hosts {
+	unsigned	 n;
+	const char	*first;
+};
+
+static enum MHD_Result
+count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct hosts *hs = cls;
+
+	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0 && hs->n++ == 0)
+		hs->first = value;
+	return MHD_YES;
+}
+
+/*
+ * The site's address as the request names it, "http://host:port"
+ * (allocated): from its one Host header, or, for HTTP/1.0 without one, as
+ * bound.  NULL if the Host is not a plain host[:port] or there are several
+ * (RFC 9112 3.2: 400).  X-Forwarded-* headers are never read: any client
+ * can send them.
+ */
+static char *
+request_base(struct http *h, struct MHD_Connection *c)
+{
+	struct hosts hs = { 0 };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_host, &hs);
+	if (hs.n == 0)
+		return xstrdup(h->base);
+	return hs.n == 1 && hs.first != NULL ? siteurl_from_host(hs.first) : NULL;
+}
+
 /* What *con_cls points at: how far a request has got. */
 static const char bad_path, seen_headers, got_body, answered;
 
@@ -468,7 +506,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	struct http *h = cls;
 	const struct page *pg;
 	struct query q = { .n = 0 };
-	char *cause = NULL, *bad = NULL;
+	char *cause = NULL, *bad = NULL, *base;
 	unsigned long long start;
 	unsigned status;
 	enum MHD_Result ret;
@@ -491,6 +529,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		if (has_body(c))
 			return refuse(h, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE,
 			    "request bodies are not accepted\n");
+		if ((base = request_base(h, c)) == NULL)
+			return refuse(h, c, method, url, MHD_HTTP_BAD_REQUEST,
+			    "bad Host header: one HOST or HOST:PORT is needed\n");
+		free(base);
 		*con_cls = (void *)&seen_headers;
 		return MHD_YES;
 	}
@@ -512,7 +554,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	start = sd_monotonic_usec();
 	/* MHD has cut the query string off url already: the route decides what it means. */
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
-	if ((pg = site_get_query(h->d, url, q.arg, q.n, &bad, &cause)) != NULL) {
+	base = h->d->cfg.public_url == NULL ? request_base(h, c) : NULL;
+	if ((pg = site_get_req(h->d, url, q.arg, q.n, base, &bad, &cause)) != NULL) {
 		ret = reply_page(h, c, pg, &status);
 	} else if (bad != NULL) {
 		status = MHD_HTTP_BAD_REQUEST;
@@ -529,6 +572,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	    cause);
 	free(cause);
 	free(bad);
+	free(base);
 	return ret;
 }
 

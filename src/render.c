@@ -153,6 +153,8 @@ render_status(const json_t *j, bool color)
 	table_row(t, "requests", buf);
 	table_row(t, "feeds", json_is_string(json_object_get(j, "feed_url")) ?
 	    view_text(j, "feed_url") : "off (no HTTP listener)");
+	if (json_is_string(json_object_get(j, "public_url")))
+		table_row(t, "public URL", view_text(j, "public_url"));
 	s = table_render(t, color);
 	table_free(t);
 	conflict_lines(&s, json_object_get(j, "conflicts"));

@@ -11,6 +11,7 @@
 #include "pages.h"
 #include "planrange.h"
 #include "site.h"
+#include "siteurl.h"
 #include "stale.h"
 #include "store.h"
 #include "util.h"
@@ -34,14 +35,22 @@ static const char text_type[] = "text/plain; charset=utf-8";
 /*
  * A page a query or a year in the path chose (/plan?from=&months=,
  * /plan/2027); page.path is its key ("/plan?from=2026-12&months=12").
- * They are kept too, but at most SITE_VARIANTS_MAX (site.h), the least
+ * They are kept too, but at most SITE_CHOSEN_MAX (site.h), the least
  * recently served given up first: a client asking for every month of
  * every year must not grow the daemon by a page each.
  */
-struct variant {
+struct chosen {
 	struct page	 page;
 	int		 epoch;
 	unsigned long	 used;		/* the site's clock when last served; 0: the slot is free */
+};
+
+/* A page with links for an address other than the configured one (site_get_at). */
+struct variant {
+	char		*base;
+	struct page	 pg;
+	int		 epoch;
+	unsigned long	 used;		/* when last served, by the site's clock */
 };
 
 struct site {
@@ -50,6 +59,9 @@ struct site {
 	int		*epoch;		/* the stale_epoch each page was built in */
 	struct strindex	 by_path;	/* paths -> positions: 10,000 rings make 10,000 pages */
 	struct variant	 var[SITE_VARIANTS_MAX];
+	struct chosen	 chosen[SITE_CHOSEN_MAX];
+	size_t		 nvar;
+	size_t		 var_bytes;	/* their bodies */
 	unsigned long	 clock;
 };
 
@@ -256,11 +268,12 @@ index_page(struct daemon *d, const char *base)
 	return s;
 }
 
+/* Built once with the mark for its address, then expanded for each (siteurl.h). */
 static char *
 build_index(struct daemon *d, const char *id, time_t *modified, char **cause)
 {
 	*modified = d->started;
-	return index_page(d, d->feed_url ? d->feed_url : "");
+	return index_page(d, SITEURL_MARK);
 }
 
 /* Static copies link relatively: they may live under any prefix. */
@@ -519,6 +532,48 @@ id_known(const struct daemon *d, const struct route *r, const char *id)
 	return r->each != EACH_RING || ringset_find(&d->rings, id) != NULL;
 }
 
+/* The absolute links in r's pages: a feed names itself, the index every page. */
+static enum page_links
+route_links(const struct route *r)
+{
+	if (r->build == build_index)
+		return LINKS_INDEX;
+	return strcmp(r->type, ics_type) == 0 ? LINKS_FEED : LINKS_NONE;
+}
+
+/* body (len bytes) of a page at path with its links for base (allocated; base "": none known). */
+static char *
+with_links(enum page_links links, const char *body, size_t len, const char *base,
+    const char *path)
+{
+	size_t n;
+
+	if (links == LINKS_INDEX)
+		return siteurl_expand(body, len, base, &n);
+	if (links == LINKS_FEED && *base != '\0')
+		return feed_add_links(body, base, path);
+	return xstrdup(body);
+}
+
+/*
+ * p's body: body of route r's page at path, its links made here, once for
+ * every request, when http.public_url names the address.
+ */
+static void
+set_linked(const struct daemon *d, const struct route *r, const char *path, struct page *p,
+    char *body, time_t modified)
+{
+	char *linked;
+
+	p->links = route_links(r);
+	if (p->links != LINKS_NONE && d->cfg.public_url != NULL) {
+		linked = with_links(p->links, body, strlen(body), d->cfg.public_url, path);
+		free(body);
+		body = linked;
+	}
+	set_body(p, r->type, r->cache, body, modified);
+}
+
 /* Build the page for path into p; 0 ok, 1 no such page, -1 error. */
 static int
 build(struct daemon *d, const char *path, struct page *p, char **cause)
@@ -532,16 +587,15 @@ build(struct daemon *d, const char *path, struct page *p, char **cause)
 	free(id);
 	if (body == NULL)
 		return *cause != NULL ? -1 : 1;
-	set_body(p, r->type, r->cache, body, modified);
+	set_linked(d, r, path, p, body, modified);
 	return 0;
 }
 
-/* A page of a route's own path: one per path, kept until the data or the month changes. */
+/* The cached page at path, built again if it is older than the generation or epoch. */
 static const struct page *
-fixed_get(struct daemon *d, const char *path, char **cause)
+cached(struct daemon *d, const char *path, int epoch, char **cause)
 {
 	struct site *s = d->site;
-	int epoch = stale_epoch(daemon_now(d));	/* each month, and again at its release */
 	struct page fresh = { 0 };
 	size_t i;
 
@@ -573,41 +627,41 @@ fixed_get(struct daemon *d, const char *path, char **cause)
 	return &s->page[i];
 }
 
-/* The slot of the variant page key, or NULL. */
-static struct variant *
-variant_find(struct site *s, const char *key)
+/* The slot of the chosen page key, or NULL. */
+static struct chosen *
+chosen_find(struct site *s, const char *key)
 {
-	for (size_t i = 0; i < SITE_VARIANTS_MAX; i++)
-		if (s->var[i].used != 0 && strcmp(s->var[i].page.path, key) == 0)
-			return &s->var[i];
+	for (size_t i = 0; i < SITE_CHOSEN_MAX; i++)
+		if (s->chosen[i].used != 0 && strcmp(s->chosen[i].page.path, key) == 0)
+			return &s->chosen[i];
 	return NULL;
 }
 
 /* A free slot, else the one served longest ago, emptied. */
-static struct variant *
-variant_slot(struct site *s)
+static struct chosen *
+chosen_slot(struct site *s)
 {
-	struct variant *v = &s->var[0];
+	struct chosen *v = &s->chosen[0];
 
-	for (size_t i = 0; i < SITE_VARIANTS_MAX && v->used != 0; i++)
-		if (s->var[i].used < v->used)
-			v = &s->var[i];
+	for (size_t i = 0; i < SITE_CHOSEN_MAX && v->used != 0; i++)
+		if (s->chosen[i].used < v->used)
+			v = &s->chosen[i];
 	page_clear(&v->page);
 	v->used = 0;
 	return v;
 }
 
 /*
- * The page of route r that key names (build takes id), from the variants
- * kept or built into one of their slots; NULL as site_get.
+ * The page of route r that key names (build takes id), from the chosen
+ * pages kept or built into one of their slots; NULL as site_get.
  */
 static const struct page *
-variant_get(struct daemon *d, const struct route *r, const char *key, const char *id,
+chosen_get(struct daemon *d, const struct route *r, const char *key, const char *id,
     char **cause)
 {
 	struct site *s = d->site;
 	int epoch = stale_epoch(daemon_now(d));
-	struct variant *v = variant_find(s, key);
+	struct chosen *v = chosen_find(s, key);
 	time_t modified = 0;
 	char *body;
 
@@ -618,10 +672,10 @@ variant_get(struct daemon *d, const struct route *r, const char *key, const char
 	if ((body = r->build(d, id, &modified, cause)) == NULL)
 		return NULL;
 	if (v == NULL)
-		v = variant_slot(s);
+		v = chosen_slot(s);
 	else
 		page_clear(&v->page);
-	set_body(&v->page, r->type, r->cache, body, modified);
+	set_linked(d, r, key, &v->page, body, modified);
 	v->page.path = xstrdup(key);
 	v->page.generation = d->generation;
 	v->page.variant = true;
@@ -634,6 +688,7 @@ const struct page *
 site_get_query(struct daemon *d, const char *path, const struct query_arg *a, size_t n,
     char **bad, char **cause)
 {
+	int epoch = stale_epoch(daemon_now(d));	/* each month, and again at its release */
 	char *id, *chosen, *key;
 	const struct route *r = site_route(path, &id);
 	const struct page *pg;
@@ -641,20 +696,96 @@ site_get_query(struct daemon *d, const char *path, const struct query_arg *a, si
 	*bad = NULL;
 	if (r == NULL || r->query == NULL || !id_known(d, r, id)) {
 		free(id);
-		return r == NULL || r->query == NULL ? fixed_get(d, path, cause) : NULL;
+		return r == NULL || r->query == NULL ? cached(d, path, epoch, cause) : NULL;
 	}
 	chosen = r->query(d, id, a, n, bad);
 	free(id);
 	if (chosen == NULL)
-		return *bad != NULL ? NULL : fixed_get(d, path, cause);
+		return *bad != NULL ? NULL : cached(d, path, epoch, cause);
 	if (d->site == NULL)
 		d->site = xcalloc(1, sizeof(*d->site));
 	/* a year's page is keyed by its path, a query's by the query that names it alone */
 	key = r->each == EACH_YEAR ? xstrdup(path) : xasprintf("%s?%s", path, chosen);
-	pg = variant_get(d, r, key, chosen, cause);
+	pg = chosen_get(d, r, key, chosen, cause);
 	free(key);
 	free(chosen);
 	return pg;
+}
+
+static void
+variant_drop(struct site *s, size_t i)
+{
+	struct variant *v = &s->var[i];
+
+	s->var_bytes -= v->pg.len;
+	free(v->base);
+	page_clear(&v->pg);
+	*v = s->var[--s->nvar];
+	memset(&s->var[s->nvar], 0, sizeof(s->var[s->nvar]));
+}
+
+/* A free slot for a page of len bytes: the least recently served make room. */
+static struct variant *
+variant_slot(struct site *s, size_t len)
+{
+	while (s->nvar > 0 && (s->nvar == SITE_VARIANTS_MAX ||
+	    s->var_bytes + len > SITE_VARIANT_BYTES)) {
+		size_t old = 0;
+
+		for (size_t i = 1; i < s->nvar; i++)
+			if (s->var[i].used < s->var[old].used)
+				old = i;
+		variant_drop(s, old);
+	}
+	return &s->var[s->nvar++];
+}
+
+/* from (current for epoch) with its links for base: kept, or made from it in one pass. */
+static const struct page *
+variant(struct site *s, const struct page *from, const char *base, int epoch)
+{
+	struct variant *v;
+	char *body;
+	size_t i;
+
+	for (i = 0; i < s->nvar; i++)
+		if (strcmp(s->var[i].pg.path, from->path) == 0 && strcmp(s->var[i].base, base) == 0)
+			break;
+	if (i < s->nvar && s->var[i].pg.generation == from->generation &&
+	    s->var[i].epoch == epoch) {
+		s->var[i].used = ++s->clock;
+		return &s->var[i].pg;
+	}
+	if (i < s->nvar)
+		variant_drop(s, i);
+	body = with_links(from->links, from->body, from->len, base, from->path);
+	v = variant_slot(s, strlen(body));
+	v->base = xstrdup(base);
+	v->pg.path = xstrdup(from->path);
+	set_body(&v->pg, from->type, from->cache, body, from->modified);
+	v->pg.generation = from->generation;
+	v->pg.links = from->links;
+	v->pg.variant = from->variant;
+	v->epoch = epoch;
+	v->used = ++s->clock;
+	s->var_bytes += v->pg.len;
+	return &v->pg;
+}
+
+const struct page *
+site_get_req(struct daemon *d, const char *path, const struct query_arg *a, size_t n,
+    const char *base, char **bad, char **cause)
+{
+	int epoch = stale_epoch(daemon_now(d));
+	const struct page *pg = site_get_query(d, path, a, n, bad, cause);
+
+	if (pg == NULL || pg->links == LINKS_NONE || d->cfg.public_url != NULL)
+		return pg;	/* the same at every address, or made for the public one */
+	if (base == NULL && pg->links == LINKS_FEED)
+		return pg;	/* no address known: the feed names none */
+	if (base == NULL)
+		base = d->feed_url != NULL ? d->feed_url : "";
+	return variant(d->site, pg, base, epoch);
 }
 
 const struct page *
@@ -663,19 +794,37 @@ site_get(struct daemon *d, const char *path, char **cause)
 	const struct page *pg;
 	char *bad;
 
-	pg = site_get_query(d, path, NULL, 0, &bad, cause);
+	pg = site_get_req(d, path, NULL, 0, NULL, &bad, cause);
+	free(bad);
+	return pg;
+}
+
+const struct page *
+site_get_at(struct daemon *d, const char *path, const char *base, char **cause)
+{
+	const struct page *pg;
+	char *bad;
+
+	pg = site_get_req(d, path, NULL, 0, base, &bad, cause);
 	free(bad);
 	return pg;
 }
 
 size_t
-site_variants(const struct daemon *d)
+site_chosen(const struct daemon *d)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; d->site != NULL && i < SITE_VARIANTS_MAX; i++)
-		n += d->site->var[i].used != 0;
+	for (size_t i = 0; d->site != NULL && i < SITE_CHOSEN_MAX; i++)
+		n += d->site->chosen[i].used != 0;
 	return n;
+}
+
+size_t
+site_variants(const struct daemon *d, size_t *bytes)
+{
+	*bytes = d->site != NULL ? d->site->var_bytes : 0;
+	return d->site != NULL ? d->site->nvar : 0;
 }
 
 char **
@@ -751,8 +900,10 @@ site_free(struct daemon *d)
 		return;
 	for (size_t i = 0; i < s->n; i++)
 		page_clear(&s->page[i]);
-	for (size_t i = 0; i < SITE_VARIANTS_MAX; i++)
-		page_clear(&s->var[i].page);
+	for (size_t i = 0; i < SITE_CHOSEN_MAX; i++)
+		page_clear(&s->chosen[i].page);
+	while (s->nvar > 0)
+		variant_drop(s, s->nvar - 1);
 	free(s->page);
 	free(s->epoch);
 	strindex_free(&s->by_path);

@@ -14,6 +14,13 @@
 
 struct daemon;
 
+/* What absolute links a page carries, and so what its address changes in it. */
+enum page_links {
+	LINKS_NONE,	/* none: the same bytes at every address */
+	LINKS_FEED,	/* a feed: its RFC 7986 URL and SOURCE (feed_add_links) */
+	LINKS_INDEX,	/* the index: built with SITEURL_MARK, expanded per address */
+};
+
 struct page {
 	char		*path;		/* "/rings/ring2.ics" */
 	const char	*type;		/* Content-Type */
@@ -24,6 +31,7 @@ struct page {
 	time_t		 modified;	/* Last-Modified: the newest event change, or the data's */
 	unsigned	 generation;	/* the daemon generation it was built for */
 	bool		 variant;	/* chosen by a query or a year: one of a few kept */
+	enum page_links	 links;
 };
 
 /* What the '*' of a route's pattern stands for. */
@@ -99,16 +107,38 @@ const struct page *site_get(struct daemon *d, const char *path, char **cause);
  * The route's query hook may choose another page of it (/plan?from=...)
  * or refuse the query: then NULL with *bad set, the text of a 400.  Such
  * pages, and those of a year in the path, are kept at most
- * SITE_VARIANTS_MAX at a time (page->variant), the least recently served
+ * SITE_CHOSEN_MAX at a time (page->variant), the least recently served
  * given up first, so any number of distinct queries costs a bounded
  * amount of memory.
  */
 const struct page *site_get_query(struct daemon *d, const char *path, const struct query_arg *a,
     size_t n, char **bad, char **cause);
 
-/* How many pages a query or a year chose are kept now (at most SITE_VARIANTS_MAX). */
-size_t site_variants(const struct daemon *d);
-#define SITE_VARIANTS_MAX	16
+/* How many pages a query or a year chose are kept now (at most SITE_CHOSEN_MAX). */
+size_t site_chosen(const struct daemon *d);
+#define SITE_CHOSEN_MAX	16
+
+/*
+ * site_get for a request that reached the site at base ("http://host:port",
+ * checked: siteurl.h).  With http.public_url every link names that, and
+ * base plays no part.  Otherwise the index and the feeds link to base; a
+ * NULL base (hotpatchctl, export) gives feeds no URL or SOURCE and the index
+ * the listen address.  Pages for other addresses than the configured one
+ * are kept apart, at most SITE_VARIANTS_MAX of them and SITE_VARIANT_BYTES
+ * in all (the least recently served go first), so any number of Host
+ * values costs copies of pages, never more memory.
+ */
+#define SITE_VARIANTS_MAX	64
+#define SITE_VARIANT_BYTES	(8u << 20)
+const struct page *site_get_at(struct daemon *d, const char *path, const char *base,
+    char **cause);
+
+/* Both: the page the query chooses, as base sees it; *bad as site_get_query. */
+const struct page *site_get_req(struct daemon *d, const char *path, const struct query_arg *a,
+    size_t n, const char *base, char **bad, char **cause);
+
+/* How many pages site_get_at keeps for other addresses, and their bytes in *bytes. */
+size_t site_variants(const struct daemon *d, size_t *bytes);
 
 /*
  * Keep pg's body alive beyond the next site_get, for a reply still sending

@@ -23,6 +23,7 @@ full_config(struct config *c)
 	c->socket_group = xstrdup("sockgrp");
 	c->admin_group = xstrdup("admins");
 	c->user = xstrdup("daemon");
+	c->public_url = xstrdup("https://before.example.org");
 }
 
 /*
@@ -43,6 +44,7 @@ unchanged(const struct config *before, const struct config *after)
 	    before->clients_per_uid == after->clients_per_uid &&
 	    before->idle_timeout == after->idle_timeout &&
 	    before->http_listen == after->http_listen &&
+	    before->public_url == after->public_url &&
 	    before->calendar == after->calendar &&
 	    before->schedules == after->schedules &&
 	    before->feed_months_back == after->feed_months_back &&
@@ -242,6 +244,8 @@ START_TEST(full_file_sets_every_field)
 	ck_assert_int_eq(c.clients_per_uid, 1);
 	ck_assert_int_eq(c.idle_timeout, 1);
 	ck_assert_str_eq(c.http_listen, "[::1]:8443");
+	/* Scheme and host in lower case, the trailing '/' gone; the path as written. */
+	ck_assert_str_eq(c.public_url, "https://cal.example.org:8443/Hotpatch");
 	ck_assert_int_eq(c.feed_months_back, 0);
 	ck_assert_int_eq(c.feed_months_ahead, 120);
 	config_free(&c);
@@ -427,6 +431,109 @@ START_TEST(listen_with_a_bad_shape_or_port_is_refused)
 	};
 
 	refuse_each("version: 1\nhttp:\n  listen: ", bad, ARRAY_LEN(bad));
+}
+END_TEST
+
+START_TEST(public_url_is_normalised)
+{
+	static const char *const ok[][2] = {
+		{ "https://cal.example.org/hotpatch", "https://cal.example.org/hotpatch" },
+		{ "HTTP://Cal.Example.ORG/", "http://cal.example.org" },
+		{ "http://127.0.0.1:8080", "http://127.0.0.1:8080" },
+		{ "\"http://[2001:DB8::1]:8443/a/b%20c/\"", "http://[2001:db8::1]:8443/a/b%20c" },
+		{ "https://intranet_host/x~y/z.q-r_s", "https://intranet_host/x~y/z.q-r_s" },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(ok); i++) {
+		struct config c;
+		char *body = xasprintf("version: 1\nhttp:\n  public_url: %s\n", ok[i][0]);
+
+		config_defaults(&c);
+		ck_assert_ptr_null(c.public_url);	/* unset: links follow each request */
+		load_ok(body, &c);
+		ck_assert_str_eq(c.public_url, ok[i][1]);
+		config_free(&c);
+		free(body);
+	}
+}
+END_TEST
+
+#define URL_SHAPE	" (expected http(s)://HOST[:PORT][/PREFIX])"
+
+START_TEST(public_url_with_anything_but_scheme_host_port_and_path_is_refused)
+{
+	static const char *const bad[][2] = {
+		{ "ftp://cal.example.org", "3:15: public_url: the public URL must start with "
+		    "http:// or https://" URL_SHAPE },
+		{ "cal.example.org", "3:15: public_url: the public URL must start with http:// or "
+		    "https://" URL_SHAPE },
+		{ "\"javascript:alert(1)\"", "3:15: public_url: the public URL must start with "
+		    "http:// or https://" URL_SHAPE },
+		{ "\"https://cal.example.org/?a=1\"", "3:15: public_url: the public URL has a query "
+		    "('?'): links add their own paths to it" URL_SHAPE },
+		{ "\"https://cal.example.org/#top\"", "3:15: public_url: the public URL has a fragment "
+		    "('#'): links add their own paths to it" URL_SHAPE },
+		{ "https://me:secret@cal.example.org/", "3:15: public_url: the public URL has a user "
+		    "name or password ('user@'): links would show them to every subscriber" URL_SHAPE },
+		{ "\"https://cal.example.org/a b\"", "3:15: public_url: the public URL has a space or "
+		    "a control character" URL_SHAPE },
+		{ "\"https://cal.example.org/\\x1b[31m\"", "3:15: public_url: the public URL has a space "
+		    "or a control character" URL_SHAPE },
+		{ "\"https://caf\\u00e9.example.org\"", "3:15: public_url: the public URL has a "
+		    "non-ASCII character (write the host in punycode and escape the path with %XX)"
+		    URL_SHAPE },
+		{ "https://", "3:15: public_url: the public URL has no valid host[:port] (a host "
+		    "name, an IPv4 address or an IPv6 one in brackets, and a port 1..65535)" URL_SHAPE },
+		{ "https://cal.example.org:0", "3:15: public_url: the public URL has no valid "
+		    "host[:port] (a host name, an IPv4 address or an IPv6 one in brackets, and a port "
+		    "1..65535)" URL_SHAPE },
+		{ "https://cal.example.org:65536", "3:15: public_url: the public URL has no valid "
+		    "host[:port] (a host name, an IPv4 address or an IPv6 one in brackets, and a port "
+		    "1..65535)" URL_SHAPE },
+		{ "\"https://::1/\"", "3:15: public_url: the public URL has no valid host[:port] (a "
+		    "host name, an IPv4 address or an IPv6 one in brackets, and a port 1..65535)"
+		    URL_SHAPE },
+		{ "https://cal.example.org/a//b", "3:15: public_url: the public URL has an empty "
+		    "path segment ('//')" URL_SHAPE },
+		{ "https://cal.example.org/a/../b", "3:15: public_url: the public URL has a '.' or '..' "
+		    "path segment" URL_SHAPE },
+		{ "\"https://cal.example.org/a'b\"", "3:15: public_url: the public URL has a character "
+		    "in its path other than letters, digits, '-', '.', '_', '~', '/' and %XX escapes"
+		    URL_SHAPE },
+		{ "https://cal.example.org/a%0Ab", "3:15: public_url: the public URL has an escaped "
+		    "control character (%00..%1F or %7F) in its path" URL_SHAPE },
+		{ "https://cal.example.org/a%2", "3:15: public_url: the public URL has a '%' that is "
+		    "not followed by two hex digits" URL_SHAPE },
+		{ "[a, b]", "3:15: public_url must be a single value, got a list" },
+	};
+
+	refuse_each("version: 1\nhttp:\n  public_url: ", bad, ARRAY_LEN(bad));
+}
+END_TEST
+
+/* SITEURL_MAX (512) bytes are enough; one more is refused. */
+START_TEST(public_url_longer_than_512_bytes_is_refused)
+{
+	char url[600], *body, *got;
+	struct config c;
+	size_t head = strlen("https://cal.example.org/");
+
+	memcpy(url, "https://cal.example.org/", head);
+	memset(url + head, 'p', 512 - head);
+	url[512] = '\0';
+	body = xasprintf("version: 1\nhttp:\n  public_url: %s\n", url);
+	config_defaults(&c);
+	load_ok(body, &c);
+	ck_assert_str_eq(c.public_url, url);
+	config_free(&c);
+	free(body);
+	url[512] = 'p';
+	url[513] = '\0';
+	body = xasprintf("version: 1\nhttp:\n  public_url: %s\n", url);
+	got = load_error(body);
+	ck_assert_str_eq(got, "3:15: public_url: the public URL is longer than 512 bytes" URL_SHAPE);
+	free(got);
+	free(body);
 }
 END_TEST
 
@@ -692,6 +799,9 @@ main(void)
 	    socket_mode_without_owner_read_write_is_refused,
 	    listen_accepts_ipv4_ipv6_host_names_and_off,
 	    listen_with_a_bad_shape_or_port_is_refused,
+	    public_url_is_normalised,
+	    public_url_with_anything_but_scheme_host_port_and_path_is_refused,
+	    public_url_longer_than_512_bytes_is_refused,
 	    names_are_checked_but_not_looked_up,
 	    connection_shares_are_checked_against_their_ranges,
 	    all_errors_of_a_file_are_reported_not_just_the_first,

@@ -332,35 +332,45 @@ START_TEST(calendar_properties_are_present_without_method)
 }
 END_TEST
 
+/* The next event of f is type-berlin-OS-MONTH. */
+static void
+assert_next_uid(const struct feed *f, size_t *k, const char *type, const char *os, ym_t m)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "%s-berlin-%s-%04d%02d@" DOMAIN, type, os, ym_year(m),
+	    ym_month(m));
+	ck_assert_uint_lt(*k, f->nev);
+	ck_assert_str_eq(f->ev[(*k)++].uid, want);
+}
+
 /*
  * Every window, deadline and restart event of the berlin ring's feed f
- * matches win_install, in order.
+ * matches win_install, in order: os-a's events, then os-b's that do not
+ * coincide with them (those that do are os-a's event: "os-a" < "os-b").
+ * Both OSes release on Patch Tuesday and the ring has one window a week,
+ * so in this fixture every one of os-b's coincides.
  */
 static void
 assert_berlin_events_in_order(const struct feed *f)
 {
-	struct install in;
+	struct install a, b;
 	size_t k = 0;
 
-	for (ym_t m = ym_make(2026, 7); m <= ym_make(2027, 1); m++)
-		for (int o = 0; o < 2; o++) {
-			char want[128];
-
-			win_install(&cal, NULL, &rings[0], &oses[o], m, &in);
-			snprintf(want, sizeof(want), "%s-berlin-%s-%04d%02d@" DOMAIN,
-			    in.status == WS_NONE ? "none" : "window", oses[o].id, ym_year(m),
-			    ym_month(m));
-			ck_assert_str_eq(f->ev[k++].uid, want);
-			snprintf(want, sizeof(want), "deadline-berlin-%s-%04d%02d@" DOMAIN,
-			    oses[o].id, ym_year(m), ym_month(m));
-			ck_assert_str_eq(f->ev[k++].uid, want);
-			if (in.restart)
-				k++;
-			/* os-b's automatic out-of-band release of 2026-12-17. */
-			if (o == 1 && m == ym_make(2026, 12))
-				ck_assert_str_eq(f->ev[k++].uid,
-				    "oob-offer-berlin-os-b-KB5099555@" DOMAIN);
-		}
+	for (ym_t m = ym_make(2026, 7); m <= ym_make(2027, 1); m++) {
+		win_install(&cal, NULL, &rings[0], &oses[0], m, &a);
+		win_install(&cal, NULL, &rings[0], &oses[1], m, &b);
+		ck_assert_int_eq(a.window_start, b.window_start);
+		ck_assert_int_eq(a.install_deadline, b.install_deadline);
+		ck_assert_int_eq(a.restart, b.restart);
+		assert_next_uid(f, &k, a.status == WS_NONE ? "none" : "window", "os-a", m);
+		assert_next_uid(f, &k, "deadline", "os-a", m);
+		if (a.restart)
+			assert_next_uid(f, &k, "restart", "os-a", m);
+		/* os-b's automatic out-of-band release of 2026-12-17. */
+		if (m == ym_make(2026, 12))
+			ck_assert_str_eq(f->ev[k++].uid, "oob-offer-berlin-os-b-KB5099555@" DOMAIN);
+	}
 	ck_assert_uint_eq(k, f->nev);
 }
 
@@ -387,9 +397,11 @@ START_TEST(berlin_ring_windows_are_local_times_with_the_iana_tzid)
 	ck_assert_str_eq(tzid_of(e, ICAL_DTEND_PROPERTY), "Europe/Berlin");
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20261211T220000\r\n");
 	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND;TZID=Europe/Berlin:20261212T000000\r\n");
+	/* os-b's window is the same: one event names both. */
 	ck_assert_str_eq(icalcomponent_get_summary(e),
-	    "Pilot, Berlin; first: OS A install window: Hotpatch — no restart for the Windows "
-	    "security update");
+	    "Pilot, Berlin; first: OS A + OS B install window: Hotpatch — no restart for the "
+	    "Windows security update");
+	ck_assert_ptr_null(find_event(d.c, "window-berlin-os-b-202612@" DOMAIN));
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e), "Status: ok"));
 	ck_assert_ptr_nonnull(strstr(icalcomponent_get_description(e),
 	    "Install deadline: 2026-12-15 19:00 Europe/Berlin"));
@@ -408,7 +420,7 @@ START_TEST(berlin_ring_windows_are_local_times_with_the_iana_tzid)
 	e = find_event(d.c, "window-berlin-os-a-202607@" DOMAIN);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20260717T220000\r\n");
 	ck_assert_str_eq(icalcomponent_get_summary(e),
-	    "Pilot, Berlin; first: OS A install window: Baseline — restart required");
+	    "Pilot, Berlin; first: OS A + OS B install window: Baseline — restart required");
 	e = find_event(d.c, "restart-berlin-os-a-202607@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;TZID=Europe/Berlin:20260723T190000\r\n");
@@ -469,7 +481,10 @@ START_TEST(valarm_only_when_the_ring_asks_for_a_reminder)
 
 		ck_assert_int_eq(count_components(e, ICAL_VALARM_COMPONENT), want);
 	}
-	e = find_event(d.c, "window-berlin-os-b-202612@" DOMAIN);
+	/* os-a's and os-b's December windows are one event, with one alarm. */
+	ck_assert_ptr_null(find_event(d.c, "window-berlin-os-b-202612@" DOMAIN));
+	e = find_event(d.c, "window-berlin-os-a-202612@" DOMAIN);
+	ck_assert_int_eq(count_components(e, ICAL_VALARM_COMPONENT), 1);
 	a = icalcomponent_get_first_component(e, ICAL_VALARM_COMPONENT);
 	ck_assert_ptr_nonnull(a);
 	assert_line(a, ICAL_ACTION_PROPERTY, "ACTION:DISPLAY\r\n");
@@ -498,7 +513,7 @@ START_TEST(utc_ring_uses_z_times_and_no_vtimezone)
 	/* Patch Tuesday+1 20:00 UTC in December: Wed 12-09. */
 	win_install(&cal, NULL, &rings[1], &oses[1], ym_make(2026, 12), &in);
 	ck_assert_int_eq(in.window_start, utc(2026, 12, 9, 20, 0));
-	e = find_event(d.c, "window-utc-os-b-202612@" DOMAIN);
+	e = find_event(d.c, "window-utc-os-a-202612@" DOMAIN);	/* os-b's too */
 	ck_assert_ptr_nonnull(e);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20261209T200000Z\r\n");
 	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND:20261209T210000Z\r\n");
@@ -917,14 +932,17 @@ START_TEST(forced_install_inside_a_freeze_is_named)
 	ck_assert_ptr_null(find_event(d.c, "window-frozen-os-s-202701@" DOMAIN));
 	e = find_event(d.c, "none-frozen-os-s-202701@" DOMAIN);
 	ck_assert_ptr_nonnull(e);
+	/* The plan's "forced" (~): the install and its restart are forced inside the freeze. */
 	ck_assert_str_eq(icalcomponent_get_summary(e),
-	    "Frozen: OS S no install window: Baseline — restart required");
+	    "Frozen: OS S no install window: Baseline — restart required (forced)");
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART;VALUE=DATE:20270112\r\n");
 	ck_assert_str_eq(categories(e), "baseline,restart");
 	ck_assert(describes(e, "the deadline forces the install and restart at 2027-01-19 18:00, "
 	    "inside freeze 'year-end freeze' (2027-01-10..2027-02-12)"));
 	e = find_event(d.c, "deadline-frozen-os-s-202701@" DOMAIN);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20270119T180000Z\r\n");
+	ck_assert_str_eq(icalcomponent_get_summary(e),
+	    "Frozen: OS S install deadline: Baseline — restart required (forced)");
 	ck_assert(describes(e, "inside freeze 'year-end freeze'"));
 	e = find_event(d.c, "restart-frozen-os-s-202701@" DOMAIN);
 	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20270121T180000Z\r\n");
@@ -999,6 +1017,304 @@ START_TEST(catalog_oob_is_absent_from_ring_feeds)
 }
 END_TEST
 
+/*
+ * ---- OSes whose events coincide, and the SUMMARY's words ----
+ *
+ * Three OSes, hotpatch since 2024-01, baselines January, April, July and
+ * October.  December 2026 (Patch Tuesday 12-08, released 18:00Z in PST):
+ * os-m has the planned hotpatch; os-n an unplanned baseline, published;
+ * os-p a hotpatch published for Thursday 12-10, released 18:00Z that day.
+ * Ring "mixed" (UTC, deferral 0, deadline 7, grace 2, Wednesdays 20:00 for
+ * 60 minutes, a 15-minute reminder) lists them os-n, os-m, os-p:
+ *   os-n  offered 12-08 18:00Z, window Wed 12-09 20:00-21:00Z, deadline
+ *         12-15 18:00Z, restart by 12-17 18:00Z (baseline)
+ *   os-m  the same window and deadline, no restart (hotpatch)
+ *   os-p  offered 12-10 18:00Z, window Wed 12-16 20:00-21:00Z, deadline
+ *         12-17 18:00Z, no restart
+ * So os-n's and os-m's window and deadline are one event each, with the
+ * UID os-m would have alone ("os-m" < "os-n"); os-n's restart and os-p's
+ * events stand alone; os-p's deadline falls at the same instant as os-n's
+ * restart but is another kind of event.  Five events, two alarms.
+ * Ring "late" (os-m, UTC, deferral 0, deadline 1, Sundays 20:00): offered
+ * 12-08 18:00Z, deadline 12-09 18:00Z, first window Sun 12-13 20:00Z:
+ * late, and January's offer (2027-01-12) is later still.
+ * Horizon: now 2026-12-01, December alone.
+ */
+static struct release rel_n[] = { { .kind = KIND_BASELINE, .unplanned = true } };
+static struct release rel_p[] = { { .kind = KIND_HOTPATCH, .date = { 2026, 12, 10 } } };
+static struct os_def os_mnp[] = {
+	{ .id = "os-m", .name = "OS M", .arch = ARCH_X64,
+	  .baseline_months = 1u << 1 | 1u << 4 | 1u << 7 | 1u << 10 },
+	{ .id = "os-n", .name = "OS N", .arch = ARCH_X64,
+	  .baseline_months = 1u << 1 | 1u << 4 | 1u << 7 | 1u << 10, .rel = rel_n, .nrel = 1 },
+	{ .id = "os-p", .name = "OS P", .arch = ARCH_X64,
+	  .baseline_months = 1u << 1 | 1u << 4 | 1u << 7 | 1u << 10, .rel = rel_p, .nrel = 1 },
+};
+static struct caldata cal_mnp = { .os = os_mnp, .nos = 3 };
+static char *ring_os_mixed[] = { "os-n", "os-m", "os-p" };
+static char *ring_os_late[] = { "os-m" };
+static struct mwindow win_wed[] = { { WIN_WEEKLY, 1u << 3, 0, 20 * 60, 60 } };
+static struct mwindow win_sun[] = { { WIN_WEEKLY, 1u << 0, 0, 20 * 60, 60 } };
+static struct ring rings_mnp[2];
+static struct ringset rs_mnp = { .ring = rings_mnp, .nring = 2 };
+static const struct feed_opts opts_mnp = { .domain = DOMAIN, .months_back = 0,
+    .months_ahead = 0, .now = 1796083200 /* 2026-12-01 00:00Z */, .refresh_minutes = 360 };
+
+static void
+setup_mnp(void)
+{
+	for (size_t i = 0; i < ARRAY_LEN(os_mnp); i++)
+		os_mnp[i].hotpatch_start = ym_make(2024, 1);
+	rel_n[0].month = rel_p[0].month = ym_make(2026, 12);
+	rings_mnp[0] = (struct ring){ .id = "mixed", .name = "Mixed", .os = ring_os_mixed,
+	    .nos = 3, .timezone = "UTC", .deferral_days = 0, .deadline_days = 7,
+	    .grace_days = 2, .hotpatch = true, .arch = ARCH_X64, .vbs = true, .licensed = true,
+	    .reminder_min = 15, .win = win_wed, .nwin = 1 };
+	rings_mnp[1] = rings_mnp[0];
+	rings_mnp[1].id = "late";
+	rings_mnp[1].name = "Late";
+	rings_mnp[1].os = ring_os_late;
+	rings_mnp[1].nos = 1;
+	rings_mnp[1].deadline_days = 1;
+	rings_mnp[1].reminder_min = -1;
+	rings_mnp[1].win = win_sun;
+}
+
+static void
+doc_open_mnp(struct doc *d, const char *ring_id)
+{
+	char *cause = NULL;
+
+	if (feed_build(&cal_mnp, &rs_mnp, &opts_mnp, FEED_RING, ring_id, &d->f, &cause) != 0)
+		ck_abort_msg("feed_build: %s", cause);
+	doc_parse(d, 0, 0);
+}
+
+#define HOTPATCH_LINE	"Hotpatch — no restart for the Windows security update"
+
+/* VALARMs in all of the calendar's events. */
+static int
+count_alarms(icalcomponent *c)
+{
+	int n = 0;
+
+	for (icalcomponent *e = icalcomponent_get_first_component(c, ICAL_VEVENT_COMPONENT);
+	    e != NULL; e = icalcomponent_get_next_component(c, ICAL_VEVENT_COMPONENT))
+		n += count_components(e, ICAL_VALARM_COMPONENT);
+	return n;
+}
+
+START_TEST(coinciding_windows_of_several_oses_are_one_event)
+{
+	const char *want[] = {
+		"window-mixed-os-m-202612@" DOMAIN, "deadline-mixed-os-m-202612@" DOMAIN,
+		"restart-mixed-os-n-202612@" DOMAIN, "window-mixed-os-p-202612@" DOMAIN,
+		"deadline-mixed-os-p-202612@" DOMAIN,
+	};
+	struct doc d;
+	icalcomponent *e, *a;
+
+	doc_open_mnp(&d, "mixed");
+	ck_assert_uint_eq(d.f.nev, ARRAY_LEN(want));
+	for (size_t i = 0; i < ARRAY_LEN(want); i++)
+		ck_assert_str_eq(d.f.ev[i].uid, want[i]);
+	ck_assert_int_eq(count_alarms(d.c), 2);
+
+	e = find_event(d.c, "window-mixed-os-m-202612@" DOMAIN);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20261209T200000Z\r\n");
+	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND:20261209T210000Z\r\n");
+	ck_assert_str_eq(icalcomponent_get_summary(e), "Mixed: install window: OS N: Baseline "
+	    "(unplanned) — restart required; OS M: " HOTPATCH_LINE);
+	ck_assert_str_eq(categories(e), "baseline,hotpatch,restart,no restart");
+	ck_assert(describes(e, "Install: Baseline (unplanned) — restart required (OS N month: "
+	    "baseline, published)\n"));
+	ck_assert(describes(e, "\n\nMonth: 2026-12\nInstall: " HOTPATCH_LINE " (OS M month: "
+	    "hotpatch, planned)\n"));
+	ck_assert_int_eq(count_components(e, ICAL_VALARM_COMPONENT), 1);
+	a = icalcomponent_get_first_component(e, ICAL_VALARM_COMPONENT);
+	assert_line(a, ICAL_TRIGGER_PROPERTY, "TRIGGER:-PT15M\r\n");
+	ck_assert_str_eq(icalcomponent_get_description(a), icalcomponent_get_summary(e));
+
+	e = find_event(d.c, "deadline-mixed-os-m-202612@" DOMAIN);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20261215T180000Z\r\n");
+	assert_line(e, ICAL_DTEND_PROPERTY, "DTEND:20261215T181500Z\r\n");
+	assert_line(e, ICAL_TRANSP_PROPERTY, "TRANSP:TRANSPARENT\r\n");
+	ck_assert_str_eq(icalcomponent_get_summary(e), "Mixed: install deadline: OS N: Baseline "
+	    "(unplanned) — restart required; OS M: " HOTPATCH_LINE);
+
+	e = find_event(d.c, "restart-mixed-os-n-202612@" DOMAIN);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20261217T180000Z\r\n");
+	ck_assert_str_eq(icalcomponent_get_summary(e),
+	    "Mixed: OS N restart deadline: Baseline (unplanned) — restart required");
+	ck_assert_str_eq(categories(e), "baseline,restart");
+
+	e = find_event(d.c, "window-mixed-os-p-202612@" DOMAIN);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20261216T200000Z\r\n");
+	ck_assert_str_eq(icalcomponent_get_summary(e), "Mixed: OS P install window: "
+	    HOTPATCH_LINE);
+	ck_assert(!describes(e, "OS N"));
+	e = find_event(d.c, "deadline-mixed-os-p-202612@" DOMAIN);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20261217T180000Z\r\n");
+	assert_wire_format(d.text);
+	doc_close(&d);
+}
+END_TEST
+
+/* The merged event's UID does not depend on the order the ring lists its OSes in. */
+START_TEST(merged_event_keeps_the_smallest_os_ids_uid)
+{
+	char *order[] = { "os-m", "os-p", "os-n" };
+	struct doc d;
+
+	rings_mnp[0].os = order;
+	doc_open_mnp(&d, "mixed");
+	ck_assert_str_eq(d.f.ev[0].uid, "window-mixed-os-m-202612@" DOMAIN);
+	ck_assert_str_eq(icalcomponent_get_summary(find_event(d.c, d.f.ev[0].uid)),
+	    "Mixed: install window: OS M: " HOTPATCH_LINE "; OS N: Baseline (unplanned) — "
+	    "restart required");
+	ck_assert_ptr_nonnull(find_event(d.c, "window-mixed-os-p-202612@" DOMAIN));
+	doc_close(&d);
+}
+END_TEST
+
+/* Hand-worked above: the window of 12-13 is after the deadline of 12-09 18:00Z. */
+START_TEST(late_install_says_late_in_the_summary)
+{
+	struct install in;
+	struct doc d;
+	icalcomponent *e;
+
+	win_install(&cal_mnp, &rs_mnp, &rings_mnp[1], &os_mnp[0], ym_make(2026, 12), &in);
+	ck_assert_int_eq(in.status, WS_LATE);
+	ck_assert_int_eq(in.install_deadline, utc(2026, 12, 9, 18, 0));
+	ck_assert_int_eq(in.window_start, utc(2026, 12, 13, 20, 0));
+	doc_open_mnp(&d, "late");
+	e = find_event(d.c, "window-late-os-m-202612@" DOMAIN);
+	ck_assert_ptr_nonnull(e);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20261213T200000Z\r\n");
+	ck_assert_str_eq(icalcomponent_get_summary(e),
+	    "Late: OS M install window: " HOTPATCH_LINE " (late)");
+	ck_assert(describes(e, "Status: late"));
+	e = find_event(d.c, "deadline-late-os-m-202612@" DOMAIN);
+	assert_line(e, ICAL_DTSTART_PROPERTY, "DTSTART:20261209T180000Z\r\n");
+	ck_assert_str_eq(icalcomponent_get_summary(e),
+	    "Late: OS M install deadline: " HOTPATCH_LINE " (late)");
+	doc_close(&d);
+}
+END_TEST
+
+/* ---- the calendar's own description and addresses (RFC 7986) ---- */
+
+START_TEST(calendar_has_rfc7986_description)
+{
+	struct doc d;
+
+	doc_open(&d, FEED_OS, "os-a", 0, 0);
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nDESCRIPTION:Windows hotpatch release days of "
+	    "OS A\r\n"));
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nX-WR-CALDESC:Windows hotpatch release days of "
+	    "OS A\r\n"));
+	ck_assert_str_eq(icalproperty_get_description(icalcomponent_get_first_property(d.c,
+	    ICAL_DESCRIPTION_PROPERTY)), "Windows hotpatch release days of OS A");
+	/* Without an address, no URL or SOURCE. */
+	ck_assert_ptr_null(strstr(d.text, "\r\nURL:"));
+	ck_assert_ptr_null(strstr(d.text, "\r\nSOURCE"));
+	doc_close(&d);
+	doc_open(&d, FEED_ALL, NULL, 0, 0);
+	ck_assert_ptr_nonnull(strstr(d.text, "\r\nDESCRIPTION:Windows hotpatch release days: "
+	    "hotpatch\\, baseline"));	/* escaped; the rest is on a folded line */
+	ck_assert_str_eq(icalproperty_get_description(icalcomponent_get_first_property(d.c,
+	    ICAL_DESCRIPTION_PROPERTY)), "Windows hotpatch release days: hotpatch, baseline and "
+	    "LCU months of every OS");
+	doc_close(&d);
+}
+END_TEST
+
+/* The text before the first "BEGIN:" line after the calendar's own, and after it. */
+static size_t
+props_end(const char *text)
+{
+	const char *p = strstr(text, "\r\nBEGIN:");
+
+	ck_assert_ptr_nonnull(p);
+	return (size_t)(p + 2 - text);
+}
+
+START_TEST(links_are_the_feeds_url_and_source_after_the_calendar_properties)
+{
+	const char *lines = "URL:https://cal.example.org/hp/\r\n"
+	    "SOURCE;VALUE=URI:https://cal.example.org/hp/os/os-a.ics\r\n";
+	struct doc d;
+	char *linked, *want;
+	size_t at;
+	icalcomponent *c;
+
+	doc_open(&d, FEED_OS, "os-a", 0, 0);
+	at = props_end(d.text);
+	ck_assert(strncmp(d.text + at, "BEGIN:VEVENT\r\n", 14) == 0);
+	linked = feed_add_links(d.text, "https://cal.example.org/hp", "/os/os-a.ics");
+	want = xasprintf("%.*s%s%s", (int)at, d.text, lines, d.text + at);
+	ck_assert_str_eq(linked, want);
+	c = parse(linked);
+	ck_assert_str_eq(icalproperty_get_url(icalcomponent_get_first_property(c,
+	    ICAL_URL_PROPERTY)), "https://cal.example.org/hp/");
+	ck_assert_str_eq(icalproperty_get_source(icalcomponent_get_first_property(c,
+	    ICAL_SOURCE_PROPERTY)), "https://cal.example.org/hp/os/os-a.ics");
+	ck_assert_int_eq(count_components(c, ICAL_VEVENT_COMPONENT), (int)d.f.nev);
+	icalcomponent_free(c);
+	free(linked);
+	free(want);
+	doc_close(&d);
+
+	/* A ring feed: before its VTIMEZONE. */
+	doc_open(&d, FEED_RING, "berlin", 0, 0);
+	linked = feed_add_links(d.text, "http://[::1]:8080", "/rings/berlin.ics");
+	ck_assert_ptr_nonnull(strstr(linked, "X-WR-TIMEZONE:Europe/Berlin\r\n"
+	    "URL:http://[::1]:8080/\r\nSOURCE;VALUE=URI:http://[::1]:8080/rings/berlin.ics\r\n"
+	    "BEGIN:VTIMEZONE\r\n"));
+	free(linked);
+	doc_close(&d);
+}
+END_TEST
+
+/* A long address is folded at 75 octets like any line, and reads back whole. */
+START_TEST(long_link_lines_are_folded)
+{
+	char base[300], *linked, *source;
+	struct doc d;
+	icalcomponent *c;
+
+	snprintf(base, sizeof(base), "https://%s.example.org/%s", "h2345678901234567890123456789"
+	    "0123456789012345678901234567890", "p234567890123456789012345678901234567890"
+	    "1234567890123456789012345678901234567890");
+	doc_open(&d, FEED_ALL, NULL, 0, 0);
+	linked = feed_add_links(d.text, base, "/calendar.ics");
+	assert_wire_format(linked);
+	c = parse(linked);
+	source = xasprintf("%s/calendar.ics", base);
+	ck_assert_str_eq(icalproperty_get_source(icalcomponent_get_first_property(c,
+	    ICAL_SOURCE_PROPERTY)), source);
+	free(source);
+	icalcomponent_free(c);
+	free(linked);
+	doc_close(&d);
+}
+END_TEST
+
+/* The links are the calendar's, not an event's: no event's hash, so no SEQUENCE, moves. */
+START_TEST(links_leave_the_events_alone)
+{
+	struct doc d;
+	char *linked;
+
+	doc_open(&d, FEED_RING, "utc", 4, utc(2026, 10, 1, 0, 0));
+	linked = feed_add_links(d.text, "http://cal.example.org", "/rings/utc.ics");
+	ck_assert_str_eq(linked + props_end(linked) , d.text + props_end(d.text));
+	free(linked);
+	doc_close(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1019,6 +1335,10 @@ main(void)
 	    no_window_gives_an_allday_note_on_the_offer_date,
 	    every_feed_has_crlf_lines_of_at_most_75_octets,
 	    long_utf8_description_folds_and_parses_back_whole,
+	    calendar_has_rfc7986_description,
+	    links_are_the_feeds_url_and_source_after_the_calendar_properties,
+	    long_link_lines_are_folded,
+	    links_leave_the_events_alone,
 	    same_data_renders_byte_identical_output,
 	    event_hash_ignores_sequence_and_dtstamp_and_is_unique,
 	    unchanged_feed_stamps_without_writing,
@@ -1029,5 +1349,9 @@ main(void)
 	    forced_install_inside_a_freeze_is_named,
 	    automatic_oob_is_at_each_rings_offer,
 	    catalog_oob_is_absent_from_ring_feeds)));
+	suite_add_tcase(s, tcase_of("merge", setup_mnp, teardown, TESTS(
+	    coinciding_windows_of_several_oses_are_one_event,
+	    merged_event_keeps_the_smallest_os_ids_uid,
+	    late_install_says_late_in_the_summary)));
 	return run_suite(s);
 }

@@ -277,7 +277,7 @@ START_TEST(plan_queries_choose_the_months_or_are_refused)
 	ck_assert_ptr_nonnull(strstr(pg->body, "<a rel=\"next\" href=\"?from=2028-01&amp;months=12\">"));
 	pg = get_query("/plan", across, 2, &bad);
 	ck_assert_str_eq(h1_of(pg, h, sizeof(h)), "Plan Nov 2026 to Jan 2027");
-	ck_assert_uint_eq(site_variants(&dm), 3);
+	ck_assert_uint_eq(site_chosen(&dm), 3);
 
 	ck_assert_ptr_null(get_query("/plan", bad_months, 1, &bad));
 	ck_assert_str_eq(bad, "bad months '38' (expected 1..37)");
@@ -297,15 +297,15 @@ START_TEST(plan_queries_choose_the_months_or_are_refused)
 	ck_assert_ptr_nonnull(pg);
 	ck_assert_ptr_null(bad);
 	ck_assert_str_eq(pg->path, "/calendar.ics");
-	ck_assert_uint_eq(site_variants(&dm), 3);
+	ck_assert_uint_eq(site_chosen(&dm), 3);
 	dm.at = 0;
 	daemon_down();
 }
 END_TEST
 
 /*
- * A client asking for month after month: SITE_VARIANTS_MAX + 4 distinct
- * plans of one month each (2027-01, 2027-02, ...).  At most SITE_VARIANTS_MAX
+ * A client asking for month after month: SITE_CHOSEN_MAX + 4 distinct
+ * plans of one month each (2027-01, 2027-02, ...).  At most SITE_CHOSEN_MAX
  * are kept, the least recently served given up first, and every answer is
  * still the page asked for.
  */
@@ -314,7 +314,7 @@ START_TEST(plan_variants_are_bounded)
 	struct query_arg q[] = { { "from", NULL }, { "months", "1" } };
 	const struct page *pg, *last = NULL;
 	char from[8], want[32], h[64], *bad;
-	int n = SITE_VARIANTS_MAX + 4;
+	int n = SITE_CHOSEN_MAX + 4;
 
 	daemon_up();
 	dm.at = 1794333600;
@@ -326,17 +326,17 @@ START_TEST(plan_variants_are_bounded)
 		    "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" }[i % 12],
 		    2027 + i / 12);
 		ck_assert_str_eq(h1_of(pg, h, sizeof(h)), want);
-		ck_assert_uint_le(site_variants(&dm), SITE_VARIANTS_MAX);
+		ck_assert_uint_le(site_chosen(&dm), SITE_CHOSEN_MAX);
 		last = pg;
 	}
-	ck_assert_uint_eq(site_variants(&dm), SITE_VARIANTS_MAX);
+	ck_assert_uint_eq(site_chosen(&dm), SITE_CHOSEN_MAX);
 	/* the newest is kept: the same page again, not rebuilt */
 	ck_assert_ptr_eq(get_query("/plan", q, 2, &bad), last);
 	/* the first was given up for the newer ones: built again, and still right */
 	q[0].value = "2027-01";
 	pg = get_query("/plan", q, 2, &bad);
 	ck_assert_str_eq(h1_of(pg, h, sizeof(h)), "Plan Jan 2027");
-	ck_assert_uint_eq(site_variants(&dm), SITE_VARIANTS_MAX);
+	ck_assert_uint_eq(site_chosen(&dm), SITE_CHOSEN_MAX);
 	/* years in the path count against the same bound */
 	for (int y = 2030; y < 2030 + n; y++) {
 		char path[16];
@@ -344,7 +344,7 @@ START_TEST(plan_variants_are_bounded)
 		snprintf(path, sizeof(path), "/plan/%d", y);
 		ck_assert_ptr_nonnull(get_query(path, NULL, 0, &bad));
 	}
-	ck_assert_uint_eq(site_variants(&dm), SITE_VARIANTS_MAX);
+	ck_assert_uint_eq(site_chosen(&dm), SITE_CHOSEN_MAX);
 	dm.at = 0;
 	daemon_down();
 }

@@ -151,7 +151,8 @@ fetch /os/win11-24h2.ics -H "If-None-Match: $etag"
 # HEAD: the headers of a GET and no body (read from the raw socket, so nothing hides one).
 fetch /calendar.ics
 get_len=$(wc -c < "$tmp/b" | tr -d ' ')
-st=$(raw 'b"HEAD /calendar.ics HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"')
+# The Host curl sends: a feed names the address it was fetched at (its SOURCE).
+st=$(raw 'b"HEAD /calendar.ics HTTP/1.1\r\nHost: 127.0.0.1:'"$port"'\r\nConnection: close\r\n\r\n"')
 if [ "$st" = 200 ] && python3 - "$tmp/raw" "$get_len" "$etag" <<'EOF'
 import sys
 r = open(sys.argv[1], "rb").read()

@@ -27,9 +27,14 @@ code=$(curl -s --max-time "$(tmo 60)" -o "$tmp/paused.ics" -w '%{http_code}' \
 # hotpatch month brings the catch-up, with a restart.
 ics_check "February 2027 is a catch-up with a restart required" "$tmp/paused.ics" '
 ev = {str(e["UID"]).split("@")[0]: e for e in events}
-for os in ("win11-24h2", "win11-25h2"):
+# Both OSes share each event: one per window, under win11-24h2 (the smaller id).
+for os in ("win11-25h2",):
+    for kind in ("window", "deadline", "restart"):
+        assert "%s-state-paused-%s-202702" % (kind, os) not in ev, kind
+for os in ("win11-24h2",):
     w = ev["window-state-paused-%s-202702" % os]
     s = str(w["SUMMARY"])
+    assert "version 24H2 + Windows 11 Enterprise, version 25H2 install window" in s, s
     assert "Catch-up (baseline + hotpatch) — restart required" in s, s
     d = str(w["DESCRIPTION"])
     assert "the January 2027 baseline was paused for this ring" in d, d
@@ -42,12 +47,15 @@ for os in ("win11-24h2", "win11-25h2"):
 # January 2027 (Patch Tuesday 01-12): offered after the pause too, with February; never installed.
 ics_check "January 2027 is one all-day note that it was skipped, with no restart" "$tmp/paused.ics" '
 ev = {str(e["UID"]).split("@")[0]: e for e in events}
-for os in ("win11-24h2", "win11-25h2"):
+assert "skipped-state-paused-win11-25h2-202701" not in ev, "one note for both OSes"
+for os in ("win11-24h2",):
     s = ev["skipped-state-paused-%s-202701" % os]
+    assert "25H2" in str(s["SUMMARY"]), s["SUMMARY"]
     eq(s.decoded("DTSTART"), datetime.date(2027, 1, 12), "on the release day")
     assert "not installed" in str(s["SUMMARY"]), s["SUMMARY"]
     for kind in ("window", "none", "deadline", "restart"):
-        assert "%s-state-paused-%s-202701" % (kind, os) not in ev, kind
+        for o in ("win11-24h2", "win11-25h2"):
+            assert "%s-state-paused-%s-202701" % (kind, o) not in ev, kind
 '
 
 stop_daemon
