@@ -154,7 +154,7 @@ cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer
 }
 
 char *
-render_override_change(const json_t *j, bool color)
+render_override_change(const json_t *j, struct layout *lo)
 {
 	const json_t *b = json_object_get(j, "before"), *a = json_object_get(j, "after");
 
@@ -217,7 +217,7 @@ cmd_override_list(struct daemon *d, const struct request *rq, const struct peer 
 }
 
 char *
-render_override_list(const json_t *j, bool color)
+render_override_list(const json_t *j, struct layout *lo)
 {
 	const json_t *list = json_object_get(j, "overrides"), *o;
 	struct table *t;
@@ -233,7 +233,7 @@ render_override_list(const json_t *j, bool color)
 		    json_is_true(json_object_get(o, "detached")) ? "runtime, detached: OS gone" :
 		    view_text(o, "origin"), view_text(o, "who"), view_text(o, "at"),
 		    view_text(o, "reason"));
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	return s;
 }
@@ -317,7 +317,7 @@ cmd_reload(struct daemon *d, const struct request *rq, const struct peer *p,
 }
 
 char *
-render_reload(const json_t *j, bool color)
+render_reload(const json_t *j, struct layout *lo)
 {
 	const json_t *errs = json_object_get(j, "errors"), *e;
 	char *s = NULL;

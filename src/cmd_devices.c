@@ -227,7 +227,7 @@ out:
 }
 
 char *
-render_devices_import(const json_t *j, bool color)
+render_devices_import(const json_t *j, struct layout *lo)
 {
 	const json_t *rej = json_object_get(j, "rejects"), *e;
 	json_int_t nrej = json_integer_value(json_object_get(j, "rejected"));
@@ -236,7 +236,7 @@ render_devices_import(const json_t *j, bool color)
 	json_int_t rows = json_integer_value(json_object_get(j, "rows"));
 	json_int_t stored = json_integer_value(json_object_get(j, "devices"));
 
-	(void)color;
+	(void)lo;
 	strappend(&s, "%s (%s): %lld row%s, %lld imported, %lld rejected", view_text(j, "file"),
 	    view_text(j, "format"), (long long)rows, rows == 1 ? "" : "s",
 	    (long long)json_integer_value(json_object_get(j, "imported")), (long long)nrej);
@@ -410,7 +410,7 @@ page_footer(char **s, const json_t *j, size_t shown)
 }
 
 char *
-render_devices(const json_t *j, bool color)
+render_devices(const json_t *j, struct layout *lo)
 {
 	const json_t *rows = json_object_get(j, "devices"), *e;
 	struct table *t;
@@ -425,7 +425,7 @@ render_devices(const json_t *j, bool color)
 		table_row(t, view_text(e, "name"), view_text(e, "ring"), view_text(e, "os"),
 		    view_text(e, "build"), json_is_true(json_object_get(e, "eligible")) ? "yes" : "no",
 		    view_text(e, "baseline"), view_text(e, "reason"));
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	page_footer(&s, j, json_array_size(rows));
 	return s;
@@ -523,7 +523,7 @@ cmd_device_show(struct daemon *d, const struct request *rq, const struct peer *p
 }
 
 char *
-render_device_show(const json_t *j, bool color)
+render_device_show(const json_t *j, struct layout *lo)
 {
 	const json_t *base = json_object_get(j, "baseline_detail"), *e;
 	char *s = NULL, *rows;
@@ -553,7 +553,7 @@ render_device_show(const json_t *j, bool color)
 		    "; below the OS's build floor" : "");
 	}
 	if (json_array_size(json_object_get(j, "months")) > 0) {
-		rows = render_window_rows(json_object_get(j, "months"), color);
+		rows = render_window_rows(json_object_get(j, "months"), lo);
 		strappend(&s, "%s", rows);
 		free(rows);
 	}

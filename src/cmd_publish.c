@@ -150,7 +150,7 @@ row_words(char **s, const json_t *row)
 }
 
 char *
-render_publish_change(const json_t *j, bool color)
+render_publish_change(const json_t *j, struct layout *lo)
 {
 	const json_t *after = json_object_get(j, "after");
 	const json_t *c = json_object_get(after, "conflict");
@@ -190,7 +190,7 @@ file_words(const json_t *e, char *buf, size_t len)
 }
 
 char *
-render_publish_list(const json_t *j, bool color)
+render_publish_list(const json_t *j, struct layout *lo)
 {
 	const json_t *list = json_object_get(j, "published"), *e;
 	struct table *t;
@@ -208,7 +208,7 @@ render_publish_list(const json_t *j, bool color)
 		    view_text(e, "at"), view_text(e, "origin"), file_words(e, file, sizeof(file)));
 		free(ans);
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	json_array_foreach(list, i, e)
 		if (json_is_string(json_object_get(e, "note")))

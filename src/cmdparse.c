@@ -372,7 +372,23 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 	return NULL;
 }
 
-/* Global options, allowed anywhere: --json, --color, --at DATE, --help. */
+/* --width N: the terminal's columns, PROTO_WIDTH_MIN..PROTO_WIDTH_MAX. */
+static int
+width_option(int argc, char **argv, int *i, struct request *rq, char **err)
+{
+	long w;
+
+	if (*i + 1 >= argc) {
+		*err = xstrdup("option '--width' needs a value");
+		return -1;
+	}
+	if ((*err = take_count("--width", argv[++*i], PROTO_WIDTH_MIN, PROTO_WIDTH_MAX, &w)) != NULL)
+		return -1;
+	rq->width = (int)w;
+	return 1;
+}
+
+/* Global options, allowed anywhere: --json, --color, --width N, --at DATE, --help. */
 static int
 global_option(int argc, char **argv, int *i, struct request *rq, char **err)
 {
@@ -388,6 +404,8 @@ global_option(int argc, char **argv, int *i, struct request *rq, char **err)
 		rq->help = true;
 		return 1;
 	}
+	if (strcmp(argv[*i], "--width") == 0)
+		return width_option(argc, argv, i, rq, err);
 	if (strcmp(argv[*i], "--at") != 0)
 		return 0;
 	if (*i + 1 >= argc) {

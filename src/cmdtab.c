@@ -150,8 +150,8 @@ const struct cmd_argtype cmd_argtypes[] = {
 const size_t cmd_nargtypes = ARRAY_LEN(cmd_argtypes);
 
 /*
- * Options for every command.  --socket, --color=WHEN and --version are the
- * client's; on the wire --color (no value) asks for colour.
+ * Options for every command.  --socket, --color=WHEN, --full and --version
+ * are the client's; on the wire --color (no value) asks for colour.
  */
 const struct cmd_global cmd_globals[] = {
 	{ "--socket", "PATH", "the control socket (default: $HOTPATCHD_SOCKET, "
@@ -161,6 +161,9 @@ const struct cmd_global cmd_globals[] = {
 	    "YYYY-MM-DDTHH:MM[:SS]Z", true },
 	{ "--color", "[=WHEN]", "auto (on a terminal, unless NO_COLOR is set), always or never",
 	    true },
+	{ "--width", "N", "fit tables to N columns, 20..1000 (default: the terminal's, "
+	    "if output is one)", true },
+	{ "--full", NULL, "every column in full on a terminal too", false },
 	{ "--help", NULL, "this help; also -h, or 'hotpatchctl help [COMMAND]'", true },
 	{ "--version", NULL, "hotpatchctl's version and protocol", false },
 };

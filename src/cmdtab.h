@@ -121,6 +121,7 @@ struct request {
 	bool		 json;
 	bool		 help;		/* --help or help: print usage, send nothing */
 	bool		 color;		/* --color: ANSI colour in text tables */
+	int		 width;		/* --width: the terminal's columns; 0 = not given */
 	const char	*group;		/* help for "override" etc.: the first word */
 	bool		 has_at;
 	time_t		 at;		/* --at: "now" for this request */

@@ -166,10 +166,13 @@ admit(const struct peer *p, char *buf, struct request *rq, struct reply *r)
 	return false;
 }
 
-/* The body: the JSON as is, or rendered for people. */
+/* The body: the JSON as is, or rendered for people (fitted to --width, if given). */
 static char *
-body(const struct cmd *cmd, const struct reply *r, bool json, bool color)
+body(const struct cmd *cmd, const struct reply *r, const struct request *rq)
 {
+	struct layout lo = { .color = rq != NULL && rq->color, .width = rq != NULL ? rq->width : 0 };
+	bool json = rq != NULL && rq->json;
+
 	if (r->data == NULL)
 		return xstrdup("");
 	if (json || cmd == NULL) {
@@ -178,7 +181,7 @@ body(const struct cmd *cmd, const struct reply *r, bool json, bool color)
 		free(s);
 		return t;
 	}
-	return dispatch[cmd->id].render(r->data, color);
+	return layout_finish(dispatch[cmd->id].render(r->data, &lo), &lo);
 }
 
 /*
@@ -265,7 +268,7 @@ static char *
 reply_text(const struct request *rq, const struct reply *r, size_t *outlen)
 {
 	const struct cmd *cmd = rq != NULL ? rq->cmd : NULL;
-	char *b = body(cmd, r, rq != NULL && rq->json, rq != NULL && rq->color), *out;
+	char *b = body(cmd, r, rq), *out;
 	const char *msg = r->msg != NULL ? r->msg : proto_strerror(r->code);
 
 	/* The message is one line whatever a handler put in it. */

@@ -7,6 +7,7 @@
 #define HP_COMMANDS_H
 
 #include "cmdtab.h"
+#include "layout.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -30,7 +31,7 @@ struct reply {
 
 typedef void cmd_handler(struct daemon *d, const struct request *rq,
     const struct peer *p, const char *line, struct reply *r);
-typedef char *cmd_render(const json_t *data, bool color);
+typedef char *cmd_render(const json_t *data, struct layout *lo);
 
 /* Set an error reply. */
 void reply_error(struct reply *r, int code, const char *fmt, ...)

@@ -107,7 +107,7 @@ static const char legend[] =
     "* unplanned baseline  ~ planned (not published)  ! override  + published at run time\n";
 
 char *
-render_status(const json_t *j, bool color)
+render_status(const json_t *j, struct layout *lo)
 {
 	struct table *t = table_new(2);
 	json_int_t up = json_integer_value(json_object_get(j, "uptime"));
@@ -153,7 +153,7 @@ render_status(const json_t *j, bool color)
 	table_row(t, "requests", buf);
 	table_row(t, "feeds", json_is_string(json_object_get(j, "feed_url")) ?
 	    view_text(j, "feed_url") : "off (no HTTP listener)");
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	conflict_lines(&s, json_object_get(j, "conflicts"));
 	stale_lines(&s, j);
@@ -178,7 +178,7 @@ join(const json_t *a, const char *sep, char *buf, size_t len)
 }
 
 char *
-render_os_list(const json_t *j, bool color)
+render_os_list(const json_t *j, struct layout *lo)
 {
 	struct table *t = table_new(5);
 	size_t i;
@@ -193,14 +193,14 @@ render_os_list(const json_t *j, bool color)
 		    view_text(o, "hotpatch") : view_text(o, "hotpatch_start"),
 		    join(json_object_get(o, "arch"), ",", arch, sizeof(arch)), cur, view_text(o, "name"));
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	return s;
 }
 
 /* One OS in detail: every column SPEC names. */
 static char *
-render_calendar_one(const json_t *months, bool color)
+render_calendar_one(const json_t *months, struct layout *lo)
 {
 	struct table *t = table_new(8);
 	size_t i;
@@ -215,7 +215,7 @@ render_calendar_one(const json_t *months, bool color)
 		    json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
 		    source_words(row), view_text(row, "kb"), view_text(row, "build"));
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	json_array_foreach(months, i, row) {
 		if (json_is_string(json_object_get(row, "note")))
@@ -231,7 +231,7 @@ render_calendar_one(const json_t *months, bool color)
 /* Every OS at a glance: one row per month, one column per OS. */
 static char *
 render_calendar_grid(const json_t *months, const char **ids, size_t nids,
-    bool color)
+    struct layout *lo)
 {
 	size_t n = json_array_size(months) / nids;
 	struct table *t = table_new((int)nids + 3);
@@ -254,7 +254,7 @@ render_calendar_grid(const json_t *months, const char **ids, size_t nids,
 		}
 		table_row_v(t, cells);
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	free(cells);
 	free(kind);
@@ -262,7 +262,7 @@ render_calendar_grid(const json_t *months, const char **ids, size_t nids,
 }
 
 char *
-render_calendar(const json_t *j, bool color)
+render_calendar(const json_t *j, struct layout *lo)
 {
 	const json_t *months = json_object_get(j, "months"), *row;
 	const char *ids[64];
@@ -278,8 +278,8 @@ render_calendar(const json_t *j, bool color)
 	}
 	if (nids == 0)
 		return xstrdup("");
-	s = nids == 1 ? render_calendar_one(months, color) :
-	    render_calendar_grid(months, ids, nids, color);
+	s = nids == 1 ? render_calendar_one(months, lo) :
+	    render_calendar_grid(months, ids, nids, lo);
 	json_array_foreach(json_object_get(j, "out_of_band"), i, row)
 		strappend(&s, "out-of-band %s %s: %s%s%s, %s\n", view_text(row, "date"), view_text(row, "os"),
 		    view_text(row, "kb"), json_is_string(json_object_get(row, "build")) ? " build " : "",
@@ -293,7 +293,7 @@ render_calendar(const json_t *j, bool color)
 
 /* OS rows with kind, restart, source, release, KB and build. */
 static char *
-render_os_rows(const json_t *rows, bool color)
+render_os_rows(const json_t *rows, struct layout *lo)
 {
 	struct table *t = table_new(7);
 	size_t i;
@@ -306,16 +306,16 @@ render_os_rows(const json_t *rows, bool color)
 		    short_instant(view_text(row, "release_at"), rel), kind_mark(row, kind, sizeof(kind)),
 		    json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
 		    source_words(row), view_text(row, "kb"));
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	strappend(&s, "%s", legend);
 	return s;
 }
 
 char *
-render_month(const json_t *j, bool color)
+render_month(const json_t *j, struct layout *lo)
 {
-	char *s = render_os_rows(json_object_get(j, "os"), color);
+	char *s = render_os_rows(json_object_get(j, "os"), lo);
 
 	provenance_lines(&s, json_object_get(j, "os"));
 	stale_lines(&s, j);
@@ -323,7 +323,7 @@ render_month(const json_t *j, bool color)
 }
 
 char *
-render_next(const json_t *j, bool color)
+render_next(const json_t *j, struct layout *lo)
 {
 	const json_t *rows = json_object_get(j, "releases");
 	const json_t *win = json_object_get(j, "windows");
@@ -335,12 +335,12 @@ render_next(const json_t *j, bool color)
 	else
 		s = xstrdup("");
 	{
-		char *t = render_os_rows(rows, color);
+		char *t = render_os_rows(rows, lo);
 		strappend(&s, "%s", t);
 		free(t);
 	}
 	if (json_array_size(win) > 0) {
-		char *t = render_window_rows(win, color);
+		char *t = render_window_rows(win, lo);
 		strappend(&s, "\nnext install for ring %s (the first whose window is not over yet):\n%s",
 		    view_text(j, "ring"), t);
 		free(t);
@@ -390,7 +390,7 @@ restart_totals(const json_t *rs, char *buf, size_t len)
 }
 
 char *
-render_rings(const json_t *j, bool color)
+render_rings(const json_t *j, struct layout *lo)
 {
 	struct table *t = table_new(9);
 	const json_t *rings = json_object_get(j, "rings");
@@ -418,13 +418,13 @@ render_rings(const json_t *j, bool color)
 		    view_text(g, "name"));
 		free(el);
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	return s;
 }
 
 char *
-render_ring_show(const json_t *j, bool color)
+render_ring_show(const json_t *j, struct layout *lo)
 {
 	struct table *t = table_new(2);
 	size_t i;
@@ -497,7 +497,7 @@ render_ring_show(const json_t *j, bool color)
 		snprintf(buf, sizeof(buf), "%d minutes before each window", jint(j, "reminder_min"));
 		table_row(t, "reminder", buf);
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	return s;
 }
@@ -560,7 +560,7 @@ cut_lines(char **s, const json_t *j)
 }
 
 char *
-render_blackout_change(const json_t *j, bool color)
+render_blackout_change(const json_t *j, struct layout *lo)
 {
 	const char *action = view_text(j, "action");
 	const json_t *list = json_object_get(j, "first"), *ring, *b;
@@ -592,7 +592,7 @@ render_blackout_change(const json_t *j, bool color)
 }
 
 char *
-render_blackout_list(const json_t *j, bool color)
+render_blackout_list(const json_t *j, struct layout *lo)
 {
 	const json_t *list = json_object_get(j, "blackouts"), *b, *ring;
 	struct table *t;
@@ -619,7 +619,7 @@ render_blackout_list(const json_t *j, bool color)
 		    view_text(b, "name"), origin);
 		free(origin);
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	return s;
 }

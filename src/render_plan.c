@@ -81,7 +81,7 @@ row_label(const json_t *row)
 }
 
 char *
-render_window_rows(const json_t *rows, bool color)
+render_window_rows(const json_t *rows, struct layout *lo)
 {
 	struct table *t = table_new(10);
 	const char *tz = view_text(json_array_get(rows, 0), "timezone");
@@ -103,7 +103,7 @@ render_window_rows(const json_t *rows, bool color)
 		    local_text(tz, view_text(row, "restart_deadline"), rb, sizeof(rb)),
 		    window_text(row, win, sizeof(win)), view_text(row, "status"));
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	/* Ineligibility once per OS, then every row that needs a second look. */
 	json_array_foreach(rows, i, row) {
@@ -134,13 +134,13 @@ render_window_rows(const json_t *rows, bool color)
 }
 
 char *
-render_windows(const json_t *j, bool color)
+render_windows(const json_t *j, struct layout *lo)
 {
 	const json_t *rows = json_object_get(j, "windows");
 
 	if (json_array_size(rows) == 0)
 		return xasprintf("ring %s: no OS to answer for\n", view_text(j, "ring"));
-	return render_window_rows(rows, color);
+	return render_window_rows(rows, lo);
 }
 
 /* ---- plan ---- */
@@ -425,7 +425,7 @@ grid_rows(const json_t *rings, const json_t *devices, struct grid_row *out)
  * year fits PLAN_WIDTH.
  */
 static char *
-plan_grid(const json_t *rings, const json_t *devices, bool color)
+plan_grid(const json_t *rings, const json_t *devices, struct layout *lo)
 {
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
 	    "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -452,18 +452,18 @@ plan_grid(const json_t *rings, const json_t *devices, bool color)
 			table_row(t, gr[i - 1].label, row, gr[i - 1].rs);
 		free(row);
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	free(gr);
 	return s;
 }
 
 char *
-render_plan(const json_t *j, bool color)
+render_plan(const json_t *j, struct layout *lo)
 {
 	const json_t *rings = json_object_get(j, "rings"), *g;
 	const json_t *devices = json_object_get(j, "devices");
-	char *s = NULL, *grid = plan_grid(rings, devices, color);
+	char *s = NULL, *grid = plan_grid(rings, devices, lo);
 	size_t i;
 
 	strappend(&s, "plan %d: each ring's install window per month (day in the ring's time "

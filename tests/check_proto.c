@@ -166,6 +166,9 @@ START_TEST(grammar_parses_commands_options_and_globals)
 	ck_assert_int_eq(rq.at, 1781024400);
 	ck_assert_int_eq(parse("os list", &rq, &err), 0);
 	ck_assert_int_eq(rq.cmd->id, CMD_OS_LIST);
+	ck_assert_int_eq(rq.width, 0);
+	ck_assert_int_eq(parse("--width 20 rings --width 1000", &rq, &err), 0);
+	ck_assert_int_eq(rq.width, 1000);
 	ck_assert_int_eq(parse("ring show ring1", &rq, &err), 0);
 	ck_assert_str_eq(rq.arg[0], "ring1");
 	ck_assert_int_eq(parse("month --help", &rq, &err), 0);
@@ -216,6 +219,10 @@ START_TEST(grammar_refuses_with_one_clear_line)
 		{ "next --at 2026-11-20T25:00:00Z", "bad --at '2026-11-20T25:00:00Z' "
 		    "(expected YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)" },
 		{ "next --at", "option '--at' needs a value" },
+		{ "rings --width 19", "bad --width '19' (expected 20..1000)" },
+		{ "rings --width 1001", "bad --width '1001' (expected 20..1000)" },
+		{ "--width -80 rings", "bad --width '-80' (expected 20..1000)" },
+		{ "rings --width", "option '--width' needs a value" },
 		{ "publish os-a 2026-11 hotpatch --kb 5000011",
 		    "bad --kb '5000011' (expected KB and digits, like KB5094125)" },
 		{ "publish os-a 2026-11 hotpatch --build 26100.",
@@ -392,7 +399,8 @@ START_TEST(help_is_asked_for_in_every_way)
 	    "  --from YYYY-MM         the first month (default: this one); YYYY-MM-DD: its month\n"
 	    "  --months N             how many months, 1..36\n"
 	    "\n"
-	    "global options: --socket PATH, --json, --at DATE, --color[=WHEN], --help, --version "
+	    "global options: --socket PATH, --json, --at DATE, --color[=WHEN], --width N, --full, "
+	    "--help, --version "
 	    "(hotpatchctl help)\n");
 	free(h);
 	/* --from is a day for blackout add. */
@@ -437,7 +445,7 @@ START_TEST(completion_follows_the_grammar)
 		    "blackout feed export backup publish import devices device fleet help", 0 },
 		{ "", "--", "status os calendar month next rings ring override reload windows plan "
 		    "blackout feed export backup publish import devices device fleet help --socket --json "
-		    "--at --color=auto --color=always --color=never --help --version", 0 },
+		    "--at --color=auto --color=always --color=never --width --full --help --version", 0 },
 		{ "--json", "", "status os calendar month next rings ring override reload windows "
 		    "plan blackout feed export backup publish import devices device fleet help", 0 },
 		{ "help", "", "status os calendar month next rings ring override reload windows "
@@ -447,7 +455,7 @@ START_TEST(completion_follows_the_grammar)
 		{ "device", "", "show", 0 },
 		{ "devices import", "", "", CARG_INVENTORY },
 		{ "devices import x.csv", "--", "--ring --format --replace --skip-bad --socket --json --at "
-		    "--color=auto --color=always --color=never --help", 0 },
+		    "--color=auto --color=always --color=never --width --full --help", 0 },
 		{ "help blackout", "", "add remove list import", 0 },
 		{ "override set", "", "", CARG_OS },
 		{ "override set ws2022-azure", "", "", 0 },
@@ -474,10 +482,14 @@ START_TEST(completion_follows_the_grammar)
 		{ "windows --ring", "w", "", CARG_RING },
 		{ "windows --ring ring1", "", "--os --from --months", 0 },
 		{ "windows --ring ring1 --months 3", "-", "--os --from --socket --json --at "
-		    "--color=auto --color=always --color=never --help", 0 },
+		    "--color=auto --color=always --color=never --width --full --help", 0 },
 		{ "blackout add --name x", "", "--ring --from --to --kind", 0 },
 		{ "next --at", "", "", 0 },
 		{ "--at 2026-11 next", "", "--os --ring", 0 },
+		/* --width's value is a number, not a command. */
+		{ "--width", "", "", 0 },
+		{ "--width 80 windows", "", "--os --ring --from --months", 0 },
+		{ "windows --width 80 --ring", "", "", CARG_RING },
 		{ "status", "", "", 0 },
 		{ "bogus", "", "", 0 },
 	};
