@@ -412,6 +412,15 @@ page_footer(char **s, const json_t *j, size_t shown)
 char *
 render_devices(const json_t *j, struct layout *lo)
 {
+	static const struct table_col cols[] = {
+		{ "NAME", 0, TF_KEEP, 0, 0 },
+		{ "RING", 2, TF_KEEP, 0, 0 },
+		{ "OS", 3, TF_KEEP, 0, 0 },
+		{ "BUILD", 5, TF_KEEP, 0, 0 },
+		{ "ELIGIBLE", 1, TF_KEEP, 0, 0 },
+		{ "BASELINE", 4, TF_KEEP, 0, 0 },
+		{ "WHY NOT", 6, TF_CUT, 10, 0 },
+	};
 	const json_t *rows = json_object_get(j, "devices"), *e;
 	struct table *t;
 	size_t i;
@@ -419,8 +428,7 @@ render_devices(const json_t *j, struct layout *lo)
 
 	if (json_integer_value(json_object_get(j, "stored")) == 0)
 		return xstrdup("no devices (hotpatchctl devices import FILE)\n");
-	t = table_new(7);
-	table_row(t, "NAME", "RING", "OS", "BUILD", "ELIGIBLE", "BASELINE", "WHY NOT");
+	t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	json_array_foreach(rows, i, e)
 		table_row(t, view_text(e, "name"), view_text(e, "ring"), view_text(e, "os"),
 		    view_text(e, "build"), json_is_true(json_object_get(e, "eligible")) ? "yes" : "no",

@@ -111,20 +111,24 @@ layout_note(struct layout *lo, const char *header, bool hidden)
 		snprintf(list + used, LAYOUT_NAMES - used, "%s%s", used > 0 ? ", " : "", header);
 }
 
-/* "2 columns hidden (KB, BUILD), 1 shortened (NAME)", the names only with names. */
+/*
+ * "hidden: KB, BUILD; shortened: NAME" with names, else "2 columns hidden,
+ * 1 shortened".
+ */
 static char *
 hint_counts(const struct layout *lo, bool names)
 {
 	char *s = NULL;
 
-	if (lo->hidden > 0)
+	if (names && lo->hidden > 0)
+		strappend(&s, "hidden: %s", lo->names);
+	else if (lo->hidden > 0)
 		strappend(&s, "%d column%s hidden", lo->hidden, lo->hidden == 1 ? "" : "s");
-	if (lo->hidden > 0 && names)
-		strappend(&s, " (%s)", lo->names);
-	if (lo->cut > 0)
-		strappend(&s, "%s%d shortened", s != NULL ? ", " : "", lo->cut);
-	if (lo->cut > 0 && names)
-		strappend(&s, " (%s)", lo->cut_names);
+	if (names && lo->cut > 0)
+		strappend(&s, "%sshortened: %s", s != NULL ? "; " : "", lo->cut_names);
+	else if (lo->cut > 0)
+		strappend(&s, "%s%d %s", s != NULL ? ", " : "", lo->cut,
+		    s != NULL ? "shortened" : lo->cut == 1 ? "column shortened" : "columns shortened");
 	return s;
 }
 
@@ -142,7 +146,7 @@ names_in(const char *list)
 char *
 layout_hint(const struct layout *lo)
 {
-	static const char tail[] = "; --full or a pipe shows all";
+	static const char tail[] = "; --full shows all";
 	char *s;
 
 	if (lo->hidden == 0 && lo->cut == 0)

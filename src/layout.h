@@ -45,9 +45,10 @@ void textbuf_pad(struct textbuf *b, size_t n);
 void layout_note(struct layout *lo, const char *header, bool hidden);
 
 /*
- * The one line that says what was left out to fit lo->width ("2 columns
- * hidden (KB, BUILD) to fit 80 columns; --full or a pipe shows everything"),
- * allocated; NULL when nothing was.
+ * The one line that says what was left out to fit lo->width, allocated
+ * ("hidden: KB, BUILD; shortened: NAME; --full shows all", or "2 columns
+ * hidden, 1 shortened; --full shows all" when the names do not fit); NULL
+ * when nothing was.
  */
 char *layout_hint(const struct layout *lo);
 

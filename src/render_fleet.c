@@ -61,11 +61,28 @@ add_row(struct table *t, const char *const *lead, int nlead, char cell[COUNT_COL
 	table_row_v(t, row);
 }
 
+/*
+ * The columns of a count table after nlead lead columns (RING, DEVICES):
+ * on a narrow terminal DEVICES goes first, then the kinds from the right;
+ * the ring, the month and RESTARTS stay.  The header row names them.
+ */
+static struct table *
+count_table(int nlead)
+{
+	struct table_col cols[2 + COUNT_COLS] = { { NULL, 0, TF_KEEP, 0, 0 } };
+
+	if (nlead == 2)
+		cols[1].drop = 3;
+	for (int k = 0; k < KINDS; k++)
+		cols[nlead + 1 + k].drop = 2;
+	return table_new_cols(cols, nlead + COUNT_COLS);
+}
+
 /* The fleet's months and their total: one row each. */
 static char *
 month_table(const json_t *j, struct layout *lo)
 {
-	struct table *t = table_new(COUNT_COLS);
+	struct table *t = count_table(0);
 	char cell[COUNT_COLS][24];
 	const json_t *m;
 	size_t i;
@@ -88,7 +105,7 @@ month_table(const json_t *j, struct layout *lo)
 static char *
 ring_table(const json_t *rings, struct layout *lo)
 {
-	struct table *t = table_new(2 + COUNT_COLS);
+	struct table *t = count_table(2);
 	char cell[COUNT_COLS][24], ndev[24];
 	const char *lead[2] = { "RING", "DEVICES" };
 	const json_t *g, *m;

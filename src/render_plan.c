@@ -83,15 +83,25 @@ row_label(const json_t *row)
 char *
 render_window_rows(const json_t *rows, struct layout *lo)
 {
-	struct table *t = table_new(10);
+	static const struct table_col cols[] = {
+		{ "MONTH", 0, TF_KEEP, 0, 0 },
+		{ "OS", 0, TF_KEEP, 0, 0 },
+		{ "KIND", 4, TF_KEEP, 0, 0 },
+		{ "INSTALL", 0, TF_KEEP, 0, 0 },
+		{ "RESTART", 1, TF_KEEP, 0, 0 },
+		{ "OFFERED", 6, TF_KEEP, 0, 0 },
+		{ "DEADLINE", 3, TF_KEEP, 0, 0 },
+		{ "RESTART-BY", 5, TF_KEEP, 0, 0 },
+		{ "WINDOW (LOCAL)", 2, TF_CUT, 16, 0 },	/* "Fri 11-13 02:00…" */
+		{ "STATUS", 0, TF_KEEP, 0, 0 },
+	};
+	struct table *t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	const char *tz = view_text(json_array_get(rows, 0), "timezone");
 	bool star = false;
 	size_t i;
 	json_t *row;
 	char *s, kind[16], off[32], dl[32], rb[32], win[128];
 
-	table_row(t, "MONTH", "OS", "KIND", "INSTALL", "RESTART", "OFFERED", "DEADLINE",
-	    "RESTART-BY", "WINDOW (LOCAL)", "STATUS");
 	json_array_foreach(rows, i, row) {
 		snprintf(kind, sizeof(kind), "%s%s", view_text(row, "kind"),
 		    view_unplanned_baseline(row) ? "*" : "");
@@ -183,11 +193,12 @@ restarts_text(const json_t *rs, char *buf, size_t len)
 	return buf;
 }
 
-#define PLAN_WIDTH	160	/* the text plan is written to be read at this many columns */
+/* The text plan is written to be read at this many columns, or the terminal's. */
+#define PLAN_WIDTH	160
 
-/* Append text as one paragraph wrapped at PLAN_WIDTH, continued indent columns in. */
+/* Append text as one paragraph wrapped at width, continued indent columns in. */
 static void
-append_wrapped(char **s, const char *text, int indent)
+append_wrapped(char **s, const char *text, int indent, int width)
 {
 	int lead = (int)strspn(text, " "), col = lead;
 	const char *p = text + lead;
@@ -196,7 +207,7 @@ append_wrapped(char **s, const char *text, int indent)
 	while (*p != '\0') {
 		int w = (int)strcspn(p, " ");
 
-		if (col > indent && col + 1 + w > PLAN_WIDTH) {
+		if (col > indent && col + 1 + w > width) {
 			strappend(s, "\n%*s", indent, "");
 			col = indent;
 		} else if (col > lead) {
@@ -213,11 +224,11 @@ append_wrapped(char **s, const char *text, int indent)
 
 /*
  * The legend, from the table the page's legend is made from too: every
- * letter and mark, two spaces apart and wrapped at PLAN_WIDTH, then what
+ * letter and mark, two spaces apart and wrapped at width, then what
  * RESTARTS counts.
  */
 static void
-append_legend(char **s)
+append_legend(char **s, int width)
 {
 	char *line = NULL;
 	int col = 0;
@@ -226,7 +237,7 @@ append_legend(char **s)
 		const struct plan_key *k = &view_plan_keys[i];
 		int w = (int)(strlen(k->sym) + 1 + strlen(k->words));
 
-		if (col > 0 && col + 2 + w > PLAN_WIDTH) {
+		if (col > 0 && col + 2 + w > width) {
 			strappend(s, "%s\n", line);
 			free(line);
 			line = NULL;
@@ -304,7 +315,7 @@ risk_label(const json_t *m)
  * that share the same months and reason.
  */
 static void
-append_risks(char **s, const json_t *rings)
+append_risks(char **s, const json_t *rings, int width)
 {
 	struct risk *rk = xcalloc(json_array_size(rings) * 12 + 1, sizeof(*rk));
 	size_t i, k, n = 0;
@@ -354,7 +365,7 @@ append_risks(char **s, const json_t *rings)
 		line = xasprintf("  %s %s %s in %s: %s", rk[i].ring, rk[i].os,
 		    rk[i].status,
 		    months_text(rk[i].months, mt, sizeof(mt)), rk[i].reason);
-		append_wrapped(s, line, 4);
+		append_wrapped(s, line, 4, width);
 		free(line);
 	}
 	free(rk);
@@ -422,7 +433,8 @@ grid_rows(const json_t *rings, const json_t *devices, struct grid_row *out)
 /*
  * The grid: one row per ring and OS (and a ring's devices), one column per
  * month.  Months are one space apart (not the two of table.c) so that a
- * year fits PLAN_WIDTH.
+ * year fits PLAN_WIDTH.  On a narrow terminal RESTARTS is shortened first,
+ * then the months go from December back.
  */
 static char *
 plan_grid(const json_t *rings, const json_t *devices, struct layout *lo)
@@ -430,27 +442,23 @@ plan_grid(const json_t *rings, const json_t *devices, struct layout *lo)
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
 	    "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct grid_row *gr = xcalloc(2 * json_array_size(rings) + 1, sizeof(*gr));
-	size_t nrow = grid_rows(rings, devices, gr), i;
-	int w[12];
-	struct table *t = table_new(3);
-	char *s, *row;
+	size_t nrow = grid_rows(rings, devices, gr);
+	struct table_col cols[14];
+	const char *cells[14];
+	struct table *t;
+	char *s;
 
-	for (int c = 0; c < 12; c++) {
-		w[c] = (int)strlen(mon[c]);
-		for (i = 0; i < nrow; i++)
-			if ((int)strlen(gr[i].cell[c]) > w[c])
-				w[c] = (int)strlen(gr[i].cell[c]);
-	}
-	for (i = 0; i <= nrow; i++) {
-		row = NULL;
+	cols[0] = (struct table_col){ "RING OS", 0, TF_KEEP, 0, 0 };
+	for (int c = 0; c < 12; c++)
+		cols[c + 1] = (struct table_col){ mon[c], 2 + c, TF_KEEP, 0, c == 0 ? 2 : 1 };
+	cols[13] = (struct table_col){ "RESTARTS", 1, TF_CUT, 8, 0 };
+	t = table_new_cols(cols, 14);
+	for (size_t i = 0; i < nrow; i++) {
+		cells[0] = gr[i].label;
 		for (int c = 0; c < 12; c++)
-			strappend(&row, "%-*s%s", c < 11 ? w[c] : 0, i == 0 ? mon[c] : gr[i - 1].cell[c],
-			    c < 11 ? " " : "");
-		if (i == 0)
-			table_row(t, "RING OS", row, "RESTARTS");
-		else
-			table_row(t, gr[i - 1].label, row, gr[i - 1].rs);
-		free(row);
+			cells[c + 1] = gr[i].cell[c];
+		cells[13] = gr[i].rs;
+		table_row_v(t, cells);
 	}
 	s = table_layout(t, lo);
 	table_free(t);
@@ -464,13 +472,14 @@ render_plan(const json_t *j, struct layout *lo)
 	const json_t *rings = json_object_get(j, "rings"), *g;
 	const json_t *devices = json_object_get(j, "devices");
 	char *s = NULL, *grid = plan_grid(rings, devices, lo);
+	int width = lo->width > 0 ? lo->width : PLAN_WIDTH;
 	size_t i;
 
 	strappend(&s, "plan %d: each ring's install window per month (day in the ring's time "
 	    "zone) and its restarts\n\n%s\n",
 	    (int)json_integer_value(json_object_get(j, "year")), grid);
 	free(grid);
-	append_legend(&s);
+	append_legend(&s, width);
 	if (devices != NULL)
 		strappend(&s, "RING devices N: the ring's N devices, every OS; per month from %s how "
 		    "many of them restart, then the restarts added (hotpatchctl fleet)\n",
@@ -493,10 +502,10 @@ render_plan(const json_t *j, struct layout *lo)
 		}
 		line = xasprintf("%s %s: not eligible for hotpatch (%s): the LCU with a restart "
 		    "every month", view_text(g, "ring"), os, view_text(g, "not_eligible"));
-		append_wrapped(&s, line, 4);
+		append_wrapped(&s, line, 4, width);
 		free(line);
 		free(os);
 	}
-	append_risks(&s, rings);
+	append_risks(&s, rings, width);
 	return s;
 }

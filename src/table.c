@@ -54,7 +54,8 @@ table_new_cols(const struct table_col *cols, int ncols)
 	memcpy(t->col, cols, (size_t)ncols * sizeof(*cols));
 	for (int c = 0; c < ncols; c++)
 		heads[c] = cols[c].head;
-	table_row_v(t, heads);
+	if (cols[0].head != NULL)
+		table_row_v(t, heads);
 	free(heads);
 	return t;
 }
@@ -347,7 +348,8 @@ table_layout(const struct table *t, struct layout *lo)
 		fit(t, nat, shown, w, (size_t)lo->width);
 	for (int c = 0; c < t->ncols && t->nrows > 0; c++)
 		if (!shown[c] || (t->col[c].fit == TF_CUT && w[c] < nat[c]))
-			layout_note(lo, cell(t, 0, c), !shown[c]);
+			layout_note(lo, t->col[c].head != NULL ? t->col[c].head : cell(t, 0, c),
+			    !shown[c]);
 	pc = xcalloc((size_t)t->ncols * maxp, sizeof(*pc));
 	textbuf_add(&b, "", 0);
 	for (size_t r = 0; r < t->nrows; r++)

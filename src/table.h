@@ -33,7 +33,10 @@ struct table_col {
 
 /* A table with ncols columns that never give way; the first row added is the header. */
 struct table *table_new(int ncols);
-/* A table of the columns cols (copied), their heads already its header row. */
+/*
+ * A table of the columns cols (copied), their heads already its header row;
+ * with a NULL first head, a table without one (the rows say what they are).
+ */
 struct table *table_new_cols(const struct table_col *cols, int ncols);
 /* Add a row of ncols cells (NULL prints as "-"); the table copies them. */
 void table_row(struct table *t, ...);
