@@ -82,8 +82,10 @@ completes "bash: a flag takes no value: the next word is an option again" \
     "--kb --build --date --expedited --note" publish ws2022-azure 2027-05 baseline --unplanned ""
 completes "bash: windows' options once the ring is given" "--os --from --months" windows --ring ring1 ""
 completes "bash: options after '-', global ones too" \
-    "--os --socket --json --at --color=auto --color=always --color=never --help" month 2026-10 -
+    "--os --socket --json --at --color=auto --color=always --color=never --width --full --help" month 2026-10 -
 completes "bash: a month is not guessed" "" month ""
+completes "bash: --width takes a number, then the command's options" "--os --from --months" \
+    --width 80 windows --ring ring1 ""
 
 # Blackout ids: only those added at run time can be removed.
 ctl --json blackout add --name "completion test" --from 2027-01-04 --to 2027-01-05
