@@ -91,6 +91,9 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	{ CMD_FLEET, "fleet", "", "[--from YYYY-MM] [--months N]", COPT_FROM_MONTH | COPT_MONTHS,
 	    0, false, "per ring and month: devices installing each kind, restarts, why the LCU",
 	    0, true },
+	{ CMD_AUDIT, "audit", "", "[--since DATE] [--until DATE] [--limit N] [--offset N]",
+	    COPT_SINCE | COPT_UNTIL | COPT_LIMIT | COPT_OFFSET, 0, true,
+	    "who changed what and when, the latest first (admin)", 0, false },
 };
 
 /* Command options, for parsing, help and completion; --from means one thing per command. */
@@ -127,8 +130,12 @@ const struct cmd_option cmd_options[] = {
 	{ "--not-eligible", COPT_NOT_ELIGIBLE, CARG_NONE, NULL, "only devices not eligible" },
 	{ "--restart-in", COPT_RESTART_IN, CARG_MONTH, "YYYY-MM",
 	    "only devices that restart in that month" },
-	{ "--limit", COPT_LIMIT, 0, "N", "at most N devices, 1..10000 (default 1000)" },
+	{ "--limit", COPT_LIMIT, 0, "N", "at most N rows, 1..10000 (default 1000)" },
 	{ "--offset", COPT_OFFSET, 0, "N", "skip the first N that match (the next page)" },
+	{ "--since", COPT_SINCE, 0, "DATE", "from DATE on: YYYY-MM, YYYY-MM-DD or "
+	    "YYYY-MM-DDTHH:MM[:SS]Z, in UTC" },
+	{ "--until", COPT_UNTIL, 0, "DATE", "up to DATE's end: a whole month or day, or that "
+	    "second" },
 };
 const size_t cmd_noptions = ARRAY_LEN(cmd_options);
 

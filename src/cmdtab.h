@@ -43,6 +43,7 @@ enum cmd_id {
 	CMD_DEVICES,
 	CMD_DEVICE_SHOW,
 	CMD_FLEET,
+	CMD_AUDIT,
 	CMD_COUNT
 };
 
@@ -80,8 +81,10 @@ enum cmd_opt {
 	COPT_SKIP_BAD = 1 << 20, /* --skip-bad, no value (devices import) */
 	COPT_NOT_ELIGIBLE = 1 << 21, /* --not-eligible, no value (devices) */
 	COPT_RESTART_IN = 1 << 22, /* --restart-in YYYY-MM (devices) */
-	COPT_LIMIT = 1 << 23,	/* --limit N, 1..CMD_PAGE_MAX (devices) */
-	COPT_OFFSET = 1 << 24,	/* --offset N, 0..CMD_OFFSET_MAX (devices) */
+	COPT_LIMIT = 1 << 23,	/* --limit N, 1..CMD_PAGE_MAX (devices, audit) */
+	COPT_OFFSET = 1 << 24,	/* --offset N, 0..CMD_OFFSET_MAX (devices, audit) */
+	COPT_SINCE = 1 << 25,	/* --since DATE: a month, a day or an instant (audit) */
+	COPT_UNTIL = 1 << 26,	/* --until DATE, to its end (audit) */
 };
 
 /* Positional argument types, one letter each in struct cmd.args. */
@@ -107,7 +110,7 @@ struct cmd {
 	const char	*usage;		/* "OS YYYY-MM KIND --reason TEXT" */
 	unsigned	 opts;		/* accepted options */
 	unsigned	 required;	/* options that must be given */
-	bool		 admin;		/* changes data: admins only */
+	bool		 admin;		/* admins only: it changes data, or reads the audit trail */
 	const char	*summary;
 	unsigned	 oneof;		/* options of which at most one may be given */
 	bool		 keep;		/* the reply may be kept (never for admin) */
@@ -158,6 +161,9 @@ struct request {
 	ym_t		 restart_in;	/* --restart-in; 0 when not given */
 	long		 limit;		/* --limit; 0 when not given */
 	long		 offset;	/* --offset; 0 when not given */
+	/* --since and --until as the instants [since, until): a month or a day is whole. */
+	bool		 has_since, has_until;
+	time_t		 since, until;
 	int		 fd;		/* daemon: a descriptor passed with the request, or -1 */
 };
 

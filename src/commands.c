@@ -55,6 +55,7 @@ static const struct {
 	[CMD_DEVICES] = { cmd_devices, render_devices },
 	[CMD_DEVICE_SHOW] = { cmd_device_show, render_device_show },
 	[CMD_FLEET] = { cmd_fleet, render_fleet },
+	[CMD_AUDIT] = { cmd_audit, render_audit },
 };
 _Static_assert(ARRAY_LEN(dispatch) == CMD_COUNT, "every command needs a handler");
 
@@ -156,9 +157,10 @@ admit(const struct peer *p, char *buf, struct request *rq, struct reply *r)
 	} else if (rq->cmd == NULL || rq->help) {
 		reply_error(r, PROTO_BAD_REQUEST, "no command given (help is printed by hotpatchctl)");
 	} else if (rq->cmd->admin && !p->admin) {
-		reply_error(r, PROTO_DENIED, "permission denied: '%s' changes data and needs "
-		    "root, the daemon's user or the admin group (you are uid %ld)",
-		    rq->cmd->words, (long)p->uid);
+		reply_error(r, PROTO_DENIED, "permission denied: '%s' %s and needs root, the "
+		    "daemon's user or the admin group (you are uid %ld)", rq->cmd->words,
+		    rq->cmd->id == CMD_AUDIT ? "reads the audit trail" : "changes data",
+		    (long)p->uid);
 	} else {
 		return true;
 	}

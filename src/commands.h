@@ -107,6 +107,9 @@ cmd_handler cmd_devices_import, cmd_devices, cmd_device_show;
 cmd_render render_devices_import, render_devices, render_device_show;
 /* cmd_fleet.c: the fleet forecast of the inventory (fleet.c); text by render_fleet. */
 cmd_handler cmd_fleet;
+/* cmd_audit.c: the audit trail, for admins. */
+cmd_handler cmd_audit;
+cmd_render render_audit;
 /* cmd_backup.c: a copy of the database, made by the daemon, written by the client. */
 cmd_handler cmd_backup;
 cmd_render render_backup;
