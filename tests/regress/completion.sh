@@ -12,7 +12,7 @@ HOTPATCHD_SOCKET=$sock
 export HOTPATCHD_SOCKET
 
 # The known answers, from the data files rather than from the daemon.
-commands="backup blackout calendar device devices export feed fleet help import month next os override plan publish reload ring rings status windows"
+commands="audit backup blackout calendar device devices export feed fleet help import month next os override plan publish reload ring rings status windows"
 os_ids=$(python3 -c 'import sys, yaml
 print(" ".join(sorted(o["id"] for o in yaml.safe_load(open(sys.argv[1]))["os"])))' "$CAL")
 ring_ids=$(python3 -c 'import sys, yaml
@@ -105,6 +105,8 @@ completes "bash: devices import takes a file name" "$tmp/files/a.ics $tmp/files/
     devices import "$tmp/files/"
 completes "bash: devices import FILE offers its flags" "--replace --ring" devices import x.csv --r
 completes "bash: devices offers import and its options" "import" devices i
+completes "bash: audit's options" "--since --until --limit --offset" audit ""
+completes "bash: --since takes a date: nothing is guessed" "" audit --since ""
 
 # No daemon: no ids, no message, no hang.
 t0=$(date +%s)
