@@ -154,7 +154,7 @@ cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer
 }
 
 char *
-render_override_change(const json_t *j, bool color)
+render_override_change(const json_t *j, struct layout *lo)
 {
 	const json_t *b = json_object_get(j, "before"), *a = json_object_get(j, "after");
 
@@ -217,8 +217,17 @@ cmd_override_list(struct daemon *d, const struct request *rq, const struct peer 
 }
 
 char *
-render_override_list(const json_t *j, bool color)
+render_override_list(const json_t *j, struct layout *lo)
 {
+	static const struct table_col cols[] = {
+		{ "OS", 0, TF_KEEP, 0, 0 },
+		{ "MONTH", 0, TF_KEEP, 0, 0 },
+		{ "KIND", 0, TF_KEEP, 0, 0 },
+		{ "ORIGIN", 4, TF_CUT, 8, 0 },
+		{ "BY", 2, TF_CUT, 8, 0 },
+		{ "AT", 3, TF_KEEP, 0, 0 },
+		{ "REASON", 1, TF_CUT, 8, 0 },
+	};
 	const json_t *list = json_object_get(j, "overrides"), *o;
 	struct table *t;
 	size_t i;
@@ -226,14 +235,13 @@ render_override_list(const json_t *j, bool color)
 
 	if (json_array_size(list) == 0)
 		return xstrdup("no overrides\n");
-	t = table_new(7);
-	table_row(t, "OS", "MONTH", "KIND", "ORIGIN", "BY", "AT", "REASON");
+	t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	json_array_foreach(list, i, o)
 		table_row(t, view_text(o, "os"), view_text(o, "month"), view_text(o, "kind"),
 		    json_is_true(json_object_get(o, "detached")) ? "runtime, detached: OS gone" :
 		    view_text(o, "origin"), view_text(o, "who"), view_text(o, "at"),
 		    view_text(o, "reason"));
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	return s;
 }
@@ -317,7 +325,7 @@ cmd_reload(struct daemon *d, const struct request *rq, const struct peer *p,
 }
 
 char *
-render_reload(const json_t *j, bool color)
+render_reload(const json_t *j, struct layout *lo)
 {
 	const json_t *errs = json_object_get(j, "errors"), *e;
 	char *s = NULL;

@@ -200,7 +200,7 @@ backup_remove_leftovers(const char *database)
 }
 
 char *
-render_backup(const json_t *j, bool color)
+render_backup(const json_t *j, struct layout *lo)
 {
 	return xasprintf("backup of %s: %lld bytes, schema %d (use hotpatchctl backup FILE "
 	    "to write it)\n", view_text(j, "database"),

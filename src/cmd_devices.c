@@ -228,7 +228,7 @@ out:
 }
 
 char *
-render_devices_import(const json_t *j, bool color)
+render_devices_import(const json_t *j, struct layout *lo)
 {
 	const json_t *rej = json_object_get(j, "rejects"), *e;
 	json_int_t nrej = json_integer_value(json_object_get(j, "rejected"));
@@ -237,7 +237,7 @@ render_devices_import(const json_t *j, bool color)
 	json_int_t rows = json_integer_value(json_object_get(j, "rows"));
 	json_int_t stored = json_integer_value(json_object_get(j, "devices"));
 
-	(void)color;
+	(void)lo;
 	strappend(&s, "%s (%s): %lld row%s, %lld imported, %lld rejected", view_text(j, "file"),
 	    view_text(j, "format"), (long long)rows, rows == 1 ? "" : "s",
 	    (long long)json_integer_value(json_object_get(j, "imported")), (long long)nrej);
@@ -411,8 +411,17 @@ page_footer(char **s, const json_t *j, size_t shown)
 }
 
 char *
-render_devices(const json_t *j, bool color)
+render_devices(const json_t *j, struct layout *lo)
 {
+	static const struct table_col cols[] = {
+		{ "NAME", 0, TF_KEEP, 0, 0 },
+		{ "RING", 2, TF_KEEP, 0, 0 },
+		{ "OS", 3, TF_KEEP, 0, 0 },
+		{ "BUILD", 5, TF_KEEP, 0, 0 },
+		{ "ELIGIBLE", 1, TF_KEEP, 0, 0 },
+		{ "BASELINE", 4, TF_KEEP, 0, 0 },
+		{ "WHY NOT", 6, TF_CUT, 10, 0 },
+	};
 	const json_t *rows = json_object_get(j, "devices"), *e;
 	struct table *t;
 	size_t i;
@@ -420,13 +429,12 @@ render_devices(const json_t *j, bool color)
 
 	if (json_integer_value(json_object_get(j, "stored")) == 0)
 		return xstrdup("no devices (hotpatchctl devices import FILE)\n");
-	t = table_new(7);
-	table_row(t, "NAME", "RING", "OS", "BUILD", "ELIGIBLE", "BASELINE", "WHY NOT");
+	t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	json_array_foreach(rows, i, e)
 		table_row(t, view_text(e, "name"), view_text(e, "ring"), view_text(e, "os"),
 		    view_text(e, "build"), json_is_true(json_object_get(e, "eligible")) ? "yes" : "no",
 		    view_text(e, "baseline"), view_text(e, "reason"));
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	page_footer(&s, j, json_array_size(rows));
 	return s;
@@ -524,7 +532,7 @@ cmd_device_show(struct daemon *d, const struct request *rq, const struct peer *p
 }
 
 char *
-render_device_show(const json_t *j, bool color)
+render_device_show(const json_t *j, struct layout *lo)
 {
 	const json_t *base = json_object_get(j, "baseline_detail"), *e;
 	char *s = NULL, *rows;
@@ -554,7 +562,7 @@ render_device_show(const json_t *j, bool color)
 		    "; below the OS's build floor" : "");
 	}
 	if (json_array_size(json_object_get(j, "months")) > 0) {
-		rows = render_window_rows(json_object_get(j, "months"), color);
+		rows = render_window_rows(json_object_get(j, "months"), lo);
 		strappend(&s, "%s", rows);
 		free(rows);
 	}

@@ -38,8 +38,10 @@ cmd_feed(struct daemon *d, const struct request *rq, const struct peer *p,
 }
 
 char *
-render_feed(const json_t *j, bool color)
+render_feed(const json_t *j, struct layout *lo)
 {
+	/* An iCalendar feed is for programs even on a terminal: never rewrapped. */
+	lo->verbatim = true;
 	return xstrdup(view_text(j, "body"));
 }
 
@@ -66,7 +68,7 @@ cmd_export(struct daemon *d, const struct request *rq, const struct peer *p,
 }
 
 char *
-render_export(const json_t *j, bool color)
+render_export(const json_t *j, struct layout *lo)
 {
 	return xasprintf("%zu files (use hotpatchctl export --dir DIR to write them)\n",
 	    json_array_size(json_object_get(j, "files")));

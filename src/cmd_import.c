@@ -190,7 +190,7 @@ render_month(char **s, const json_t *m)
 }
 
 char *
-render_import_cvrf(const json_t *j, bool color)
+render_import_cvrf(const json_t *j, struct layout *lo)
 {
 	const json_t *months = json_object_get(j, "months"), *warn = json_object_get(j, "warnings");
 	const json_t *e;

@@ -150,7 +150,7 @@ row_words(char **s, const json_t *row)
 }
 
 char *
-render_publish_change(const json_t *j, bool color)
+render_publish_change(const json_t *j, struct layout *lo)
 {
 	const json_t *after = json_object_get(j, "after");
 	const json_t *c = json_object_get(after, "conflict");
@@ -190,8 +190,17 @@ file_words(const json_t *e, char *buf, size_t len)
 }
 
 char *
-render_publish_list(const json_t *j, bool color)
+render_publish_list(const json_t *j, struct layout *lo)
 {
+	static const struct table_col cols[] = {
+		{ "OS", 0, TF_KEEP, 0, 0 },
+		{ "MONTH", 0, TF_KEEP, 0, 0 },
+		{ "ANSWER", 0, TF_CUT, 10, 0 },
+		{ "BY", 2, TF_CUT, 8, 0 },
+		{ "AT", 3, TF_KEEP, 0, 0 },
+		{ "ORIGIN", 4, TF_CUT, 8, 0 },
+		{ "CALENDAR FILE", 1, TF_CUT, 13, 0 },
+	};
 	const json_t *list = json_object_get(j, "published"), *e;
 	struct table *t;
 	size_t i;
@@ -199,8 +208,7 @@ render_publish_list(const json_t *j, bool color)
 
 	if (json_array_size(list) == 0)
 		return xstrdup("nothing published at run time\n");
-	t = table_new(7);
-	table_row(t, "OS", "MONTH", "ANSWER", "BY", "AT", "ORIGIN", "CALENDAR FILE");
+	t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	json_array_foreach(list, i, e) {
 		ans = NULL;
 		view_answer_words(&ans, e);
@@ -208,7 +216,7 @@ render_publish_list(const json_t *j, bool color)
 		    view_text(e, "at"), view_text(e, "origin"), file_words(e, file, sizeof(file)));
 		free(ans);
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	json_array_foreach(list, i, e)
 		if (json_is_string(json_object_get(e, "note")))

@@ -147,6 +147,16 @@ add_options(struct completion *out, const struct cmd *c, unsigned seen, bool glo
 	}
 }
 
+/* Is word a global option followed by its value (--at DATE, --width N)? */
+static bool
+global_with_value(const char *word)
+{
+	for (size_t j = 0; j < cmd_nglobals; j++)
+		if (strcmp(cmd_globals[j].name, word) == 0)
+			return cmd_globals[j].arg != NULL && cmd_globals[j].arg[0] != '[';
+	return false;
+}
+
 /* A value of type the caller looks up (ids, files, directories), or 0 for none. */
 static char
 looked_up(char type)
@@ -174,7 +184,7 @@ complete_command(const struct cmd *c, int argc, char **argv, int i, const char *
 				return;
 			}
 			i++;
-		} else if (strcmp(argv[i], "--at") == 0) {
+		} else if (global_with_value(argv[i])) {
 			if (i + 1 == argc)
 				return;
 			i++;
@@ -205,9 +215,9 @@ cmd_complete(int argc, char **argv, const char *cur, struct completion *out)
 	memset(out, 0, sizeof(*out));
 	/* Global options (and "help") before the command. */
 	for (; i < argc; i++) {
-		if (strcmp(argv[i], "--at") == 0) {
+		if (global_with_value(argv[i])) {
 			if (++i == argc)
-				return;	/* a date: nothing to offer */
+				return;	/* a date or a number: nothing to offer */
 			continue;
 		}
 		if (argv[i][0] == '-')

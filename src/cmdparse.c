@@ -281,6 +281,46 @@ cmd_parse_instant(const char *s, time_t *out)
 	return 0;
 }
 
+/* An instant where one is expected (what: "--at", "--since"), into *out; NULL or the error. */
+static char *
+take_instant(const char *what, const char *v, time_t *out)
+{
+	char why[48], date[11];
+	ym_t ym;
+	int day;
+
+	if (cmd_parse_instant(v, out) == 0)
+		return NULL;
+	snprintf(date, sizeof(date), "%.*s", strlen(v) == 7 ? 7 : 10, v);
+	if (parse_date(date, &ym, &day, why) == DATE_NONE)
+		return xasprintf("bad %s '%s': %s", what, v, why);
+	return xasprintf("bad %s '%s' (expected YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)",
+	    what, v);
+}
+
+/*
+ * The instants DATE stands for, [*start, *end): a whole month (YYYY-MM), a
+ * whole day (YYYY-MM-DD) or one second.
+ */
+static char *
+take_span(const char *what, const char *v, time_t *start, time_t *end)
+{
+	struct tm tm;
+	char *err;
+
+	if ((err = take_instant(what, v, start)) != NULL)
+		return err;
+	gmtime_r(start, &tm);
+	if (strlen(v) == 7)
+		tm.tm_mon++;
+	else if (strlen(v) == 10)
+		tm.tm_mday++;
+	else
+		tm.tm_sec++;
+	*end = timegm(&tm);
+	return NULL;
+}
+
 /* An option c does not take: say so, with the closest one it does take if any. */
 static char *
 bad_option(const struct cmd *c, const char *name)
@@ -403,6 +443,14 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 			    "a ring file for --what-if)", CMD_SET_MAX);
 		rq->set[rq->nset++] = v;
 		return check_set(v);
+	case COPT_SINCE:
+		rq->has_since = true;
+		rq->from = v;
+		return take_span("--since", v, &rq->since, &(time_t){ 0 });
+	case COPT_UNTIL:
+		rq->has_until = true;
+		rq->to = v;
+		return take_span("--until", v, &(time_t){ 0 }, &rq->until);
 	case COPT_YEAR:
 		rq->year = atoi(v);
 		if (strlen(v) != 4 || strspn(v, "0123456789") != 4 || rq->year < HP_YEAR_MIN ||
@@ -413,7 +461,23 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 	return NULL;
 }
 
-/* Global options, allowed anywhere: --json, --color, --at DATE, --help. */
+/* --width N: the terminal's columns, PROTO_WIDTH_MIN..PROTO_WIDTH_MAX. */
+static int
+width_option(int argc, char **argv, int *i, struct request *rq, char **err)
+{
+	long w;
+
+	if (*i + 1 >= argc) {
+		*err = xstrdup("option '--width' needs a value");
+		return -1;
+	}
+	if ((*err = take_count("--width", argv[++*i], PROTO_WIDTH_MIN, PROTO_WIDTH_MAX, &w)) != NULL)
+		return -1;
+	rq->width = (int)w;
+	return 1;
+}
+
+/* Global options, allowed anywhere: --json, --color, --width N, --at DATE, --help. */
 static int
 global_option(int argc, char **argv, int *i, struct request *rq, char **err)
 {
@@ -429,25 +493,16 @@ global_option(int argc, char **argv, int *i, struct request *rq, char **err)
 		rq->help = true;
 		return 1;
 	}
+	if (strcmp(argv[*i], "--width") == 0)
+		return width_option(argc, argv, i, rq, err);
 	if (strcmp(argv[*i], "--at") != 0)
 		return 0;
 	if (*i + 1 >= argc) {
 		*err = xstrdup("option '--at' needs a value");
 		return -1;
 	}
-	if (cmd_parse_instant(argv[++*i], &rq->at) < 0) {
-		char why[48], date[11];
-		ym_t ym;
-		int day;
-
-		snprintf(date, sizeof(date), "%.*s", strlen(argv[*i]) == 7 ? 7 : 10, argv[*i]);
-		if (parse_date(date, &ym, &day, why) == DATE_NONE)
-			*err = xasprintf("bad --at '%s': %s", argv[*i], why);
-		else
-			*err = xasprintf("bad --at '%s' (expected YYYY-MM, YYYY-MM-DD or "
-			    "YYYY-MM-DDTHH:MM[:SS]Z)", argv[*i]);
+	if ((*err = take_instant("--at", argv[++*i], &rq->at)) != NULL)
 		return -1;
-	}
 	rq->has_at = true;
 	return 1;
 }
@@ -523,6 +578,8 @@ check_range(const struct cmd *c, struct request *rq, unsigned seen)
 		return err;
 	if ((seen & COPT_FROM_DAY) && (seen & COPT_TO) && ymd_cmp(rq->to_day, rq->from_day) < 0)
 		return xasprintf("--to %s is before --from %s", rq->to, rq->from);
+	if (rq->has_since && rq->has_until && rq->until <= rq->since)
+		return xasprintf("--until %s ends before --since %s", rq->to, rq->from);
 	return check_pause(rq);
 }
 

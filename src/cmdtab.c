@@ -95,6 +95,9 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	{ CMD_FLEET, "fleet", "", "[--from YYYY-MM] [--months N]", COPT_FROM_MONTH | COPT_MONTHS,
 	    0, false, "per ring and month: devices installing each kind, restarts, why the LCU",
 	    0, true },
+	{ CMD_AUDIT, "audit", "", "[--since DATE] [--until DATE] [--limit N] [--offset N]",
+	    COPT_SINCE | COPT_UNTIL | COPT_LIMIT | COPT_OFFSET, 0, true,
+	    "who changed what and when, the latest first (admin)", 0, false },
 };
 
 _Static_assert(CMD_MONTHS_MAX == 37, "--months' help says 1..37");
@@ -134,7 +137,7 @@ const struct cmd_option cmd_options[] = {
 	{ "--not-eligible", COPT_NOT_ELIGIBLE, CARG_NONE, NULL, "only devices not eligible" },
 	{ "--restart-in", COPT_RESTART_IN, CARG_MONTH, "YYYY-MM",
 	    "only devices that restart in that month" },
-	{ "--limit", COPT_LIMIT, 0, "N", "at most N devices, 1..10000 (default 1000)" },
+	{ "--limit", COPT_LIMIT, 0, "N", "at most N rows, 1..10000 (default 1000)" },
 	{ "--offset", COPT_OFFSET, 0, "N", "skip the first N that match (the next page)" },
 	{ "--at-risk", COPT_AT_RISK, CARG_NONE, NULL,
 	    "only the rows at risk: late, no window, skipped, forced into a freeze, catch-up" },
@@ -144,6 +147,10 @@ const struct cmd_option cmd_options[] = {
 	{ "--set", COPT_SET, 0, "RING.KEY=VALUE",
 	    "the plan with one ring key changed (ring2.deferral_days=9), and what changes; "
 	    "up to 8" },
+	{ "--since", COPT_SINCE, 0, "DATE", "from DATE on: YYYY-MM, YYYY-MM-DD or "
+	    "YYYY-MM-DDTHH:MM[:SS]Z, in UTC" },
+	{ "--until", COPT_UNTIL, 0, "DATE", "up to DATE's end: a whole month or day, or that "
+	    "second" },
 };
 const size_t cmd_noptions = ARRAY_LEN(cmd_options);
 
@@ -171,8 +178,8 @@ const struct cmd_argtype cmd_argtypes[] = {
 const size_t cmd_nargtypes = ARRAY_LEN(cmd_argtypes);
 
 /*
- * Options for every command.  --socket, --color=WHEN and --version are the
- * client's; on the wire --color (no value) asks for colour.
+ * Options for every command.  --socket, --color=WHEN, --full and --version
+ * are the client's; on the wire --color (no value) asks for colour.
  */
 const struct cmd_global cmd_globals[] = {
 	{ "--socket", "PATH", "the control socket (default: $HOTPATCHD_SOCKET, "
@@ -182,6 +189,9 @@ const struct cmd_global cmd_globals[] = {
 	    "YYYY-MM-DDTHH:MM[:SS]Z", true },
 	{ "--color", "[=WHEN]", "auto (on a terminal, unless NO_COLOR is set), always or never",
 	    true },
+	{ "--width", "N", "fit tables to N columns, 20..1000 (default: the terminal's, "
+	    "if output is one)", true },
+	{ "--full", NULL, "every column in full on a terminal too", false },
 	{ "--help", NULL, "this help; also -h, or 'hotpatchctl help [COMMAND]'", true },
 	{ "--version", NULL, "hotpatchctl's version and protocol", false },
 };

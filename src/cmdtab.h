@@ -43,6 +43,7 @@ enum cmd_id {
 	CMD_DEVICES,
 	CMD_DEVICE_SHOW,
 	CMD_FLEET,
+	CMD_AUDIT,
 	CMD_COUNT
 };
 
@@ -87,6 +88,8 @@ enum cmd_opt {
 	COPT_AT_RISK = 1 << 25,	/* --at-risk, no value (plan) */
 	COPT_WHAT_IF = 1 << 26,	/* --what-if FILE|DIR, up to CMD_WHAT_IF_MAX (plan) */
 	COPT_SET = 1 << 27,	/* --set RING.KEY=VALUE, up to CMD_SET_MAX (plan) */
+	COPT_SINCE = 1 << 28,	/* --since DATE: a month, a day or an instant (audit) */
+	COPT_UNTIL = 1 << 29,	/* --until DATE, to its end (audit) */
 };
 
 /*
@@ -129,7 +132,7 @@ struct cmd {
 	const char	*usage;		/* "OS YYYY-MM KIND --reason TEXT" */
 	unsigned	 opts;		/* accepted options */
 	unsigned	 required;	/* options that must be given */
-	bool		 admin;		/* changes data: admins only */
+	bool		 admin;		/* admins only: it changes data, or reads the audit trail */
 	const char	*summary;
 	unsigned	 oneof;		/* options of which at most one may be given */
 	bool		 keep;		/* the reply may be kept (never for admin) */
@@ -143,6 +146,7 @@ struct request {
 	bool		 json;
 	bool		 help;		/* --help or help: print usage, send nothing */
 	bool		 color;		/* --color: ANSI colour in text tables */
+	int		 width;		/* --width: the terminal's columns; 0 = not given */
 	const char	*group;		/* help for "override" etc.: the first word */
 	bool		 has_at;
 	time_t		 at;		/* --at: "now" for this request */
@@ -185,6 +189,9 @@ struct request {
 	const char	*set[CMD_SET_MAX];	/* --set, as given */
 	int		 nset;
 	bool		 unkept;	/* an option given makes the reply one not to keep */
+	/* --since and --until as the instants [since, until): a month or a day is whole. */
+	bool		 has_since, has_until;
+	time_t		 since, until;
 	int		 fd;		/* daemon: a descriptor passed with the request, or -1 */
 };
 

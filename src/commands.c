@@ -56,6 +56,7 @@ static const struct {
 	[CMD_DEVICES] = { cmd_devices, render_devices },
 	[CMD_DEVICE_SHOW] = { cmd_device_show, render_device_show },
 	[CMD_FLEET] = { cmd_fleet, render_fleet },
+	[CMD_AUDIT] = { cmd_audit, render_audit },
 };
 _Static_assert(ARRAY_LEN(dispatch) == CMD_COUNT, "every command needs a handler");
 
@@ -157,9 +158,10 @@ admit(const struct peer *p, char *buf, struct request *rq, struct reply *r)
 	} else if (rq->cmd == NULL || rq->help) {
 		reply_error(r, PROTO_BAD_REQUEST, "no command given (help is printed by hotpatchctl)");
 	} else if (rq->cmd->admin && !p->admin) {
-		reply_error(r, PROTO_DENIED, "permission denied: '%s' changes data and needs "
-		    "root, the daemon's user or the admin group (you are uid %ld)",
-		    rq->cmd->words, (long)p->uid);
+		reply_error(r, PROTO_DENIED, "permission denied: '%s' %s and needs root, the "
+		    "daemon's user or the admin group (you are uid %ld)", rq->cmd->words,
+		    rq->cmd->id == CMD_AUDIT ? "reads the audit trail" : "changes data",
+		    (long)p->uid);
 	} else {
 		return true;
 	}
@@ -167,10 +169,13 @@ admit(const struct peer *p, char *buf, struct request *rq, struct reply *r)
 	return false;
 }
 
-/* The body: the JSON as is, or rendered for people. */
+/* The body: the JSON as is, or rendered for people (fitted to --width, if given). */
 static char *
-body(const struct cmd *cmd, const struct reply *r, bool json, bool color)
+body(const struct cmd *cmd, const struct reply *r, const struct request *rq)
 {
+	struct layout lo = { .color = rq != NULL && rq->color, .width = rq != NULL ? rq->width : 0 };
+	bool json = rq != NULL && rq->json;
+
 	if (r->data == NULL)
 		return xstrdup("");
 	if (json || cmd == NULL) {
@@ -179,7 +184,7 @@ body(const struct cmd *cmd, const struct reply *r, bool json, bool color)
 		free(s);
 		return t;
 	}
-	return dispatch[cmd->id].render(r->data, color);
+	return layout_finish(dispatch[cmd->id].render(r->data, &lo), &lo);
 }
 
 /*
@@ -266,7 +271,7 @@ static char *
 reply_text(const struct request *rq, const struct reply *r, size_t *outlen)
 {
 	const struct cmd *cmd = rq != NULL ? rq->cmd : NULL;
-	char *b = body(cmd, r, rq != NULL && rq->json, rq != NULL && rq->color), *out;
+	char *b = body(cmd, r, rq), *out;
 	const char *msg = r->msg != NULL ? r->msg : proto_strerror(r->code);
 
 	/* The message is one line whatever a handler put in it. */

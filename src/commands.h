@@ -7,6 +7,7 @@
 #define HP_COMMANDS_H
 
 #include "cmdtab.h"
+#include "layout.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -30,7 +31,7 @@ struct reply {
 
 typedef void cmd_handler(struct daemon *d, const struct request *rq,
     const struct peer *p, const char *line, struct reply *r);
-typedef char *cmd_render(const json_t *data, bool color);
+typedef char *cmd_render(const json_t *data, struct layout *lo);
 
 /* Set an error reply. */
 void reply_error(struct reply *r, int code, const char *fmt, ...)
@@ -112,6 +113,9 @@ cmd_render render_devices_import, render_devices, render_device_show;
 cmd_handler cmd_plan_whatif;
 /* cmd_fleet.c: the fleet forecast of the inventory (fleet.c); text by render_fleet. */
 cmd_handler cmd_fleet;
+/* cmd_audit.c: the audit trail, for admins. */
+cmd_handler cmd_audit;
+cmd_render render_audit;
 /* cmd_backup.c: a copy of the database, made by the daemon, written by the client. */
 cmd_handler cmd_backup;
 cmd_render render_backup;

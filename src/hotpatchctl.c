@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -363,6 +364,24 @@ want_color(enum color when, bool json)
 	return isatty(STDOUT_FILENO);
 }
 
+/*
+ * The width tables are to fit, for text on a terminal: $COLUMNS, else the
+ * terminal's own (proto_term_width); 0, and the full text, for a pipe,
+ * --json, --full or a reply written to files.
+ */
+static int
+want_width(const struct request *rq, bool full)
+{
+	struct winsize ws = { 0 };
+
+	if (full || rq->json || rq->dir != NULL || cmd_arg_pos(rq->cmd, CARG_OUT) >= 0 ||
+	    !isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0)
+		ws.ws_col = 0;
+	return proto_term_width(getenv("COLUMNS"), ws.ws_col);
+}
+
 /* Ids completion asks the daemon for: the request and where the ids are in its JSON. */
 static const struct {
 	char		 type;
@@ -472,12 +491,13 @@ is_whatif(const struct request *rq, const char *word)
  * always asked for.  Returns the exit status.
  */
 static int
-run(const struct request *rq, char **words, int n, const char *sock, enum color color)
+run(const struct request *rq, char **words, int n, const char *sock, enum color color,
+    bool full)
 {
 	int in = cmd_arg_pos(rq->cmd, CARG_FILE), out = cmd_arg_pos(rq->cmd, CARG_OUT);
 	int cvrf = cmd_arg_pos(rq->cmd, CARG_CVRF), inv = cmd_arg_pos(rq->cmd, CARG_INVENTORY);
-	int out_fd = -1, root = -1, pass = -1, rc;
-	char *line = NULL, *file = NULL;
+	int out_fd = -1, root = -1, pass = -1, rc, width;
+	char *line = NULL, *file = NULL, num[16];
 	struct answer a = { 0 };
 	size_t len = 0, whatif = 0;
 
@@ -498,6 +518,11 @@ run(const struct request *rq, char **words, int n, const char *sock, enum color 
 		proto_quote(&line, &len, "--json");
 	else if (want_color(color, rq->json))
 		proto_quote(&line, &len, "--color");
+	if (rq->width == 0 && (width = want_width(rq, full)) > 0) {
+		snprintf(num, sizeof(num), "%d", width);
+		proto_quote(&line, &len, "--width");
+		proto_quote(&line, &len, num);
+	}
 	if (len + 1 > PROTO_MAX_REQUEST)
 		die(EXIT_USAGE, "the request is longer than %d bytes", PROTO_MAX_REQUEST);
 	/* Fail on an unusable file or directory before the daemon builds anything. */
@@ -529,13 +554,14 @@ main(int argc, char **argv)
 	char **words = xcalloc((size_t)argc + 1, sizeof(*words)), *err = NULL;
 	struct request rq;
 	enum color color = COLOR_AUTO;
+	bool full = false;
 	int n = 0, rc;
 
 	if (argc > 1 && strcmp(argv[1], "--complete") == 0) {
 		free(words);
 		return complete(argc - 2, argv + 2);
 	}
-	/* --socket, --color=WHEN and --version are the client's; the rest goes to the daemon. */
+	/* --socket, --color=WHEN, --full and --version are the client's; the rest goes to the daemon. */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--socket") == 0) {
 			if (++i == argc)
@@ -545,6 +571,8 @@ main(int argc, char **argv)
 			printf("hotpatchctl %s (protocol %d)\n", PACKAGE_VERSION, PROTO_VERSION);
 			free(words);
 			return EXIT_OK;
+		} else if (strcmp(argv[i], "--full") == 0) {
+			full = true;
 		} else if (!color_option(argv[i], &color)) {
 			words[n++] = argv[i];
 		}
@@ -554,8 +582,11 @@ main(int argc, char **argv)
 		rc = EXIT_USAGE;
 	} else if (rq.help) {
 		rc = help(&rq);
+	} else if (full && rq.width > 0) {
+		fprintf(stderr, "hotpatchctl: --full and --width contradict: give one\n");
+		rc = EXIT_USAGE;
 	} else {
-		rc = run(&rq, words, n, sock, color);
+		rc = run(&rq, words, n, sock, color, full);
 	}
 	free(err);
 	free(words);

@@ -38,6 +38,20 @@ proto_exit_status(int code)
 	return code == PROTO_BAD_REQUEST ? 2 : 1;
 }
 
+int
+proto_term_width(const char *columns, int tty_cols)
+{
+	size_t len = columns != NULL ? strlen(columns) : 0;
+	long w = tty_cols;
+
+	/* A shell's COLUMNS follows resizes; a bad one is ignored, not obeyed. */
+	if (len > 0 && len <= 6 && strspn(columns, "0123456789") == len && atol(columns) > 0)
+		w = atol(columns);
+	if (w <= 0)
+		return 0;
+	return w < PROTO_WIDTH_MIN ? PROTO_WIDTH_MIN : w > PROTO_WIDTH_MAX ? PROTO_WIDTH_MAX : (int)w;
+}
+
 /* Read one quoted word starting after the opening quote; returns the end or NULL. */
 static char *
 unquote(char *p, char **out)

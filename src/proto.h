@@ -23,6 +23,9 @@
 #define PROTO_VERSION		1
 #define PROTO_MAX_REQUEST	65536	/* bytes in one request line, newline included */
 #define PROTO_MAX_WORDS		64
+/* --width N, the columns a client's terminal has, is PROTO_WIDTH_MIN..PROTO_WIDTH_MAX. */
+#define PROTO_WIDTH_MIN		20
+#define PROTO_WIDTH_MAX		1000
 
 /* Result codes, numbered like HTTP so a reply is one grep. */
 enum proto_code {
@@ -42,6 +45,14 @@ const char *proto_strerror(int code);
 
 /* Exit status of hotpatchctl for a reply code: 0 ok, 2 usage, 1 otherwise. */
 int proto_exit_status(int code);
+
+/*
+ * The width a client asks tables to fit: columns, the value of $COLUMNS
+ * (NULL: unset), when it is a whole number, else tty_cols, the terminal's
+ * (0: unknown); brought into PROTO_WIDTH_MIN..PROTO_WIDTH_MAX.  0 when
+ * neither says.
+ */
+int proto_term_width(const char *columns, int tty_cols);
 
 /* True if s holds a control character (C0 but tab, DEL, or C1). */
 bool proto_has_control(const char *s);

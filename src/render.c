@@ -103,13 +103,22 @@ stale_lines(char **s, const json_t *j)
 	}
 }
 
+/*
+ * A key and its value, as status and ring show answer: the value wraps
+ * under itself on a narrow terminal.
+ */
+static const struct table_col key_value[] = {
+	{ NULL, 0, TF_KEEP, 0, 0 },
+	{ NULL, 0, TF_WRAP, 16, 0 },
+};
+
 static const char legend[] =
     "* unplanned baseline  ~ planned (not published)  ! override  + published at run time\n";
 
 char *
-render_status(const json_t *j, bool color)
+render_status(const json_t *j, struct layout *lo)
 {
-	struct table *t = table_new(2);
+	struct table *t = table_new_cols(key_value, 2);
 	json_int_t up = json_integer_value(json_object_get(j, "uptime"));
 	char *s, buf[256];
 
@@ -155,7 +164,7 @@ render_status(const json_t *j, bool color)
 	    view_text(j, "feed_url") : "off (no HTTP listener)");
 	if (json_is_string(json_object_get(j, "public_url")))
 		table_row(t, "public URL", view_text(j, "public_url"));
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	conflict_lines(&s, json_object_get(j, "conflicts"));
 	stale_lines(&s, j);
@@ -180,14 +189,20 @@ join(const json_t *a, const char *sep, char *buf, size_t len)
 }
 
 char *
-render_os_list(const json_t *j, bool color)
+render_os_list(const json_t *j, struct layout *lo)
 {
-	struct table *t = table_new(5);
+	static const struct table_col cols[] = {
+		{ "OS", 0, TF_KEEP, 0, 0 },
+		{ "HOTPATCH SINCE", 3, TF_KEEP, 0, 0 },
+		{ "ARCH", 2, TF_KEEP, 0, 0 },
+		{ "THIS MONTH", 1, TF_KEEP, 0, 0 },
+		{ "NAME", 4, TF_CUT, 12, 0 },
+	};
+	struct table *t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	size_t i;
 	json_t *o;
 	char *s, arch[32], kind[32], cur[48];
 
-	table_row(t, "OS", "HOTPATCH SINCE", "ARCH", "THIS MONTH", "NAME");
 	json_array_foreach(json_object_get(j, "os"), i, o) {
 		const json_t *c = json_object_get(o, "current");
 		snprintf(cur, sizeof(cur), "%s %s", view_text(c, "month"), kind_mark(c, kind, sizeof(kind)));
@@ -195,29 +210,37 @@ render_os_list(const json_t *j, bool color)
 		    view_text(o, "hotpatch") : view_text(o, "hotpatch_start"),
 		    join(json_object_get(o, "arch"), ",", arch, sizeof(arch)), cur, view_text(o, "name"));
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	return s;
 }
 
 /* One OS in detail: every column SPEC names. */
 static char *
-render_calendar_one(const json_t *months, bool color)
+render_calendar_one(const json_t *months, struct layout *lo)
 {
-	struct table *t = table_new(8);
+	static const struct table_col cols[] = {
+		{ "MONTH", 0, TF_KEEP, 0, 0 },
+		{ "PATCH TUESDAY", 5, TF_KEEP, 0, 0 },
+		{ "RELEASE (UTC)", 4, TF_KEEP, 0, 0 },
+		{ "KIND", 0, TF_KEEP, 0, 0 },
+		{ "RESTART", 1, TF_KEEP, 0, 0 },
+		{ "SOURCE", 3, TF_CUT, 9, 0 },
+		{ "KB", 2, TF_KEEP, 0, 0 },
+		{ "BUILD", 6, TF_KEEP, 0, 0 },
+	};
+	struct table *t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	size_t i;
 	json_t *row;
 	char *s, rel[20], kind[32];
 
-	table_row(t, "MONTH", "PATCH TUESDAY", "RELEASE (UTC)", "KIND", "RESTART", "SOURCE",
-	    "KB", "BUILD");
 	json_array_foreach(months, i, row) {
 		table_row(t, view_text(row, "month"), view_text(row, "patch_tuesday"),
 		    short_instant(view_text(row, "release_at"), rel), kind_mark(row, kind, sizeof(kind)),
 		    json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
 		    source_words(row), view_text(row, "kb"), view_text(row, "build"));
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	json_array_foreach(months, i, row) {
 		if (json_is_string(json_object_get(row, "note")))
@@ -233,38 +256,43 @@ render_calendar_one(const json_t *months, bool color)
 /* Every OS at a glance: one row per month, one column per OS. */
 static char *
 render_calendar_grid(const json_t *months, const char **ids, size_t nids,
-    bool color)
+    struct layout *lo)
 {
 	size_t n = json_array_size(months) / nids;
-	struct table *t = table_new((int)nids + 3);
+	/* The dates go before any OS; of the OSes, the rightmost first. */
+	struct table_col *cols = xcalloc(nids + 3, sizeof(*cols));
 	const char **cells = xcalloc(nids + 3, sizeof(*cells));
 	char (*kind)[32] = xcalloc(nids, sizeof(*kind)), rel[20];
+	struct table *t;
 	char *s;
 
-	cells[0] = "MONTH", cells[1] = "PATCH TUESDAY", cells[2] = "RELEASE (UTC)";
+	cols[0] = (struct table_col){ "MONTH", 0, TF_KEEP, 0, 0 };
+	cols[1] = (struct table_col){ "PATCH TUESDAY", (int)nids + 2, TF_KEEP, 0, 0 };
+	cols[2] = (struct table_col){ "RELEASE (UTC)", (int)nids + 1, TF_KEEP, 0, 0 };
 	for (size_t k = 0; k < nids; k++)
-		cells[k + 3] = ids[k];
-	for (size_t row = 0; row <= n; row++) {
-		if (row > 0) {
-			const json_t *first = json_array_get(months, row - 1);
-			cells[0] = view_text(first, "month");
-			cells[1] = view_text(first, "patch_tuesday");
-			cells[2] = short_instant(view_text(first, "release_at"), rel);
-			for (size_t k = 0; k < nids; k++)
-				cells[k + 3] = kind_mark(json_array_get(months, k * n + row - 1),
-				    kind[k], sizeof(kind[k]));
-		}
+		cols[k + 3] = (struct table_col){ ids[k], k == 0 ? 0 : (int)k, TF_KEEP, 0, 0 };
+	t = table_new_cols(cols, (int)nids + 3);
+	for (size_t row = 1; row <= n; row++) {
+		const json_t *first = json_array_get(months, row - 1);
+
+		cells[0] = view_text(first, "month");
+		cells[1] = view_text(first, "patch_tuesday");
+		cells[2] = short_instant(view_text(first, "release_at"), rel);
+		for (size_t k = 0; k < nids; k++)
+			cells[k + 3] = kind_mark(json_array_get(months, k * n + row - 1),
+			    kind[k], sizeof(kind[k]));
 		table_row_v(t, cells);
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
+	free(cols);
 	free(cells);
 	free(kind);
 	return s;
 }
 
 char *
-render_calendar(const json_t *j, bool color)
+render_calendar(const json_t *j, struct layout *lo)
 {
 	const json_t *months = json_object_get(j, "months"), *row;
 	const char *ids[64];
@@ -280,8 +308,8 @@ render_calendar(const json_t *j, bool color)
 	}
 	if (nids == 0)
 		return xstrdup("");
-	s = nids == 1 ? render_calendar_one(months, color) :
-	    render_calendar_grid(months, ids, nids, color);
+	s = nids == 1 ? render_calendar_one(months, lo) :
+	    render_calendar_grid(months, ids, nids, lo);
 	json_array_foreach(json_object_get(j, "out_of_band"), i, row)
 		strappend(&s, "out-of-band %s %s: %s%s%s, %s\n", view_text(row, "date"), view_text(row, "os"),
 		    view_text(row, "kb"), json_is_string(json_object_get(row, "build")) ? " build " : "",
@@ -295,29 +323,37 @@ render_calendar(const json_t *j, bool color)
 
 /* OS rows with kind, restart, source, release, KB and build. */
 static char *
-render_os_rows(const json_t *rows, bool color)
+render_os_rows(const json_t *rows, struct layout *lo)
 {
-	struct table *t = table_new(7);
+	static const struct table_col cols[] = {
+		{ "OS", 0, TF_KEEP, 0, 0 },
+		{ "MONTH", 0, TF_KEEP, 0, 0 },
+		{ "RELEASE (UTC)", 3, TF_KEEP, 0, 0 },
+		{ "KIND", 0, TF_KEEP, 0, 0 },
+		{ "RESTART", 1, TF_KEEP, 0, 0 },
+		{ "SOURCE", 4, TF_CUT, 9, 0 },
+		{ "KB", 2, TF_KEEP, 0, 0 },
+	};
+	struct table *t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	size_t i;
 	json_t *row;
 	char *s, rel[20], kind[32];
 
-	table_row(t, "OS", "MONTH", "RELEASE (UTC)", "KIND", "RESTART", "SOURCE", "KB");
 	json_array_foreach(rows, i, row)
 		table_row(t, view_text(row, "os"), view_text(row, "month"),
 		    short_instant(view_text(row, "release_at"), rel), kind_mark(row, kind, sizeof(kind)),
 		    json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
 		    source_words(row), view_text(row, "kb"));
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	strappend(&s, "%s", legend);
 	return s;
 }
 
 char *
-render_month(const json_t *j, bool color)
+render_month(const json_t *j, struct layout *lo)
 {
-	char *s = render_os_rows(json_object_get(j, "os"), color);
+	char *s = render_os_rows(json_object_get(j, "os"), lo);
 
 	provenance_lines(&s, json_object_get(j, "os"));
 	stale_lines(&s, j);
@@ -325,7 +361,7 @@ render_month(const json_t *j, bool color)
 }
 
 char *
-render_next(const json_t *j, bool color)
+render_next(const json_t *j, struct layout *lo)
 {
 	const json_t *rows = json_object_get(j, "releases");
 	const json_t *win = json_object_get(j, "windows");
@@ -337,12 +373,12 @@ render_next(const json_t *j, bool color)
 	else
 		s = xstrdup("");
 	{
-		char *t = render_os_rows(rows, color);
+		char *t = render_os_rows(rows, lo);
 		strappend(&s, "%s", t);
 		free(t);
 	}
 	if (json_array_size(win) > 0) {
-		char *t = render_window_rows(win, color);
+		char *t = render_window_rows(win, lo);
 		strappend(&s, "\nnext install for ring %s (the first whose window is not over yet):\n%s",
 		    view_text(j, "ring"), t);
 		free(t);
@@ -392,10 +428,21 @@ restart_totals(const json_t *rs, char *buf, size_t len)
 }
 
 char *
-render_rings(const json_t *j, bool color)
+render_rings(const json_t *j, struct layout *lo)
 {
-	struct table *t = table_new(9);
+	struct table_col cols[] = {
+		{ "RING", 0, TF_KEEP, 0, 0 },
+		{ "OS", 3, TF_CUT, 10, 0 },
+		{ "DEFER", 4, TF_KEEP, 0, 0 },
+		{ "DEADLINE", 5, TF_KEEP, 0, 0 },
+		{ "GRACE", 6, TF_KEEP, 0, 0 },
+		{ "TIMEZONE", 7, TF_CUT, 12, 0 },
+		{ "RESTARTS", 2, TF_KEEP, 0, 0 },	/* "RESTARTS 2026" */
+		{ "HOTPATCH", 1, TF_CUT, 8, 0 },
+		{ "NAME", 8, TF_CUT, 8, 0 },
+	};
 	const json_t *rings = json_object_get(j, "rings");
+	struct table *t;
 	size_t i, k;
 	json_t *g, *o;
 	char *s, head[32] = "RESTARTS";
@@ -403,7 +450,8 @@ render_rings(const json_t *j, bool color)
 	if (json_array_size(rings) > 0)
 		snprintf(head, sizeof(head), "RESTARTS %d",
 		    jint(json_object_get(json_array_get(rings, 0), "restarts"), "year"));
-	table_row(t, "RING", "OS", "DEFER", "DEADLINE", "GRACE", "TIMEZONE", head, "HOTPATCH", "NAME");
+	cols[6].head = head;
+	t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	json_array_foreach(rings, i, g) {
 		char os[256] = "", n[3][12], rs[64];
 		char *el = eligibility_text(json_object_get(g, "eligibility"));
@@ -420,15 +468,15 @@ render_rings(const json_t *j, bool color)
 		    view_text(g, "name"));
 		free(el);
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	return s;
 }
 
 char *
-render_ring_show(const json_t *j, bool color)
+render_ring_show(const json_t *j, struct layout *lo)
 {
-	struct table *t = table_new(2);
+	struct table *t = table_new_cols(key_value, 2);
 	size_t i;
 	json_t *e;
 	char *s, buf[512];
@@ -499,7 +547,7 @@ render_ring_show(const json_t *j, bool color)
 		snprintf(buf, sizeof(buf), "%d minutes before each window", jint(j, "reminder_min"));
 		table_row(t, "reminder", buf);
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	return s;
 }
@@ -562,7 +610,7 @@ cut_lines(char **s, const json_t *j)
 }
 
 char *
-render_blackout_change(const json_t *j, bool color)
+render_blackout_change(const json_t *j, struct layout *lo)
 {
 	const char *action = view_text(j, "action");
 	const json_t *list = json_object_get(j, "first"), *ring, *b;
@@ -594,8 +642,17 @@ render_blackout_change(const json_t *j, bool color)
 }
 
 char *
-render_blackout_list(const json_t *j, bool color)
+render_blackout_list(const json_t *j, struct layout *lo)
 {
+	static const struct table_col cols[] = {
+		{ "ID", 0, TF_KEEP, 0, 0 },
+		{ "RING", 1, TF_KEEP, 0, 0 },
+		{ "KIND", 3, TF_KEEP, 0, 0 },
+		{ "FROM", 0, TF_KEEP, 0, 0 },
+		{ "TO", 0, TF_KEEP, 0, 0 },
+		{ "NAME", 2, TF_CUT, 8, 0 },
+		{ "ORIGIN", 4, TF_CUT, 8, 0 },
+	};
 	const json_t *list = json_object_get(j, "blackouts"), *b, *ring;
 	struct table *t;
 	char id[24], f[32], to[32], at[32], *origin, *s;
@@ -603,8 +660,7 @@ render_blackout_list(const json_t *j, bool color)
 
 	if (json_array_size(list) == 0)
 		return xstrdup("no blackouts\n");
-	t = table_new(7);
-	table_row(t, "ID", "RING", "KIND", "FROM", "TO", "NAME", "ORIGIN");
+	t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	json_array_foreach(list, i, b) {
 		ring = json_object_get(b, "ring");
 		snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
@@ -621,7 +677,7 @@ render_blackout_list(const json_t *j, bool color)
 		    view_text(b, "name"), origin);
 		free(origin);
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	return s;
 }

@@ -61,11 +61,28 @@ add_row(struct table *t, const char *const *lead, int nlead, char cell[COUNT_COL
 	table_row_v(t, row);
 }
 
+/*
+ * The columns of a count table after nlead lead columns (RING, DEVICES):
+ * on a narrow terminal DEVICES goes first, then the kinds from the right;
+ * the ring, the month and RESTARTS stay.  The header row names them.
+ */
+static struct table *
+count_table(int nlead)
+{
+	struct table_col cols[2 + COUNT_COLS] = { { NULL, 0, TF_KEEP, 0, 0 } };
+
+	if (nlead == 2)
+		cols[1].drop = 3;
+	for (int k = 0; k < KINDS; k++)
+		cols[nlead + 1 + k].drop = 2;
+	return table_new_cols(cols, nlead + COUNT_COLS);
+}
+
 /* The fleet's months and their total: one row each. */
 static char *
-month_table(const json_t *j, bool color)
+month_table(const json_t *j, struct layout *lo)
 {
-	struct table *t = table_new(COUNT_COLS);
+	struct table *t = count_table(0);
 	char cell[COUNT_COLS][24];
 	const json_t *m;
 	size_t i;
@@ -79,16 +96,16 @@ month_table(const json_t *j, bool color)
 	}
 	count_cells(json_object_get(j, "total"), "total", cell);
 	add_row(t, NULL, 0, cell);
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	return s;
 }
 
 /* Every ring with devices, a row per month; the ring and its device count on its first. */
 static char *
-ring_table(const json_t *rings, bool color)
+ring_table(const json_t *rings, struct layout *lo)
 {
-	struct table *t = table_new(2 + COUNT_COLS);
+	struct table *t = count_table(2);
 	char cell[COUNT_COLS][24], ndev[24];
 	const char *lead[2] = { "RING", "DEVICES" };
 	const json_t *g, *m;
@@ -108,13 +125,13 @@ ring_table(const json_t *rings, bool color)
 			add_row(t, lead, 2, cell);
 		}
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	return s;
 }
 
 char *
-render_fleet(const json_t *j, bool color)
+render_fleet(const json_t *j, struct layout *lo)
 {
 	const json_t *tot = json_object_get(j, "total"), *rings = json_object_get(j, "rings"), *w;
 	long empty = 0;
@@ -135,7 +152,7 @@ render_fleet(const json_t *j, bool color)
 		strappend(&s, "  not counted: %ld without a ring of the ring set, %ld whose OS is "
 		    "not found\n", jlong(tot, "no_ring"), jlong(tot, "no_os"));
 	/* total: device-months per install; restarts, each one device's. */
-	tab = month_table(j, color);
+	tab = month_table(j, lo);
 	strappend(&s, "\n%s", tab);
 	free(tab);
 	if (json_array_size(json_object_get(tot, "lcu_reasons")) > 0) {
@@ -145,7 +162,7 @@ render_fleet(const json_t *j, bool color)
 			    jlong(w, "devices") == 1 ? "" : "s", view_text(w, "reason"));
 	}
 	if (json_array_size(rings) > (size_t)empty) {
-		tab = ring_table(rings, color);
+		tab = ring_table(rings, lo);
 		strappend(&s, "\n%s", tab);
 		free(tab);
 	}

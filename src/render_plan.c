@@ -74,17 +74,27 @@ row_label(const json_t *row)
 }
 
 char *
-render_window_rows(const json_t *rows, bool color)
+render_window_rows(const json_t *rows, struct layout *lo)
 {
-	struct table *t = table_new(10);
+	static const struct table_col cols[] = {
+		{ "MONTH", 0, TF_KEEP, 0, 0 },
+		{ "OS", 0, TF_KEEP, 0, 0 },
+		{ "KIND", 4, TF_KEEP, 0, 0 },
+		{ "INSTALL", 0, TF_KEEP, 0, 0 },
+		{ "RESTART", 1, TF_KEEP, 0, 0 },
+		{ "OFFERED", 6, TF_KEEP, 0, 0 },
+		{ "DEADLINE", 3, TF_KEEP, 0, 0 },
+		{ "RESTART-BY", 5, TF_KEEP, 0, 0 },
+		{ "WINDOW (LOCAL)", 2, TF_CUT, 16, 0 },	/* "Fri 11-13 02:00…" */
+		{ "STATUS", 0, TF_KEEP, 0, 0 },
+	};
+	struct table *t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	const char *tz = view_text(json_array_get(rows, 0), "timezone");
 	bool star = false;
 	size_t i;
 	json_t *row;
 	char *s, kind[16], off[32], dl[32], rb[32], win[128];
 
-	table_row(t, "MONTH", "OS", "KIND", "INSTALL", "RESTART", "OFFERED", "DEADLINE",
-	    "RESTART-BY", "WINDOW (LOCAL)", "STATUS");
 	json_array_foreach(rows, i, row) {
 		snprintf(kind, sizeof(kind), "%s%s", view_text(row, "kind"),
 		    view_unplanned_baseline(row) ? "*" : "");
@@ -96,7 +106,7 @@ render_window_rows(const json_t *rows, bool color)
 		    local_text(tz, view_text(row, "restart_deadline"), rb, sizeof(rb)),
 		    window_text(row, win, sizeof(win)), view_text(row, "status"));
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	/* Ineligibility once per OS, then every row that needs a second look. */
 	json_array_foreach(rows, i, row) {
@@ -127,13 +137,13 @@ render_window_rows(const json_t *rows, bool color)
 }
 
 char *
-render_windows(const json_t *j, bool color)
+render_windows(const json_t *j, struct layout *lo)
 {
 	const json_t *rows = json_object_get(j, "windows");
 
 	if (json_array_size(rows) == 0)
 		return xasprintf("ring %s: no OS to answer for\n", view_text(j, "ring"));
-	return render_window_rows(rows, color);
+	return render_window_rows(rows, lo);
 }
 
 /* ---- plan ---- */
@@ -179,12 +189,13 @@ restarts_text(const json_t *rs, char *buf, size_t len)
 	return buf;
 }
 
-#define PLAN_WIDTH	160	/* the text plan is written to be read at this many columns */
+/* The text plan is written to be read at this many columns, or the terminal's. */
+#define PLAN_WIDTH	160
 #define PLAN_BLOCK	12	/* months per grid: a longer plan is one grid per 12 months */
 
-/* Append text as one paragraph wrapped at PLAN_WIDTH, continued indent columns in. */
+/* Append text as one paragraph wrapped at width, continued indent columns in. */
 static void
-append_wrapped(char **s, const char *text, int indent)
+append_wrapped(char **s, const char *text, int indent, int width)
 {
 	int lead = (int)strspn(text, " "), col = lead;
 	const char *p = text + lead;
@@ -193,7 +204,7 @@ append_wrapped(char **s, const char *text, int indent)
 	while (*p != '\0') {
 		int w = (int)strcspn(p, " ");
 
-		if (col > indent && col + 1 + w > PLAN_WIDTH) {
+		if (col > indent && col + 1 + w > width) {
 			strappend(s, "\n%*s", indent, "");
 			col = indent;
 		} else if (col > lead) {
@@ -210,11 +221,11 @@ append_wrapped(char **s, const char *text, int indent)
 
 /*
  * The legend, from the table the page's legend is made from too: every
- * letter and mark, two spaces apart and wrapped at PLAN_WIDTH, then what
+ * letter and mark, two spaces apart and wrapped at width, then what
  * RESTARTS counts.
  */
 static void
-append_legend(char **s)
+append_legend(char **s, int width)
 {
 	char *line = NULL;
 	int col = 0;
@@ -223,7 +234,7 @@ append_legend(char **s)
 		const struct plan_key *k = &view_plan_keys[i];
 		int w = (int)(strlen(k->sym) + 1 + strlen(k->words));
 
-		if (col > 0 && col + 2 + w > PLAN_WIDTH) {
+		if (col > 0 && col + 2 + w > width) {
 			strappend(s, "%s\n", line);
 			free(line);
 			line = NULL;
@@ -348,7 +359,7 @@ merge_notes(struct note *nt, size_t n)
 /* The lines of the notes with at_risk as given, under heading; nothing when there are none. */
 static void
 append_note_lines(char **s, const struct note *nt, size_t n, bool at_risk,
-    const struct plan_range *r, const char *heading)
+    const struct plan_range *r, const char *heading, int width)
 {
 	bool any = false;
 	char mt[256];
@@ -363,7 +374,7 @@ append_note_lines(char **s, const struct note *nt, size_t n, bool at_risk,
 		any = true;
 		line = xasprintf("  %s %s %s in %s: %s", nt[i].ring, nt[i].os, nt[i].label,
 		    months_text(nt[i].months, r, mt, sizeof(mt)), nt[i].reason);
-		append_wrapped(s, line, 4);
+		append_wrapped(s, line, 4, width);
 		free(line);
 	}
 }
@@ -375,7 +386,7 @@ append_note_lines(char **s, const struct note *nt, size_t n, bool at_risk,
  * and so are the OSes of a ring that share the same months and reason.
  */
 static void
-append_notes(char **s, const json_t *rings, const struct plan_range *r)
+append_notes(char **s, const json_t *rings, const struct plan_range *r, int width)
 {
 	struct note *nt = xcalloc(json_array_size(rings) * (size_t)r->months + 1, sizeof(*nt));
 	size_t i, n = 0;
@@ -390,9 +401,9 @@ append_notes(char **s, const json_t *rings, const struct plan_range *r)
 	if (!risks && json_array_size(rings) > 0)
 		strappend(s, "\nno risks: every install has a window before its deadline\n");
 	append_note_lines(s, nt, n, true, r, "at risk (late, none, skipped, forced into a "
-	    "freeze, catch-up):");
+	    "freeze, catch-up):", width);
 	append_note_lines(s, nt, n, false, r, "notes (a blackout moved the window, the install "
-	    "differs from the month):");
+	    "differs from the month):", width);
 	for (i = 0; i < n; i++)
 		free(nt[i].reason);
 	free(nt);
@@ -464,15 +475,20 @@ grid_rows(const json_t *rings, const json_t *devices, struct grid *gr)
  * ring's devices).  Months are one space apart (not the two of table.c) so
  * that twelve fit PLAN_WIDTH; the last grid ends with RESTARTS.  A plan
  * across a year end names the year in a grid's first month and in January.
+ * On a narrow terminal RESTARTS is shortened first, then the months go from
+ * the grid's last back.
  */
 static char *
 plan_block(const struct grid *gr, const struct plan_range *r, size_t first, size_t n,
-    bool last, bool color)
+    bool last, struct layout *lo)
 {
-	struct table *t = table_new(last ? 3 : 2);
-	int w[PLAN_BLOCK];
-	char head[PLAN_BLOCK][16], *s, *row;
+	struct table_col cols[PLAN_BLOCK + 2];
+	const char *cells[PLAN_BLOCK + 2];
+	char head[PLAN_BLOCK][16], *s;
+	int ncol = (int)n + 1 + last;
+	struct table *t;
 
+	cols[0] = (struct table_col){ "RING OS", 0, TF_KEEP, 0, 0 };
 	for (size_t c = 0; c < n; c++) {
 		ym_t m = r->from + (int)(first + c);
 
@@ -480,32 +496,28 @@ plan_block(const struct grid *gr, const struct plan_range *r, size_t first, size
 			snprintf(head[c], sizeof(head[c]), "%s %d", mon[ym_month(m) - 1], ym_year(m));
 		else
 			snprintf(head[c], sizeof(head[c]), "%s", mon[ym_month(m) - 1]);
-		w[c] = (int)strlen(head[c]);
-		for (size_t i = 0; i < gr->nrow; i++)
-			if ((int)strlen(gr->cell[i * gr->ncol + first + c]) > w[c])
-				w[c] = (int)strlen(gr->cell[i * gr->ncol + first + c]);
+		cols[c + 1] = (struct table_col){ head[c], 2 + (int)c, TF_KEEP, 0, c == 0 ? 2 : 1 };
 	}
-	for (size_t i = 0; i <= gr->nrow; i++) {
-		row = NULL;
+	if (last)
+		cols[n + 1] = (struct table_col){ "RESTARTS", 1, TF_CUT, 8, 0 };
+	t = table_new_cols(cols, ncol);
+	for (size_t i = 0; i < gr->nrow; i++) {
+		cells[0] = gr->label[i];
 		for (size_t c = 0; c < n; c++)
-			strappend(&row, "%-*s%s", c + 1 < n ? w[c] : 0,
-			    i == 0 ? head[c] : gr->cell[(i - 1) * gr->ncol + first + c],
-			    c + 1 < n ? " " : "");
+			cells[c + 1] = gr->cell[i * gr->ncol + first + c];
 		if (last)
-			table_row(t, i == 0 ? "RING OS" : gr->label[i - 1], row,
-			    i == 0 ? "RESTARTS" : gr->rs[i - 1]);
-		else
-			table_row(t, i == 0 ? "RING OS" : gr->label[i - 1], row);
-		free(row);
+			cells[n + 1] = gr->rs[i];
+		table_row_v(t, cells);
 	}
-	s = table_render(t, color);
+	s = table_layout(t, lo);
 	table_free(t);
 	return s;
 }
 
 /* The grids, PLAN_BLOCK months each, a blank line apart. */
 static char *
-plan_grid(const json_t *rings, const json_t *devices, const struct plan_range *r, bool color)
+plan_grid(const json_t *rings, const json_t *devices, const struct plan_range *r,
+    struct layout *lo)
 {
 	struct grid gr = { .ncol = (size_t)r->months };
 	char *s = NULL, *b;
@@ -514,7 +526,7 @@ plan_grid(const json_t *rings, const json_t *devices, const struct plan_range *r
 	for (size_t first = 0; first < gr.ncol; first += PLAN_BLOCK) {
 		size_t n = gr.ncol - first < PLAN_BLOCK ? gr.ncol - first : PLAN_BLOCK;
 
-		b = plan_block(&gr, r, first, n, first + n == gr.ncol, color);
+		b = plan_block(&gr, r, first, n, first + n == gr.ncol, lo);
 		strappend(&s, "%s%s", first > 0 ? "\n" : "", b);
 		free(b);
 	}
@@ -526,7 +538,7 @@ plan_grid(const json_t *rings, const json_t *devices, const struct plan_range *r
 
 /* Ineligible OSes, those of one ring with the same reason on one line. */
 static void
-append_ineligible(char **s, const json_t *rings)
+append_ineligible(char **s, const json_t *rings, int width)
 {
 	for (size_t i = 0; i < json_array_size(rings); i++) {
 		const json_t *g = json_array_get(rings, i), *next;
@@ -544,19 +556,20 @@ append_ineligible(char **s, const json_t *rings)
 		}
 		line = xasprintf("%s %s: not eligible for hotpatch (%s): the LCU with a restart "
 		    "every month", view_text(g, "ring"), os, view_text(g, "not_eligible"));
-		append_wrapped(s, line, 4);
+		append_wrapped(s, line, 4, width);
 		free(line);
 		free(os);
 	}
 }
 
 char *
-render_plan(const json_t *j, bool color)
+render_plan(const json_t *j, struct layout *lo)
 {
 	const json_t *rings = json_object_get(j, "rings");
 	const json_t *devices = json_object_get(j, "devices");
 	bool at_risk_only = json_is_true(json_object_get(j, "at_risk_only"));
 	char *s = NULL, *grid, words[PLAN_RANGE_WORDS];
+	int width = lo->width > 0 ? lo->width : PLAN_WIDTH;
 	struct plan_range r;
 
 	if (!view_plan_range_of(j, &r))
@@ -571,15 +584,15 @@ render_plan(const json_t *j, bool color)
 	else
 		strappend(&s, "plan %s: each ring's install window per month (day in the ring's "
 		    "time zone) and its restarts\n\n", words);
-	grid = plan_grid(rings, devices, &r, color);
+	grid = plan_grid(rings, devices, &r, lo);
 	strappend(&s, "%s\n", grid);
 	free(grid);
-	append_legend(&s);
+	append_legend(&s, width);
 	if (devices != NULL)
 		strappend(&s, "RING devices N: the ring's N devices, every OS; per month from %s how "
 		    "many of them restart, then the restarts added (hotpatchctl fleet)\n",
 		    view_text(j, "devices_from"));
-	append_ineligible(&s, rings);
-	append_notes(&s, rings, &r);
+	append_ineligible(&s, rings, width);
+	append_notes(&s, rings, &r, width);
 	return s;
 }

@@ -182,7 +182,7 @@ append_cells(char **s, const json_t *cells)
 
 /* Restarts per ring, before and after, every ring of either plan. */
 static void
-append_restarts(char **s, const json_t *list, bool color)
+append_restarts(char **s, const json_t *list, struct layout *lo)
 {
 	struct table *t = table_new(4);
 	const json_t *e;
@@ -205,7 +205,7 @@ append_restarts(char **s, const json_t *list, bool color)
 			snprintf(d, sizeof(d), diff == 0 ? "=" : "%+lld", (long long)diff);
 		table_row(t, view_text(e, "ring"), x, y, d);
 	}
-	tab = table_render(t, color);
+	tab = table_layout(t, lo);
 	strappend(s, "\nrestarts per ring (every OS of the ring added up):\n%s", tab);
 	free(tab);
 	table_free(t);
@@ -226,7 +226,7 @@ append_risks(char **s, const char *what, const json_t *list)
 }
 
 static void
-append_devices(char **s, const json_t *dv, bool color)
+append_devices(char **s, const json_t *dv, struct layout *lo)
 {
 	struct table *t;
 	const json_t *e;
@@ -249,7 +249,7 @@ append_devices(char **s, const json_t *dv, bool color)
 			    (long long)json_integer_value(json_object_get(e, keys[k])));
 		table_row(t, view_text(e, "ring"), v[0], v[1], v[2], v[3], v[4]);
 	}
-	tab = table_render(t, color);
+	tab = table_layout(t, lo);
 	strappend(s, "\ndevices whose install day or restart changes in %s..%s:\n%s",
 	    view_text(dv, "from"), view_text(dv, "to"), tab);
 	if (json_integer_value(json_object_get(dv, "left")) > 0)
@@ -278,14 +278,14 @@ errors_text(const json_t *errs)
 }
 
 char *
-render_plan_whatif(const json_t *j, bool color)
+render_plan_whatif(const json_t *j, struct layout *lo)
 {
 	const json_t *diff = json_object_get(j, "diff");
 	char *s;
 
 	if (json_is_array(json_object_get(j, "errors")))
 		return errors_text(json_object_get(j, "errors"));
-	s = render_plan(j, color);
+	s = render_plan(j, lo);
 	if (diff == NULL)
 		return s;
 	append_asked(&s, json_object_get(j, "what_if"));
@@ -293,9 +293,9 @@ render_plan_whatif(const json_t *j, bool color)
 	append_rows(&s, "rows added", json_object_get(diff, "rows_added"));
 	append_rows(&s, "rows removed", json_object_get(diff, "rows_removed"));
 	append_cells(&s, json_object_get(diff, "cells"));
-	append_restarts(&s, json_object_get(diff, "restarts"), color);
+	append_restarts(&s, json_object_get(diff, "restarts"), lo);
 	append_risks(&s, "new risks", json_object_get(diff, "risks_new"));
 	append_risks(&s, "risks that go away", json_object_get(diff, "risks_gone"));
-	append_devices(&s, json_object_get(diff, "devices"), color);
+	append_devices(&s, json_object_get(diff, "devices"), lo);
 	return s;
 }

@@ -184,6 +184,39 @@ int store_publish_del(struct store *s, const char *os_id, ym_t month, char **cau
 int store_audit(struct store *s, const struct actor *a, const char *result,
     char **cause);
 
+/* Which audit rows to read (store_audit.c): those at since..until, a page of them. */
+struct audit_query {
+	bool		 has_since, has_until;
+	time_t		 since, until;	/* [since, until) */
+	long		 limit, offset;
+};
+
+/* One audit row as stored: the request line as received (or an import's summary). */
+struct audit_row {
+	long		 id;
+	time_t		 at;
+	long		 uid;
+	char		*command;	/* "blackout add" */
+	char		*args;
+	char		*result;	/* "ok", or how it went */
+};
+
+struct audit_page {
+	struct audit_row *row;		/* the latest first */
+	size_t		 n;
+	long		 stored;	/* rows in the table */
+	long		 matched;	/* rows in the window, of which row holds a page */
+};
+
+/*
+ * The audit rows of q's window, latest written first, from q->offset on,
+ * at most q->limit, with the counts.  Returns 0, or -1 with *cause (out
+ * empty).  Free with store_audit_page_free.
+ */
+int store_audit_page(struct store *s, const struct audit_query *q, struct audit_page *out,
+    char **cause);
+void store_audit_page_free(struct audit_page *p);
+
 /*
  * Copy the whole database into tmp_path (an existing empty file or a new
  * one) with SQLite's online backup API, in one step: the copy is one read

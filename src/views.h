@@ -12,6 +12,14 @@
 #include <jansson.h>
 #include <time.h>
 
+/*
+ * view_audit.c: what an audit row's change was made to, from its command
+ * ("blackout add") and request line: the words after the command's, less
+ * those that only shaped the answer (--json, --color, --width N); an
+ * import's summary as it was written.  Allocated.
+ */
+char *view_audit_object(const char *command, const char *args);
+
 /* ISO 8601 UTC "2026-11-10T18:00:00Z" as a JSON string. */
 json_t *view_instant(time_t t);
 

@@ -11,6 +11,7 @@
 
 #include "device.h"
 #include "diag.h"
+#include "layout.h"
 #include "model.h"
 
 #include <jansson.h>
@@ -136,6 +137,6 @@ json_t *view_whatif_devices(const struct whatif_devices *dv, ym_t first, int n);
  * The text of plan (render_whatif.c): the plan's own (render_plan), and for
  * a what-if after it what changes; a refused one's errors, one a line.
  */
-char *render_plan_whatif(const json_t *j, bool color);
+char *render_plan_whatif(const json_t *j, struct layout *lo);
 
 #endif

@@ -146,7 +146,7 @@ START_TEST(example_forecast_answers_name_no_device)
 	    "lcu_reasons"), 0), "reason"), "not an eligible edition or licence, such as Pro, or "
 	    "not enrolled through Azure Arc");
 	js = json_dumps(j, 0);
-	text = render_fleet(j, false);
+	text = render_fleet(j, &(struct layout){ .color = false });
 	html = page_fleet(j);
 	ck_assert_ptr_nonnull(strstr(text, "20 devices, 19 counted in 8 rings\n"));
 	ck_assert_ptr_nonnull(strstr(html, "<strong>20</strong> devices, 19 counted"));

@@ -166,6 +166,24 @@ START_TEST(grammar_parses_commands_options_and_globals)
 	ck_assert_int_eq(rq.at, 1781024400);
 	ck_assert_int_eq(parse("os list", &rq, &err), 0);
 	ck_assert_int_eq(rq.cmd->id, CMD_OS_LIST);
+	ck_assert_int_eq(rq.width, 0);
+	ck_assert_int_eq(parse("--width 20 rings --width 1000", &rq, &err), 0);
+	ck_assert_int_eq(rq.width, 1000);
+	/*
+	 * --since and --until as [since, until): a month is whole (2026-11-01 is
+	 * 1793491200, December 1st 30 days later 1796083200), a day is 86400 s,
+	 * an instant one second; the same day for both is one day.
+	 */
+	ck_assert_int_eq(parse("audit --since 2026-11 --until 2026-11", &rq, &err), 0);
+	ck_assert(rq.has_since && rq.has_until);
+	ck_assert_int_eq(rq.since, 1793491200);
+	ck_assert_int_eq(rq.until, 1796083200);
+	ck_assert_int_eq(parse("audit --since 2026-11-20 --until 2026-11-20", &rq, &err), 0);
+	ck_assert_int_eq(rq.since, 1795132800);
+	ck_assert_int_eq(rq.until, 1795132800 + 86400);
+	ck_assert_int_eq(parse("audit --until 2026-11-20T10:00:00Z", &rq, &err), 0);
+	ck_assert(!rq.has_since && rq.has_until);
+	ck_assert_int_eq(rq.until, 1795132800 + 36000 + 1);
 	ck_assert_int_eq(parse("ring show ring1", &rq, &err), 0);
 	ck_assert_str_eq(rq.arg[0], "ring1");
 	ck_assert_int_eq(parse("month --help", &rq, &err), 0);
@@ -216,6 +234,19 @@ START_TEST(grammar_refuses_with_one_clear_line)
 		{ "next --at 2026-11-20T25:00:00Z", "bad --at '2026-11-20T25:00:00Z' "
 		    "(expected YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)" },
 		{ "next --at", "option '--at' needs a value" },
+		{ "audit --since 2026-02-29", "bad --since '2026-02-29': 2026-02 has 28 days" },
+		{ "audit --until yesterday", "bad --until 'yesterday' (expected YYYY-MM, YYYY-MM-DD "
+		    "or YYYY-MM-DDTHH:MM[:SS]Z)" },
+		{ "audit --since 2026-11-20 --until 2026-11-19",
+		    "--until 2026-11-19 ends before --since 2026-11-20" },
+		{ "audit --since 2026-11-20T10:00:00Z --until 2026-11-20T09:59:59Z",
+		    "--until 2026-11-20T09:59:59Z ends before --since 2026-11-20T10:00:00Z" },
+		{ "audit --limit 10001", "bad --limit '10001' (expected 1..10000)" },
+		{ "audit --os ws2025-azure", "audit does not take option '--os' (try 'hotpatchctl audit --help')" },
+		{ "rings --width 19", "bad --width '19' (expected 20..1000)" },
+		{ "rings --width 1001", "bad --width '1001' (expected 20..1000)" },
+		{ "--width -80 rings", "bad --width '-80' (expected 20..1000)" },
+		{ "rings --width", "option '--width' needs a value" },
 		{ "publish os-a 2026-11 hotpatch --kb 5000011",
 		    "bad --kb '5000011' (expected KB and digits, like KB5094125)" },
 		{ "publish os-a 2026-11 hotpatch --build 26100.",
@@ -392,7 +423,8 @@ START_TEST(help_is_asked_for_in_every_way)
 	    "  --from YYYY-MM         the first month (default: this one); YYYY-MM-DD: its month\n"
 	    "  --months N             how many months, 1..37 (the feeds' horizon)\n"
 	    "\n"
-	    "global options: --socket PATH, --json, --at DATE, --color[=WHEN], --help, --version "
+	    "global options: --socket PATH, --json, --at DATE, --color[=WHEN], --width N, --full, "
+	    "--help, --version "
 	    "(hotpatchctl help)\n");
 	free(h);
 	/* --from is a day for blackout add. */
@@ -434,20 +466,20 @@ START_TEST(completion_follows_the_grammar)
 {
 	static const struct { const char *words, *cur, *want; char value; } cases[] = {
 		{ "", "", "status os calendar month next rings ring override reload windows plan "
-		    "blackout feed export backup publish import devices device fleet help", 0 },
+		    "blackout feed export backup publish import devices device fleet audit help", 0 },
 		{ "", "--", "status os calendar month next rings ring override reload windows plan "
-		    "blackout feed export backup publish import devices device fleet help --socket --json "
-		    "--at --color=auto --color=always --color=never --help --version", 0 },
+		    "blackout feed export backup publish import devices device fleet audit help --socket --json "
+		    "--at --color=auto --color=always --color=never --width --full --help --version", 0 },
 		{ "--json", "", "status os calendar month next rings ring override reload windows "
-		    "plan blackout feed export backup publish import devices device fleet help", 0 },
+		    "plan blackout feed export backup publish import devices device fleet audit help", 0 },
 		{ "help", "", "status os calendar month next rings ring override reload windows "
-		    "plan blackout feed export backup publish import devices device fleet", 0 },
+		    "plan blackout feed export backup publish import devices device fleet audit", 0 },
 		{ "override", "", "set clear list", 0 },
 		{ "devices", "", "import --ring --not-eligible --restart-in --limit --offset", 0 },
 		{ "device", "", "show", 0 },
 		{ "devices import", "", "", CARG_INVENTORY },
 		{ "devices import x.csv", "--", "--ring --format --replace --skip-bad --socket --json --at "
-		    "--color=auto --color=always --color=never --help", 0 },
+		    "--color=auto --color=always --color=never --width --full --help", 0 },
 		{ "help blackout", "", "add remove list import", 0 },
 		{ "override set", "", "", CARG_OS },
 		{ "override set ws2022-azure", "", "", 0 },
@@ -474,10 +506,14 @@ START_TEST(completion_follows_the_grammar)
 		{ "windows --ring", "w", "", CARG_RING },
 		{ "windows --ring ring1", "", "--os --from --months", 0 },
 		{ "windows --ring ring1 --months 3", "-", "--os --from --socket --json --at "
-		    "--color=auto --color=always --color=never --help", 0 },
+		    "--color=auto --color=always --color=never --width --full --help", 0 },
 		{ "blackout add --name x", "", "--ring --from --to --kind", 0 },
 		{ "next --at", "", "", 0 },
 		{ "--at 2026-11 next", "", "--os --ring", 0 },
+		/* --width's value is a number, not a command. */
+		{ "--width", "", "", 0 },
+		{ "--width 80 windows", "", "--os --ring --from --months", 0 },
+		{ "windows --width 80 --ring", "", "", CARG_RING },
 		{ "status", "", "", 0 },
 		{ "bogus", "", "", 0 },
 	};

@@ -622,13 +622,14 @@ END_TEST
 
 /* What render makes of the JSON text. */
 static char *
-rendered(char *(*render)(const json_t *, bool), const char *text, bool color)
+rendered(char *(*render)(const json_t *, struct layout *), const char *text, bool color)
 {
 	json_t *j = json_loads(text, 0, NULL);
+	struct layout lo = { .color = color };
 	char *s;
 
 	ck_assert_ptr_nonnull(j);
-	s = render(j, color);
+	s = render(j, &lo);
 	json_decref(j);
 	return s;
 }

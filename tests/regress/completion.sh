@@ -12,7 +12,7 @@ HOTPATCHD_SOCKET=$sock
 export HOTPATCHD_SOCKET
 
 # The known answers, from the data files rather than from the daemon.
-commands="backup blackout calendar device devices export feed fleet help import month next os override plan publish reload ring rings status windows"
+commands="audit backup blackout calendar device devices export feed fleet help import month next os override plan publish reload ring rings status windows"
 os_ids=$(python3 -c 'import sys, yaml
 print(" ".join(sorted(o["id"] for o in yaml.safe_load(open(sys.argv[1]))["os"])))' "$CAL")
 ring_ids=$(python3 -c 'import sys, yaml
@@ -82,8 +82,10 @@ completes "bash: a flag takes no value: the next word is an option again" \
     "--kb --build --date --expedited --note" publish ws2022-azure 2027-05 baseline --unplanned ""
 completes "bash: windows' options once the ring is given" "--os --from --months" windows --ring ring1 ""
 completes "bash: options after '-', global ones too" \
-    "--os --socket --json --at --color=auto --color=always --color=never --help" month 2026-10 -
+    "--os --socket --json --at --color=auto --color=always --color=never --width --full --help" month 2026-10 -
 completes "bash: a month is not guessed" "" month ""
+completes "bash: --width takes a number, then the command's options" "--os --from --months" \
+    --width 80 windows --ring ring1 ""
 
 # Blackout ids: only those added at run time can be removed.
 ctl --json blackout add --name "completion test" --from 2027-01-04 --to 2027-01-05
@@ -103,6 +105,8 @@ completes "bash: devices import takes a file name" "$tmp/files/a.ics $tmp/files/
     devices import "$tmp/files/"
 completes "bash: devices import FILE offers its flags" "--replace --ring" devices import x.csv --r
 completes "bash: devices offers import and its options" "import" devices i
+completes "bash: audit's options" "--since --until --limit --offset" audit ""
+completes "bash: --since takes a date: nothing is guessed" "" audit --since ""
 
 # No daemon: no ids, no message, no hang.
 t0=$(date +%s)
