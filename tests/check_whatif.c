@@ -283,6 +283,7 @@ START_TEST(text)
 	static const char *const set[] = { "r.deferral_days=9" };
 	struct ringset would;
 	struct diags d = { 0 };
+	struct layout lo = { .width = 0 };	/* in full, as into a pipe */
 	json_t *plan, *df, *asked;
 	char *s;
 
@@ -293,7 +294,7 @@ START_TEST(text)
 	asked = json_pack("{s:[],s:n,s:[s]}", "files", "directory", "set", set[0]);
 	json_object_set_new(plan, "what_if", asked);
 	json_object_set_new(plan, "diff", df);
-	s = render_plan_whatif(plan, false);
+	s = render_plan_whatif(plan, &lo);
 	ck_assert_ptr_nonnull(strstr(s, "what if --set r.deferral_days=9: what changes"));
 	ck_assert_ptr_nonnull(strstr(s, "  r deferral_days: 6 -> 9\n"));
 	ck_assert_ptr_nonnull(strstr(s, "  r os-a 2026-01: day 01/19 -> 01/26, status ok -> late\n"));
