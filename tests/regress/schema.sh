@@ -289,6 +289,7 @@ refusal "reload of a broken ring file" 1 yes reload
 cp "$tmp/calendar.orig" "$CAL"
 rm -rf "$SCHED" && cp -r "$tmp/schedules.orig" "$SCHED"
 reply "reload back to the shipped files" reload
+reply "reload of the same files" reload
 
 # ---- errors without a body: the message is the status line, on stderr ----
 refusal "unknown OS" 1 no calendar --os nope
@@ -346,6 +347,8 @@ form "blackout list: detached" 'eq(any(b["detached"] for b in j["blackouts"]), T
 form "device show placed by group" 'eq(j["ring_from"], "group", "ring_from")'
 form "override clear of a detached override" 'eq(j["after"], {"kind": "none", "source": "detached"}, "after")'
 form "reload of a broken ring file" 'eq(len(j["errors"]), 1, "errors")'
+form "reload back to the shipped files" 'eq(j["changed"], True, "changed")'
+form "reload of the same files" 'eq((j["changed"], j["detached"]), (False, []), "changed, detached")'
 
 # ---- the validator fails on a wrong reply ----
 # wrong NAME SCHEMA FILE WANT PYTHON: the reply in FILE changed by PYTHON (j is the
