@@ -75,7 +75,9 @@ schema_of() {
 
 AT=2026-12-06T12:00:00Z
 own_files
-start_daemon "$tmp/var" || not_ok "the daemon starts" "$(cat "$tmp/var.log")"
+# HTTP on, so that status has a feed_url; the end of the script asks a daemon without it.
+start_daemon "$tmp/var" --http "127.0.0.1:$(free_port)" ||
+    not_ok "the daemon starts" "$(cat "$tmp/var.log")"
 mkdir "$tmp/r"
 : > "$tmp/cases"
 nreply=0
@@ -304,6 +306,12 @@ refusal "an iCalendar file that is not one" 1 no blackout import "${top_srcdir:-
 refusal "publish clear of the file's answer" 1 no publish clear win11-24h2 2026-01
 refusal "no such blackout" 1 no blackout remove 99999
 
+stop_daemon || not_ok "the daemon stops cleanly" "$(tail -n 5 "$tmp/var.log")"
+sock=$tmp/off/hotpatchd.sock
+start_daemon "$tmp/off" || not_ok "a daemon without HTTP starts" "$(cat "$tmp/off.log")"
+reply "status without HTTP" status
+stop_daemon || not_ok "the daemon without HTTP stops cleanly" "$(tail -n 5 "$tmp/off.log")"
+
 # ---- every reply against its schema ----
 "$schemapy" "$CHECK" "$SCHEMA" "$tmp/cases" > "$tmp/verdicts" 2>&1 ||
     not_ok "the validator runs" "$(cat "$tmp/verdicts")"
@@ -322,7 +330,9 @@ form() { json_check "the reply '$1' has its form" "$(case_of "$1" 3)" "$2"; }
 form "status before any month is stale" 'eq(j["stale"], [], "stale")'
 form "status with conflicts and run-time answers" '
 	eq(len(j["conflicts"]) > 0 and len(j["stale"]) > 0, True, "conflicts and stale")
-	eq(j["published_runtime"] > 0, True, "published_runtime")'
+	eq(j["published_runtime"] > 0, True, "published_runtime")
+	eq(j["feed_url"].startswith("http://127.0.0.1:"), True, "feed_url")'
+form "status without HTTP" 'eq(j["feed_url"], None, "feed_url")'
 form "plan without devices" 'eq("devices" in j or "devices_from" in j, False, "device keys")'
 form "plan with devices" 'eq(len(j["devices"]), len({r["ring"] for r in j["rings"]}), "devices")'
 form "plan of a year over: no devices" 'eq("devices" in j, False, "devices")'
@@ -444,5 +454,4 @@ for f in "$SCHEMA"/*.json; do
 done
 check "every row has its schema, validated, and every schema a row${unused:+:$unused}" [ -z "$unused" ]
 
-stop_daemon || not_ok "the daemon stops cleanly" "$(tail -n 5 "$tmp/var.log")"
 finish
