@@ -21,7 +21,7 @@ cd "$(dirname "$0")"
 
 BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev tzdata
 	libical-dev libsqlite3-dev libyaml-dev check libmicrohttpd-dev libjansson-dev"
-TEST_PKGS="socat curl sqlite3 python3 python3-icalendar python3-yaml valgrind util-linux chromium vdirsyncer wrk clang libclang-rt-14-dev git nginx-light
+TEST_PKGS="socat curl sqlite3 python3 python3-icalendar python3-jsonschema python3-yaml valgrind util-linux chromium vdirsyncer wrk clang libclang-rt-14-dev git nginx-light
 	systemd zsh debhelper dpkg-dev lintian"
 
 BENCH_PKGS="wrk nginx-light redis-server redis-tools hyperfine python3 curl util-linux"

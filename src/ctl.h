@@ -25,10 +25,11 @@ int print_answer(const struct answer *a, bool json);
 /*
  * export: open (making it if missing) the directory before the daemon builds
  * anything; then write the files of answer a into it and remove those the
- * last export wrote and this one did not.  Returns the exit status.
+ * last export wrote and this one did not, and say so: a line, or with json
+ * {"dir", "files": [names], "removed"}.  Returns the exit status.
  */
 int export_open(const char *dir);
-int write_export(const struct answer *a, int root, const char *dir);
+int write_export(const struct answer *a, int root, const char *dir, bool json);
 
 /*
  * backup: before asking, make sure path can be written (returns the open

@@ -471,6 +471,27 @@ export_open(const char *dir)
 }
 
 /*
+ * What export --json prints: the files written (by name, as the manifest
+ * lists them) and how many stale ones went, never their contents.
+ */
+static void
+export_json(const char *dir, const json_t *files, size_t removed)
+{
+	json_t *names = json_array(), *f, *j;
+	size_t i;
+	char *s;
+
+	json_array_foreach(files, i, f)
+		json_array_append(names, json_object_get(f, "file"));
+	j = json_pack("{s:s,s:o,s:I}", "dir", dir, "files", names, "removed",
+	    (json_int_t)removed);
+	s = json_dumps(j, JSON_INDENT(2));
+	printf("%s\n", s);
+	free(s);
+	json_decref(j);
+}
+
+/*
  * export: the client, not the daemon, writes the files.  Each new file is
  * in place (renamed) before the manifest that lists it, and a file is
  * removed only after it is gone from the feeds and pages that link to it.
@@ -478,7 +499,7 @@ export_open(const char *dir)
  * an export killed halfway leaves them for the next one to remove.
  */
 int
-write_export(const struct answer *a, int root, const char *dir)
+write_export(const struct answer *a, int root, const char *dir, bool json)
 {
 	json_error_t jerr;
 	json_t *j, *files, *f;
@@ -513,7 +534,9 @@ write_export(const struct answer *a, int root, const char *dir)
 		removed = remove_stale(root, dir, old, files);
 	}
 	manifest_write(root, dir, files, NULL);
-	if (removed > 0)
+	if (json)
+		export_json(dir, files, removed);
+	else if (removed > 0)
 		printf("exported %zu files to %s, removed %zu no longer exported\n",
 		    json_array_size(files), dir, removed);
 	else

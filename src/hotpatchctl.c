@@ -535,7 +535,7 @@ run(const struct request *rq, char **words, int n, const char *sock, enum color 
 	if (pass >= 0)
 		close(pass);
 	if (rq->dir != NULL)
-		rc = write_export(&a, root, rq->dir);
+		rc = write_export(&a, root, rq->dir, rq->json);
 	else if (out >= 0)
 		rc = write_backup(&a, out_fd, rq->arg[out], rq->json);
 	else

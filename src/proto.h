@@ -13,6 +13,8 @@
  * Each request gets one reply:         "<code> <body length> <message>\n" then
  *                                      exactly <body length> bytes of body.
  * Several requests may follow on one connection; replies come in order.
+ * The JSON bodies are described by the files in doc/schema; its README.md
+ * says which of their changes are incompatible (and so bump PROTO_VERSION).
  */
 #ifndef HP_PROTO_H
 #define HP_PROTO_H

@@ -322,9 +322,10 @@ store_schema_version(struct store *s)
 }
 
 /*
- * Staging rows are scratch, not data, and audit rows record changes rather
- * than make them: both are left out of the count so that "nothing changed"
- * reads as 0.
+ * Staging rows are scratch, not data, audit rows record changes rather than
+ * make them, and the files' fingerprint says what was read, not what the
+ * model is: all are left out of the count so that "nothing changed" reads
+ * as 0.
  */
 long
 store_total_changes(struct store *s)
@@ -352,8 +353,11 @@ store_source_get(struct store *s, char fp[STORE_FINGERPRINT_LEN], char **cause)
 int
 store_source_set(struct store *s, const char *fp, char **cause)
 {
-	return db_run_once(s, "INSERT INTO meta (key, value) VALUES ('source', ?)"
+	if (db_run_once(s, "INSERT INTO meta (key, value) VALUES ('source', ?)"
 	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-	    "write the source fingerprint", cause, "s", fp);
+	    "write the source fingerprint", cause, "s", fp) == -1)
+		return -1;
+	s->scratch++;	/* not a change of the model: a reload of the same files changed nothing */
+	return 0;
 }
 

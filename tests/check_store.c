@@ -138,7 +138,7 @@ data_version(sqlite3 *db)
 
 START_TEST(test_reimport_unchanged_writes_nothing_and_a_change_one_row)
 {
-	char *kind;
+	char *kind, *cause = NULL;
 	sqlite3 *watch;
 	long before;
 	int dv;
@@ -152,6 +152,9 @@ START_TEST(test_reimport_unchanged_writes_nothing_and_a_change_one_row)
 	ck_assert_int_eq(store_total_changes(fx.s) - before, 0);
 	/* Independent of the count: the database file did not change. */
 	ck_assert_int_eq(data_version(watch), dv);
+	/* The files' fingerprint, written after each import, is no change of the model. */
+	ck_assert_int_eq(store_source_set(fx.s, "fingerprint of the same files", &cause), 0);
+	ck_assert_int_eq(store_total_changes(fx.s) - before, 0);
 
 	fx.c.os[0].rel[0].kind = KIND_BASELINE;
 	before = store_total_changes(fx.s);
