@@ -1,5 +1,6 @@
 /* model.c: names, parsing of the small value types, and freeing of the model. */
 #include "model.h"
+#include "recur.h"
 #include "util.h"
 
 #include <stdint.h>
@@ -354,16 +355,22 @@ ringset_index(struct ringset *r)
 	x->bo_kinds = xcalloc(r->nring + 1, sizeof(*x->bo_kinds));
 	for (size_t g = 0; g < r->nring; g++)
 		for (size_t k = x->bo_first[g]; k < x->bo_first[g + 1]; k++)
-			x->bo_kinds[g] |= 1u << r->bo[x->bo_list[k]].kind;
+			x->bo_kinds[g] |= 1u << r->bo[x->bo_list[k]].kind |
+			    (r->bo[x->bo_list[k]].rule != NULL ? BO_RECURS : 0);
 	free(owner);
 	free(fill);
 	x->bo_nring = r->nring;
 	x->bo_nbo = r->nbo;
+	/* Occurrences made for the set before are of blackouts that may have moved. */
+	recur_years_free(r->years);
+	r->years = recur_years_new(r->bo, r->nbo);
 }
 
 void
 ringset_index_free(struct ringset *r)
 {
+	recur_years_free(r->years);
+	r->years = NULL;
 	if (r->idx == NULL)
 		return;
 	strindex_free(&r->idx->byid);
@@ -527,6 +534,16 @@ blackout_free(struct blackout *b)
 {
 	free(b->name);
 	free(b->ring);
+	free(b->rrule);
+	for (size_t i = 0; i < b->nexcept; i++)
+		free(b->except[i]);
+	free(b->except);
+	free(b->tzid);
+	free(b->tzdef);
+	free(b->import);
+	free(b->uid);
+	free(b->rid);
+	recur_free(b->rule);
 }
 
 void
