@@ -329,7 +329,7 @@ bool
 recur_every_year(const struct blackout *b)
 {
 	return b->rrule != NULL && !b->timed && strcmp(b->rrule, "FREQ=YEARLY") == 0 &&
-	    b->from.y == HP_YEAR_MIN && b->nexcept == 0;
+	    b->from.y == HP_YEAR_MIN;
 }
 
 static bool

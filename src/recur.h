@@ -49,7 +49,7 @@ const char *recur_except_problem(const char *s, bool timed);
 struct recur *recur_compile(const struct blackout *b, char **why);
 void recur_free(struct recur *r);
 
-/* "every year", when b (compiled) is every year on its from..to days since HP_YEAR_MIN; else NULL. */
+/* True when b repeats every year on its from..to days since HP_YEAR_MIN (every: year). */
 bool recur_every_year(const struct blackout *b);
 
 /* One occurrence of a recurring blackout. */

@@ -16,7 +16,7 @@
 #include <time.h>
 
 /* The schema version this build writes; PRAGMA user_version holds it. */
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 struct store;
 
