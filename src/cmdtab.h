@@ -82,6 +82,7 @@ enum cmd_opt {
 	COPT_RESTART_IN = 1 << 22, /* --restart-in YYYY-MM (devices) */
 	COPT_LIMIT = 1 << 23,	/* --limit N, 1..CMD_PAGE_MAX (devices) */
 	COPT_OFFSET = 1 << 24,	/* --offset N, 0..CMD_OFFSET_MAX (devices) */
+	COPT_IMPORT = 1 << 25,	/* --import NAME (blackout import, blackout remove) */
 };
 
 /* Positional argument types, one letter each in struct cmd.args. */
@@ -90,7 +91,8 @@ enum cmd_opt {
 #define CARG_MONTH	'm'	/* YYYY-MM */
 #define CARG_KIND	'k'	/* baseline, hotpatch or lcu */
 #define CARG_ID		'i'	/* a positive integer id */
-#define CARG_FILE	'f'	/* a file the client reads and sends base64-encoded */
+#define CARG_FILE	'f'	/* an iCalendar file the client opens and passes as a descriptor;
+				   on the wire its base name (or NAME:BASE64 without one) */
 #define CARG_OUT	'w'	/* a file the client writes; the daemon never opens it */
 #define CARG_CVRF	'c'	/* an MSRC CVRF document the client reads, reduces (cvrf_reduce) and sends */
 #define CARG_INVENTORY	'v'	/* a device inventory the client opens and passes as a descriptor;
@@ -112,6 +114,13 @@ struct cmd {
 	unsigned	 oneof;		/* options of which at most one may be given */
 	bool		 keep;		/* the reply may be kept (never for admin) */
 };
+
+/*
+ * The options that may stand in place of c's positional arguments (blackout
+ * remove ID, or --import NAME), 0 for none; c's other options then go only
+ * with them.
+ */
+unsigned cmd_instead(const struct cmd *c);
 
 #define CMD_MAX_ARGS 4
 
@@ -157,6 +166,7 @@ struct request {
 	ym_t		 restart_in;	/* --restart-in; 0 when not given */
 	long		 limit;		/* --limit; 0 when not given */
 	long		 offset;	/* --offset; 0 when not given */
+	const char	*import;	/* --import NAME */
 	int		 fd;		/* daemon: a descriptor passed with the request, or -1 */
 };
 
