@@ -109,7 +109,7 @@ db_blackout_write(struct store *s, sqlite3_stmt *st, const struct blackout *b,
 		return -1;
 	}
 	ex = db_except_json(b);
-	rc = db_run(s, st, "write blackout", cause, "sssssIsssssssI", b->name, b->ring, from,
+	rc = db_run(s, st, "write blackout", cause, "sssssIssssssssI", b->name, b->ring, from,
 	    to, a->who, (sqlite3_int64)a->at, bo_kind_name(b->kind), b->rrule, ex, b->tzid,
 	    b->tzdef, b->import, b->uid, b->rid, (sqlite3_int64)id);
 	free(ex);
