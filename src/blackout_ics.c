@@ -433,21 +433,18 @@ rule_except(const struct ics *x, const struct event *ev, struct blackout *b)
 	}
 }
 
-/* The VTIMEZONE of the file that defines tzid, as text, or NULL. */
+/*
+ * The VTIMEZONE of the file that defines tzid, as text, or NULL.  Through
+ * the calendar's zone list: walking its components would move the one
+ * iterator read_calendar walks the events with.
+ */
 static char *
 zone_text(const struct ics *x, const char *tzid)
 {
-	icalcomponent *tz;
-	icalproperty *p;
+	icaltimezone *z = icalcomponent_get_timezone(x->cal, tzid);
+	icalcomponent *c = z != NULL ? icaltimezone_get_component(z) : NULL;
 
-	for (tz = icalcomponent_get_first_component(x->cal, ICAL_VTIMEZONE_COMPONENT); tz != NULL;
-	    tz = icalcomponent_get_next_component(x->cal, ICAL_VTIMEZONE_COMPONENT)) {
-		p = icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY);
-		if (p != NULL && icalproperty_get_tzid(p) != NULL &&
-		    strcmp(icalproperty_get_tzid(p), tzid) == 0)
-			return icalcomponent_as_ical_string_r(tz);
-	}
-	return NULL;
+	return c != NULL ? icalcomponent_as_ical_string_r(c) : NULL;
 }
 
 /*

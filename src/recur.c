@@ -300,6 +300,23 @@ compile_count(struct recur *c, char **why)
 	return 0;
 }
 
+/* libical takes the rule from the first occurrence (it refuses one that never occurs, such as BYMONTH=2;BYMONTHDAY=30). */
+static int
+compile_check(struct recur *c, char **why)
+{
+	struct icalrecurrencetype r = c->r;
+	icalrecur_iterator *it;
+
+	r.count = 0;
+	if ((it = icalrecur_iterator_new(r, c->dtstart)) == NULL) {
+		*why = xstrdup("libical cannot expand the rule (does it name a day that never "
+		    "comes?)");
+		return -1;
+	}
+	icalrecur_iterator_free(it);
+	return 0;
+}
+
 struct recur *
 recur_compile(const struct blackout *b, char **why)
 {
@@ -318,7 +335,7 @@ recur_compile(const struct blackout *b, char **why)
 		c->r = icalrecurrencetype_from_string(b->rrule);
 		if (!b->timed && !icaltime_is_null_time(c->r.until))
 			c->r.until.is_date = 1;	/* a date rule ends on a day */
-		if (compile_count(c, why) == 0)
+		if (compile_check(c, why) == 0 && compile_count(c, why) == 0)
 			return c;
 	}
 	recur_free(c);
@@ -442,7 +459,8 @@ recur_year(const struct blackout *b, int year,
 		if (o.from.y > year)
 			break;
 		o.of = b;
-		fn(&o, arg);
+		if (fn != NULL)
+			fn(&o, arg);
 		n++;
 	}
 	icalrecur_iterator_free(it);

@@ -63,8 +63,8 @@ struct recur_occ {
 
 /*
  * The occurrences of b (compiled) that start in year (their local day, or
- * the UTC day of a timed one), in order, less its exceptions: fn is called
- * with each.  Returns how many.
+ * the UTC day of a timed one), in order, less its exceptions: fn (if not
+ * NULL) is called with each.  Returns how many.
  */
 size_t recur_year(const struct blackout *b, int year,
     void (*fn)(const struct recur_occ *, void *), void *arg);
