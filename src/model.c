@@ -280,6 +280,7 @@ struct ringindex {
 	size_t		*bo_first;	/* ring i's: bo_list[bo_first[i] .. bo_first[i + 1]) */
 	size_t		*bo_list;
 	unsigned	*bo_kinds;	/* ring i's: a bit (1 << enum bo_kind) per kind it has */
+	struct recur_years *years;	/* occurrences of the recurring ones (ringset_years) */
 };
 
 const struct ring *
@@ -362,23 +363,32 @@ ringset_index(struct ringset *r)
 	x->bo_nring = r->nring;
 	x->bo_nbo = r->nbo;
 	/* Occurrences made for the set before are of blackouts that may have moved. */
-	recur_years_free(r->years);
-	r->years = recur_years_new(r->bo, r->nbo);
+	recur_years_free(x->years);
+	x->years = recur_years_new(r->bo, r->nbo);
 }
 
 void
 ringset_index_free(struct ringset *r)
 {
-	recur_years_free(r->years);
-	r->years = NULL;
 	if (r->idx == NULL)
 		return;
+	recur_years_free(r->idx->years);
 	strindex_free(&r->idx->byid);
 	free(r->idx->bo_first);
 	free(r->idx->bo_list);
 	free(r->idx->bo_kinds);
 	free(r->idx);
 	r->idx = NULL;
+}
+
+struct recur_years *
+ringset_years(const struct ringset *r)
+{
+	const struct ringindex *x = r->idx;
+
+	if (x == NULL || x->bo_first == NULL || x->bo_nring != r->nring || x->bo_nbo != r->nbo)
+		return NULL;
+	return x->years;
 }
 
 const size_t *

@@ -279,8 +279,6 @@ struct ringset {
 	struct blackout	*bo;		/* global and per-ring blackouts from the files */
 	size_t		 nbo;
 	struct ringindex *idx;		/* lookups; see ringset_index */
-	struct recur_years *years;	/* occurrences of the recurring ones, by year, made as
-					   asked (recur.h); set up by ringset_index */
 };
 
 /* The ring with this id, or NULL: by the index where it reaches, else a scan. */
@@ -301,6 +299,12 @@ void ringset_index_free(struct ringset *r);
 #define BO_RECURS	(1u << 8)
 const size_t *ringset_blackouts(const struct ringset *r, const struct ring *g, size_t *n,
     unsigned *kinds);
+/*
+ * The occurrences of r's recurring blackouts by year, made as they are asked
+ * for (recur.h); NULL if none recurs or r is not indexed as it is now: a
+ * recurring blackout counts only in an indexed set.
+ */
+struct recur_years *ringset_years(const struct ringset *r);
 void ringset_free(struct ringset *r);
 
 void release_free(struct release *r);

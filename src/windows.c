@@ -133,7 +133,7 @@ blocked_recurring(const struct ringset *rs, const struct ring *r, time_t start, 
 	int y1 = ymd_from_days(last).y;
 
 	for (int y = ymd_from_days(first).y - 1; y <= y1; y++) {
-		struct recur_block *k = recur_years_get(rs->years, y);
+		struct recur_block *k = recur_years_get(ringset_years(rs), y);
 
 		for (size_t i = k != NULL ? first_candidate(k, first) : 0;
 		    k != NULL && i < k->n && k->v[i].from_day <= last; i++) {
@@ -190,7 +190,7 @@ blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end
 		if (start < be && end > bs)
 			return b;
 	}
-	if (rs == NULL || rs->years == NULL || !(has & BO_RECURS))
+	if (!(has & BO_RECURS) || rs == NULL || ringset_years(rs) == NULL)
 		return NULL;
 	return blocked_recurring(rs, r, start, end, first, last, kinds);
 }
