@@ -177,9 +177,12 @@ check_blackout(struct yctx *c, const struct ynode *n, struct bo_in *in)
 		return -1;
 	}
 	if (!pause_fits(b)) {
+		/* every: year shows the days as written, MM-DD. */
+		ymd_format(b->from, from);
+		ymd_format(b->to, to);
 		yerr(c, yget(n, "to"), "pause '%s' lasts %ld days (%s..%s); a pause is at most "
-		    "%d days", b->name, blackout_days(b), ymd_format(b->from, from),
-		    ymd_format(b->to, to), PAUSE_MAX_DAYS);
+		    "%d days", b->name, blackout_days(b), from + (in->every_year ? 5 : 0),
+		    to + (in->every_year ? 5 : 0), PAUSE_MAX_DAYS);
 		return -1;
 	}
 	if (in->except != NULL && b->rrule == NULL) {
