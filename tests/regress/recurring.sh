@@ -119,8 +119,9 @@ jcheck "windows 2027: every month's Tuesday window goes to Thursday, the oracle'
 	eq(j['windows'][0]['window_start'], '2027-01-22T01:00:00Z', 'January by hand')
 	eq(j['windows'][0]['blackout'], 'Tuesday freeze', 'January blackout')
 " --at 2026-11-20 windows --ring r1 --os win11-24h2 --from 2027-01 --months 12
-ctl --json --at 2026-11-20 windows --ring r1 --os win11-24h2 --from 2026-12 --months 25
-cp "$tmp/out" "$tmp/windows.with"
+ctl --at 2026-11-20 feed --ring r1
+has "the ring's feed puts January 2027's install on Thursday the 21st, New York time" \
+    "DTSTART;TZID=America/New_York:20270121T200000"
 
 ctl blackout import "$tmp/tuesdays.ics" --ring r1
 has "importing the same file again changes nothing" \
