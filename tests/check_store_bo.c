@@ -110,7 +110,7 @@ END_TEST
 START_TEST(test_a_ring_files_rule_round_trips_and_reimports_unchanged)
 {
 	struct blackout *b;
-	char *why = NULL;
+	char *why = NULL, *got;
 	long before;
 
 	fx.s = open_ok(fx.path);
@@ -123,8 +123,10 @@ START_TEST(test_a_ring_files_rule_round_trips_and_reimports_unchanged)
 	b->except[b->nexcept++] = xstrdup("2030-12-20");
 	ck_assert_ptr_nonnull(b->rule = recur_compile(b, &why));
 	import_ok(fx.s, &fx.c, &fx.r);
-	ck_assert_str_eq(sql_text(fx.path, "SELECT rrule || ' ' || exdates FROM blackouts"
-	    " WHERE ring_id IS NULL"), "FREQ=YEARLY [\"2030-12-20\"]");
+	got = sql_text(fx.path, "SELECT rrule || ' ' || exdates FROM blackouts"
+	    " WHERE ring_id IS NULL");
+	ck_assert_str_eq(got, "FREQ=YEARLY [\"2030-12-20\"]");
+	free(got);
 	load_eq(fx.s, &fx.c, &fx.r);
 	before = store_total_changes(fx.s);
 	import_ok(fx.s, &fx.c, &fx.r);
@@ -134,8 +136,10 @@ START_TEST(test_a_ring_files_rule_round_trips_and_reimports_unchanged)
 	b->except[0] = xstrdup("2031-12-20");
 	import_ok(fx.s, &fx.c, &fx.r);
 	ck_assert_int_gt(store_total_changes(fx.s) - before, 0);
-	ck_assert_str_eq(sql_text(fx.path, "SELECT group_concat(exdates) FROM blackouts"
-	    " WHERE ring_id IS NULL"), "[\"2031-12-20\"]");
+	got = sql_text(fx.path, "SELECT group_concat(exdates) FROM blackouts"
+	    " WHERE ring_id IS NULL");
+	ck_assert_str_eq(got, "[\"2031-12-20\"]");
+	free(got);
 }
 END_TEST
 
