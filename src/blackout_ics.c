@@ -1,14 +1,18 @@
 /*
- * blackout_ics.c: the events of an iCalendar file -> blackouts.  libical
- * parses, resolves time zones and expands recurrences; this file decides
- * what an event means as a change freeze and refuses anything doubtful.
+ * blackout_ics.c: the events of an iCalendar file -> blackout entries.
+ * libical parses and resolves time zones; a recurring event is kept as its
+ * rule (recur.h), never expanded here.  This file decides what an event
+ * means as a change freeze, gives each entry its key for a later import of
+ * the same file, and refuses anything doubtful.
  */
 #include "blackout_ics.h"
 #include "ics_zones.h"
+#include "recur.h"
 #include "util.h"
 
 #include <libical/ical.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,7 +21,6 @@
 
 /* Set x->cause (an ics_fail) and return -1. */
 #define fail(x, ...)	ics_fail(&(x)->cause, __VA_ARGS__)
-#define RULE_WORK	1000	/* what each RRULE costs at least, see rule_work */
 
 /* An occurrence replaced by a VEVENT with the same UID and a RECURRENCE-ID. */
 struct replaced {
@@ -28,15 +31,14 @@ struct replaced {
 struct ics {
 	icalcomponent		*cal;	/* the VCALENDAR being read, for its VTIMEZONEs */
 	const char		*ring;
-	time_t			 from, to;
-	struct ymd		 from_day, to_day;	/* UTC days of from and to */
 	struct blackout		*v;
 	size_t			 n, cap;
+	size_t			 rules;	/* recurring events among v */
 	struct replaced		*rep;
 	size_t			 nrep, repcap;
-	struct ics_cut		*cuts;
-	size_t			 ncuts, cutcap;
-	double			 work;	/* estimated RRULE instants so far */
+	struct strindex		 keys;	/* each entry's uid "\n" rid -> its position */
+	char			**keytext;	/* the keys' storage */
+	size_t			 nkey, keycap;
 	struct ics_zones	 zones;	/* what the VTIMEZONEs cost so far */
 	char			*cause;
 };
@@ -298,30 +300,24 @@ cancelled(icalcomponent *c)
 	return p != NULL && icalproperty_get_status(p) == ICAL_STATUS_CANCELLED;
 }
 
-/* Does the occurrence starting at occ overlap the horizon? */
-static bool
-in_horizon(const struct ics *x, const struct event *ev, struct icaltimetype occ)
+/* A resolved time as a key or an exception: "YYYY-MM-DD", or its UTC instant. */
+static char *
+time_text(struct icaltimetype t, char buf[21])
 {
-	struct icaltimetype last = occ;
-	time_t s;
-
-	if (occ.is_date) {
-		icaltime_adjust(&last, ev->days - 1, 0, 0, 0);
-		return ymd_cmp(ymd_of(occ), x->to_day) <= 0 &&
-		    ymd_cmp(ymd_of(last), x->from_day) >= 0;
-	}
-	s = utc_of(occ);
-	return s <= x->to && s + ev->secs > x->from;
+	if (t.is_date)
+		snprintf(buf, 21, "%04d-%02d-%02d", t.year, t.month, t.day);
+	else
+		utc_format(utc_of(t), UTC_ISO8601, buf, 21);
+	return buf;
 }
 
-/* Does the occurrence start after the horizon? */
 static bool
-past_horizon(const struct ics *x, struct icaltimetype occ)
+year_ok(const struct ymd *d)
 {
-	return occ.is_date ? ymd_cmp(ymd_of(occ), x->to_day) > 0 : utc_of(occ) > x->to;
+	return d->y >= HP_YEAR_MIN && d->y <= HP_YEAR_MAX;
 }
 
-/* Is the occurrence an EXDATE of its event, or replaced by a RECURRENCE-ID one? */
+/* Is occ an EXDATE of ev, or replaced by a RECURRENCE-ID event? */
 static bool
 excluded(const struct ics *x, const struct event *ev, struct icaltimetype occ)
 {
@@ -334,21 +330,53 @@ excluded(const struct ics *x, const struct event *ev, struct icaltimetype occ)
 	return false;
 }
 
-static bool
-year_ok(const struct ymd *d)
+/*
+ * The key of an entry of ev, once in the file: its UID (or one made of
+ * DTSTART and the name) and rid.  NULL after failing when the UID and rid
+ * were there before.
+ */
+static char *
+entry_key(struct ics *x, const struct event *ev, const char *rid)
 {
-	return d->y >= HP_YEAR_MIN && d->y <= HP_YEAR_MAX;
+	char day[21], *uid, *key;
+	size_t pos;
+
+	if (ev->uid != NULL)
+		uid = xstrdup(ev->uid);
+	else
+		uid = xasprintf("(no UID) %s %s", time_text(ev->start, day), ev->name);
+	for (int k = 2; ; k++) {
+		key = xasprintf("%s\n%s", uid, rid != NULL ? rid : "");
+		if (!strindex_get(&x->keys, key, &pos))
+			break;
+		free(key);
+		if (ev->uid != NULL) {
+			fail(x, "event '%s': two events have UID '%.200s'%s%s", ev->name, ev->uid,
+			    rid != NULL ? " and RECURRENCE-ID " : "", rid != NULL ? rid : "");
+			free(uid);
+			return NULL;
+		}
+		free(uid);
+		uid = xasprintf("(no UID) %s %s #%d", time_text(ev->start, day), ev->name, k);
+	}
+	grow(&x->keytext, x->nkey, &x->keycap, sizeof(*x->keytext));
+	x->keytext[x->nkey++] = key;
+	strindex_put(&x->keys, key, x->n);
+	return uid;
 }
 
-/* Add the blackout of ev's occurrence that starts at occ. */
-static int
-add(struct ics *x, const struct event *ev, struct icaltimetype occ)
+/* A new entry for ev starting at occ (rid: the occurrence it is, or NULL), its key set. */
+static struct blackout *
+add(struct ics *x, const struct event *ev, struct icaltimetype occ, const char *rid)
 {
 	struct blackout b = { 0 };
 	struct icaltimetype last = occ;
 
-	if (x->n == ICS_MAX_BLACKOUTS)
-		return fail(x, "more than %d blackouts; split the file", ICS_MAX_BLACKOUTS);
+	if (x->n == ICS_MAX_ENTRIES) {
+		fail(x, "more than %d entries (events, and the occurrences they move or add); "
+		    "split the file", ICS_MAX_ENTRIES);
+		return NULL;
+	}
 	if (occ.is_date) {
 		icaltime_adjust(&last, ev->days - 1, 0, 0, 0);
 		b.from = ymd_of(occ);
@@ -360,150 +388,115 @@ add(struct ics *x, const struct event *ev, struct icaltimetype occ)
 		b.from = utc_day(b.start);
 		b.to = utc_day(b.end - 1);
 	}
-	if (!year_ok(&b.from) || !year_ok(&b.to))
-		return fail(x, "event '%s': only the years %d to %d are supported, not %d",
-		    ev->name, HP_YEAR_MIN, HP_YEAR_MAX, year_ok(&b.from) ? b.to.y : b.from.y);
+	if (!year_ok(&b.from) || !year_ok(&b.to)) {
+		fail(x, "event '%s': only the years %d to %d are supported, not %d", ev->name,
+		    HP_YEAR_MIN, HP_YEAR_MAX, year_ok(&b.from) ? b.to.y : b.from.y);
+		return NULL;
+	}
+	if ((b.uid = entry_key(x, ev, rid)) == NULL)
+		return NULL;
 	b.name = xstrdup(ev->name);
 	b.ring = xstrdup_null(x->ring);
+	b.rid = xstrdup_null(rid);
 	grow(&x->v, x->n, &x->cap, sizeof(b));
-	x->v[x->n++] = b;
+	x->v[x->n] = b;
+	return &x->v[x->n++];
+}
+
+/* An entry for the occurrence at occ of ev, unless it is excluded. */
+static int
+add_occurrence(struct ics *x, const struct event *ev, struct icaltimetype occ, bool own)
+{
+	char rid[21];
+
+	if (excluded(x, ev, occ))
+		return 0;
+	return add(x, ev, occ, own ? time_text(occ, rid) : NULL) != NULL ? 0 : -1;
+}
+
+/* The exceptions of ev's rule: its EXDATEs and the occurrences others replace. */
+static void
+rule_except(const struct ics *x, const struct event *ev, struct blackout *b)
+{
+	size_t cap = 0;
+	char buf[21];
+
+	for (size_t i = 0; i < ev->nex + x->nrep; i++) {
+		struct icaltimetype t = i < ev->nex ? ev->ex[i] : x->rep[i - ev->nex].rid;
+
+		if (i >= ev->nex && (ev->uid == NULL || strcmp(x->rep[i - ev->nex].uid, ev->uid) != 0))
+			continue;
+		if (!b->timed)
+			t.is_date = 1;	/* a date rule's exceptions are days */
+		grow(&b->except, b->nexcept, &cap, sizeof(*b->except));
+		b->except[b->nexcept++] = xstrdup(time_text(t, buf));
+	}
+}
+
+/*
+ * The VTIMEZONE of the file that defines tzid, as text, or NULL.  Through
+ * the calendar's zone list: walking its components would move the one
+ * iterator read_calendar walks the events with.
+ */
+static char *
+zone_text(const struct ics *x, const char *tzid)
+{
+	icaltimezone *z = icalcomponent_get_timezone(x->cal, tzid);
+	icalcomponent *c = z != NULL ? icaltimezone_get_component(z) : NULL;
+
+	return c != NULL ? icalcomponent_as_ical_string_r(c) : NULL;
+}
+
+/*
+ * The zone a timed rule repeats in: none for UTC and floating times, a
+ * built-in zone by name, else the file's VTIMEZONE, kept with the rule.
+ */
+static int
+rule_zone(struct ics *x, const struct event *ev, struct blackout *b)
+{
+	icalproperty *p = icalcomponent_get_first_property(ev->c, ICAL_DTSTART_PROPERTY);
+	icalparameter *tp = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+	const char *tzid = tp != NULL ? icalparameter_get_tzid(tp) : NULL;
+
+	if (!b->timed || tzid == NULL || icaltime_is_utc(icalproperty_get_dtstart(p)))
+		return 0;
+	b->tzid = xstrdup(tzid);
+	if (icaltimezone_get_builtin_timezone(tzid) != NULL)
+		return 0;
+	if ((b->tzdef = zone_text(x, tzid)) != NULL && strlen(b->tzdef) > ICS_MAX_TZDEF)
+		return fail(x, "event '%s': the VTIMEZONE of '%s' is %zu bytes; a repeating "
+		    "event keeps its zone, of at most %d bytes", ev->name, tzid,
+		    strlen(b->tzdef), ICS_MAX_TZDEF);
 	return 0;
 }
 
-/* Add occ if it is in the horizon and not excluded. */
+/* ev's RRULE p as one entry: the rule, its first occurrence, exceptions and zone. */
 static int
-add_occurrence(struct ics *x, const struct event *ev, struct icaltimetype occ)
-{
-	if (!in_horizon(x, ev, occ) || excluded(x, ev, occ))
-		return 0;
-	return add(x, ev, occ);
-}
-
-/*
- * An upper bound of the instants libical visits expanding r from start over
- * secs seconds: one a FREQ period (a day for the weekly and longer ones,
- * whose days are walked), times what BYHOUR, BYMINUTE and BYSECOND expand
- * each into.  A rule that matches rarely (FREQ=SECONDLY;BYMONTH=2) visits
- * them all between two occurrences.
- */
-static double
-rule_work(const struct icalrecurrencetype *r, double secs)
-{
-	double h = ics_by_count(r->by_hour, ICAL_BY_HOUR_SIZE);
-	double m = ics_by_count(r->by_minute, ICAL_BY_MINUTE_SIZE);
-	double s = ics_by_count(r->by_second, ICAL_BY_SECOND_SIZE);
-	double n;
-
-	h = h > 0 ? h : 1;
-	m = m > 0 ? m : 1;
-	s = s > 0 ? s : 1;
-	switch (r->freq) {
-	case ICAL_SECONDLY_RECURRENCE:
-		n = secs;
-		break;
-	case ICAL_MINUTELY_RECURRENCE:
-		n = secs / 60 * s;
-		break;
-	case ICAL_HOURLY_RECURRENCE:
-		n = secs / 3600 * m * s;
-		break;
-	default:
-		n = secs / 86400 * h * m * s;
-		break;
-	}
-	/* RULE_WORK: the search for the first instant, which may skip centuries. */
-	return RULE_WORK + n / (r->interval > 1 ? r->interval : 1);
-}
-
-/* Is t, an UNTIL, after the end of the horizon? */
-static bool
-until_past_horizon(const struct ics *x, struct icaltimetype t)
-{
-	return t.is_date ? ymd_cmp(ymd_of(t), x->to_day) > 0 : utc_of(t) > x->to;
-}
-
-/* Note that ev's own end lies past the horizon: count > 0 with after, or until. */
-static void
-note_cut(struct ics *x, const struct event *ev, size_t imported, int count, int after,
-    struct icaltimetype until)
-{
-	struct ics_cut c = { .name = xstrdup(ev->name), .imported = imported,
-	    .count = count, .after = after, .until = ymd_of(until) };
-
-	grow(&x->cuts, x->ncuts, &x->cutcap, sizeof(c));
-	x->cuts[x->ncuts++] = c;
-}
-
-/*
- * Run ev's RRULE r, bounded to the end of the horizon by its UNTIL (libical
- * checks it between the instants it visits), with COUNT counted here since
- * libical takes no rule with both.  Returns the occurrences seen, or -1.
- */
-static long
-run_rrule(struct ics *x, const struct event *ev, struct icalrecurrencetype r, int count)
-{
-	icalrecur_iterator *it = icalrecur_iterator_new(r, ev->start);
-	struct icaltimetype occ;
-	long seen = 0;
-	int rc = 0;
-
-	if (it == NULL)
-		return fail(x, "event '%s': cannot expand its RRULE", ev->name);
-	while (rc == 0 && (count == 0 || seen < count)) {
-		occ = icalrecur_iterator_next(it);
-		if (icaltime_is_null_time(occ) || past_horizon(x, occ))
-			break;
-		if (++seen > ICS_MAX_STEPS)
-			rc = fail(x, "event '%s': its RRULE repeats too often to expand (more "
-			    "than %d occurrences)", ev->name, ICS_MAX_STEPS);
-		else
-			rc = add_occurrence(x, ev, occ);
-	}
-	icalrecur_iterator_free(it);
-	return rc < 0 ? -1 : seen;
-}
-
-/*
- * The occurrences of ev's RRULE up to the end of the horizon, after its
- * work is checked against what is left of ICS_MAX_WORK.  A COUNT or UNTIL
- * that reaches past the horizon is noted in x->cuts.
- */
-static int
-expand_rrule(struct ics *x, const struct event *ev, icalproperty *p)
+add_rule(struct ics *x, const struct event *ev, icalproperty *p)
 {
 	struct icalrecurrencetype r = icalproperty_get_rrule(p);
-	struct icaltimetype until = r.until;
-	icaltimezone *utc = icaltimezone_get_utc_timezone();
-	int count = r.count;
-	size_t before = x->n;
-	long seen;
-	double work;
-	char day[11];
+	struct blackout *b;
+	char *why;
 
-	if (icaltime_is_null_time(until) || until_past_horizon(x, until)) {
-		r.until = icaltime_from_timet_with_zone(x->to, ev->start.is_date, utc);
-		r.until.zone = ev->start.is_date ? NULL : utc;
-	}
-	r.count = 0;
-	work = rule_work(&r, difftime(utc_of(r.until), utc_of(ev->start)));
-	if (work > ICS_MAX_WORK - x->work)
-		return fail(x, "event '%s': its RRULE (FREQ=%s from %s) would take more than "
-		    "%d steps to expand up to the horizon's end; give it a later DTSTART or "
-		    "a longer INTERVAL", ev->name, icalrecur_freq_to_string(r.freq),
-		    ymd_format(ymd_of(ev->start), day), ICS_MAX_WORK);
-	x->work += work;
-	if ((seen = run_rrule(x, ev, r, count)) < 0)
+	if (++x->rules > ICS_MAX_RULES)
+		return fail(x, "more than %d recurring events; split the file", ICS_MAX_RULES);
+	if ((b = add(x, ev, ev->start, NULL)) == NULL)
 		return -1;
-	if (count > 0 && seen < count)
-		note_cut(x, ev, x->n - before, count, (int)(count - seen), until);
-	else if (count == 0 && !icaltime_is_null_time(until) && until_past_horizon(x, until))
-		note_cut(x, ev, x->n - before, 0, 0, until);
+	b->rrule = icalrecurrencetype_as_string_r(&r);
+	rule_except(x, ev, b);
+	if (rule_zone(x, ev, b) < 0)
+		return -1;
+	if ((b->rule = recur_compile(b, &why)) == NULL) {
+		fail(x, "event '%s': RRULE %.200s: %s", ev->name, b->rrule, why);
+		free(why);
+		return -1;
+	}
 	return 0;
 }
 
 /* An RDATE's start: a date, a date-time, or the start of a period. */
 static int
-expand_rdates(struct ics *x, const struct event *ev)
+add_rdates(struct ics *x, const struct event *ev)
 {
 	struct icaldatetimeperiodtype dp;
 	struct icaltimetype t;
@@ -518,44 +511,53 @@ expand_rdates(struct ics *x, const struct event *ev)
 		if (t.is_date != ev->start.is_date)
 			return fail(x, "event '%s': RDATE and DTSTART must both be dates or both "
 			    "date-times", ev->name);
-		if (add_occurrence(x, ev, t) < 0)
+		if (add_occurrence(x, ev, t, true) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* The entries of one VEVENT (its RECURRENCE-ID, if any, read into rid). */
+static int
+event_entries(struct ics *x, struct event *ev, icalproperty *rr, icalproperty *rid)
+{
+	bool rdates = icalcomponent_get_first_property(ev->c, ICAL_RDATE_PROPERTY) != NULL;
+	struct icaltimetype t;
+	char key[21];
+
+	if (icalcomponent_count_properties(ev->c, ICAL_RRULE_PROPERTY) > 1)
+		return fail(x, "event '%s' has more than one RRULE", ev->name);
+	if (rid != NULL) {
+		if (resolve(x, ev->name, rid, icalproperty_get_recurrenceid(rid), &t) < 0)
+			return -1;
+		return add(x, ev, ev->start, time_text(t, key)) != NULL ? 0 : -1;
+	}
+	if (rr != NULL) {
+		if (add_rule(x, ev, rr) < 0)
+			return -1;
+	} else if (rdates) {	/* RDATEs only: DTSTART is the first occurrence */
+		if (add_occurrence(x, ev, ev->start, false) < 0)
+			return -1;
+	} else if (add(x, ev, ev->start, NULL) == NULL) {
+		return -1;
+	}
+	return rdates ? add_rdates(x, ev) : 0;
 }
 
 static int
 read_event(struct ics *x, icalcomponent *c)
 {
 	icalproperty *rr = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
-	bool recurring = rr != NULL ||
-	    icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY) != NULL;
-	bool instance = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY) != NULL;
+	icalproperty *rid = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
 	struct event ev = { .c = c };
 	int rc;
 
-	if ((rc = event_read(x, &ev)) < 0 || cancelled(c)) {
-		free(ev.name);
-		free(ev.ex);
-		return rc;
-	}
-	if (icalcomponent_count_properties(c, ICAL_RRULE_PROPERTY) > 1)
-		rc = fail(x, "event '%s' has more than one RRULE", ev.name);
-	else if (rr != NULL)
-		rc = expand_rrule(x, &ev, rr);
-	else if (recurring)		/* RDATEs only: DTSTART is the first occurrence */
-		rc = add_occurrence(x, &ev, ev.start);
-	if (rc == 0 && recurring)
-		rc = expand_rdates(x, &ev);
-	else if (rc == 0 && instance)
-		rc = in_horizon(x, &ev, ev.start) ? add(x, &ev, ev.start) : 0;
-	else if (rc == 0)
-		rc = add(x, &ev, ev.start);
+	if ((rc = event_read(x, &ev)) == 0 && !cancelled(c))
+		rc = event_entries(x, &ev, rr, rid);
 	free(ev.name);
 	free(ev.ex);
 	return rc;
 }
-
 /* Note every VEVENT that replaces an occurrence of another (RECURRENCE-ID). */
 static int
 note_replaced(struct ics *x)
@@ -649,36 +651,25 @@ read_text(struct ics *x, const char *text)
 	return rc;
 }
 
-void
-ics_cuts_free(struct ics_cut *cuts, size_t n)
+static void
+keys_free(struct ics *x)
 {
-	for (size_t i = 0; i < n; i++)
-		free(cuts[i].name);
-	free(cuts);
+	strindex_free(&x->keys);
+	for (size_t i = 0; i < x->nkey; i++)
+		free(x->keytext[i]);
+	free(x->keytext);
 }
 
 int
-ics_blackouts(const char *text, size_t len, const char *ring, time_t from, time_t to,
-    struct blackout **out, size_t *n, char **cause)
+ics_import(const char *text, size_t len, const char *ring, struct blackout **out,
+    size_t *n, char **cause)
 {
-	return ics_import(text, len, ring, from, to, out, n, NULL, NULL, cause);
-}
-
-int
-ics_import(const char *text, size_t len, const char *ring, time_t from, time_t to,
-    struct blackout **out, size_t *n, struct ics_cut **cuts, size_t *ncuts, char **cause)
-{
-	struct ics x = { .ring = ring, .from = from, .to = to, .from_day = utc_day(from),
-	    .to_day = utc_day(to) };
+	struct ics x = { .ring = ring };
 	char *buf;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (cuts != NULL) {
-		*cuts = NULL;
-		*ncuts = 0;
-	}
 	if (memchr(text, '\0', len) != NULL) {
 		*cause = xstrdup("not an iCalendar file (it has a NUL byte)");
 		return -1;
@@ -693,21 +684,15 @@ ics_import(const char *text, size_t len, const char *ring, time_t from, time_t t
 	rc = read_text(&x, buf);
 	free(buf);
 	free(x.rep);
+	keys_free(&x);
 	if (rc < 0) {
 		for (size_t i = 0; i < x.n; i++)
 			blackout_free(&x.v[i]);
 		free(x.v);
-		ics_cuts_free(x.cuts, x.ncuts);
 		*cause = x.cause;
 		return -1;
 	}
 	*out = x.v;
 	*n = x.n;
-	if (cuts != NULL) {
-		*cuts = x.cuts;
-		*ncuts = x.ncuts;
-	} else {
-		ics_cuts_free(x.cuts, x.ncuts);
-	}
 	return 0;
 }

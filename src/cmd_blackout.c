@@ -11,7 +11,6 @@
 #include "util.h"
 #include "views.h"
 
-#include <libical/ical.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,13 +52,6 @@ detached_ring(const struct daemon *d, const char *ring)
 	return false;
 }
 
-/* The UTC day of t, "YYYY-MM-DD" in buf (at least 11 bytes). */
-static char *
-day_text(time_t t, char *buf)
-{
-	return utc_format(t, UTC_DAY, buf, 11);
-}
-
 void
 cmd_blackout_add(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
@@ -86,6 +78,30 @@ cmd_blackout_add(struct daemon *d, const struct request *rq, const struct peer *
 	free(who);
 }
 
+/* blackout remove --import NAME [--ring ID]: every entry of an import. */
+static void
+remove_import(struct daemon *d, const struct request *rq, const struct peer *p,
+    const char *line, struct reply *r)
+{
+	struct actor a;
+	char *who = peer_name(p), *cause = NULL;
+	long gone;
+
+	actor_init(&a, rq, p, line, who);
+	if ((gone = store_blackout_remove_import(d->store, rq->import, rq->ring, rq->ring == NULL,
+	    &a, &cause)) < 0 || daemon_refresh(d, &cause) < 0)
+		reply_error(r, PROTO_INTERNAL, "%s", cause);
+	else if (gone == 0)
+		reply_error(r, PROTO_NOT_FOUND, "no import '%s'%s%s (see hotpatchctl blackout list)",
+		    rq->import, rq->ring != NULL ? " for ring " : "", rq->ring != NULL ? rq->ring : "");
+	else
+		r->data = json_pack("{s:s,s:s,s:o,s:I,s:s,s:o}", "action", "remove", "import",
+		    rq->import, "ring", view_str_or_null(rq->ring), "removed", (json_int_t)gone,
+		    "who", who, "at", view_instant(a.at));
+	free(cause);
+	free(who);
+}
+
 void
 cmd_blackout_remove(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
@@ -97,6 +113,10 @@ cmd_blackout_remove(struct daemon *d, const struct request *rq, const struct pee
 	json_t *bj;
 	int gone;
 
+	if (rq->import != NULL) {
+		remove_import(d, rq, p, line, r);
+		return;
+	}
 	if (b == NULL) {
 		reply_error(r, PROTO_NOT_FOUND, "no blackout %ld (see hotpatchctl blackout list)",
 		    id);
@@ -163,32 +183,107 @@ cmd_blackout_list(struct daemon *d, const struct request *rq, const struct peer 
 	r->data = json_pack("{s:o}", "blackouts", list);
 }
 
-/* The feeds' default horizon around now, by libical's calendar. */
-static void
-import_horizon(time_t now, time_t *from, time_t *to)
+/* The first IMPORT_SHOWN entries of import name for ring, as the refreshed model has them. */
+static json_t *
+imported_json(const struct daemon *d, const char *name, const char *ring)
 {
-	icaltimezone *utc = icaltimezone_get_utc_timezone();
-	struct icaltimetype t = icaltime_from_timet_with_zone(now, 0, utc), u = t;
+	json_t *a = json_array();
 
-	t.month -= HP_HORIZON_BACK;
-	u.month += HP_HORIZON_AHEAD;
-	*from = icaltime_as_timet_with_zone(icaltime_normalize(t), utc);
-	*to = icaltime_as_timet_with_zone(icaltime_normalize(u), utc);
+	for (size_t i = 0; i < d->rings.nbo && json_array_size(a) < IMPORT_SHOWN; i++) {
+		const struct blackout *b = &d->rings.bo[i];
+
+		if (b->import != NULL && strcmp(b->import, name) == 0 &&
+		    (b->ring == NULL ? ring == NULL : ring != NULL && strcmp(b->ring, ring) == 0))
+			json_array_append_new(a, view_blackout(b));
+	}
+	return a;
 }
 
 /*
- * The first IMPORT_SHOWN imported blackouts as the refreshed model has them
- * (with their ids): the daemon is the only writer, so the newest n.
+ * The file of a blackout import: passed as a descriptor (the word is its
+ * name), or by hand as the word "[NAME:]BASE64" within a request line.
+ * NULL with the reply's error.
  */
-static json_t *
-imported_json(const struct daemon *d, size_t n)
+static char *
+import_file(const struct request *rq, char **name, size_t *len, struct reply *r)
 {
-	json_t *a = json_array();
-	size_t first = d->rings.nbo >= n ? d->rings.nbo - n : 0;
+	char *text;
+	int n;
 
-	for (size_t i = first; i < d->rings.nbo && i < first + IMPORT_SHOWN; i++)
-		json_array_append_new(a, view_blackout(&d->rings.bo[i]));
-	return a;
+	if (rq->fd >= 0) {
+		*name = xstrdup(rq->arg[0]);
+		if (strchr(*name, '/') == NULL && strlen(*name) <= 255)
+			return read_passed(rq, *name, ICS_MAX_BYTES, len, r);
+		reply_error(r, PROTO_BAD_REQUEST, "the file's name is sent without its directory, "
+		    "at most 255 bytes");
+		return NULL;
+	}
+	if ((n = import_arg(rq->arg[0], name, &text)) < 0) {
+		reply_error(r, PROTO_BAD_REQUEST, "blackout import: no file came with the request, "
+		    "and the word is not NAME:BASE64 (hotpatchctl passes FILE.ics itself)");
+		return NULL;
+	}
+	*len = (size_t)n;
+	return text;
+}
+
+/* The import's name: --import, else the file's; NULL with the reply's error. */
+static const char *
+import_name(const struct request *rq, const char *file, struct reply *r)
+{
+	const char *name = rq->import != NULL ? rq->import : file;
+
+	if (name != NULL && blackout_name_problem(name) == NULL)
+		return name;
+	reply_error(r, PROTO_BAD_REQUEST, "blackout import: the file's name cannot name the "
+	    "import (%s); give one with --import NAME", name == NULL ? "there is none" :
+	    blackout_name_problem(name));
+	return NULL;
+}
+
+/* How many of v[0 .. n) repeat. */
+static size_t
+count_rules(const struct blackout *v, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += v[i].rrule != NULL;
+	return k;
+}
+
+/* Store the entries v of import name and answer with what changed. */
+static void
+import_store(struct daemon *d, const struct request *rq, const struct peer *p,
+    const char *name, const char *file, size_t len, struct blackout *v, size_t n,
+    struct reply *r)
+{
+	struct bo_import_result res;
+	struct actor a;
+	char *who, *args, *cause = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		v[i].import = xstrdup(name);
+	/* The request line may hold the whole file: the audit row gets a summary. */
+	args = xasprintf("blackout import %s (%zu bytes, %zu entries) --import %s%s%s",
+	    file != NULL ? file : "-", len, n, name, rq->ring ? " --ring " : "",
+	    rq->ring ? rq->ring : "");
+	who = peer_name(p);
+	actor_init(&a, rq, p, args, who);
+	if (store_blackout_import(d->store, name, rq->ring, v, n, &a, &res, &cause) < 0 ||
+	    daemon_refresh(d, &cause) < 0)
+		reply_error(r, PROTO_INTERNAL, "%s", cause);
+	else
+		r->data = json_pack("{s:s,s:o,s:s,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:s,s:o}",
+		    "action", "import", "file", view_str_or_null(file), "import", name,
+		    "ring", view_str_or_null(rq->ring), "count", (json_int_t)n,
+		    "repeating", (json_int_t)count_rules(v, n), "added", (json_int_t)res.added,
+		    "updated", (json_int_t)res.updated, "unchanged", (json_int_t)res.unchanged,
+		    "removed", (json_int_t)res.removed, "first", imported_json(d, name, rq->ring),
+		    "who", who, "at", view_instant(a.at));
+	free(cause);
+	free(who);
+	free(args);
 }
 
 void
@@ -196,55 +291,27 @@ cmd_blackout_import(struct daemon *d, const struct request *rq, const struct pee
     const char *line, struct reply *r)
 {
 	struct blackout *v = NULL;
-	struct ics_cut *cuts = NULL;
 	const struct ring *g;
-	struct actor a;
-	char *name, *text, *who, *args, *cause = NULL, day[2][11];
-	time_t from, to;
-	size_t n = 0, ncuts = 0;
-	int len;
+	const char *name;
+	char *file = NULL, *text = NULL, *cause = NULL;
+	size_t n = 0, len = 0;
 
-	if (!lookup_ring(d, rq->ring, &g, r))
-		return;
-	if ((len = import_arg(rq->arg[0], &name, &text)) < 0) {
-		reply_error(r, PROTO_BAD_REQUEST, "blackout import: the file content is not "
-		    "valid base64 (hotpatchctl sends FILE.ics encoded)");
+	(void)line;
+	if (!lookup_ring(d, rq->ring, &g, r) || (text = import_file(rq, &file, &len, r)) == NULL ||
+	    (name = import_name(rq, file, r)) == NULL) {
+		free(file);
+		free(text);
 		return;
 	}
-	import_horizon(request_now(rq), &from, &to);
-	if (ics_import(text, (size_t)len, rq->ring, from, to, &v, &n, &cuts, &ncuts,
-	    &cause) < 0) {
+	if (ics_import(text, len, rq->ring, &v, &n, &cause) < 0)
 		reply_error(r, PROTO_INVALID, "%s: %s; nothing imported",
-		    name != NULL ? name : "FILE.ics", cause);
-	} else if (n == 0) {
-		reply_error(r, PROTO_INVALID, "%s: nothing to import: every event is cancelled "
-		    "or recurs only outside %s..%s", name != NULL ? name : "FILE.ics",
-		    day_text(from, day[0]), day_text(to, day[1]));
-	} else {
-		/* The request line holds the whole file: the audit row gets a summary. */
-		args = xasprintf("blackout import %s (%d bytes, %zu blackouts)%s%s",
-		    name != NULL ? name : "-", len, n, rq->ring ? " --ring " : "",
-		    rq->ring ? rq->ring : "");
-		who = peer_name(p);
-		actor_init(&a, rq, p, args, who);
-		if (store_blackout_add_many(d->store, v, n, &a, &cause) < 0 ||
-		    daemon_refresh(d, &cause) < 0)
-			reply_error(r, PROTO_INTERNAL, "%s", cause);
-		else
-			r->data = json_pack("{s:s,s:o,s:o,s:I,s:o,s:{s:s,s:s},s:o,s:s,s:o}",
-			    "action", "import", "file", view_str_or_null(name), "ring",
-			    view_str_or_null(rq->ring), "count", (json_int_t)n, "first",
-			    imported_json(d, n), "horizon", "from", day_text(from, day[0]),
-			    "to", day_text(to, day[1]), "cut", view_ics_cuts(cuts, ncuts),
-			    "who", who, "at", view_instant(a.at));
-		free(who);
-		free(args);
-	}
+		    file != NULL ? file : "FILE.ics", cause);
+	else
+		import_store(d, rq, p, name, file, len, v, n, r);
 	for (size_t i = 0; i < n; i++)
 		blackout_free(&v[i]);
 	free(v);
-	ics_cuts_free(cuts, ncuts);
 	free(cause);
-	free(name);
+	free(file);
 	free(text);
 }

@@ -27,58 +27,6 @@
 
 /* ---- devices import ---- */
 
-/*
- * The passed file's bytes: a regular file of at most INV_MAX_BYTES, read
- * with pread up to the size fstat gave (a file that grows meanwhile is read
- * as it was).  A FIFO or a device is refused unread: reading it could block
- * the one loop every client shares.  NULL with the reply's error.
- */
-static char *
-read_passed(int fd, const char *name, size_t *len, struct reply *r)
-{
-	struct stat st;
-	char *buf;
-	size_t off = 0;
-
-	if (fd < 0) {
-		reply_error(r, PROTO_BAD_REQUEST, "devices import reads the file hotpatchctl "
-		    "passes with the request, and none came");
-		return NULL;
-	}
-	if (fstat(fd, &st) < 0) {
-		reply_error(r, PROTO_BAD_REQUEST, "%s: %s", name, strerror(errno));
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		reply_error(r, PROTO_BAD_REQUEST, "%s is not a regular file; nothing imported",
-		    name);
-		return NULL;
-	}
-	if (st.st_size > (off_t)INV_MAX_BYTES) {
-		reply_error(r, PROTO_TOO_LARGE, "%s is larger than %u bytes; nothing imported",
-		    name, INV_MAX_BYTES);
-		return NULL;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (off < (size_t)st.st_size) {
-		ssize_t n = pread(fd, buf + off, (size_t)st.st_size - off, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			reply_error(r, PROTO_BAD_REQUEST, "%s: %s", name, strerror(errno));
-			free(buf);
-			return NULL;
-		}
-		if (n == 0)
-			break;		/* it shrank: what is there */
-		off += (size_t)n;
-	}
-	buf[off] = '\0';
-	*len = off;
-	return buf;
-}
-
 static int
 reject_cmp(const void *a, const void *b)
 {
@@ -195,7 +143,7 @@ cmd_devices_import(struct daemon *d, const struct request *rq, const struct peer
 		    "at most 255 bytes");
 		return;
 	}
-	if (!lookup_ring(d, rq->ring, &g, r) || (text = read_passed(rq->fd, name, &len, r)) == NULL)
+	if (!lookup_ring(d, rq->ring, &g, r) || (text = read_passed(rq, name, INV_MAX_BYTES, &len, r)) == NULL)
 		return;
 	/* Every bad row is found first, so that a refusal lists them all. */
 	if (inventory_parse(text, len, fmt, &opt, &inv, &rep) < 0) {

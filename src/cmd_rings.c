@@ -1,5 +1,6 @@
 /* cmd_rings.c: rings and ring show: settings, eligibility with its reason, windows, blackouts. */
 #include "commands.h"
+#include "recur.h"
 #include "daemon.h"
 #include "proto.h"
 #include "rings.h"
@@ -55,9 +56,15 @@ cmd_ring_show(struct daemon *d, const struct request *rq, const struct peer *p,
 		const struct blackout *b = &d->rings.bo[i];
 		if (b->ring != NULL && strcmp(b->ring, g->id) != 0)
 			continue;
-		json_array_append_new(bo, json_pack("{s:s,s:s,s:s,s:b,s:s}", "name", b->name,
-		    "from", ymd_format(b->from, from), "to", ymd_format(b->to, to),
-		    "global", b->ring == NULL, "kind", bo_kind_name(b->kind)));
+		json_t *v = view_blackout(b);
+
+		/* ring show's shape: days, and for a timed one the UTC days it touches. */
+		json_object_set_new(v, "from", json_string(recur_every_year(b) ?
+		    ymd_format(b->from, from) + 5 : ymd_format(b->from, from)));
+		json_object_set_new(v, "to", json_string(recur_every_year(b) ?
+		    ymd_format(b->to, to) + 5 : ymd_format(b->to, to)));
+		json_object_set_new(v, "global", json_boolean(b->ring == NULL));
+		json_array_append_new(bo, v);
 	}
 	for (size_t i = 0; i < g->nupg; i++)
 		json_array_append_new(upg, json_pack("{s:s,s:s,s:s}", "from", g->upg[i].from,

@@ -451,6 +451,10 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 		rq->has_until = true;
 		rq->to = v;
 		return take_span("--until", v, &(time_t){ 0 }, &rq->until);
+	case COPT_IMPORT:
+		rq->import = v;
+		return blackout_name_problem(v) == NULL ? NULL :
+		    xasprintf("bad --import: %s", blackout_name_problem(v));
 	case COPT_YEAR:
 		rq->year = atoi(v);
 		if (strlen(v) != 4 || strspn(v, "0123456789") != 4 || rq->year < HP_YEAR_MIN ||
@@ -583,6 +587,33 @@ check_range(const struct cmd *c, struct request *rq, unsigned seen)
 	return check_pause(rq);
 }
 
+/*
+ * A command whose arguments an option may stand in for (blackout remove ID,
+ * or --import NAME): one or the other, and its other options only with it.
+ */
+static char *
+check_instead(const struct cmd *c, const struct request *rq, unsigned seen)
+{
+	unsigned in = cmd_instead(c);
+	const char *opt = NULL, *arg = "";
+
+	if (in == 0)
+		return NULL;
+	for (size_t j = 0; j < cmd_noptions && opt == NULL; j++)
+		if (in & cmd_options[j].bit)
+			opt = cmd_options[j].name;
+	for (size_t j = 0; j < cmd_nargtypes; j++)
+		if (cmd_argtypes[j].type == c->args[0])
+			arg = cmd_argtypes[j].name;
+	if ((seen & in) && rq->narg > 0)
+		return xasprintf("%s takes %s or %s, not both; usage: hotpatchctl %s %s",
+		    c->words, arg, opt, c->words, c->usage);
+	if ((seen & ~in) && !(seen & in))
+		return xasprintf("%s: its options go with %s; usage: hotpatchctl %s %s",
+		    c->words, opt, c->words, c->usage);
+	return NULL;
+}
+
 /* Check required options and the number of positional arguments. */
 static char *
 check_complete(const struct cmd *c, struct request *rq, unsigned seen)
@@ -592,6 +623,10 @@ check_complete(const struct cmd *c, struct request *rq, unsigned seen)
 
 	if ((err = check_range(c, rq, seen)) != NULL)
 		return err;
+	if ((err = check_instead(c, rq, seen)) != NULL)
+		return err;
+	if (seen & cmd_instead(c))
+		want = 0;
 	if ((size_t)rq->narg != want)
 		return xasprintf("wrong number of arguments; usage: hotpatchctl %s %s",
 		    c->words, c->usage);

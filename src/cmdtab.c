@@ -57,12 +57,16 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	    COPT_NAME | COPT_FROM_DAY | COPT_TO | COPT_RING | COPT_BO_KIND,
 	    COPT_NAME | COPT_FROM_DAY | COPT_TO, true,
 	    "add a change freeze or an update pause, for one ring or all (admin)", 0, false },
-	{ CMD_BLACKOUT_REMOVE, "blackout remove", "i", "ID", 0, 0, true,
-	    "remove a blackout added at run time (admin)", 0, false },
+	{ CMD_BLACKOUT_REMOVE, "blackout remove", "i", "ID | --import NAME [--ring ID]",
+	    COPT_IMPORT | COPT_RING, 0, true,
+	    "remove a blackout added at run time, or every entry of an import (admin)", 0,
+	    false },
 	{ CMD_BLACKOUT_LIST, "blackout list", "", "[--ring ID]", COPT_RING, 0, false,
 	    "every blackout, from the ring files and added at run time", 0, false },
-	{ CMD_BLACKOUT_IMPORT, "blackout import", "f", "FILE.ics [--ring ID]", COPT_RING, 0, true,
-	    "add the events of an iCalendar file as blackouts (admin)", 0, false },
+	{ CMD_BLACKOUT_IMPORT, "blackout import", "f", "FILE.ics [--ring ID] [--import NAME]",
+	    COPT_RING | COPT_IMPORT, 0, true,
+	    "import the events of an iCalendar file as blackouts; again: updates them (admin)",
+	    0, false },
 	{ CMD_FEED, "feed", "", "[--os ID | --ring ID]", COPT_OS | COPT_RING, 0, false,
 	    "print an iCalendar feed: every OS, one OS, or one ring",
 	    COPT_OS | COPT_RING, false },
@@ -101,6 +105,23 @@ const struct cmd cmd_table[CMD_COUNT] = {
 };
 
 _Static_assert(CMD_MONTHS_MAX == 37, "--months' help says 1..37");
+
+/* Options that stand in place of a command's positional arguments (cmd_instead). */
+static const struct {
+	enum cmd_id	 id;
+	unsigned	 opts;
+} instead[] = {
+	{ CMD_BLACKOUT_REMOVE, COPT_IMPORT },
+};
+
+unsigned
+cmd_instead(const struct cmd *c)
+{
+	for (size_t i = 0; i < ARRAY_LEN(instead); i++)
+		if (instead[i].id == c->id)
+			return instead[i].opts;
+	return 0;
+}
 
 /* Command options, for parsing, help and completion; --from means one thing per command. */
 const struct cmd_option cmd_options[] = {
@@ -151,6 +172,8 @@ const struct cmd_option cmd_options[] = {
 	    "YYYY-MM-DDTHH:MM[:SS]Z, in UTC" },
 	{ "--until", COPT_UNTIL, 0, "DATE", "up to DATE's end: a whole month or day, or that "
 	    "second" },
+	{ "--import", COPT_IMPORT, 0, "NAME",
+	    "the import's name (default: the file's name); importing again under it updates it" },
 };
 const size_t cmd_noptions = ARRAY_LEN(cmd_options);
 
@@ -167,7 +190,8 @@ const struct cmd_argtype cmd_argtypes[] = {
 	{ CARG_MONTH, "YYYY-MM", "a month; YYYY-MM-DD stands for its month" },
 	{ CARG_KIND, "KIND", "baseline, hotpatch or lcu" },
 	{ CARG_ID, "ID", "a blackout id (hotpatchctl blackout list)" },
-	{ CARG_FILE, "FILE.ics", "an iCalendar file; hotpatchctl reads it and sends it" },
+	{ CARG_FILE, "FILE.ics", "an iCalendar file of at most 4 MiB; hotpatchctl opens it and "
+	    "passes it to hotpatchd, which reads it" },
 	{ CARG_OUT, "FILE", "the file hotpatchctl writes" },
 	{ CARG_CVRF, "FILE.json", "MSRC's CVRF document of a month (JSON); hotpatchctl reads "
 	    "it and sends what the import reads" },

@@ -90,6 +90,7 @@ enum cmd_opt {
 	COPT_SET = 1 << 27,	/* --set RING.KEY=VALUE, up to CMD_SET_MAX (plan) */
 	COPT_SINCE = 1 << 28,	/* --since DATE: a month, a day or an instant (audit) */
 	COPT_UNTIL = 1 << 29,	/* --until DATE, to its end (audit) */
+	COPT_IMPORT = 1 << 30,	/* --import NAME (blackout import, blackout remove) */
 };
 
 /*
@@ -113,7 +114,8 @@ enum cmd_opt {
 #define CARG_MONTH	'm'	/* YYYY-MM */
 #define CARG_KIND	'k'	/* baseline, hotpatch or lcu */
 #define CARG_ID		'i'	/* a positive integer id */
-#define CARG_FILE	'f'	/* a file the client reads and sends base64-encoded */
+#define CARG_FILE	'f'	/* an iCalendar file the client opens and passes as a descriptor;
+				   on the wire its base name (or NAME:BASE64 without one) */
 #define CARG_OUT	'w'	/* a file the client writes; the daemon never opens it */
 #define CARG_CVRF	'c'	/* an MSRC CVRF document the client reads, reduces (cvrf_reduce) and sends */
 #define CARG_INVENTORY	'v'	/* a device inventory the client opens and passes as a descriptor;
@@ -137,6 +139,13 @@ struct cmd {
 	unsigned	 oneof;		/* options of which at most one may be given */
 	bool		 keep;		/* the reply may be kept (never for admin) */
 };
+
+/*
+ * The options that may stand in place of c's positional arguments (blackout
+ * remove ID, or --import NAME), 0 for none; c's other options then go only
+ * with them.
+ */
+unsigned cmd_instead(const struct cmd *c);
 
 #define CMD_MAX_ARGS 4
 
@@ -192,6 +201,7 @@ struct request {
 	/* --since and --until as the instants [since, until): a month or a day is whole. */
 	bool		 has_since, has_until;
 	time_t		 since, until;
+	const char	*import;	/* --import NAME */
 	int		 fd;		/* daemon: a descriptor passed with the request, or -1 */
 };
 

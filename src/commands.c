@@ -13,13 +13,16 @@
 #include "util.h"
 #include "whatif.h"
 
+#include <errno.h>
 #include <malloc.h>
 #include <pwd.h>
 #include <resolv.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define TRIM_AFTER_BYTES	(1u << 20)
 
@@ -89,6 +92,53 @@ import_arg(const char *arg, char **name, char **text)
 	}
 	(*text)[n] = '\0';
 	return n;
+}
+
+char *
+read_passed(const struct request *rq, const char *name, size_t max, size_t *len,
+    struct reply *r)
+{
+	struct stat st;
+	char *buf;
+	size_t off = 0;
+
+	if (rq->fd < 0) {
+		reply_error(r, PROTO_BAD_REQUEST, "%s reads the file hotpatchctl passes with the "
+		    "request, and none came", rq->cmd->words);
+		return NULL;
+	}
+	if (fstat(rq->fd, &st) < 0) {
+		reply_error(r, PROTO_BAD_REQUEST, "%s: %s", name, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		reply_error(r, PROTO_BAD_REQUEST, "%s is not a regular file; nothing imported",
+		    name);
+		return NULL;
+	}
+	if (st.st_size > (off_t)max) {
+		reply_error(r, PROTO_TOO_LARGE, "%s is larger than %zu bytes; nothing imported",
+		    name, max);
+		return NULL;
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (off < (size_t)st.st_size) {
+		ssize_t n = pread(rq->fd, buf + off, (size_t)st.st_size - off, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			reply_error(r, PROTO_BAD_REQUEST, "%s: %s", name, strerror(errno));
+			free(buf);
+			return NULL;
+		}
+		if (n == 0)
+			break;		/* it shrank: what is there */
+		off += (size_t)n;
+	}
+	buf[off] = '\0';
+	*len = off;
+	return buf;
 }
 
 time_t
@@ -294,7 +344,8 @@ commands_execute(struct daemon *d, const struct peer *p, const char *line, int f
 	d->requests++;
 	if (!admit(p, buf, &rq, &r)) {
 		*out = reply_text(NULL, &r, outlen);
-	} else if (fd >= 0 && cmd_arg_pos(rq.cmd, CARG_INVENTORY) < 0) {
+	} else if (fd >= 0 && cmd_arg_pos(rq.cmd, CARG_INVENTORY) < 0 &&
+	    cmd_arg_pos(rq.cmd, CARG_FILE) < 0) {
 		/* Only a command that reads a file takes one; the caller closes it unread. */
 		reply_error(&r, PROTO_BAD_REQUEST, "'%s' takes no file descriptor", rq.cmd->words);
 		*out = reply_text(NULL, &r, outlen);

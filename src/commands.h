@@ -60,6 +60,16 @@ bool lookup_ring(struct daemon *d, const char *id, const struct ring **g, struct
  */
 int import_arg(const char *arg, char **name, char **text);
 
+/*
+ * The file passed with rq (rq->fd): a regular file of at most max bytes,
+ * read with pread up to the size fstat gave (a file that grows meanwhile is
+ * read as it was).  A FIFO or a device is refused unread: reading it could
+ * block the one loop every client shares.  Returns the bytes (allocated,
+ * NUL-terminated) and *len, or NULL with the reply's error (name in it).
+ */
+char *read_passed(const struct request *rq, const char *name, size_t max, size_t *len,
+    struct reply *r);
+
 /* "Now" for a request: --at, or the clock. */
 time_t request_now(const struct request *rq);
 
@@ -69,8 +79,8 @@ time_t request_now(const struct request *rq);
  * peer's permission checked first; only then may a kept reply answer it
  * (cmd_table's keep, never set for an admin command).  fd (-1: none) is a
  * descriptor the peer passed with the line: only a command with a
- * CARG_INVENTORY argument reads it (admin ones only); any other refuses the
- * request.  The caller closes it.
+ * CARG_INVENTORY or CARG_FILE argument reads it (admin ones only); any
+ * other refuses the request.  The caller closes it.
  */
 void commands_execute(struct daemon *d, const struct peer *p, const char *line, int fd,
     char **out, size_t *outlen);

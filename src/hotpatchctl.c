@@ -255,19 +255,6 @@ read_input(const char *path, size_t max, size_t *n)
 }
 
 /*
- * The word that replaces FILE.ics: "NAME:BASE64", the file's base name (left
- * out unless it is short UTF-8 without control characters) and its content.
- */
-static char *
-file_word(const char *path)
-{
-	size_t n;
-	unsigned char *buf = read_input(path, FILE_MAX, &n);
-
-	return encode_word(path, buf, n);
-}
-
-/*
  * The word that replaces an MSRC CVRF document: what cvrf_reduce keeps of
  * it (MBs down to KBs), checked here so a bad file never reaches the daemon.
  */
@@ -294,23 +281,23 @@ cvrf_word(const char *path, time_t now)
 
 
 /*
- * An inventory is opened here, with the user's own permissions, and passed
- * to the daemon as a descriptor (it may be far larger than a request line);
- * the word sent in its place is its base name.  What it is (a regular file
- * of at most 64 MiB) the daemon checks, unread otherwise: one place decides.
+ * An inventory or a FILE.ics is opened here, with the user's own
+ * permissions, and passed to the daemon as a descriptor (it may be far
+ * larger than a request line); the word sent in its place is its base name,
+ * or unnamed when that cannot be sent.  What it is (a regular file, and
+ * how large) the daemon checks, unread otherwise: one place decides.
  * O_NONBLOCK: opening a FIFO must not wait for a writer.
  */
 static char *
-inventory_word(char *path, int *fd)
+passed_word(char *path, const char *unnamed, int *fd)
 {
-	static char unnamed[] = "inventory";
 	char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 
 	if ((*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		die(EXIT_USAGE, "%s: %s", path, strerror(errno));
 	if (*base == '\0' || strlen(base) > FILE_NAME_MAX || !utf8_valid(base, strlen(base)) ||
 	    proto_has_control(base))
-		return unnamed;
+		return (char *)unnamed;
 	return base;
 }
 
@@ -485,8 +472,9 @@ is_whatif(const struct request *rq, const char *word)
 
 /*
  * Send the request rq parsed from words and handle the answer, as the
- * command's argument types say: a FILE.ics (CARG_FILE) is read and sent, an
- * MSRC CVRF document (CARG_CVRF) is read, reduced and sent, a
+ * command's argument types say: a FILE.ics (CARG_FILE) or an inventory
+ * (CARG_INVENTORY) is passed as a descriptor, an MSRC CVRF document
+ * (CARG_CVRF) is read, reduced and sent, a
  * FILE (CARG_OUT) or --dir DIR is written here, from JSON the daemon is
  * always asked for.  Returns the exit status.
  */
@@ -507,11 +495,11 @@ run(const struct request *rq, char **words, int n, const char *sock, enum color 
 			continue;
 		}
 		if (in >= 0 && words[i] == rq->arg[in])
-			words[i] = file = file_word(words[i]);
+			words[i] = passed_word(words[i], "FILE.ics", &pass);
 		else if (cvrf >= 0 && words[i] == rq->arg[cvrf])
 			words[i] = file = cvrf_word(words[i], rq->has_at ? rq->at : time(NULL));
 		else if (inv >= 0 && words[i] == rq->arg[inv])
-			words[i] = inventory_word(words[i], &pass);
+			words[i] = passed_word(words[i], "inventory", &pass);
 		proto_quote(&line, &len, words[i]);
 	}
 	if ((out >= 0 || rq->dir != NULL) && !rq->json)

@@ -120,7 +120,7 @@ ics_zone(icalcomponent *cal, const char *tzid)
 	icaltimezone *z;
 	struct icaltimetype t = icaltime_null_time();
 
-	if ((z = icalcomponent_get_timezone(cal, tzid)) == NULL &&
+	if ((cal == NULL || (z = icalcomponent_get_timezone(cal, tzid)) == NULL) &&
 	    (z = icaltimezone_get_builtin_timezone(tzid)) == NULL)
 		z = icaltimezone_get_builtin_timezone_from_tzid(tzid);
 	if (z == NULL)

@@ -36,8 +36,8 @@ int ics_fail(char **cause, const char *fmt, ...) __attribute__((format(printf, 2
 int ics_zones_check(struct ics_zones *z, icalcomponent *cal, char **cause);
 
 /*
- * The zone tzid names, in cal's VTIMEZONEs or else libical's built-in
- * zones, expanded to TZ_COVER_YEAR; NULL if there is none.
+ * The zone tzid names, in cal's VTIMEZONEs (cal may be NULL) or else
+ * libical's built-in zones, expanded to TZ_COVER_YEAR; NULL if there is none.
  */
 icaltimezone *ics_zone(icalcomponent *cal, const char *tzid);
 

@@ -1,5 +1,6 @@
 /* model.c: names, parsing of the small value types, and freeing of the model. */
 #include "model.h"
+#include "recur.h"
 #include "util.h"
 
 #include <stdint.h>
@@ -279,6 +280,7 @@ struct ringindex {
 	size_t		*bo_first;	/* ring i's: bo_list[bo_first[i] .. bo_first[i + 1]) */
 	size_t		*bo_list;
 	unsigned	*bo_kinds;	/* ring i's: a bit (1 << enum bo_kind) per kind it has */
+	struct recur_years *years;	/* occurrences of the recurring ones (ringset_years) */
 };
 
 const struct ring *
@@ -354,11 +356,15 @@ ringset_index(struct ringset *r)
 	x->bo_kinds = xcalloc(r->nring + 1, sizeof(*x->bo_kinds));
 	for (size_t g = 0; g < r->nring; g++)
 		for (size_t k = x->bo_first[g]; k < x->bo_first[g + 1]; k++)
-			x->bo_kinds[g] |= 1u << r->bo[x->bo_list[k]].kind;
+			x->bo_kinds[g] |= 1u << r->bo[x->bo_list[k]].kind |
+			    (r->bo[x->bo_list[k]].rule != NULL ? BO_RECURS : 0);
 	free(owner);
 	free(fill);
 	x->bo_nring = r->nring;
 	x->bo_nbo = r->nbo;
+	/* Occurrences made for the set before are of blackouts that may have moved. */
+	recur_years_free(x->years);
+	x->years = recur_years_new(r->bo, r->nbo);
 }
 
 void
@@ -366,12 +372,23 @@ ringset_index_free(struct ringset *r)
 {
 	if (r->idx == NULL)
 		return;
+	recur_years_free(r->idx->years);
 	strindex_free(&r->idx->byid);
 	free(r->idx->bo_first);
 	free(r->idx->bo_list);
 	free(r->idx->bo_kinds);
 	free(r->idx);
 	r->idx = NULL;
+}
+
+struct recur_years *
+ringset_years(const struct ringset *r)
+{
+	const struct ringindex *x = r->idx;
+
+	if (x == NULL || x->bo_first == NULL || x->bo_nring != r->nring || x->bo_nbo != r->nbo)
+		return NULL;
+	return x->years;
 }
 
 const size_t *
@@ -527,6 +544,16 @@ blackout_free(struct blackout *b)
 {
 	free(b->name);
 	free(b->ring);
+	free(b->rrule);
+	for (size_t i = 0; i < b->nexcept; i++)
+		free(b->except[i]);
+	free(b->except);
+	free(b->tzid);
+	free(b->tzdef);
+	free(b->import);
+	free(b->uid);
+	free(b->rid);
+	recur_free(b->rule);
 }
 
 void

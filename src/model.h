@@ -209,10 +209,16 @@ enum bo_kind {
 const char *bo_kind_name(enum bo_kind k);
 int bo_kind_parse(const char *s, enum bo_kind *out);
 
+struct recur;		/* a recurring blackout's rule, compiled (recur.h) */
+
 /*
  * A change freeze or an update pause.  Usually whole local days from..to, both inclusive, in
  * each ring's time zone; a timed one (from an .ics event with times) is the
  * UTC interval [start, end).
+ *
+ * A recurring one (rrule set) is a rule, never stored as copies: from..to
+ * (or start..end) is its first occurrence, which gives each one's length,
+ * and the window engine expands it for the years it plans (recur.h).
  */
 struct blackout {
 	long		 id;		/* database id; 0 for one not stored yet */
@@ -225,6 +231,16 @@ struct blackout {
 	bool		 runtime;	/* added with hotpatchctl, not from a ring file */
 	enum bo_kind	 kind;
 	long		 from_day, to_day;	/* ymd_days of from and to; set by ringset_index */
+	char		*rrule;		/* RFC 5545 RRULE value (the subset of recur.h); NULL = once */
+	char		**except;	/* EXDATEs: "YYYY-MM-DD" a local day, or a UTC instant "...Z" */
+	size_t		 nexcept;
+	char		*tzid;		/* timed and recurring: the zone it repeats in; NULL = UTC */
+	char		*tzdef;		/* that zone's VTIMEZONE from the imported file; NULL = built in */
+	char		*import;	/* blackout import: the import's name; NULL otherwise */
+	char		*uid;		/* the event's key in that import (its UID) */
+	char		*rid;		/* an entry for one occurrence (RECURRENCE-ID, RDATE); else NULL */
+	struct recur	*rule;		/* rrule compiled (recur_compile); owned, not stored */
+	const struct blackout *of;	/* an occurrence: the recurring blackout it is one of */
 };
 
 /* A feature update of a ring's devices from one OS to another in a month. */
@@ -287,10 +303,18 @@ void ringset_index_free(struct ringset *r);
  * The positions in r->bo of the blackouts that apply to g (global and g's
  * own), in r->bo's order; NULL if r is not indexed as it is now, or g is
  * not one of its rings: then the caller must look through r->bo itself.
- * kinds gets a bit (1 << enum bo_kind) for each kind among them.
+ * kinds gets a bit (1 << enum bo_kind) for each kind among them, and
+ * BO_RECURS if one of them recurs.
  */
+#define BO_RECURS	(1u << 8)
 const size_t *ringset_blackouts(const struct ringset *r, const struct ring *g, size_t *n,
     unsigned *kinds);
+/*
+ * The occurrences of r's recurring blackouts by year, made as they are asked
+ * for (recur.h); NULL if none recurs or r is not indexed as it is now: a
+ * recurring blackout counts only in an indexed set.
+ */
+struct recur_years *ringset_years(const struct ringset *r);
 void ringset_free(struct ringset *r);
 
 void release_free(struct release *r);

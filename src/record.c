@@ -121,6 +121,14 @@ static const struct rec_field blackout_fields[] = {
 	COL(blackout, "to_date", to, RT_BOUND, NULL),
 	COL(blackout, "origin", runtime, RT_ORIGIN, NULL),
 	FLD(blackout, kind, RT_BOKIND, NULL),
+	FLD(blackout, rrule, RT_STR, NULL),
+	{ "exdates", RT_STRL, offsetof(struct blackout, except),
+	  offsetof(struct blackout, nexcept), 0, 0, NULL, 0 },
+	FLD(blackout, tzid, RT_STR, NULL),
+	FLD(blackout, tzdef, RT_STR, NULL),
+	COL(blackout, "import_name", import, RT_STR, NULL),
+	FLD(blackout, uid, RT_STR, NULL),
+	COL(blackout, "recurrence_id", rid, RT_STR, NULL),
 };
 
 /* A device of an inventory; the yes/no facts are enum tri, stored -1 (unknown), 0 or 1. */

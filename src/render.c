@@ -538,9 +538,11 @@ render_ring_show(const json_t *j, struct layout *lo)
 	if (json_array_size(json_object_get(j, "windows")) == 0)
 		table_row(t, "windows", "none");
 	json_array_foreach(json_object_get(j, "blackouts"), i, e) {
-		snprintf(buf, sizeof(buf), "%s .. %s  %s %s%s", view_text(e, "from"),
+		snprintf(buf, sizeof(buf), "%s .. %s  %s %s%s%s%s", view_text(e, "from"),
 		    view_text(e, "to"), view_text(e, "kind"), view_text(e, "name"),
-		    json_is_true(json_object_get(e, "global")) ? " (all rings)" : "");
+		    json_is_true(json_object_get(e, "global")) ? " (all rings)" : "",
+		    json_is_string(json_object_get(e, "repeats")) ? ", repeats " : "",
+		    json_is_string(json_object_get(e, "repeats")) ? view_text(e, "repeats") : "");
 		table_row(t, i == 0 ? "blackouts" : "", buf);
 	}
 	if (json_is_integer(json_object_get(j, "reminder_min"))) {
@@ -567,77 +569,80 @@ bound_text(const json_t *o, const char *key, char *buf, size_t size)
 	return s;
 }
 
-/* "#7 'year-end freeze' 2026-12-21..2027-01-03 (all rings)" */
+/* "every year", "FREQ=WEEKLY;BYDAY=FR", or NULL for a blackout that happens once. */
+static const char *
+repeats_text(const json_t *b)
+{
+	return json_string_value(json_object_get(b, "repeats"));
+}
+
+/* "#7 'year-end freeze' 2026-12-21..2027-01-03 (all rings)", and how it repeats. */
 static void
 blackout_line(char **s, const json_t *b)
 {
 	const json_t *ring = json_object_get(b, "ring");
+	const char *rep = repeats_text(b);
 	char f[32], t[32];
 
 	strappend(s, "#%lld '%s' %s..%s (%s%s)", (long long)json_integer_value(
 	    json_object_get(b, "id")), view_text(b, "name"), bound_text(b, "from", f, sizeof(f)),
 	    bound_text(b, "to", t, sizeof(t)), json_is_string(ring) ? "ring " : "all rings",
 	    json_is_string(ring) ? json_string_value(ring) : "");
+	if (rep != NULL)
+		strappend(s, ", repeats %s", rep);
 }
 
-/*
- * "event 'X': 2 of its 3 occurrences imported; 1 falls after the horizon's
- * end 2028-12-05", one line for each event cut by the horizon.
- */
-static void
-cut_lines(char **s, const json_t *j)
+/* "(all rings)" or "(ring pilot)" */
+static const char *
+rings_text(const json_t *j, char *buf, size_t len)
 {
-	const json_t *cut = json_object_get(j, "cut"), *c;
-	const char *end = view_text(json_object_get(j, "horizon"), "to");
-	long long got, count, after;
-	size_t i;
+	const json_t *ring = json_object_get(j, "ring");
 
-	json_array_foreach(cut, i, c) {
-		got = json_integer_value(json_object_get(c, "imported"));
-		if (json_object_get(c, "count") == NULL) {
-			strappend(s, "  note: event '%s': %lld occurrence%s imported; its UNTIL "
-			    "%s is after the horizon's end %s, later ones are not imported\n",
-			    view_text(c, "name"), got, got == 1 ? "" : "s", view_text(c, "until"),
-			    end);
-			continue;
-		}
-		count = json_integer_value(json_object_get(c, "count"));
-		after = json_integer_value(json_object_get(c, "after"));
-		strappend(s, "  note: event '%s': %lld of its %lld occurrences imported; %lld "
-		    "fall%s after the horizon's end %s\n", view_text(c, "name"), got, count,
-		    after, after == 1 ? "s" : "", end);
-	}
+	snprintf(buf, len, "%s%s", json_is_string(ring) ? "ring " : "all rings",
+	    json_is_string(ring) ? json_string_value(ring) : "");
+	return buf;
+}
+
+static long long
+int_of(const json_t *j, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(j, key));
 }
 
 char *
 render_blackout_change(const json_t *j, struct layout *lo)
 {
 	const char *action = view_text(j, "action");
-	const json_t *list = json_object_get(j, "first"), *ring, *b;
-	char *s = NULL;
-	size_t i, count;
+	const json_t *list = json_object_get(j, "first"), *b;
+	char *s = NULL, rings[48];
+	size_t i;
 
+	if (strcmp(action, "remove") == 0 && json_object_get(j, "import") != NULL) {
+		strappend(&s, "import '%s' removed: %lld blackout%s (%s), by %s\n",
+		    view_text(j, "import"), int_of(j, "removed"), int_of(j, "removed") == 1 ? "" :
+		    "s", rings_text(j, rings, sizeof(rings)), view_text(j, "who"));
+		return s;
+	}
 	if (strcmp(action, "import") != 0) {
 		strappend(&s, "blackout %s: ", strcmp(action, "add") == 0 ? "added" : "removed");
 		blackout_line(&s, json_object_get(j, "blackout"));
 		strappend(&s, ", by %s\n", view_text(j, "who"));
 		return s;
 	}
-	ring = json_object_get(j, "ring");
-	count = (size_t)json_integer_value(json_object_get(j, "count"));
-	strappend(&s, "imported %zu blackout%s from %s (%s%s), by %s\n", count,
-	    count == 1 ? "" : "s", view_text(j, "file"), json_is_string(ring) ? "ring " :
-	    "all rings", json_is_string(ring) ? json_string_value(ring) : "",
+	strappend(&s, "imported %s as '%s' (%s): %lld entr%s, %lld repeating; %lld added, "
+	    "%lld updated, %lld unchanged, %lld removed, by %s\n", view_text(j, "file"),
+	    view_text(j, "import"), rings_text(j, rings, sizeof(rings)), int_of(j, "count"),
+	    int_of(j, "count") == 1 ? "y" : "ies", int_of(j, "repeating"), int_of(j, "added"),
+	    int_of(j, "updated"), int_of(j, "unchanged"), int_of(j, "removed"),
 	    view_text(j, "who"));
 	json_array_foreach(list, i, b) {
 		strappend(&s, "  ");
 		blackout_line(&s, b);
 		strappend(&s, "\n");
 	}
-	if (count > json_array_size(list))
+	if ((size_t)int_of(j, "count") > json_array_size(list))
 		strappend(&s, "  ... and %zu more (see hotpatchctl blackout list)\n",
-		    count - json_array_size(list));
-	cut_lines(&s, j);
+		    (size_t)int_of(j, "count") - json_array_size(list));
 	return s;
 }
 
@@ -650,8 +655,9 @@ render_blackout_list(const json_t *j, struct layout *lo)
 		{ "KIND", 3, TF_KEEP, 0, 0 },
 		{ "FROM", 0, TF_KEEP, 0, 0 },
 		{ "TO", 0, TF_KEEP, 0, 0 },
+		{ "REPEATS", 4, TF_CUT, 10, 0 },
 		{ "NAME", 2, TF_CUT, 8, 0 },
-		{ "ORIGIN", 4, TF_CUT, 8, 0 },
+		{ "ORIGIN", 5, TF_CUT, 8, 0 },
 	};
 	const json_t *list = json_object_get(j, "blackouts"), *b, *ring;
 	struct table *t;
@@ -666,15 +672,17 @@ render_blackout_list(const json_t *j, struct layout *lo)
 		snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(
 		    json_object_get(b, "id")));
 		if (strcmp(view_text(b, "origin"), "runtime") == 0)
-			origin = xasprintf("runtime by %s at %s%s", view_text(b, "who"),
+			origin = xasprintf("runtime by %s at %s%s%s%s", view_text(b, "who"),
 			    bound_text(b, "at", at, sizeof(at)),
+			    json_is_string(json_object_get(b, "import")) ? ", import " : "",
+			    json_is_string(json_object_get(b, "import")) ? view_text(b, "import") : "",
 			    json_is_true(json_object_get(b, "detached")) ?
 			    ", detached: ring gone" : "");
 		else
 			origin = xstrdup(view_text(b, "who"));
 		table_row(t, id, json_is_string(ring) ? json_string_value(ring) : "all",
 		    view_text(b, "kind"), bound_text(b, "from", f, sizeof(f)), bound_text(b, "to", to, sizeof(to)),
-		    view_text(b, "name"), origin);
+		    repeats_text(b) != NULL ? repeats_text(b) : "-", view_text(b, "name"), origin);
 		free(origin);
 	}
 	s = table_layout(t, lo);

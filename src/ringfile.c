@@ -88,14 +88,6 @@ static const struct yfield window_fields[] = {
 	{ NULL, false, NULL, 0, 0, 0 },
 };
 
-static const struct yfield blackout_fields[] = {
-	{ "name", true, yp_string, offsetof(struct blackout, name), 0, 0 },
-	{ "from", true, yp_date, offsetof(struct blackout, from), 0, 0 },
-	{ "to", true, yp_date, offsetof(struct blackout, to), 0, 0 },
-	{ "kind", false, yp_bo_kind, offsetof(struct blackout, kind), 0, 0 },
-	{ NULL, false, NULL, 0, 0, 0 },
-};
-
 static const struct yfield upgrade_fields[] = {
 	{ "from", true, yp_ident, offsetof(struct upgrade, from), 0, 0 },
 	{ "to", true, yp_ident, offsetof(struct upgrade, to), 0, 0 },
@@ -266,55 +258,11 @@ parse_windows(struct yctx *c, const struct ynode *n, const struct yfield *f, voi
 }
 
 static int
-parse_blackout(struct yctx *c, const struct ynode *n, struct blackout *b)
-{
-	char from[11], to[11];
-
-	if (ymap(c, n, "blackout", blackout_fields, b) > 0)
-		return -1;
-	if (ymd_cmp(b->to, b->from) < 0) {
-		yerr(c, yget(n, "to"), "blackout '%s' ends (%s) before it starts (%s)", b->name,
-		    ymd_format(b->to, to), ymd_format(b->from, from));
-		return -1;
-	}
-	if (!pause_fits(b)) {
-		yerr(c, yget(n, "to"), "pause '%s' lasts %ld days (%s..%s); a pause is at most "
-		    "%d days", b->name, blackout_days(b), ymd_format(b->from, from),
-		    ymd_format(b->to, to), PAUSE_MAX_DAYS);
-		return -1;
-	}
-	return 0;
-}
-
-/* Parse a list of blackouts, appending to *v. */
-static int
-parse_blackout_list(struct yctx *c, const struct ynode *n, struct blackout **v,
-    size_t *nv, size_t *cap)
-{
-	int bad = 0;
-
-	if (yseq(c, n, "blackouts") < 0)
-		return -1;
-	for (size_t i = 0; i < n->n && !diags_full(c->d); i++) {
-		struct blackout b = { 0 };
-
-		if (parse_blackout(c, n->items[i], &b) < 0) {
-			blackout_free(&b);
-			bad = -1;
-			continue;
-		}
-		grow(v, *nv, cap, sizeof(b));
-		(*v)[(*nv)++] = b;
-	}
-	return bad;
-}
-
-static int
 parse_ring_blackouts(struct yctx *c, const struct ynode *n, const struct yfield *f, void *dst)
 {
 	struct ring_in *in = dst;
 
-	return parse_blackout_list(c, n, &in->bo, &in->nbo, &in->bo_cap);
+	return ringfile_blackouts(c, n, &in->bo, &in->nbo, &in->bo_cap);
 }
 
 /* The upgrades as written; checked against the ring's OS list once it is read. */
@@ -611,7 +559,7 @@ ringfile_tree(const char *file, struct ynode *root, const struct caldata *cal,
 			    !diags_full(d); i++)
 				load_ring(&c, &L, top.rings->items[i]);
 		if (top.blackouts != NULL)
-			parse_blackout_list(&c, top.blackouts, &L.set.bo, &L.set.nbo, &L.bo_cap);
+			ringfile_blackouts(&c, top.blackouts, &L.set.bo, &L.set.nbo, &L.bo_cap);
 	}
 	ytree_free(root);
 	ringload_free_index(&L);

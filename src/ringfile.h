@@ -49,6 +49,18 @@ int ringfile_parse(const char *name, const char *buf, size_t len, const struct c
 int ringfile_set(struct ringset *set, size_t pos, const char *key, const char *value,
     const char *name, const struct caldata *cal, struct diags *d);
 
+struct yctx;
+struct ynode;
+
+/*
+ * The list of blackouts at n (ringfile_blackout.c), appended to *v (*nv
+ * of them, room for *cap): once, every year (every: year, MM-DD) or by an
+ * RRULE (rrule, except), each checked with its errors in c.  Returns 0, or
+ * -1 when one was refused (the others are kept).
+ */
+int ringfile_blackouts(struct yctx *c, const struct ynode *n, struct blackout **v, size_t *nv,
+    size_t *cap);
+
 /* True if name is a time zone libical knows (an IANA name, or "UTC"). */
 int ringfile_timezone_ok(const char *name);
 

@@ -16,7 +16,7 @@
 #include <time.h>
 
 /* The schema version this build writes; PRAGMA user_version holds it. */
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 struct store;
 
@@ -132,6 +132,33 @@ int store_blackout_add_many(struct store *s, const struct blackout *v, size_t n,
  */
 int store_blackout_remove(struct store *s, long id, const struct actor *a,
     char **cause);
+
+/* What store_blackout_import changed. */
+struct bo_import_result {
+	size_t	 added, updated, unchanged, removed;
+};
+
+/*
+ * Make the run-time blackouts of import name for ring (NULL = every ring)
+ * the entries v[0 .. n) (each with import = name, its key uid and rid, and
+ * ring), in one transaction with a's audit row: an entry whose key is
+ * stored updates that row in place, id kept, when anything in it differs
+ * (who and at then become a's); a new key is added; a stored row of the
+ * import whose key is not among v is removed.  Returns 0 with *res, or -1
+ * with *cause and nothing changed.
+ */
+int store_blackout_import(struct store *s, const char *name, const char *ring,
+    const struct blackout *v, size_t n, const struct actor *a, struct bo_import_result *res,
+    char **cause);
+
+/*
+ * Remove every run-time blackout of import name, for every ring or only
+ * ring's (NULL: the import for every ring), with the audit row, in one
+ * transaction.  Returns how many were removed (0: none, nothing written),
+ * or -1 with *cause.
+ */
+long store_blackout_remove_import(struct store *s, const char *name, const char *ring,
+    bool every_ring, const struct actor *a, char **cause);
 
 /* A blackout with who added it and when. */
 struct blackout_rec {

@@ -5,6 +5,8 @@
 #include "store_int.h"
 #include "util.h"
 
+#include <jansson.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,8 +66,8 @@ store_override_clear(struct store *s, const char *os, ym_t month,
 }
 
 /* The from_date and to_date columns of b. */
-static void
-blackout_bounds(const struct blackout *b, char *from, char *to)
+void
+db_blackout_bounds(const struct blackout *b, char *from, char *to)
 {
 	if (b->timed) {
 		db_instant_format(b->start, from);
@@ -76,15 +78,29 @@ blackout_bounds(const struct blackout *b, char *from, char *to)
 	}
 }
 
-static int
-insert_blackout(struct store *s, sqlite3_stmt *st, const struct blackout *b,
-    const struct actor *a, char **cause)
+char *
+db_except_json(const struct blackout *b)
 {
-	char from[21], to[21];
+	json_t *a = json_array();
+	char *text;
+
+	for (size_t i = 0; i < b->nexcept; i++)
+		json_array_append_new(a, json_string(b->except[i]));
+	text = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return text != NULL ? text : xstrdup("[]");
+}
+
+int
+db_blackout_write(struct store *s, sqlite3_stmt *st, const struct blackout *b,
+    const struct actor *a, long id, char **cause)
+{
+	char from[21], to[21], *ex;
 	struct ymd d;
 	time_t t;
+	int rc;
 
-	blackout_bounds(b, from, to);
+	db_blackout_bounds(b, from, to);
 	/* Only what load can read back. */
 	if (b->timed ? db_instant_parse(from, &t) < 0 || db_instant_parse(to, &t) < 0 ||
 	    b->end <= b->start : ymd_parse(from, &d) < 0 || ymd_parse(to, &d) < 0) {
@@ -92,8 +108,12 @@ insert_blackout(struct store *s, sqlite3_stmt *st, const struct blackout *b,
 		    b->name != NULL ? b->name : "", from, to);
 		return -1;
 	}
-	if (db_run(s, st, "write blackout", cause, "sssssIs", b->name, b->ring, from, to,
-	    a->who, (sqlite3_int64)a->at, bo_kind_name(b->kind)) == -1)
+	ex = db_except_json(b);
+	rc = db_run(s, st, "write blackout", cause, "sssssIssssssssI", b->name, b->ring, from,
+	    to, a->who, (sqlite3_int64)a->at, bo_kind_name(b->kind), b->rrule, ex, b->tzid,
+	    b->tzdef, b->import, b->uid, b->rid, (sqlite3_int64)id);
+	free(ex);
+	if (rc == -1)
 		return -1;
 	if (sqlite3_changes(s->db) == 0) {
 		*cause = xasprintf("write blackout: no ring '%s'", b->ring);
@@ -103,10 +123,11 @@ insert_blackout(struct store *s, sqlite3_stmt *st, const struct blackout *b,
 }
 
 /* No foreign key (a reload keeps it if the ring goes): the ring must exist now. */
-static const char insert_blackout_sql[] =
-	"INSERT INTO blackouts (name, ring_id, from_date, to_date, origin, who, at, kind)"
-	" SELECT ?1, ?2, ?3, ?4, 'runtime', ?5, ?6, ?7"
-	" WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM rings WHERE id = ?2)";
+const char db_blackout_insert_sql[] =
+	"INSERT INTO blackouts (name, ring_id, from_date, to_date, origin, who, at, kind,"
+	" rrule, exdates, tzid, tzdef, import_name, uid, recurrence_id)"
+	" SELECT ?1, ?2, ?3, ?4, 'runtime', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14"
+	" WHERE ?15 = 0 AND (?2 IS NULL OR EXISTS (SELECT 1 FROM rings WHERE id = ?2))";
 
 /* Insert v[0..n) with one statement inside the caller's transaction. */
 static int
@@ -116,10 +137,10 @@ insert_blackouts(struct store *s, const struct blackout *v, size_t n,
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if (db_prepare(s, insert_blackout_sql, &st, "write blackout", cause) == -1)
+	if (db_prepare(s, db_blackout_insert_sql, &st, "write blackout", cause) == -1)
 		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = insert_blackout(s, st, &v[i], a, cause);
+		rc = db_blackout_write(s, st, &v[i], a, 0, cause);
 	sqlite3_finalize(st);
 	return rc;
 }

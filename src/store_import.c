@@ -50,7 +50,7 @@ static const char stage_create_sql[] =
 	"CREATE TEMP TABLE stage_ring_os AS SELECT ring_id, pos, os_id"
 	" FROM main.ring_os WHERE false;"
 	"CREATE TEMP TABLE stage_blackouts AS SELECT name, ring_id, from_date,"
-	" to_date, kind FROM main.blackouts WHERE false;"
+	" to_date, kind, rrule, exdates FROM main.blackouts WHERE false;"
 	/* Without these, syncing 10,000 rings compares every row with every row. */
 	"CREATE INDEX temp.stage_ring_os_key ON stage_ring_os (ring_id, pos);"
 	"CREATE INDEX temp.stage_blackouts_key"
@@ -63,7 +63,7 @@ static const char stage_clear_sql[] =
 static const char *const stage_insert_sql[ST_COUNT] = {
 	[ST_OVR] = "INSERT INTO stage_overrides VALUES (?, ?, ?, ?, ?)",
 	[ST_RING_OS] = "INSERT INTO stage_ring_os VALUES (?, ?, ?)",
-	[ST_BO] = "INSERT INTO stage_blackouts VALUES (?, ?, ?, ?, ?)",
+	[ST_BO] = "INSERT INTO stage_blackouts VALUES (?, ?, ?, ?, ?, ?, ?)",
 };
 
 /*
@@ -91,7 +91,8 @@ static const struct sync_step {
 	  " (SELECT 1 FROM stage_blackouts s WHERE s.name = blackouts.name"
 	  " AND s.ring_id IS blackouts.ring_id"
 	  " AND s.from_date = blackouts.from_date"
-	  " AND s.to_date = blackouts.to_date AND s.kind = blackouts.kind)" },
+	  " AND s.to_date = blackouts.to_date AND s.kind = blackouts.kind"
+	  " AND s.rrule IS blackouts.rrule AND s.exdates = blackouts.exdates)" },
 	{ "rings", &rec_ring, false, NULL },
 	{ "overrides", NULL, false,
 	  "DELETE FROM overrides WHERE origin = 'file' AND (os_id, month)"
@@ -125,16 +126,19 @@ static const struct sync_step {
 	{ "ring upgrades", &rec_upgrade, true, NULL },
 	/* No natural key: insert the first of each new one, in file order. */
 	{ "blackouts", NULL, true,
-	  "INSERT INTO blackouts (name, ring_id, from_date, to_date, origin, kind)"
-	  " SELECT name, ring_id, from_date, to_date, 'file', kind"
+	  "INSERT INTO blackouts (name, ring_id, from_date, to_date, origin, kind, rrule,"
+	  " exdates)"
+	  " SELECT name, ring_id, from_date, to_date, 'file', kind, rrule, exdates"
 	  " FROM stage_blackouts s WHERE NOT EXISTS (SELECT 1 FROM blackouts b"
 	  " WHERE b.origin = 'file' AND b.name = s.name"
 	  " AND b.ring_id IS s.ring_id AND b.from_date = s.from_date"
-	  " AND b.to_date = s.to_date AND b.kind = s.kind)"
+	  " AND b.to_date = s.to_date AND b.kind = s.kind"
+	  " AND b.rrule IS s.rrule AND b.exdates = s.exdates)"
 	  " AND NOT EXISTS (SELECT 1 FROM stage_blackouts t"
 	  " WHERE t.rowid < s.rowid AND t.name = s.name"
 	  " AND t.ring_id IS s.ring_id AND t.from_date = s.from_date"
-	  " AND t.to_date = s.to_date AND t.kind = s.kind)"
+	  " AND t.to_date = s.to_date AND t.kind = s.kind"
+	  " AND t.rrule IS s.rrule AND t.exdates = s.exdates)"
 	  " ORDER BY s.rowid" },
 };
 
@@ -247,9 +251,14 @@ stage_rows(struct store *s, sqlite3_stmt **st, const struct caldata *c,
 		if (stage_ring(s, st, &r->ring[i], (int)i, cause) == -1)
 			return -1;
 	for (size_t i = 0; i < r->nbo; i++) {
+		char *ex = db_except_json(&r->bo[i]);
+		int rc;
+
 		b = &r->bo[i];
-		if (db_run(s, st[ST_BO], "stage blackouts", cause, "ssdds",
-		    b->name, b->ring, &b->from, &b->to, bo_kind_name(b->kind)) == -1)
+		rc = db_run(s, st[ST_BO], "stage blackouts", cause, "ssddsss", b->name, b->ring,
+		    &b->from, &b->to, bo_kind_name(b->kind), b->rrule, ex);
+		free(ex);
+		if (rc == -1)
 			return -1;
 	}
 	return 0;

@@ -84,6 +84,10 @@ int db_bind_record(sqlite3_stmt *st, int i, const struct record *r, const void *
 int db_load_record(sqlite3_stmt *st, int i, const struct record *r, void *obj,
     const char *what, char **cause);
 
+/* Column i into the one field f of obj; 0 or -1 with *cause. */
+int db_load_record_field(sqlite3_stmt *st, int i, const struct rec_field *f, void *obj,
+    const char *what, char **cause);
+
 /* store_schema.c: connection settings, then migrations to STORE_SCHEMA_VERSION. */
 int schema_configure(struct store *s, char **cause);
 int schema_migrate(struct store *s, char **cause);
@@ -93,5 +97,19 @@ int import_init(struct store *s, char **cause);
 
 /* store_change.c: the audit row, inside the caller's transaction. */
 int db_audit(struct store *s, const struct actor *a, const char *result, char **cause);
+
+/* store_change.c: b's exdates column, a JSON array of its exceptions (caller frees). */
+char *db_except_json(const struct blackout *b);
+/* store_change.c: b's from_date and to_date (21 bytes each): days, or a timed one's instants. */
+void db_blackout_bounds(const struct blackout *b, char *from, char *to);
+/*
+ * Write b, a run-time blackout by a, with st: db_blackout_insert_sql (id
+ * 0), or another statement binding the same 14 values and id as ?15
+ * (store_bo_import.c's update).  Returns 0, or -1 with *cause (also when
+ * b's ring does not exist).
+ */
+extern const char db_blackout_insert_sql[];
+int db_blackout_write(struct store *s, sqlite3_stmt *st, const struct blackout *b,
+    const struct actor *a, long id, char **cause);
 
 #endif

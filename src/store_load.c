@@ -3,6 +3,7 @@
  * read by their descriptors (record.h); lists and blackouts' bounds here.
  */
 #include "publish.h"
+#include "recur.h"
 #include "store_int.h"
 #include "util.h"
 
@@ -248,14 +249,44 @@ col_bounds(sqlite3_stmt *st, int i, struct blackout *b, char **cause)
 }
 
 /* Every blackout, then the attached ones, then the detached ones. */
+#define BO_RULE_COLS	", rrule, exdates, tzid, tzdef, import_name, uid, recurrence_id"
 static const char *const select_blackouts_sql[3] = {
 	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, "
-	BO_DETACHED ", kind FROM blackouts ORDER BY id",
+	BO_DETACHED ", kind" BO_RULE_COLS " FROM blackouts ORDER BY id",
 	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 0, kind"
-	" FROM blackouts WHERE NOT " BO_DETACHED " ORDER BY id",
+	BO_RULE_COLS " FROM blackouts WHERE NOT " BO_DETACHED " ORDER BY id",
 	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 1, kind"
-	" FROM blackouts WHERE " BO_DETACHED " ORDER BY id",
+	BO_RULE_COLS " FROM blackouts WHERE " BO_DETACHED " ORDER BY id",
 };
+
+/*
+ * Columns 10 on: the rule of a recurring one (compiled here, so that a row
+ * the engine cannot expand fails the load, not the plan) and where an
+ * imported one came from.
+ */
+static int
+blackout_rule(sqlite3_stmt *st, struct blackout *b, char **cause)
+{
+	const struct rec_field *ex = record_field(&rec_blackout, "exdates");
+	char *why;
+
+	b->rrule = db_col_str(st, 10);
+	b->tzid = db_col_str(st, 12);
+	b->tzdef = db_col_str(st, 13);
+	b->import = db_col_str(st, 14);
+	b->uid = db_col_str(st, 15);
+	b->rid = db_col_str(st, 16);
+	if (db_load_record_field(st, 11, ex, b, "read blackouts", cause) == -1)
+		return -1;
+	if (b->rrule == NULL)
+		return 0;
+	if ((b->rule = recur_compile(b, &why)) == NULL) {
+		*cause = xasprintf("read blackouts: blackout %ld '%s': %s", b->id, b->name, why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
 
 /* One row of select_blackouts_sql into b (zeroed by the caller). */
 static int
@@ -272,7 +303,9 @@ blackout_row(sqlite3_stmt *st, struct blackout *b, char **cause)
 		*cause = xasprintf("read blackouts: bad kind '%s'", kind != NULL ? kind : "NULL");
 		return -1;
 	}
-	return col_bounds(st, 3, b, cause);
+	if (col_bounds(st, 3, b, cause) == -1)
+		return -1;
+	return blackout_rule(st, b, cause);
 }
 
 static int

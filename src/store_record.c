@@ -239,6 +239,13 @@ load_field(sqlite3_stmt *st, int i, const struct rec_field *f, void *obj,
 }
 
 int
+db_load_record_field(sqlite3_stmt *st, int i, const struct rec_field *f, void *obj,
+    const char *what, char **cause)
+{
+	return load_field(st, i, f, obj, what, cause);
+}
+
+int
 db_load_record(sqlite3_stmt *st, int i, const struct record *r, void *obj,
     const char *what, char **cause)
 {

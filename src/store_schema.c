@@ -283,6 +283,35 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	 */
 	"ALTER TABLE rings ADD COLUMN groups TEXT NOT NULL DEFAULT '[]'"
 	" CHECK (json_valid(groups) AND json_type(groups) = 'array');",
+
+	/*
+	 * 10 -> 11: recurring blackouts kept as rules, and imports that can be
+	 * redone.  rrule NULL is a blackout that happens once (every existing
+	 * row); otherwise from_date..to_date is its first occurrence, exdates
+	 * its exceptions (a JSON array of days or UTC instants), tzid the zone
+	 * a timed one repeats in and tzdef that zone's VTIMEZONE when the
+	 * imported file defined it.  An imported entry has the import's name
+	 * and its event's key (uid, with recurrence_id for one occurrence):
+	 * unique per import and ring, so importing the same file again
+	 * updates its rows.  Rows imported before have no import name and stay
+	 * as they were.
+	 */
+	"ALTER TABLE blackouts ADD COLUMN rrule TEXT"
+	" CHECK (rrule IS NULL OR length(rrule) BETWEEN 1 AND 1024);"
+	"ALTER TABLE blackouts ADD COLUMN exdates TEXT NOT NULL DEFAULT '[]'"
+	" CHECK (json_valid(exdates) AND json_type(exdates) = 'array'"
+	" AND (rrule IS NOT NULL OR exdates = '[]'));"
+	"ALTER TABLE blackouts ADD COLUMN tzid TEXT CHECK (tzid IS NULL OR rrule IS NOT NULL);"
+	"ALTER TABLE blackouts ADD COLUMN tzdef TEXT CHECK (tzdef IS NULL OR tzid IS NOT NULL);"
+	"ALTER TABLE blackouts ADD COLUMN import_name TEXT"
+	" CHECK (import_name IS NULL OR length(import_name) BETWEEN 1 AND 200);"
+	"ALTER TABLE blackouts ADD COLUMN uid TEXT"
+	" CHECK ((uid IS NULL) = (import_name IS NULL));"
+	"ALTER TABLE blackouts ADD COLUMN recurrence_id TEXT"
+	" CHECK (recurrence_id IS NULL OR uid IS NOT NULL);"
+	"CREATE UNIQUE INDEX blackouts_import_key ON blackouts"
+	" (import_name, ifnull(ring_id, ''), uid, ifnull(recurrence_id, ''))"
+	" WHERE import_name IS NOT NULL;",
 };
 
 static int

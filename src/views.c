@@ -3,6 +3,7 @@
  * the site renders its pages from them, so a key is named in one place.
  */
 #include "blackout_ics.h"
+#include "recur.h"
 #include "calendar.h"
 #include "planrange.h"
 #include "record.h"
@@ -689,36 +690,35 @@ view_oob(const struct os_def *os, const struct oob *b)
 	    "restart", b->restart, "note", view_str_or_null(b->note));
 }
 
-json_t *
-view_blackout(const struct blackout *b)
+/* A blackout's from or to: a day, a timed one's instant, MM-DD for every year. */
+static json_t *
+bound_json(const struct blackout *b, struct ymd d, time_t t)
 {
-	char from[11], to[11];
+	char buf[11];
 
-	return json_pack("{s:I,s:s,s:o,s:s,s:o,s:o,s:b,s:s}", "id", (json_int_t)b->id,
-	    "name", b->name, "ring", view_str_or_null(b->ring), "kind", bo_kind_name(b->kind),
-	    "from", b->timed ? view_instant(b->start) : json_string(ymd_format(b->from, from)),
-	    "to", b->timed ? view_instant(b->end) : json_string(ymd_format(b->to, to)),
-	    "timed", b->timed, "origin", b->runtime ? "runtime" : "file");
+	if (b->timed)
+		return view_instant(t);
+	ymd_format(d, buf);
+	return json_string(recur_every_year(b) ? buf + 5 : buf);
 }
 
 json_t *
-view_ics_cuts(const struct ics_cut *c, size_t n)
+view_blackout(const struct blackout *b)
 {
-	json_t *a = json_array(), *o;
-	char day[11];
+	json_t *o, *ex = json_array();
 
-	for (size_t i = 0; i < n; i++) {
-		o = json_pack("{s:s,s:I}", "name", c[i].name, "imported",
-		    (json_int_t)c[i].imported);
-		if (c[i].count > 0) {
-			json_object_set_new(o, "count", json_integer(c[i].count));
-			json_object_set_new(o, "after", json_integer(c[i].after));
-		} else {
-			json_object_set_new(o, "until", json_string(ymd_format(c[i].until, day)));
-		}
-		json_array_append_new(a, o);
-	}
-	return a;
+	for (size_t i = 0; i < b->nexcept; i++)
+		json_array_append_new(ex, json_string(b->except[i]));
+	o = json_pack("{s:I,s:s,s:o,s:s,s:o,s:o,s:b,s:s}", "id", (json_int_t)b->id,
+	    "name", b->name, "ring", view_str_or_null(b->ring), "kind", bo_kind_name(b->kind),
+	    "from", bound_json(b, b->from, b->start), "to", bound_json(b, b->to, b->end),
+	    "timed", b->timed, "origin", b->runtime ? "runtime" : "file");
+	json_object_update_new(o, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}",
+	    "repeats", recur_every_year(b) ? json_string("every year") : view_str_or_null(b->rrule),
+	    "except", ex, "timezone", view_str_or_null(b->tzid),
+	    "import", view_str_or_null(b->import), "uid", view_str_or_null(b->uid),
+	    "occurrence", view_str_or_null(b->rid)));
+	return o;
 }
 
 json_t *

@@ -208,11 +208,4 @@ void view_plan_devices(json_t *plan, const struct inventory *inv, const struct c
 /* The entry of ring id in a plan's "devices" list, or NULL (the grid and the page draw it). */
 const json_t *view_plan_ring_devices(const json_t *devices, const char *id);
 
-struct ics_cut;
-/*
- * Imported events whose COUNT or UNTIL reaches past the horizon's end:
- * [{name, imported, count, after} or {name, imported, until}].
- */
-json_t *view_ics_cuts(const struct ics_cut *c, size_t n);
-
 #endif

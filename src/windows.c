@@ -4,6 +4,7 @@
  * the code here only adds days to dates and applies RFC 5545's rules for
  * local times that fall in a DST gap or overlap.
  */
+#include "recur.h"
 #include "rings.h"
 #include "tzcache.h"
 #include "windows.h"
@@ -102,9 +103,60 @@ applies(const struct blackout *b, const struct ring *r)
 #define PAUSES		(1u << BO_PAUSE)
 #define ALL_KINDS	(FREEZES | PAUSES)
 
+/* The first in block k of the occurrences that may reach day first. */
+static size_t
+first_candidate(const struct recur_block *k, long first)
+{
+	size_t lo = 0, hi = k->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (k->v[mid].from_day < first - k->maxdays)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
- * The first blackout of r (in rs->bo's order) of one of the kinds in the
- * mask that overlaps [start, end), or NULL.
+ * The first occurrence of a recurring blackout of r of one of the kinds
+ * that overlaps [start, end), days first..last, or NULL.  None lasts more
+ * than RECUR_MAX_DAYS, so those that can start in the year before first's
+ * or up to last's year are looked at, by their first day.
+ */
+static const struct blackout *
+blocked_recurring(const struct ringset *rs, const struct ring *r, time_t start, time_t end,
+    long first, long last, unsigned kinds)
+{
+	int y1 = ymd_from_days(last).y;
+
+	for (int y = ymd_from_days(first).y - 1; y <= y1; y++) {
+		struct recur_block *k = recur_years_get(ringset_years(rs), y);
+
+		for (size_t i = k != NULL ? first_candidate(k, first) : 0;
+		    k != NULL && i < k->n && k->v[i].from_day <= last; i++) {
+			struct recur_occ *o = &k->v[i];
+			time_t bs = o->start, be = o->end;
+
+			if (o->to_day < first || !applies(o->of, r) || !(kinds & (1u << o->of->kind)))
+				continue;
+			if (!o->of->timed) {
+				bs = win_from_local(r->timezone, o->from, 0);
+				be = win_from_local(r->timezone, ymd_add_days(o->to, 1), 0);
+			}
+			if (start < be && end > bs)
+				return recur_blackout(o);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The first blackout of r (in rs->bo's order, then the occurrences of the
+ * recurring ones) of one of the kinds in the mask that overlaps [start,
+ * end), or NULL.
  */
 static const struct blackout *
 blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end, unsigned kinds)
@@ -129,7 +181,7 @@ blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end
 		const struct blackout *b = &rs->bo[ix != NULL ? ix[k] : k];
 		time_t bs, be;
 
-		if ((ix == NULL && !applies(b, r)) || !(kinds & (1u << b->kind)))
+		if ((ix == NULL && !applies(b, r)) || !(kinds & (1u << b->kind)) || b->rrule != NULL)
 			continue;
 		if (!b->timed && ((ix != NULL ? b->to_day : ymd_days(b->to)) < first ||
 		    (ix != NULL ? b->from_day : ymd_days(b->from)) > last))
@@ -138,7 +190,9 @@ blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end
 		if (start < be && end > bs)
 			return b;
 	}
-	return NULL;
+	if (!(has & BO_RECURS) || rs == NULL || ringset_years(rs) == NULL)
+		return NULL;
+	return blocked_recurring(rs, r, start, end, first, last, kinds);
 }
 
 /* Does window w open on local day number dn? */

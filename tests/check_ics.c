@@ -1,11 +1,17 @@
 /*
- * check_ics.c: iCalendar files -> blackouts (blackout_ics.c), from the
- * fixtures in tests/ics/.  Expected instants are worked out by hand from the
- * EU DST rules (2026: CEST from 29 March 01:00Z to 25 October 01:00Z) and
+ * check_ics.c: iCalendar files -> blackout entries (blackout_ics.c), from
+ * the fixtures in tests/ics/.  Expected instants are worked out by hand from
+ * the EU DST rules (2026: CEST from 29 March 01:00Z to 25 October 01:00Z) and
  * written as UTC calendar values, converted with timegm, not with libical.
+ *
+ * A recurring event is one entry that keeps its rule; most cases here look
+ * at what the engine makes of the entries over a horizon of 2025-11-20 ..
+ * 2028-11-20 (flatten: each rule's occurrences, year by year, as recur.c
+ * gives them), which is what an import gave before rules were kept.
  */
 #include "tzcache.h"
 #include "blackout_ics.h"
+#include "recur.h"
 #include "table.h"
 #include "testutil.h"
 #include "util.h"
@@ -17,7 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-/* The horizon the daemon uses for an import at 2026-11-20: 12 months back, 24 ahead. */
+/* The horizon the cases look at: 12 months back and 24 ahead of 2026-11-20. */
 #define H_FROM	utc(2025, 11, 20, 0, 0)
 #define H_TO	utc(2028, 11, 20, 0, 0)
 
@@ -51,22 +57,92 @@ free_all(struct blackout *v, size_t n)
 	free(v);
 }
 
-/* Text (len bytes) that must be accepted, with want blackouts for ring. */
+struct flat {
+	struct blackout	*v;
+	size_t		 n, cap;
+};
+
+/* Does b (an entry or an occurrence) overlap the horizon? */
+static bool
+in_horizon(const struct blackout *b)
+{
+	if (b->timed)
+		return b->start <= H_TO && b->end > H_FROM;
+	return ymd_days(b->from) <= H_TO / 86400 && ymd_days(b->to) >= H_FROM / 86400;
+}
+
+/* A blackout like of from..to or start..end, if always or in the horizon. */
+static void
+put(struct flat *f, const struct blackout *of, struct ymd from, struct ymd to, time_t start,
+    time_t end, bool always)
+{
+	struct blackout b = { .name = xstrdup(of->name), .ring = xstrdup_null(of->ring),
+	    .from = from, .to = to, .timed = of->timed, .start = start, .end = end };
+
+	if (!always && !in_horizon(&b)) {
+		blackout_free(&b);
+		return;
+	}
+	grow(&f->v, f->n, &f->cap, sizeof(b));
+	f->v[f->n++] = b;
+}
+
+static void
+put_occ(const struct recur_occ *o, void *arg)
+{
+	put(arg, o->of, o->from, o->to, o->start, o->end, false);
+}
+
+/*
+ * The entries as blackouts over the horizon: a rule's occurrences that
+ * overlap it, an occurrence entry (rid) that overlaps it, any other entry
+ * as it is.
+ */
 static struct blackout *
-accept_text(const char *text, size_t len, const char *ring, size_t want)
+flatten(const struct blackout *e, size_t ne, size_t *n)
+{
+	struct flat f = { 0 };
+
+	for (size_t i = 0; i < ne; i++) {
+		if (e[i].rule != NULL)
+			for (int y = 2025; y <= 2028; y++)
+				recur_year(&e[i], y, put_occ, &f);
+		else
+			put(&f, &e[i], e[i].from, e[i].to, e[i].start, e[i].end, e[i].rid == NULL);
+	}
+	*n = f.n;
+	return f.v;
+}
+
+/* The entries of text (len bytes) for ring, which must be accepted; *n of them. */
+static struct blackout *
+entries(const char *text, size_t len, const char *ring, size_t *n)
 {
 	struct blackout *v = NULL;
 	char *cause = NULL;
-	size_t n = 0;
 
-	if (ics_blackouts(text, len, ring, H_FROM, H_TO, &v, &n, &cause) != 0)
+	if (ics_import(text, len, ring, &v, n, &cause) != 0)
 		ck_abort_msg("%s", cause);
-	ck_assert_uint_eq(n, want);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < *n; i++) {
 		ck_assert_pstr_eq(v[i].ring, ring);
 		ck_assert_int_eq(v[i].id, 0);
 		ck_assert(!v[i].runtime);
+		ck_assert_ptr_nonnull(v[i].uid);
+		ck_assert_ptr_null(v[i].import);
+		ck_assert((v[i].rrule != NULL) == (v[i].rule != NULL));
 	}
+	return v;
+}
+
+/* Text (len bytes) that must be accepted, with want blackouts over the horizon for ring. */
+static struct blackout *
+accept_text(const char *text, size_t len, const char *ring, size_t want)
+{
+	size_t ne, n;
+	struct blackout *e = entries(text, len, ring, &ne), *v = flatten(e, ne, &n);
+
+	free_all(e, ne);
+	ck_assert_uint_eq(n, want);
 	return v;
 }
 
@@ -93,7 +169,7 @@ refuse_text(const char *text, size_t len, const char *want)
 	char *cause = NULL;
 	size_t n = 99;
 
-	ck_assert_int_eq(ics_blackouts(text, len, NULL, H_FROM, H_TO, &v, &n, &cause), -1);
+	ck_assert_int_eq(ics_import(text, len, NULL, &v, &n, &cause), -1);
 	ck_assert_ptr_null(v);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_ptr_nonnull(cause);
@@ -349,10 +425,51 @@ START_TEST(test_unknown_tzid_is_refused)
 }
 END_TEST
 
-START_TEST(test_more_than_1000_blackouts_is_refused)
+/* A calendar of n all-day events (rules: every k-th is FREQ=WEEKLY), distinct UIDs. */
+static char *
+many_events(int n, int k)
 {
-	/* Daily from 2026-01-01 to the end of the horizon is well over 1000. */
-	refuse_file("too-many.ics", "more than 1000 blackouts; split the file");
+	size_t cap = (size_t)n * 100 + 100, len;
+	char *s = xmalloc(cap);
+
+	len = (size_t)snprintf(s, cap, "BEGIN:VCALENDAR\nVERSION:2.0\n");
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len, "BEGIN:VEVENT\nUID:%d@t\n"
+		    "DTSTART;VALUE=DATE:20270101\nSUMMARY:e%d\n%sEND:VEVENT\n", i, i,
+		    k > 0 && i % k == 0 ? "RRULE:FREQ=WEEKLY\n" : "");
+	snprintf(s + len, cap - len, "END:VCALENDAR\n");
+	return s;
+}
+
+START_TEST(test_a_daily_rule_is_one_entry_and_entries_and_rules_are_bounded)
+{
+	size_t len, n;
+	char *text = fixture("too-many.ics", &len);
+	struct blackout *v = entries(text, len, NULL, &n);
+
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0].rrule, "FREQ=DAILY");
+	free_all(v, n);
+	/* Every day of 2026 and 2027, and 2028-01-01 .. 11-20 (a leap year: 325 days). */
+	free_all(accept_text(text, len, NULL, 365 + 365 + 325), 365 + 365 + 325);
+	free(text);
+	/* 10,000 entries are taken, one more is not; 500 rules are taken, 501 not. */
+	text = many_events(ICS_MAX_ENTRIES, 0);
+	v = entries(text, strlen(text), NULL, &n);
+	free_all(v, n);
+	free(text);
+	text = many_events(ICS_MAX_ENTRIES + 1, 0);
+	refuse_text(text, strlen(text), "more than 10000 entries (events, and the occurrences "
+	    "they move or add); split the file");
+	free(text);
+	text = many_events(ICS_MAX_RULES, 1);
+	v = entries(text, strlen(text), NULL, &n);
+	ck_assert_uint_eq(n, ICS_MAX_RULES);
+	free_all(v, n);
+	free(text);
+	text = many_events(ICS_MAX_RULES + 1, 1);
+	refuse_text(text, strlen(text), "more than 500 recurring events; split the file");
+	free(text);
 }
 END_TEST
 
@@ -374,7 +491,31 @@ START_TEST(test_other_doubtful_events_are_refused)
 		{ "DTSTART:20261224T100000Z\nRRULE:FREQ=YEARLY\nRRULE:FREQ=MONTHLY\n",
 		  "event 'e' has more than one RRULE" },
 		{ "DTSTART:17000101T000000Z\nRRULE:FREQ=DAILY\n",
-		  "event 'e': its RRULE repeats too often to expand (more than 100000 occurrences)" },
+		  "event 'e': only the years 1970 to 2500 are supported, not 1700" },
+		{ "DTSTART:20270101T000000Z\nRRULE:FREQ=HOURLY\n",
+		  "event 'e': RRULE FREQ=HOURLY: FREQ=HOURLY is not taken; a blackout repeats "
+		  "DAILY, WEEKLY, MONTHLY or YEARLY" },
+		{ "DTSTART:20270101T000000Z\nRRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1\n",
+		  "event 'e': RRULE FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1: BYSETPOS is not taken "
+		  "(only FREQ, INTERVAL, COUNT or UNTIL, BYDAY, BYMONTHDAY, BYMONTH and WKST are)" },
+		{ "DTSTART:20270101T000000Z\nRRULE:FREQ=DAILY;BYHOUR=8,20\n",
+		  "event 'e': RRULE FREQ=DAILY;BYHOUR=8,20: BYHOUR is not taken (only FREQ, "
+		  "INTERVAL, COUNT or UNTIL, BYDAY, BYMONTHDAY, BYMONTH and WKST are)" },
+		{ "DTSTART:20270101T000000Z\nRRULE:FREQ=WEEKLY;BYDAY=2TU\n",
+		  "event 'e': RRULE FREQ=WEEKLY;BYDAY=2TU: a BYDAY with a position (such as 2TU) "
+		  "is taken only with FREQ=MONTHLY or FREQ=YEARLY" },
+		{ "DTSTART;VALUE=DATE:20270101\nDTEND;VALUE=DATE:20280201\nRRULE:FREQ=YEARLY\n",
+		  "event 'e': RRULE FREQ=YEARLY: one occurrence lasts 396 days; a repeating "
+		  "blackout lasts 1 to 366 days" },
+		{ "DTSTART;VALUE=DATE:20270101\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\n",
+		  "event 'e': RRULE FREQ=YEARLY;BYMONTHDAY=30;BYMONTH=2: libical cannot expand the "
+		  "rule (does it name a day that never comes?)" },
+		/* 29 February from 2027 to 2126: 2028 .. 2124 every 4 years, not 2100: 24. */
+		{ "DTSTART;VALUE=DATE:20270101\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=30\n",
+		  "event 'e': RRULE FREQ=YEARLY;COUNT=30;BYMONTHDAY=29;BYMONTH=2: its COUNT=30 is "
+		  "not reached within 100 years of its first occurrence (24 occurrences)" },
+		{ "UID:u\nDTSTART;VALUE=DATE:20270101\nEND:VEVENT\nBEGIN:VEVENT\nUID:u\nSUMMARY:f\n"
+		  "DTSTART;VALUE=DATE:20270102\n", "event 'f': two events have UID 'u'" },
 	};
 	char *text;
 
@@ -496,68 +637,100 @@ START_TEST(test_a_file_zone_converts_right_up_to_the_last_year)
 }
 END_TEST
 
-/* An event "eN", yearly from 1700: estimated 121123 steps (days), cheap in fact. */
-static void
-append_old_event(char **s, int i)
+START_TEST(test_count_and_until_stay_in_the_rule)
 {
-	strappend(s, "BEGIN:VEVENT\nSUMMARY:e%d\nDTSTART;VALUE=DATE:17000101\n"
-	    "RRULE:FREQ=YEARLY\nEND:VEVENT\n", i);
-}
+	size_t len, n, nv;
+	char *text = fixture("count-cut.ics", &len);
+	struct blackout *e = entries(text, len, NULL, &n), *v;
 
-START_TEST(test_rrule_work_is_bounded_per_file)
-{
-	char *text = NULL;
-
-	refuse_lit("BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nSUMMARY:Rare\n"
-	    "DTSTART:20260101T000000Z\nRRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30\n"
-	    "END:VEVENT\nEND:VCALENDAR\n", "event 'Rare': its RRULE (FREQ=SECONDLY from "
-	    "2026-01-01) would take more than 500000 steps to expand up to the horizon's "
-	    "end; give it a later DTSTART or a longer INTERVAL");
-	/* 4 such events are 484492 steps: taken (2026, 2027, 2028 each); a 5th is not. */
-	strappend(&text, "BEGIN:VCALENDAR\nVERSION:2.0\n");
-	for (int i = 1; i <= 4; i++)
-		append_old_event(&text, i);
-	strappend(&text, "END:VCALENDAR\n");
-	free_all(accept_str(text, 12), 12);
-	text[strlen(text) - strlen("END:VCALENDAR\n")] = '\0';
-	append_old_event(&text, 5);
-	strappend(&text, "END:VCALENDAR\n");
-	refuse_text(text, strlen(text), "event 'e5': its RRULE (FREQ=YEARLY from 1700-01-01) "
-	    "would take more than 500000 steps to expand up to the horizon's end; give it a "
-	    "later DTSTART or a longer INTERVAL");
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(e[0].rrule, "FREQ=YEARLY;COUNT=3");
+	ck_assert_str_eq(e[1].rrule, "FREQ=MONTHLY;UNTIL=20300101T000000Z");
+	/* Over the horizon: audits 2027-11-01 and 2028-11-01, the monthly freeze from
+	 * August to November 2028, the two weeks of the short run. */
+	v = flatten(e, n, &nv);
+	ck_assert_uint_eq(nv, 8);
+	assert_days(&v[0], "Yearly audit", 2027, 11, 1, 2027, 11, 1);
+	assert_days(&v[1], "Yearly audit", 2028, 11, 1, 2028, 11, 1);
+	assert_timed(&v[5], "Monthly freeze", utc(2028, 11, 1, 22, 0), utc(2028, 11, 1, 23, 0));
+	free_all(v, nv);
+	/* Past it: the third audit in 2029, none in 2030; twelve freezes in 2029, none in
+	 * 2030 (the UNTIL is 2030-01-01 00:00Z, before its 22:00). */
+	ck_assert_uint_eq(recur_year(&e[0], 2029, NULL, NULL), 1);
+	ck_assert_uint_eq(recur_year(&e[0], 2030, NULL, NULL), 0);
+	ck_assert_uint_eq(recur_year(&e[1], 2029, NULL, NULL), 12);
+	ck_assert_uint_eq(recur_year(&e[1], 2030, NULL, NULL), 0);
+	free_all(e, n);
 	free(text);
 }
 END_TEST
 
-START_TEST(test_count_or_until_past_the_horizon_is_reported)
+START_TEST(test_each_entry_has_its_key_and_a_rule_its_exceptions)
 {
-	struct blackout *v;
-	struct ics_cut *c;
-	char *text, *cause = NULL;
-	size_t len, n, nc;
+	size_t len, n;
+	char *text = fixture("rrule-exdate.ics", &len);
+	struct blackout *v = entries(text, len, "ring1", &n);
 
-	text = fixture("count-cut.ics", &len);
-	ck_assert_msg(ics_import(text, len, NULL, H_FROM, H_TO, &v, &n, &c, &nc, &cause) == 0,
-	    "%s", cause);
-	/* Yearly audit: 2027-11-01, 2028-11-01 (2029 is past 2028-11-20); Monthly freeze:
-	 * August to November 2028 (UNTIL 2030); Short run: both weeks. */
-	ck_assert_uint_eq(n, 8);
-	assert_days(&v[0], "Yearly audit", 2027, 11, 1, 2027, 11, 1);
-	assert_days(&v[1], "Yearly audit", 2028, 11, 1, 2028, 11, 1);
-	assert_timed(&v[5], "Monthly freeze", utc(2028, 11, 1, 22, 0), utc(2028, 11, 1, 23, 0));
-	ck_assert_uint_eq(nc, 2);
-	ck_assert_str_eq(c[0].name, "Yearly audit");
-	ck_assert_uint_eq(c[0].imported, 2);
-	ck_assert_int_eq(c[0].count, 3);
-	ck_assert_int_eq(c[0].after, 1);
-	ck_assert_str_eq(c[1].name, "Monthly freeze");
-	ck_assert_uint_eq(c[1].imported, 4);
-	ck_assert_int_eq(c[1].count, 0);
-	ck_assert_int_eq(c[1].until.y, 2030);
-	ck_assert_int_eq(c[1].until.m, 1);
-	ck_assert_int_eq(c[1].until.d, 1);
+	/* Christmas (a rule), Monday freeze (a rule), its moved occurrence; the cancelled
+	 * one is no entry, only an exception. */
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(v[0].uid, "xmas@test");
+	ck_assert_ptr_null(v[0].rid);
+	ck_assert_uint_eq(v[0].nexcept, 1);
+	ck_assert_str_eq(v[0].except[0], "2026-12-24");
+	ck_assert_str_eq(v[1].uid, "standup@test");
+	ck_assert_str_eq(v[1].rrule, "FREQ=WEEKLY;COUNT=4");
+	ck_assert_str_eq(v[1].tzid, "Europe/Berlin");
+	ck_assert_ptr_null(v[1].tzdef);		/* a built-in zone */
+	/* 09:00 Berlin in January is 08:00Z: the EXDATE, then the two replaced ones. */
+	ck_assert_uint_eq(v[1].nexcept, 3);
+	ck_assert_str_eq(v[1].except[0], "2026-01-12T08:00:00Z");
+	ck_assert_str_eq(v[1].except[1], "2026-01-19T08:00:00Z");
+	ck_assert_str_eq(v[1].except[2], "2026-01-26T08:00:00Z");
+	ck_assert_str_eq(v[2].uid, "standup@test");
+	ck_assert_str_eq(v[2].rid, "2026-01-19T08:00:00Z");
+	ck_assert_ptr_null(v[2].rrule);
 	free_all(v, n);
-	ics_cuts_free(c, nc);
+	free(text);
+	/* Without a UID: DTSTART and the name, numbered when they repeat. */
+	text = xstrdup("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20270101\nSUMMARY:a\n"
+	    "END:VEVENT\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20270101\nSUMMARY:a\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nDTSTART:20270101T100000Z\nSUMMARY:a\nEND:VEVENT\nEND:VCALENDAR\n");
+	v = entries(text, strlen(text), NULL, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(v[0].uid, "(no UID) 2027-01-01 a");
+	ck_assert_str_eq(v[1].uid, "(no UID) 2027-01-01 a #2");
+	ck_assert_str_eq(v[2].uid, "(no UID) 2027-01-01T10:00:00Z a");
+	free_all(v, n);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_a_rule_in_a_zone_only_the_file_defines_keeps_that_zone)
+{
+	size_t len, n, nf;
+	char *text = fixture("vtimezone.ics", &len), *rule;
+	struct blackout *v, *flat;
+
+	/* The review, weekly x20 from Wednesday 2026-07-01 12:00 "W. Europe Standard Time":
+	 * +2 (10:00Z) until 25 October, then +1: the 20th, 11 November, is 11:00Z. */
+	rule = xasprintf("%.*sRRULE:FREQ=WEEKLY;COUNT=20\r\n%s", (int)(strstr(text, "SUMMARY:") -
+	    text), text, strstr(text, "SUMMARY:"));
+	free(text);
+	text = rule;
+	v = entries(text, strlen(text), NULL, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0].tzid, "W. Europe Standard Time");
+	ck_assert_ptr_nonnull(v[0].tzdef);
+	ck_assert_ptr_nonnull(strstr(v[0].tzdef, "BEGIN:VTIMEZONE"));
+	flat = flatten(v, n, &nf);
+	ck_assert_uint_eq(nf, 20);
+	assert_timed(&flat[0], "summer release review", utc(2026, 7, 1, 10, 0),
+	    utc(2026, 7, 1, 11, 30));
+	assert_timed(&flat[19], "summer release review", utc(2026, 11, 11, 11, 0),
+	    utc(2026, 11, 11, 12, 30));
+	free_all(flat, nf);
+	free_all(v, n);
 	free(text);
 }
 END_TEST
@@ -619,14 +792,15 @@ ics_suite(void)
 	tcase_add_test(tc, test_calendar_without_vevent_is_refused);
 	tcase_add_test(tc, test_vevent_without_dtstart_is_refused);
 	tcase_add_test(tc, test_unknown_tzid_is_refused);
-	tcase_add_test(tc, test_more_than_1000_blackouts_is_refused);
+	tcase_add_test(tc, test_a_daily_rule_is_one_entry_and_entries_and_rules_are_bounded);
 	tcase_add_test(tc, test_other_doubtful_events_are_refused);
 	tcase_add_test(tc, test_text_need_not_be_nul_terminated);
 	tcase_add_test(tc, test_f2_zone_expanding_every_second_is_refused_before_libical_expands_it);
 	tcase_add_test(tc, test_zone_rules_are_yearly_at_dtstart_time_and_bounded);
 	tcase_add_test(tc, test_a_file_zone_converts_right_up_to_the_last_year);
-	tcase_add_test(tc, test_rrule_work_is_bounded_per_file);
-	tcase_add_test(tc, test_count_or_until_past_the_horizon_is_reported);
+	tcase_add_test(tc, test_count_and_until_stay_in_the_rule);
+	tcase_add_test(tc, test_each_entry_has_its_key_and_a_rule_its_exceptions);
+	tcase_add_test(tc, test_a_rule_in_a_zone_only_the_file_defines_keeps_that_zone);
 	tcase_add_test(tc, test_blackout_names_without_control_characters);
 	tcase_add_test(tc, test_imported_names_pass_the_name_check);
 	suite_add_tcase(s, tc);

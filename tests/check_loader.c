@@ -10,6 +10,7 @@
 #include "calendar.h"
 #include "calfile.h"
 #include "placement.h"
+#include "recur.h"
 #include "ringfile.h"
 #include "table.h"
 #include "testutil.h"
@@ -525,6 +526,41 @@ START_TEST(groups_at_their_limits_load_and_a_group_in_two_files_is_refused)
 }
 END_TEST
 
+START_TEST(repeating_blackouts_load_as_rules)
+{
+	static const char body[] = "version: 1\nrings:\n"
+	    "  - { id: pilot, name: P, os: [os-a], deferral_days: 0, deadline_days: 2,\n"
+	    "      grace_days: 1, timezone: UTC, blackouts: [{ name: fridays, from: 2027-01-01,\n"
+	    "      to: 2027-01-01, rrule: FREQ=WEEKLY;BYDAY=FR, except: [2027-12-24] }] }\n"
+	    "blackouts:\n"
+	    "  - { name: christmas, every: year, from: 12-20, to: 01-02 }\n"
+	    "  - { name: summer, every: year, kind: pause, from: 07-01, to: 07-31 }\n";
+	struct ringset rs = { 0 };
+	struct diags d = { 0 };
+	const struct blackout *b;
+
+	ck_assert_int_eq(ringfile_parse("r.yaml", body, sizeof(body) - 1, &mincal, &rs, &d), 0);
+	ck_assert_uint_eq(rs.nbo, 3);
+	b = &rs.bo[0];
+	ck_assert_str_eq(b->ring, "pilot");
+	ck_assert_str_eq(b->rrule, "FREQ=WEEKLY;BYDAY=FR");
+	ck_assert_uint_eq(b->nexcept, 1);
+	ck_assert_str_eq(b->except[0], "2027-12-24");
+	ck_assert_ptr_nonnull(b->rule);
+	/* every: year from 12-20 to 01-02: from 1970, ending in the next year. */
+	b = &rs.bo[1];
+	ck_assert_str_eq(b->rrule, "FREQ=YEARLY");
+	ck_assert_int_eq(ymd_cmp(b->from, (struct ymd){ 1970, 12, 20 }), 0);
+	ck_assert_int_eq(ymd_cmp(b->to, (struct ymd){ 1971, 1, 2 }), 0);
+	ck_assert(recur_every_year(b));
+	/* A pause of 31 days every July. */
+	b = &rs.bo[2];
+	ck_assert_int_eq(b->kind, BO_PAUSE);
+	ck_assert_int_eq(ymd_cmp(b->to, (struct ymd){ 1970, 7, 31 }), 0);
+	ringset_free(&rs);
+}
+END_TEST
+
 START_TEST(many_oses_and_overrides_load_and_late_duplicates_are_found)
 {
 	char *body, *more, *got;
@@ -589,6 +625,7 @@ main(void)
 	tcase_add_test(tc, many_rings_load_and_a_late_duplicate_is_found);
 	tcase_add_test(tc, many_oses_and_overrides_load_and_late_duplicates_are_found);
 	tcase_add_test(tc, groups_at_their_limits_load_and_a_group_in_two_files_is_refused);
+	tcase_add_test(tc, repeating_blackouts_load_as_rules);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

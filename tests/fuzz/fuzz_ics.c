@@ -1,12 +1,11 @@
 /*
- * fuzz_ics.c: ics_blackouts (the .ics importer of "blackout import") over
- * arbitrary bytes, with a fixed horizon of 2026-01-01 .. 2027-12-31.
+ * fuzz_ics.c: ics_import (the .ics importer of "blackout import") over
+ * arbitrary bytes, and the occurrences of each rule it keeps in 2027, as
+ * the window engine would ask for them.
  */
 #include "fuzz_common.h"
 #include "blackout_ics.h"
-
-#define HORIZON_FROM	((time_t)1767225600)	/* 2026-01-01T00:00:00Z */
-#define HORIZON_TO	((time_t)1830297599)	/* 2027-12-31T23:59:59Z */
+#include "recur.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -19,15 +18,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > (256u << 10))
 		return -1;
 	/* Not NUL-terminated on purpose: the contract says len bytes. */
-	rc = ics_blackouts((const char *)data, size, (size & 1) ? "ring1" : NULL,
-	    HORIZON_FROM, HORIZON_TO, &v, &n, &cause);
+	rc = ics_import((const char *)data, size, (size & 1) ? "ring1" : NULL, &v, &n, &cause);
 	if (rc < 0) {
 		if (cause == NULL || v != NULL || n != 0)
 			abort();
 	} else {
-		if (cause != NULL || n > ICS_MAX_BLACKOUTS || (n > 0 && v == NULL))
+		if (cause != NULL || n > ICS_MAX_ENTRIES || (n > 0 && v == NULL))
 			abort();
 	}
+	for (size_t i = 0; i < n; i++)
+		if (recur_year(&v[i], 2027, NULL, NULL) > 366)
+			abort();
 	for (size_t i = 0; i < n; i++)
 		blackout_free(&v[i]);
 	free(v);
