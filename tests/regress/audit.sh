@@ -75,7 +75,7 @@ jcheck "every change is one row, the latest first: actor, action, object, result
 	me, q = os.environ['me'], chr(34)
 	want = [(me, 'devices import', 'daemon.csv --skip-bad',
 	         'ok: daemon.csv, 7 rows, 4 imported, 3 rejected'),
-	        (me, 'blackout import', 'allday.ics (778 bytes, 5 blackouts)', 'ok'),
+	        (me, 'blackout import', 'allday.ics (778 bytes, 5 entries) --import allday.ics', 'ok'),
 	        (me, 'reload', '', 'ok'),
 	        (me, 'publish', 'ws2025-azure 2026-12 hotpatch --kb KB5000001 --note ' + q +
 	         'from MSRC' + q + ' --at 2026-12-20', 'ok'),
