@@ -62,6 +62,7 @@ devices import    devices-import.json
 devices           devices.json
 device show       device-show.json
 fleet             fleet.json
+audit             audit.json
 error             error.json
 '
 # schema_of WORDS...: the schema of the longest command the words start with, or nothing.
@@ -75,8 +76,9 @@ schema_of() {
 
 AT=2026-12-06T12:00:00Z
 own_files
-# HTTP on, so that status has a feed_url; the end of the script asks a daemon without it.
-start_daemon "$tmp/var" --http "127.0.0.1:$(free_port)" ||
+# HTTP on, so that status has a feed_url and a public_url (given with a trailing '/' and
+# upper case, answered normalised); the end of the script asks a daemon without either.
+start_daemon "$tmp/var" --http "127.0.0.1:$(free_port)" --public-url "HTTPS://Patch.Example.COM/hotpatch/" ||
     not_ok "the daemon starts" "$(cat "$tmp/var.log")"
 mkdir "$tmp/r"
 : > "$tmp/cases"
@@ -200,6 +202,58 @@ reply "windows --os --from --months 36" windows --ring test --os win11-25h2 --fr
 reply "plan with devices" plan
 reply "plan of the next year" plan --year 2027
 reply "plan of a year over: no devices" plan --year 2025
+reply "plan --at-risk" plan --at-risk
+reply "plan --from --months across a year end" plan --from 2026-11 --months 4
+reply "plan --at-risk of a range without risks" plan --at-risk --from 2026-12 --months 1
+# A what-if ring file: ring test changed (its deferral, an every-year blackout of its own),
+# a ring added, a global blackout by rule with an exception.
+cat > "$tmp/whatif.yaml" <<'YAML'
+version: 1
+rings:
+  - id: test
+    name: "Test"
+    os: [win11-24h2, win11-25h2]
+    deferral_days: 3
+    deadline_days: 2
+    grace_days: 1
+    timezone: America/New_York
+    devices: { arch: x64, vbs: true, licensed: true }
+    windows:
+      - days: [mon, tue, wed, thu, fri]
+        start: "13:00"
+        duration: 4h
+    blackouts:
+      - name: "spring close"
+        every: year
+        from: 03-28
+        to: 03-31
+  - id: extra
+    name: "Extra"
+    os: [win11-24h2]
+    deferral_days: 1
+    deadline_days: 2
+    grace_days: 2
+    timezone: UTC
+    devices: { arch: x64, vbs: false, licensed: true }
+    windows:
+      - days: [sat]
+        start: "02:00"
+        duration: 4h
+blackouts:
+  - name: "first fridays"
+    rrule: FREQ=MONTHLY;BYDAY=1FR
+    from: 2027-01-01
+    to: 2027-01-01
+    except: [2027-02-05]
+YAML
+reply "plan --what-if a ring file" plan --year 2027 --what-if "$tmp/whatif.yaml"
+reply "plan --set" plan --from 2026-12 --months 6 --set ring2.deferral_days=9 \
+	--set ring2.devices.vbs=false --set test.timezone=Europe/Paris
+mkdir "$tmp/whatif.d"
+cp "$SCHED"/autopatch-default.yaml "$SCHED"/server-2025.yaml "$tmp/whatif.d/"
+reply "plan --what-if a directory: rings gone" plan --what-if "$tmp/whatif.d"
+refusal "plan --set of a value out of range" 1 yes plan --set ring2.deferral_days=45
+refusal "plan --set of an unknown ring" 1 yes plan --set nosuch.deferral_days=9
 reply "blackout list" blackout list
 reply "blackout list --ring" blackout list --ring last
 reply "publish list" publish list
@@ -237,7 +291,28 @@ reply "blackout add" blackout add --name "board meeting" --from 2027-02-01 --to 
 reply "blackout add --ring --kind pause" blackout add --name "pause" --from 2027-03-01 \
 	--to 2027-03-20 --ring test --kind pause
 reply "blackout import, timed events" blackout import "${top_srcdir:-.}/tests/ics/berlin.ics" --ring test
-reply "blackout import, events cut at the horizon" blackout import "${top_srcdir:-.}/tests/ics/count-cut.ics"
+reply "blackout import, rules with COUNT and UNTIL" blackout import "${top_srcdir:-.}/tests/ics/count-cut.ics"
+# A recurring .ics: a yearly all-day rule with an EXDATE, a weekly one in Europe/Berlin with
+# an EXDATE and a RECURRENCE-ID that moves an occurrence.  Imported again: nothing changes;
+# then with the moved occurrence gone and a name changed: one updated, one removed.
+cp "${top_srcdir:-.}/tests/ics/rrule-exdate.ics" "$tmp/recurring.ics"
+reply "blackout import of a recurring .ics" blackout import "$tmp/recurring.ics" --ring ring1
+reply "blackout import of a recurring .ics again" blackout import "$tmp/recurring.ics" --ring ring1
+python3 - "$tmp/recurring.ics" <<'EOF'
+import re, sys
+path = sys.argv[1]
+text = open(path, newline="").read()
+text, n = re.subn(r"BEGIN:VEVENT\r?\n(?:(?!END:VEVENT).*\r?\n)*?RECURRENCE-ID;TZID=Europe/Berlin:20260119T090000\r?\n(?:(?!END:VEVENT).*\r?\n)*?END:VEVENT\r?\n", "", text)
+assert n == 1, "the moved occurrence"
+text, n = re.subn(r"SUMMARY:Christmas", "SUMMARY:Christmas break", text)
+assert n == 1, "the name"
+open(path, "w", newline="").write(text)
+EOF
+reply "blackout import of a recurring .ics, changed" blackout import "$tmp/recurring.ics" --ring ring1
+reply "blackout list with a recurring import" blackout list --ring ring1
+reply "ring show with a recurring import" ring show ring1
+reply "blackout remove --import" blackout remove --import recurring.ics --ring ring1
+refusal "blackout remove --import of no such import" 1 no blackout remove --import nosuch.ics
 reply "blackout list, run time" blackout list
 timed=$(json_get "$tmp/out" '[b["id"] for b in j["blackouts"] if b["timed"]][:1]')
 reply "blackout remove, a timed one" blackout remove "$timed"
@@ -245,6 +320,9 @@ reply "ring show with run-time blackouts" ring show test
 reply "windows with a pause" windows --ring test --from 2027-02 --months 3
 reply "publish clear, the file's answer back" publish clear win11-24h2 2026-06
 reply "publish clear, the plan back" publish clear ws2022-azure 2026-10
+reply "audit after the changes" audit
+reply "audit --limit --offset: a middle page" audit --limit 2 --offset 1
+reply "audit --since --until: nothing in the window" audit --since 2020-01 --until 2020-01-31
 
 # ---- reload: detached items, a shipped override, groups; then a refusal ----
 reply "override set on an OS about to leave" override set win11-26h2 2027-02 baseline --reason "leaves"
@@ -269,6 +347,27 @@ overrides:
 open(path, "w").write(text)
 EOF
 rm "$SCHED/state-examples.yaml"
+# Global blackouts that repeat: every year (MM-DD) and by rule with an exception.
+python3 - "$SCHED/autopatch-default.yaml" <<'EOF'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+old = """    from: 2026-12-21
+    to: 2027-01-03
+"""
+assert text.count(old) == 1, "the global blackout"
+text = text.replace(old, old + """  - name: "spring close"
+    every: year
+    from: 03-28
+    to: 03-31
+    except: [2027-03-28]
+  - name: "first fridays"
+    rrule: FREQ=MONTHLY;BYDAY=1FR;COUNT=6
+    from: 2027-01-01
+    to: 2027-01-01
+""")
+open(path, "w").write(text)
+EOF
 # The first ring (test) lists a directory group.
 sed '0,/^    timezone: America\/New_York .*$/s//&\n    groups: ["Hotpatch Test"]/' \
 	"$SCHED/autopatch-default.yaml" > "$tmp/ap.yaml" && mv "$tmp/ap.yaml" "$SCHED/autopatch-default.yaml"
@@ -277,6 +376,7 @@ reply "status with detached items" status
 reply "override list: shipped and detached" override list
 reply "blackout list: detached" blackout list
 detached=$(json_get "$tmp/out" '[b["id"] for b in j["blackouts"] if b["detached"]]')
+reply "ring show with repeating file blackouts" ring show ring2
 cat > "$tmp/groups.csv" <<'CSV'
 name,group,build,arch,vbs,edition,licensed
 GRP-0001,Hotpatch Test,10.0.26100.8246,x64,true,Enterprise,yes
@@ -346,9 +446,79 @@ form "devices --limit --offset: a middle page" '
 form "devices --offset past the end" 'eq((j["devices"], j["next_offset"]), ([], None), "page")'
 form "device show ODD-UNKNOWN" 'eq((j["os"], j["baseline_detail"], j["months"]), (None, None, []), "no OS")'
 form "override set to the month's own kind (noop)" 'eq(j["noop"], True, "noop")'
-form "blackout import, events cut at the horizon" '
-	eq(sorted(sorted(c) for c in j["cut"]), [["after", "count", "imported", "name"],
-	    ["imported", "name", "until"]], "both kinds of cut")'
+form "blackout import, rules with COUNT and UNTIL" 'eq((j["count"], j["repeating"]), (3, 3), "rules")'
+form "status with conflicts and run-time answers" '
+	eq(j["public_url"], "https://patch.example.com/hotpatch", "public_url")'
+form "status without HTTP" 'eq(j["public_url"], None, "public_url")'
+form "plan with devices" '
+	eq((j["from"], j["to"], j["months"], j["year"], j["at_risk_only"]),
+	    ("2026-12", "2027-11", 12, None, False), "range")'
+form "plan of the next year" 'eq((j["from"], j["to"], j["year"]), ("2027-01", "2027-12", 2027), "year")'
+form "plan --at-risk" '
+	eq(j["at_risk_only"] and len(j["rings"]) > 0 and all(r["at_risk"] for r in j["rings"]),
+	    True, "rows at risk")
+	eq(sorted({k for r in j["rings"] for m in r["months"] for k in m["risks"]}) != [], True, "risks")'
+form "plan --from --months across a year end" '
+	eq((j["from"], j["to"], j["months"], j["year"]), ("2026-11", "2027-02", 4, None), "range")
+	eq({len(r["months"]) for r in j["rings"]}, {4}, "four months a row")
+	eq([m["month"] for m in j["rings"][0]["months"]], ["2026-11", "2026-12", "2027-01", "2027-02"],
+	    "months")'
+form "plan --what-if a ring file" '
+	eq((j["what_if"]["files"], j["what_if"]["directory"], j["what_if"]["set"]),
+	    (["whatif.yaml"], None, []), "what_if")
+	eq(j["diff"]["rows_added"], [{"ring": "extra", "os": "win11-24h2"}], "rows_added")
+	eq({(None, "blackouts"), ("test", "blackouts"), ("test", "deferral_days")} <=
+	    {(s["ring"], s["key"]) for s in j["diff"]["settings"]}, True, "settings")
+	eq(len(j["diff"]["cells"]) > 0, True, "cells")'
+form "plan --set" '
+	eq(j["what_if"]["set"], ["ring2.deferral_days=9", "ring2.devices.vbs=false",
+	    "test.timezone=Europe/Paris"], "set")
+	eq(sorted((s["ring"], s["key"], s["before"], s["after"]) for s in j["diff"]["settings"]),
+	    [("ring2", "deferral_days", 5, 9), ("ring2", "vbs", True, False),
+	     ("test", "timezone", "America/New_York", "Europe/Paris")], "settings")
+	eq(j["diff"]["devices"] is not None, True, "devices")'
+form "plan --what-if a directory: rings gone" '
+	eq(j["what_if"]["directory"].endswith("/whatif.d"), True, "directory")
+	eq(len(j["diff"]["rows_removed"]) > 0, True, "rows_removed")'
+form "plan --set of a value out of range" '
+	eq(j["errors"], ["--set ring2.deferral_days=45: deferral_days must be 0..30, got 45"], "errors")'
+form "plan --set of an unknown ring" '
+	eq(j["errors"], ["--set nosuch.deferral_days=9: unknown ring \x27nosuch\x27 (see hotpatchctl rings)"],
+	    "errors")'
+form "blackout import of a recurring .ics" '
+	eq((j["import"], j["ring"], j["count"], j["repeating"], j["added"], j["updated"],
+	    j["unchanged"], j["removed"]), ("recurring.ics", "ring1", 3, 2, 3, 0, 0, 0), "counts")
+	b = {e["uid"]: e for e in j["first"] if e["occurrence"] is None}
+	eq((b["xmas@test"]["repeats"], b["xmas@test"]["except"], b["xmas@test"]["timezone"]),
+	    ("FREQ=YEARLY", ["2026-12-24"], None), "the yearly rule")
+	eq((b["standup@test"]["timezone"], b["standup@test"]["timed"]), ("Europe/Berlin", True),
+	    "the weekly rule")'
+form "blackout import of a recurring .ics again" '
+	eq((j["added"], j["updated"], j["unchanged"], j["removed"]), (0, 0, 3, 0), "unchanged")'
+form "blackout import of a recurring .ics, changed" '
+	eq((j["count"], j["added"], j["updated"], j["unchanged"], j["removed"]), (2, 0, 2, 0, 1),
+	    "updated and removed")'
+form "blackout remove --import" '
+	eq((j["action"], j["import"], j["ring"], j["removed"]), ("remove", "recurring.ics", "ring1", 2),
+	    "removed")'
+form "ring show with repeating file blackouts" '
+	b = {e["name"]: e for e in j["blackouts"]}
+	eq((b["spring close"]["from"], b["spring close"]["repeats"], b["spring close"]["except"]),
+	    ("03-28", "every year", ["2027-03-28"]), "every year")
+	eq((b["first fridays"]["from"], b["first fridays"]["repeats"]),
+	    ("2027-01-01", "FREQ=MONTHLY;BYDAY=1FR;COUNT=6"), "by rule")'
+form "audit after the changes" '
+	eq(j["stored"] > 5 and j["matched"] == j["stored"] and len(j["audit"]) == j["stored"], True,
+	    "every row")
+	eq([a["id"] for a in j["audit"]] == sorted((a["id"] for a in j["audit"]), reverse=True),
+	    True, "latest first")
+	eq({"blackout import", "publish", "override set"} <= {a["action"] for a in j["audit"]}, True,
+	    "actions")'
+form "audit --limit --offset: a middle page" '
+	eq((j["offset"], len(j["audit"]), j["next_offset"]), (1, 2, 3), "page")'
+form "audit --since --until: nothing in the window" '
+	eq((j["matched"], j["audit"], j["since"], j["until"]),
+	    (0, [], "2020-01-01T00:00:00Z", "2020-02-01T00:00:00Z"), "window")'
 form "reload with detached items" 'eq(sorted(d["type"] for d in j["detached"]), ["blackout", "override"], "detached")'
 form "override list: shipped and detached" '
 	eq(sorted({(o["origin"], o["detached"]) for o in j["overrides"]}),
@@ -404,7 +574,25 @@ wrong "eleven months of one OS" calendar.json "$cal" '$.months' 'j["months"].pop
 pl=$(first "plan with devices")
 wrong "devices without devices_from" plan.json "$pl" "'devices_from' is a dependency of 'devices'" \
 	'del j["devices_from"]'
-wrong "a plan row of eleven months" plan.json "$pl" '$.rings[0].months' 'j["rings"][0]["months"].pop()'
+wrong "a plan row of eleven months in a year" plan.json "$(first "plan of the next year")" \
+	'$.rings[0].months' 'j["rings"][0]["months"].pop()'
+wrong "a plan of a year with thirteen months" plan.json "$(first "plan of the next year")" '$.months' \
+	'j["months"] = 13'
+wrong "a risk that does not exist" plan.json "$(first "plan --at-risk")" "'unknown' is not one of" \
+	'[m for r in j["rings"] for m in r["months"] if m["risks"]][0]["risks"] = ["unknown"]'
+wrong "a row at risk without a risk" plan.json "$(first "plan --at-risk")" '$.rings[0]' \
+	'r = j["rings"][0]; [m.update(risks=[]) for m in r["months"]]; j["rings"] = [r]'
+wrong "a diff without what_if" plan.json "$(first "plan --set")" "'what_if' is a dependency of 'diff'" \
+	'del j["what_if"]'
+wrong "a setting of a wrong type" plan.json "$(first "plan --set")" '$.diff.settings' \
+	'[s for s in j["diff"]["settings"] if s["key"] == "deferral_days"][0]["after"] = "9"'
+wrong "an every-year blackout with a full date" ring-show.json \
+	"$(first "ring show with repeating file blackouts")" '$.blackouts' \
+	'[b for b in j["blackouts"] if b["repeats"] == "every year"][0]["from"] = "2027-03-28"'
+wrong "an imported blackout without its UID" blackout-import.json \
+	"$(first "blackout import of a recurring .ics")" '$.first[0]' 'j["first"][0]["uid"] = None'
+wrong "an audit row of a read command" audit.json "$(first "audit after the changes")" \
+	"'status' is not one of" 'j["audit"][0]["action"] = "status"'
 dv=$(first "device show TEST-0001")
 wrong "a device's VBS as a boolean" device-show.json "$dv" '$.vbs' 'j["vbs"] = True'
 wrong "a KB without KB" publish.json "$(first "publish with every option")" '$.after.kb' \
