@@ -6,6 +6,7 @@
  */
 #include "placement.h"
 #include "record.h"
+#include "recur.h"
 #include "ringfile.h"
 #include "whatif.h"
 #include "windows.h"
@@ -33,16 +34,23 @@ ring_copy(struct ring *dst, const struct ring *src)
 	}
 }
 
-/* Append a copy of blackout b to set. */
+/*
+ * Append a copy of blackout b to set: its stored fields duplicated and its
+ * rule compiled again, since each blackout owns its compiled rule and the
+ * copy is freed while b lives on.
+ */
 static void
 add_blackout(struct ringset *set, const struct blackout *b)
 {
 	struct blackout *c;
+	char *why = NULL;
 
 	set->bo = xreallocarray(set->bo, set->nbo + 1, sizeof(*set->bo));
 	c = &set->bo[set->nbo++];
 	*c = *b;
 	record_dup(&rec_blackout, c);
+	c->rule = b->rule != NULL ? recur_compile(c, &why) : NULL;
+	free(why);	/* b's rule compiled, so c's does */
 }
 
 /* Copies of src's rings, then of its blackouts (runtime only, or all). */

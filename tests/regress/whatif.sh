@@ -300,6 +300,23 @@ ctl plan --year 2026 --at 2026-09-01 --set ring2.deferral_days=9
 has "the text: devices per ring" "devices whose install day or restart changes in 2026-09..2026-12:" \
     "ring2  "
 
+# ---- what-ifs beside blackouts that repeat ----
+# Each blackout owns its compiled rule: a what-if copies the rings and blackouts and frees
+# the copy, so today's rules must live on and the daemon keep answering what-if after what-if.
+ctl blackout import "${top_srcdir:-.}/tests/ics/count-cut.ics"
+check "a file of recurring events is imported" [ $rc -eq 0 ]
+ctl --json plan --year 2028
+cp "$tmp/out" "$tmp/plan-before"
+for i in 1 2 3; do
+	ctl --json plan --year 2028 --set ring2.deferral_days=9
+	[ $rc -eq 0 ] || break
+done
+check "three what-ifs in a row with recurring blackouts answer" [ $rc -eq 0 ]
+ctl plan --set ring2.deferral_days=45
+refused "and a refused one after them" 1 "--set ring2.deferral_days=45: deferral_days must be"
+ctl --json plan --year 2028
+check "today's plan is the same as before the what-ifs" cmp -s "$tmp/plan-before" "$tmp/out"
+
 stop_daemon
 check "the daemon exits 0 on SIGTERM" [ $? -eq 0 ]
 finish
