@@ -215,7 +215,7 @@ render_os_list(const json_t *j, struct layout *lo)
 	return s;
 }
 
-/* One OS in detail: every column SPEC names. */
+/* One OS in detail: every column of its calendar entry. */
 static char *
 render_calendar_one(const json_t *months, struct layout *lo)
 {
