@@ -566,9 +566,9 @@ write_export(const struct answer *a, int root, const char *dir, bool json)
 		export_json(dir, written, removed);
 	else if (removed > 0)
 		printf("exported %zu files to %s, removed %zu no longer exported\n",
-		    json_array_size(files), dir, removed);
+		    json_array_size(written), dir, removed);
 	else
-		printf("exported %zu files to %s\n", json_array_size(files), dir);
+		printf("exported %zu files to %s\n", json_array_size(written), dir);
 	names_free(old);
 	close(root);
 	json_decref(written);
