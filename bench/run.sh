@@ -7,7 +7,8 @@
 #                             hyperfine; as root on Debian), build, measure, write RESULTS.md
 #   RINGS=N DURATION=S bench/run.sh     estate size (10000) and seconds per load test (10);
 #                             also ROUNDS (3), SCALE (the planning sizes, "100 1000 10000 100000"),
-#                             RESULTS (where to write, bench/RESULTS.md)
+#                             RESULTS (where to write, bench/RESULTS.md), GZIP_RINGS (the estate
+#                             of bench/gzip.sh, 400)
 #
 # Nothing here is a test: no figure passes or fails; RESULTS.md says what the targets are.
 set -euo pipefail
@@ -188,6 +189,11 @@ rss_after=$(awk '/^VmRSS/ { print $2 }' "/proc/$daemon_pid/status")
 # ---- devices: 100,000 in 1,000 rings ----
 devices_section=$(bench/devices.sh 100000 1000)
 
+# ---- gzip on the wire, against nginx gzip_static ----
+# An estate of its own: the export nginx serves builds every ring feed, and the ring feed
+# measured is as large in 400 rings as in 10,000.
+gzip_section=$(DURATION=$DURATION ROUNDS=$ROUNDS bench/gzip.sh "${GZIP_RINGS:-400}")
+
 # ---- RESULTS.md ----
 say "writing $out"
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -263,6 +269,7 @@ rendered once per data generation and month and then served from memory (\`src/s
 the load tests above never render.
 
 $devices_section
+$gzip_section
 ## Commands
 
 \`\`\`sh

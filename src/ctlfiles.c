@@ -4,6 +4,7 @@
  * it, each file through a temporary renamed into place.
  */
 #include "ctl.h"
+#include "encoding.h"
 #include "proto.h"
 #include "util.h"
 
@@ -453,6 +454,33 @@ write_file(int root, const char *dir, const char *name, const char *data, size_t
 }
 
 /*
+ * Write name and, if worth it (encoding.h), name.gz beside it, for a web
+ * server that sends a precompressed file in its place (nginx gzip_static):
+ * the very bytes hotpatchd sends in gzip.  Each name written is added to
+ * written, which the manifest lists.
+ */
+static void
+write_file_gz(int root, const char *dir, const char *name, const char *data, size_t len,
+    json_t *written)
+{
+	char *gz, *gzname;
+	size_t gzlen;
+
+	write_file(root, dir, name, data, len);
+	json_array_append_new(written, json_pack("{s:s}", "file", name));
+	if (!gzip_worth_file(name, len))
+		return;
+	gzname = xasprintf("%s.gz", name);
+	if ((gz = gzip_bytes(data, len, &gzlen)) == NULL)
+		die(EXIT_ERROR, "cannot compress %s/%s", dir, name);
+	/* through a temporary renamed into place, as every file: a link at gzname is replaced */
+	write_file(root, dir, gzname, gz, gzlen);
+	json_array_append_new(written, json_pack("{s:s}", "file", gzname));
+	free(gz);
+	free(gzname);
+}
+
+/*
  * The export directory, made (not its parents) if missing and opened before
  * the daemon builds every file; everything inside is reached from this
  * descriptor.  The directory itself may be a symbolic link: it is the
@@ -502,7 +530,7 @@ int
 write_export(const struct answer *a, int root, const char *dir, bool json)
 {
 	json_error_t jerr;
-	json_t *j, *files, *f;
+	json_t *j, *files, *f, *written = json_array();
 	char **old;
 	size_t i, removed = 0;
 	bool stale = false;
@@ -524,25 +552,26 @@ write_export(const struct answer *a, int root, const char *dir, bool json)
 	json_array_foreach(files, i, f) {
 		json_t *c = json_object_get(f, "content");
 
-		write_file(root, dir, json_string_value(json_object_get(f, "file")),
-		    json_string_value(c), json_string_length(c));
+		write_file_gz(root, dir, json_string_value(json_object_get(f, "file")),
+		    json_string_value(c), json_string_length(c), written);
 	}
 	for (i = 0; old[i] != NULL && !stale; i++)
-		stale = is_stale(old[i], files);
+		stale = is_stale(old[i], written);
 	if (stale) {
-		manifest_write(root, dir, files, old);
-		removed = remove_stale(root, dir, old, files);
+		manifest_write(root, dir, written, old);
+		removed = remove_stale(root, dir, old, written);
 	}
-	manifest_write(root, dir, files, NULL);
+	manifest_write(root, dir, written, NULL);
 	if (json)
-		export_json(dir, files, removed);
+		export_json(dir, written, removed);
 	else if (removed > 0)
 		printf("exported %zu files to %s, removed %zu no longer exported\n",
-		    json_array_size(files), dir, removed);
+		    json_array_size(written), dir, removed);
 	else
-		printf("exported %zu files to %s\n", json_array_size(files), dir);
+		printf("exported %zu files to %s\n", json_array_size(written), dir);
 	names_free(old);
 	close(root);
+	json_decref(written);
 	json_decref(j);
 	return EXIT_OK;
 }

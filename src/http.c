@@ -6,6 +6,7 @@
  * HTTP around it: methods, conditional GET, caching headers, error pages.
  */
 #include "daemon.h"
+#include "encoding.h"
 #include "http.h"
 #include "log.h"
 #include "planrange.h"
@@ -54,6 +55,8 @@ struct replies {
 						   they hold, so its address cannot be reused */
 	struct MHD_Response	*ok;
 	struct MHD_Response	*not_modified;
+	struct MHD_Response	*gz_ok;		/* the same in gzip: built on the first */
+	struct MHD_Response	*gz_not_modified; /* request that accepts it, or NULL */
 };
 
 /*
@@ -107,20 +110,57 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- conditional requests, RFC 7232 (the parsing is in httpmsg.c) ---- */
 
-/* Would the client's cached copy do?  If-None-Match wins over If-Modified-Since. */
-static bool
-not_modified(struct MHD_Connection *c, const struct page *pg)
+/* What the client's cached copies are worth. */
+enum cached {
+	CACHED_NONE,		/* nothing that will do: 200 */
+	CACHED_CHOSEN,		/* the encoding chosen for it: 304 with its ETag */
+	CACHED_IDENTITY,	/* the body as it is (gzip was chosen): 304 with its ETag */
+};
+
+/*
+ * Would the client's cached copy do?  If-None-Match wins over
+ * If-Modified-Since.  etag is the chosen encoding's; identity, when gzip
+ * was chosen, the plain body's, which will do as well: a client that
+ * accepts gzip accepts the body as it is (RFC 9110 12.5.3).  A client not
+ * accepting gzip is never told its gzip copy will do.
+ */
+static enum cached
+not_modified(struct MHD_Connection *c, const struct page *pg, const char *etag,
+    const char *identity)
 {
 	const char *inm, *ims;
 	time_t since;
 
 	if ((inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_IF_NONE_MATCH)) != NULL)
-		return etag_listed(inm, pg->etag);
+	    MHD_HTTP_HEADER_IF_NONE_MATCH)) != NULL) {
+		if (etag_listed(inm, etag))
+			return CACHED_CHOSEN;
+		return identity != NULL && etag_listed(inm, identity) ? CACHED_IDENTITY :
+		    CACHED_NONE;
+	}
 	if ((ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE)) != NULL && parse_http_date(ims, &since) == 0)
-		return pg->modified <= since;
-	return false;
+		return pg->modified <= since ? CACHED_CHOSEN : CACHED_NONE;
+	return CACHED_NONE;
+}
+
+static enum MHD_Result
+add_coding(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	if (strcasecmp(key, MHD_HTTP_HEADER_ACCEPT_ENCODING) == 0)
+		accept_coding_add(cls, value);
+	return MHD_YES;
+}
+
+/* Does the request accept gzip?  Every Accept-Encoding header counts, in order. */
+static bool
+wants_gzip(struct MHD_Connection *c)
+{
+	struct accept_coding a;
+
+	accept_coding_init(&a);
+	MHD_get_connection_values(c, MHD_HEADER_KIND, add_coding, &a);
+	return accept_coding_gzip(&a);
 }
 
 /* ---- replies ---- */
@@ -174,32 +214,70 @@ reply_error(struct MHD_Connection *c, unsigned status, const char *text)
 static void
 replies_drop(struct http *h, struct replies *rp)
 {
-	if (rp->ok != NULL)
-		MHD_destroy_response(rp->ok);
-	if (rp->not_modified != NULL)
-		MHD_destroy_response(rp->not_modified);
-	rp->ok = rp->not_modified = NULL;
+	struct MHD_Response **all[] = { &rp->ok, &rp->not_modified, &rp->gz_ok,
+	    &rp->gz_not_modified };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (*all[i] != NULL)
+			MHD_destroy_response(*all[i]);
+		*all[i] = NULL;
+	}
+}
+
+/*
+ * The validators and caching headers of a page's replies, on r; with
+ * Vary if the page may be sent in gzip, so caches keep the two apart.
+ */
+static struct MHD_Response *
+validators(struct MHD_Response *r, const struct page *pg, const char *etag, const char *date)
+{
+	r = header(header(header(r, MHD_HTTP_HEADER_ETAG, etag),
+	    MHD_HTTP_HEADER_LAST_MODIFIED, date), MHD_HTTP_HEADER_CACHE_CONTROL, pg->cache);
+	if (gzip_worth(pg->type, pg->len))
+		r = header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	return r;
+}
+
+/* A 200 sending len bytes at data, which pg's body holds (site_body_hold). */
+static struct MHD_Response *
+page_reply(const struct page *pg, const char *data, size_t len)
+{
+	struct MHD_Response *r;
+
+	/* Held, not copied: the page may be rebuilt while a reply still sends it. */
+	r = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)data,
+	    site_body_release, site_body_hold(pg));
+	r = header(r, MHD_HTTP_HEADER_CONTENT_TYPE, pg->type);
+	return header(r, MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS, "nosniff");
+}
+
+/* Build the gzip replies for pg into rp (gz: its gzip body); false if out of memory. */
+static bool
+replies_build_gz(struct replies *rp, const struct page *pg, const char *gz, size_t len)
+{
+	char date[HTTP_DATE_MAX], etag[GZIP_ETAG_MAX];
+	struct MHD_Response *ok, *nm;
+
+	http_date(pg->modified, date);
+	gzip_etag(pg->etag, etag);
+	ok = header(page_reply(pg, gz, len), MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	nm = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	rp->gz_ok = validators(ok, pg, etag, date);
+	rp->gz_not_modified = validators(nm, pg, etag, date);
+	return rp->gz_ok != NULL && rp->gz_not_modified != NULL;
 }
 
 /* Build both replies for pg into rp; false if out of memory. */
 static bool
 replies_build(struct http *h, struct replies *rp, const struct page *pg)
 {
-	const char *cache = pg->cache;
 	char date[HTTP_DATE_MAX];
-	struct MHD_Response *ok, *nm;
+	struct MHD_Response *nm;
 
 	http_date(pg->modified, date);
-	/* Held, not copied: the page may be rebuilt while a reply still sends it. */
-	ok = MHD_create_response_from_buffer_with_free_callback_cls(pg->len, pg->body,
-	    site_body_release, site_body_hold(pg));
-	ok = header(ok, MHD_HTTP_HEADER_CONTENT_TYPE, pg->type);
-	ok = header(ok, MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS, "nosniff");
 	nm = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-	rp->ok = ok = header(header(header(ok, MHD_HTTP_HEADER_ETAG, pg->etag),
-	    MHD_HTTP_HEADER_LAST_MODIFIED, date), MHD_HTTP_HEADER_CACHE_CONTROL, cache);
-	rp->not_modified = header(header(header(nm, MHD_HTTP_HEADER_ETAG, pg->etag),
-	    MHD_HTTP_HEADER_LAST_MODIFIED, date), MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	rp->ok = validators(page_reply(pg, pg->body, pg->len), pg, pg->etag, date);
+	rp->not_modified = validators(nm, pg, pg->etag, date);
 	rp->body = pg->body;
 	if (rp->ok != NULL && rp->not_modified != NULL)
 		return true;
@@ -228,23 +306,47 @@ replies_for(struct http *h, const struct page *pg)
 	return replies_build(h, rp, pg) ? rp : NULL;
 }
 
+/* Which of rp's replies answers: in gzip or not, and what the client's cache holds. */
+static struct MHD_Response *
+reply_of(const struct replies *rp, bool gz, enum cached cached)
+{
+	if (cached == CACHED_IDENTITY || (!gz && cached == CACHED_CHOSEN))
+		return rp->not_modified;
+	if (cached == CACHED_CHOSEN)
+		return rp->gz_not_modified;
+	return gz ? rp->gz_ok : rp->ok;
+}
+
 /*
  * 200 with the page, or 304 with its validators if the client has it
- * already.  A page a query chose (pg->variant) gets replies of its own,
- * let go once sent: the site keeps a few such pages and keeping their
- * replies here too would let distinct queries pile them up.
+ * already; in gzip if the request accepts it and the page has a gzip body
+ * (site_body_gzip).  A page a query chose (pg->variant) gets replies of
+ * its own, let go once sent: the site keeps a few such pages and keeping
+ * their replies here too would let distinct queries pile them up.
  */
 static enum MHD_Result
 reply_page(struct http *h, struct MHD_Connection *c, const struct page *pg, unsigned *status)
 {
 	struct replies own = { 0 }, *rp = pg->variant ? &own : replies_for(h, pg);
+	const char *gz = NULL;
+	char gz_etag[GZIP_ETAG_MAX];
+	size_t gz_len = 0;
+	enum cached cached;
 	enum MHD_Result ret;
 
 	*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 	if (rp == NULL || (pg->variant && !replies_build(h, rp, pg)))
 		return MHD_NO;
-	*status = not_modified(c, pg) ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
-	ret = MHD_queue_response(c, *status, *status == MHD_HTTP_OK ? rp->ok : rp->not_modified);
+	if (wants_gzip(c) && (gz = site_body_gzip(pg, &gz_len)) != NULL && rp->gz_ok == NULL &&
+	    !replies_build_gz(rp, pg, gz, gz_len)) {
+		replies_drop(h, rp);	/* out of memory: all built again next time */
+		return MHD_NO;
+	}
+	gzip_etag(pg->etag, gz_etag);
+	cached = gz != NULL ? not_modified(c, pg, gz_etag, pg->etag) :
+	    not_modified(c, pg, pg->etag, NULL);
+	*status = cached != CACHED_NONE ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+	ret = MHD_queue_response(c, *status, reply_of(rp, gz != NULL, cached));
 	if (pg->variant)
 		replies_drop(h, rp);	/* MHD holds what it queued */
 	return ret;

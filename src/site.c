@@ -6,6 +6,7 @@
  * from the store, so unchanged data gives the same bytes and the same ETag.
  */
 #include "daemon.h"
+#include "encoding.h"
 #include "feed.h"
 #include "log.h"
 #include "pages.h"
@@ -72,6 +73,9 @@ struct site {
  */
 struct shared_body {
 	unsigned	 refs;
+	bool		 gz_tried;	/* gz is made at most once */
+	char		*gz;		/* the body in gzip, if asked for and smaller */
+	size_t		 gz_len;
 	char		 bytes[];
 };
 
@@ -95,8 +99,38 @@ site_body_release(void *handle)
 {
 	struct shared_body *b = handle;
 
-	if (b != NULL && --b->refs == 0)
+	if (b != NULL && --b->refs == 0) {
+		free(b->gz);
 		free(b);
+	}
+}
+
+/*
+ * Made on the first request that accepts it, not with the body: of 10,000
+ * ring feeds most are fetched by few clients, or by none before the next
+ * generation replaces them, so compressing at build would spend the time
+ * on every page and keep the bytes of many that are never sent that way.
+ * It lives in the body's block, so it goes with that version of the page
+ * and a reply holding the body holds it too.  A variant's gz is smaller
+ * than its body, so the variants take at most twice SITE_VARIANT_BYTES.
+ */
+const char *
+site_body_gzip(const struct page *pg, size_t *len)
+{
+	struct shared_body *b = shared_of(pg->body);
+
+	if (!gzip_worth(pg->type, pg->len))
+		return NULL;
+	if (!b->gz_tried) {
+		b->gz_tried = true;
+		b->gz = gzip_bytes(pg->body, pg->len, &b->gz_len);
+		if (b->gz != NULL && b->gz_len >= pg->len) {
+			free(b->gz);	/* no gain: always send the body as it is */
+			b->gz = NULL;
+		}
+	}
+	*len = b->gz_len;
+	return b->gz;
 }
 
 static void
@@ -116,6 +150,9 @@ set_body(struct page *p, const char *type, const char *cache, char *body, time_t
 	struct shared_body *b = xmalloc(sizeof(*b) + len + 1);
 
 	b->refs = 1;
+	b->gz_tried = false;
+	b->gz = NULL;
+	b->gz_len = 0;
 	memcpy(b->bytes, body, len + 1);
 	free(body);
 	if (p->body != NULL)

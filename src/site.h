@@ -147,6 +147,13 @@ size_t site_variants(const struct daemon *d, size_t *bytes);
 void *site_body_hold(const struct page *pg);
 void site_body_release(void *handle);
 
+/*
+ * pg's body in gzip (its length in *len), made once per version of the
+ * page and released with its body; NULL if the page's type or size is not
+ * worth it (encoding.h), or it came out no smaller.  One thread only.
+ */
+const char *site_body_gzip(const struct page *pg, size_t *len);
+
 /* Every exported path, in table order (NULL-terminated, allocated). */
 char **site_paths(struct daemon *d);
 void site_paths_free(char **v);

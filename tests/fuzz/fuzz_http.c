@@ -8,10 +8,13 @@
  * conditional-request helpers (etag_listed, parse_http_date) as
  * not_modified uses them, and http_date on the page's Last-Modified.
  * Every header value also goes through both helpers directly, with a
- * round trip: a parsed date printed and parsed again is the same instant.
+ * round trip: a parsed date printed and parsed again is the same instant,
+ * and through the Accept-Encoding reader.  A page's gzip body, if it has
+ * one, is smaller than the page and made once.
  * The daemon and its store are fuzz_daemon.h's.
  */
 #include "fuzz_daemon.h"
+#include "encoding.h"
 #include "http.h"
 #include "site.h"
 
@@ -38,6 +41,7 @@ helpers(const char *v)
 
 	(void)etag_listed(v, "\"0123456789abcdef\"");
 	(void)etag_listed(v, "");
+	(void)accepts_gzip(v);
 	if (parse_http_date(v, &t) == 0 && t >= 0 && t < (time_t)253402300800LL) {
 		http_date(t, date);
 		if (parse_http_date(date, &t2) != 0 || t2 != t) {
@@ -64,8 +68,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct daemon *dm = fuzz_daemon("fuzz_http");
 	char *req, *p, *line, *method, *url, *version, *names[MAX_HEADERS], *values[MAX_HEADERS];
-	const char *cl, *inm, *ims;
+	const char *cl, *inm, *ims, *gz;
 	const struct page *pg;
+	size_t gzlen, gzlen2;
 	char *cause = NULL, date[HTTP_DATE_MAX];
 	int nh = 0;
 
@@ -126,6 +131,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)(parse_http_date(ims, &since) == 0 && pg->modified <= since);
 	}
 	if (!etag_listed(pg->etag, pg->etag) || !etag_listed("*", pg->etag))
+		abort();
+	if ((gz = site_body_gzip(pg, &gzlen)) != NULL &&
+	    (gzlen >= pg->len || site_body_gzip(pg, &gzlen2) != gz || gzlen2 != gzlen))
 		abort();
 out:
 	free(req);

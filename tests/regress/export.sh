@@ -18,8 +18,8 @@ echo "precious" > "$tmp/victim"
 intact() { [ "$(cat "$tmp/victim")" = precious ] && [ ! -L "$tmp/victim" ]; }
 # temps DIR: the temporary files hotpatchctl left in DIR and below.
 temps() { find "$1" -name '*.hotpatchctl-*' -o -name '*.tmp.*' | tr '\n' ' '; }
-# rings_exported: the ring feeds in the export, one name a line, sorted.
-rings_exported() { ls "$site/rings" | sort; }
+# rings_exported: the ring feeds in the export (not their .gz copies), one name a line, sorted.
+rings_exported() { ls "$site/rings" | grep -v '\.gz$' | sort; }
 # rings_served: the rings the daemon has, as feed names, sorted.
 rings_served() {
 	"$HOTPATCHCTL" --socket "$sock" --json rings | python3 -c '
@@ -128,7 +128,11 @@ ctl reload
 answered "reload without the classic ring file"
 nclassic=$(echo "$want" | grep -c '^classic-')
 ctl export --dir "$site"
-has "export says how many stale files it removed" "removed $nclassic no longer exported"
+# each feed and its .gz copy
+has "export says how many stale files it removed" "removed $((2 * nclassic)) no longer exported"
+ls "$site/rings" | grep -q '^classic-.*\.gz$' &&
+	not_ok "the .gz copies of the removed feeds are gone too" "$(ls "$site/rings" | grep '^classic-')" ||
+	ok "the .gz copies of the removed feeds are gone too"
 want=$(rings_served)
 [ "$(rings_exported)" = "$(printf '%s\nsomeone-elses.ics' "$want" | sort)" ] &&
 	! echo "$want" | grep -q '^classic-' &&

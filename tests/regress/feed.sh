@@ -80,7 +80,7 @@ refused "feed with both --os and --ring is a usage error" 2 "not both"
 
 ctl export --dir "$tmp/site"
 has "export writes every feed and page" "exported" "$tmp/site"
-n_rings=$(ls "$tmp/site/rings" 2>/dev/null | wc -l)
+n_rings=$(ls "$tmp/site/rings" 2>/dev/null | grep -c '\.ics$')
 want_rings=$(ctl --json rings && python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["rings"]))' "$tmp/out")
 [ "$n_rings" = "$want_rings" ] && ok "export has one .ics per ring ($n_rings)" ||
 	not_ok "export has one .ics per ring" "got $n_rings, want $want_rings"
