@@ -17,7 +17,8 @@ top=$PWD
 HOTPATCHD=$top/src/hotpatchd
 HOTPATCHCTL=$top/src/hotpatchctl
 CAL=$top/data/calendar.yaml
-PORT=${PORT:-18490}
+# a free port unless PORT says which
+PORT=${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 TIMEOUT=${TIMEOUT:-900}
 work=$(mktemp -d "${TMPDIR:-/tmp}/hotpatch-pagebench.XXXXXX")
 daemon_pid=
@@ -76,6 +77,7 @@ for rings in ${*:-1000 10000}; do
 		--schedules "$work/estate/schedules" --http "127.0.0.1:$PORT" >> "$work/daemon.log" 2>&1 &
 	daemon_pid=$!
 	until "$HOTPATCHCTL" --socket "$work/state/hotpatchd.sock" status > /dev/null 2>&1; do
+		kill -0 "$daemon_pid" 2>/dev/null || { tail -3 "$work/daemon.log" >&2; exit 1; }
 		sleep 0.05
 	done
 	ring=r$(printf '%06d' $((rings / 2)))
