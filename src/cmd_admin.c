@@ -5,6 +5,7 @@
  */
 #include "calendar.h"
 #include "commands.h"
+#include "textbuf.h"
 #include "views.h"
 #include "daemon.h"
 #include "diag.h"
@@ -328,31 +329,31 @@ char *
 render_reload(const json_t *j, struct layout *lo)
 {
 	const json_t *errs = json_object_get(j, "errors"), *e;
-	char *s = NULL;
+	struct textbuf s = { 0 };
 	size_t i;
 
 	if (errs != NULL) {
 		json_array_foreach(errs, i, e)
-			strappend(&s, "%s\n", json_string_value(e));
-		return s ? s : xstrdup("");
+			textbuf_printf(&s, "%s\n", json_string_value(e));
+		return s.s ? s.s : xstrdup("");
 	}
-	strappend(&s, "reloaded: %d OSes, %d rings, %d blackouts\n",
+	textbuf_printf(&s, "reloaded: %d OSes, %d rings, %d blackouts\n",
 	    (int)json_integer_value(json_object_get(j, "os")),
 	    (int)json_integer_value(json_object_get(j, "rings")),
 	    (int)json_integer_value(json_object_get(j, "blackouts")));
 	errs = json_object_get(j, "detached");
 	if (json_array_size(errs) > 0)
-		strappend(&s, "detached (kept, not planned until their OS or ring is back; "
+		textbuf_printf(&s, "detached (kept, not planned until their OS or ring is back; "
 		    "override clear / blackout remove deletes them):\n");
 	json_array_foreach(errs, i, e) {
 		if (strcmp(view_text(e, "type"), "override") == 0)
-			strappend(&s, "  override %s %s %s: OS %s is not in the calendar\n",
+			textbuf_printf(&s, "  override %s %s %s: OS %s is not in the calendar\n",
 			    view_text(e, "os"), view_text(e, "month"), view_text(e, "kind"),
 			    view_text(e, "os"));
 		else
-			strappend(&s, "  blackout #%lld '%s': ring %s is not in the ring files\n",
+			textbuf_printf(&s, "  blackout #%lld '%s': ring %s is not in the ring files\n",
 			    (long long)json_integer_value(json_object_get(e, "id")),
 			    view_text(e, "name"), view_text(e, "ring"));
 	}
-	return s;
+	return s.s;
 }

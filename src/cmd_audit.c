@@ -9,6 +9,7 @@
 #include "proto.h"
 #include "store.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 #include "views.h"
 
@@ -63,22 +64,22 @@ cmd_audit(struct daemon *d, const struct request *rq, const struct peer *p,
 
 /* "rows 1 to 50 of 120 (130 stored); the next page: --offset 50" */
 static void
-page_footer(char **s, const json_t *j, size_t shown)
+page_footer(struct textbuf *s, const json_t *j, size_t shown)
 {
 	json_int_t off = json_integer_value(json_object_get(j, "offset"));
 	const json_t *next = json_object_get(j, "next_offset");
 
 	if (shown > 0 && (off > 0 || json_is_integer(next)))
-		strappend(s, "rows %lld to %lld of ", (long long)off + 1, (long long)off +
+		textbuf_printf(s, "rows %lld to %lld of ", (long long)off + 1, (long long)off +
 		    (long long)shown);
 	else
-		strappend(s, "%zu of ", shown);
-	strappend(s, "%lld matching (%lld stored)",
+		textbuf_printf(s, "%zu of ", shown);
+	textbuf_printf(s, "%lld matching (%lld stored)",
 	    (long long)json_integer_value(json_object_get(j, "matched")),
 	    (long long)json_integer_value(json_object_get(j, "stored")));
 	if (json_is_integer(next))
-		strappend(s, "; the next page: --offset %lld", (long long)json_integer_value(next));
-	strappend(s, "\n");
+		textbuf_printf(s, "; the next page: --offset %lld", (long long)json_integer_value(next));
+	textbuf_printf(s, "\n");
 }
 
 char *
@@ -94,7 +95,8 @@ render_audit(const json_t *j, struct layout *lo)
 	const json_t *rows = json_object_get(j, "audit"), *e;
 	struct table *t;
 	size_t i;
-	char *s, at[24];
+	struct textbuf s;
+	char at[24];
 
 	if (json_integer_value(json_object_get(j, "stored")) == 0)
 		return xstrdup("no audit rows: nothing has been changed at run time\n");
@@ -105,8 +107,8 @@ render_audit(const json_t *j, struct layout *lo)
 		    strlen(view_text(e, "at")) > 11 ? view_text(e, "at") + 11 : ""), at),
 		    view_text(e, "actor"), view_text(e, "action"), view_text(e, "object"),
 		    view_text(e, "result"));
-	s = json_array_size(rows) > 0 ? table_layout(t, lo) : xstrdup("");
+	s = textbuf_of(json_array_size(rows) > 0 ? table_layout(t, lo) : xstrdup(""));
 	table_free(t);
 	page_footer(&s, j, json_array_size(rows));
-	return s;
+	return s.s;
 }

@@ -12,6 +12,7 @@
 #include "render.h"
 #include "store.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 #include "views.h"
 
@@ -180,29 +181,29 @@ render_devices_import(const json_t *j, struct layout *lo)
 {
 	const json_t *rej = json_object_get(j, "rejects"), *e;
 	json_int_t nrej = json_integer_value(json_object_get(j, "rejected"));
-	char *s = NULL;
+	struct textbuf s = { 0 };
 	size_t i;
 	json_int_t rows = json_integer_value(json_object_get(j, "rows"));
 	json_int_t stored = json_integer_value(json_object_get(j, "devices"));
 
 	(void)lo;
-	strappend(&s, "%s (%s): %lld row%s, %lld imported, %lld rejected", view_text(j, "file"),
+	textbuf_printf(&s, "%s (%s): %lld row%s, %lld imported, %lld rejected", view_text(j, "file"),
 	    view_text(j, "format"), (long long)rows, rows == 1 ? "" : "s",
 	    (long long)json_integer_value(json_object_get(j, "imported")), (long long)nrej);
 	if (json_integer_value(json_object_get(j, "other_platforms")) > 0)
-		strappend(&s, ", %lld of other platforms left out",
+		textbuf_printf(&s, ", %lld of other platforms left out",
 		    (long long)json_integer_value(json_object_get(j, "other_platforms")));
-	strappend(&s, json_is_true(json_object_get(j, "imported_any")) ?
+	textbuf_printf(&s, json_is_true(json_object_get(j, "imported_any")) ?
 	    "; %lld device%s stored\n" : "; nothing imported (%lld device%s stored)\n",
 	    (long long)stored, stored == 1 ? "" : "s");
 	json_array_foreach(rej, i, e)
-		strappend(&s, "line %lld: %s\n", (long long)json_integer_value(
+		textbuf_printf(&s, "line %lld: %s\n", (long long)json_integer_value(
 		    json_object_get(e, "line")), view_text(e, "reason"));
 	if ((size_t)nrej > json_array_size(rej))
-		strappend(&s, "... and %lld more\n", (long long)nrej - (long long)json_array_size(rej));
+		textbuf_printf(&s, "... and %lld more\n", (long long)nrej - (long long)json_array_size(rej));
 	json_array_foreach(json_object_get(j, "warnings"), i, e)
-		strappend(&s, "warning: %s\n", json_string_value(e));
-	return s;
+		textbuf_printf(&s, "warning: %s\n", json_string_value(e));
+	return s.s;
 }
 
 /* ---- answering for one device ---- */
@@ -340,22 +341,22 @@ cmd_devices(struct daemon *d, const struct request *rq, const struct peer *p,
  * next 1000"; the text of the last page has no pointer.
  */
 static void
-page_footer(char **s, const json_t *j, size_t shown)
+page_footer(struct textbuf *s, const json_t *j, size_t shown)
 {
 	json_int_t off = json_integer_value(json_object_get(j, "offset"));
 	json_int_t matched = json_integer_value(json_object_get(j, "matched"));
 	const json_t *next = json_object_get(j, "next_offset");
 
 	if (shown > 0 && (off > 0 || json_is_integer(next)))
-		strappend(s, "devices %lld to %lld of ", (long long)off + 1,
+		textbuf_printf(s, "devices %lld to %lld of ", (long long)off + 1,
 		    (long long)off + (long long)shown);
 	else
-		strappend(s, "%zu of ", shown);
-	strappend(s, "%lld matching (%lld stored)", (long long)matched,
+		textbuf_printf(s, "%zu of ", shown);
+	textbuf_printf(s, "%lld matching (%lld stored)", (long long)matched,
 	    (long long)json_integer_value(json_object_get(j, "stored")));
 	if (json_is_integer(next))
-		strappend(s, "; the next page: --offset %lld", (long long)json_integer_value(next));
-	strappend(s, "\n");
+		textbuf_printf(s, "; the next page: --offset %lld", (long long)json_integer_value(next));
+	textbuf_printf(s, "\n");
 }
 
 char *
@@ -373,7 +374,7 @@ render_devices(const json_t *j, struct layout *lo)
 	const json_t *rows = json_object_get(j, "devices"), *e;
 	struct table *t;
 	size_t i;
-	char *s;
+	struct textbuf s;
 
 	if (json_integer_value(json_object_get(j, "stored")) == 0)
 		return xstrdup("no devices (hotpatchctl devices import FILE)\n");
@@ -382,10 +383,10 @@ render_devices(const json_t *j, struct layout *lo)
 		table_row(t, view_text(e, "name"), view_text(e, "ring"), view_text(e, "os"),
 		    view_text(e, "build"), json_is_true(json_object_get(e, "eligible")) ? "yes" : "no",
 		    view_text(e, "baseline"), view_text(e, "reason"));
-	s = table_layout(t, lo);
+	s = textbuf_of(table_layout(t, lo));
 	table_free(t);
 	page_footer(&s, j, json_array_size(rows));
-	return s;
+	return s.s;
 }
 
 /* ---- device show ---- */
@@ -483,36 +484,37 @@ char *
 render_device_show(const json_t *j, struct layout *lo)
 {
 	const json_t *base = json_object_get(j, "baseline_detail"), *e;
-	char *s = NULL, *rows;
+	struct textbuf s = { 0 };
+	char *rows;
 	size_t i;
 
-	strappend(&s, "device %s  ring %s  OS %s (%s)  build %s\n", view_text(j, "name"),
+	textbuf_printf(&s, "device %s  ring %s  OS %s (%s)  build %s\n", view_text(j, "name"),
 	    view_text(j, "ring"), view_text(j, "os"), view_text(j, "version"),
 	    view_text(j, "build"));
-	strappend(&s, "arch %s  edition %s  VBS %s  CHPE disabled %s  licensed %s  last seen %s\n",
+	textbuf_printf(&s, "arch %s  edition %s  VBS %s  CHPE disabled %s  licensed %s  last seen %s\n",
 	    view_text(j, "arch"), view_text(j, "edition"), view_text(j, "vbs"),
 	    view_text(j, "chpe_disabled"), view_text(j, "licensed"), view_text(j, "last_seen"));
-	strappend(&s, "imported %s by %s from %s line %lld\n", view_text(j, "imported_at"),
+	textbuf_printf(&s, "imported %s by %s from %s line %lld\n", view_text(j, "imported_at"),
 	    view_text(j, "imported_by"), view_text(j, "source"),
 	    (long long)json_integer_value(json_object_get(j, "source_line")));
-	strappend(&s, "eligible: %s\n", json_is_true(json_object_get(j, "eligible")) ? "yes" : "no");
+	textbuf_printf(&s, "eligible: %s\n", json_is_true(json_object_get(j, "eligible")) ? "yes" : "no");
 	json_array_foreach(json_object_get(j, "reasons"), i, e)
-		strappend(&s, "  - %s\n", json_string_value(e));
+		textbuf_printf(&s, "  - %s\n", json_string_value(e));
 	json_array_foreach(json_object_get(j, "ring_facts_used"), i, e)
-		strappend(&s, "  note: %s\n", json_string_value(e));
+		textbuf_printf(&s, "  note: %s\n", json_string_value(e));
 	if (json_is_object(base)) {
-		strappend(&s, "latest baseline: %s (%s, build %s): %s", view_text(base, "month"),
+		textbuf_printf(&s, "latest baseline: %s (%s, build %s): %s", view_text(base, "month"),
 		    view_text(base, "state"), view_text(base, "latest_build"),
 		    strcmp(view_text(base, "state"), "on") == 0 ? "on it" :
 		    strcmp(view_text(base, "state"), "below") == 0 ? "below it" :
 		    view_text(base, "why"));
-		strappend(&s, "%s\n", json_is_true(json_object_get(base, "below_floor")) ?
+		textbuf_printf(&s, "%s\n", json_is_true(json_object_get(base, "below_floor")) ?
 		    "; below the OS's build floor" : "");
 	}
 	if (json_array_size(json_object_get(j, "months")) > 0) {
 		rows = render_window_rows(json_object_get(j, "months"), lo);
-		strappend(&s, "%s", rows);
+		textbuf_printf(&s, "%s", rows);
 		free(rows);
 	}
-	return s;
+	return s.s;
 }

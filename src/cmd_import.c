@@ -15,6 +15,7 @@
 #include "publish.h"
 #include "store.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 #include "views.h"
 
@@ -165,25 +166,25 @@ month_words(const json_t *m)
 }
 
 static void
-render_month(char **s, const json_t *m)
+render_month(struct textbuf *s, const json_t *m)
 {
 	const char *change = view_text(m, "change");
 	char *now = month_words(m), *was;
 
-	strappend(s, "  %-12s %s  %s: ", view_text(m, "os"), view_text(m, "month"), now);
+	textbuf_printf(s, "  %-12s %s  %s: ", view_text(m, "os"), view_text(m, "month"), now);
 	if (strcmp(change, "new") == 0) {
-		strappend(s, "new\n");
+		textbuf_printf(s, "new\n");
 	} else if (strcmp(change, "same") == 0) {
-		strappend(s, "already published\n");
+		textbuf_printf(s, "already published\n");
 	} else if (strcmp(change, "kept") == 0) {
 		was = month_words(json_object_get(m, "was"));
-		strappend(s, "kept: %s published it by hand as %s (publish clear %s %s, then "
+		textbuf_printf(s, "kept: %s published it by hand as %s (publish clear %s %s, then "
 		    "import again, to take this)\n", view_text(json_object_get(m, "was"), "by"),
 		    was, view_text(m, "os"), view_text(m, "month"));
 		free(was);
 	} else {
 		was = month_words(json_object_get(m, "was"));
-		strappend(s, "REPLACES the published %s\n", was);
+		textbuf_printf(s, "REPLACES the published %s\n", was);
 		free(was);
 	}
 	free(now);
@@ -194,10 +195,10 @@ render_import_cvrf(const json_t *j, struct layout *lo)
 {
 	const json_t *months = json_object_get(j, "months"), *warn = json_object_get(j, "warnings");
 	const json_t *e;
-	char *s = NULL;
+	struct textbuf s = { 0 };
 	size_t i;
 
-	strappend(&s, "MSRC CVRF %s%s%s%s, month %s: %zu OSes; %lld products, %lld not in "
+	textbuf_printf(&s, "MSRC CVRF %s%s%s%s, month %s: %zu OSes; %lld products, %lld not in "
 	    "any msrc_products (ignored)%s\n", view_text(j, "document"),
 	    json_is_string(json_object_get(j, "title")) ? " (" : "",
 	    json_is_string(json_object_get(j, "title")) ? view_text(j, "title") : "",
@@ -209,8 +210,8 @@ render_import_cvrf(const json_t *j, struct layout *lo)
 	json_array_foreach(months, i, e)
 		render_month(&s, e);
 	if (json_array_size(warn) > 0)
-		strappend(&s, "warnings:\n");
+		textbuf_printf(&s, "warnings:\n");
 	json_array_foreach(warn, i, e)
-		strappend(&s, "  %s\n", json_string_value(e));
-	return s;
+		textbuf_printf(&s, "  %s\n", json_string_value(e));
+	return s.s;
 }

@@ -12,6 +12,7 @@
 #include "publish.h"
 #include "store.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 #include "views.h"
 
@@ -139,12 +140,12 @@ cmd_publish_list(struct daemon *d, const struct request *rq, const struct peer *
 
 /* "hotpatch KB5094125 (published, run time)" for a month row of view_month. */
 static void
-row_words(char **s, const json_t *row)
+row_words(struct textbuf *s, const json_t *row)
 {
 	const json_t *pub = json_object_get(row, "published");
 
 	view_answer_words(s, row);
-	strappend(s, " (%s%s)", view_text(row, "source"),
+	textbuf_printf(s, " (%s%s)", view_text(row, "source"),
 	    strcmp(view_text(pub, "from"), "runtime") == 0 ? ", run time" :
 	    json_is_object(pub) ? ", calendar file" : "");
 }
@@ -154,20 +155,21 @@ render_publish_change(const json_t *j, struct layout *lo)
 {
 	const json_t *after = json_object_get(j, "after");
 	const json_t *c = json_object_get(after, "conflict");
-	char *s = NULL, *line;
+	struct textbuf s = { 0 };
+	char *line;
 
-	strappend(&s, "%s %s %s: ", strcmp(view_text(j, "action"), "clear") == 0 ?
+	textbuf_printf(&s, "%s %s %s: ", strcmp(view_text(j, "action"), "clear") == 0 ?
 	    "publish clear" : "published", view_text(j, "os"), view_text(j, "month"));
 	row_words(&s, json_object_get(j, "before"));
-	strappend(&s, " -> ");
+	textbuf_printf(&s, " -> ");
 	row_words(&s, after);
-	strappend(&s, ", by %s\n", view_text(j, "who"));
+	textbuf_printf(&s, ", by %s\n", view_text(j, "who"));
 	if (json_is_object(c)) {
 		line = view_conflict_line(c);
-		strappend(&s, "%s\n", line);
+		textbuf_printf(&s, "%s\n", line);
 		free(line);
 	}
-	return s;
+	return s.s;
 }
 
 /* The calendar file's entry for the month: none, the same, or how it differs. */
@@ -204,23 +206,24 @@ render_publish_list(const json_t *j, struct layout *lo)
 	const json_t *list = json_object_get(j, "published"), *e;
 	struct table *t;
 	size_t i;
-	char *s, *ans, file[96];
+	struct textbuf s, ans;
+	char file[96];
 
 	if (json_array_size(list) == 0)
 		return xstrdup("nothing published at run time\n");
 	t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	json_array_foreach(list, i, e) {
-		ans = NULL;
+		ans = (struct textbuf){ 0 };
 		view_answer_words(&ans, e);
-		table_row(t, view_text(e, "os"), view_text(e, "month"), ans, view_text(e, "who"),
+		table_row(t, view_text(e, "os"), view_text(e, "month"), ans.s, view_text(e, "who"),
 		    view_text(e, "at"), view_text(e, "origin"), file_words(e, file, sizeof(file)));
-		free(ans);
+		free(ans.s);
 	}
-	s = table_layout(t, lo);
+	s = textbuf_of(table_layout(t, lo));
 	table_free(t);
 	json_array_foreach(list, i, e)
 		if (json_is_string(json_object_get(e, "note")))
-			strappend(&s, "%s %s  %s\n", view_text(e, "os"), view_text(e, "month"),
+			textbuf_printf(&s, "%s %s  %s\n", view_text(e, "os"), view_text(e, "month"),
 			    view_text(e, "note"));
-	return s;
+	return s.s;
 }

@@ -10,6 +10,7 @@
 #include "proto.h"
 #include "rings.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 #include "views.h"
 #include "windows.h"
@@ -25,7 +26,7 @@ bool
 select_ring(struct daemon *d, const struct request *rq, const struct ring **g,
     const struct os_def **os, struct reply *r)
 {
-	char *list = NULL;
+	struct textbuf list = { 0 };
 
 	*os = NULL;
 	if (!lookup_ring(d, rq->ring, g, r))
@@ -35,10 +36,10 @@ select_ring(struct daemon *d, const struct request *rq, const struct ring **g,
 	if (ring_has_os(*g, rq->os) && (*os = caldata_find_os(&d->cal, rq->os)) != NULL)
 		return true;
 	for (size_t i = 0; i < (*g)->nos; i++)
-		strappend(&list, "%s%s", i ? ", " : "", (*g)->os[i]);
+		textbuf_printf(&list, "%s%s", i ? ", " : "", (*g)->os[i]);
 	reply_error(r, PROTO_NOT_FOUND, "OS '%s' is not in ring '%s' (its OSes: %s)", rq->os,
-	    (*g)->id, list ? list : "none");
-	free(list);
+	    (*g)->id, list.s ? list.s : "none");
+	free(list.s);
 	return false;
 }
 

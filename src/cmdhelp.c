@@ -2,6 +2,7 @@
 #include "cmdtab.h"
 #include "model.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -10,25 +11,25 @@
 
 /* "  NAME ARG" padded, then its help, as one line appended to *s. */
 static void
-help_line(char **s, const char *name, const char *arg, const char *help)
+help_line(struct textbuf *s, const char *name, const char *arg, const char *help)
 {
 	char *left = xasprintf("%s%s%s", name, arg && *arg != '[' ? " " : "", arg ? arg : "");
 
-	strappend(s, "  %-22s %s\n", left, help);
+	textbuf_printf(s, "  %-22s %s\n", left, help);
 	free(left);
 }
 
 static void
-global_help(char **s)
+global_help(struct textbuf *s)
 {
-	strappend(s, "\nglobal options:\n");
+	textbuf_printf(s, "\nglobal options:\n");
 	for (size_t j = 0; j < cmd_nglobals; j++)
 		help_line(s, cmd_globals[j].name, cmd_globals[j].arg, cmd_globals[j].help);
 }
 
 /* A command whose name is also a group's ("publish") names the group's other commands. */
 static void
-see_also(char **s, const struct cmd *c)
+see_also(struct textbuf *s, const struct cmd *c)
 {
 	struct wordlist wl;
 
@@ -36,20 +37,20 @@ see_also(char **s, const struct cmd *c)
 		return;
 	cmd_words_after(c->words, &wl);
 	for (size_t k = 0; k < wl.n; k++)
-		strappend(s, "%s hotpatchctl %s %s", k == 0 ? "see also:" : ",", c->words, wl.w[k]);
+		textbuf_printf(s, "%s hotpatchctl %s %s", k == 0 ? "see also:" : ",", c->words, wl.w[k]);
 	if (wl.n > 0)
-		strappend(s, "\n");
+		textbuf_printf(s, "\n");
 }
 
 char *
 cmd_usage(const struct cmd *c)
 {
-	char *s = xasprintf("usage: hotpatchctl [GLOBAL OPTIONS] %s%s%s\n%s\n", c->words,
-	    *c->usage ? " " : "", c->usage, c->summary);
+	struct textbuf s = textbuf_of(xasprintf("usage: hotpatchctl [GLOBAL OPTIONS] %s%s%s\n%s\n",
+	    c->words, *c->usage ? " " : "", c->usage, c->summary));
 	const struct cmd_option *o;
 
 	if (*c->args != '\0' || c->opts != 0)
-		strappend(&s, "\n");
+		textbuf_printf(&s, "\n");
 	for (const char *t = c->args; *t != '\0'; t++)
 		for (size_t j = 0; j < cmd_nargtypes; j++)
 			if (cmd_argtypes[j].type == *t)
@@ -57,20 +58,20 @@ cmd_usage(const struct cmd *c)
 	for (size_t j = 0; j < cmd_noptions; j++)
 		if ((c->opts & cmd_options[j].bit) && (o = cmd_find_option(cmd_options[j].name, c)) == &cmd_options[j])
 			help_line(&s, o->name, o->arg, o->help);
-	strappend(&s, "\nglobal options:");
+	textbuf_printf(&s, "\nglobal options:");
 	for (size_t j = 0; j < cmd_nglobals; j++)
-		strappend(&s, " %s%s%s%s", cmd_globals[j].name, cmd_globals[j].arg && *cmd_globals[j].arg != '[' ?
+		textbuf_printf(&s, " %s%s%s%s", cmd_globals[j].name, cmd_globals[j].arg && *cmd_globals[j].arg != '[' ?
 		    " " : "", cmd_globals[j].arg ? cmd_globals[j].arg : "", j + 1 < cmd_nglobals ? "," : "");
-	strappend(&s, " (hotpatchctl help)\n");
+	textbuf_printf(&s, " (hotpatchctl help)\n");
 	see_also(&s, c);
-	return s;
+	return s.s;
 }
 
 /* Every command (or those of group) with its usage and summary. */
 static char *
 command_list(const char *group)
 {
-	char *s = NULL;
+	struct textbuf s = { 0 };
 
 	for (size_t i = 0; i < CMD_COUNT; i++) {
 		const struct cmd *c = &cmd_table[i];
@@ -83,12 +84,12 @@ command_list(const char *group)
 		}
 		/* A long usage gets a line of its own. */
 		if (strlen(name) > 46)
-			strappend(&s, "  %s\n  %-46s %s\n", name, "", c->summary);
+			textbuf_printf(&s, "  %s\n  %-46s %s\n", name, "", c->summary);
 		else
-			strappend(&s, "  %-46s %s\n", name, c->summary);
+			textbuf_printf(&s, "  %-46s %s\n", name, c->summary);
 		free(name);
 	}
-	return s;
+	return s.s;
 }
 
 char *
@@ -106,14 +107,14 @@ char *
 cmd_help(void)
 {
 	char *list = command_list(NULL);
-	char *s = xasprintf("usage: hotpatchctl [GLOBAL OPTIONS] COMMAND [ARGS]\n\ncommands:\n%s",
-	    list);
+	struct textbuf s = textbuf_of(xasprintf("usage: hotpatchctl [GLOBAL OPTIONS] COMMAND "
+	    "[ARGS]\n\ncommands:\n%s", list));
 
 	free(list);
 	global_help(&s);
-	strappend(&s, "\n'hotpatchctl help COMMAND' (or 'hotpatchctl COMMAND --help') describes "
+	textbuf_printf(&s, "\n'hotpatchctl help COMMAND' (or 'hotpatchctl COMMAND --help') describes "
 	    "one command.\n");
-	return s;
+	return s.s;
 }
 
 static void

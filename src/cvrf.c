@@ -12,6 +12,7 @@
  */
 #include "cvrf.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -580,13 +581,13 @@ read_vulnerabilities(struct reader *r, json_t *doc)
 static char *
 seen_list(const struct cand *c)
 {
-	char *s = NULL;
+	struct textbuf s = { 0 };
 
 	for (size_t i = 0; i < c->nseen && i < KB_SEEN; i++)
-		strappend(&s, "%s%s", i == 0 ? "" : ", ", c->seen[i]);
+		textbuf_printf(&s, "%s%s", i == 0 ? "" : ", ", c->seen[i]);
 	if (c->nseen > KB_SEEN)
-		strappend(&s, " and more");
-	return s;
+		textbuf_printf(&s, " and more");
+	return s.s;
 }
 
 static void

@@ -7,6 +7,7 @@
  */
 #include "calendar.h"
 #include "feed.h"
+#include "textbuf.h"
 #include "util.h"
 #include "windows.h"
 
@@ -102,32 +103,20 @@ timed_prop(bool start, const char *tz, time_t t)
 	return p;
 }
 
-/* A growing text buffer for DESCRIPTION. */
-struct text {
-	char	*s;
-	size_t	 len;
-};
+/* DESCRIPTION: lines in a textbuf. */
+static void
+text_add(struct textbuf *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
-text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-text_add(struct text *t, const char *fmt, ...)
+text_add(struct textbuf *t, const char *fmt, ...)
 {
 	va_list ap;
-	char *line;
-	size_t n;
 
-	va_start(ap, fmt);
-	line = xvasprintf(fmt, ap);
-	va_end(ap);
-	n = strlen(line);
-	t->s = xreallocarray(t->s, t->len + n + 2, 1);
 	if (t->len > 0)
-		t->s[t->len++] = '\n';
-	memcpy(t->s + t->len, line, n + 1);
-	t->len += n;
-	free(line);
+		textbuf_add(t, "\n", 1);
+	va_start(ap, fmt);
+	textbuf_vprintf(t, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- building ---- */
@@ -201,7 +190,7 @@ static void
 build_os_month(struct builder *b, const struct caldata *c, const struct os_def *os, ym_t m)
 {
 	struct month_info mi;
-	struct text d = { 0 };
+	struct textbuf d = { 0 };
 	icalcomponent *ev;
 	char ym[8], t[40], *summary, *uid;
 
@@ -244,7 +233,7 @@ oob_key(const struct oob *x, char *buf, size_t len)
 
 /* The release's own facts, the same in every feed. */
 static void
-oob_facts(struct text *d, const struct oob *x)
+oob_facts(struct textbuf *d, const struct oob *x)
 {
 	char day[11];
 
@@ -263,7 +252,7 @@ static void
 build_oob(struct builder *b, const struct os_def *os, const struct oob *x)
 {
 	bool catalog = x->delivery == DELIVERY_CATALOG;
-	struct text d = { 0 };
+	struct textbuf d = { 0 };
 	icalcomponent *ev;
 	char key[16], *summary, *uid;
 
@@ -340,10 +329,10 @@ install_line(const struct install *in)
 	    in->restart ? "restart required" : HOTPATCH_NO_RESTART);
 }
 
-static struct text
+static struct textbuf
 install_text(const struct ring *r, const struct install *in)
 {
-	struct text d = { 0 };
+	struct textbuf d = { 0 };
 	const char *tz = words_zone(r);
 	char ym[8], t[64], why[WIN_REASON_MAX], *what = install_line(in);
 
@@ -506,24 +495,6 @@ install_what(const struct install *in)
 	return what;
 }
 
-/* *s (allocated) followed by the formatted text. */
-static void
-append(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-append(char **s, const char *fmt, ...)
-{
-	va_list ap;
-	char *add, *old = *s;
-
-	va_start(ap, fmt);
-	add = xvasprintf(fmt, ap);
-	va_end(ap);
-	*s = xasprintf("%s%s", old, add);
-	free(old);
-	free(add);
-}
-
 /*
  * "RING: OS LABEL: WHAT" for one OS; for several, "RING: OS A + OS B LABEL:
  * WHAT" when they bring the same, else "RING: LABEL: OS A: WHAT A; OS B:
@@ -533,7 +504,8 @@ static char *
 group_summary(const struct ring *r, struct part *const *g, size_t n)
 {
 	const char *label = part_kinds[g[0]->kind].label;
-	char **what = xcalloc(n, sizeof(*what)), *groups = xstrdup(""), *oses = NULL, *s = NULL;
+	char **what = xcalloc(n, sizeof(*what)), *s = NULL;
+	struct textbuf groups = textbuf_of(xstrdup("")), oses = { 0 };
 	size_t ngroups = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -541,26 +513,26 @@ group_summary(const struct ring *r, struct part *const *g, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (what[i] == NULL)
 			continue;	/* named with an earlier OS */
-		free(oses);
-		oses = xstrdup(g[i]->in->os->name);
+		oses.len = 0;
+		textbuf_printf(&oses, "%s", g[i]->in->os->name);
 		for (size_t k = i + 1; k < n; k++) {
 			if (what[k] == NULL || strcmp(what[k], what[i]) != 0)
 				continue;
-			append(&oses, " + %s", g[k]->in->os->name);	/* names have commas */
+			textbuf_printf(&oses, " + %s", g[k]->in->os->name);	/* names have commas */
 			free(what[k]);
 			what[k] = NULL;
 		}
-		append(&groups, "%s%s: %s", ngroups++ > 0 ? "; " : "", oses, what[i]);
+		textbuf_printf(&groups, "%s%s: %s", ngroups++ > 0 ? "; " : "", oses.s, what[i]);
 		if (ngroups == 1)
-			s = xasprintf("%s: %s %s: %s", r->name, oses, label, what[i]);
+			s = xasprintf("%s: %s %s: %s", r->name, oses.s, label, what[i]);
 		free(what[i]);
 	}
 	if (ngroups > 1) {
 		free(s);
-		s = xasprintf("%s: %s: %s", r->name, label, groups);
+		s = xasprintf("%s: %s: %s", r->name, label, groups.s);
 	}
-	free(oses);
-	free(groups);
+	free(oses.s);
+	free(groups.s);
 	free(what);
 	return s;
 }
@@ -618,7 +590,7 @@ build_group(struct builder *b, const struct ring *r, struct part *const *g, size
 	icalcomponent *ev;
 
 	for (size_t i = 0; i < n; i++) {
-		struct text t = install_text(r, g[i]->in);
+		struct textbuf t = install_text(r, g[i]->in);
 
 		if (strcmp(g[i]->in->os->id, owner->os->id) < 0)
 			owner = g[i]->in;
@@ -674,7 +646,7 @@ build_ring_oob(struct builder *b, const struct ringset *rs, const struct ring *r
 {
 	const char *tz = words_zone(r);
 	struct oob_install oi;
-	struct text d = { 0 };
+	struct textbuf d = { 0 };
 	icalcomponent *ev;
 	char key[16], t[64], *summary, *uid;
 
@@ -909,28 +881,24 @@ needs_escape(const char *line, size_t len)
 
 /* Append the unfolded content line s[0..n) to out, folded at 75 octets on UTF-8 boundaries. */
 static void
-fold_into(struct text *out, const char *s, size_t n)
+fold_into(struct textbuf *out, const char *s, size_t n)
 {
 	size_t col = 0;
 
-	out->s = xreallocarray(out->s, out->len + n + n / 30 * 3 + 8, 1);
 	for (size_t i = 0; i < n;) {
 		size_t cl = utf8_len((const unsigned char *)s + i, n - i);
 
 		if (cl == 0)
 			cl = 1;
 		if (col + cl > FOLD_OCTETS) {
-			memcpy(out->s + out->len, "\r\n ", 3);
-			out->len += 3;
+			textbuf_add(out, "\r\n ", 3);
 			col = 1;
 		}
-		memcpy(out->s + out->len, s + i, cl);
-		out->len += cl;
+		textbuf_add(out, s + i, cl);
 		col += cl;
 		i += cl;
 	}
-	memcpy(out->s + out->len, "\r\n", 3);
-	out->len += 2;
+	textbuf_add(out, "\r\n", 2);
 }
 
 /*
@@ -942,7 +910,7 @@ fold_into(struct text *out, const char *s, size_t n)
 static char *
 escape_x_text(const char *s)
 {
-	struct text out = { xstrdup(""), 0 };
+	struct textbuf out = textbuf_of(xstrdup(""));
 	const char *p = s;
 
 	while (*p != '\0') {
@@ -980,14 +948,9 @@ escape_x_text(const char *s)
 			fold_into(&out, buf, n);
 			free(buf);
 		} else {
-			out.s = xreallocarray(out.s, out.len + len + 3, 1);
-			memcpy(out.s + out.len, p, len);
-			out.len += len;
-			if (strncmp(end, "\r\n", 2) == 0) {
-				memcpy(out.s + out.len, "\r\n", 2);
-				out.len += 2;
-			}
-			out.s[out.len] = '\0';
+			textbuf_add(&out, p, len);
+			if (strncmp(end, "\r\n", 2) == 0)
+				textbuf_add(&out, "\r\n", 2);
 		}
 		p = strncmp(end, "\r\n", 2) == 0 ? end + 2 : end;
 	}

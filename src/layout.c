@@ -55,28 +55,6 @@ layout_bytes(const char *s, size_t len, size_t n)
 	return i;
 }
 
-void
-textbuf_add(struct textbuf *b, const char *p, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xreallocarray(b->s, b->cap, 1);
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void
-textbuf_pad(struct textbuf *b, size_t n)
-{
-	static const char spaces[] = "                                ";
-
-	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1)
-		textbuf_add(b, spaces, sizeof(spaces) - 1);
-	textbuf_add(b, spaces, n);
-}
-
 /* A new line, then indent spaces. */
 static void
 buf_break(struct textbuf *b, size_t indent)
@@ -118,18 +96,18 @@ layout_note(struct layout *lo, const char *header, bool hidden)
 static char *
 hint_counts(const struct layout *lo, bool names)
 {
-	char *s = NULL;
+	struct textbuf s = { 0 };
 
 	if (names && lo->hidden > 0)
-		strappend(&s, "hidden: %s", lo->names);
+		textbuf_printf(&s, "hidden: %s", lo->names);
 	else if (lo->hidden > 0)
-		strappend(&s, "%d column%s hidden", lo->hidden, lo->hidden == 1 ? "" : "s");
+		textbuf_printf(&s, "%d column%s hidden", lo->hidden, lo->hidden == 1 ? "" : "s");
 	if (names && lo->cut > 0)
-		strappend(&s, "%sshortened: %s", s != NULL ? "; " : "", lo->cut_names);
+		textbuf_printf(&s, "%sshortened: %s", s.s != NULL ? "; " : "", lo->cut_names);
 	else if (lo->cut > 0)
-		strappend(&s, "%s%d %s", s != NULL ? ", " : "", lo->cut,
-		    s != NULL ? "shortened" : lo->cut == 1 ? "column shortened" : "columns shortened");
-	return s;
+		textbuf_printf(&s, "%s%d %s", s.s != NULL ? ", " : "", lo->cut,
+		    s.s != NULL ? "shortened" : lo->cut == 1 ? "column shortened" : "columns shortened");
+	return s.s;
 }
 
 /* How many names a list holds. */
@@ -147,19 +125,19 @@ char *
 layout_hint(const struct layout *lo)
 {
 	static const char tail[] = "; --full shows all";
-	char *s;
+	struct textbuf s;
 
 	if (lo->hidden == 0 && lo->cut == 0)
 		return NULL;
 	/* One line: the names when all of them fit, else the counts alone. */
-	s = hint_counts(lo, true);
+	s = textbuf_of(hint_counts(lo, true));
 	if (names_in(lo->names) != lo->hidden || names_in(lo->cut_names) != lo->cut ||
-	    (lo->width > 0 && layout_width(s, strlen(s)) + strlen(tail) > (size_t)lo->width)) {
-		free(s);
-		s = hint_counts(lo, false);
+	    (lo->width > 0 && layout_width(s.s, s.len) + strlen(tail) > (size_t)lo->width)) {
+		free(s.s);
+		s = textbuf_of(hint_counts(lo, false));
 	}
-	strappend(&s, "%s", tail);
-	return s;
+	textbuf_add(&s, tail, strlen(tail));
+	return s.s;
 }
 
 /* Append line (len bytes) to b wrapped at width, continuations at its indent plus two. */
@@ -214,7 +192,10 @@ layout_finish(char *text, const struct layout *lo)
 	if (lo->width <= 0 || lo->verbatim)
 		return text;
 	if ((hint = layout_hint(lo)) != NULL) {
-		strappend(&text, "%s\n", hint);
+		struct textbuf t = textbuf_of(text);
+
+		textbuf_printf(&t, "%s\n", hint);
+		text = t.s;
 		free(hint);
 	}
 	textbuf_add(&b, "", 0);

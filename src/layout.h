@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "textbuf.h"
+
 /* The hidden columns' headers the hint names; more are counted, not named. */
 #define LAYOUT_NAMES	160
 
@@ -31,15 +33,6 @@ size_t layout_width(const char *s, size_t len);
 
 /* The bytes of s (len) that show its first n characters, SGR sequences on the way included. */
 size_t layout_bytes(const char *s, size_t len, size_t n);
-
-/* A growing string, for text built line by line: no copy of the whole per line. */
-struct textbuf {
-	char	*s;		/* NUL-terminated once anything is added */
-	size_t	 len, cap;
-};
-void textbuf_add(struct textbuf *b, const char *p, size_t n);
-/* n spaces. */
-void textbuf_pad(struct textbuf *b, size_t n);
 
 /* Note a column a table left out (hidden) or cut, once per header across the reply. */
 void layout_note(struct layout *lo, const char *header, bool hidden);

@@ -8,6 +8,7 @@
 #include "pages.h"
 #include "planrange.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 #include "views.h"
 
@@ -29,7 +30,7 @@ text(const json_t *o, const char *key)
 
 /* Append s with the five HTML specials escaped; safe in content and quoted attributes. */
 static void
-append_esc(char **out, const char *s)
+append_esc(struct textbuf *out, const char *s)
 {
 	const char *p, *run = s;
 
@@ -46,10 +47,10 @@ append_esc(char **out, const char *s)
 		default: continue;
 		}
 		if (p > run)
-			strappend(out, "%.*s", (int)(p - run), run);
+			textbuf_printf(out, "%.*s", (int)(p - run), run);
 		if (ent == NULL)
 			return;
-		strappend(out, "%s", ent);
+		textbuf_printf(out, "%s", ent);
 		run = p + 1;
 	}
 }
@@ -67,12 +68,12 @@ static const char base_css[] =
 
 /* The common head of both pages, up to and including <body>. */
 static void
-append_head(char **s, const char *title, const char *css)
+append_head(struct textbuf *s, const char *title, const char *css)
 {
-	strappend(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	textbuf_printf(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
 	append_esc(s, title);
-	strappend(s, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", base_css, css);
+	textbuf_printf(s, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", base_css, css);
 }
 
 /*
@@ -80,25 +81,25 @@ append_head(char **s, const char *title, const char *css)
  * (view_stale_line), under the header of both pages; nothing when all is current.
  */
 static void
-append_stale(char **s, const json_t *stale)
+append_stale(struct textbuf *s, const json_t *stale)
 {
 	const json_t *st;
 	size_t i;
 
 	if (json_array_size(stale) == 0)
 		return;
-	strappend(s, "<div class=\"stale\" role=\"status\">\n");
+	textbuf_printf(s, "<div class=\"stale\" role=\"status\">\n");
 	json_array_foreach(stale, i, st) {
 		char *line = view_stale_line(st);
 
-		strappend(s, "<p data-os=\"");
+		textbuf_printf(s, "<p data-os=\"");
 		append_esc(s, text(st, "os"));
-		strappend(s, "\">");
+		textbuf_printf(s, "\">");
 		append_esc(s, line);
-		strappend(s, "</p>\n");
+		textbuf_printf(s, "</p>\n");
 		free(line);
 	}
-	strappend(s, "</div>\n");
+	textbuf_printf(s, "</div>\n");
 }
 
 /* ---- the index ---- */
@@ -160,7 +161,8 @@ char *
 page_index(const json_t *feeds, const json_t *stale, const char *base)
 {
 	const json_t *f;
-	char *s = NULL, *plan, *fleet;
+	struct textbuf s = { 0 };
+	char *plan, *fleet;
 	size_t i;
 
 	if (base == NULL)
@@ -168,45 +170,45 @@ page_index(const json_t *feeds, const json_t *stale, const char *base)
 	append_head(&s, "hotpatchd", index_css);
 	plan = site_url(base, "/plan");
 	fleet = site_url(base, "/fleet");
-	strappend(&s, "<header>\n<h1>hotpatchd</h1>\n<p class=\"muted\">Windows hotpatch release "
+	textbuf_printf(&s, "<header>\n<h1>hotpatchd</h1>\n<p class=\"muted\">Windows hotpatch release "
 	    "calendars. Subscribe in your calendar app, or copy a feed&#39;s URL. "
 	    "Planners: <a class=\"plan\" href=\"");
 	append_esc(&s, plan);
-	strappend(&s, "\">the plan, ring by month, from this month</a>; <a class=\"fleet\" href=\"");
+	textbuf_printf(&s, "\">the plan, ring by month, from this month</a>; <a class=\"fleet\" href=\"");
 	append_esc(&s, fleet);
-	strappend(&s, "\">the fleet forecast, devices by month</a>.</p>\n");
+	textbuf_printf(&s, "\">the fleet forecast, devices by month</a>.</p>\n");
 	append_stale(&s, stale);
-	strappend(&s, "</header>\n<main>\n");
+	textbuf_printf(&s, "</header>\n<main>\n");
 	free(plan);
 	free(fleet);
 	json_array_foreach(feeds, i, f) {
 		const char *path = text(f, "path");
 		char *url = site_url(base, path), *wc = *base != '\0' ? webcal_url(url) : NULL;
 
-		strappend(&s, "<section class=\"feed\" data-path=\"");
+		textbuf_printf(&s, "<section class=\"feed\" data-path=\"");
 		append_esc(&s, path);
-		strappend(&s, "\">\n<h2>");
+		textbuf_printf(&s, "\">\n<h2>");
 		append_esc(&s, *text(f, "title") != '\0' ? text(f, "title") : path);
-		strappend(&s, "</h2>\n");
+		textbuf_printf(&s, "</h2>\n");
 		if (*text(f, "description") != '\0') {
-			strappend(&s, "<p>");
+			textbuf_printf(&s, "<p>");
 			append_esc(&s, text(f, "description"));
-			strappend(&s, "</p>\n");
+			textbuf_printf(&s, "</p>\n");
 		}
-		strappend(&s, "<p><a class=\"subscribe\" href=\"");
+		textbuf_printf(&s, "<p><a class=\"subscribe\" href=\"");
 		append_esc(&s, wc != NULL ? wc : url);
-		strappend(&s, "\">%s</a></p>\n", wc != NULL ? "Subscribe" : "Download");
-		strappend(&s, "<div class=\"url\"><input type=\"text\" readonly value=\"");
+		textbuf_printf(&s, "\">%s</a></p>\n", wc != NULL ? "Subscribe" : "Download");
+		textbuf_printf(&s, "<div class=\"url\"><input type=\"text\" readonly value=\"");
 		append_esc(&s, url);
-		strappend(&s, "\" aria-label=\"Feed URL\"><button type=\"button\" class=\"copy\">Copy"
+		textbuf_printf(&s, "\" aria-label=\"Feed URL\"><button type=\"button\" class=\"copy\">Copy"
 		    "</button></div>\n</section>\n");
 		free(wc);
 		free(url);
 	}
 	if (json_array_size(feeds) == 0)
-		strappend(&s, "<p class=\"muted\">No feeds.</p>\n");
-	strappend(&s, "</main>\n<script>\n%s</script>\n</body>\n</html>\n", index_js);
-	return s;
+		textbuf_printf(&s, "<p class=\"muted\">No feeds.</p>\n");
+	textbuf_printf(&s, "</main>\n<script>\n%s</script>\n</body>\n</html>\n", index_js);
+	return s.s;
 }
 
 /* ---- the plan ---- */
@@ -287,27 +289,27 @@ static char *
 cell_title(const json_t *m, char letter, const char *marks, bool none)
 {
 	const char *loc = text(m, "window_start_local"), *reason = text(m, "reason");
-	char *title = NULL;
+	struct textbuf title = { 0 };
 
-	strappend(&title, "%s%s", key_of(letter)->words, strchr(marks, '*') ? " (unplanned)" : "");
+	textbuf_printf(&title, "%s%s", key_of(letter)->words, strchr(marks, '*') ? " (unplanned)" : "");
 	if (!none && strlen(loc) >= 10)
-		strappend(&title, "; window %.10s %s", loc, loc + (strlen(loc) > 11 ? 11 : 10));
+		textbuf_printf(&title, "; window %.10s %s", loc, loc + (strlen(loc) > 11 ? 11 : 10));
 	if (none)
-		strappend(&title, "; %s", key_of('-')->words);
+		textbuf_printf(&title, "; %s", key_of('-')->words);
 	for (const char *p = marks; *p != '\0'; p++) {
 		const char *name = view_mark_name(m, *p);
 
 		if (*p == '*')
 			continue;
 		if (*p == '#')
-			strappend(&title, "; blackout %s", name != NULL ? name : "");
+			textbuf_printf(&title, "; blackout %s", name != NULL ? name : "");
 		else
-			strappend(&title, "; %s%s%s%s", key_of(*p)->words, name != NULL ? " (" : "",
+			textbuf_printf(&title, "; %s%s%s%s", key_of(*p)->words, name != NULL ? " (" : "",
 			    name != NULL ? name : "", name != NULL ? ")" : "");
 	}
 	if (*reason != '\0')
-		strappend(&title, ": %s", reason);
-	return title;
+		textbuf_printf(&title, ": %s", reason);
+	return title.s;
 }
 
 /*
@@ -400,7 +402,7 @@ notes_free(struct plan_notes *pn)
  * the only sign, and the number of its note, a link.
  */
 static void
-append_cell(char **s, const json_t *m, size_t row, size_t col, int note)
+append_cell(struct textbuf *s, const json_t *m, size_t row, size_t col, int note)
 {
 	const char *loc = text(m, "window_start_local");
 	bool none = strcmp(text(m, "status"), "none") == 0;
@@ -408,105 +410,105 @@ append_cell(char **s, const json_t *m, size_t row, size_t col, int note)
 	char *title;
 
 	view_plan_marks(m, marks, sizeof(marks));
-	strappend(s, "<td id=\"c%zu-%zu\" data-month=\"", row, col);
+	textbuf_printf(s, "<td id=\"c%zu-%zu\" data-month=\"", row, col);
 	append_esc(s, text(m, "month"));
-	strappend(s, "\" data-kind=\"");
+	textbuf_printf(s, "\" data-kind=\"");
 	append_esc(s, text(m, "kind"));
-	strappend(s, "\" data-install=\"");
+	textbuf_printf(s, "\" data-install=\"");
 	append_esc(s, json_is_string(json_object_get(m, "install")) ? text(m, "install") :
 	    text(m, "kind"));
-	strappend(s, "\" data-status=\"");
+	textbuf_printf(s, "\" data-status=\"");
 	append_esc(s, text(m, "status"));
-	strappend(s, "\" class=\"%s%s", key_of(letter)->cls, none ? " none" : "");
+	textbuf_printf(s, "\" class=\"%s%s", key_of(letter)->cls, none ? " none" : "");
 	for (const char *p = marks; *p != '\0'; p++)
-		strappend(s, " %s", key_of(*p)->cls);
+		textbuf_printf(s, " %s", key_of(*p)->cls);
 	title = cell_title(m, letter, marks, none);
-	strappend(s, "\" title=\"");
+	textbuf_printf(s, "\" title=\"");
 	append_esc(s, title);
 	free(title);
-	strappend(s, "\"><span class=\"k\">%c</span> ", key_of(letter)->sym[0]);
+	textbuf_printf(s, "\"><span class=\"k\">%c</span> ", key_of(letter)->sym[0]);
 	if (!none && strlen(loc) >= 10)
-		strappend(s, "<span class=\"d\">%.2s/%.2s</span>", loc + 5, loc + 8);
+		textbuf_printf(s, "<span class=\"d\">%.2s/%.2s</span>", loc + 5, loc + 8);
 	else
-		strappend(s, "<span class=\"d\">&ndash;</span>");
+		textbuf_printf(s, "<span class=\"d\">&ndash;</span>");
 	if (*marks != '\0')
-		strappend(s, "<span class=\"mark\">%s</span>", marks);
+		textbuf_printf(s, "<span class=\"mark\">%s</span>", marks);
 	if (note > 0)
-		strappend(s, "<a class=\"ref\" href=\"#note-%d\" aria-label=\"note %d\">%d</a>", note,
+		textbuf_printf(s, "<a class=\"ref\" href=\"#note-%d\" aria-label=\"note %d\">%d</a>", note,
 		    note, note);
-	strappend(s, "</td>");
+	textbuf_printf(s, "</td>");
 }
 
 /* The restarts cell: the plan's total, then the causes that are not zero (view_restart_causes). */
 static void
-append_restarts(char **s, const json_t *rs)
+append_restarts(struct textbuf *s, const json_t *rs)
 {
 	int total = (int)json_integer_value(json_object_get(rs, "total"));
 	const char *sep = "";
 
-	strappend(s, "<td class=\"restarts\" data-total=\"%d\"><strong>%d</strong>", total, total);
+	textbuf_printf(s, "<td class=\"restarts\" data-total=\"%d\"><strong>%d</strong>", total, total);
 	if (total == 0) {
-		strappend(s, "</td>");
+		textbuf_printf(s, "</td>");
 		return;
 	}
-	strappend(s, " <small>");
+	textbuf_printf(s, " <small>");
 	for (size_t i = 0; i < view_nrestart_causes; i++) {
 		const struct restart_cause *c = &view_restart_causes[i];
 		int v = (int)json_integer_value(json_object_get(rs, c->key));
 
 		if (v == 0)
 			continue;
-		strappend(s, "%s<span data-cause=\"%s\" title=\"%s\">%d %s</span>", sep, c->key,
+		textbuf_printf(s, "%s<span data-cause=\"%s\" title=\"%s\">%d %s</span>", sep, c->key,
 		    c->words, v, c->name);
 		sep = ", ";
 	}
-	strappend(s, "</small></td>");
+	textbuf_printf(s, "</small></td>");
 }
 
 /* "Broad / win11-24h2": the row's ring name (or id) and OS, escaped. */
 static void
-append_row_name(char **s, const json_t *g)
+append_row_name(struct textbuf *s, const json_t *g)
 {
 	append_esc(s, *text(g, "name") != '\0' ? text(g, "name") : text(g, "ring"));
-	strappend(s, " / ");
+	textbuf_printf(s, " / ");
 	append_esc(s, text(g, "os"));
 }
 
 /* One ring/OS row, the row-th of the plan. */
 static void
-append_row(char **s, const json_t *g, size_t row, const struct plan_notes *pn)
+append_row(struct textbuf *s, const json_t *g, size_t row, const struct plan_notes *pn)
 {
 	const json_t *months = json_object_get(g, "months"), *m;
 	bool eligible = !json_is_false(json_object_get(g, "eligible"));
 	size_t i;
 
-	strappend(s, "<tr data-ring=\"");
+	textbuf_printf(s, "<tr data-ring=\"");
 	append_esc(s, text(g, "ring"));
-	strappend(s, "\" data-os=\"");
+	textbuf_printf(s, "\" data-os=\"");
 	append_esc(s, text(g, "os"));
-	strappend(s, "\"%s>\n<th scope=\"row\" class=\"ring\">", eligible ? "" : " class=\"ineligible\"");
+	textbuf_printf(s, "\"%s>\n<th scope=\"row\" class=\"ring\">", eligible ? "" : " class=\"ineligible\"");
 	append_row_name(s, g);
-	strappend(s, "<small>");
+	textbuf_printf(s, "<small>");
 	append_esc(s, text(g, "ring"));
 	if (*text(g, "timezone") != '\0') {
-		strappend(s, " &middot; ");
+		textbuf_printf(s, " &middot; ");
 		append_esc(s, text(g, "timezone"));
 	}
-	strappend(s, "</small>");
+	textbuf_printf(s, "</small>");
 	if (!eligible) {
-		strappend(s, "<small class=\"why\">Not eligible: ");
+		textbuf_printf(s, "<small class=\"why\">Not eligible: ");
 		append_esc(s, *text(g, "not_eligible") != '\0' ? text(g, "not_eligible") : "-");
-		strappend(s, "</small>");
+		textbuf_printf(s, "</small>");
 	}
-	strappend(s, "</th>\n");
+	textbuf_printf(s, "</th>\n");
 	json_array_foreach(months, i, m) {
 		if (i >= pn->ncol)
 			break;
 		append_cell(s, m, row, i, pn->of[row * pn->ncol + i]);
-		strappend(s, "\n");
+		textbuf_printf(s, "\n");
 	}
 	append_restarts(s, json_object_get(g, "restarts"));
-	strappend(s, "\n</tr>\n");
+	textbuf_printf(s, "\n</tr>\n");
 }
 
 /*
@@ -514,7 +516,7 @@ append_row(char **s, const json_t *g, size_t row, const struct plan_notes *pn)
  * month how many of them restart.  Counts only, as on the fleet page.
  */
 static void
-append_devices_row(char **s, const json_t *e, const struct plan_range *r)
+append_devices_row(struct textbuf *s, const json_t *e, const struct plan_range *r)
 {
 	long long n = json_integer_value(json_object_get(e, "devices"));
 	long long total = json_integer_value(json_object_get(e, "restarts_total"));
@@ -522,12 +524,12 @@ append_devices_row(char **s, const json_t *e, const struct plan_range *r)
 	size_t i;
 	char ym[8];
 
-	strappend(s, "<tr class=\"devices\" data-ring=\"");
+	textbuf_printf(s, "<tr class=\"devices\" data-ring=\"");
 	append_esc(s, text(e, "ring"));
-	strappend(s, "\" data-devices=\"%lld\">\n<th scope=\"row\" class=\"ring\">%lld "
+	textbuf_printf(s, "\" data-devices=\"%lld\">\n<th scope=\"row\" class=\"ring\">%lld "
 	    "device%s<small>", n, n, n == 1 ? "" : "s");
 	append_esc(s, text(e, "ring"));
-	strappend(s, " &middot; every OS; per month, those that restart</small></th>\n");
+	textbuf_printf(s, " &middot; every OS; per month, those that restart</small></th>\n");
 	json_array_foreach(rs, i, v) {
 		long long k = json_integer_value(v);
 
@@ -535,45 +537,45 @@ append_devices_row(char **s, const json_t *e, const struct plan_range *r)
 			break;
 		ym_format(r->from + (int)i, ym);
 		if (!json_is_integer(v)) {	/* a month already past: not forecast */
-			strappend(s, "<td data-month=\"%s\" class=\"past\">&ndash;</td>\n", ym);
+			textbuf_printf(s, "<td data-month=\"%s\" class=\"past\">&ndash;</td>\n", ym);
 			continue;
 		}
-		strappend(s, "<td data-month=\"%s\" data-restarts=\"%lld\" class=\"%s\" "
+		textbuf_printf(s, "<td data-month=\"%s\" data-restarts=\"%lld\" class=\"%s\" "
 		    "title=\"%lld of %lld devices restart\">%lld</td>\n", ym, k,
 		    k > 0 ? "restart" : "quiet", k, n, k);
 	}
-	strappend(s, "<td class=\"restarts\" data-total=\"%lld\"><strong>%lld</strong> "
+	textbuf_printf(s, "<td class=\"restarts\" data-total=\"%lld\"><strong>%lld</strong> "
 	    "<small>device restarts</small></td>\n</tr>\n", total, total);
 }
 
 /* The legend: every letter and mark of view_plan_keys, as the cells show them, then RESTARTS. */
 static void
-append_legend(char **s)
+append_legend(struct textbuf *s)
 {
-	strappend(s, "<ul class=\"legend\">\n");
+	textbuf_printf(s, "<ul class=\"legend\">\n");
 	for (size_t i = 0; i < view_plan_nkeys; i++) {
 		const struct plan_key *k = &view_plan_keys[i];
 
-		strappend(s, "<li data-sym=\"");
+		textbuf_printf(s, "<li data-sym=\"");
 		append_esc(s, k->sym);
-		strappend(s, "\"><span class=\"sw%s%s\">", k->cls != NULL ? " " : "",
+		textbuf_printf(s, "\"><span class=\"sw%s%s\">", k->cls != NULL ? " " : "",
 		    k->cls != NULL ? k->cls : "");
 		append_esc(s, k->page_sym != NULL ? k->page_sym : k->sym);
-		strappend(s, "</span>");
+		textbuf_printf(s, "</span>");
 		append_esc(s, k->words);
-		strappend(s, "</li>\n");
+		textbuf_printf(s, "</li>\n");
 	}
-	strappend(s, "<li data-sym=\"restarts\"><span class=\"sw\">Restarts</span>the total over "
+	textbuf_printf(s, "<li data-sym=\"restarts\"><span class=\"sw\">Restarts</span>the total over "
 	    "these months, then by cause:");
 	for (size_t i = 0; i < view_nrestart_causes; i++)
-		strappend(s, "%s %s (%s)", i > 0 ? "," : "", view_restart_causes[i].name,
+		textbuf_printf(s, "%s %s (%s)", i > 0 ? "," : "", view_restart_causes[i].name,
 		    view_restart_causes[i].words);
-	strappend(s, "</li>\n</ul>\n");
+	textbuf_printf(s, "</li>\n</ul>\n");
 }
 
 /* The header cells: each month, with its year in the first and in January across a year end. */
 static void
-append_month_heads(char **s, const struct plan_range *r)
+append_month_heads(struct textbuf *s, const struct plan_range *r)
 {
 	bool spans = ym_year(r->from) != ym_year(plan_range_last(r));
 	char ym[8];
@@ -581,67 +583,67 @@ append_month_heads(char **s, const struct plan_range *r)
 	for (int c = 0; c < r->months; c++) {
 		ym_t m = r->from + c;
 
-		strappend(s, "<th scope=\"col\" data-month=\"%s\">%s", ym_format(m, ym),
+		textbuf_printf(s, "<th scope=\"col\" data-month=\"%s\">%s", ym_format(m, ym),
 		    month_abbr[ym_month(m) - 1]);
 		if (spans && (c == 0 || ym_month(m) == 1))
-			strappend(s, " %d", ym_year(m));
-		strappend(s, "</th>");
+			textbuf_printf(s, " %d", ym_year(m));
+		textbuf_printf(s, "</th>");
 	}
 }
 
 /* The links to the plans of the months before and after, when the site gives them. */
 static void
-append_pager(char **s, const struct plan_range *r, const struct plan_links *links)
+append_pager(struct textbuf *s, const struct plan_range *r, const struct plan_links *links)
 {
 	struct plan_range p;
 	char w[PLAN_RANGE_WORDS];
 
 	if (links == NULL || (links->prev == NULL && links->next == NULL))
 		return;
-	strappend(s, "<nav class=\"pager\" aria-label=\"Other months\">");
+	textbuf_printf(s, "<nav class=\"pager\" aria-label=\"Other months\">");
 	if (links->prev != NULL && plan_range_step(r, -1, &p)) {
-		strappend(s, "<a rel=\"prev\" href=\"");
+		textbuf_printf(s, "<a rel=\"prev\" href=\"");
 		append_esc(s, links->prev);
-		strappend(s, "\">&larr; Previous: %s</a>", plan_range_words(&p, w, sizeof(w)));
+		textbuf_printf(s, "\">&larr; Previous: %s</a>", plan_range_words(&p, w, sizeof(w)));
 	}
 	if (links->next != NULL && plan_range_step(r, 1, &p)) {
-		strappend(s, "<a rel=\"next\" href=\"");
+		textbuf_printf(s, "<a rel=\"next\" href=\"");
 		append_esc(s, links->next);
-		strappend(s, "\">Next: %s &rarr;</a>", plan_range_words(&p, w, sizeof(w)));
+		textbuf_printf(s, "\">Next: %s &rarr;</a>", plan_range_words(&p, w, sizeof(w)));
 	}
-	strappend(s, "</nav>\n");
+	textbuf_printf(s, "</nav>\n");
 }
 
 /* One note: the row, the label, its months (links back to the cells) and the reason. */
 static void
-append_note(char **s, const struct plan_note *nt, const json_t *g, const struct plan_range *r)
+append_note(struct textbuf *s, const struct plan_note *nt, const json_t *g, const struct plan_range *r)
 {
 	const char *sep = "";
 	char ym[8];
 
-	strappend(s, "<li id=\"note-%d\" data-ring=\"", nt->number);
+	textbuf_printf(s, "<li id=\"note-%d\" data-ring=\"", nt->number);
 	append_esc(s, text(g, "ring"));
-	strappend(s, "\" data-os=\"");
+	textbuf_printf(s, "\" data-os=\"");
 	append_esc(s, text(g, "os"));
-	strappend(s, "\" data-label=\"");
+	textbuf_printf(s, "\" data-label=\"");
 	append_esc(s, nt->label);
-	strappend(s, "\">");
+	textbuf_printf(s, "\">");
 	append_row_name(s, g);
-	strappend(s, ": <strong>");
+	textbuf_printf(s, ": <strong>");
 	append_esc(s, nt->label);
-	strappend(s, "</strong> in ");
+	textbuf_printf(s, "</strong> in ");
 	for (int c = 0; c < r->months; c++) {
 		ym_t m = r->from + c;
 
 		if (!(nt->months & (UINT64_C(1) << c)))
 			continue;
-		strappend(s, "%s<a href=\"#c%zu-%d\" data-month=\"%s\">%s %d</a>", sep, nt->row, c,
+		textbuf_printf(s, "%s<a href=\"#c%zu-%d\" data-month=\"%s\">%s %d</a>", sep, nt->row, c,
 		    ym_format(m, ym), month_abbr[ym_month(m) - 1], ym_year(m));
 		sep = ", ";
 	}
-	strappend(s, ": ");
+	textbuf_printf(s, ": ");
 	append_esc(s, nt->reason);
-	strappend(s, "</li>\n");
+	textbuf_printf(s, "</li>\n");
 }
 
 /*
@@ -649,38 +651,38 @@ append_note(char **s, const struct plan_note *nt, const json_t *g, const struct 
  * words of every cell that needs a second look, readable without a pointer.
  */
 static void
-append_notes(char **s, const struct plan_notes *pn, const json_t *rings,
+append_notes(struct textbuf *s, const struct plan_notes *pn, const json_t *rings,
     const struct plan_range *r)
 {
-	strappend(s, "<section class=\"notes risks\" id=\"at-risk\" aria-labelledby=\"at-risk-h\">\n"
+	textbuf_printf(s, "<section class=\"notes risks\" id=\"at-risk\" aria-labelledby=\"at-risk-h\">\n"
 	    "<h2 id=\"at-risk-h\">At risk</h2>\n");
 	if (pn->nrisk == 0)
-		strappend(s, "<p>No risks: every install has a window before its deadline, and no "
+		textbuf_printf(s, "<p>No risks: every install has a window before its deadline, and no "
 		    "pause, freeze or missed baseline gets in the way.</p>\n");
 	else
-		strappend(s, "<p class=\"muted\">Late or missing windows, releases a pause skipped, "
+		textbuf_printf(s, "<p class=\"muted\">Late or missing windows, releases a pause skipped, "
 		    "deadlines that force an install or restart into a freeze, and catch-up "
 		    "restarts. Each cell links to its note.</p>\n<ol>\n");
 	for (int k = 1; k <= pn->nrisk; k++)
 		for (size_t i = 0; i < pn->n; i++)
 			if (pn->note[i].number == k)
 				append_note(s, &pn->note[i], json_array_get(rings, pn->note[i].row), r);
-	strappend(s, "%s</section>\n", pn->nrisk > 0 ? "</ol>\n" : "");
+	textbuf_printf(s, "%s</section>\n", pn->nrisk > 0 ? "</ol>\n" : "");
 	if ((int)pn->n == pn->nrisk)
 		return;
-	strappend(s, "<section class=\"notes\" id=\"notes\" aria-labelledby=\"notes-h\">\n"
+	textbuf_printf(s, "<section class=\"notes\" id=\"notes\" aria-labelledby=\"notes-h\">\n"
 	    "<h2 id=\"notes-h\">Notes</h2>\n<p class=\"muted\">A blackout moved the window, or "
 	    "the install is not the month&#39;s kind.</p>\n<ol start=\"%d\">\n", pn->nrisk + 1);
 	for (int k = pn->nrisk + 1; k <= (int)pn->n; k++)
 		for (size_t i = 0; i < pn->n; i++)
 			if (pn->note[i].number == k)
 				append_note(s, &pn->note[i], json_array_get(rings, pn->note[i].row), r);
-	strappend(s, "</ol>\n</section>\n");
+	textbuf_printf(s, "</ol>\n</section>\n");
 }
 
 /* The grid: a header row of months, then every ring/OS row and the rings' devices rows. */
 static void
-append_grid(char **s, const json_t *plan, const struct plan_range *r,
+append_grid(struct textbuf *s, const json_t *plan, const struct plan_range *r,
     const struct plan_notes *pn)
 {
 	const json_t *rings = json_object_get(plan, "rings"), *g;
@@ -688,14 +690,14 @@ append_grid(char **s, const json_t *plan, const struct plan_range *r,
 	size_t i;
 	char ym[8];
 
-	strappend(s, "<div class=\"scroll\" role=\"region\" aria-label=\"Plan, ring by month\" "
+	textbuf_printf(s, "<div class=\"scroll\" role=\"region\" aria-label=\"Plan, ring by month\" "
 	    "tabindex=\"0\">\n<table class=\"plan\" data-from=\"%s\" data-months=\"%d\"",
 	    ym_format(r->from, ym), r->months);
 	if (year != 0)
-		strappend(s, " data-year=\"%d\"", year);
-	strappend(s, ">\n<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring / OS</th>");
+		textbuf_printf(s, " data-year=\"%d\"", year);
+	textbuf_printf(s, ">\n<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring / OS</th>");
 	append_month_heads(s, r);
-	strappend(s, "<th scope=\"col\">Restarts</th></tr>\n</thead>\n<tbody>\n");
+	textbuf_printf(s, "<th scope=\"col\">Restarts</th></tr>\n</thead>\n<tbody>\n");
 	json_array_foreach(rings, i, g) {
 		const json_t *next = json_array_get(rings, i + 1), *e;
 
@@ -707,7 +709,7 @@ append_grid(char **s, const json_t *plan, const struct plan_range *r,
 		if (e != NULL && json_integer_value(json_object_get(e, "devices")) > 0)
 			append_devices_row(s, e, r);
 	}
-	strappend(s, "</tbody>\n</table>\n</div>\n");
+	textbuf_printf(s, "</tbody>\n</table>\n</div>\n");
 }
 
 char *
@@ -716,7 +718,8 @@ page_plan(const json_t *plan, const struct plan_links *links)
 	const json_t *rings = json_object_get(plan, "rings");
 	struct plan_range r = plan_range_year(HP_YEAR_MIN);
 	struct plan_notes pn;
-	char *s = NULL, *title, words[PLAN_RANGE_WORDS];
+	struct textbuf s = { 0 };
+	char *title, words[PLAN_RANGE_WORDS];
 
 	if (view_plan_range_of(plan, &r)) {
 		plan_range_words(&r, words, sizeof(words));
@@ -728,23 +731,23 @@ page_plan(const json_t *plan, const struct plan_links *links)
 	title = xasprintf("hotpatchd plan %s", words);
 	append_head(&s, title, plan_css);
 	free(title);
-	strappend(&s, "<header>\n<h1>Plan %s</h1>\n<p class=\"muted\">Each ring&#39;s install "
+	textbuf_printf(&s, "<header>\n<h1>Plan %s</h1>\n<p class=\"muted\">Each ring&#39;s install "
 	    "window per month, as the day in the ring&#39;s time zone, and its restarts in these "
 	    "months. <a href=\"", words);
 	append_esc(&s, links != NULL && links->home != NULL ? links->home : "./");
-	strappend(&s, "\">Feeds</a></p>\n");
+	textbuf_printf(&s, "\">Feeds</a></p>\n");
 	append_pager(&s, &r, links);
 	append_stale(&s, json_object_get(plan, "stale"));
-	strappend(&s, "</header>\n<main>\n");
+	textbuf_printf(&s, "</header>\n<main>\n");
 	append_legend(&s);
 	append_grid(&s, plan, &r, &pn);
 	if (json_array_size(rings) == 0)
-		strappend(&s, "<p class=\"muted\">No rings.</p>\n");
+		textbuf_printf(&s, "<p class=\"muted\">No rings.</p>\n");
 	else
 		append_notes(&s, &pn, rings, &r);
-	strappend(&s, "</main>\n</body>\n</html>\n");
+	textbuf_printf(&s, "</main>\n</body>\n</html>\n");
 	notes_free(&pn);
-	return s;
+	return s.s;
 }
 
 /* ---- the fleet ---- */
@@ -765,134 +768,135 @@ static const char fleet_css[] =
 
 /* The month's counts as cells: one per install kind (install_kind_name), then restarts. */
 static void
-append_counts(char **s, const json_t *m)
+append_counts(struct textbuf *s, const json_t *m)
 {
 	const json_t *ins = json_object_get(m, "install");
 
 	for (int k = INS_HOTPATCH; k <= INS_LCU; k++)
-		strappend(s, "<td data-install=\"%s\">%lld</td>", install_kind_name(k),
+		textbuf_printf(s, "<td data-install=\"%s\">%lld</td>", install_kind_name(k),
 		    (long long)json_integer_value(json_object_get(ins, install_kind_name(k))));
-	strappend(s, "<td data-restarts>%lld</td>",
+	textbuf_printf(s, "<td data-restarts>%lld</td>",
 	    (long long)json_integer_value(json_object_get(m, "restarts")));
 }
 
 /* The fleet's months: a row each, their total in the footer. */
 static void
-append_fleet_months(char **s, const json_t *f)
+append_fleet_months(struct textbuf *s, const json_t *f)
 {
 	const json_t *m;
 	size_t i;
 
-	strappend(s, "<h2 id=\"months-h\">All rings</h2>\n<div class=\"scroll\" role=\"region\" "
+	textbuf_printf(s, "<h2 id=\"months-h\">All rings</h2>\n<div class=\"scroll\" role=\"region\" "
 	    "aria-labelledby=\"months-h\" tabindex=\"0\">\n<table class=\"fleet months\">\n"
 	    "<thead>\n<tr><th scope=\"col\">Month</th>");
 	for (int k = INS_HOTPATCH; k <= INS_LCU; k++)
-		strappend(s, "<th scope=\"col\">%s</th>", install_kind_name(k));
-	strappend(s, "<th scope=\"col\">restarts</th></tr>\n</thead>\n<tbody>\n");
+		textbuf_printf(s, "<th scope=\"col\">%s</th>", install_kind_name(k));
+	textbuf_printf(s, "<th scope=\"col\">restarts</th></tr>\n</thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(f, "months"), i, m) {
-		strappend(s, "<tr data-month=\"");
+		textbuf_printf(s, "<tr data-month=\"");
 		append_esc(s, text(m, "month"));
-		strappend(s, "\"><th scope=\"row\">");
+		textbuf_printf(s, "\"><th scope=\"row\">");
 		append_esc(s, text(m, "month"));
-		strappend(s, "</th>");
+		textbuf_printf(s, "</th>");
 		append_counts(s, m);
-		strappend(s, "</tr>\n");
+		textbuf_printf(s, "</tr>\n");
 	}
-	strappend(s, "</tbody>\n<tfoot>\n<tr><th scope=\"row\">Total</th>");
+	textbuf_printf(s, "</tbody>\n<tfoot>\n<tr><th scope=\"row\">Total</th>");
 	append_counts(s, json_object_get(f, "total"));
-	strappend(s, "</tr>\n</tfoot>\n</table>\n</div>\n");
+	textbuf_printf(s, "</tr>\n</tfoot>\n</table>\n</div>\n");
 }
 
 /* Why devices take the LCU, most first; nothing when none do. */
 static void
-append_fleet_reasons(char **s, const json_t *reasons)
+append_fleet_reasons(struct textbuf *s, const json_t *reasons)
 {
 	const json_t *w;
 	size_t i;
 
 	if (json_array_size(reasons) == 0)
 		return;
-	strappend(s, "<h2>Why the LCU</h2>\n<p class=\"muted\">Devices in the month with the most "
+	textbuf_printf(s, "<h2>Why the LCU</h2>\n<p class=\"muted\">Devices in the month with the most "
 	    "for each reason.</p>\n<ul class=\"why\">\n");
 	json_array_foreach(reasons, i, w) {
 		long long n = (long long)json_integer_value(json_object_get(w, "devices"));
 
-		strappend(s, "<li><strong>%lld</strong> device%s: ", n, n == 1 ? "" : "s");
+		textbuf_printf(s, "<li><strong>%lld</strong> device%s: ", n, n == 1 ? "" : "s");
 		append_esc(s, text(w, "reason"));
-		strappend(s, "</li>\n");
+		textbuf_printf(s, "</li>\n");
 	}
-	strappend(s, "</ul>\n");
+	textbuf_printf(s, "</ul>\n");
 }
 
 /* A ring's month: its restarts, the installs in the title. */
 static void
-append_fleet_cell(char **s, const json_t *m)
+append_fleet_cell(struct textbuf *s, const json_t *m)
 {
 	const json_t *ins = json_object_get(m, "install");
 	long long r = (long long)json_integer_value(json_object_get(m, "restarts"));
 
-	strappend(s, "<td data-month=\"");
+	textbuf_printf(s, "<td data-month=\"");
 	append_esc(s, text(m, "month"));
-	strappend(s, "\" class=\"%s\" title=\"", r > 0 ? "restart" : "quiet");
+	textbuf_printf(s, "\" class=\"%s\" title=\"", r > 0 ? "restart" : "quiet");
 	for (int k = INS_HOTPATCH; k <= INS_LCU; k++)
-		strappend(s, "%s%s %lld", k > 0 ? ", " : "", install_kind_name(k),
+		textbuf_printf(s, "%s%s %lld", k > 0 ? ", " : "", install_kind_name(k),
 		    (long long)json_integer_value(json_object_get(ins, install_kind_name(k))));
-	strappend(s, "\">%lld</td>", r);
+	textbuf_printf(s, "\">%lld</td>", r);
 }
 
 /* One row per ring with devices: its restarts per month and in all. */
 static void
-append_fleet_rings(char **s, const json_t *f)
+append_fleet_rings(struct textbuf *s, const json_t *f)
 {
 	const json_t *months = json_object_get(f, "months"), *g, *m;
 	size_t i, k;
 
-	strappend(s, "<h2 id=\"rings-h\">Restarts per ring</h2>\n<div class=\"scroll\" role=\"region\" "
+	textbuf_printf(s, "<h2 id=\"rings-h\">Restarts per ring</h2>\n<div class=\"scroll\" role=\"region\" "
 	    "aria-labelledby=\"rings-h\" tabindex=\"0\">\n<table class=\"fleet "
 	    "rings\">\n<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring</th>"
 	    "<th scope=\"col\">Devices</th>");
 	json_array_foreach(months, i, m) {
-		strappend(s, "<th scope=\"col\">");
+		textbuf_printf(s, "<th scope=\"col\">");
 		append_esc(s, text(m, "month"));
-		strappend(s, "</th>");
+		textbuf_printf(s, "</th>");
 	}
-	strappend(s, "<th scope=\"col\">Total</th></tr>\n</thead>\n<tbody>\n");
+	textbuf_printf(s, "<th scope=\"col\">Total</th></tr>\n</thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(f, "rings"), i, g) {
 		long long n = (long long)json_integer_value(json_object_get(g, "devices"));
 
 		if (n == 0)
 			continue;
-		strappend(s, "<tr data-ring=\"");
+		textbuf_printf(s, "<tr data-ring=\"");
 		append_esc(s, text(g, "ring"));
-		strappend(s, "\"><th scope=\"row\" class=\"ring\">");
+		textbuf_printf(s, "\"><th scope=\"row\" class=\"ring\">");
 		append_esc(s, *text(g, "name") != '\0' ? text(g, "name") : text(g, "ring"));
-		strappend(s, "<small>");
+		textbuf_printf(s, "<small>");
 		append_esc(s, text(g, "ring"));
-		strappend(s, " &middot; %lld eligible, %lld below the latest baseline</small></th>"
+		textbuf_printf(s, " &middot; %lld eligible, %lld below the latest baseline</small></th>"
 		    "<td>%lld</td>", (long long)json_integer_value(json_object_get(g, "eligible")),
 		    (long long)json_integer_value(json_object_get(g, "below_baseline")), n);
 		json_array_foreach(json_object_get(g, "months"), k, m)
 			append_fleet_cell(s, m);
-		strappend(s, "<td>%lld</td></tr>\n", (long long)json_integer_value(
+		textbuf_printf(s, "<td>%lld</td></tr>\n", (long long)json_integer_value(
 		    json_object_get(json_object_get(g, "total"), "restarts")));
 	}
-	strappend(s, "</tbody>\n</table>\n</div>\n");
+	textbuf_printf(s, "</tbody>\n</table>\n</div>\n");
 }
 
 char *
 page_fleet(const json_t *fleet)
 {
 	const json_t *tot = json_object_get(fleet, "total");
-	char *s = NULL, *title = xasprintf("hotpatchd fleet %s to %s", text(fleet, "from"),
+	struct textbuf s = { 0 };
+	char *title = xasprintf("hotpatchd fleet %s to %s", text(fleet, "from"),
 	    text(fleet, "to"));
 
 	append_head(&s, title, fleet_css);
 	free(title);
-	strappend(&s, "<header>\n<h1>Fleet ");
+	textbuf_printf(&s, "<header>\n<h1>Fleet ");
 	append_esc(&s, text(fleet, "from"));
-	strappend(&s, " to ");
+	textbuf_printf(&s, " to ");
 	append_esc(&s, text(fleet, "to"));
-	strappend(&s, "</h1>\n<p class=\"muted\">How many devices install what each month, and "
+	textbuf_printf(&s, "</h1>\n<p class=\"muted\">How many devices install what each month, and "
 	    "how many restart. Counts only. <a href=\"./\">Feeds</a> &middot; "
 	    "<a href=\"plan\">Plan</a></p>\n<p class=\"summary\"><strong>%lld</strong> devices, "
 	    "%lld counted in their rings: %lld eligible for hotpatch, %lld below the latest "
@@ -905,10 +909,10 @@ page_fleet(const json_t *fleet)
 	    (long long)json_integer_value(json_object_get(tot, "no_ring")),
 	    (long long)json_integer_value(json_object_get(tot, "no_os")));
 	append_stale(&s, json_object_get(fleet, "stale"));
-	strappend(&s, "</header>\n<main>\n");
+	textbuf_printf(&s, "</header>\n<main>\n");
 	append_fleet_months(&s, fleet);
 	append_fleet_reasons(&s, json_object_get(tot, "lcu_reasons"));
 	append_fleet_rings(&s, fleet);
-	strappend(&s, "</main>\n</body>\n</html>\n");
-	return s;
+	textbuf_printf(&s, "</main>\n</body>\n</html>\n");
+	return s.s;
 }

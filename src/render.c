@@ -5,6 +5,7 @@
  */
 #include "render.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 #include "views.h"
 
@@ -54,7 +55,7 @@ source_words(const json_t *row)
 
 /* One line per conflict between a run-time answer and the calendar file (view_conflict_line). */
 static void
-conflict_lines(char **s, const json_t *conflicts)
+conflict_lines(struct textbuf *s, const json_t *conflicts)
 {
 	const json_t *c;
 	size_t i;
@@ -62,14 +63,14 @@ conflict_lines(char **s, const json_t *conflicts)
 	json_array_foreach(conflicts, i, c) {
 		char *line = view_conflict_line(c);
 
-		strappend(s, "%s\n", line);
+		textbuf_printf(s, "%s\n", line);
 		free(line);
 	}
 }
 
 /* For month rows: who published each run-time answer and when, then the conflicts. */
 static void
-provenance_lines(char **s, const json_t *rows)
+provenance_lines(struct textbuf *s, const json_t *rows)
 {
 	const json_t *row, *pub;
 	json_t *conflicts = json_array();
@@ -78,7 +79,7 @@ provenance_lines(char **s, const json_t *rows)
 	json_array_foreach(rows, i, row) {
 		pub = json_object_get(row, "published");
 		if (runtime_published(row))
-			strappend(s, "%s %s  published at run time by %s at %s (%s)\n",
+			textbuf_printf(s, "%s %s  published at run time by %s at %s (%s)\n",
 			    view_text(row, "os"), view_text(row, "month"), view_text(pub, "who"),
 			    view_text(pub, "at"), view_text(pub, "origin"));
 		if (json_is_object(json_object_get(row, "conflict")))
@@ -90,7 +91,7 @@ provenance_lines(char **s, const json_t *rows)
 
 /* One line per stale OS (view_stale_line); nothing when all is current. */
 static void
-stale_lines(char **s, const json_t *j)
+stale_lines(struct textbuf *s, const json_t *j)
 {
 	const json_t *st;
 	size_t i;
@@ -98,7 +99,7 @@ stale_lines(char **s, const json_t *j)
 	json_array_foreach(json_object_get(j, "stale"), i, st) {
 		char *line = view_stale_line(st);
 
-		strappend(s, "%s\n", line);
+		textbuf_printf(s, "%s\n", line);
 		free(line);
 	}
 }
@@ -120,7 +121,8 @@ render_status(const json_t *j, struct layout *lo)
 {
 	struct table *t = table_new_cols(key_value, 2);
 	json_int_t up = json_integer_value(json_object_get(j, "uptime"));
-	char *s, buf[256];
+	struct textbuf s;
+	char buf[256];
 
 	snprintf(buf, sizeof(buf), "hotpatchd %s (protocol %d)", view_text(j, "version"),
 	    (int)json_integer_value(json_object_get(j, "protocol")));
@@ -164,11 +166,11 @@ render_status(const json_t *j, struct layout *lo)
 	    view_text(j, "feed_url") : "off (no HTTP listener)");
 	if (json_is_string(json_object_get(j, "public_url")))
 		table_row(t, "public URL", view_text(j, "public_url"));
-	s = table_layout(t, lo);
+	s = textbuf_of(table_layout(t, lo));
 	table_free(t);
 	conflict_lines(&s, json_object_get(j, "conflicts"));
 	stale_lines(&s, j);
-	return s;
+	return s.s;
 }
 
 /* A JSON array of strings joined by sep, into buf. */
@@ -232,7 +234,8 @@ render_calendar_one(const json_t *months, struct layout *lo)
 	struct table *t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	size_t i;
 	json_t *row;
-	char *s, rel[20], kind[32];
+	struct textbuf s;
+	char rel[20], kind[32];
 
 	json_array_foreach(months, i, row) {
 		table_row(t, view_text(row, "month"), view_text(row, "patch_tuesday"),
@@ -240,17 +243,17 @@ render_calendar_one(const json_t *months, struct layout *lo)
 		    json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
 		    source_words(row), view_text(row, "kb"), view_text(row, "build"));
 	}
-	s = table_layout(t, lo);
+	s = textbuf_of(table_layout(t, lo));
 	table_free(t);
 	json_array_foreach(months, i, row) {
 		if (json_is_string(json_object_get(row, "note")))
-			strappend(&s, "%s  %s\n", view_text(row, "month"), view_text(row, "note"));
+			textbuf_printf(&s, "%s  %s\n", view_text(row, "month"), view_text(row, "note"));
 		if (json_is_object(json_object_get(row, "override")))
-			strappend(&s, "%s  override: %s (by %s)\n", view_text(row, "month"),
+			textbuf_printf(&s, "%s  override: %s (by %s)\n", view_text(row, "month"),
 			    view_text(json_object_get(row, "override"), "reason"),
 			    view_text(json_object_get(row, "override"), "who"));
 	}
-	return s;
+	return s.s;
 }
 
 /* Every OS at a glance: one row per month, one column per OS. */
@@ -297,7 +300,7 @@ render_calendar(const json_t *j, struct layout *lo)
 	const json_t *months = json_object_get(j, "months"), *row;
 	const char *ids[64];
 	size_t nids = 0, i;
-	char *s;
+	struct textbuf s;
 
 	json_array_foreach(months, i, row) {
 		if (nids == 0 || strcmp(ids[nids - 1], view_text(row, "os")) != 0) {
@@ -308,17 +311,17 @@ render_calendar(const json_t *j, struct layout *lo)
 	}
 	if (nids == 0)
 		return xstrdup("");
-	s = nids == 1 ? render_calendar_one(months, lo) :
-	    render_calendar_grid(months, ids, nids, lo);
+	s = textbuf_of(nids == 1 ? render_calendar_one(months, lo) :
+	    render_calendar_grid(months, ids, nids, lo));
 	json_array_foreach(json_object_get(j, "out_of_band"), i, row)
-		strappend(&s, "out-of-band %s %s: %s%s%s, %s\n", view_text(row, "date"), view_text(row, "os"),
+		textbuf_printf(&s, "out-of-band %s %s: %s%s%s, %s\n", view_text(row, "date"), view_text(row, "os"),
 		    view_text(row, "kb"), json_is_string(json_object_get(row, "build")) ? " build " : "",
 		    json_is_string(json_object_get(row, "build")) ? view_text(row, "build") : "",
 		    json_is_true(json_object_get(row, "restart")) ? "restart" : "no restart");
-	strappend(&s, "%s", legend);
+	textbuf_printf(&s, "%s", legend);
 	provenance_lines(&s, months);
 	stale_lines(&s, j);
-	return s;
+	return s.s;
 }
 
 /* OS rows with kind, restart, source, release, KB and build. */
@@ -337,27 +340,28 @@ render_os_rows(const json_t *rows, struct layout *lo)
 	struct table *t = table_new_cols(cols, (int)ARRAY_LEN(cols));
 	size_t i;
 	json_t *row;
-	char *s, rel[20], kind[32];
+	struct textbuf s;
+	char rel[20], kind[32];
 
 	json_array_foreach(rows, i, row)
 		table_row(t, view_text(row, "os"), view_text(row, "month"),
 		    short_instant(view_text(row, "release_at"), rel), kind_mark(row, kind, sizeof(kind)),
 		    json_is_true(json_object_get(row, "restart")) ? "yes" : "no",
 		    source_words(row), view_text(row, "kb"));
-	s = table_layout(t, lo);
+	s = textbuf_of(table_layout(t, lo));
 	table_free(t);
-	strappend(&s, "%s", legend);
-	return s;
+	textbuf_printf(&s, "%s", legend);
+	return s.s;
 }
 
 char *
 render_month(const json_t *j, struct layout *lo)
 {
-	char *s = render_os_rows(json_object_get(j, "os"), lo);
+	struct textbuf s = textbuf_of(render_os_rows(json_object_get(j, "os"), lo));
 
 	provenance_lines(&s, json_object_get(j, "os"));
 	stale_lines(&s, j);
-	return s;
+	return s.s;
 }
 
 char *
@@ -365,25 +369,26 @@ render_next(const json_t *j, struct layout *lo)
 {
 	const json_t *rows = json_object_get(j, "releases");
 	const json_t *win = json_object_get(j, "windows");
-	char *s = NULL, rel[20];
+	struct textbuf s = { 0 };
+	char rel[20];
 
 	if (json_array_size(rows) > 0)
-		strappend(&s, "next release after %s: %s UTC\n\n", view_text(j, "now"),
+		textbuf_printf(&s, "next release after %s: %s UTC\n\n", view_text(j, "now"),
 		    short_instant(view_text(json_array_get(rows, 0), "release_at"), rel));
 	else
-		s = xstrdup("");
+		textbuf_add(&s, "", 0);
 	{
 		char *t = render_os_rows(rows, lo);
-		strappend(&s, "%s", t);
+		textbuf_printf(&s, "%s", t);
 		free(t);
 	}
 	if (json_array_size(win) > 0) {
 		char *t = render_window_rows(win, lo);
-		strappend(&s, "\nnext install for ring %s (the first whose window is not over yet):\n%s",
+		textbuf_printf(&s, "\nnext install for ring %s (the first whose window is not over yet):\n%s",
 		    view_text(j, "ring"), t);
 		free(t);
 	}
-	return s;
+	return s.s;
 }
 
 /* ---- rings ---- */
@@ -400,7 +405,7 @@ eligibility_text(const json_t *el)
 {
 	size_t i, yes = 0;
 	json_t *e;
-	char *s = NULL;
+	struct textbuf s = { 0 };
 
 	json_array_foreach(el, i, e)
 		yes += json_is_true(json_object_get(e, "eligible"));
@@ -408,9 +413,9 @@ eligibility_text(const json_t *el)
 		return xstrdup("yes");
 	json_array_foreach(el, i, e)
 		if (!json_is_true(json_object_get(e, "eligible")))
-			strappend(&s, "%sno for %s: %s", s ? "; " : "", view_text(e, "os"),
+			textbuf_printf(&s, "%sno for %s: %s", s.s ? "; " : "", view_text(e, "os"),
 			    view_text(e, "reason"));
-	return s;
+	return s.s;
 }
 
 /* Each OS's restart total, "4" or "4,7" in the order of the OS column. */
@@ -578,18 +583,18 @@ repeats_text(const json_t *b)
 
 /* "#7 'year-end freeze' 2026-12-21..2027-01-03 (all rings)", and how it repeats. */
 static void
-blackout_line(char **s, const json_t *b)
+blackout_line(struct textbuf *s, const json_t *b)
 {
 	const json_t *ring = json_object_get(b, "ring");
 	const char *rep = repeats_text(b);
 	char f[32], t[32];
 
-	strappend(s, "#%lld '%s' %s..%s (%s%s)", (long long)json_integer_value(
+	textbuf_printf(s, "#%lld '%s' %s..%s (%s%s)", (long long)json_integer_value(
 	    json_object_get(b, "id")), view_text(b, "name"), bound_text(b, "from", f, sizeof(f)),
 	    bound_text(b, "to", t, sizeof(t)), json_is_string(ring) ? "ring " : "all rings",
 	    json_is_string(ring) ? json_string_value(ring) : "");
 	if (rep != NULL)
-		strappend(s, ", repeats %s", rep);
+		textbuf_printf(s, ", repeats %s", rep);
 }
 
 /* "(all rings)" or "(ring pilot)" */
@@ -614,36 +619,37 @@ render_blackout_change(const json_t *j, struct layout *lo)
 {
 	const char *action = view_text(j, "action");
 	const json_t *list = json_object_get(j, "first"), *b;
-	char *s = NULL, rings[48];
+	struct textbuf s = { 0 };
+	char rings[48];
 	size_t i;
 
 	if (strcmp(action, "remove") == 0 && json_object_get(j, "import") != NULL) {
-		strappend(&s, "import '%s' removed: %lld blackout%s (%s), by %s\n",
+		textbuf_printf(&s, "import '%s' removed: %lld blackout%s (%s), by %s\n",
 		    view_text(j, "import"), int_of(j, "removed"), int_of(j, "removed") == 1 ? "" :
 		    "s", rings_text(j, rings, sizeof(rings)), view_text(j, "who"));
-		return s;
+		return s.s;
 	}
 	if (strcmp(action, "import") != 0) {
-		strappend(&s, "blackout %s: ", strcmp(action, "add") == 0 ? "added" : "removed");
+		textbuf_printf(&s, "blackout %s: ", strcmp(action, "add") == 0 ? "added" : "removed");
 		blackout_line(&s, json_object_get(j, "blackout"));
-		strappend(&s, ", by %s\n", view_text(j, "who"));
-		return s;
+		textbuf_printf(&s, ", by %s\n", view_text(j, "who"));
+		return s.s;
 	}
-	strappend(&s, "imported %s as '%s' (%s): %lld entr%s, %lld repeating; %lld added, "
+	textbuf_printf(&s, "imported %s as '%s' (%s): %lld entr%s, %lld repeating; %lld added, "
 	    "%lld updated, %lld unchanged, %lld removed, by %s\n", view_text(j, "file"),
 	    view_text(j, "import"), rings_text(j, rings, sizeof(rings)), int_of(j, "count"),
 	    int_of(j, "count") == 1 ? "y" : "ies", int_of(j, "repeating"), int_of(j, "added"),
 	    int_of(j, "updated"), int_of(j, "unchanged"), int_of(j, "removed"),
 	    view_text(j, "who"));
 	json_array_foreach(list, i, b) {
-		strappend(&s, "  ");
+		textbuf_printf(&s, "  ");
 		blackout_line(&s, b);
-		strappend(&s, "\n");
+		textbuf_printf(&s, "\n");
 	}
 	if ((size_t)int_of(j, "count") > json_array_size(list))
-		strappend(&s, "  ... and %zu more (see hotpatchctl blackout list)\n",
+		textbuf_printf(&s, "  ... and %zu more (see hotpatchctl blackout list)\n",
 		    (size_t)int_of(j, "count") - json_array_size(list));
-	return s;
+	return s.s;
 }
 
 char *

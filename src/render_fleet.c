@@ -4,6 +4,7 @@
  */
 #include "render.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 #include "views.h"
 #include "windows.h"
@@ -135,39 +136,40 @@ render_fleet(const json_t *j, struct layout *lo)
 {
 	const json_t *tot = json_object_get(j, "total"), *rings = json_object_get(j, "rings"), *w;
 	long empty = 0;
-	char *s = NULL, *tab;
+	struct textbuf s = { 0 };
+	char *tab;
 	size_t i;
 
 	json_array_foreach(rings, i, w)
 		empty += jlong(w, "devices") == 0;
-	strappend(&s, "fleet %s..%s: %ld devices, %ld counted in %zu rings\n  %ld eligible for "
+	textbuf_printf(&s, "fleet %s..%s: %ld devices, %ld counted in %zu rings\n  %ld eligible for "
 	    "hotpatch, %ld below the latest baseline, %ld of unknown build\n", view_text(j, "from"),
 	    view_text(j, "to"), jlong(tot, "devices"), jlong(tot, "counted"),
 	    json_array_size(rings) - (size_t)empty, jlong(tot, "eligible"),
 	    jlong(tot, "below_baseline"), jlong(tot, "build_unknown"));
 	/* Zeros alone would read as a forecast of nothing: say what is missing. */
 	if (jlong(tot, "devices") == 0)
-		strappend(&s, "  no devices imported: hotpatchctl devices import FILE\n");
+		textbuf_printf(&s, "  no devices imported: hotpatchctl devices import FILE\n");
 	if (jlong(tot, "no_ring") > 0 || jlong(tot, "no_os") > 0)
-		strappend(&s, "  not counted: %ld without a ring of the ring set, %ld whose OS is "
+		textbuf_printf(&s, "  not counted: %ld without a ring of the ring set, %ld whose OS is "
 		    "not found\n", jlong(tot, "no_ring"), jlong(tot, "no_os"));
 	/* total: device-months per install; restarts, each one device's. */
 	tab = month_table(j, lo);
-	strappend(&s, "\n%s", tab);
+	textbuf_printf(&s, "\n%s", tab);
 	free(tab);
 	if (json_array_size(json_object_get(tot, "lcu_reasons")) > 0) {
-		strappend(&s, "\nwhy the LCU (most devices in one month):\n");
+		textbuf_printf(&s, "\nwhy the LCU (most devices in one month):\n");
 		json_array_foreach(json_object_get(tot, "lcu_reasons"), i, w)
-			strappend(&s, "  %ld device%s: %s\n", jlong(w, "devices"),
+			textbuf_printf(&s, "  %ld device%s: %s\n", jlong(w, "devices"),
 			    jlong(w, "devices") == 1 ? "" : "s", view_text(w, "reason"));
 	}
 	if (json_array_size(rings) > (size_t)empty) {
 		tab = ring_table(rings, lo);
-		strappend(&s, "\n%s", tab);
+		textbuf_printf(&s, "\n%s", tab);
 		free(tab);
 	}
 	if (empty > 0)
-		strappend(&s, "%srings without devices: %ld\n", json_array_size(rings) >
+		textbuf_printf(&s, "%srings without devices: %ld\n", json_array_size(rings) >
 		    (size_t)empty ? "" : "\n", empty);
-	return s;
+	return s.s;
 }

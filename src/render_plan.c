@@ -7,6 +7,7 @@
 #include "planrange.h"
 #include "render.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 #include "views.h"
 #include "windows.h"
@@ -93,7 +94,8 @@ render_window_rows(const json_t *rows, struct layout *lo)
 	bool star = false;
 	size_t i;
 	json_t *row;
-	char *s, kind[16], off[32], dl[32], rb[32], win[128];
+	struct textbuf s;
+	char kind[16], off[32], dl[32], rb[32], win[128];
 
 	json_array_foreach(rows, i, row) {
 		snprintf(kind, sizeof(kind), "%s%s", view_text(row, "kind"),
@@ -106,7 +108,7 @@ render_window_rows(const json_t *rows, struct layout *lo)
 		    local_text(tz, view_text(row, "restart_deadline"), rb, sizeof(rb)),
 		    window_text(row, win, sizeof(win)), view_text(row, "status"));
 	}
-	s = table_layout(t, lo);
+	s = textbuf_of(table_layout(t, lo));
 	table_free(t);
 	/* Ineligibility once per OS, then every row that needs a second look. */
 	json_array_foreach(rows, i, row) {
@@ -122,18 +124,18 @@ render_window_rows(const json_t *rows, struct layout *lo)
 			seen |= strcmp(view_text(prev, "os"), view_text(row, "os")) == 0;
 		}
 		if (!seen)
-			strappend(&s, "%s: not eligible for hotpatch (%s): the LCU with a restart "
+			textbuf_printf(&s, "%s: not eligible for hotpatch (%s): the LCU with a restart "
 			    "every month\n", view_text(row, "os"), view_text(row, "not_eligible"));
 	}
 	json_array_foreach(rows, i, row)
 		if (view_needs_note(row))
-			strappend(&s, "%s %s %s: %s\n", view_text(row, "month"), view_text(row, "os"),
+			textbuf_printf(&s, "%s %s %s: %s\n", view_text(row, "month"), view_text(row, "os"),
 			    row_label(row), view_text(row, "reason"));
 	if (star)
-		strappend(&s, "* unplanned baseline\n");
+		textbuf_printf(&s, "* unplanned baseline\n");
 	if (json_array_size(rows) > 0)
-		strappend(&s, "times are local to %s; the window's UTC start is in parentheses\n", tz);
-	return s;
+		textbuf_printf(&s, "times are local to %s; the window's UTC start is in parentheses\n", tz);
+	return s.s;
 }
 
 char *
@@ -195,28 +197,28 @@ restarts_text(const json_t *rs, char *buf, size_t len)
 
 /* Append text as one paragraph wrapped at width, continued indent columns in. */
 static void
-append_wrapped(char **s, const char *text, int indent, int width)
+append_wrapped(struct textbuf *s, const char *text, int indent, int width)
 {
 	int lead = (int)strspn(text, " "), col = lead;
 	const char *p = text + lead;
 
-	strappend(s, "%*s", lead, "");
+	textbuf_printf(s, "%*s", lead, "");
 	while (*p != '\0') {
 		int w = (int)strcspn(p, " ");
 
 		if (col > indent && col + 1 + w > width) {
-			strappend(s, "\n%*s", indent, "");
+			textbuf_printf(s, "\n%*s", indent, "");
 			col = indent;
 		} else if (col > lead) {
-			strappend(s, " ");
+			textbuf_printf(s, " ");
 			col++;
 		}
-		strappend(s, "%.*s", w, p);
+		textbuf_printf(s, "%.*s", w, p);
 		col += w;
 		p += w;
 		p += strspn(p, " ");
 	}
-	strappend(s, "\n");
+	textbuf_printf(s, "\n");
 }
 
 /*
@@ -225,9 +227,9 @@ append_wrapped(char **s, const char *text, int indent, int width)
  * RESTARTS counts.
  */
 static void
-append_legend(char **s, int width)
+append_legend(struct textbuf *s, int width)
 {
-	char *line = NULL;
+	struct textbuf line = { 0 };
 	int col = 0;
 
 	for (size_t i = 0; i < view_plan_nkeys; i++) {
@@ -235,23 +237,23 @@ append_legend(char **s, int width)
 		int w = (int)(strlen(k->sym) + 1 + strlen(k->words));
 
 		if (col > 0 && col + 2 + w > width) {
-			strappend(s, "%s\n", line);
-			free(line);
-			line = NULL;
+			textbuf_printf(s, "%s\n", line.s);
+			free(line.s);
+			line = (struct textbuf){ 0 };
 			col = 0;
 		}
-		strappend(&line, "%s%s %s", col > 0 ? "  " : "", k->sym, k->words);
+		textbuf_printf(&line, "%s%s %s", col > 0 ? "  " : "", k->sym, k->words);
 		col += (col > 0 ? 2 : 0) + w;
 	}
-	strappend(s, "%s\nRESTARTS: total (", line);
-	free(line);
+	textbuf_printf(s, "%s\nRESTARTS: total (", line.s);
+	free(line.s);
 	for (size_t i = 0; i < view_nrestart_causes; i++) {
 		const struct restart_cause *c = &view_restart_causes[i];
 
-		strappend(s, "%s%s%s%s", i > 0 ? " + " : "", c->unit + strspn(c->unit, " "),
+		textbuf_printf(s, "%s%s%s%s", i > 0 ? " + " : "", c->unit + strspn(c->unit, " "),
 		    *c->unit != '\0' ? " " : "", c->words);
 	}
-	strappend(s, ")\n");
+	textbuf_printf(s, ")\n");
 }
 
 /* Does the plan run across a year end (so a month needs its year to be told apart)? */
@@ -358,7 +360,7 @@ merge_notes(struct note *nt, size_t n)
 
 /* The lines of the notes with at_risk as given, under heading; nothing when there are none. */
 static void
-append_note_lines(char **s, const struct note *nt, size_t n, bool at_risk,
+append_note_lines(struct textbuf *s, const struct note *nt, size_t n, bool at_risk,
     const struct plan_range *r, const char *heading, int width)
 {
 	bool any = false;
@@ -370,7 +372,7 @@ append_note_lines(char **s, const struct note *nt, size_t n, bool at_risk,
 		if (nt[i].merged || nt[i].at_risk != at_risk)
 			continue;
 		if (!any)
-			strappend(s, "\n%s\n", heading);
+			textbuf_printf(s, "\n%s\n", heading);
 		any = true;
 		line = xasprintf("  %s %s %s in %s: %s", nt[i].ring, nt[i].os, nt[i].label,
 		    months_text(nt[i].months, r, mt, sizeof(mt)), nt[i].reason);
@@ -386,7 +388,7 @@ append_note_lines(char **s, const struct note *nt, size_t n, bool at_risk,
  * and so are the OSes of a ring that share the same months and reason.
  */
 static void
-append_notes(char **s, const json_t *rings, const struct plan_range *r, int width)
+append_notes(struct textbuf *s, const json_t *rings, const struct plan_range *r, int width)
 {
 	struct note *nt = xcalloc(json_array_size(rings) * (size_t)r->months + 1, sizeof(*nt));
 	size_t i, n = 0;
@@ -399,7 +401,7 @@ append_notes(char **s, const json_t *rings, const struct plan_range *r, int widt
 	for (i = 0; i < n; i++)
 		risks |= nt[i].at_risk;
 	if (!risks && json_array_size(rings) > 0)
-		strappend(s, "\nno risks: every install has a window before its deadline\n");
+		textbuf_printf(s, "\nno risks: every install has a window before its deadline\n");
 	append_note_lines(s, nt, n, true, r, "at risk (late, none, skipped, forced into a "
 	    "freeze, catch-up):", width);
 	append_note_lines(s, nt, n, false, r, "notes (a blackout moved the window, the install "
@@ -520,45 +522,47 @@ plan_grid(const json_t *rings, const json_t *devices, const struct plan_range *r
     struct layout *lo)
 {
 	struct grid gr = { .ncol = (size_t)r->months };
-	char *s = NULL, *b;
+	struct textbuf s = { 0 };
+	char *b;
 
 	grid_rows(rings, devices, &gr);
 	for (size_t first = 0; first < gr.ncol; first += PLAN_BLOCK) {
 		size_t n = gr.ncol - first < PLAN_BLOCK ? gr.ncol - first : PLAN_BLOCK;
 
 		b = plan_block(&gr, r, first, n, first + n == gr.ncol, lo);
-		strappend(&s, "%s%s", first > 0 ? "\n" : "", b);
+		textbuf_printf(&s, "%s%s", first > 0 ? "\n" : "", b);
 		free(b);
 	}
 	free(gr.label);
 	free(gr.cell);
 	free(gr.rs);
-	return s;
+	return s.s;
 }
 
 /* Ineligible OSes, those of one ring with the same reason on one line. */
 static void
-append_ineligible(char **s, const json_t *rings, int width)
+append_ineligible(struct textbuf *s, const json_t *rings, int width)
 {
 	for (size_t i = 0; i < json_array_size(rings); i++) {
 		const json_t *g = json_array_get(rings, i), *next;
-		char *os, *line;
+		struct textbuf os;
+		char *line;
 
 		if (json_is_true(json_object_get(g, "eligible")))
 			continue;
-		os = xstrdup(view_text(g, "os"));
+		os = textbuf_of(xstrdup(view_text(g, "os")));
 		while ((next = json_array_get(rings, i + 1)) != NULL &&
 		    !json_is_true(json_object_get(next, "eligible")) &&
 		    strcmp(view_text(next, "ring"), view_text(g, "ring")) == 0 &&
 		    strcmp(view_text(next, "not_eligible"), view_text(g, "not_eligible")) == 0) {
-			strappend(&os, ",%s", view_text(next, "os"));
+			textbuf_printf(&os, ",%s", view_text(next, "os"));
 			i++;
 		}
 		line = xasprintf("%s %s: not eligible for hotpatch (%s): the LCU with a restart "
-		    "every month", view_text(g, "ring"), os, view_text(g, "not_eligible"));
+		    "every month", view_text(g, "ring"), os.s, view_text(g, "not_eligible"));
 		append_wrapped(s, line, 4, width);
 		free(line);
-		free(os);
+		free(os.s);
 	}
 }
 
@@ -568,7 +572,8 @@ render_plan(const json_t *j, struct layout *lo)
 	const json_t *rings = json_object_get(j, "rings");
 	const json_t *devices = json_object_get(j, "devices");
 	bool at_risk_only = json_is_true(json_object_get(j, "at_risk_only"));
-	char *s = NULL, *grid, words[PLAN_RANGE_WORDS];
+	struct textbuf s = { 0 };
+	char *grid, words[PLAN_RANGE_WORDS];
 	int width = lo->width > 0 ? lo->width : PLAN_WIDTH;
 	struct plan_range r;
 
@@ -579,20 +584,20 @@ render_plan(const json_t *j, struct layout *lo)
 		return xasprintf("no ring is at risk in %s: every install has a window before its "
 		    "deadline\n", words);
 	if (at_risk_only)
-		strappend(&s, "at risk in %s: the rings and OSes with a late, missing, skipped or "
+		textbuf_printf(&s, "at risk in %s: the rings and OSes with a late, missing, skipped or "
 		    "forced install or a catch-up\n\n", words);
 	else
-		strappend(&s, "plan %s: each ring's install window per month (day in the ring's "
+		textbuf_printf(&s, "plan %s: each ring's install window per month (day in the ring's "
 		    "time zone) and its restarts\n\n", words);
 	grid = plan_grid(rings, devices, &r, lo);
-	strappend(&s, "%s\n", grid);
+	textbuf_printf(&s, "%s\n", grid);
 	free(grid);
 	append_legend(&s, width);
 	if (devices != NULL)
-		strappend(&s, "RING devices N: the ring's N devices, every OS; per month from %s how "
+		textbuf_printf(&s, "RING devices N: the ring's N devices, every OS; per month from %s how "
 		    "many of them restart, then the restarts added (hotpatchctl fleet)\n",
 		    view_text(j, "devices_from"));
 	append_ineligible(&s, rings, width);
 	append_notes(&s, rings, &r, width);
-	return s;
+	return s.s;
 }

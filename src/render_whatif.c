@@ -5,6 +5,7 @@
  */
 #include "render.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 #include "views.h"
 #include "whatif.h"
@@ -24,55 +25,56 @@ words(const json_t *v)
 	if (json_is_integer(v))
 		return xasprintf("%lld", (long long)json_integer_value(v));
 	if (json_is_array(v)) {
-		char *s = NULL, *w;
+		struct textbuf s = { 0 };
+		char *w;
 		const json_t *e;
 		size_t i;
 
 		json_array_foreach(v, i, e) {
 			w = words(e);
-			strappend(&s, "%s%s", i > 0 ? "; " : "", w);
+			textbuf_printf(&s, "%s%s", i > 0 ? "; " : "", w);
 			free(w);
 		}
-		return s != NULL ? xasprintf("[%s]", s) : xstrdup("[]");
+		return s.s != NULL ? xasprintf("[%s]", s.s) : xstrdup("[]");
 	}
 	return xstrdup("-");
 }
 
 /* "what if ring files DIR/a.yaml, b.yaml and --set ring2.deferral_days=9" */
 static void
-append_asked(char **s, const json_t *w)
+append_asked(struct textbuf *s, const json_t *w)
 {
 	const json_t *files = json_object_get(w, "files"), *set = json_object_get(w, "set"), *e;
 	size_t i;
 
-	strappend(s, "\nwhat if");
+	textbuf_printf(s, "\nwhat if");
 	if (json_is_string(json_object_get(w, "directory"))) {
-		strappend(s, " the ring files were the %zu of %s", json_array_size(files),
+		textbuf_printf(s, " the ring files were the %zu of %s", json_array_size(files),
 		    view_text(w, "directory"));
 	} else if (json_array_size(files) > 0) {
-		strappend(s, " the rings of ");
+		textbuf_printf(s, " the rings of ");
 		json_array_foreach(files, i, e)
-			strappend(s, "%s%s", i > 0 ? ", " : "", json_string_value(e));
+			textbuf_printf(s, "%s%s", i > 0 ? ", " : "", json_string_value(e));
 	}
 	json_array_foreach(set, i, e)
-		strappend(s, "%s--set %s", i == 0 && json_array_size(files) > 0 ? ", then " :
+		textbuf_printf(s, "%s--set %s", i == 0 && json_array_size(files) > 0 ? ", then " :
 		    i > 0 ? ", " : " ", json_string_value(e));
-	strappend(s, ": what changes against today's plan\n");
+	textbuf_printf(s, ": what changes against today's plan\n");
 }
 
 static void
-append_settings(char **s, const json_t *list)
+append_settings(struct textbuf *s, const json_t *list)
 {
 	const json_t *e;
 	size_t i;
 
 	if (json_array_size(list) == 0)
 		return;
-	strappend(s, "\nsettings:\n");
+	textbuf_printf(s, "\nsettings:\n");
 	json_array_foreach(list, i, e) {
 		char *a = words(json_object_get(e, "before")), *b = words(json_object_get(e, "after"));
 
-		strappend(s, "  %s %s: %s -> %s\n", json_is_string(json_object_get(e, "ring")) ?
+		textbuf_printf(s, "  %s %s: %s -> %s\n", json_is_string(json_object_get(e, "ring")) ?
 		    view_text(e, "ring") : "every ring's", view_text(e, "key"), a, b);
 		free(a);
 		free(b);
@@ -80,17 +82,17 @@ append_settings(char **s, const json_t *list)
 }
 
 static void
-append_rows(char **s, const char *what, const json_t *list)
+append_rows(struct textbuf *s, const char *what, const json_t *list)
 {
 	const json_t *e;
 	size_t i;
 
 	if (json_array_size(list) == 0)
 		return;
-	strappend(s, "\n%s:", what);
+	textbuf_printf(s, "\n%s:", what);
 	json_array_foreach(list, i, e)
-		strappend(s, "%s %s %s", i > 0 ? "," : "", view_text(e, "ring"), view_text(e, "os"));
-	strappend(s, "\n");
+		textbuf_printf(s, "%s %s %s", i > 0 ? "," : "", view_text(e, "ring"), view_text(e, "os"));
+	textbuf_printf(s, "\n");
 }
 
 /* "11/20", or "-" for no window, of a cell summary's day. */
@@ -110,7 +112,7 @@ static char *
 change_text(const json_t *c)
 {
 	const json_t *a = json_object_get(c, "before"), *b = json_object_get(c, "after"), *k;
-	char *s = NULL;
+	struct textbuf s = { 0 };
 	size_t i;
 
 	json_array_foreach(json_object_get(c, "changed"), i, k) {
@@ -121,22 +123,23 @@ change_text(const json_t *c)
 		if (strcmp(key, "day") == 0) {
 			day_text(json_object_get(a, key), x, sizeof(x));
 			day_text(json_object_get(b, key), y, sizeof(y));
-			strappend(&s, "%s%s %s -> %s", i > 0 ? ", " : "", key, x, y);
+			textbuf_printf(&s, "%s%s %s -> %s", i > 0 ? ", " : "", key, x, y);
 			continue;
 		}
 		wa = words(json_object_get(a, key));
 		wb = words(json_object_get(b, key));
-		strappend(&s, "%s%s %s -> %s", i > 0 ? ", " : "", key, wa, wb);
+		textbuf_printf(&s, "%s%s %s -> %s", i > 0 ? ", " : "", key, wa, wb);
 		free(wa);
 		free(wb);
 	}
-	return s != NULL ? s : xstrdup("");
+	return s.s != NULL ? s.s : xstrdup("");
 }
 
 /* One line of the cells: a ring's month and change, for every OS it is the same for. */
 struct cell_line {
 	const char	*ring, *month;
-	char		*change, *os;
+	char		*change;
+	struct textbuf	 os;
 };
 
 /*
@@ -144,7 +147,7 @@ struct cell_line {
  * ring whose month changes alike share a line.
  */
 static void
-append_cells(char **s, const json_t *cells)
+append_cells(struct textbuf *s, const json_t *cells)
 {
 	struct cell_line *l = xcalloc(json_array_size(cells) + 1, sizeof(*l));
 	struct strindex idx = { 0 };
@@ -158,20 +161,20 @@ append_cells(char **s, const json_t *cells)
 		keys[i] = xasprintf("%s\t%s\t%s", view_text(c, "ring"), view_text(c, "month"),
 		    change);
 		if (strindex_get(&idx, keys[i], &pos)) {
-			strappend(&l[pos].os, ",%s", view_text(c, "os"));
+			textbuf_printf(&l[pos].os, ",%s", view_text(c, "os"));
 			free(change);
 			continue;
 		}
 		l[n] = (struct cell_line){ view_text(c, "ring"), view_text(c, "month"), change,
-		    xstrdup(view_text(c, "os")) };
+		    textbuf_of(xstrdup(view_text(c, "os"))) };
 		strindex_put(&idx, keys[i], n++);
 	}
-	strappend(s, n > 0 ? "\ninstalls that change (day of the window, kind, install, restart, "
+	textbuf_printf(s, n > 0 ? "\ninstalls that change (day of the window, kind, install, restart, "
 	    "status):\n" : "\nno install changes: every cell is as it is today\n");
 	for (i = 0; i < n; i++) {
-		strappend(s, "  %s %s %s: %s\n", l[i].ring, l[i].os, l[i].month, l[i].change);
+		textbuf_printf(s, "  %s %s %s: %s\n", l[i].ring, l[i].os.s, l[i].month, l[i].change);
 		free(l[i].change);
-		free(l[i].os);
+		free(l[i].os.s);
 	}
 	for (i = 0; i < json_array_size(cells); i++)
 		free(keys[i]);
@@ -182,7 +185,7 @@ append_cells(char **s, const json_t *cells)
 
 /* Restarts per ring, before and after, every ring of either plan. */
 static void
-append_restarts(char **s, const json_t *list, struct layout *lo)
+append_restarts(struct textbuf *s, const json_t *list, struct layout *lo)
 {
 	struct table *t = table_new(4);
 	const json_t *e;
@@ -206,27 +209,27 @@ append_restarts(char **s, const json_t *list, struct layout *lo)
 		table_row(t, view_text(e, "ring"), x, y, d);
 	}
 	tab = table_layout(t, lo);
-	strappend(s, "\nrestarts per ring (every OS of the ring added up):\n%s", tab);
+	textbuf_printf(s, "\nrestarts per ring (every OS of the ring added up):\n%s", tab);
 	free(tab);
 	table_free(t);
 }
 
 static void
-append_risks(char **s, const char *what, const json_t *list)
+append_risks(struct textbuf *s, const char *what, const json_t *list)
 {
 	const json_t *e;
 	size_t i;
 
 	if (json_array_size(list) == 0)
 		return;
-	strappend(s, "\n%s:\n", what);
+	textbuf_printf(s, "\n%s:\n", what);
 	json_array_foreach(list, i, e)
-		strappend(s, "  %s %s %s %s: %s\n", view_text(e, "ring"), view_text(e, "os"),
+		textbuf_printf(s, "  %s %s %s %s: %s\n", view_text(e, "ring"), view_text(e, "os"),
 		    view_text(e, "month"), view_text(e, "risk"), view_text(e, "reason"));
 }
 
 static void
-append_devices(char **s, const json_t *dv, struct layout *lo)
+append_devices(struct textbuf *s, const json_t *dv, struct layout *lo)
 {
 	struct table *t;
 	const json_t *e;
@@ -250,10 +253,10 @@ append_devices(char **s, const json_t *dv, struct layout *lo)
 		table_row(t, view_text(e, "ring"), v[0], v[1], v[2], v[3], v[4]);
 	}
 	tab = table_layout(t, lo);
-	strappend(s, "\ndevices whose install day or restart changes in %s..%s:\n%s",
+	textbuf_printf(s, "\ndevices whose install day or restart changes in %s..%s:\n%s",
 	    view_text(dv, "from"), view_text(dv, "to"), tab);
 	if (json_integer_value(json_object_get(dv, "left")) > 0)
-		strappend(s, "%lld devices in a ring today would be in none\n",
+		textbuf_printf(s, "%lld devices in a ring today would be in none\n",
 		    (long long)json_integer_value(json_object_get(dv, "left")));
 	free(tab);
 	table_free(t);
@@ -267,27 +270,27 @@ static char *
 errors_text(const json_t *errs)
 {
 	const json_t *e;
-	char *s = NULL;
+	struct textbuf s = { 0 };
 	size_t i;
 
 	if (json_array_size(errs) < 2)
 		return xstrdup("");
 	json_array_foreach(errs, i, e)
-		strappend(&s, "%s\n", json_string_value(e));
-	return s;
+		textbuf_printf(&s, "%s\n", json_string_value(e));
+	return s.s;
 }
 
 char *
 render_plan_whatif(const json_t *j, struct layout *lo)
 {
 	const json_t *diff = json_object_get(j, "diff");
-	char *s;
+	struct textbuf s;
 
 	if (json_is_array(json_object_get(j, "errors")))
 		return errors_text(json_object_get(j, "errors"));
-	s = render_plan(j, lo);
+	s = textbuf_of(render_plan(j, lo));
 	if (diff == NULL)
-		return s;
+		return s.s;
 	append_asked(&s, json_object_get(j, "what_if"));
 	append_settings(&s, json_object_get(diff, "settings"));
 	append_rows(&s, "rows added", json_object_get(diff, "rows_added"));
@@ -297,5 +300,5 @@ render_plan_whatif(const json_t *j, struct layout *lo)
 	append_risks(&s, "new risks", json_object_get(diff, "risks_new"));
 	append_risks(&s, "risks that go away", json_object_get(diff, "risks_gone"));
 	append_devices(&s, json_object_get(diff, "devices"), lo);
-	return s;
+	return s.s;
 }

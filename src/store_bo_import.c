@@ -6,6 +6,7 @@
  */
 #include "store_int.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -93,20 +94,20 @@ put_all(struct store *s, sqlite3_stmt **st, const char *name, const char *ring,
     const struct blackout *v, size_t n, const struct actor *a, struct bo_import_result *res,
     char **cause)
 {
-	char *kept = xstrdup("[");
+	struct textbuf kept = textbuf_of(xstrdup("["));
 	long id = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		rc = put_entry(s, st, &v[i], a, res, &id, cause);
-		strappend(&kept, "%s%ld", i > 0 ? "," : "", id);
+		textbuf_printf(&kept, "%s%ld", i > 0 ? "," : "", id);
 	}
-	strappend(&kept, "]");
+	textbuf_printf(&kept, "]");
 	if (rc == 0)
-		rc = db_run_once(s, prune_sql, "remove blackouts", cause, "sss", name, ring, kept);
+		rc = db_run_once(s, prune_sql, "remove blackouts", cause, "sss", name, ring, kept.s);
 	if (rc == 0)
 		res->removed = (size_t)sqlite3_changes(s->db);
-	free(kept);
+	free(kept.s);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
  */
 #include "store_int.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -14,35 +15,35 @@ char *
 db_list(const struct record *r, enum db_list what)
 {
 	const char *c;
-	char *s = NULL;
+	struct textbuf s = { 0 };
 
 	for (size_t i = 0; (c = record_col(r, i)) != NULL; i++) {
-		const char *sep = s != NULL ? ", " : "";
+		const char *sep = s.s != NULL ? ", " : "";
 
 		switch (what) {
 		case DB_COLS:
-			strappend(&s, "%s%s", sep, c);
+			textbuf_printf(&s, "%s%s", sep, c);
 			break;
 		case DB_PARAMS:
-			strappend(&s, "%s?", sep);
+			textbuf_printf(&s, "%s?", sep);
 			break;
 		case DB_SET:
 			if (!record_is_key(r, c))
-				strappend(&s, "%s%s = excluded.%s", sep, c, c);
+				textbuf_printf(&s, "%s%s = excluded.%s", sep, c, c);
 			break;
 		}
 	}
-	return s != NULL ? s : xstrdup("");
+	return s.s != NULL ? s.s : xstrdup("");
 }
 
 char *
 db_keys(const struct record *r)
 {
-	char *s = NULL;
+	struct textbuf s = { 0 };
 
 	for (size_t i = 0; i < ARRAY_LEN(r->key) && r->key[i] != NULL; i++)
-		strappend(&s, "%s%s", s != NULL ? ", " : "", r->key[i]);
-	return s;
+		textbuf_printf(&s, "%s%s", s.s != NULL ? ", " : "", r->key[i]);
+	return s.s;
 }
 
 /* The field f of obj. */
@@ -261,11 +262,11 @@ db_load_record(sqlite3_stmt *st, int i, const struct record *r, void *obj,
 char *
 db_select_sql(const struct record *r, const char *tail)
 {
-	char *s = NULL;
+	struct textbuf s = { 0 };
 
 	for (size_t k = 0; k < r->n; k++)
 		if (record_is_column(&r->f[k]))
-			strappend(&s, "%s%s", s != NULL ? ", " : "SELECT ", r->f[k].col);
-	strappend(&s, " FROM %s %s", r->table, tail);
-	return s;
+			textbuf_printf(&s, "%s%s", s.s != NULL ? ", " : "SELECT ", r->f[k].col);
+	textbuf_printf(&s, " FROM %s %s", r->table, tail);
+	return s.s;
 }

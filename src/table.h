@@ -57,7 +57,11 @@ char *table_render(const struct table *t, bool color);
 char *table_layout(const struct table *t, struct layout *lo);
 void table_free(struct table *t);
 
-/* Append formatted text to an allocated string (*s may be NULL). */
+/*
+ * Append formatted text to an allocated string (*s may be NULL).  It copies
+ * the whole string each time: for a few short pieces only.  Text that grows
+ * with the data (pages, feeds, replies) is built in a textbuf (textbuf.h).
+ */
 void strappend(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

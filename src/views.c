@@ -12,6 +12,7 @@
 #include "risk.h"
 #include "stale.h"
 #include "table.h"
+#include "textbuf.h"
 #include "util.h"
 #include "views.h"
 
@@ -346,16 +347,17 @@ view_mark_name(const json_t *m, char mark)
 char *
 view_note_reason(const json_t *m)
 {
-	char *s = xstrdup(view_text(m, "reason")), marks[8];
+	struct textbuf s = textbuf_of(xstrdup(view_text(m, "reason")));
+	char marks[8];
 
 	view_plan_marks(m, marks, sizeof(marks));
 	for (const char *p = marks; *p != '\0'; p++) {
 		const char *name = view_mark_name(m, *p);
 
-		if (name != NULL && strstr(s, name) == NULL)
-			strappend(&s, "; %s: '%s'", view_plan_key(*p)->words, name);
+		if (name != NULL && strstr(s.s, name) == NULL)
+			textbuf_printf(&s, "; %s: '%s'", view_plan_key(*p)->words, name);
 	}
-	return s;
+	return s.s;
 }
 
 const char *
@@ -621,39 +623,40 @@ view_conflicts(const struct caldata *cal, const struct os_def *only)
 }
 
 void
-view_answer_words(char **s, const json_t *r)
+view_answer_words(struct textbuf *s, const json_t *r)
 {
-	strappend(s, "%s%s", view_text(r, "kind"),
+	textbuf_printf(s, "%s%s", view_text(r, "kind"),
 	    json_is_true(json_object_get(r, "unplanned")) ? " (unplanned)" : "");
 	if (json_is_string(json_object_get(r, "kb")))
-		strappend(s, " %s", view_text(r, "kb"));
+		textbuf_printf(s, " %s", view_text(r, "kb"));
 	if (json_is_string(json_object_get(r, "build")))
-		strappend(s, " build %s", view_text(r, "build"));
+		textbuf_printf(s, " build %s", view_text(r, "build"));
 	if (json_is_string(json_object_get(r, "date")))
-		strappend(s, " on %s", view_text(r, "date"));
+		textbuf_printf(s, " on %s", view_text(r, "date"));
 	if (json_is_true(json_object_get(r, "expedited")))
-		strappend(s, " expedited");
+		textbuf_printf(s, " expedited");
 }
 
 char *
 view_conflict_line(const json_t *c)
 {
 	const json_t *rt = json_object_get(c, "runtime");
-	char *s = NULL, buf[256];
+	struct textbuf s = { 0 };
+	char buf[256];
 
-	strappend(&s, "conflict: %s %s is published at run time as ", view_text(c, "os"),
+	textbuf_printf(&s, "conflict: %s %s is published at run time as ", view_text(c, "os"),
 	    view_text(c, "month"));
 	view_answer_words(&s, rt);
-	strappend(&s, " (by %s at %s), the calendar file says ", view_text(rt, "who"),
+	textbuf_printf(&s, " (by %s at %s), the calendar file says ", view_text(rt, "who"),
 	    view_text(rt, "at"));
 	view_answer_words(&s, json_object_get(c, "file"));
 	buf[0] = '\0';
 	for (size_t i = 0; i < json_array_size(json_object_get(c, "differs")); i++)
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i ? ", " : "",
 		    json_string_value(json_array_get(json_object_get(c, "differs"), i)));
-	strappend(&s, " (they differ in %s); the run-time answer wins until "
+	textbuf_printf(&s, " (they differ in %s); the run-time answer wins until "
 	    "'hotpatchctl publish clear %s %s'", buf, view_text(c, "os"), view_text(c, "month"));
-	return s;
+	return s.s;
 }
 
 json_t *
@@ -770,21 +773,21 @@ view_stale_line(const json_t *st)
 {
 	const json_t *months = json_object_get(st, "unpublished");
 	size_t total = json_array_size(months), n;
-	char *s = NULL;
+	struct textbuf s = { 0 };
 
-	strappend(&s, "%s: ", view_text(st, "os"));
+	textbuf_printf(&s, "%s: ", view_text(st, "os"));
 	for (size_t i = 0; i < total; i += n) {
 		/* Runs of three or more collapse: "2026-03..2026-11 (9 months)". */
 		if ((n = run_at(months, i)) < 3)
 			n = 1;
-		strappend(&s, "%s", i == 0 ? "" : i + n == total ? " and " : ", ");
+		textbuf_printf(&s, "%s", i == 0 ? "" : i + n == total ? " and " : ", ");
 		if (n == 1)
-			strappend(&s, "%s", month_at(months, i));
+			textbuf_printf(&s, "%s", month_at(months, i));
 		else
-			strappend(&s, "%s..%s (%zu months)", month_at(months, i),
+			textbuf_printf(&s, "%s..%s (%zu months)", month_at(months, i),
 			    month_at(months, i + n - 1), n);
 	}
-	strappend(&s, " %s past and unpublished; the calendar is current to %s",
+	textbuf_printf(&s, " %s past and unpublished; the calendar is current to %s",
 	    total == 1 ? "is" : "are", view_text(st, "current_to"));
-	return s;
+	return s.s;
 }

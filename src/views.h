@@ -114,6 +114,7 @@ json_t *view_next_windows(const struct caldata *cal, const struct ringset *rings
     const struct ring *g, const struct os_def *only, time_t now);
 
 struct plan_range;
+struct textbuf;
 /*
  * The plan of every ring and OS over the months of r (plan, /plan):
  * {"from", "to", "months", "year" (when r is one calendar year, else
@@ -150,7 +151,7 @@ json_t *view_conflicts(const struct caldata *cal, const struct os_def *only);
  * Append "hotpatch (unplanned) KB5094125 build 26100.32995 on 2026-11-10
  * expedited" of a view_release (or a view_month row: no date) to *s.
  */
-void view_answer_words(char **s, const json_t *r);
+void view_answer_words(struct textbuf *s, const json_t *r);
 /* A view_conflict as the one line status, calendar, month and the log show. */
 char *view_conflict_line(const json_t *c);
 
