@@ -13,9 +13,7 @@ scratch
 
 # Memory figures of a daemon under valgrind or AddressSanitizer (shadow memory,
 # quarantined frees) are the tool's own: the byte bound holds for a plain build.
-rss_note=
-[ -z "${HOTPATCHD_WRAP:-}" ] || rss_note="the daemon runs under $HOTPATCHD_WRAP"
-! grep -qa __asan_init "$HOTPATCHD" 2>/dev/null || rss_note="the daemon is built with AddressSanitizer"
+rss_note=$(rss_tool)
 
 # flood SOCK PID CLIENTS REQUEST: prints "key value" lines (see the end).  A watchdog
 # kills the daemon if it grows by 256 MB, so that a daemon without the bound fails

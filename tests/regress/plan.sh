@@ -203,8 +203,13 @@ if variants 24312 40; then
 	before=$(rss)
 	if variants 24352 200; then
 		after=$(rss)
-		check "200 more distinct plan pages: answered, and memory stays bounded ($before kB -> $after kB)" \
-		    [ $((after - before)) -lt 16384 ]
+		if [ -n "$(rss_tool)" ]; then
+			ok "200 more distinct plan pages are answered"
+			skip "and memory stays bounded ($before kB -> $after kB)" "$(rss_tool)"
+		else
+			check "200 more distinct plan pages: answered, and memory stays bounded ($before kB -> $after kB)" \
+			    [ $((after - before)) -lt 16384 ]
+		fi
 	else
 		not_ok "200 more distinct plan pages are answered"
 	fi

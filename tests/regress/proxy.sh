@@ -255,10 +255,15 @@ if python3 -c "$hosts_py" "$dport" 0 300 > "$tmp/hosts.out" 2>&1; then
 	hrc=$?
 	rss2=$(rss)
 	grow=$(( (rss2 - rss1) / 1024 ))
-	[ $hrc -eq 0 ] && [ "$grow" -lt 24 ] &&
-		ok "2,300 distinct Hosts each get their own links, and the daemon grows ${grow} MB (< 24)" ||
+	if [ $hrc -eq 0 ] && [ -n "$(rss_tool)" ]; then
+		ok "2,300 distinct Hosts each get their own links"
+		skip "and the daemon grows less than 24 MB (${grow} MB)" "$(rss_tool)"
+	elif [ $hrc -eq 0 ] && [ "$grow" -lt 24 ]; then
+		ok "2,300 distinct Hosts each get their own links, and the daemon grows ${grow} MB (< 24)"
+	else
 		not_ok "2,300 distinct Hosts do not grow the daemon" "exit $hrc, RSS $rss1 -> $rss2 kB" \
 		    "$(tail -n 3 "$tmp/hosts.out")"
+	fi
 else
 	not_ok "300 distinct Hosts each get their own links" "$(tail -n 3 "$tmp/hosts.out")"
 fi
