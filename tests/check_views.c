@@ -10,6 +10,7 @@
 #include "render.h"
 #include "ringfile.h"
 #include "site.h"
+#include "sitetest.h"
 #include "store.h"
 #include "table.h"
 #include "testutil.h"
@@ -21,45 +22,18 @@
 
 /* ---- a daemon over the shipped calendar and schedules, with a store in a temporary dir ---- */
 
-static char tmpdir[] = "/tmp/check_views.XXXXXX";
 static struct daemon dm;
 
 static void
 daemon_up(void)
 {
-	struct diags dg = { 0 };
-	char *cal = srcpath("data/calendar.yaml"), *sched = srcpath("schedules");
-	char *db, *cause = NULL;
-
-	memset(&dm, 0, sizeof(dm));
-	config_defaults(&dm.cfg);
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	db = xasprintf("%s/views.db", tmpdir);
-	if (store_open(db, &dm.store, &cause) != 0)
-		ck_abort_msg("store_open: %s", cause);
-	ck_assert_int_eq(calfile_load(cal, &dm.cal, &dg), 0);
-	ck_assert_int_eq(ringfile_load_dir(sched, &dm.cal, &dm.rings, &dg), 0);
-	dm.started = 1794333600;
-	dm.generation = 1;
-	free(cal);
-	free(sched);
-	free(db);
-	diags_free(&dg);
+	sitetest_up(&dm, 0);
 }
 
 static void
 daemon_down(void)
 {
-	char *cmd = xasprintf("rm -rf %s", tmpdir);
-
-	site_free(&dm);
-	store_close(dm.store);
-	caldata_free(&dm.cal);
-	ringset_free(&dm.rings);
-	config_free(&dm.cfg);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-	memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
+	sitetest_down(&dm);
 }
 
 /* ---- the route table ---- */
