@@ -54,6 +54,10 @@ say() { printf 'bench: %s\n' "$*" >&2; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 med() { echo "$1" | tr ' ' '\n' | grep . | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+for t in wrk nginx curl hyperfine taskset git; do
+	command -v "$t" > /dev/null || { say "needs $t (quickstart.sh installs the bench packages)"; exit 1; }
+done
+[ -x bench/ctlbench ] || { say "needs bench/ctlbench: make bench/ctlbench"; exit 1; }
 ncpu=$(nproc)
 [ "$ncpu" -ge 2 ] || { say "needs 2 cores or more"; exit 1; }
 server_cpus=1-$((ncpu - 1))
@@ -75,10 +79,13 @@ fi
 python3 bench/estate.py "$work/estate" "$RINGS"
 ring=r$(printf '%06d' $((RINGS / 2)))
 url=/rings/$ring.ics
-start_hp() {	# NAME PORT THREADS: a daemon; its pid in hp_NAME
+# NAME PORT THREADS: a daemon; its pid in hp_NAME.  Both name the same public URL, so their
+# feeds (which carry it) are the same bytes.
+start_hp() {
 	mkdir -p "$work/$1"
 	HOTPATCHD_HTTP_THREADS=$3 "$bin" -f --state-dir "$work/$1" --calendar "$CAL" \
-	    --schedules "$work/estate/schedules" --http "127.0.0.1:$2" > "$work/$1.log" 2>&1 &
+	    --schedules "$work/estate/schedules" --http "127.0.0.1:$2" \
+	    --public-url "http://127.0.0.1:$P1" > "$work/$1.log" 2>&1 &
 	pids="$pids $!"
 	eval "hp_$1=$!"
 }
