@@ -150,16 +150,33 @@ pin() {	# CPUS
 		taskset -a -cp "$1" "$p" > /dev/null
 	done
 }
-# MODE NAME [HEADER]: requests/s; 0 if any reply was an error or a socket failed.
+# CPU ticks (user + system, every thread) a server has used: the daemon, or nginx's master
+# and workers.  Per request, it is what a design costs whatever share of the machine the
+# scheduler gives it, which a loaded machine decides more than the design does.
+declare -A proc=([one]=$hp_one [pool]=$hp_pool [ngx]=$ng_pid [ngx1]=$ng1_pid)
+ticks() {	# NAME
+	local p t=0
+	for p in ${proc[$1]} $(pgrep -P "${proc[$1]}" || true); do
+		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+	done
+	echo "$t"
+}
+hz=$(getconf CLK_TCK)
+# MODE NAME [HEADER]: requests/s and the server's CPU µs per request; 0 0 if any reply was
+# an error or a socket failed.
 rps() {
-	local o
+	local o t0 t1
+	t0=$(ticks "$2")
 	if [ "$1" = split ]; then
 		o=$(taskset -c 0 wrk -t1 -c64 -d"${DURATION}s" ${3:+-H "$3"} "http://127.0.0.1:${at[$2]}$url")
 	else
 		o=$(wrk -t2 -c64 -d"${DURATION}s" ${3:+-H "$3"} "http://127.0.0.1:${at[$2]}$url")
 	fi
-	if echo "$o" | grep -q -e 'Non-2xx or 3xx' -e 'Socket errors'; then echo 0; return; fi
-	echo "$o" | awk '/^Requests\/sec/ { print $2 }'
+	t1=$(ticks "$2")
+	if echo "$o" | grep -q -e 'Non-2xx or 3xx' -e 'Socket errors'; then echo "0 0"; return; fi
+	echo "$o" | awk -v t=$((t1 - t0)) -v hz="$hz" '
+	    / requests in / { n = $1 } /^Requests\/sec/ { r = $2 }
+	    END { printf "%s %.1f\n", r, (n > 0) ? t * 1e6 / hz / n : 0 }'
 }
 
 declare -A r
@@ -169,12 +186,20 @@ for mode in $MODES; do
 	say "$mode: wrk -c64 ${DURATION}s, $ROUNDS rounds, alternating"
 	for i in $(seq "$ROUNDS"); do
 		for s in ngx one ngx1 pool; do
-			r[$mode,$s,200]="${r[$mode,$s,200]:-} $(rps "$mode" "$s")"
-			r[$mode,$s,304]="${r[$mode,$s,304]:-} $(rps "$mode" "$s" "If-None-Match: ${tag[$s]}")"
+			for c in 200 304; do
+				h=
+				[ "$c" = 304 ] && h="If-None-Match: ${tag[$s]}"
+				x=$(rps "$mode" "$s" "$h")
+				r[$mode,$s,$c]="${r[$mode,$s,$c]:-} ${x% *}"
+				r[$mode,$s,$c,cpu]="${r[$mode,$s,$c,cpu]:-} ${x#* }"
+			done
 		done
 	done
 	for s in one pool ngx ngx1; do
-		for c in 200 304; do r[$mode,$s,$c]=$(med "${r[$mode,$s,$c]}"); done
+		for c in 200 304; do
+			r[$mode,$s,$c]=$(med "${r[$mode,$s,$c]}")
+			r[$mode,$s,$c,cpu]=$(med "${r[$mode,$s,$c,cpu]}")
+		done
 	done
 done
 pin "0-$((ncpu - 1))"
@@ -219,7 +244,9 @@ cat <<EOF2
 
 $ncpu cores ($(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)); load average
 $load_before before, $load_after after. Feed \`$url\`, $(stat -c %s "$work/www$url") bytes.
-Medians of $ROUNDS interleaved rounds of \`wrk -c64 -d${DURATION}s\` (requests/s).
+Medians of $ROUNDS interleaved rounds of \`wrk -c64 -d${DURATION}s\` (requests/s), and the CPU
+time the server used in those runs per request answered (user + system, all its threads and
+workers, from /proc; its ratios are nginx's over ours, so above 1 is cheaper than nginx).
 
 EOF2
 for mode in $MODES; do
@@ -235,6 +262,9 @@ for mode in $MODES; do
 EOF2
 	for c in 200 304; do
 		echo "| $c | ${r[$mode,one,$c]} | ${r[$mode,pool,$c]} | ${r[$mode,ngx,$c]} | ${r[$mode,ngx1,$c]} | $(ratio "${r[$mode,one,$c]}" "${r[$mode,ngx,$c]}")x | $(ratio "${r[$mode,pool,$c]}" "${r[$mode,ngx,$c]}")x | $(ratio "${r[$mode,pool,$c]}" "${r[$mode,one,$c]}")x |"
+	done
+	for c in 200 304; do
+		echo "| $c, server CPU µs per request | ${r[$mode,one,$c,cpu]} | ${r[$mode,pool,$c,cpu]} | ${r[$mode,ngx,$c,cpu]} | ${r[$mode,ngx1,$c,cpu]} | $(ratio "${r[$mode,ngx,$c,cpu]}" "${r[$mode,one,$c,cpu]}")x | $(ratio "${r[$mode,ngx,$c,cpu]}" "${r[$mode,pool,$c,cpu]}")x | $(ratio "${r[$mode,one,$c,cpu]}" "${r[$mode,pool,$c,cpu]}")x |"
 	done
 	echo
 done
