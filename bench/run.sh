@@ -8,7 +8,8 @@
 #   RINGS=N DURATION=S bench/run.sh     estate size (10000) and seconds per load test (10);
 #                             also ROUNDS (3), SCALE (the planning sizes, "100 1000 10000 100000"),
 #                             RESULTS (where to write, bench/RESULTS.md), GZIP_RINGS (the estate
-#                             of bench/gzip.sh, 400)
+#                             of bench/gzip.sh, 400), THREADS_BENCH=1 (adds bench/threads.sh,
+#                             HTTP from a pool of threads, which builds a daemon of its own)
 #
 # Nothing here is a test: no figure passes or fails; RESULTS.md says what the targets are.
 set -euo pipefail
@@ -194,6 +195,16 @@ devices_section=$(bench/devices.sh 100000 1000)
 # measured is as large in 400 rings as in 10,000.
 gzip_section=$(DURATION=$DURATION ROUNDS=$ROUNDS bench/gzip.sh "${GZIP_RINGS:-400}")
 
+# ---- HTTP from a pool of threads: a build of its own and 10 minutes, so only when asked ----
+threads_section=
+if [ -n "${THREADS_BENCH:-}" ]; then
+	make bench/ctlbench > /dev/null
+	threads_section="## HTTP from a pool of threads (THREADS_BENCH=1)
+
+$(DURATION=$DURATION ROUNDS=$ROUNDS bench/threads.sh)
+"
+fi
+
 # ---- RESULTS.md ----
 say "writing $out"
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -270,6 +281,7 @@ the load tests above never render.
 
 $devices_section
 $gzip_section
+$threads_section
 ## Commands
 
 \`\`\`sh
