@@ -79,7 +79,7 @@ fi
 python3 bench/estate.py "$work/estate" "$RINGS"
 ring=r$(printf '%06d' $((RINGS / 2)))
 url=/rings/$ring.ics
-# NAME PORT THREADS: a daemon; its pid in hp_NAME.  Both name the same public URL, so their
+# NAME PORT THREADS: a daemon (its pid is $! after).  Both name the same public URL, so their
 # feeds (which carry it) are the same bytes.
 start_hp() {
 	mkdir -p "$work/$1"
@@ -87,10 +87,11 @@ start_hp() {
 	    --schedules "$work/estate/schedules" --http "127.0.0.1:$2" \
 	    --public-url "http://127.0.0.1:$P1" > "$work/$1.log" 2>&1 &
 	pids="$pids $!"
-	eval "hp_$1=$!"
 }
 start_hp one "$P1" 0
+hp_one=$!
 start_hp pool "$P2" "$THREADS"
+hp_pool=$!
 for s in one pool; do
 	until "$HOTPATCHCTL" --socket "$work/$s/hotpatchd.sock" status > /dev/null 2>&1; do
 		sleep 0.05
@@ -184,7 +185,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for mode in $MODES; do
 	if [ "$mode" = split ]; then pin "$server_cpus"; else pin "0-$((ncpu - 1))"; fi
 	say "$mode: wrk -c64 ${DURATION}s, $ROUNDS rounds, alternating"
-	for i in $(seq "$ROUNDS"); do
+	for _ in $(seq "$ROUNDS"); do
 		for s in ngx one ngx1 pool; do
 			for c in 200 304; do
 				h=
@@ -223,7 +224,7 @@ flooded() {	# NAME: ctl_lat while wrk floods that daemon's feed
 	wait "$w"
 }
 say "control socket: idle and under an HTTP flood, $ROUNDS rounds"
-for i in $(seq "$ROUNDS"); do
+for _ in $(seq "$ROUNDS"); do
 	for s in one pool; do
 		x=$(ctl_lat "$s")
 		r[idle,$s,cli]="${r[idle,$s,cli]:-} ${x% *}" r[idle,$s,us]="${r[idle,$s,us]:-} ${x#* }"
