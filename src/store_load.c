@@ -258,6 +258,10 @@ static const char *const select_blackouts_sql[3] = {
 	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 1, kind"
 	BO_RULE_COLS " FROM blackouts WHERE " BO_DETACHED " ORDER BY id",
 };
+/* Every blackout, attached or not: load_blackouts_split tells them apart. */
+static const char select_every_blackout_sql[] =
+	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 0, kind"
+	BO_RULE_COLS " FROM blackouts ORDER BY id";
 
 /*
  * Columns 10 on: the rule of a recurring one (compiled here, so that a row
@@ -267,8 +271,11 @@ static const char *const select_blackouts_sql[3] = {
 static int
 blackout_rule(sqlite3_stmt *st, struct blackout *b, char **cause)
 {
-	const struct rec_field *ex = record_field(&rec_blackout, "exdates");
+	static const struct rec_field *ex;
 	char *why;
+
+	if (ex == NULL)
+		ex = record_field(&rec_blackout, "exdates");	/* a constant table's entry */
 
 	b->rrule = db_col_str(st, 10);
 	b->tzid = db_col_str(st, 12);
@@ -331,6 +338,50 @@ load_blackouts(struct store *s, struct ringset *r, bool detached, char **cause)
 	return db_finish(s, st, rc, "read blackouts", cause);
 }
 
+/* Append a copy of b (zeroed by the caller when done) to r's blackouts; cap is r->bo's room. */
+static void
+add_blackout(struct ringset *r, size_t *cap, const struct blackout *b)
+{
+	grow(&r->bo, r->nbo, cap, sizeof(*r->bo));
+	r->bo[r->nbo++] = *b;
+}
+
+/*
+ * Every blackout in one pass, by id: into r if it is global or its ring is
+ * in r, else (detached, BO_DETACHED's test asked of r's id index instead of
+ * SQL for each row) into detached, or freed when detached is NULL.  r holds
+ * every row of rings from the same snapshot, so the split is the one the
+ * two filtered SELECTs make.
+ */
+static int
+load_blackouts_split(struct store *s, struct ringset *r, struct ringset *detached,
+    char **cause)
+{
+	sqlite3_stmt *st;
+	struct blackout b;
+	size_t cap = 0, dcap = 0;
+	int rc;
+
+	ringset_index_ids(r);
+	if (db_prepare(s, select_every_blackout_sql, &st, "read blackouts", cause) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&b, 0, sizeof(b));
+		if (blackout_row(st, &b, cause) == -1) {
+			blackout_free(&b);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		if (b.ring == NULL || ringset_find(r, b.ring) != NULL)
+			add_blackout(r, &cap, &b);
+		else if (detached != NULL)
+			add_blackout(detached, &dcap, &b);
+		else
+			blackout_free(&b);
+	}
+	return db_finish(s, st, rc, "read blackouts", cause);
+}
+
 void
 store_blackout_recs_free(struct blackout_rec *v, size_t n)
 {
@@ -379,23 +430,35 @@ store_blackout_list(struct store *s, struct blackout_rec **out, size_t *n,
 }
 
 int
-store_load(struct store *s, struct caldata *c, struct ringset *r,
-    char **cause)
+store_load_split(struct store *s, struct caldata *c, struct ringset *r,
+    struct caldata *dc, struct ringset *dr, char **cause)
 {
 	/* One read transaction, so everything comes from one snapshot. */
 	if (db_exec(s, "BEGIN", "begin", cause) == -1 ||
 	    load_os(s, c, cause) == -1 || load_overrides(s, c, false, cause) == -1 ||
+	    (dc != NULL && load_overrides(s, dc, true, cause) == -1) ||
 	    load_rings(s, r, cause) == -1 ||
-	    load_blackouts(s, r, false, cause) == -1 ||
+	    load_blackouts_split(s, r, dr, cause) == -1 ||
 	    db_exec(s, "COMMIT", "commit", cause) == -1) {
 		db_rollback(s);
 		caldata_free(c);
 		ringset_free(r);
+		if (dc != NULL)
+			caldata_free(dc);
+		if (dr != NULL)
+			ringset_free(dr);
 		db_prefix_cause(cause, "load");
 		return -1;
 	}
 	ringset_index(r);
 	return 0;
+}
+
+int
+store_load(struct store *s, struct caldata *c, struct ringset *r,
+    char **cause)
+{
+	return store_load_split(s, c, r, NULL, NULL, cause);
 }
 
 int
