@@ -7,6 +7,7 @@
 #include "store_int.h"
 #include "util.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -147,59 +148,97 @@ load_overrides(struct store *s, struct caldata *c, bool detached, char **cause)
 	    &c->ovr, &c->novr, sizeof(*c->ovr), "read overrides", cause);
 }
 
-static int
-load_ring_os(struct store *s, sqlite3_stmt *st, struct ring *g, char **cause)
-{
-	size_t cap = 0;
-	int rc;
+/*
+ * A ring's lists are read a table at a time, in one scan by (ring_id, pos),
+ * the primary key's order: each ring's rows come together, so the ring is
+ * looked up once per ring (in r's id index), not a statement run per ring.
+ * A row of a ring not in r cannot be (the foreign keys cascade) and would
+ * not have been asked for by ring; it is skipped.
+ */
+struct ring_list {
+	const char		*what;		/* "read ring windows" */
+	const struct record	*rec;		/* the row's fields; NULL: one string, ring_os */
+	size_t			 list, count;	/* offsets in struct ring of the array and its length */
+	size_t			 size;		/* of an element */
+};
 
-	sqlite3_reset(st);
-	if (sqlite3_bind_text(st, 1, g->id, -1, SQLITE_STATIC) != SQLITE_OK)
-		return db_fail(s, cause, "read ring OS lists");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		grow(&g->os, g->nos, &cap, sizeof(*g->os));
-		g->os[g->nos++] = db_col_str(st, 0);
+static const struct ring_list ring_lists[] = {
+	{ "read ring OS lists", NULL, offsetof(struct ring, os), offsetof(struct ring, nos),
+	  sizeof(char *) },
+	{ "read ring windows", &rec_window, offsetof(struct ring, win),
+	  offsetof(struct ring, nwin), sizeof(struct mwindow) },
+	{ "read ring upgrades", &rec_upgrade, offsetof(struct ring, upg),
+	  offsetof(struct ring, nupg), sizeof(struct upgrade) },
+};
+
+/* The ring of id in r, for writing, or NULL. */
+static struct ring *
+ring_of(struct ringset *r, const unsigned char *id)
+{
+	const struct ring *g = id != NULL ? ringset_find(r, (const char *)id) : NULL;
+
+	return g != NULL ? &r->ring[g - r->ring] : NULL;
+}
+
+/* One row of st, the ring id at column idcol, appended to its ring's list l. */
+static int
+ring_list_row(sqlite3_stmt *st, int idcol, struct ringset *r, const struct ring_list *l,
+    struct ring **g, size_t *cap, char **cause)
+{
+	const unsigned char *id = sqlite3_column_text(st, idcol);
+	char **v;
+	size_t *n;
+	void *x;
+
+	if (*g == NULL || id == NULL || strcmp((*g)->id, (const char *)id) != 0) {
+		*g = ring_of(r, id);
+		*cap = 0;
 	}
-	return rc == SQLITE_DONE ? 0 : db_fail(s, cause, "read ring OS lists");
+	if (*g == NULL)
+		return 0;
+	v = (char **)((char *)*g + l->list);
+	n = (size_t *)((char *)*g + l->count);
+	grow(v, *n, cap, l->size);
+	x = *v + (*n)++ * l->size;
+	memset(x, 0, l->size);
+	if (l->rec == NULL) {
+		*(char **)x = db_col_str(st, 0);
+		return 0;
+	}
+	return db_load_record(st, 0, l->rec, x, l->what, cause);
 }
 
-/* The windows and the upgrades of ring g, through the prepared SELECTs win and upg. */
 static int
-load_ring_lists(struct store *s, sqlite3_stmt *win, sqlite3_stmt *upg, struct ring *g,
-    char **cause)
+load_ring_list(struct store *s, struct ringset *r, const struct ring_list *l, char **cause)
 {
-	if (load_rows(s, win, g->id, &rec_window, &g->win, &g->nwin, sizeof(*g->win),
-	    "read ring windows", cause) == -1)
+	int idcol = 1, rc;	/* ring_os: os_id, ring_id */
+	char *sql = l->rec != NULL ?
+	    db_select_sql_then(l->rec, "ring_id", &idcol, "ORDER BY ring_id, pos") :
+	    xstrdup("SELECT os_id, ring_id FROM ring_os ORDER BY ring_id, pos");
+	struct ring *g = NULL;
+	size_t cap = 0;
+	sqlite3_stmt *st;
+
+	rc = db_prepare(s, sql, &st, l->what, cause);
+	free(sql);
+	if (rc == -1)
 		return -1;
-	return load_rows(s, upg, g->id, &rec_upgrade, &g->upg, &g->nupg, sizeof(*g->upg),
-	    "read ring upgrades", cause);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (ring_list_row(st, idcol, r, l, &g, &cap, cause) == -1) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	return db_finish(s, st, rc, l->what, cause);
 }
 
-/* The OS lists, windows and upgrades of every ring already in r. */
+/* The OS lists, windows and upgrades of every ring already in r (indexed by id). */
 static int
 load_ring_details(struct store *s, struct ringset *r, char **cause)
 {
-	sqlite3_stmt *os = NULL, *win = NULL, *upg = NULL;
-	int rc;
-
-	rc = db_prepare(s, "SELECT os_id FROM ring_os WHERE ring_id = ?"
-	    " ORDER BY pos", &os, "read ring OS lists", cause);
-	if (rc == 0)
-		rc = prepare_select(s, &rec_window, "WHERE ring_id = ? ORDER BY pos", &win,
-		    "read ring windows", cause);
-	if (rc == 0)
-		rc = prepare_select(s, &rec_upgrade, "WHERE ring_id = ? ORDER BY pos", &upg,
-		    "read ring upgrades", cause);
-	for (size_t i = 0; i < r->nring && rc == 0; i++) {
-		struct ring *g = &r->ring[i];
-
-		if ((rc = load_ring_os(s, os, g, cause)) == 0)
-			rc = load_ring_lists(s, win, upg, g, cause);
-	}
-	sqlite3_finalize(os);
-	sqlite3_finalize(win);
-	sqlite3_finalize(upg);
-	return rc;
+	for (size_t i = 0; i < ARRAY_LEN(ring_lists); i++)
+		if (load_ring_list(s, r, &ring_lists[i], cause) == -1)
+			return -1;
+	return 0;
 }
 
 static int
@@ -208,6 +247,7 @@ load_rings(struct store *s, struct ringset *r, char **cause)
 	if (load_all(s, &rec_ring, "ORDER BY pos, id", &r->ring, &r->nring,
 	    sizeof(*r->ring), "read rings", cause) == -1)
 		return -1;
+	ringset_index_ids(r);
 	return load_ring_details(s, r, cause);
 }
 
@@ -362,7 +402,6 @@ load_blackouts_split(struct store *s, struct ringset *r, struct ringset *detache
 	size_t cap = 0, dcap = 0;
 	int rc;
 
-	ringset_index_ids(r);
 	if (db_prepare(s, select_every_blackout_sql, &st, "read blackouts", cause) == -1)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
