@@ -17,6 +17,7 @@
 #include "calfile.h"
 #include "diag.h"
 #include "inventory.h"
+#include "layout.h"
 #include "render.h"
 #include "ringfile.h"
 #include "util.h"
@@ -105,6 +106,7 @@ main(int argc, char **argv)
 	path = xasprintf("%s/devices.csv", argv[2]);
 	for (int r = 0; r < ROUNDS; r++) {
 		struct inv_report rep = { 0 };
+		struct layout lo = { 0 };	/* no width: the text in full, as the daemon's default */
 		char *text, *out;
 		json_t *j;
 
@@ -130,7 +132,7 @@ main(int argc, char **argv)
 		t_fleet = best(t_fleet, now_s() - t0);
 		t0 = now_s();
 		j = view_fleet(&f, first);
-		out = render_fleet(j, false);
+		out = render_fleet(j, &lo);
 		t_view = best(t_view, now_s() - t0);
 		text_len = strlen(out);
 		free(out);

@@ -144,7 +144,9 @@ cmd_devices_import(struct daemon *d, const struct request *rq, const struct peer
 		    "at most 255 bytes");
 		return;
 	}
-	if (!lookup_ring(d, rq->ring, &g, r) || (text = read_passed(rq, name, INV_MAX_BYTES, &len, r)) == NULL)
+	/* The devices stored before: a refusal says how many stay. */
+	if (!lookup_ring(d, rq->ring, &g, r) || !need_devices(d, r) ||
+	    (text = read_passed(rq, name, INV_MAX_BYTES, &len, r)) == NULL)
 		return;
 	/* Every bad row is found first, so that a refusal lists them all. */
 	if (inventory_parse(text, len, fmt, &opt, &inv, &rep) < 0) {
@@ -310,6 +312,8 @@ cmd_devices(struct daemon *d, const struct request *rq, const struct peer *p,
 		    "%d after it", DEVICES_RESTART_AHEAD - 1);
 		return;
 	}
+	if (!need_devices(d, r))
+		return;
 	rows = json_array();
 	limit = rq->limit ? rq->limit : CMD_PAGE_DEFAULT;
 	for (size_t i = 0; i < d->inv.ndev; i++) {
@@ -423,21 +427,23 @@ cmd_device_show(struct daemon *d, const struct request *rq, const struct peer *p
 	const struct device_origin *o;
 	const struct ring *g;
 	struct dev_answer a;
-	json_t *j, *reasons = json_array(), *facts = json_array(), *months = json_array();
+	json_t *j, *reasons, *facts, *months;
 	bool full;
 	size_t at;
 
 	(void)p;
 	(void)line;
+	if (!need_devices(d, r))
+		return;
 	if ((dev = find_device(&d->inv, rq->arg[0], &at)) == NULL) {
-		json_decref(reasons);
-		json_decref(facts);
-		json_decref(months);
 		reply_error(r, PROTO_NOT_FOUND, "no device '%s' (see hotpatchctl devices)",
 		    rq->arg[0]);
 		return;
 	}
 	o = &d->inv_orig[at];
+	reasons = json_array();
+	facts = json_array();
+	months = json_array();
 	g = answer(d, dev, first, &a, &full);
 	if (a.os.found != OSF_FOUND)
 		json_array_append_new(reasons, json_string(os_found_words(a.os.found)));

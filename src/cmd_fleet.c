@@ -29,6 +29,8 @@ cmd_fleet(struct daemon *d, const struct request *rq, const struct peer *p,
 		    ym_format(first, m), HP_YEAR_MAX);
 		return;
 	}
+	if (!need_devices(d, r))
+		return;
 	if ((r->data = view_fleet_of(&d->inv, &d->cal, &d->rings, first, n)) == NULL)
 		reply_error(r, PROTO_INTERNAL, "out of memory counting the fleet");
 }

@@ -179,10 +179,14 @@ answer(struct daemon *d, const struct request *rq, const struct peer *p, const c
 	struct request plain = *rq;
 	struct reply today = { .code = PROTO_OK };
 	struct inventory placed = { 0 };
-	bool moved = d->inv.ndev > 0 && !whatif_same_places(&d->rings, would);
-	const struct inventory *inv = moved ? &placed : &d->inv;
+	const struct inventory *inv;
+	bool moved;
 	json_t *diff;
 
+	if (!need_devices(d, r))
+		return;
+	moved = d->inv.ndev > 0 && !whatif_same_places(&d->rings, would);
+	inv = moved ? &placed : &d->inv;
 	plain.nwhat_if = plain.nset = 0;
 	cmd_plan(d, &plain, p, line, &today);
 	if (today.code != PROTO_OK) {

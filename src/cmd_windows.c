@@ -120,6 +120,8 @@ cmd_plan(struct daemon *d, const struct request *rq, const struct peer *p,
 		free(why);
 		return;
 	}
+	if (!need_devices(d, r))
+		return;
 	r->data = view_plan_range(&d->cal, &d->rings, &range, rq->at_risk);
 	view_plan_devices(r->data, &d->inv, &d->cal, &d->rings, &range,
 	    ym_of_time(request_now(rq)));

@@ -167,6 +167,18 @@ lookup_ring(struct daemon *d, const char *id, const struct ring **g, struct repl
 	return false;
 }
 
+bool
+need_devices(struct daemon *d, struct reply *r)
+{
+	char *cause = NULL;
+
+	if (daemon_devices(d, &cause) == 0)
+		return true;
+	reply_error(r, PROTO_INTERNAL, "%s", cause);
+	free(cause);
+	return false;
+}
+
 /* "uid 1000 (alice)", from the kernel's uid, never from the request. */
 char *
 peer_name(const struct peer *p)

@@ -54,6 +54,12 @@ bool lookup_os(struct daemon *d, const char *id, const struct os_def **os, struc
 bool lookup_ring(struct daemon *d, const char *id, const struct ring **g, struct reply *r);
 
 /*
+ * The stored devices in d->inv (daemon_devices reads them the first time):
+ * false with an internal-error reply if the store cannot give them.
+ */
+bool need_devices(struct daemon *d, struct reply *r);
+
+/*
  * A file sent in a request: "[NAME:]BASE64", the file's base name (for
  * messages; base64 has no ':') and its content.  Returns the decoded length
  * with *text (allocated, NUL-terminated) and *name (allocated or NULL), or -1.

@@ -123,13 +123,8 @@ daemon_refresh(struct daemon *dm, char **cause)
 	struct caldata cal = { 0 }, dcal = { 0 }, was_cal;
 	struct ringset rings = { 0 }, drings = { 0 }, was_rings;
 
-	if (store_load(dm->store, &cal, &rings, cause) < 0)
+	if (store_load_split(dm->store, &cal, &rings, &dcal, &drings, cause) < 0)
 		return -1;
-	if (store_detached(dm->store, &dcal, &drings, cause) < 0) {
-		caldata_free(&cal);
-		ringset_free(&rings);
-		return -1;
-	}
 	log_conflicts(&dm->cal, &cal);
 	caldata_free(&dm->cal);
 	ringset_free(&dm->rings);
@@ -142,7 +137,7 @@ daemon_refresh(struct daemon *dm, char **cause)
 	log_detached(dm, &was_cal, &was_rings);
 	caldata_free(&was_cal);
 	ringset_free(&was_rings);
-	/* A reload may have moved a group: its devices follow it. */
+	/* A reload may have moved a group: its devices follow it (none if not read yet). */
 	inventory_place(&dm->inv, &dm->rings);
 	dm->generation++;
 	return 0;
@@ -160,23 +155,6 @@ daemon_free_model(struct daemon *dm)
 	store_device_origins_free(dm->inv_orig, dm->inv.ndev);
 	dm->inv_orig = NULL;
 	inventory_free(&dm->inv);
-}
-
-int
-daemon_load_devices(struct daemon *dm, char **cause)
-{
-	struct inventory inv = { 0 };
-	struct device_origin *orig;
-
-	if (store_devices_load(dm->store, &inv, &orig, cause) < 0)
-		return -1;
-	store_device_origins_free(dm->inv_orig, dm->inv.ndev);
-	inventory_free(&dm->inv);
-	dm->inv = inv;
-	dm->inv_orig = orig;
-	inventory_place(&dm->inv, &dm->rings);	/* the store keeps only their own rings */
-	dm->generation++;
-	return 0;
 }
 
 /*
@@ -270,9 +248,8 @@ load(struct daemon *dm, bool starting, const struct actor *a, struct diags *d, c
 int
 daemon_start(struct daemon *dm, struct diags *d, char **cause)
 {
-	if (load(dm, true, NULL, d, cause) < 0)
-		return -1;
-	return daemon_load_devices(dm, cause);
+	/* The devices are read when an answer first needs them (daemon_devices). */
+	return load(dm, true, NULL, d, cause);
 }
 
 int

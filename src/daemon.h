@@ -32,6 +32,7 @@ struct daemon {
 	struct ringset	 detached_rings;	/* run-time blackouts whose ring is gone (bo only) */
 	struct inventory inv;		/* the devices, read from the store; a reload keeps them */
 	struct device_origin *inv_orig;	/* who imported each of inv's devices, when, from what */
+	bool		 inv_loaded;	/* inv is read (daemon_devices); until then it is empty */
 	time_t		 started;
 	time_t		 at;		/* --at: the fixed "now" of what the site publishes; 0: the clock */
 	unsigned	 generation;	/* bumped whenever the model changes */
@@ -73,7 +74,15 @@ int daemon_file_model(struct daemon *dm, char **cause);
  */
 int daemon_refresh(struct daemon *dm, char **cause);
 
-/* Read the device inventory back from the store (at start and after an import); 0 or -1. */
+/*
+ * Make sure dm->inv and dm->inv_orig hold the stored devices: read them
+ * from the store the first time (not at start-up), placed in the current
+ * rings; later calls return at once.  Every answer that shows devices
+ * calls it first.  Returns 0 or -1 with *cause (inv is then left empty).
+ */
+int daemon_devices(struct daemon *dm, char **cause);
+
+/* Read the device inventory back from the store after an import (a new generation); 0 or -1. */
 int daemon_load_devices(struct daemon *dm, char **cause);
 
 /* Free what the daemon holds of the model (at exit). */

@@ -385,7 +385,8 @@ plan_links_of(const char *id, const struct plan_range *r, bool exported,
 }
 
 static char *
-plan_page_of(struct daemon *d, const char *id, bool exported, time_t *modified)
+plan_page_of(struct daemon *d, const char *id, bool exported, time_t *modified,
+    char **cause)
 {
 	time_t now = daemon_now(d);
 	struct plan_range r;
@@ -393,7 +394,7 @@ plan_page_of(struct daemon *d, const char *id, bool exported, time_t *modified)
 	json_t *plan;
 	char *s;
 
-	if (plan_page_range(d, id, &r) < 0)
+	if (plan_page_range(d, id, &r) < 0 || daemon_devices(d, cause) < 0)
 		return NULL;
 	plan = view_plan_range(&d->cal, &d->rings, &r, false);
 	view_plan_devices(plan, &d->inv, &d->cal, &d->rings, &r, ym_of_time(now));
@@ -410,13 +411,13 @@ plan_page_of(struct daemon *d, const char *id, bool exported, time_t *modified)
 static char *
 build_plan(struct daemon *d, const char *id, time_t *modified, char **cause)
 {
-	return plan_page_of(d, id, false, modified);
+	return plan_page_of(d, id, false, modified, cause);
 }
 
 static char *
 build_static_plan(struct daemon *d, const char *id, time_t *modified, char **cause)
 {
-	return plan_page_of(d, id, true, modified);
+	return plan_page_of(d, id, true, modified, cause);
 }
 
 /*
@@ -455,10 +456,12 @@ static char *
 build_fleet(struct daemon *d, const char *id, time_t *modified, char **cause)
 {
 	time_t now = daemon_now(d);
-	json_t *fleet = view_fleet_of(&d->inv, &d->cal, &d->rings, ym_of_time(now),
-	    FLEET_PAGE_MONTHS);
+	json_t *fleet;
 	char *s;
 
+	if (daemon_devices(d, cause) < 0)
+		return NULL;
+	fleet = view_fleet_of(&d->inv, &d->cal, &d->rings, ym_of_time(now), FLEET_PAGE_MONTHS);
 	if (fleet == NULL) {
 		*cause = xstrdup("out of memory counting the fleet");
 		return NULL;

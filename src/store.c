@@ -281,8 +281,13 @@ store_open(const char *path, struct store **out, char **cause)
 
 	*out = NULL;
 	s = xcalloc(1, sizeof(*s));
+	/*
+	 * One thread uses a connection (the daemon has one poll loop), so
+	 * SQLite's per-call connection mutex is dropped: it cost a lock and an
+	 * unlock on every column read, a quarter of loading a large estate.
+	 */
 	rc = sqlite3_open_v2(path, &s->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		*cause = xasprintf("%s: open: %s", path, s->db != NULL ?
 		    sqlite3_errmsg(s->db) : sqlite3_errstr(rc));

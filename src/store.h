@@ -81,6 +81,16 @@ int store_load(struct store *s, struct caldata *c, struct ringset *r,
 int store_detached(struct store *s, struct caldata *c, struct ringset *r,
     char **cause);
 
+/*
+ * store_load and store_detached at once, from one snapshot: the model into
+ * c and r, the detached items into dc and dr (all four zeroed by the
+ * caller).  The blackouts are read in one pass and split by r's ring ids,
+ * which is what a start-up with many blackouts saves.  Returns 0 or -1,
+ * with all four left empty.
+ */
+int store_load_split(struct store *s, struct caldata *c, struct ringset *r,
+    struct caldata *dc, struct ringset *dr, char **cause);
+
 /* Who made a run-time change, for the audit table. */
 struct actor {
 	long		 uid;		/* peer uid from SO_PEERCRED */

@@ -78,6 +78,9 @@ char *db_list(const struct record *r, enum db_list what);
 char *db_keys(const struct record *r);
 /* "SELECT <every field column> FROM <table> <tail>"; caller frees. */
 char *db_select_sql(const struct record *r, const char *tail);
+/* The same with the column last after the fields (at column *ncol, the fields' count). */
+char *db_select_sql_then(const struct record *r, const char *last, int *ncol,
+    const char *tail);
 /* Bind r's writable field columns of obj from parameter i on; an SQLite code. */
 int db_bind_record(sqlite3_stmt *st, int i, const struct record *r, const void *obj);
 /* The columns of a db_select_sql row from column i on into obj; 0 or -1 with *cause. */

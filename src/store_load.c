@@ -7,6 +7,7 @@
 #include "store_int.h"
 #include "util.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -147,59 +148,97 @@ load_overrides(struct store *s, struct caldata *c, bool detached, char **cause)
 	    &c->ovr, &c->novr, sizeof(*c->ovr), "read overrides", cause);
 }
 
-static int
-load_ring_os(struct store *s, sqlite3_stmt *st, struct ring *g, char **cause)
-{
-	size_t cap = 0;
-	int rc;
+/*
+ * A ring's lists are read a table at a time, in one scan by (ring_id, pos),
+ * the primary key's order: each ring's rows come together, so the ring is
+ * looked up once per ring (in r's id index), not a statement run per ring.
+ * A row of a ring not in r cannot be (the foreign keys cascade) and would
+ * not have been asked for by ring; it is skipped.
+ */
+struct ring_list {
+	const char		*what;		/* "read ring windows" */
+	const struct record	*rec;		/* the row's fields; NULL: one string, ring_os */
+	size_t			 list, count;	/* offsets in struct ring of the array and its length */
+	size_t			 size;		/* of an element */
+};
 
-	sqlite3_reset(st);
-	if (sqlite3_bind_text(st, 1, g->id, -1, SQLITE_STATIC) != SQLITE_OK)
-		return db_fail(s, cause, "read ring OS lists");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		grow(&g->os, g->nos, &cap, sizeof(*g->os));
-		g->os[g->nos++] = db_col_str(st, 0);
+static const struct ring_list ring_lists[] = {
+	{ "read ring OS lists", NULL, offsetof(struct ring, os), offsetof(struct ring, nos),
+	  sizeof(char *) },
+	{ "read ring windows", &rec_window, offsetof(struct ring, win),
+	  offsetof(struct ring, nwin), sizeof(struct mwindow) },
+	{ "read ring upgrades", &rec_upgrade, offsetof(struct ring, upg),
+	  offsetof(struct ring, nupg), sizeof(struct upgrade) },
+};
+
+/* The ring of id in r, for writing, or NULL. */
+static struct ring *
+ring_of(struct ringset *r, const unsigned char *id)
+{
+	const struct ring *g = id != NULL ? ringset_find(r, (const char *)id) : NULL;
+
+	return g != NULL ? &r->ring[g - r->ring] : NULL;
+}
+
+/* One row of st, the ring id at column idcol, appended to its ring's list l. */
+static int
+ring_list_row(sqlite3_stmt *st, int idcol, struct ringset *r, const struct ring_list *l,
+    struct ring **g, size_t *cap, char **cause)
+{
+	const unsigned char *id = sqlite3_column_text(st, idcol);
+	char **v;
+	size_t *n;
+	void *x;
+
+	if (*g == NULL || id == NULL || strcmp((*g)->id, (const char *)id) != 0) {
+		*g = ring_of(r, id);
+		*cap = 0;
 	}
-	return rc == SQLITE_DONE ? 0 : db_fail(s, cause, "read ring OS lists");
+	if (*g == NULL)
+		return 0;
+	v = (char **)((char *)*g + l->list);
+	n = (size_t *)((char *)*g + l->count);
+	grow(v, *n, cap, l->size);
+	x = *v + (*n)++ * l->size;
+	memset(x, 0, l->size);
+	if (l->rec == NULL) {
+		*(char **)x = db_col_str(st, 0);
+		return 0;
+	}
+	return db_load_record(st, 0, l->rec, x, l->what, cause);
 }
 
-/* The windows and the upgrades of ring g, through the prepared SELECTs win and upg. */
 static int
-load_ring_lists(struct store *s, sqlite3_stmt *win, sqlite3_stmt *upg, struct ring *g,
-    char **cause)
+load_ring_list(struct store *s, struct ringset *r, const struct ring_list *l, char **cause)
 {
-	if (load_rows(s, win, g->id, &rec_window, &g->win, &g->nwin, sizeof(*g->win),
-	    "read ring windows", cause) == -1)
+	int idcol = 1, rc;	/* ring_os: os_id, ring_id */
+	char *sql = l->rec != NULL ?
+	    db_select_sql_then(l->rec, "ring_id", &idcol, "ORDER BY ring_id, pos") :
+	    xstrdup("SELECT os_id, ring_id FROM ring_os ORDER BY ring_id, pos");
+	struct ring *g = NULL;
+	size_t cap = 0;
+	sqlite3_stmt *st;
+
+	rc = db_prepare(s, sql, &st, l->what, cause);
+	free(sql);
+	if (rc == -1)
 		return -1;
-	return load_rows(s, upg, g->id, &rec_upgrade, &g->upg, &g->nupg, sizeof(*g->upg),
-	    "read ring upgrades", cause);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (ring_list_row(st, idcol, r, l, &g, &cap, cause) == -1) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	return db_finish(s, st, rc, l->what, cause);
 }
 
-/* The OS lists, windows and upgrades of every ring already in r. */
+/* The OS lists, windows and upgrades of every ring already in r (indexed by id). */
 static int
 load_ring_details(struct store *s, struct ringset *r, char **cause)
 {
-	sqlite3_stmt *os = NULL, *win = NULL, *upg = NULL;
-	int rc;
-
-	rc = db_prepare(s, "SELECT os_id FROM ring_os WHERE ring_id = ?"
-	    " ORDER BY pos", &os, "read ring OS lists", cause);
-	if (rc == 0)
-		rc = prepare_select(s, &rec_window, "WHERE ring_id = ? ORDER BY pos", &win,
-		    "read ring windows", cause);
-	if (rc == 0)
-		rc = prepare_select(s, &rec_upgrade, "WHERE ring_id = ? ORDER BY pos", &upg,
-		    "read ring upgrades", cause);
-	for (size_t i = 0; i < r->nring && rc == 0; i++) {
-		struct ring *g = &r->ring[i];
-
-		if ((rc = load_ring_os(s, os, g, cause)) == 0)
-			rc = load_ring_lists(s, win, upg, g, cause);
-	}
-	sqlite3_finalize(os);
-	sqlite3_finalize(win);
-	sqlite3_finalize(upg);
-	return rc;
+	for (size_t i = 0; i < ARRAY_LEN(ring_lists); i++)
+		if (load_ring_list(s, r, &ring_lists[i], cause) == -1)
+			return -1;
+	return 0;
 }
 
 static int
@@ -208,6 +247,7 @@ load_rings(struct store *s, struct ringset *r, char **cause)
 	if (load_all(s, &rec_ring, "ORDER BY pos, id", &r->ring, &r->nring,
 	    sizeof(*r->ring), "read rings", cause) == -1)
 		return -1;
+	ringset_index_ids(r);
 	return load_ring_details(s, r, cause);
 }
 
@@ -258,6 +298,10 @@ static const char *const select_blackouts_sql[3] = {
 	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 1, kind"
 	BO_RULE_COLS " FROM blackouts WHERE " BO_DETACHED " ORDER BY id",
 };
+/* Every blackout, attached or not: load_blackouts_split tells them apart. */
+static const char select_every_blackout_sql[] =
+	"SELECT id, name, ring_id, from_date, to_date, origin = 'runtime', who, at, 0, kind"
+	BO_RULE_COLS " FROM blackouts ORDER BY id";
 
 /*
  * Columns 10 on: the rule of a recurring one (compiled here, so that a row
@@ -267,8 +311,11 @@ static const char *const select_blackouts_sql[3] = {
 static int
 blackout_rule(sqlite3_stmt *st, struct blackout *b, char **cause)
 {
-	const struct rec_field *ex = record_field(&rec_blackout, "exdates");
+	static const struct rec_field *ex;
 	char *why;
+
+	if (ex == NULL)
+		ex = record_field(&rec_blackout, "exdates");	/* a constant table's entry */
 
 	b->rrule = db_col_str(st, 10);
 	b->tzid = db_col_str(st, 12);
@@ -331,6 +378,49 @@ load_blackouts(struct store *s, struct ringset *r, bool detached, char **cause)
 	return db_finish(s, st, rc, "read blackouts", cause);
 }
 
+/* Append a copy of b (zeroed by the caller when done) to r's blackouts; cap is r->bo's room. */
+static void
+add_blackout(struct ringset *r, size_t *cap, const struct blackout *b)
+{
+	grow(&r->bo, r->nbo, cap, sizeof(*r->bo));
+	r->bo[r->nbo++] = *b;
+}
+
+/*
+ * Every blackout in one pass, by id: into r if it is global or its ring is
+ * in r, else (detached, BO_DETACHED's test asked of r's id index instead of
+ * SQL for each row) into detached, or freed when detached is NULL.  r holds
+ * every row of rings from the same snapshot, so the split is the one the
+ * two filtered SELECTs make.
+ */
+static int
+load_blackouts_split(struct store *s, struct ringset *r, struct ringset *detached,
+    char **cause)
+{
+	sqlite3_stmt *st;
+	struct blackout b;
+	size_t cap = 0, dcap = 0;
+	int rc;
+
+	if (db_prepare(s, select_every_blackout_sql, &st, "read blackouts", cause) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&b, 0, sizeof(b));
+		if (blackout_row(st, &b, cause) == -1) {
+			blackout_free(&b);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		if (b.ring == NULL || ringset_find(r, b.ring) != NULL)
+			add_blackout(r, &cap, &b);
+		else if (detached != NULL)
+			add_blackout(detached, &dcap, &b);
+		else
+			blackout_free(&b);
+	}
+	return db_finish(s, st, rc, "read blackouts", cause);
+}
+
 void
 store_blackout_recs_free(struct blackout_rec *v, size_t n)
 {
@@ -379,23 +469,35 @@ store_blackout_list(struct store *s, struct blackout_rec **out, size_t *n,
 }
 
 int
-store_load(struct store *s, struct caldata *c, struct ringset *r,
-    char **cause)
+store_load_split(struct store *s, struct caldata *c, struct ringset *r,
+    struct caldata *dc, struct ringset *dr, char **cause)
 {
 	/* One read transaction, so everything comes from one snapshot. */
 	if (db_exec(s, "BEGIN", "begin", cause) == -1 ||
 	    load_os(s, c, cause) == -1 || load_overrides(s, c, false, cause) == -1 ||
+	    (dc != NULL && load_overrides(s, dc, true, cause) == -1) ||
 	    load_rings(s, r, cause) == -1 ||
-	    load_blackouts(s, r, false, cause) == -1 ||
+	    load_blackouts_split(s, r, dr, cause) == -1 ||
 	    db_exec(s, "COMMIT", "commit", cause) == -1) {
 		db_rollback(s);
 		caldata_free(c);
 		ringset_free(r);
+		if (dc != NULL)
+			caldata_free(dc);
+		if (dr != NULL)
+			ringset_free(dr);
 		db_prefix_cause(cause, "load");
 		return -1;
 	}
 	ringset_index(r);
 	return 0;
+}
+
+int
+store_load(struct store *s, struct caldata *c, struct ringset *r,
+    char **cause)
+{
+	return store_load_split(s, c, r, NULL, NULL, cause);
 }
 
 int

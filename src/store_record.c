@@ -161,10 +161,17 @@ load_strl(sqlite3_stmt *st, int i, const struct rec_field *f, void *obj,
     const char *what, char **cause)
 {
 	const char *v = (const char *)sqlite3_column_text(st, i);
-	json_t *a = v != NULL ? json_loads(v, 0, NULL) : NULL;
 	char ***list = SET(obj, f, char **);
 	size_t *n = (size_t *)((char *)obj + f->aux);
+	json_t *a;
 
+	/* Most lists are empty (bind_strl writes "[]"): no parser for those. */
+	if (v != NULL && strcmp(v, "[]") == 0) {
+		*list = NULL;
+		*n = 0;
+		return 0;
+	}
+	a = v != NULL ? json_loads(v, 0, NULL) : NULL;
 	if (!json_is_array(a)) {
 		json_decref(a);
 		*cause = xasprintf("%s: column %s is not a JSON array", what, f->col);
@@ -260,13 +267,26 @@ db_load_record(sqlite3_stmt *st, int i, const struct record *r, void *obj,
 }
 
 char *
-db_select_sql(const struct record *r, const char *tail)
+db_select_sql_then(const struct record *r, const char *last, int *ncol, const char *tail)
 {
 	struct textbuf s = { 0 };
+	int n = 0;
 
 	for (size_t k = 0; k < r->n; k++)
-		if (record_is_column(&r->f[k]))
+		if (record_is_column(&r->f[k])) {
 			textbuf_printf(&s, "%s%s", s.s != NULL ? ", " : "SELECT ", r->f[k].col);
+			n++;
+		}
+	if (last != NULL)
+		textbuf_printf(&s, ", %s", last);
 	textbuf_printf(&s, " FROM %s %s", r->table, tail);
+	if (ncol != NULL)
+		*ncol = n;
 	return s.s;
+}
+
+char *
+db_select_sql(const struct record *r, const char *tail)
+{
+	return db_select_sql_then(r, NULL, NULL, tail);
 }

@@ -310,6 +310,86 @@ START_TEST(test_removed_os_and_ring_detach_runtime_rows_until_they_return)
 }
 END_TEST
 
+/*
+ * store_load_split reads the blackouts once and splits them by the loaded
+ * rings' ids: the same model and detached items as store_load and
+ * store_detached, whose SQL filters decide the other way.  Expected by hand:
+ * ring broad and OS ws2025 leave the files, so of the blackouts only the
+ * global "year-end freeze" stays attached; the run-time ws2025 override and
+ * the run-time "broad freeze" are detached; the file's broad blackout is
+ * deleted with its ring.
+ */
+START_TEST(test_load_split_is_load_and_detached_in_one_pass)
+{
+	char *cause = NULL;
+	struct caldata lc = { 0 }, dc = { 0 }, sc = { 0 }, sdc = { 0 };
+	struct ringset lr = { 0 }, dr = { 0 }, sr = { 0 }, sdr = { 0 };
+	long id;
+
+	fx.s = open_ok(fx.path);
+	build_model(&fx.c, &fx.r);
+	import_ok(fx.s, &fx.c, &fx.r);
+	sql_exec(fx.path, "INSERT INTO overrides VALUES ('ws2025', %d, 'baseline', 'r',"
+	    " 'uid 0 (root)', 1767225600, 'runtime');"
+	    " INSERT INTO blackouts (name, ring_id, from_date, to_date, origin, who, at)"
+	    " VALUES ('broad freeze', 'broad', '2026-10-05', '2026-10-09', 'runtime',"
+	    " 'uid 0 (root)', 1767225600)", ym_make(2027, 1));
+	id = sql_int(fx.path, "SELECT id FROM blackouts WHERE name = 'broad freeze'");
+	trim_model(&fx.c, &fx.r);
+	import_ok(fx.s, &fx.c, &fx.r);
+
+	ck_assert_int_eq(store_load_split(fx.s, &sc, &sr, &sdc, &sdr, &cause), 0);
+	ck_assert_uint_eq(sc.novr, 0);
+	ck_assert_uint_eq(sr.nbo, 1);
+	ck_assert_str_eq(sr.bo[0].name, "year-end freeze");
+	ck_assert_ptr_null(sr.bo[0].ring);
+	ck_assert_uint_eq(sdc.novr, 1);
+	ck_assert_str_eq(sdc.ovr[0].os, "ws2025");
+	ck_assert_uint_eq(sdr.nbo, 1);
+	ck_assert_int_eq(sdr.bo[0].id, id);
+	ck_assert_str_eq(sdr.bo[0].ring, "broad");
+	ck_assert_uint_eq(sdr.nring, 0);
+
+	/* Field by field, the same as the two filtered reads. */
+	ck_assert_int_eq(store_load(fx.s, &lc, &lr, &cause), 0);
+	ck_assert_int_eq(store_detached(fx.s, &dc, &dr, &cause), 0);
+	ck_assert_uint_eq(sr.nring, lr.nring);
+	for (size_t i = 0; i < lr.nring; i++)
+		ck_assert_ptr_null(record_diff(&rec_ring, &sr.ring[i], &lr.ring[i]));
+	ck_assert_uint_eq(sr.nbo, lr.nbo);
+	ck_assert_ptr_null(record_diff(&rec_blackout, &sr.bo[0], &lr.bo[0]));
+	ck_assert_uint_eq(sdr.nbo, dr.nbo);
+	ck_assert_ptr_null(record_diff(&rec_blackout, &sdr.bo[0], &dr.bo[0]));
+	ck_assert_uint_eq(sdc.novr, dc.novr);
+	ck_assert_ptr_null(record_diff(&rec_override, &sdc.ovr[0], &dc.ovr[0]));
+
+	caldata_free(&lc), ringset_free(&lr), caldata_free(&dc), ringset_free(&dr);
+	caldata_free(&sc), ringset_free(&sr), caldata_free(&sdc), ringset_free(&sdr);
+}
+END_TEST
+
+/* A row it cannot read, attached or detached, fails the split load and leaves all four empty. */
+START_TEST(test_load_split_of_a_bad_detached_row_leaves_everything_empty)
+{
+	char *cause = NULL;
+	struct caldata c = { 0 }, dc = { 0 };
+	struct ringset r = { 0 }, dr = { 0 };
+
+	open_imported();
+	sql_exec(fx.path, "PRAGMA ignore_check_constraints = ON;"
+	    " INSERT INTO blackouts (name, ring_id, from_date, to_date, origin, kind)"
+	    " VALUES ('gone', 'no-such-ring', '2026-10-05', '2026-10-09', 'runtime', 'thaw')");
+	ck_assert_int_eq(store_load_split(fx.s, &c, &r, &dc, &dr, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "bad kind 'thaw'"));
+	ck_assert_ptr_null(c.os);
+	ck_assert_ptr_null(r.ring);
+	ck_assert_ptr_null(r.bo);
+	ck_assert_ptr_null(dc.ovr);
+	ck_assert_ptr_null(dr.bo);
+	free(cause);
+}
+END_TEST
+
 START_TEST(test_v3_db_migrates_to_current_keeping_rows_and_the_id_sequence)
 {
 	char *cause = NULL;
@@ -562,6 +642,8 @@ store_suite(void)
 	tcase_add_test(tc, test_failed_import_rolls_back_everything);
 	tcase_add_test(tc, test_removed_os_and_ring_cascade_runtime_rows_survive);
 	tcase_add_test(tc, test_removed_os_and_ring_detach_runtime_rows_until_they_return);
+	tcase_add_test(tc, test_load_split_is_load_and_detached_in_one_pass);
+	tcase_add_test(tc, test_load_split_of_a_bad_detached_row_leaves_everything_empty);
 	tcase_add_test(tc, test_v3_db_migrates_to_current_keeping_rows_and_the_id_sequence);
 	tcase_add_test(tc, test_v4_db_migrates_to_current_keeping_rows_with_todays_meaning);
 	tcase_add_test(tc, test_v5_db_migrates_to_current_with_os_on_the_calendar);

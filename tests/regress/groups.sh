@@ -128,5 +128,15 @@ start_daemon "$tmp/var" || not_ok "the daemon starts again" "$(cat "$tmp/var.log
 check "after a restart, with Kiosks now pilot's" \
 	[ "$(placed)" = "pc-own:pilot pc-1:broad pc-2:broad pc-k:pilot" ]
 
+# A start reads no device until one is asked for: a reload before that moves Kiosks back to
+# broad, and pc-k is placed by the rings as reloaded, not as they were at the start.
+stop_daemon
+start_daemon "$tmp/var" || not_ok "the daemon starts a third time" "$(cat "$tmp/var.log")"
+rings '["Pilot Lab"]' '["Hotpatch Ring 2", "Hotpatch Ring 1", Kiosks]'
+ctl reload
+answered "a reload before any device is asked for"
+check "devices first read after that reload: pc-k in broad" \
+	[ "$(placed)" = "pc-own:pilot pc-1:broad pc-2:broad pc-k:broad" ]
+
 stop_daemon || not_ok "the daemon exits cleanly" "$(tail -n 5 "$tmp/var.log")"
 finish
