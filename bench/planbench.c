@@ -1,7 +1,9 @@
 /*
  * planbench: compute every install window of an estate, as the plan and
  * the ring feeds do, and report the time, the peak memory and a checksum
- * of every answer (so that an optimisation that changes a result shows).
+ * of every answer (so that an optimisation that changes a result shows):
+ * checksum over the offer, deadlines, window and status, state_checksum
+ * over the state across months, its causes and the blackouts that acted.
  *
  *   planbench CALENDAR SCHEDULES [FIRST-MONTH [MONTHS [RINGS]]]
  *
@@ -30,6 +32,19 @@ mix(uint64_t h, const struct install *in)
 	return h * 1099511628211ULL ^ hash64(v, sizeof(v));
 }
 
+/* The rest of an install: the state across months, its cause, and what a freeze did. */
+static uint64_t
+mix_state(uint64_t h, const struct install *in)
+{
+	int64_t v[] = { in->install, in->state_before, in->state, in->cause, in->cause_month,
+	    in->forced_at, in->skipped, in->expedited, in->eligible, in->release_at,
+	    in->next_offered_at, in->why, in->mi.kind, in->mi.source,
+	    in->blackout != NULL, in->forced_in != NULL, in->restart_in != NULL,
+	    in->pause != NULL, in->cause_pause != NULL, in->upgrade != NULL, in->oob != NULL };
+
+	return h * 1099511628211ULL ^ hash64(v, sizeof(v));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -40,7 +55,7 @@ main(int argc, char **argv)
 	int months = argc > 4 ? atoi(argv[4]) : 120;
 	size_t nring, windows = 0, status[3] = { 0 };
 	struct rusage ru;
-	uint64_t sum = 0;
+	uint64_t sum = 0, state_sum = 0;
 	double t0, t1;
 
 	if (argc < 3 || (argc > 3 && ym_parse(argv[3], &first) < 0) || months < 1) {
@@ -70,6 +85,7 @@ main(int argc, char **argv)
 
 				walk_month(&w, &in);
 				sum = mix(sum, &in);
+				state_sum = mix_state(state_sum, &in);
 				status[in.status]++;
 				windows++;
 			}
@@ -78,9 +94,10 @@ main(int argc, char **argv)
 	t1 = now_s();
 	getrusage(RUSAGE_SELF, &ru);
 	printf("rings %zu windows %zu seconds %.3f ns_per_window %.0f maxrss_kb %ld "
-	    "ok %zu late %zu none %zu checksum %016llx\n", nring, windows, t1 - t0,
+	    "ok %zu late %zu none %zu checksum %016llx state_checksum %016llx\n", nring, windows, t1 - t0,
 	    windows ? (t1 - t0) * 1e9 / (double)windows : 0.0, ru.ru_maxrss,
-	    status[WS_OK], status[WS_LATE], status[WS_NONE], (unsigned long long)sum);
+	    status[WS_OK], status[WS_LATE], status[WS_NONE], (unsigned long long)sum,
+	    (unsigned long long)state_sum);
 	ringset_free(&rs);
 	caldata_free(&cal);
 	diags_free(&d);
