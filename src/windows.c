@@ -195,6 +195,15 @@ blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end
 	return blocked_recurring(rs, r, start, end, first, last, kinds);
 }
 
+/* The weekday of day number dn, Sunday 0: day 0 was a Thursday. */
+static int
+weekday_of(long dn)
+{
+	long w = (dn + 4) % 7;
+
+	return (int)(w < 0 ? w + 7 : w);
+}
+
 /* Does window w open on local day number dn? */
 static bool
 opens_on(const struct mwindow *w, long dn)
@@ -202,8 +211,14 @@ opens_on(const struct mwindow *w, long dn)
 	struct ymd pt;
 
 	if (w->type == WIN_WEEKLY)
-		return (w->days & (1u << (dn + 4) % 7)) != 0;	/* day 0 was a Thursday */
-	/* Offset days before, it must be Patch Tuesday (of this month or the last). */
+		return (w->days & (1u << weekday_of(dn))) != 0;
+	/*
+	 * Offset days before, it must be Patch Tuesday (of this month or the
+	 * last).  That is a Tuesday: six days in seven are out before the date
+	 * is worked out.
+	 */
+	if (weekday_of(dn - w->offset_days) != 2)
+		return false;
 	pt = ymd_from_days(dn - w->offset_days);
 	return pt.d == cal_patch_tuesday(ym_make(pt.y, pt.m));
 }
