@@ -153,6 +153,56 @@ blocked_recurring(const struct ringset *rs, const struct ring *r, time_t start, 
 	return NULL;
 }
 
+/* Does date or timed blackout b overlap [start, end) for ring r? */
+static bool
+overlaps(const struct blackout *b, const struct ring *r, time_t start, time_t end)
+{
+	time_t bs, be;
+
+	blackout_span(b, r, &bs, &be);
+	return start < be && end > bs;
+}
+
+/*
+ * The first of r's listed blackouts ix[0 .. n) of one of the kinds that
+ * overlaps [start, end), days first..last, or NULL.  The list holds the
+ * days and kind of each: only one that may match is read.
+ */
+static const struct blackout *
+blocked_listed(const struct ringset *rs, const struct ring *r, const struct bo_ref *ix, size_t n,
+    time_t start, time_t end, long first, long last, unsigned kinds)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct bo_ref *e = &ix[k];
+
+		if (!(kinds & e->kind) || e->recurs)
+			continue;
+		if (!e->timed && (e->to_day < first || e->from_day > last))
+			continue;
+		if (overlaps(&rs->bo[e->i], r, start, end))
+			return &rs->bo[e->i];
+	}
+	return NULL;
+}
+
+/* As blocked_listed, through every blackout of a set that is not indexed. */
+static const struct blackout *
+blocked_unlisted(const struct ringset *rs, const struct ring *r, time_t start, time_t end,
+    long first, long last, unsigned kinds)
+{
+	for (size_t k = 0; rs != NULL && k < rs->nbo; k++) {
+		const struct blackout *b = &rs->bo[k];
+
+		if (!applies(b, r) || !(kinds & (1u << b->kind)) || b->rrule != NULL)
+			continue;
+		if (!b->timed && (ymd_days(b->to) < first || ymd_days(b->from) > last))
+			continue;
+		if (overlaps(b, r, start, end))
+			return b;
+	}
+	return NULL;
+}
+
 /*
  * The first blackout of r (in rs->bo's order, then the occurrences of the
  * recurring ones) of one of the kinds in the mask that overlaps [start,
@@ -163,7 +213,8 @@ blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end
 {
 	size_t n = 0;
 	unsigned has = ~0u;
-	const size_t *ix = rs != NULL ? ringset_blackouts(rs, r, &n, &has) : NULL;
+	const struct bo_ref *ix = rs != NULL ? ringset_blackouts(rs, r, &n, &has) : NULL;
+	const struct blackout *b;
 	/*
 	 * No zone is a day or more away from UTC, so a date blackout that ends
 	 * before the day before start or begins after the day after end cannot
@@ -175,23 +226,10 @@ blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end
 		return NULL;
 	first = utc_day_of(start) - 1;
 	last = utc_day_of(end - 1) + 1;
-	if (rs != NULL && ix == NULL)
-		n = rs->nbo;	/* not indexed: look through them all */
-	for (size_t k = 0; k < n; k++) {
-		const struct blackout *b = &rs->bo[ix != NULL ? ix[k] : k];
-		time_t bs, be;
-
-		if ((ix == NULL && !applies(b, r)) || !(kinds & (1u << b->kind)) || b->rrule != NULL)
-			continue;
-		if (!b->timed && ((ix != NULL ? b->to_day : ymd_days(b->to)) < first ||
-		    (ix != NULL ? b->from_day : ymd_days(b->from)) > last))
-			continue;
-		blackout_span(b, r, &bs, &be);
-		if (start < be && end > bs)
-			return b;
-	}
-	if (!(has & BO_RECURS) || rs == NULL || ringset_years(rs) == NULL)
-		return NULL;
+	b = ix != NULL ? blocked_listed(rs, r, ix, n, start, end, first, last, kinds) :
+	    blocked_unlisted(rs, r, start, end, first, last, kinds);
+	if (b != NULL || !(has & BO_RECURS) || rs == NULL || ringset_years(rs) == NULL)
+		return b;
 	return blocked_recurring(rs, r, start, end, first, last, kinds);
 }
 
