@@ -397,13 +397,24 @@ void
 win_month(const struct caldata *c, const struct ringset *rs, const struct ring *r,
     const struct os_def *os, ym_t month, struct install *out)
 {
+	struct month_info mi, next;
+
+	cal_month(c, os, month, &mi);
+	win_month_next(c, rs, r, os, &mi, out, &next);
+}
+
+void
+win_month_next(const struct caldata *c, const struct ringset *rs, const struct ring *r,
+    const struct os_def *os, const struct month_info *mi, struct install *out,
+    struct month_info *next_out)
+{
 	struct month_info next;
 	int defer, deadline, grace;
 
 	memset(out, 0, sizeof(*out));
-	out->month = month;
+	out->month = mi->month;
 	out->os = os;
-	cal_month(c, os, month, &out->mi);
+	out->mi = *mi;
 	out->kind = out->mi.kind;
 	out->restart = kind_needs_restart(out->kind);
 	month_days(r, &out->mi, &defer, &deadline, &grace);
@@ -412,7 +423,8 @@ win_month(const struct caldata *c, const struct ringset *rs, const struct ring *
 	out->offered_at = offer_of(rs, r, &out->mi, &out->pause);
 	out->install_deadline = plus_days(out->offered_at, deadline);
 	out->restart_deadline = plus_days(out->install_deadline, grace);
-	cal_month(c, os, month + 1, &next);
+	cal_month(c, os, mi->month + 1, &next);
+	*next_out = next;
 	out->next_offered_at = offer_of(rs, r, &next, NULL);
 	/* Held until the next release is offered too: this one is never installed. */
 	out->skipped = out->pause != NULL && out->next_offered_at <= out->offered_at;
