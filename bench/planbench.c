@@ -57,6 +57,42 @@ mix_state(uint64_t h, const struct install *in)
 	return h * 1099511628211ULL ^ hash64(v, sizeof(v));
 }
 
+/*
+ * The installs of a stretch of the walk, checksummed between stretches with
+ * the clocks stopped: the byte-at-a-time hash would otherwise cost about as
+ * much as the walk it checks.  The order, and so each checksum, is the walk's.
+ */
+#define STRETCH	512
+
+struct sums {
+	struct install	 in[STRETCH];
+	size_t		 n;
+	uint64_t	 sum, state_sum;
+	size_t		 status[3];
+	double		 wall, cpu;	/* the walk's time, the stretches added up */
+	double		 t0, c0;	/* when the current stretch began */
+};
+
+static void
+stretch_begin(struct sums *s)
+{
+	s->t0 = now_s();
+	s->c0 = cpu_s();
+}
+
+static void
+stretch_end(struct sums *s)
+{
+	s->wall += now_s() - s->t0;
+	s->cpu += cpu_s() - s->c0;
+	for (size_t i = 0; i < s->n; i++) {
+		s->sum = mix(s->sum, &s->in[i]);
+		s->state_sum = mix_state(s->state_sum, &s->in[i]);
+		s->status[s->in[i].status]++;
+	}
+	s->n = 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -65,10 +101,9 @@ main(int argc, char **argv)
 	struct diags d = { 0 };
 	ym_t first = ym_make(2025, 1);
 	int months = argc > 4 ? atoi(argv[4]) : 120;
-	size_t nring, windows = 0, status[3] = { 0 };
+	size_t nring, windows = 0;
 	struct rusage ru;
-	uint64_t sum = 0, state_sum = 0;
-	double t0, t1, c0, c1;
+	static struct sums s;
 
 	if (argc < 3 || (argc > 3 && ym_parse(argv[3], &first) < 0) || months < 1) {
 		fprintf(stderr, "usage: planbench CALENDAR SCHEDULES [YYYY-MM [MONTHS [RINGS]]]\n");
@@ -79,8 +114,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	nring = argc > 5 && (size_t)atol(argv[5]) < rs.nring ? (size_t)atol(argv[5]) : rs.nring;
-	t0 = now_s();
-	c0 = cpu_s();
+	stretch_begin(&s);
 	for (size_t i = 0; i < nring; i++) {
 		const struct ring *g = &rs.ring[i];
 
@@ -94,25 +128,23 @@ main(int argc, char **argv)
 			/* As plan and the feeds do: one walk per ring and OS, month after month. */
 			walk_start(&w, &cal, &rs, g, os, first);
 			for (ym_t m = first; m < first + months; m++) {
-				struct install in;
-
-				walk_month(&w, &in);
-				sum = mix(sum, &in);
-				state_sum = mix_state(state_sum, &in);
-				status[in.status]++;
+				walk_month(&w, &s.in[s.n++]);
 				windows++;
+				if (s.n == STRETCH) {
+					stretch_end(&s);
+					stretch_begin(&s);
+				}
 			}
 		}
 	}
-	t1 = now_s();
-	c1 = cpu_s();
+	stretch_end(&s);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("rings %zu windows %zu seconds %.3f ns_per_window %.0f maxrss_kb %ld "
 	    "ok %zu late %zu none %zu checksum %016llx state_checksum %016llx cpu_seconds %.3f\n",
-	    nring, windows, t1 - t0,
-	    windows ? (t1 - t0) * 1e9 / (double)windows : 0.0, ru.ru_maxrss,
-	    status[WS_OK], status[WS_LATE], status[WS_NONE], (unsigned long long)sum,
-	    (unsigned long long)state_sum, c1 - c0);
+	    nring, windows, s.wall,
+	    windows ? s.wall * 1e9 / (double)windows : 0.0, ru.ru_maxrss,
+	    s.status[WS_OK], s.status[WS_LATE], s.status[WS_NONE], (unsigned long long)s.sum,
+	    (unsigned long long)s.state_sum, s.cpu);
 	ringset_free(&rs);
 	caldata_free(&cal);
 	diags_free(&d);
