@@ -64,9 +64,10 @@ for n in ${SCALE:-100 1000 10000 100000}; do
 		dir=$work/big/schedules
 	fi
 	line=$(taskset -c 0 bench/planbench "$CAL" "$dir" 2025-01 120 "$n")
-	plan_rows="$plan_rows| $n | $(echo "$line" | field windows) | $(echo "$line" | field seconds) | $(echo "$line" | field ns_per_window) | $(( $(echo "$line" | field maxrss_kb) / 1024 )) | \`$(echo "$line" | field checksum)\` |
+	plan_rows="$plan_rows| $n | $(echo "$line" | field windows) | $(echo "$line" | field seconds) | $(echo "$line" | field cpu_seconds) | $(echo "$line" | field ns_per_window) | $(( $(echo "$line" | field maxrss_kb) / 1024 )) | \`$(echo "$line" | field checksum)\` | \`$(echo "$line" | field state_checksum)\` |
 "
 	[ "$n" -eq "$RINGS" ] && plan_main=$line
+	[ "$n" -eq 100000 ] && plan_big=$line
 done
 rm -rf "$work/big"
 [ -n "${plan_main:-}" ] || plan_main=$(taskset -c 0 bench/planbench "$CAL" "$sched" 2025-01 120)
@@ -238,10 +239,11 @@ machines, the absolute numbers are this machine's.
 | feed 200, against nginx with 1 worker (req/s) | $h200 | nginx, 1 worker, $o200 | $(ratio "$h200" "$o200")x | | |
 | feed 304, against nginx with 1 worker (req/s) | $h304 | nginx, 1 worker, $o304 | $(ratio "$h304" "$o304")x | | |
 | control \`month 2027-01\`, 50 clients (req/s) | $c_month | Redis PING $r_ping | $(ratio "$c_month" "$r_ping")x | >= 0.5x | $(awk -v r="$(ratio "$c_month" "$r_ping")" 'BEGIN { print (r >= 0.5) ? "yes" : "no" }') |
-| control \`next --ring $ring\` (req/s) | $c_next | Redis PING $r_ping | $(ratio "$c_next" "$r_ping")x | | |
-| control \`windows --ring $ring --months 12\` (req/s) | $c_win | Redis PING $r_ping | $(ratio "$c_win" "$r_ping")x | | |
+| control \`next --ring $ring\` (req/s) | $c_next | Redis PING $r_ping | $(ratio "$c_next" "$r_ping")x | >= 0.5x | $(awk -v r="$(ratio "$c_next" "$r_ping")" 'BEGIN { print (r >= 0.5) ? "yes" : "no" }') |
+| control \`windows --ring $ring --months 12\` (req/s) | $c_win | Redis PING $r_ping | $(ratio "$c_win" "$r_ping")x | >= 0.5x | $(awk -v r="$(ratio "$c_win" "$r_ping")" 'BEGIN { print (r >= 0.5) ? "yes" : "no" }') |
 | one CLI call, median (ms) | $cli_hp | redis-cli ping $cli_redis | $(ratio "$cli_hp" "$cli_redis")x | <= 1.5x | $(awk -v r="$(ratio "$cli_hp" "$cli_redis")" 'BEGIN { print (r <= 1.5) ? "yes" : "no" }') |
-| planning, $RINGS rings x 120 months, one core (s) | $(echo "$plan_main" | field seconds) | | | < 1 s | $(awk -v s="$(echo "$plan_main" | field seconds)" 'BEGIN { print (s < 1) ? "yes" : "no" }') |
+| planning, $RINGS rings x 120 months, one core (s, CPU) | $(echo "$plan_main" | field cpu_seconds) | | | < 0.5 s | $(awk -v s="$(echo "$plan_main" | field cpu_seconds)" 'BEGIN { print (s < 0.5) ? "yes" : "no" }') |
+| planning, 100000 rings x 120 months, one core (s, CPU) | $(echo "${plan_big:-}" | field cpu_seconds) | | | < 2 s | $(awk -v s="$(echo "${plan_big:-}" | field cpu_seconds)" 'BEGIN { print (s != "" && s < 2) ? "yes" : "no" }') |
 | planning, peak RSS (MB) | $(( $(echo "$plan_main" | field maxrss_kb) / 1024 )) | | | < 100 MB | $(awk -v k="$(echo "$plan_main" | field maxrss_kb)" 'BEGIN { print (k < 102400) ? "yes" : "no" }') |
 $(cat "$work/startup-row")
 | rendering one 36-month ring feed (us) | $(echo "$feed_line" | field us_per_feed) | | | reported | |
@@ -253,12 +255,16 @@ before the load tests, $((rss_after / 1024)) MB after.
 ## Planning at scale
 
 \`taskset -c 0 bench/planbench data/calendar.yaml SCHEDULES 2025-01 120 N\`: every install
-window of the first N rings for 120 months, through the same \`win_install\` the plan, the
-feeds and \`windows\` use. The checksum covers every offer, deadline, window and status, so an
-optimisation that changes an answer shows. Peak RSS includes the loaded estate.
+window of the first N rings for 120 months, with the state machine as the plan, the feeds
+and \`windows\` run it: one walk per ring and OS (\`walk_start\`, then \`walk_month\` month
+after month). The checksum covers every offer, deadline, window and status, the state
+checksum the state across months, its causes and the blackouts that acted, so an
+optimisation that changes an answer shows. Seconds are the wall clock, CPU seconds the
+process's own (the wall clock also counts the time others had the core on a loaded
+machine); ns per window is from the wall clock. Peak RSS includes the loaded estate.
 
-| rings | windows | seconds | ns per window | peak RSS (MB) | checksum |
-|---|---|---|---|---|---|
+| rings | windows | seconds | CPU seconds | ns per window | peak RSS (MB) | checksum | state checksum |
+|---|---|---|---|---|---|---|---|
 $plan_rows
 $startup_section
 ## Feed rendering

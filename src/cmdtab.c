@@ -12,96 +12,100 @@
 
 /*
  * id, words, args, usage, opts, required, admin, summary, then oneof and
- * keep.  keep: the answer depends only on the data, the request line and
- * the current month (for a default year or month) and whether its release
- * has passed (staleness), so the daemon keeps it per data generation and
- * stale_epoch.  Not next (the current instant), status
- * (uptime), lists that are cheap anyway, nor anything that changes data.
+ * keep.  KEEP_DATA: the answer depends only on the data, the request line
+ * and the current month (for a default year, month or --from) and whether
+ * its release has passed (staleness), so the daemon keeps it per data
+ * generation and stale_epoch.  KEEP_SECOND: next, which depends on the
+ * current instant as well, is kept for the second it was made in (the
+ * instant it shows has no finer grain), or for good with --at, which is in
+ * the line.  Not status (uptime), lists that are cheap anyway, nor
+ * anything that changes data.
  */
 const struct cmd cmd_table[CMD_COUNT] = {
 	{ CMD_STATUS, "status", "", "", 0, 0, false,
-	    "version, uptime, database, counts", 0, false },
+	    "version, uptime, database, counts", 0, KEEP_NO },
 	{ CMD_OS_LIST, "os list", "", "", 0, 0, false,
-	    "known OSes", 0, true },
+	    "known OSes", 0, KEEP_DATA },
 	{ CMD_CALENDAR, "calendar", "", "[--os ID] [--year Y]", COPT_OS | COPT_YEAR, 0, false,
-	    "each month: Patch Tuesday, kind, restart, source", 0, true },
+	    "each month: Patch Tuesday, kind, restart, source", 0, KEEP_DATA },
 	{ CMD_MONTH, "month", "m", "YYYY-MM [--os ID]", COPT_OS, 0, false,
-	    "the kind of one month per OS", 0, true },
+	    "the kind of one month per OS", 0, KEEP_DATA },
 	{ CMD_NEXT, "next", "", "[--os ID] [--ring ID]", COPT_OS | COPT_RING, 0, false,
-	    "the next release after now (or --at), and a ring's next install window", 0, false },
+	    "the next release after now (or --at), and a ring's next install window", 0,
+	    KEEP_SECOND },
 	{ CMD_RINGS, "rings", "", "", 0, 0, false,
-	    "every ring with its settings and eligibility", 0, true },
+	    "every ring with its settings and eligibility", 0, KEEP_DATA },
 	{ CMD_RING_SHOW, "ring show", "r", "ID", 0, 0, false,
-	    "one ring: settings, eligibility and reason, windows, blackouts", 0, true },
+	    "one ring: settings, eligibility and reason, windows, blackouts", 0, KEEP_DATA },
 	{ CMD_OVERRIDE_SET, "override set", "omk", "OS YYYY-MM KIND --reason TEXT",
 	    COPT_REASON, COPT_REASON, true,
-	    "change a month's kind for an OS (admin)", 0, false },
+	    "change a month's kind for an OS (admin)", 0, KEEP_NO },
 	{ CMD_OVERRIDE_CLEAR, "override clear", "om", "OS YYYY-MM", 0, 0, true,
-	    "remove a run-time override (admin)", 0, false },
+	    "remove a run-time override (admin)", 0, KEEP_NO },
 	{ CMD_OVERRIDE_LIST, "override list", "", "[--os ID]", COPT_OS, 0, false,
-	    "every override with who made it, when and why", 0, false },
+	    "every override with who made it, when and why", 0, KEEP_NO },
 	{ CMD_RELOAD, "reload", "", "", 0, 0, true,
-	    "re-read the calendar and schedules (admin)", 0, false },
+	    "re-read the calendar and schedules (admin)", 0, KEEP_NO },
 	{ CMD_WINDOWS, "windows", "", "--ring ID [--os ID] [--from YYYY-MM] [--months N]",
 	    COPT_RING | COPT_OS | COPT_FROM_MONTH | COPT_MONTHS, COPT_RING, false,
-	    "per month: kind, offer, deadlines, install window, restart, status", 0, false },
+	    "per month: kind, offer, deadlines, install window, restart, status", 0, KEEP_DATA },
 	{ CMD_PLAN, "plan", "", "[--from YYYY-MM] [--months N] [--year Y] [--at-risk] "
 	    "[--what-if FILE|DIR] [--set RING.KEY=VALUE]...",
 	    COPT_FROM_MONTH | COPT_MONTHS | COPT_YEAR | COPT_AT_RISK | COPT_WHAT_IF | COPT_SET,
 	    0, false,
 	    "every ring x month (12 from this one): install day, restart, risks, restarts "
 	    "(or as it would be: --what-if, --set)",
-	    0, true },
+	    0, KEEP_DATA },
 	{ CMD_BLACKOUT_ADD, "blackout add", "",
 	    "--name TEXT --from YYYY-MM-DD --to YYYY-MM-DD [--ring ID] [--kind freeze|pause]",
 	    COPT_NAME | COPT_FROM_DAY | COPT_TO | COPT_RING | COPT_BO_KIND,
 	    COPT_NAME | COPT_FROM_DAY | COPT_TO, true,
-	    "add a change freeze or an update pause, for one ring or all (admin)", 0, false },
+	    "add a change freeze or an update pause, for one ring or all (admin)", 0, KEEP_NO },
 	{ CMD_BLACKOUT_REMOVE, "blackout remove", "i", "ID | --import NAME [--ring ID]",
 	    COPT_IMPORT | COPT_RING, 0, true,
 	    "remove a blackout added at run time, or every entry of an import (admin)", 0,
-	    false },
+	    KEEP_NO },
 	{ CMD_BLACKOUT_LIST, "blackout list", "", "[--ring ID]", COPT_RING, 0, false,
-	    "every blackout, from the ring files and added at run time", 0, false },
+	    "every blackout, from the ring files and added at run time", 0, KEEP_NO },
 	{ CMD_BLACKOUT_IMPORT, "blackout import", "f", "FILE.ics [--ring ID] [--import NAME]",
 	    COPT_RING | COPT_IMPORT, 0, true,
 	    "import the events of an iCalendar file as blackouts; again: updates them (admin)",
-	    0, false },
+	    0, KEEP_NO },
 	{ CMD_FEED, "feed", "", "[--os ID | --ring ID]", COPT_OS | COPT_RING, 0, false,
 	    "print an iCalendar feed: every OS, one OS, or one ring",
-	    COPT_OS | COPT_RING, false },
+	    COPT_OS | COPT_RING, KEEP_NO },
 	{ CMD_EXPORT, "export", "", "--dir DIR", COPT_DIR, COPT_DIR, false,
-	    "write every feed and page as static files into DIR", 0, false },
+	    "write every feed and page as static files into DIR", 0, KEEP_NO },
 	{ CMD_BACKUP, "backup", "w", "FILE", 0, 0, true,
-	    "write a consistent copy of the database to FILE (admin)", 0, false },
+	    "write a consistent copy of the database to FILE (admin)", 0, KEEP_NO },
 	{ CMD_PUBLISH, "publish", "omk",
 	    "OS YYYY-MM KIND [--kb KB] [--build B] [--date D] [--unplanned] [--expedited] "
 	    "[--note TEXT]", COPT_KB | COPT_BUILD | COPT_DATE | COPT_UNPLANNED |
 	    COPT_EXPEDITED | COPT_NOTE, 0, true,
-	    "record what Microsoft published for a month; wins over the file (admin)", 0, false },
+	    "record what Microsoft published for a month; wins over the file (admin)", 0, KEEP_NO },
 	{ CMD_PUBLISH_CLEAR, "publish clear", "om", "OS YYYY-MM", 0, 0, true,
-	    "remove a run-time published answer; the file's answers again (admin)", 0, false },
+	    "remove a run-time published answer; the file's answers again (admin)", 0, KEEP_NO },
 	{ CMD_PUBLISH_LIST, "publish list", "", "[--os ID]", COPT_OS, 0, false,
 	    "every run-time published answer with who, when and any conflict with the file",
-	    0, false },
+	    0, KEEP_NO },
 	{ CMD_IMPORT_CVRF, "import cvrf", "c", "FILE.json [--dry-run]", COPT_DRY_RUN, 0, true,
-	    "publish each OS's month from an MSRC CVRF document (admin)", 0, false },
+	    "publish each OS's month from an MSRC CVRF document (admin)", 0, KEEP_NO },
 	{ CMD_DEVICES_IMPORT, "devices import", "v",
 	    "FILE [--format csv|json] [--replace] [--skip-bad] [--ring ID]",
 	    COPT_FORMAT | COPT_REPLACE | COPT_SKIP_BAD | COPT_RING, 0, true,
-	    "import a device inventory (CSV or Graph JSON); upserts by name (admin)", 0, false },
+	    "import a device inventory (CSV or Graph JSON); upserts by name (admin)", 0, KEEP_NO },
 	{ CMD_DEVICES, "devices", "", "[--ring ID] [--not-eligible] [--restart-in YYYY-MM] "
 	    "[--limit N] [--offset N]",
 	    COPT_RING | COPT_NOT_ELIGIBLE | COPT_RESTART_IN | COPT_LIMIT | COPT_OFFSET, 0, false,
-	    "every device: ring, OS, build, eligibility, on the latest baseline", 0, false },
+	    "every device: ring, OS, build, eligibility, on the latest baseline", 0, KEEP_NO },
 	{ CMD_DEVICE_SHOW, "device show", "n", "NAME", 0, 0, false,
-	    "one device: every eligibility reason, baseline state, the next 12 months", 0, false },
+	    "one device: every eligibility reason, baseline state, the next 12 months", 0, KEEP_NO },
 	{ CMD_FLEET, "fleet", "", "[--from YYYY-MM] [--months N]", COPT_FROM_MONTH | COPT_MONTHS,
 	    0, false, "per ring and month: devices installing each kind, restarts, why the LCU",
-	    0, true },
+	    0, KEEP_DATA },
 	{ CMD_AUDIT, "audit", "", "[--since DATE] [--until DATE] [--limit N] [--offset N]",
 	    COPT_SINCE | COPT_UNTIL | COPT_LIMIT | COPT_OFFSET, 0, true,
-	    "who changed what and when, the latest first (admin)", 0, false },
+	    "who changed what and when, the latest first (admin)", 0, KEEP_NO },
 };
 
 _Static_assert(CMD_MONTHS_MAX == 37, "--months' help says 1..37");
@@ -307,7 +311,7 @@ cmd_table_check(void)
 	for (size_t i = 0; i < CMD_COUNT; i++) {
 		if (cmd_table[i].id != (enum cmd_id)i)
 			return "the command table is out of order";
-		if (cmd_table[i].admin && cmd_table[i].keep)
+		if (cmd_table[i].admin && cmd_table[i].keep != KEEP_NO)
 			return "an admin command's reply is kept";
 		if (strlen(cmd_table[i].args) > CMD_MAX_ARGS)
 			return "a command takes too many arguments";

@@ -127,6 +127,13 @@ enum cmd_opt {
 				   reads them and sends each as NAME:BASE64; options only */
 #define CARG_NONE	'-'	/* no value: the option is a flag; options only */
 
+/* How long a reply may be kept (commands.c); the comment on cmd_table says which and why. */
+enum keep {
+	KEEP_NO,	/* made for every request */
+	KEEP_DATA,	/* per data generation and stale_epoch */
+	KEEP_SECOND,	/* as KEEP_DATA, and per second of the current instant unless --at */
+};
+
 struct cmd {
 	enum cmd_id	 id;
 	const char	*words;		/* "override set" */
@@ -137,7 +144,7 @@ struct cmd {
 	bool		 admin;		/* admins only: it changes data, or reads the audit trail */
 	const char	*summary;
 	unsigned	 oneof;		/* options of which at most one may be given */
-	bool		 keep;		/* the reply may be kept (never for admin) */
+	enum keep	 keep;		/* whether the reply may be kept (never for admin) */
 };
 
 /*
@@ -203,6 +210,7 @@ struct request {
 	time_t		 since, until;
 	const char	*import;	/* --import NAME */
 	int		 fd;		/* daemon: a descriptor passed with the request, or -1 */
+	time_t		 now;		/* daemon: the instant it arrived (request_now); 0 = not set */
 };
 
 /* The command table and its length (CMD_COUNT). */

@@ -144,7 +144,7 @@ read_passed(const struct request *rq, const char *name, size_t max, size_t *len,
 time_t
 request_now(const struct request *rq)
 {
-	return rq->has_at ? rq->at : time(NULL);
+	return rq->has_at ? rq->at : rq->now != 0 ? rq->now : time(NULL);
 }
 
 bool
@@ -203,11 +203,11 @@ actor_init(struct actor *a, const struct request *rq, const struct peer *p,
 }
 
 /*
- * Parse the line into rq and check that the peer may run it; false with the
- * reply's error if not.  rq points into buf.
+ * Parse the line into rq, arrived at now, and check that the peer may run
+ * it; false with the reply's error if not.  rq points into buf.
  */
 static bool
-admit(const struct peer *p, char *buf, struct request *rq, struct reply *r)
+admit(const struct peer *p, char *buf, time_t now, struct request *rq, struct reply *r)
 {
 	char *words[PROTO_MAX_WORDS], *err = NULL;
 	const char *serr;
@@ -225,6 +225,7 @@ admit(const struct peer *p, char *buf, struct request *rq, struct reply *r)
 		    rq->cmd->id == CMD_AUDIT ? "reads the audit trail" : "changes data",
 		    (long)p->uid);
 	} else {
+		rq->now = now;
 		return true;
 	}
 	free(err);
@@ -253,6 +254,8 @@ body(const struct cmd *cmd, const struct reply *r, const struct request *rq)
  * Kept replies, by request line.  Planners and scripts ask the same
  * questions over and over; a kept reply costs a lookup and a copy instead
  * of building and rendering JSON.  Bounded: when full it starts over.
+ * A reply is kept for the data generation and stale_epoch it was made in,
+ * and a KEEP_SECOND one also for its second only.
  */
 #define KEPT_MAX	1024
 #define KEPT_BYTES	(64u << 20)	/* a plan of 10,000 rings is a few MB */
@@ -263,6 +266,7 @@ struct kept {
 	size_t		 len;
 	unsigned	 generation;
 	int		 epoch;		/* stale_epoch when it was made */
+	time_t		 second;	/* KEEP_SECOND: the instant it was made for; else 0 */
 };
 
 struct replies_kept {
@@ -272,19 +276,31 @@ struct replies_kept {
 	struct strindex	 by_line;
 };
 
+/*
+ * The instant a kept reply to rq is made for: the second of now for a reply
+ * that shows the current instant (KEEP_SECOND without --at), else 0.
+ */
+static time_t
+kept_second(const struct request *rq)
+{
+	return rq->cmd->keep == KEEP_SECOND && !rq->has_at ? rq->now : 0;
+}
+
 static const struct kept *
-kept_get(const struct daemon *d, const char *line, int epoch)
+kept_get(const struct daemon *d, const char *line, int epoch, time_t second)
 {
 	const struct replies_kept *k = d->kept;
 	size_t i;
 
 	if (k == NULL || !strindex_get(&k->by_line, line, &i))
 		return NULL;
-	return k->v[i].generation == d->generation && k->v[i].epoch == epoch ? &k->v[i] : NULL;
+	return k->v[i].generation == d->generation && k->v[i].epoch == epoch &&
+	    k->v[i].second == second ? &k->v[i] : NULL;
 }
 
 static void
-kept_put(struct daemon *d, const char *line, int epoch, const char *out, size_t len)
+kept_put(struct daemon *d, const char *line, int epoch, time_t second, const char *out,
+    size_t len)
 {
 	struct replies_kept *k = d->kept;
 	struct kept *e;
@@ -310,6 +326,7 @@ kept_put(struct daemon *d, const char *line, int epoch, const char *out, size_t 
 	e->len = len;
 	e->generation = d->generation;
 	e->epoch = epoch;
+	e->second = second;
 }
 
 void
@@ -349,19 +366,22 @@ commands_execute(struct daemon *d, const struct peer *p, const char *line, int f
 {
 	struct reply r = { .code = PROTO_OK };
 	struct request rq;
-	int epoch = stale_epoch(time(NULL));	/* each month, and again at its release */
+	/* One instant for the whole request: the handler's now and the kept reply's key agree. */
+	time_t now = time(NULL);
+	int epoch = stale_epoch(now);	/* each month, and again at its release */
 	const struct kept *k;
 	char *buf = xstrdup(line);
 
 	d->requests++;
-	if (!admit(p, buf, &rq, &r)) {
+	if (!admit(p, buf, now, &rq, &r)) {
 		*out = reply_text(NULL, &r, outlen);
 	} else if (fd >= 0 && cmd_arg_pos(rq.cmd, CARG_INVENTORY) < 0 &&
 	    cmd_arg_pos(rq.cmd, CARG_FILE) < 0) {
 		/* Only a command that reads a file takes one; the caller closes it unread. */
 		reply_error(&r, PROTO_BAD_REQUEST, "'%s' takes no file descriptor", rq.cmd->words);
 		*out = reply_text(NULL, &r, outlen);
-	} else if (rq.cmd->keep && !rq.unkept && (k = kept_get(d, line, epoch)) != NULL) {
+	} else if (rq.cmd->keep != KEEP_NO && !rq.unkept &&
+	    (k = kept_get(d, line, epoch, kept_second(&rq))) != NULL) {
 		*out = xmalloc(k->len + 1);
 		memcpy(*out, k->out, k->len + 1);
 		*outlen = k->len;
@@ -369,8 +389,8 @@ commands_execute(struct daemon *d, const struct peer *p, const char *line, int f
 		rq.fd = fd;
 		dispatch[rq.cmd->id].run(d, &rq, p, line, &r);
 		*out = reply_text(&rq, &r, outlen);
-		if (rq.cmd->keep && !rq.unkept && r.code == PROTO_OK)
-			kept_put(d, line, epoch, *out, *outlen);
+		if (rq.cmd->keep != KEEP_NO && !rq.unkept && r.code == PROTO_OK)
+			kept_put(d, line, epoch, kept_second(&rq), *out, *outlen);
 	}
 	free(buf);
 	free(r.msg);

@@ -76,7 +76,7 @@ int import_arg(const char *arg, char **name, char **text);
 char *read_passed(const struct request *rq, const char *name, size_t max, size_t *len,
     struct reply *r);
 
-/* "Now" for a request: --at, or the clock. */
+/* "Now" for a request: --at, else the instant it arrived (the clock if not set). */
 time_t request_now(const struct request *rq);
 
 /*

@@ -278,7 +278,7 @@ struct ringindex {
 	size_t		 bo_nring;	/* the set the blackout lists were built for */
 	size_t		 bo_nbo;
 	size_t		*bo_first;	/* ring i's: bo_list[bo_first[i] .. bo_first[i + 1]) */
-	size_t		*bo_list;
+	struct bo_ref	*bo_list;
 	unsigned	*bo_kinds;	/* ring i's: a bit (1 << enum bo_kind) per kind it has */
 	struct recur_years *years;	/* occurrences of the recurring ones (ringset_years) */
 };
@@ -317,6 +317,17 @@ blackout_owner(const struct ringset *r, const struct blackout *b)
 	return b->ring != NULL && strindex_get(&r->idx->byid, b->ring, &pos) ? pos : SIZE_MAX;
 }
 
+/* The list entry of blackout i of r (its days set). */
+static struct bo_ref
+bo_ref_of(const struct ringset *r, size_t i)
+{
+	const struct blackout *b = &r->bo[i];
+
+	return (struct bo_ref){ .i = (uint32_t)i, .from_day = (int32_t)b->from_day,
+	    .to_day = (int32_t)b->to_day, .kind = (uint8_t)(1u << b->kind), .timed = b->timed,
+	    .recurs = b->rrule != NULL };
+}
+
 void
 ringset_index(struct ringset *r)
 {
@@ -346,18 +357,20 @@ ringset_index(struct ringset *r)
 	x->bo_list = xcalloc(x->bo_first[r->nring] + 1, sizeof(*x->bo_list));
 	memcpy(fill, x->bo_first, (r->nring + 1) * sizeof(*fill));
 	for (size_t i = 0; i < r->nbo; i++) {
+		struct bo_ref ref = bo_ref_of(r, i);
+
 		if (r->bo[i].ring == NULL)
 			for (size_t g = 0; g < r->nring; g++)
-				x->bo_list[fill[g]++] = i;
+				x->bo_list[fill[g]++] = ref;
 		else if (owner[i] != SIZE_MAX)
-			x->bo_list[fill[owner[i]]++] = i;
+			x->bo_list[fill[owner[i]]++] = ref;
 	}
 	/* Most rings have no pause: the engine skips looking for one. */
 	x->bo_kinds = xcalloc(r->nring + 1, sizeof(*x->bo_kinds));
 	for (size_t g = 0; g < r->nring; g++)
 		for (size_t k = x->bo_first[g]; k < x->bo_first[g + 1]; k++)
-			x->bo_kinds[g] |= 1u << r->bo[x->bo_list[k]].kind |
-			    (r->bo[x->bo_list[k]].rule != NULL ? BO_RECURS : 0);
+			x->bo_kinds[g] |= x->bo_list[k].kind |
+			    (r->bo[x->bo_list[k].i].rule != NULL ? BO_RECURS : 0);
 	free(owner);
 	free(fill);
 	x->bo_nring = r->nring;
@@ -391,7 +404,7 @@ ringset_years(const struct ringset *r)
 	return x->years;
 }
 
-const size_t *
+const struct bo_ref *
 ringset_blackouts(const struct ringset *r, const struct ring *g, size_t *n, unsigned *kinds)
 {
 	const struct ringindex *x = r->idx;

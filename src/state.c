@@ -178,8 +178,14 @@ walk_month(struct walk *w, struct install *in)
 	const char *why;
 	bool installed;
 	const struct oob *o;
+	struct month_info mi;
 
-	win_month(w->c, w->rs, w->r, w->os, w->next, in);
+	/* The month before gave this one's OS month, unless the walk was moved. */
+	if (!w->have_mi || w->mi.month != w->next)
+		cal_month(w->c, w->os, w->next, &w->mi);
+	mi = w->mi;
+	win_month_next(w->c, w->rs, w->r, w->os, &mi, in, &w->mi);
+	w->have_mi = true;
 	w->next++;
 	in->state_before = w->state;
 	installed = win_installed(in);

@@ -31,6 +31,12 @@ struct tzone {
 	char		*name;
 	icaltimezone	*z;		/* NULL for UTC */
 	struct tzyear	*year[YEARS];	/* filled as years are asked for */
+	/*
+	 * The stretch [from, until) of one offset, off, that the last answer
+	 * came from: the engine asks about nearby instants many times over.
+	 */
+	time_t		 from, until;
+	int		 off;
 };
 
 static struct {
@@ -110,16 +116,25 @@ build_year(icaltimezone *z, int y)
 	return ty;
 }
 
-/* The UTC year of t >= 0, from the kept starts of the years. */
-static int
-year_of(time_t t)
+/* The first instant of each year from HP_YEAR_MIN on, kept: start[k] is year HP_YEAR_MIN + k's. */
+static const time_t *
+year_starts(void)
 {
 	static time_t start[YEARS + 1];
-	int i;
 
 	if (start[1] == 0)
 		for (int k = 0; k <= YEARS; k++)
 			start[k] = (time_t)ymd_days((struct ymd){ HP_YEAR_MIN + k, 1, 1 }) * DAY;
+	return start;
+}
+
+/* The UTC year of t >= 0, from the kept starts of the years. */
+static int
+year_of(time_t t)
+{
+	const time_t *start = year_starts();
+	int i;
+
 	/* 365.2425 days a year: the guess is off by a year at most. */
 	i = (int)((t - start[0]) / 31556952);
 	if (i >= YEARS)
@@ -135,19 +150,27 @@ int
 tz_offset(struct tzone *z, time_t t)
 {
 	struct tzyear *ty;
-	int y, off;
+	size_t i;
+	int y;
 
 	if (z->z == NULL)
 		return 0;
+	if (t >= z->from && t < z->until)
+		return z->off;
 	y = t < 0 ? 0 : year_of(t);
 	if (y < HP_YEAR_MIN || y >= HP_YEAR_MIN + YEARS)
 		return probe(z->z, t);
 	if ((ty = z->year[y - HP_YEAR_MIN]) == NULL)
 		ty = z->year[y - HP_YEAR_MIN] = build_year(z->z, y);
-	off = ty->start;
-	for (size_t i = 0; i < ty->n && t >= ty->ch[i].at; i++)
-		off = ty->ch[i].offset;
-	return off;
+	/* The stretch t is in: from the change before it (or the year's start) to the next. */
+	z->from = year_starts()[y - HP_YEAR_MIN];
+	z->off = ty->start;
+	for (i = 0; i < ty->n && t >= ty->ch[i].at; i++) {
+		z->from = ty->ch[i].at;
+		z->off = ty->ch[i].offset;
+	}
+	z->until = i < ty->n ? ty->ch[i].at : year_starts()[y + 1 - HP_YEAR_MIN];
+	return z->off;
 }
 
 void

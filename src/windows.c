@@ -153,6 +153,56 @@ blocked_recurring(const struct ringset *rs, const struct ring *r, time_t start, 
 	return NULL;
 }
 
+/* Does date or timed blackout b overlap [start, end) for ring r? */
+static bool
+overlaps(const struct blackout *b, const struct ring *r, time_t start, time_t end)
+{
+	time_t bs, be;
+
+	blackout_span(b, r, &bs, &be);
+	return start < be && end > bs;
+}
+
+/*
+ * The first of r's listed blackouts ix[0 .. n) of one of the kinds that
+ * overlaps [start, end), days first..last, or NULL.  The list holds the
+ * days and kind of each: only one that may match is read.
+ */
+static const struct blackout *
+blocked_listed(const struct ringset *rs, const struct ring *r, const struct bo_ref *ix, size_t n,
+    time_t start, time_t end, long first, long last, unsigned kinds)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct bo_ref *e = &ix[k];
+
+		if (!(kinds & e->kind) || e->recurs)
+			continue;
+		if (!e->timed && (e->to_day < first || e->from_day > last))
+			continue;
+		if (overlaps(&rs->bo[e->i], r, start, end))
+			return &rs->bo[e->i];
+	}
+	return NULL;
+}
+
+/* As blocked_listed, through every blackout of a set that is not indexed. */
+static const struct blackout *
+blocked_unlisted(const struct ringset *rs, const struct ring *r, time_t start, time_t end,
+    long first, long last, unsigned kinds)
+{
+	for (size_t k = 0; rs != NULL && k < rs->nbo; k++) {
+		const struct blackout *b = &rs->bo[k];
+
+		if (!applies(b, r) || !(kinds & (1u << b->kind)) || b->rrule != NULL)
+			continue;
+		if (!b->timed && (ymd_days(b->to) < first || ymd_days(b->from) > last))
+			continue;
+		if (overlaps(b, r, start, end))
+			return b;
+	}
+	return NULL;
+}
+
 /*
  * The first blackout of r (in rs->bo's order, then the occurrences of the
  * recurring ones) of one of the kinds in the mask that overlaps [start,
@@ -163,7 +213,8 @@ blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end
 {
 	size_t n = 0;
 	unsigned has = ~0u;
-	const size_t *ix = rs != NULL ? ringset_blackouts(rs, r, &n, &has) : NULL;
+	const struct bo_ref *ix = rs != NULL ? ringset_blackouts(rs, r, &n, &has) : NULL;
+	const struct blackout *b;
 	/*
 	 * No zone is a day or more away from UTC, so a date blackout that ends
 	 * before the day before start or begins after the day after end cannot
@@ -175,24 +226,20 @@ blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end
 		return NULL;
 	first = utc_day_of(start) - 1;
 	last = utc_day_of(end - 1) + 1;
-	if (rs != NULL && ix == NULL)
-		n = rs->nbo;	/* not indexed: look through them all */
-	for (size_t k = 0; k < n; k++) {
-		const struct blackout *b = &rs->bo[ix != NULL ? ix[k] : k];
-		time_t bs, be;
-
-		if ((ix == NULL && !applies(b, r)) || !(kinds & (1u << b->kind)) || b->rrule != NULL)
-			continue;
-		if (!b->timed && ((ix != NULL ? b->to_day : ymd_days(b->to)) < first ||
-		    (ix != NULL ? b->from_day : ymd_days(b->from)) > last))
-			continue;
-		blackout_span(b, r, &bs, &be);
-		if (start < be && end > bs)
-			return b;
-	}
-	if (!(has & BO_RECURS) || rs == NULL || ringset_years(rs) == NULL)
-		return NULL;
+	b = ix != NULL ? blocked_listed(rs, r, ix, n, start, end, first, last, kinds) :
+	    blocked_unlisted(rs, r, start, end, first, last, kinds);
+	if (b != NULL || !(has & BO_RECURS) || rs == NULL || ringset_years(rs) == NULL)
+		return b;
 	return blocked_recurring(rs, r, start, end, first, last, kinds);
+}
+
+/* The weekday of day number dn, Sunday 0: day 0 was a Thursday. */
+static int
+weekday_of(long dn)
+{
+	long w = (dn + 4) % 7;
+
+	return (int)(w < 0 ? w + 7 : w);
 }
 
 /* Does window w open on local day number dn? */
@@ -202,8 +249,14 @@ opens_on(const struct mwindow *w, long dn)
 	struct ymd pt;
 
 	if (w->type == WIN_WEEKLY)
-		return (w->days & (1u << (dn + 4) % 7)) != 0;	/* day 0 was a Thursday */
-	/* Offset days before, it must be Patch Tuesday (of this month or the last). */
+		return (w->days & (1u << weekday_of(dn))) != 0;
+	/*
+	 * Offset days before, it must be Patch Tuesday (of this month or the
+	 * last).  That is a Tuesday: six days in seven are out before the date
+	 * is worked out.
+	 */
+	if (weekday_of(dn - w->offset_days) != 2)
+		return false;
 	pt = ymd_from_days(dn - w->offset_days);
 	return pt.d == cal_patch_tuesday(ym_make(pt.y, pt.m));
 }
@@ -344,13 +397,24 @@ void
 win_month(const struct caldata *c, const struct ringset *rs, const struct ring *r,
     const struct os_def *os, ym_t month, struct install *out)
 {
+	struct month_info mi, next;
+
+	cal_month(c, os, month, &mi);
+	win_month_next(c, rs, r, os, &mi, out, &next);
+}
+
+void
+win_month_next(const struct caldata *c, const struct ringset *rs, const struct ring *r,
+    const struct os_def *os, const struct month_info *mi, struct install *out,
+    struct month_info *next_out)
+{
 	struct month_info next;
 	int defer, deadline, grace;
 
 	memset(out, 0, sizeof(*out));
-	out->month = month;
+	out->month = mi->month;
 	out->os = os;
-	cal_month(c, os, month, &out->mi);
+	out->mi = *mi;
 	out->kind = out->mi.kind;
 	out->restart = kind_needs_restart(out->kind);
 	month_days(r, &out->mi, &defer, &deadline, &grace);
@@ -359,7 +423,8 @@ win_month(const struct caldata *c, const struct ringset *rs, const struct ring *
 	out->offered_at = offer_of(rs, r, &out->mi, &out->pause);
 	out->install_deadline = plus_days(out->offered_at, deadline);
 	out->restart_deadline = plus_days(out->install_deadline, grace);
-	cal_month(c, os, month + 1, &next);
+	cal_month(c, os, mi->month + 1, &next);
+	*next_out = next;
 	out->next_offered_at = offer_of(rs, r, &next, NULL);
 	/* Held until the next release is offered too: this one is never installed. */
 	out->skipped = out->pause != NULL && out->next_offered_at <= out->offered_at;

@@ -125,6 +125,13 @@ void win_to_local(const char *tz, time_t t, struct localtime *out);
  */
 void win_month(const struct caldata *c, const struct ringset *rs, const struct ring *r,
     const struct os_def *os, ym_t month, struct install *out);
+/*
+ * win_month for the month of mi (cal_month's answer for it), which also
+ * gives the next month's in *next: a walk works out each OS month once.
+ */
+void win_month_next(const struct caldata *c, const struct ringset *rs, const struct ring *r,
+    const struct os_def *os, const struct month_info *mi, struct install *out,
+    struct month_info *next);
 /* The freeze of r that instant t falls inside, or NULL. */
 const struct blackout *win_freeze_at(const struct ringset *rs, const struct ring *r, time_t t);
 
@@ -164,6 +171,8 @@ struct walk {
 	const struct oob	*oob;
 	const struct blackout	*pause;
 	const struct walk_device *dev;	/* NULL: the ring's devices as the ring describes them */
+	bool			 have_mi;	/* mi is cal_month's answer for month next */
+	struct month_info	 mi;
 };
 
 void walk_start(struct walk *w, const struct caldata *c, const struct ringset *rs,

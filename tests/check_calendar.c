@@ -465,6 +465,47 @@ START_TEST(kept_zone_offsets_equal_libical_every_hour_and_at_each_change)
 }
 END_TEST
 
+/*
+ * A zone answers from the stretch of one offset its last answer came from:
+ * asked back and forth across changes and a new year, and between two
+ * zones, it must never answer from a stretch the instant is not in.
+ * Worked by hand: Berlin goes to summer time (+2 h) on the last Sunday of
+ * March, 2027-03-28 01:00Z, and back (+1 h) on the last Sunday of October,
+ * 2027-10-31 01:00Z; New York goes to -4 h on the second Sunday of March,
+ * 2027-03-14 07:00Z (02:00 EST), and back to -5 h on the first Sunday of
+ * November, 2027-11-07 06:00Z (02:00 EDT).
+ */
+START_TEST(zone_offsets_asked_back_and_forth)
+{
+	static const struct {
+		const char	*zone;
+		time_t		 t;
+		int		 want;
+	} asks[] = {
+		{ "Europe/Berlin", 1806195600 - 1, 3600 },	/* 2027-03-28 00:59:59Z */
+		{ "Europe/Berlin", 1806195600, 7200 },		/* 01:00:00Z */
+		{ "Europe/Berlin", 1806195600 - 1, 3600 },	/* back across the change */
+		{ "America/New_York", 1805007600 - 1, -18000 },	/* 2027-03-14 06:59:59Z */
+		{ "America/New_York", 1805007600, -14400 },
+		{ "Europe/Berlin", 1806195600, 7200 },
+		{ "Europe/Berlin", 1798761599, 3600 },		/* 2026-12-31 23:59:59Z */
+		{ "Europe/Berlin", 1798761600, 3600 },		/* 2027-01-01 00:00:00Z */
+		{ "Europe/Berlin", 1824944400 - 1, 7200 },	/* 2027-10-31 00:59:59Z */
+		{ "Europe/Berlin", 1824944400, 3600 },
+		{ "Europe/Berlin", 1806195600 + 86400, 7200 },	/* back to the summer */
+		{ "America/New_York", 1825567200 - 1, -14400 },	/* 2027-11-07 05:59:59Z */
+		{ "America/New_York", 1825567200, -18000 },
+		{ "America/New_York", 1805007600 - 1, -18000 },	/* back to March */
+		{ "America/New_York", 1798761599, -18000 },	/* 2026 */
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(asks); i++)
+		ck_assert_msg(tz_offset(tz_zone(asks[i].zone), asks[i].t) == asks[i].want,
+		    "ask %zu: %s at %lld: %d, want %d", i, asks[i].zone, (long long)asks[i].t,
+		    tz_offset(tz_zone(asks[i].zone), asks[i].t), asks[i].want);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -483,6 +524,7 @@ main(void)
 	tcase_add_test(tc, published_date_moves_the_release_instant);
 	tcase_add_test(tc, day_numbers_match_timegm_every_day_1960_2110);
 	tcase_add_test(tc, kept_zone_offsets_equal_libical_every_hour_and_at_each_change);
+	tcase_add_test(tc, zone_offsets_asked_back_and_forth);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("shipped");
 	tcase_add_unchecked_fixture(tc, load_shipped, free_shipped);

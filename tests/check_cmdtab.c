@@ -45,15 +45,17 @@ START_TEST(table_is_sound_and_no_admin_command_is_kept)
 		const struct cmd *c = &cmd_table[i];
 
 		ck_assert_int_eq(c->id, (int)i);
-		ck_assert_msg(!(c->admin && c->keep), "%s: admin and kept", c->words);
+		ck_assert_msg(!(c->admin && c->keep != KEEP_NO), "%s: admin and kept", c->words);
 		admin += c->admin;
-		kept += c->keep;
+		kept += c->keep != KEEP_NO;
 	}
 	/* override set/clear, reload, blackout add/remove/import, backup, publish, publish clear,
 	 * import cvrf, devices import; audit, which reads the trail of them all. */
 	ck_assert_uint_eq(admin, 12);
-	/* os list, calendar, month, rings, ring show, plan, fleet. */
-	ck_assert_uint_eq(kept, 7);
+	/* os list, calendar, month, rings, ring show, windows, plan, fleet; next per second. */
+	ck_assert_uint_eq(kept, 9);
+	ck_assert_int_eq(cmd_table[CMD_NEXT].keep, KEEP_SECOND);
+	ck_assert_int_eq(cmd_table[CMD_WINDOWS].keep, KEEP_DATA);
 }
 END_TEST
 
