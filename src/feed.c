@@ -441,11 +441,15 @@ build_os(struct builder *b, const struct caldata *c, const struct os_def *os, ym
 			build_oob(b, os, &os->oob[i]);
 }
 
-/* The ring's zone for times in words: its own when libical knows it, else UTC. */
+/*
+ * The ring's zone for times in words: its own when libical knows it, else
+ * UTC.  feed_build settles it once per feed as the feed's tzid: libical
+ * finds a builtin zone by a linear search of its names.
+ */
 static const char *
-words_zone(const struct ring *r)
+words_zone(const struct builder *b)
 {
-	return zone_is_named(r->timezone) ? r->timezone : "UTC";
+	return b->f->tzid;
 }
 
 /* What the ring installs, the state across months included, in a feed's words. */
@@ -478,10 +482,10 @@ install_line(const struct install *in)
 }
 
 static struct textbuf
-install_text(const struct ring *r, const struct install *in)
+install_text(const struct builder *b, const struct ring *r, const struct install *in)
 {
 	struct textbuf d = { 0 };
-	const char *tz = words_zone(r);
+	const char *tz = words_zone(b);
 	char ym[8], t[64], why[WIN_REASON_MAX], *what = install_line(in);
 
 	text_add(&d, "Month: %s", ym_format(in->month, ym));
@@ -730,7 +734,7 @@ build_group(struct builder *b, const struct ring *r, struct part *const *g, size
 	struct textbuf ev;
 
 	for (size_t i = 0; i < n; i++) {
-		struct textbuf t = install_text(r, g[i]->in);
+		struct textbuf t = install_text(b, r, g[i]->in);
 
 		if (strcmp(g[i]->in->os->id, owner->os->id) < 0)
 			owner = g[i]->in;
@@ -750,7 +754,7 @@ build_group(struct builder *b, const struct ring *r, struct part *const *g, size
 	if (k->allday)
 		add_allday_at(&ev, r, g[0]->start);
 	else
-		add_timed(&ev, zone_is_named(r->timezone) ? r->timezone : NULL, g[0]->start,
+		add_timed(&ev, strcmp(words_zone(b), "UTC") != 0 ? words_zone(b) : NULL, g[0]->start,
 		    g[0]->end);
 	if (!k->busy && !k->allday)
 		spec_op(&ev, OP_TRANSPARENT, NULL);
@@ -784,7 +788,7 @@ static void
 build_ring_oob(struct builder *b, const struct ringset *rs, const struct ring *r,
     const struct os_def *os, const struct oob *x)
 {
-	const char *tz = words_zone(r);
+	const char *tz = words_zone(b);
 	struct oob_install oi;
 	struct textbuf d = { 0 };
 	struct textbuf ev;

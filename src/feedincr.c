@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#define KEY_EVENT	'E'	/* the spec follows */
+/* Keys: an event's is its spec, which starts with a small op byte (feed.c); the others': */
 #define KEY_HEAD	'H'
 #define KEY_ZONE	'Z'
 
@@ -35,23 +35,18 @@ stamp_at(const char *text, size_t len)
 static struct fc_piece
 event_piece(struct feedcache *c, const struct feed_event *e, char **own)
 {
-	struct textbuf key = { 0 };
 	const struct fc_piece *p;
 	struct fc_piece got = { 0 };
-	char k = KEY_EVENT;
 
 	*own = NULL;
-	textbuf_add(&key, &k, 1);
-	textbuf_add(&key, e->spec, e->spec_len);
-	if ((p = feedcache_get(c, key.s, key.len)) == NULL) {
+	if ((p = feedcache_get(c, e->spec, e->spec_len)) == NULL) {
 		got.text = feed_event_text(e->spec, e->spec_len, &got.hash);
 		got.len = strlen(got.text);
 		got.split = stamp_at(got.text, got.len);
-		if ((p = feedcache_put(c, key.s, key.len, (char *)got.text, got.len, got.split,
-		    got.hash)) == NULL)
+		if ((p = feedcache_put(c, e->spec, e->spec_len, (char *)got.text, got.len,
+		    got.split, got.hash)) == NULL)
 			*own = (char *)got.text;
 	}
-	free(key.s);
 	return p != NULL ? *p : got;
 }
 
