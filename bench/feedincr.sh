@@ -51,6 +51,7 @@ peer_us=$(echo "$peer" | field us_per_event)
 # ---- 2. export --dir of every feed, cold and after one override ----
 # Room for every event of the estate (about 85 KB of text per ring feed).
 cat > "$work/hotpatchd.yaml" <<YML
+version: 1
 feed:
   cache_mb: $(( RINGS / 8 + 64 ))
 YML
@@ -64,7 +65,10 @@ for r in $(seq "$ROUNDS"); do
 		--schedules "$sched" --http off > "$work/daemon.log" 2>&1 &
 	pid=$!
 	ctl() { "$HOTPATCHCTL" --socket "$work/state/hotpatchd.sock" "$@"; }
-	until ctl status > /dev/null 2>&1; do sleep 0.05; done
+	until ctl status > /dev/null 2>&1; do
+		kill -0 "$pid" 2> /dev/null || { cat "$work/daemon.log" >&2; exit 1; }
+		sleep 0.05
+	done
 	t0=$(date +%s%N); ctl export --dir "$work/www" > /dev/null; t1=$(date +%s%N)
 	ctl override set win11-24h2 "$month" baseline --reason "feedincr bench" > /dev/null
 	t2=$(date +%s%N); ctl export --dir "$work/www" > /dev/null; t3=$(date +%s%N)

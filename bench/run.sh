@@ -194,6 +194,9 @@ devices_section=$(bench/devices.sh 100000 1000)
 # measured is as large in 400 rings as in 10,000.
 gzip_section=$(DURATION=$DURATION ROUNDS=$ROUNDS bench/gzip.sh "${GZIP_RINGS:-400}")
 
+# ---- fresh feeds after a change: the feed cache, python3-icalendar, export --dir ----
+feedincr_section=$(ROUNDS=$ROUNDS bench/feedincr.sh "$RINGS")
+
 # ---- RESULTS.md ----
 say "writing $out"
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -270,6 +273,8 @@ the load tests above never render.
 
 $devices_section
 $gzip_section
+
+$feedincr_section
 ## Commands
 
 \`\`\`sh
