@@ -103,7 +103,7 @@ Rendering the first ring's 36-month feed, per event, against python3-icalendar
 (\`bench/icalpeer.py\`: Event, Alarm and Calendar built from the same values and \`to_ical()\`,
 only that timed; $(echo "$peer" | field events) events, $(echo "$peer" | field rounds) rounds):
 
-| what | hotpatchd (us per event) | anchor | ratio | target | met |
+| what | hotpatchd (us per event) | anchor | ratio (anchor / hotpatchd: times faster) | target | met |
 |---|---|---|---|---|---|
 | cold (libical, every event) | $cold_us | python3-icalendar $peer_us | $(ratio "$peer_us" "$cold_us")x | | |
 | after one override, cold | $ocold_us | python3-icalendar $peer_us | $(ratio "$peer_us" "$ocold_us")x | | |
@@ -113,7 +113,7 @@ only that timed; $(echo "$peer" | field events) events, $(echo "$peer" | field r
 each file and its \`.gz\`), medians of $ROUNDS daemons (each: start, export, \`override set
 win11-24h2 $month baseline\`, export again):
 
-| what | seconds | anchor | ratio | target | met |
+| what | seconds | anchor | ratio (hotpatchd / anchor: time) | target | met |
 |---|---|---|---|---|---|
 | export after one override, through the feed cache | $incr | the first export of the daemon, $cold | $(ratio "$incr" "$cold")x | < 2 s | $(awk -v s="$incr" 'BEGIN { print (s < 2) ? "yes" : "no" }') |
 
