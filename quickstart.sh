@@ -24,7 +24,7 @@ BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev tzdata
 TEST_PKGS="socat curl sqlite3 python3 python3-icalendar python3-jsonschema python3-yaml valgrind util-linux chromium vdirsyncer wrk clang libclang-rt-14-dev git nginx-light
 	systemd zsh debhelper dpkg-dev lintian"
 
-BENCH_PKGS="wrk nginx-light redis-server redis-tools hyperfine python3 curl util-linux"
+BENCH_PKGS="wrk nginx-light redis-server redis-tools hyperfine python3 curl util-linux python3-icalendar"
 
 say() { printf 'quickstart: %s\n' "$*"; }
 die() { printf 'quickstart: %s\n' "$*" >&2; exit 1; }

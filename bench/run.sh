@@ -74,7 +74,7 @@ rm -rf "$work/big"
 
 # ---- feed rendering ----
 say "feed rendering"
-feed_line=$(taskset -c 0 bench/feedbench "$CAL" "$sched" 1000)
+feed_line=$(taskset -c 0 bench/feedbench "$CAL" "$sched" 1000 | grep "^cold ")
 
 # ---- the daemon, started and stopped ----
 start_daemon() {
@@ -201,6 +201,8 @@ if [ -n "${THREADS_BENCH:-}" ]; then
 $(DURATION=$DURATION ROUNDS=$ROUNDS bench/threads.sh)
 "
 fi
+# ---- fresh feeds after a change: the feed cache, python3-icalendar, export --dir ----
+feedincr_section=$(ROUNDS=$ROUNDS bench/feedincr.sh "$RINGS")
 
 # ---- RESULTS.md ----
 say "writing $out"
@@ -278,6 +280,8 @@ the load tests above never render.
 $devices_section
 $gzip_section
 $threads_section
+
+$feedincr_section
 ## Commands
 
 \`\`\`sh

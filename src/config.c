@@ -57,6 +57,7 @@ config_defaults(struct config *c)
 		.schedules = xstrdup("schedules"),
 		.feed_months_back = HP_HORIZON_BACK,
 		.feed_months_ahead = HP_HORIZON_AHEAD,
+		.feed_cache_mb = 256,
 		.slow_request_ms = 250,
 	};
 }
@@ -272,6 +273,7 @@ static const struct yfield http_fields[] = {
 static const struct yfield feed_fields[] = {
 	{ "months_back", false, yp_int, offsetof(struct config, feed_months_back), 0, 120 },
 	{ "months_ahead", false, yp_int, offsetof(struct config, feed_months_ahead), 1, 120 },
+	{ "cache_mb", false, yp_int, offsetof(struct config, feed_cache_mb), 0, 65536 },
 	{ NULL, false, NULL, 0, 0, 0 },
 };
 
@@ -347,6 +349,7 @@ config_tree(const char *file, struct ynode *root, struct config *c, struct diags
 	c->http_header_timeout = in.c.http_header_timeout;
 	c->feed_months_back = in.c.feed_months_back;
 	c->feed_months_ahead = in.c.feed_months_ahead;
+	c->feed_cache_mb = in.c.feed_cache_mb;
 	c->slow_request_ms = in.c.slow_request_ms;
 	return 0;
 }

@@ -30,6 +30,7 @@ struct config {
 	char	*schedules;		/* schedules/ */
 	int	 feed_months_back;	/* feed horizon: 0..120, 12 */
 	int	 feed_months_ahead;	/* 1..120, 24 */
+	int	 feed_cache_mb;		/* rendered feed events kept: 0 (off)..65536 MiB, 256 */
 	char	*user;			/* drop privileges to this user when started as root; NULL = don't */
 	int	 slow_request_ms;	/* log requests taking this long: 0 (off)..60000, 250 */
 };

@@ -40,6 +40,7 @@ struct daemon {
 	int		 clients;	/* open control connections */
 	char		*feed_url;	/* the HTTP site's base URL ("http://127.0.0.1:8080"); NULL when off */
 	struct site	*site;		/* published documents, built per generation (site.c) */
+	struct feedcache *feeds;	/* rendered feed pieces by content (feedcache.h); NULL: off */
 	struct replies_kept *kept;	/* control replies kept per generation (commands.c) */
 };
 

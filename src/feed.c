@@ -69,18 +69,54 @@ zone_is_named(const char *tz)
 	    icaltimezone_get_builtin_timezone(tz) != NULL;
 }
 
+/* ---- event specs: what an event holds, as plain bytes ---- */
+
+/*
+ * The builder writes each event as a spec: one op byte per property, then
+ * its arguments, each ending in NUL.  Everything the event's text depends
+ * on is in its spec, so equal specs make equal text (feedincr.c keys its
+ * cache by them), and spec_comp is the one place that turns a spec into a
+ * libical component.
+ */
+enum spec_op {
+	OP_UID = 1, OP_SUMMARY, OP_DESCRIPTION, OP_CATEGORY,
+	OP_DATE_START, OP_DATE_END,	/* "YYYYMMDD" */
+	OP_UTC_START, OP_UTC_END,	/* a time_t in decimal */
+	OP_LOCAL_START, OP_LOCAL_END,	/* the zone, then "YYYYMMDDHHMM" */
+	OP_TRANSPARENT,			/* no argument */
+	OP_ALARM,			/* the minutes before; the summary is its text */
+};
+
+static void
+spec_op(struct textbuf *s, enum spec_op op, const char *arg)
+{
+	char c = (char)op;
+
+	textbuf_add(s, &c, 1);
+	if (arg != NULL)
+		textbuf_add(s, arg, strlen(arg) + 1);
+}
+
+static void
+spec_date(struct textbuf *s, enum spec_op op, struct ymd d)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%04d%02d%02d", d.y, d.m, d.d);
+	spec_op(s, op, v);
+}
+
 /*
  * A DTSTART/DTEND for instant t: local with TZID=tz, or UTC when tz is NULL.
  * A local time that does not read back as t (the second occurrence of an
  * hour repeated when clocks go back, which RFC 5545 reads as the first) is
  * written in UTC instead, so every property means exactly its instant.
  */
-static icalproperty *
-timed_prop(bool start, const char *tz, time_t t)
+static void
+timed_prop(struct textbuf *s, bool start, const char *tz, time_t t)
 {
-	struct icaltimetype v;
 	struct localtime lt;
-	icalproperty *p;
+	char v[32];
 
 	if (tz != NULL) {
 		win_to_local(tz, t, &lt);
@@ -88,19 +124,112 @@ timed_prop(bool start, const char *tz, time_t t)
 			tz = NULL;
 	}
 	if (tz == NULL) {
-		v = ical_utc(t);
-		return start ? icalproperty_new_dtstart(v) : icalproperty_new_dtend(v);
+		snprintf(v, sizeof(v), "%lld", (long long)t);
+		spec_op(s, start ? OP_UTC_START : OP_UTC_END, v);
+		return;
 	}
-	v = icaltime_null_time();
-	v.year = lt.date.y;
-	v.month = lt.date.m;
-	v.day = lt.date.d;
-	v.hour = lt.minute / 60;
-	v.minute = lt.minute % 60;
-	v.second = 0;
-	p = start ? icalproperty_new_dtstart(v) : icalproperty_new_dtend(v);
+	spec_op(s, start ? OP_LOCAL_START : OP_LOCAL_END, tz);
+	snprintf(v, sizeof(v), "%04d%02d%02d%02d%02d", lt.date.y, lt.date.m, lt.date.d,
+	    lt.minute / 60, lt.minute % 60);
+	textbuf_add(s, v, strlen(v) + 1);
+}
+
+static struct icaltimetype
+spec_ical_date(const char *v)
+{
+	struct ymd d = { 0 };
+
+	sscanf(v, "%4d%2d%2d", &d.y, &d.m, &d.d);
+	return ical_date(d);
+}
+
+static icalproperty *
+spec_local(bool start, const char *tz, const char *v)
+{
+	struct icaltimetype t = icaltime_null_time();
+	icalproperty *p;
+
+	sscanf(v, "%4d%2d%2d%2d%2d", &t.year, &t.month, &t.day, &t.hour, &t.minute);
+	t.second = 0;
+	p = start ? icalproperty_new_dtstart(t) : icalproperty_new_dtend(t);
 	icalproperty_add_parameter(p, icalparameter_new_tzid(tz));
 	return p;
+}
+
+static void
+spec_alarm(icalcomponent *ev, int minutes_before)
+{
+	struct icaltriggertype tr = icaltriggertype_from_int(0);
+	icalcomponent *alarm;
+
+	tr.duration = icaldurationtype_null_duration();
+	tr.duration.is_neg = minutes_before > 0;
+	tr.duration.minutes = (unsigned)minutes_before;
+	alarm = icalcomponent_new(ICAL_VALARM_COMPONENT);
+	icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
+	icalcomponent_add_property(alarm, icalproperty_new_description(
+	    icalcomponent_get_summary(ev)));
+	icalcomponent_add_property(alarm, icalproperty_new_trigger(tr));
+	icalcomponent_add_component(ev, alarm);
+}
+
+/* One op of a spec into ev; returns the next op. */
+static const char *
+spec_apply(icalcomponent *ev, const char *p)
+{
+	enum spec_op op = (enum spec_op)(unsigned char)*p++;
+	const char *a = p, *b = p + strlen(p) + 1;
+
+	switch (op) {
+	case OP_UID:
+		icalcomponent_add_property(ev, icalproperty_new_uid(a));
+		return b;
+	case OP_SUMMARY:
+		icalcomponent_add_property(ev, icalproperty_new_summary(a));
+		return b;
+	case OP_DESCRIPTION:
+		icalcomponent_add_property(ev, icalproperty_new_description(a));
+		return b;
+	case OP_CATEGORY:
+		icalcomponent_add_property(ev, icalproperty_new_categories(a));
+		return b;
+	case OP_DATE_START:
+		icalcomponent_add_property(ev, icalproperty_new_dtstart(spec_ical_date(a)));
+		return b;
+	case OP_DATE_END:
+		icalcomponent_add_property(ev, icalproperty_new_dtend(spec_ical_date(a)));
+		return b;
+	case OP_UTC_START:
+		icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_utc(
+		    (time_t)strtoll(a, NULL, 10))));
+		return b;
+	case OP_UTC_END:
+		icalcomponent_add_property(ev, icalproperty_new_dtend(ical_utc(
+		    (time_t)strtoll(a, NULL, 10))));
+		return b;
+	case OP_LOCAL_START:
+	case OP_LOCAL_END:
+		icalcomponent_add_property(ev, spec_local(op == OP_LOCAL_START, a, b));
+		return b + strlen(b) + 1;
+	case OP_TRANSPARENT:
+		icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+		return p;
+	case OP_ALARM:
+		spec_alarm(ev, atoi(a));
+		return b;
+	}
+	return p + strlen(p);	/* not reached: the builder writes only the ops above */
+}
+
+/* The VEVENT a spec describes. */
+static icalcomponent *
+spec_comp(const char *spec, size_t len)
+{
+	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+
+	for (const char *p = spec; p < spec + len;)
+		p = spec_apply(ev, p);
+	return ev;
 }
 
 /* DESCRIPTION: lines in a textbuf. */
@@ -125,25 +254,40 @@ struct builder {
 	struct feed		*f;
 	size_t			 cap;
 	const struct feed_opts	*o;
+	bool			 specs_only;	/* feed_build_specs: no components */
 };
 
-/* A VEVENT with UID, SUMMARY and DESCRIPTION (taken and freed). */
-static icalcomponent *
+/* A VEVENT's spec with UID, SUMMARY and DESCRIPTION (taken and freed). */
+static struct textbuf
 new_event(const char *uid, const char *summary, char *description)
 {
-	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	struct textbuf ev = { 0 };
 
-	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
-	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
-	icalcomponent_add_property(ev, icalproperty_new_description(description ?
-	    description : ""));
+	spec_op(&ev, OP_UID, uid);
+	spec_op(&ev, OP_SUMMARY, summary);
+	spec_op(&ev, OP_DESCRIPTION, description ? description : "");
 	free(description);
 	return ev;
 }
 
-/* Append the finished ev (owning uid) with the hash of its text so far. */
+char *
+feed_event_text(const char *spec, size_t len, uint64_t *hash)
+{
+	icalcomponent *ev = spec_comp(spec, len);
+	char *text = icalcomponent_as_ical_string_r(ev), *ret = xstrdup(text);
+
+	*hash = hash64(text, strlen(text));
+	icalmemory_free_buffer(text);
+	icalcomponent_free(ev);
+	return ret;
+}
+
+/*
+ * Append the finished event (owning uid and the spec).  Built whole, it
+ * gets its component and the hash of its text so far.
+ */
 static void
-add_event(struct builder *b, char *uid, icalcomponent *ev)
+add_event(struct builder *b, char *uid, struct textbuf *ev)
 {
 	struct feed_event *e;
 	char *text;
@@ -152,23 +296,27 @@ add_event(struct builder *b, char *uid, icalcomponent *ev)
 	e = &b->f->ev[b->f->nev++];
 	memset(e, 0, sizeof(*e));
 	e->uid = uid;
-	e->comp = ev;
-	text = icalcomponent_as_ical_string_r(ev);
+	e->spec = ev->s;
+	e->spec_len = ev->len;
+	if (b->specs_only)
+		return;
+	e->comp = spec_comp(e->spec, e->spec_len);
+	text = icalcomponent_as_ical_string_r(e->comp);
 	e->hash = hash64(text, strlen(text));
 	icalmemory_free_buffer(text);
 }
 
 static void
-add_allday(icalcomponent *ev, struct ymd d)
+add_allday(struct textbuf *ev, struct ymd d)
 {
-	icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(d)));
-	icalcomponent_add_property(ev, icalproperty_new_dtend(ical_date(ymd_add_days(d, 1))));
+	spec_date(ev, OP_DATE_START, d);
+	spec_date(ev, OP_DATE_END, ymd_add_days(d, 1));
 }
 
 static void
-add_category(icalcomponent *ev, const char *cat)
+add_category(struct textbuf *ev, const char *cat)
 {
-	icalcomponent_add_property(ev, icalproperty_new_categories(cat));
+	spec_op(ev, OP_CATEGORY, cat);
 }
 
 static const char *
@@ -191,7 +339,7 @@ build_os_month(struct builder *b, const struct caldata *c, const struct os_def *
 {
 	struct month_info mi;
 	struct textbuf d = { 0 };
-	icalcomponent *ev;
+	struct textbuf ev;
 	char ym[8], t[40], *summary, *uid;
 
 	cal_month(c, os, m, &mi);
@@ -215,10 +363,10 @@ build_os_month(struct builder *b, const struct caldata *c, const struct os_def *
 	summary = xasprintf("%s: %s", os->name, month_summary(&mi));
 	ev = new_event(uid, summary, d.s);
 	free(summary);
-	add_allday(ev, mi.date);
-	add_category(ev, kind_name(mi.kind));
-	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-	add_event(b, uid, ev);
+	add_allday(&ev, mi.date);
+	add_category(&ev, kind_name(mi.kind));
+	spec_op(&ev, OP_TRANSPARENT, NULL);
+	add_event(b, uid, &ev);
 }
 
 /* The KB, or the date as YYYYMMDD without one: what tells out-of-band releases apart in UIDs. */
@@ -253,7 +401,7 @@ build_oob(struct builder *b, const struct os_def *os, const struct oob *x)
 {
 	bool catalog = x->delivery == DELIVERY_CATALOG;
 	struct textbuf d = { 0 };
-	icalcomponent *ev;
+	struct textbuf ev;
 	char key[16], *summary, *uid;
 
 	oob_facts(&d, x);
@@ -269,11 +417,11 @@ build_oob(struct builder *b, const struct os_def *os, const struct oob *x)
 	uid = xasprintf("oob-%s-%s@%s", os->id, oob_key(x, key, sizeof(key)), b->o->domain);
 	ev = new_event(uid, summary, d.s);
 	free(summary);
-	add_allday(ev, x->date);
-	add_category(ev, "out-of-band");
-	add_category(ev, catalog ? "catalog only" : x->restart ? "restart" : "no restart");
-	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-	add_event(b, uid, ev);
+	add_allday(&ev, x->date);
+	add_category(&ev, "out-of-band");
+	add_category(&ev, catalog ? "catalog only" : x->restart ? "restart" : "no restart");
+	spec_op(&ev, OP_TRANSPARENT, NULL);
+	add_event(b, uid, &ev);
 }
 
 /* Is x a release of month m (by its date, as the calendar lists it)? */
@@ -293,11 +441,15 @@ build_os(struct builder *b, const struct caldata *c, const struct os_def *os, ym
 			build_oob(b, os, &os->oob[i]);
 }
 
-/* The ring's zone for times in words: its own when libical knows it, else UTC. */
+/*
+ * The ring's zone for times in words: its own when libical knows it, else
+ * UTC.  feed_build settles it once per feed as the feed's tzid: libical
+ * finds a builtin zone by a linear search of its names.
+ */
 static const char *
-words_zone(const struct ring *r)
+words_zone(const struct builder *b)
 {
-	return zone_is_named(r->timezone) ? r->timezone : "UTC";
+	return b->f->tzid;
 }
 
 /* What the ring installs, the state across months included, in a feed's words. */
@@ -330,10 +482,10 @@ install_line(const struct install *in)
 }
 
 static struct textbuf
-install_text(const struct ring *r, const struct install *in)
+install_text(const struct builder *b, const struct ring *r, const struct install *in)
 {
 	struct textbuf d = { 0 };
-	const char *tz = words_zone(r);
+	const char *tz = words_zone(b);
 	char ym[8], t[64], why[WIN_REASON_MAX], *what = install_line(in);
 
 	text_add(&d, "Month: %s", ym_format(in->month, ym));
@@ -361,10 +513,10 @@ install_text(const struct ring *r, const struct install *in)
 }
 
 static void
-add_timed(icalcomponent *ev, const char *tz, time_t start, time_t end)
+add_timed(struct textbuf *ev, const char *tz, time_t start, time_t end)
 {
-	icalcomponent_add_property(ev, timed_prop(true, tz, start));
-	icalcomponent_add_property(ev, timed_prop(false, tz, end));
+	timed_prop(ev, true, tz, start);
+	timed_prop(ev, false, tz, end);
 }
 
 static char *
@@ -376,32 +528,24 @@ ring_uid(struct builder *b, const char *what, const struct ring *r, const struct
 
 /* An all-day event on t's date in the ring's zone, taking no time. */
 static void
-add_allday_at(icalcomponent *ev, const struct ring *r, time_t t)
+add_allday_at(struct textbuf *ev, const struct ring *r, time_t t)
 {
 	struct localtime lt;
 
 	win_to_local(r->timezone, t, &lt);
 	add_allday(ev, lt.date);
-	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	spec_op(ev, OP_TRANSPARENT, NULL);
 }
 
 static void
-add_reminder(icalcomponent *ev, const struct ring *r)
+add_reminder(struct textbuf *ev, const struct ring *r)
 {
-	struct icaltriggertype tr = icaltriggertype_from_int(0);
-	icalcomponent *alarm;
+	char v[16];
 
 	if (r->reminder_min < 0)
 		return;
-	tr.duration = icaldurationtype_null_duration();
-	tr.duration.is_neg = r->reminder_min > 0;
-	tr.duration.minutes = (unsigned)r->reminder_min;
-	alarm = icalcomponent_new(ICAL_VALARM_COMPONENT);
-	icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
-	icalcomponent_add_property(alarm, icalproperty_new_description(
-	    icalcomponent_get_summary(ev)));
-	icalcomponent_add_property(alarm, icalproperty_new_trigger(tr));
-	icalcomponent_add_component(ev, alarm);
+	snprintf(v, sizeof(v), "%d", r->reminder_min);
+	spec_op(ev, OP_ALARM, v);
 }
 
 /*
@@ -547,7 +691,7 @@ install_categories(const struct install *in, const char *cat[2])
 
 /* Add each category of the group's installs once, in order. */
 static void
-group_categories(icalcomponent *ev, struct part *const *g, size_t n)
+group_categories(struct textbuf *ev, struct part *const *g, size_t n)
 {
 	const char **seen = xcalloc(n * 2, sizeof(*seen));
 	size_t nseen = 0;
@@ -587,10 +731,10 @@ build_group(struct builder *b, const struct ring *r, struct part *const *g, size
 	const struct part_kind_def *k = &part_kinds[g[0]->kind];
 	const struct install *owner = g[0]->in;
 	char *summary = group_summary(r, g, n), *desc = NULL, *uid;
-	icalcomponent *ev;
+	struct textbuf ev;
 
 	for (size_t i = 0; i < n; i++) {
-		struct textbuf t = install_text(r, g[i]->in);
+		struct textbuf t = install_text(b, r, g[i]->in);
 
 		if (strcmp(g[i]->in->os->id, owner->os->id) < 0)
 			owner = g[i]->in;
@@ -606,17 +750,17 @@ build_group(struct builder *b, const struct ring *r, struct part *const *g, size
 	uid = ring_uid(b, k->type, r, owner);
 	ev = new_event(uid, summary, desc);
 	free(summary);
-	group_categories(ev, g, n);
+	group_categories(&ev, g, n);
 	if (k->allday)
-		add_allday_at(ev, r, g[0]->start);
+		add_allday_at(&ev, r, g[0]->start);
 	else
-		add_timed(ev, zone_is_named(r->timezone) ? r->timezone : NULL, g[0]->start,
+		add_timed(&ev, strcmp(words_zone(b), "UTC") != 0 ? words_zone(b) : NULL, g[0]->start,
 		    g[0]->end);
 	if (!k->busy && !k->allday)
-		icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+		spec_op(&ev, OP_TRANSPARENT, NULL);
 	if (k->reminder)
-		add_reminder(ev, r);
-	add_event(b, uid, ev);
+		add_reminder(&ev, r);
+	add_event(b, uid, &ev);
 }
 
 /* The event of part p[i], merged with every later part that coincides with it. */
@@ -644,10 +788,10 @@ static void
 build_ring_oob(struct builder *b, const struct ringset *rs, const struct ring *r,
     const struct os_def *os, const struct oob *x)
 {
-	const char *tz = words_zone(r);
+	const char *tz = words_zone(b);
 	struct oob_install oi;
 	struct textbuf d = { 0 };
-	icalcomponent *ev;
+	struct textbuf ev;
 	char key[16], t[64], *summary, *uid;
 
 	win_oob(rs, r, os, x, &oi);
@@ -675,10 +819,10 @@ build_ring_oob(struct builder *b, const struct ringset *rs, const struct ring *r
 	    b->o->domain);
 	ev = new_event(uid, summary, d.s);
 	free(summary);
-	add_allday_at(ev, r, oi.offered_at);
-	add_category(ev, "out-of-band");
-	add_category(ev, x->restart ? "restart" : "no restart");
-	add_event(b, uid, ev);
+	add_allday_at(&ev, r, oi.offered_at);
+	add_category(&ev, "out-of-band");
+	add_category(&ev, x->restart ? "restart" : "no restart");
+	add_event(b, uid, &ev);
 }
 
 /*
@@ -738,11 +882,11 @@ build_ring(struct builder *b, const struct caldata *c, const struct ringset *rs,
 	free(w);
 }
 
-int
-feed_build(const struct caldata *c, const struct ringset *r, const struct feed_opts *o,
-    enum feed_kind kind, const char *id, struct feed *out, char **cause)
+static int
+build(const struct caldata *c, const struct ringset *r, const struct feed_opts *o,
+    enum feed_kind kind, const char *id, struct feed *out, bool specs_only, char **cause)
 {
-	struct builder b = { .f = out, .o = o };
+	struct builder b = { .f = out, .o = o, .specs_only = specs_only };
 	const struct os_def *os = NULL;
 	const struct ring *ring = NULL;
 	ym_t now, first, last;
@@ -798,6 +942,20 @@ feed_build(const struct caldata *c, const struct ringset *r, const struct feed_o
 	return 0;
 }
 
+int
+feed_build(const struct caldata *c, const struct ringset *r, const struct feed_opts *o,
+    enum feed_kind kind, const char *id, struct feed *out, char **cause)
+{
+	return build(c, r, o, kind, id, out, false, cause);
+}
+
+int
+feed_build_specs(const struct caldata *c, const struct ringset *r, const struct feed_opts *o,
+    enum feed_kind kind, const char *id, struct feed *out, char **cause)
+{
+	return build(c, r, o, kind, id, out, true, cause);
+}
+
 void
 feed_free(struct feed *f)
 {
@@ -805,6 +963,7 @@ feed_free(struct feed *f)
 		return;
 	for (size_t i = 0; i < f->nev; i++) {
 		free(f->ev[i].uid);
+		free(f->ev[i].spec);
 		if (f->ev[i].comp != NULL)
 			icalcomponent_free(f->ev[i].comp);
 	}
@@ -957,11 +1116,12 @@ escape_x_text(const char *s)
 	return out.s;
 }
 
-char *
-feed_render(const struct feed *f, const struct feed_opts *o)
+/* The VCALENDAR with its properties and, if with_zone, the VTIMEZONE: no events yet. */
+static icalcomponent *
+calendar(const struct feed *f, const struct feed_opts *o, bool with_zone)
 {
 	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT), *vtz;
-	char *text, *ret, ttl[32];
+	char ttl[32];
 
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(cal, icalproperty_new_prodid("-//hotpatchd//hotpatchd "
@@ -980,9 +1140,19 @@ feed_render(const struct feed *f, const struct feed_opts *o)
 	add_x(cal, "X-PUBLISHED-TTL", ttl);
 	if (f->tzid != NULL) {
 		add_x(cal, "X-WR-TIMEZONE", f->tzid);
-		if (strcmp(f->tzid, "UTC") != 0 && (vtz = vtimezone(f->tzid, o)) != NULL)
+		if (with_zone && strcmp(f->tzid, "UTC") != 0 &&
+		    (vtz = vtimezone(f->tzid, o)) != NULL)
 			icalcomponent_add_component(cal, vtz);
 	}
+	return cal;
+}
+
+char *
+feed_render(const struct feed *f, const struct feed_opts *o)
+{
+	icalcomponent *cal = calendar(f, o, true);
+	char *text, *ret;
+
 	for (size_t i = 0; i < f->nev; i++) {
 		const struct feed_event *e = &f->ev[i];
 		icalcomponent *ev = icalcomponent_new_clone(e->comp);
@@ -995,6 +1165,41 @@ feed_render(const struct feed *f, const struct feed_opts *o)
 	text = icalcomponent_as_ical_string_r(cal);
 	icalcomponent_free(cal);
 	ret = escape_x_text(text);
+	icalmemory_free_buffer(text);
+	return ret;
+}
+
+/*
+ * The calendar's text up to its first component: what feed_render writes
+ * before the VTIMEZONE, escaped as it escapes it.  Calendar properties
+ * come before components in libical's text, and the escaping touches
+ * only X-WR-CALNAME and X-WR-CALDESC, so this is the rendered feed's start.
+ */
+char *
+feed_head_text(const struct feed *f, const struct feed_opts *o)
+{
+	icalcomponent *cal = calendar(f, o, false);
+	char *text = icalcomponent_as_ical_string_r(cal), *ret, *end;
+
+	icalcomponent_free(cal);
+	ret = escape_x_text(text);
+	icalmemory_free_buffer(text);
+	if ((end = strstr(ret, "END:VCALENDAR\r\n")) != NULL)
+		*end = '\0';
+	return ret;
+}
+
+char *
+feed_zone_text(const char *tzid, const struct feed_opts *o)
+{
+	icalcomponent *vtz;
+	char *text, *ret;
+
+	if (tzid == NULL || strcmp(tzid, "UTC") == 0 || (vtz = vtimezone(tzid, o)) == NULL)
+		return xstrdup("");
+	text = icalcomponent_as_ical_string_r(vtz);
+	icalcomponent_free(vtz);
+	ret = xstrdup(text);
 	icalmemory_free_buffer(text);
 	return ret;
 }

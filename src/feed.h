@@ -34,7 +34,9 @@ struct feed_event {
 	uint64_t	 hash;		/* FNV-1a of the event's content */
 	int		 sequence;	/* filled by the caller from the store */
 	time_t		 changed;	/* DTSTAMP and LAST-MODIFIED; filled by the caller */
-	void		*comp;		/* icalcomponent * (VEVENT), owned */
+	void		*comp;		/* icalcomponent * (VEVENT), owned; NULL from feed_build_specs */
+	char		*spec;		/* everything the event's text depends on (feed.c), owned */
+	size_t		 spec_len;
 };
 
 struct feed {
@@ -53,8 +55,27 @@ struct feed {
 int feed_build(const struct caldata *c, const struct ringset *r, const struct feed_opts *o,
     enum feed_kind kind, const char *id, struct feed *out, char **cause);
 
+/*
+ * The same events as specs only: no components and no hashes (hash 0).
+ * feedincr.c fills the hashes from its cache and renders from it.
+ */
+int feed_build_specs(const struct caldata *c, const struct ringset *r,
+    const struct feed_opts *o, enum feed_kind kind, const char *id, struct feed *out,
+    char **cause);
+
 /* The feed as iCalendar text (allocated), once sequence/changed are set. */
 char *feed_render(const struct feed *f, const struct feed_opts *o);
+
+/*
+ * The pieces feed_render's text is made of, for feedincr.c: the event a
+ * spec describes as libical writes it without SEQUENCE, DTSTAMP and
+ * LAST-MODIFIED (its hash, the one feed_build gives, in *hash); the
+ * calendar's properties (the text before its first component); the
+ * VTIMEZONE of tzid cut at the horizon ("" for none or UTC).  All allocated.
+ */
+char *feed_event_text(const char *spec, size_t len, uint64_t *hash);
+char *feed_head_text(const struct feed *f, const struct feed_opts *o);
+char *feed_zone_text(const char *tzid, const struct feed_opts *o);
 
 /*
  * body, a rendered feed, with the calendar's RFC 7986 URL (base + "/", the

@@ -8,6 +8,8 @@
 #include "daemon.h"
 #include "encoding.h"
 #include "feed.h"
+#include "feedcache.h"
+#include "feedincr.h"
 #include "log.h"
 #include "pages.h"
 #include "planrange.h"
@@ -189,7 +191,33 @@ stamp(struct daemon *d, struct feed *f, time_t now, time_t *newest, char **cause
 	return rc;
 }
 
-/* A feed's body; NULL with *cause NULL if feed_build finds no such id. */
+/* The feed cache as configured (made, or made again at another size), or NULL if off. */
+static struct feedcache *
+feed_cache(struct daemon *d)
+{
+	size_t want = (size_t)d->cfg.feed_cache_mb << 20;
+	struct fc_stats st;
+
+	if (d->feeds != NULL) {
+		feedcache_stats(d->feeds, &st);
+		if (st.max_bytes != want) {
+			feedcache_free(d->feeds);
+			d->feeds = NULL;
+		}
+	}
+	if (want == 0)
+		return NULL;
+	if (d->feeds == NULL)
+		d->feeds = feedcache_new(want);
+	feedcache_generation(d->feeds, d->generation);
+	return d->feeds;
+}
+
+/*
+ * A feed's body; NULL with *cause NULL if feed_build finds no such id.
+ * With the feed cache, only the events not rendered before are rendered
+ * (the bytes are feed_render's either way).
+ */
 static char *
 feed_body(struct daemon *d, enum feed_kind kind, const char *id, time_t *modified,
     char **cause)
@@ -197,16 +225,21 @@ feed_body(struct daemon *d, enum feed_kind kind, const char *id, time_t *modifie
 	struct feed_opts o = { .domain = FEED_DOMAIN, .months_back = d->cfg.feed_months_back,
 	    .months_ahead = d->cfg.feed_months_ahead, .now = daemon_now(d),
 	    .refresh_minutes = REFRESH_MINUTES };
+	struct feedcache *c = feed_cache(d);
 	struct feed f = { 0 };
 	char *why = NULL, *body = NULL;
 	time_t newest;
+	int rc = c != NULL ? feed_build_specs(&d->cal, &d->rings, &o, kind, id, &f, &why) :
+	    feed_build(&d->cal, &d->rings, &o, kind, id, &f, &why);
 
-	if (feed_build(&d->cal, &d->rings, &o, kind, id, &f, &why) < 0) {
+	if (rc < 0) {
 		free(why);
 		return NULL;
 	}
+	if (c != NULL)
+		feedincr_hash(c, &f);
 	if (stamp(d, &f, o.now, &newest, cause) == 0) {
-		body = feed_render(&f, &o);
+		body = c != NULL ? feedincr_render(c, &f, &o) : feed_render(&f, &o);
 		*modified = newest ? newest : d->started;
 	}
 	feed_free(&f);
@@ -936,6 +969,8 @@ site_free(struct daemon *d)
 {
 	struct site *s = d->site;
 
+	feedcache_free(d->feeds);
+	d->feeds = NULL;
 	if (s == NULL)
 		return;
 	for (size_t i = 0; i < s->n; i++)

@@ -49,6 +49,7 @@ unchanged(const struct config *before, const struct config *after)
 	    before->schedules == after->schedules &&
 	    before->feed_months_back == after->feed_months_back &&
 	    before->feed_months_ahead == after->feed_months_ahead &&
+	    before->feed_cache_mb == after->feed_cache_mb &&
 	    before->user == after->user;
 }
 
@@ -217,6 +218,7 @@ START_TEST(defaults_run_from_the_source_tree)
 	ck_assert_str_eq(c.schedules, "schedules");
 	ck_assert_int_eq(c.feed_months_back, 12);
 	ck_assert_int_eq(c.feed_months_ahead, 24);
+	ck_assert_int_eq(c.feed_cache_mb, 256);
 	ck_assert_ptr_null(c.user);
 	config_free(&c);
 	ck_assert_ptr_null(c.state_dir);
@@ -248,6 +250,7 @@ START_TEST(full_file_sets_every_field)
 	ck_assert_str_eq(c.public_url, "https://cal.example.org:8443/Hotpatch");
 	ck_assert_int_eq(c.feed_months_back, 0);
 	ck_assert_int_eq(c.feed_months_ahead, 120);
+	ck_assert_int_eq(c.feed_cache_mb, 0);
 	config_free(&c);
 }
 END_TEST
@@ -272,6 +275,7 @@ START_TEST(partial_file_keeps_the_current_values_for_the_rest)
 	ck_assert_str_eq(c.schedules, "schedules");
 	ck_assert_int_eq(c.feed_months_back, 12);
 	ck_assert_int_eq(c.feed_months_ahead, 24);
+	ck_assert_int_eq(c.feed_cache_mb, 256);
 	ck_assert_ptr_null(c.user);
 	ck_assert_ptr_null(c.admin_group);
 	ck_assert_ptr_null(c.socket_group);
