@@ -13,6 +13,7 @@
 # (make bench-programs) and sqlite3.  Nothing here passes or fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 N=${1:-100000}
 R=${2:-1000}
 CAL=data/calendar.yaml
@@ -26,9 +27,6 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-say() { printf 'bench: %s\n' "$*" >&2; }
-field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
 kb() { awk -v k="$1" '$1 == k ":" { print $2 }' "/proc/$pid/status"; }
 mb() { echo $(( $1 / 1024 )); }
 # secs COMMAND...: wall seconds of one run, the command's output discarded.

@@ -16,6 +16,7 @@
 # passes or fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 RINGS=${1:-10000}
 ROUNDS=${ROUNDS:-3}
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -30,11 +31,6 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-say() { printf 'bench: %s\n' "$*" >&2; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-med() { echo "$1" | tr ' ' '\n' | grep . | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
-field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
 line_of() { echo "$feed" | grep "^$1 "; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
 

@@ -14,6 +14,7 @@
 # passes or fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 RINGS=${1:-10000}
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
@@ -31,10 +32,6 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-say() { printf 'bench: %s\n' "$*" >&2; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-med() { echo "$1" | tr ' ' '\n' | grep . | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
 met() { awk -v r="$1" 'BEGIN { print (r >= 1.0) ? "yes" : "no" }'; }
 
 say "gzip: estate of $RINGS rings"

@@ -16,6 +16,7 @@
 # Nothing here is a test: no figure passes or fails; RESULTS.md says what the targets are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 top=$PWD
 
 # Set-up goes through quickstart.sh, which installs packages and builds; it comes back here.
@@ -38,12 +39,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-say() { printf 'bench: %s\n' "$*" >&2; }
 # median of the numbers on stdin
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
-field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
-ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 HOTPATCHD=$top/src/hotpatchd
 HOTPATCHCTL=$top/src/hotpatchctl
@@ -150,7 +146,6 @@ for r in $(seq "$ROUNDS"); do
 	h304="$h304 $(wrk_rps "$HTTP_PORT" "If-None-Match: $e_hp")"
 	o304="$o304 $(wrk_rps "$NGINX1_PORT" "If-None-Match: $e_ngx1")"
 done
-med() { echo "$1" | tr ' ' '\n' | grep . | median; }
 h200=$(med "$h200") n200=$(med "$n200") o200=$(med "$o200")
 h304=$(med "$h304") n304=$(med "$n304") o304=$(med "$o304")
 

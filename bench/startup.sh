@@ -17,6 +17,7 @@
 # Needs sqlite3.  Nothing here passes or fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 RINGS=${1:-10000}
 DEVICES=${2:-100000}
 ROUNDS=${ROUNDS:-5}
@@ -31,11 +32,6 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-say() { printf 'bench: %s\n' "$*" >&2; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-med() { echo "$1" | tr ' ' '\n' | grep . | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
-ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 sched=${SCHED:-}
 if [ -z "$sched" ]; then

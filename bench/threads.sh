@@ -32,6 +32,7 @@
 # (make bench/ctlbench).  Nothing here passes or fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 top=$PWD
 RINGS=${1:-400}
 DURATION=${DURATION:-10}
@@ -50,10 +51,6 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-say() { printf 'bench: %s\n' "$*" >&2; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-med() { echo "$1" | tr ' ' '\n' | grep . | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
 for t in wrk nginx curl hyperfine taskset git; do
 	command -v "$t" > /dev/null || { say "needs $t (quickstart.sh installs the bench packages)"; exit 1; }
 done
