@@ -475,7 +475,7 @@ static json_t *
 rolling_plan(int n)
 {
 	json_t *a = json_array();
-	char ym[8], loc[32];
+	char ym[16], loc[40];	/* room for any int year: -O1 checks it */
 
 	for (int i = 0; i < n; i++) {
 		int y = 2026 + (10 + i) / 12, m = (10 + i) % 12 + 1;

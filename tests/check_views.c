@@ -313,7 +313,7 @@ START_TEST(plan_variants_are_bounded)
 	ck_assert_uint_eq(site_chosen(&dm), SITE_CHOSEN_MAX);
 	/* years in the path count against the same bound */
 	for (int y = 2030; y < 2030 + n; y++) {
-		char path[16];
+		char path[24];
 
 		snprintf(path, sizeof(path), "/plan/%d", y);
 		ck_assert_ptr_nonnull(get_query(path, NULL, 0, &bad));
