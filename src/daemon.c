@@ -222,6 +222,26 @@ as_imported(const struct daemon *dm, const struct sources *src, char **cause)
 	return strcmp(had, src->fingerprint) == 0;
 }
 
+/*
+ * At start-up, are the files those the store last imported?  Decided on their
+ * fingerprint alone, read through one buffer: the files are parsed (and kept
+ * in memory) only when they must be imported.  1 yes, 0 no or unreadable.
+ */
+static int
+unchanged_at_start(const struct daemon *dm)
+{
+	char now[FP_HEX_LEN], had[STORE_FINGERPRINT_LEN];
+	char *cause = NULL;
+
+	if (sources_fingerprint(dm->cfg.calendar, dm->cfg.schedules, now) < 0)
+		return 0;
+	if (store_source_get(dm->store, had, &cause) < 0) {
+		free(cause);
+		return 0;
+	}
+	return strcmp(had, now) == 0;
+}
+
 /* Read the files, then parse and import them unless at start-up the store already has them. */
 static int
 load(struct daemon *dm, bool starting, const struct actor *a, struct diags *d, char **cause)
@@ -230,17 +250,14 @@ load(struct daemon *dm, bool starting, const struct actor *a, struct diags *d, c
 	size_t first = d->n;
 	int rc;
 
-	if (sources_read(dm->cfg.calendar, dm->cfg.schedules, &src, d) < 0)
-		return refuse(dm, d, first);
-	if (starting && as_imported(dm, &src, cause) == 1) {
+	if (starting && unchanged_at_start(dm)) {
 		log_info("%s and %s are as last imported: serving from %s", dm->cfg.calendar,
 		    dm->cfg.schedules, dm->cfg.database);
-		rc = daemon_refresh(dm, cause);
-	} else {
-		free(*cause);
-		*cause = NULL;
-		rc = import_sources(dm, &src, a, d, cause);
+		return daemon_refresh(dm, cause);
 	}
+	if (sources_read(dm->cfg.calendar, dm->cfg.schedules, &src, d) < 0)
+		return refuse(dm, d, first);
+	rc = import_sources(dm, &src, a, d, cause);
 	sources_free(&src);
 	return rc;
 }

@@ -1,13 +1,17 @@
 /* sources.c: read, fingerprint and parse the calendar and ring files. */
 #include "calfile.h"
+#include "fingerprint.h"
 #include "ringfile.h"
 #include "sources.h"
 #include "util.h"
 #include "yamltree.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int
 read_one(const char *path, struct srcfile *f, struct diags *d)
@@ -16,27 +20,16 @@ read_one(const char *path, struct srcfile *f, struct diags *d)
 	return (f->buf = ytree_read(path, &f->len, d)) == NULL ? -1 : 0;
 }
 
-/* Each file's path and bytes, with their lengths, so no two sets hash alike by shifting. */
-static uint64_t
-mix(uint64_t h, const void *p, size_t len)
-{
-	uint64_t v[2] = { h, len };
-
-	return hash64(v, sizeof(v)) ^ hash64(p, len);
-}
-
 static void
 fingerprint(struct sources *s)
 {
-	uint64_t h = hash64(PACKAGE_VERSION, strlen(PACKAGE_VERSION));
+	struct fingerprint f;
 
-	h = mix(h, s->cal.path, strlen(s->cal.path));
-	h = mix(h, s->cal.buf, s->cal.len);
-	for (size_t i = 0; i < s->nring; i++) {
-		h = mix(h, s->ring[i].path, strlen(s->ring[i].path));
-		h = mix(h, s->ring[i].buf, s->ring[i].len);
-	}
-	snprintf(s->fingerprint, sizeof(s->fingerprint), "%016llx", (unsigned long long)h);
+	fp_begin(&f);
+	fp_add(&f, s->cal.path, s->cal.buf, s->cal.len);
+	for (size_t i = 0; i < s->nring; i++)
+		fp_add(&f, s->ring[i].path, s->ring[i].buf, s->ring[i].len);
+	fp_hex(&f, s->fingerprint);
 }
 
 int
@@ -62,6 +55,60 @@ sources_read(const char *calendar, const char *schedules, struct sources *out,
 	}
 	fingerprint(out);
 	return 0;
+}
+
+/*
+ * The bytes of path into *buf (grown as needed, kept for the next file), as
+ * ytree_read would return them; -1 where ytree_read would refuse the file.
+ */
+static int
+read_into(const char *path, char **buf, size_t *cap, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r = 1;
+
+	if (fd < 0)
+		return -1;
+	for (*len = 0; r != 0 && *len <= YTREE_MAX_BYTES;) {
+		if (*cap - *len < 65536) {
+			*cap = *cap * 2 + 65536;
+			*buf = xreallocarray(*buf, *cap, 1);
+		}
+		r = read(fd, *buf + *len, *cap - *len);
+		if (r < 0 && errno != EINTR)
+			break;
+		*len += r > 0 ? (size_t)r : 0;
+	}
+	close(fd);
+	return r == 0 ? 0 : -1;
+}
+
+int
+sources_fingerprint(const char *calendar, const char *schedules,
+    char fingerprint[FP_HEX_LEN])
+{
+	struct fingerprint f;
+	struct diags d = { 0 };
+	char **paths, *buf = NULL;
+	size_t cap = 0, len;
+	int n, rc;
+
+	if ((n = ringfile_list(schedules, &paths, &d)) < 0) {
+		diags_free(&d);
+		return -1;
+	}
+	fp_begin(&f);
+	rc = read_into(calendar, &buf, &cap, &len);
+	if (rc == 0)
+		fp_add(&f, calendar, buf, len);
+	for (int i = 0; i < n && rc == 0; i++)
+		if ((rc = read_into(paths[i], &buf, &cap, &len)) == 0)
+			fp_add(&f, paths[i], buf, len);
+	free(buf);
+	ringfile_list_free(paths);
+	if (rc == 0)
+		fp_hex(&f, fingerprint);
+	return rc;
 }
 
 int
