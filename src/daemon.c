@@ -1,6 +1,7 @@
 /* daemon.c: the model's life in the daemon: files -> store -> memory, and reload. */
 #include "calfile.h"
 #include "daemon.h"
+#include "heap.h"
 #include "log.h"
 #include "placement.h"
 #include "ringfile.h"
@@ -11,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const struct override *
 find_override(const struct caldata *c, const struct override *o)
@@ -265,8 +267,17 @@ load(struct daemon *dm, bool starting, const struct actor *a, struct diags *d, c
 int
 daemon_start(struct daemon *dm, struct diags *d, char **cause)
 {
+	struct heap_boost heap;
+	struct stat st;
+	int rc;
+
+	/* The model is built on huge pages, in room sized by the database (heap.h). */
+	heap_boost_begin(&heap, heap_reserve_for(stat(dm->cfg.database, &st) == 0 ?
+	    (long long)st.st_size : 0));
 	/* The devices are read when an answer first needs them (daemon_devices). */
-	return load(dm, true, NULL, d, cause);
+	rc = load(dm, true, NULL, d, cause);
+	heap_boost_end(&heap);
+	return rc;
 }
 
 int
