@@ -936,12 +936,17 @@ export_one(struct daemon *d, const char *path, site_emit *emit, void *arg, char 
 	int rc = 0;
 
 	if (r->build_export != NULL) {
-		if ((body = r->build_export(d, id, &modified, cause)) != NULL)
-			emit(arg, file, body, strlen(body));
-		rc = body != NULL ? 0 : -1;
-		free(body);
+		struct page own = { 0 };
+
+		if ((body = r->build_export(d, id, &modified, cause)) == NULL) {
+			rc = -1;
+		} else {
+			set_body(&own, r->type, r->cache, body, modified);
+			emit(arg, file, &own);
+			page_clear(&own);
+		}
 	} else if ((pg = site_get(d, path, cause)) != NULL) {
-		emit(arg, file, pg->body, pg->len);
+		emit(arg, file, pg);
 	} else {
 		rc = -1;
 	}

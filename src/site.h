@@ -158,8 +158,12 @@ const char *site_body_gzip(const struct page *pg, size_t *len);
 char **site_paths(struct daemon *d);
 void site_paths_free(char **v);
 
-/* Called by site_export once per file, with its name and contents. */
-typedef void site_emit(void *arg, const char *file, const char *body, size_t len);
+/*
+ * Called by site_export once per file, with its name and the page it is
+ * (for a route with its own export form, a page made for the export).  The
+ * page lives until emit returns; site_body_hold keeps its body longer.
+ */
+typedef void site_emit(void *arg, const char *file, const struct page *pg);
 
 /* Hand every exported document to emit; 0, or -1 with *cause. */
 int site_export(struct daemon *d, site_emit *emit, void *arg, char **cause);
