@@ -64,7 +64,8 @@ cmd_override_set(struct daemon *d, const struct request *rq, const struct peer *
 	o.reason = (char *)rq->reason;
 	who = peer_name(p);
 	actor_init(&a, rq, p, line, who);
-	if (store_override_set(d->store, &o, &a, &cause) < 0 || daemon_refresh(d, &cause) < 0) {
+	if (store_override_set(d->store, &o, &a, &cause) < 0 ||
+	    daemon_refresh_os(d, rq->arg[0], &cause) < 0) {
 		reply_error(r, PROTO_INTERNAL, "%s", cause);
 	} else {
 		cal_month(&d->cal, caldata_find_os(&d->cal, rq->arg[0]), o.month, &after);

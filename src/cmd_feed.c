@@ -45,26 +45,63 @@ render_feed(const json_t *j, struct layout *lo)
 	return xstrdup(view_text(j, "body"));
 }
 
+/* Without --stream: every file with its content, in the JSON. */
 static void
-add_file(void *files, const char *name, const char *body, size_t len)
+add_file(void *files, const char *name, const struct page *pg)
 {
-	json_array_append_new(files, json_pack("{s:s,s:s%}", "file", name, "content", body, len));
+	json_array_append_new(files, json_pack("{s:s,s:s%}", "file", name, "content", pg->body,
+	    pg->len));
+}
+
+/*
+ * With --stream: the JSON lists each file with its size, ETag and gzip
+ * size, and the bytes follow it (doc/protocol.md), sent from the pages
+ * themselves: no copy, no JSON string of megabytes to escape and parse.
+ */
+struct export_stream {
+	json_t		*files;
+	struct reply	*r;
+};
+
+static void
+stream_file(void *arg, const char *name, const struct page *pg)
+{
+	struct export_stream *x = arg;
+	size_t gzlen = 0;
+	const char *gz = site_body_gzip(pg, &gzlen);
+	json_t *f = json_pack("{s:s,s:I,s:s}", "file", name, "bytes", (json_int_t)pg->len, "etag",
+	    pg->etag);
+
+	reply_raw(x->r, pg->body, pg->len, site_body_hold(pg), site_body_release);
+	if (gz != NULL) {
+		json_object_set_new(f, "gzip", json_integer((json_int_t)gzlen));
+		reply_raw(x->r, gz, gzlen, site_body_hold(pg), site_body_release);
+	}
+	json_array_append_new(x->files, f);
 }
 
 void
 cmd_export(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
 {
-	json_t *files = json_array();
+	struct export_stream x = { NULL, r };
 	char *cause = NULL;
+	int rc;
 
-	if (site_export(d, add_file, files, &cause) < 0) {
+	if (rq->stream && !rq->json) {
+		reply_error(r, PROTO_BAD_REQUEST, "--stream goes with --json: its index is JSON");
+		return;
+	}
+	x.files = json_array();
+	rc = rq->stream ? site_export(d, stream_file, &x, &cause) :
+	    site_export(d, add_file, x.files, &cause);
+	if (rc < 0) {
 		reply_error(r, PROTO_INTERNAL, "%s", cause);
-		json_decref(files);
+		json_decref(x.files);
 		free(cause);
 		return;
 	}
-	r->data = json_pack("{s:o}", "files", files);
+	r->data = json_pack("{s:o}", "files", x.files);
 }
 
 char *

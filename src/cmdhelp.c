@@ -129,7 +129,7 @@ add_candidate(struct completion *out, const char *w)
  * too (but --version only before a command).
  */
 static void
-add_options(struct completion *out, const struct cmd *c, unsigned seen, bool global)
+add_options(struct completion *out, const struct cmd *c, cmd_opts seen, bool global)
 {
 	static const char *const color[] = { "--color=auto", "--color=always", "--color=never" };
 
@@ -172,7 +172,7 @@ complete_command(const struct cmd *c, int argc, char **argv, int i, const char *
     struct completion *out)
 {
 	const struct cmd_option *o;
-	unsigned seen = 0;
+	cmd_opts seen = 0;
 	size_t narg = 0;
 
 	for (; i < argc; i++) {

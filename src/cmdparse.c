@@ -347,7 +347,7 @@ bad_option(const struct cmd *c, const char *name)
 /* Parse an option with its value at argv[*i]; returns an error or NULL. */
 static char *
 parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request *rq,
-    unsigned *seen)
+    cmd_opts *seen)
 {
 	const char *name = argv[*i];
 	const struct cmd_option *o = cmd_find_option(name, c);
@@ -368,6 +368,7 @@ parse_option(const struct cmd *c, int argc, char **argv, int *i, struct request 
 		rq->skip_bad |= o->bit == COPT_SKIP_BAD;
 		rq->not_eligible |= o->bit == COPT_NOT_ELIGIBLE;
 		rq->at_risk |= o->bit == COPT_AT_RISK;
+		rq->stream |= o->bit == COPT_STREAM;
 		return NULL;
 	}
 	if (*i + 1 >= argc)
@@ -537,7 +538,7 @@ check_pause(const struct request *rq)
 
 /* The name of the first option of cmd_options whose bit is in bits. */
 static const char *
-option_name(unsigned bits)
+option_name(cmd_opts bits)
 {
 	for (size_t j = 0; j < cmd_noptions; j++)
 		if (bits & cmd_options[j].bit)
@@ -547,7 +548,7 @@ option_name(unsigned bits)
 
 /* An option given with one it rules out (cmd_exclusions), or NULL. */
 static char *
-check_exclusions(const struct cmd *c, unsigned seen)
+check_exclusions(const struct cmd *c, cmd_opts seen)
 {
 	for (size_t i = 0; i < cmd_nexclusions; i++) {
 		const struct cmd_exclusion *x = &cmd_exclusions[i];
@@ -561,7 +562,7 @@ check_exclusions(const struct cmd *c, unsigned seen)
 
 /* At most one of the command's oneof options; --from and --to as days, in order. */
 static char *
-check_range(const struct cmd *c, struct request *rq, unsigned seen)
+check_range(const struct cmd *c, struct request *rq, cmd_opts seen)
 {
 	const struct cmd_option *one = NULL;
 	char *err;
@@ -592,9 +593,9 @@ check_range(const struct cmd *c, struct request *rq, unsigned seen)
  * or --import NAME): one or the other, and its other options only with it.
  */
 static char *
-check_instead(const struct cmd *c, const struct request *rq, unsigned seen)
+check_instead(const struct cmd *c, const struct request *rq, cmd_opts seen)
 {
-	unsigned in = cmd_instead(c);
+	cmd_opts in = cmd_instead(c);
 	const char *opt = NULL, *arg = "";
 
 	if (in == 0)
@@ -616,7 +617,7 @@ check_instead(const struct cmd *c, const struct request *rq, unsigned seen)
 
 /* Check required options and the number of positional arguments. */
 static char *
-check_complete(const struct cmd *c, struct request *rq, unsigned seen)
+check_complete(const struct cmd *c, struct request *rq, cmd_opts seen)
 {
 	size_t want = strlen(c->args);
 	char *err;
@@ -684,7 +685,7 @@ no_command(int argc, char **argv, struct request *rq, char **err)
 int
 cmd_parse(int argc, char **argv, struct request *rq, char **err)
 {
-	unsigned seen = 0;
+	cmd_opts seen = 0;
 	int used, i, g;
 
 	memset(rq, 0, sizeof(*rq));

@@ -74,7 +74,7 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	{ CMD_FEED, "feed", "", "[--os ID | --ring ID]", COPT_OS | COPT_RING, 0, false,
 	    "print an iCalendar feed: every OS, one OS, or one ring",
 	    COPT_OS | COPT_RING, KEEP_NO },
-	{ CMD_EXPORT, "export", "", "--dir DIR", COPT_DIR, COPT_DIR, false,
+	{ CMD_EXPORT, "export", "", "--dir DIR", COPT_DIR | COPT_STREAM, COPT_DIR, false,
 	    "write every feed and page as static files into DIR", 0, KEEP_NO },
 	{ CMD_BACKUP, "backup", "w", "FILE", 0, 0, true,
 	    "write a consistent copy of the database to FILE (admin)", 0, KEEP_NO },
@@ -113,12 +113,12 @@ _Static_assert(CMD_MONTHS_MAX == 37, "--months' help says 1..37");
 /* Options that stand in place of a command's positional arguments (cmd_instead). */
 static const struct {
 	enum cmd_id	 id;
-	unsigned	 opts;
+	cmd_opts	 opts;
 } instead[] = {
 	{ CMD_BLACKOUT_REMOVE, COPT_IMPORT },
 };
 
-unsigned
+cmd_opts
 cmd_instead(const struct cmd *c)
 {
 	for (size_t i = 0; i < ARRAY_LEN(instead); i++)
@@ -166,6 +166,8 @@ const struct cmd_option cmd_options[] = {
 	{ "--offset", COPT_OFFSET, 0, "N", "skip the first N that match (the next page)" },
 	{ "--at-risk", COPT_AT_RISK, CARG_NONE, NULL,
 	    "only the rows at risk: late, no window, skipped, forced into a freeze, catch-up" },
+	{ "--stream", COPT_STREAM, CARG_NONE, NULL,
+	    "(for programs) with --json: the JSON lists the files, their bytes follow it" },
 	{ "--what-if", COPT_WHAT_IF, CARG_RINGFILES, "FILE|DIR",
 	    "the plan with this ring file's rings (or a directory's: every ring file), and "
 	    "what changes" },

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "model.h"
@@ -59,6 +60,12 @@ enum cmd_id {
 /* --months: 1 up to the feeds' horizon (model.h), so a feed's months fit one answer. */
 #define CMD_MONTHS_MAX		HP_HORIZON_MONTHS
 
+/*
+ * A set of options, a bit each.  The enum's constants must fit an int;
+ * options past bit 30 are defined as cmd_opts constants after it.
+ */
+typedef uint64_t cmd_opts;
+
 enum cmd_opt {
 	COPT_OS = 1 << 0,	/* --os ID */
 	COPT_YEAR = 1 << 1,	/* --year Y */
@@ -92,6 +99,7 @@ enum cmd_opt {
 	COPT_UNTIL = 1 << 29,	/* --until DATE, to its end (audit) */
 	COPT_IMPORT = 1 << 30,	/* --import NAME (blackout import, blackout remove) */
 };
+#define COPT_STREAM	((cmd_opts)1 << 31)	/* --stream, no value (export: the bytes after the JSON) */
 
 /*
  * plan --what-if and --set may be given this many times.  On the wire a
@@ -139,11 +147,11 @@ struct cmd {
 	const char	*words;		/* "override set" */
 	const char	*args;		/* positional types, e.g. "omk" */
 	const char	*usage;		/* "OS YYYY-MM KIND --reason TEXT" */
-	unsigned	 opts;		/* accepted options */
-	unsigned	 required;	/* options that must be given */
+	cmd_opts	 opts;		/* accepted options */
+	cmd_opts	 required;	/* options that must be given */
 	bool		 admin;		/* admins only: it changes data, or reads the audit trail */
 	const char	*summary;
-	unsigned	 oneof;		/* options of which at most one may be given */
+	cmd_opts	 oneof;		/* options of which at most one may be given */
 	enum keep	 keep;		/* whether the reply may be kept (never for admin) */
 };
 
@@ -152,7 +160,7 @@ struct cmd {
  * remove ID, or --import NAME), 0 for none; c's other options then go only
  * with them.
  */
-unsigned cmd_instead(const struct cmd *c);
+cmd_opts cmd_instead(const struct cmd *c);
 
 #define CMD_MAX_ARGS 4
 
@@ -200,6 +208,7 @@ struct request {
 	long		 limit;		/* --limit; 0 when not given */
 	long		 offset;	/* --offset; 0 when not given */
 	bool		 at_risk;	/* --at-risk */
+	bool		 stream;	/* --stream (export) */
 	const char	*what_if[CMD_WHAT_IF_MAX];	/* --what-if, as given */
 	int		 nwhat_if;
 	const char	*set[CMD_SET_MAX];	/* --set, as given */
@@ -269,7 +278,7 @@ void cmd_complete(int argc, char **argv, const char *cur, struct completion *out
 /* A command option; one name may mean one thing per command (--from). */
 struct cmd_option {
 	const char	*name;
-	unsigned	 bit;
+	cmd_opts	 bit;
 	char		 type;		/* its value: a CARG_ letter, 0 for text */
 	const char	*arg;		/* NULL: a flag, no value */
 	const char	*help;
@@ -284,8 +293,8 @@ extern const size_t cmd_noptions;
  */
 struct cmd_exclusion {
 	enum cmd_id	 cmd;
-	unsigned	 opt;
-	unsigned	 others;
+	cmd_opts	 opt;
+	cmd_opts	 others;
 	const char	*why;
 };
 extern const struct cmd_exclusion cmd_exclusions[];

@@ -75,6 +75,24 @@ reply_error(struct reply *r, int code, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+reply_raw(struct reply *r, const char *p, size_t len, void *hold, void (*release)(void *))
+{
+	grow(&r->raw, r->nraw, &r->rawcap, sizeof(*r->raw));
+	r->raw[r->nraw++] = (struct raw_piece){ p, len, hold, release };
+}
+
+/* Let go of r's raw pieces unsent (a failed reply sends none). */
+static void
+raw_drop(struct reply *r)
+{
+	for (size_t i = 0; i < r->nraw; i++)
+		r->raw[i].release(r->raw[i].hold);
+	free(r->raw);
+	r->raw = NULL;
+	r->nraw = r->rawcap = 0;
+}
+
 int
 import_arg(const char *arg, char **name, char **text)
 {
@@ -345,16 +363,22 @@ commands_forget(struct daemon *d)
 	d->kept = NULL;
 }
 
-/* The status line and body of reply r to rq (NULL: a request refused before it ran). */
+/*
+ * The status line and body of reply r to rq (NULL: a request refused before
+ * it ran); the length the status line gives counts the raw pieces after it.
+ */
 static char *
 reply_text(const struct request *rq, const struct reply *r, size_t *outlen)
 {
 	const struct cmd *cmd = rq != NULL ? rq->cmd : NULL;
 	char *b = body(cmd, r, rq), *out;
 	const char *msg = r->msg != NULL ? r->msg : proto_strerror(r->code);
+	size_t len = strlen(b);
 
+	for (size_t i = 0; i < r->nraw; i++)
+		len += r->raw[i].len;
 	/* The message is one line whatever a handler put in it. */
-	out = xasprintf("%d %zu %.*s\n%s", r->code, strlen(b), (int)strcspn(msg, "\r\n"), msg, b);
+	out = xasprintf("%d %zu %.*s\n%s", r->code, len, (int)strcspn(msg, "\r\n"), msg, b);
 	*outlen = strlen(out);
 	free(b);
 	return out;
@@ -362,8 +386,10 @@ reply_text(const struct request *rq, const struct reply *r, size_t *outlen)
 
 void
 commands_execute(struct daemon *d, const struct peer *p, const char *line, int fd,
-    char **out, size_t *outlen)
+    struct reply_out *o)
 {
+	char **out = &o->text;
+	size_t *outlen = &o->len;
 	struct reply r = { .code = PROTO_OK };
 	struct request rq;
 	/* One instant for the whole request: the handler's now and the kept reply's key agree. */
@@ -388,10 +414,14 @@ commands_execute(struct daemon *d, const struct peer *p, const char *line, int f
 	} else {
 		rq.fd = fd;
 		dispatch[rq.cmd->id].run(d, &rq, p, line, &r);
+		if (r.code != PROTO_OK)
+			raw_drop(&r);
 		*out = reply_text(&rq, &r, outlen);
-		if (rq.cmd->keep != KEEP_NO && !rq.unkept && r.code == PROTO_OK)
+		if (rq.cmd->keep != KEEP_NO && !rq.unkept && r.code == PROTO_OK && r.nraw == 0)
 			kept_put(d, line, epoch, kept_second(&rq), *out, *outlen);
 	}
+	o->raw = r.raw;
+	o->nraw = r.nraw;
 	free(buf);
 	free(r.msg);
 	json_decref(r.data);

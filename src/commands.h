@@ -23,10 +23,35 @@ struct peer {
 	bool		 admin;
 };
 
+/*
+ * Bytes a reply sends after its body just as they are, from where the
+ * daemon keeps them (a page's body): never copied, held until sent.
+ */
+struct raw_piece {
+	const char	*p;
+	size_t		 len;
+	void		*hold;			/* given to release once sent */
+	void		(*release)(void *hold);
+};
+
 struct reply {
 	int		 code;		/* enum proto_code */
 	char		*msg;		/* one line; NULL = the code's default */
 	json_t		*data;		/* the answer; the renderer makes text of it */
+	struct raw_piece *raw;		/* sent after the body, counted in its length */
+	size_t		 nraw, rawcap;
+};
+
+/* Append a piece to r's raw bytes; it is released with the reply or once sent. */
+void reply_raw(struct reply *r, const char *p, size_t len, void *hold,
+    void (*release)(void *));
+
+/* A reply ready to send: the status line and body, then the raw pieces. */
+struct reply_out {
+	char		*text;
+	size_t		 len;
+	struct raw_piece *raw;		/* the caller's now: send, then release each */
+	size_t		 nraw;
 };
 
 typedef void cmd_handler(struct daemon *d, const struct request *rq,
@@ -80,8 +105,8 @@ char *read_passed(const struct request *rq, const char *name, size_t max, size_t
 time_t request_now(const struct request *rq);
 
 /*
- * Execute one request line from peer p and return the whole reply (status
- * line and body) in *out, *outlen (allocated).  The line is parsed and the
+ * Execute one request line from peer p and return the whole reply in *out:
+ * the status line and body (allocated), then any raw pieces.  The line is parsed and the
  * peer's permission checked first; only then may a kept reply answer it
  * (cmd_table's keep, never set for an admin command).  fd (-1: none) is a
  * descriptor the peer passed with the line: only a command with a
@@ -89,7 +114,7 @@ time_t request_now(const struct request *rq);
  * other refuses the request.  The caller closes it.
  */
 void commands_execute(struct daemon *d, const struct peer *p, const char *line, int fd,
-    char **out, size_t *outlen);
+    struct reply_out *out);
 
 /* Drop the kept replies (at exit; they are also dropped when full). */
 void commands_forget(struct daemon *d);

@@ -30,13 +30,18 @@
  * the daemon at most this, one reply and its request buffer.
  */
 #define OUT_PAUSE	(128u << 10)
-#define OUT_IOV		16		/* replies handed to one sendmsg */
+#define OUT_IOV		64		/* pieces handed to one sendmsg */
 
-/* One queued reply, owned by the queue; off bytes of it were sent. */
+/*
+ * One queued piece of a reply, off bytes of it sent: owned by the queue
+ * (freed), or held (hold given to release) when it is kept elsewhere.
+ */
 struct obuf {
 	struct obuf	*next;
-	char		*p;
+	const char	*p;
 	size_t		 len, off;
+	void		*hold;
+	void		(*release)(void *hold);
 };
 
 struct conn {
@@ -294,22 +299,37 @@ control_timeout(const struct control *c)
 	return next < 0 ? -1 : (int)next + 1;
 }
 
+static void
+obuf_free(struct obuf *b)
+{
+	if (b->release != NULL)
+		b->release(b->hold);
+	else
+		free((char *)b->p);
+	free(b);
+}
+
+/* Queue a piece of len bytes at p, held by hold until sent (see struct obuf). */
+static void
+conn_give_held(struct conn *k, const char *p, size_t len, void *hold, void (*release)(void *))
+{
+	struct obuf *b = xcalloc(1, sizeof(*b));
+
+	*b = (struct obuf){ .p = p, .len = len, .hold = hold, .release = release };
+	if (len == 0) {
+		obuf_free(b);
+		return;
+	}
+	*k->outtail = b;
+	k->outtail = &b->next;
+	k->pending += len;
+}
+
 /* Queue p (allocated, len bytes) for the peer; the queue frees it. */
 static void
 conn_give(struct conn *k, char *p, size_t len)
 {
-	struct obuf *b;
-
-	if (len == 0) {
-		free(p);
-		return;
-	}
-	b = xcalloc(1, sizeof(*b));
-	b->p = p;
-	b->len = len;
-	*k->outtail = b;
-	k->outtail = &b->next;
-	k->pending += len;
+	conn_give_held(k, p, len, NULL, NULL);
 }
 
 /*
@@ -454,8 +474,7 @@ static bool
 handle_line(struct conn *k, char *line, size_t len, int fd, struct daemon *d)
 {
 	long long start = now_ms();
-	char *reply;
-	size_t rlen;
+	struct reply_out o;
 
 	if (len > 0 && line[len - 1] == '\r')
 		line[--len] = '\0';
@@ -469,9 +488,12 @@ handle_line(struct conn *k, char *line, size_t len, int fd, struct daemon *d)
 		conn_reply(k, "(not UTF-8)", PROTO_BAD_REQUEST, "request is not UTF-8 text");
 		return true;
 	}
-	commands_execute(d, &k->peer, line, fd, &reply, &rlen);
-	log_reply(k, line, reply, now_ms() - start, d->cfg.slow_request_ms);
-	conn_give(k, reply, rlen);
+	commands_execute(d, &k->peer, line, fd, &o);
+	log_reply(k, line, o.text, now_ms() - start, d->cfg.slow_request_ms);
+	conn_give(k, o.text, o.len);
+	for (size_t i = 0; i < o.nraw; i++)
+		conn_give_held(k, o.raw[i].p, o.raw[i].len, o.raw[i].hold, o.raw[i].release);
+	free(o.raw);
 	return true;
 }
 
@@ -598,15 +620,14 @@ conn_write(struct conn *k)
 	ssize_t n;
 
 	for (b = k->out; b != NULL && m.msg_iovlen < OUT_IOV; b = b->next)
-		iov[m.msg_iovlen++] = (struct iovec){ b->p + b->off, b->len - b->off };
+		iov[m.msg_iovlen++] = (struct iovec){ (char *)b->p + b->off, b->len - b->off };
 	if ((n = sendmsg(k->fd, &m, MSG_NOSIGNAL)) < 0)
 		return errno == EAGAIN || errno == EINTR;
 	k->pending -= (size_t)n;
 	for (sent = (size_t)n; (b = k->out) != NULL && sent >= b->len - b->off; ) {
 		sent -= b->len - b->off;
 		k->out = b->next;
-		free(b->p);
-		free(b);
+		obuf_free(b);
 	}
 	if (b != NULL)
 		b->off += sent;
@@ -624,8 +645,7 @@ conn_free(struct conn *k)
 
 	while ((b = k->out) != NULL) {
 		k->out = b->next;
-		free(b->p);
-		free(b);
+		obuf_free(b);
 	}
 	close(k->fd);
 	if (k->passed >= 0)

@@ -4,7 +4,7 @@
  * it, each file through a temporary renamed into place.
  */
 #include "ctl.h"
-#include "encoding.h"
+#include "exportstream.h"
 #include "proto.h"
 #include "util.h"
 
@@ -34,18 +34,32 @@
 #define TMP_TAG		".hotpatchctl-"
 #define TMP_RAND	6
 
-/* The temporary file being written: removed by tmp_cleanup at exit or on a signal. */
+/*
+ * The temporary files alive, tmp[0..tmp_live): removed by tmp_cleanup at
+ * exit or on a signal.  Most writes have one; export has up to TMP_BATCH,
+ * renamed into place together (batch_commit).
+ */
+#define TMP_BATCH	128
+
+struct tmp_file {
+	int	 dfd;			/* its directory */
+	int	 fd;			/* open until renamed: it holds the lock */
+	dev_t	 dev;			/* the directory's file system */
+	char	 name[NAME_MAX + 1];
+	char	*base, *shown;		/* a batch's: the name to rename to, and as shown */
+};
+
 static volatile sig_atomic_t tmp_live;
-static int tmp_dfd = -1;
-static char tmp_name[NAME_MAX + 1];
+static struct tmp_file tmp[TMP_BATCH];
 
 static const int tmp_signals[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE };
 
+/* A temporary already renamed is gone by that name: unlinking it again does nothing. */
 static void
 tmp_cleanup(void)
 {
-	if (tmp_live)
-		unlinkat(tmp_dfd, tmp_name, 0);
+	for (sig_atomic_t i = 0; i < tmp_live; i++)
+		unlinkat(tmp[i].dfd, tmp[i].name, 0);
 	tmp_live = 0;
 }
 
@@ -93,15 +107,13 @@ tmp_prefix(const char *base, char *buf, size_t size)
 	snprintf(buf, size, ".%.*s%s", room, base, TMP_TAG);
 }
 
-/* name is a temporary's: prefix (any when NULL) and TMP_RAND letters or digits. */
+/* name is a temporary's: ".NAME", TMP_TAG and TMP_RAND letters or digits. */
 static bool
-tmp_is_ours(const char *name, const char *prefix)
+tmp_is_ours(const char *name)
 {
 	const char *tag = strstr(name, TMP_TAG), *p;
 	size_t n = 0;
 
-	if (prefix != NULL && strncmp(name, prefix, strlen(prefix)) != 0)
-		return false;
 	if (name[0] != '.' || tag == NULL || tag == name + 1)
 		return false;
 	/* The last TMP_TAG in the name starts the random part. */
@@ -115,12 +127,12 @@ tmp_is_ours(const char *name, const char *prefix)
 }
 
 /*
- * Remove the temporaries (with prefix, or any if NULL) that hotpatchctl
- * processes killed before they could left in dfd: regular files of ours
- * that nobody holds locked.  A live writer holds its lock.
+ * Remove the temporaries that hotpatchctl processes killed before they
+ * could left in dfd: regular files of ours that nobody holds locked.  A
+ * live writer holds its lock.
  */
 static void
-tmp_remove_stale(int dfd, const char *prefix)
+tmp_remove_stale(int dfd)
 {
 	struct dirent *e;
 	struct stat st, now;
@@ -134,7 +146,7 @@ tmp_remove_stale(int dfd, const char *prefix)
 		return;
 	}
 	while ((e = readdir(dp)) != NULL) {
-		if (!tmp_is_ours(e->d_name, prefix) ||
+		if (!tmp_is_ours(e->d_name) ||
 		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
 			continue;
@@ -151,36 +163,65 @@ tmp_remove_stale(int dfd, const char *prefix)
 }
 
 /*
- * Create the temporary file for dfd/base (mode, less the umask), locked;
- * it is removed at exit or on a signal until tmp_commit.  -1 with errno.
+ * Sweep dfd (st) of stale temporaries once per directory, at its first
+ * file: once per file would read a directory of 20,000 feeds 20,000 times.
+ */
+#define TMP_SWEPT_MAX	64
+
+static void
+tmp_sweep_once(int dfd, const struct stat *st)
+{
+	static struct { dev_t dev; ino_t ino; } swept[TMP_SWEPT_MAX];
+	static size_t nswept;
+
+	for (size_t i = 0; i < nswept; i++)
+		if (swept[i].dev == st->st_dev && swept[i].ino == st->st_ino)
+			return;
+	tmp_remove_stale(dfd);
+	if (nswept < TMP_SWEPT_MAX) {
+		swept[nswept].dev = st->st_dev;
+		swept[nswept++].ino = st->st_ino;
+	}
+}
+
+/*
+ * Create a temporary file for dfd/base (mode, less the umask), locked, in
+ * the next slot of tmp[] (the caller sees there is one); it is removed at
+ * exit or on a signal until renamed.  -1 with errno.
  */
 static int
 tmp_create(int dfd, const char *base, mode_t mode)
 {
 	static const char chars[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	struct tmp_file *t = &tmp[tmp_live];
 	char prefix[NAME_MAX + 1];
 	unsigned char r[TMP_RAND];
+	struct stat st;
 	int fd = -1;
 
 	tmp_install();
 	tmp_prefix(base, prefix, sizeof(prefix));
-	tmp_remove_stale(dfd, prefix);
+	if (fstat(dfd, &st) < 0)
+		return -1;
+	tmp_sweep_once(dfd, &st);
 	for (int tries = 0; fd < 0 && tries < 100; tries++) {
 		size_t n = strlen(prefix);
 
 		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
 			return -1;
-		memcpy(tmp_name, prefix, n);
+		memcpy(t->name, prefix, n);
 		for (int i = 0; i < TMP_RAND; i++)
-			tmp_name[n + i] = chars[r[i] % (sizeof(chars) - 1)];
-		tmp_name[n + TMP_RAND] = '\0';
+			t->name[n + i] = chars[r[i] % (sizeof(chars) - 1)];
+		t->name[n + TMP_RAND] = '\0';
 		tmp_block(SIG_BLOCK);
-		fd = openat(dfd, tmp_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		fd = openat(dfd, t->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		    mode);
 		if (fd >= 0) {
-			tmp_dfd = dfd;
-			tmp_live = 1;
+			t->dfd = dfd;
+			t->fd = fd;
+			t->dev = st.st_dev;
+			tmp_live++;
 			flock(fd, LOCK_EX);
 		}
 		tmp_block(SIG_UNBLOCK);
@@ -190,15 +231,18 @@ tmp_create(int dfd, const char *base, mode_t mode)
 	return fd;
 }
 
-/* Rename the temporary file over dfd/base: a symbolic link there is replaced, not followed. */
+/*
+ * Rename the last temporary file over dfd/base (a symbolic link there is
+ * replaced, not followed); the caller closes its descriptor.
+ */
 static int
 tmp_commit(int dfd, const char *base)
 {
 	int rc;
 
 	tmp_block(SIG_BLOCK);
-	if ((rc = renameat(dfd, tmp_name, dfd, base)) == 0)
-		tmp_live = 0;
+	if ((rc = renameat(dfd, tmp[tmp_live - 1].name, dfd, base)) == 0)
+		tmp_live--;
 	tmp_block(SIG_UNBLOCK);
 	return rc;
 }
@@ -436,47 +480,85 @@ manifest_write(int root, const char *dir, json_t *files, char **old)
 	free(shown);
 }
 
-/* Write one exported file, name (a safe_name) inside root. */
+/*
+ * Rename every file of the batch into place.  Their bytes are on disk
+ * first (one syncfs for each file system among them, not an fsync a file:
+ * 20,000 files would wait for 20,000 journal commits), and the renames
+ * after: a name never shows a file that a crash could leave empty.
+ */
+static void
+batch_sync(void)
+{
+	for (sig_atomic_t i = 0; i < tmp_live; i++) {
+		bool seen = false;
+
+		for (sig_atomic_t k = 0; k < i && !seen; k++)
+			seen = tmp[k].dev == tmp[i].dev;
+		if (!seen && syncfs(tmp[i].dfd) < 0)
+			die(EXIT_ERROR, "cannot sync %s: %s", tmp[i].shown, strerror(errno));
+	}
+}
+
+static void
+batch_commit(void)
+{
+	sig_atomic_t n = tmp_live;
+
+	batch_sync();
+	for (sig_atomic_t i = 0; i < n; i++)
+		if (renameat(tmp[i].dfd, tmp[i].name, tmp[i].dfd, tmp[i].base) < 0)
+			die(EXIT_ERROR, "cannot rename a temporary file to %s: %s", tmp[i].shown,
+			    strerror(errno));
+	batch_sync();
+	tmp_block(SIG_BLOCK);
+	tmp_live = 0;
+	tmp_block(SIG_UNBLOCK);
+	for (sig_atomic_t i = 0; i < n; i++) {
+		close(tmp[i].fd);
+		close(tmp[i].dfd);
+		free(tmp[i].base);
+		free(tmp[i].shown);
+	}
+}
+
+/* Write one exported file, name (a safe_name) inside root, in the batch. */
 static void
 write_file(int root, const char *dir, const char *name, const char *data, size_t len)
 {
 	const char *base;
-	char *shown;
-	int dfd;
+	char *shown = xasprintf("%s/%s", dir, name);
+	int dfd, fd;
 
-	shown = xasprintf("%s/%s", dir, name);
 	if ((dfd = open_parent(root, name, true, &base)) < 0)
 		die(EXIT_ERROR, "cannot write %s: a directory on the way: %s", shown,
 		    strerror(errno));
-	write_at(dfd, shown, base, data, len);
-	close(dfd);
-	free(shown);
+	if ((fd = tmp_create(dfd, base, 0644)) < 0 || write_all(fd, data, len) < 0)
+		die(EXIT_ERROR, "cannot write %s: %s", shown, strerror(errno));
+	tmp[tmp_live - 1].base = xstrdup(base);
+	tmp[tmp_live - 1].shown = shown;
+	if (tmp_live == TMP_BATCH)
+		batch_commit();
 }
 
 /*
- * Write name and, if worth it (encoding.h), name.gz beside it, for a web
- * server that sends a precompressed file in its place (nginx gzip_static):
- * the very bytes hotpatchd sends in gzip.  Each name written is added to
+ * Write x and, if the daemon sent one, its .gz beside it: the very bytes
+ * hotpatchd sends in gzip, for a web server that sends a precompressed
+ * file in its place (nginx gzip_static).  Each name written is added to
  * written, which the manifest lists.
  */
 static void
-write_file_gz(int root, const char *dir, const char *name, const char *data, size_t len,
-    json_t *written)
+write_file_gz(int root, const char *dir, const struct xfile *x, json_t *written)
 {
-	char *gz, *gzname;
-	size_t gzlen;
+	char *gzname;
 
-	write_file(root, dir, name, data, len);
-	json_array_append_new(written, json_pack("{s:s}", "file", name));
-	if (!gzip_worth_file(name, len))
+	write_file(root, dir, x->name, x->data, x->len);
+	json_array_append_new(written, json_pack("{s:s}", "file", x->name));
+	if (x->gz == NULL)
 		return;
-	gzname = xasprintf("%s.gz", name);
-	if ((gz = gzip_bytes(data, len, &gzlen)) == NULL)
-		die(EXIT_ERROR, "cannot compress %s/%s", dir, name);
+	gzname = xasprintf("%s.gz", x->name);
 	/* through a temporary renamed into place, as every file: a link at gzname is replaced */
-	write_file(root, dir, gzname, gz, gzlen);
+	write_file(root, dir, gzname, x->gz, x->gzlen);
 	json_array_append_new(written, json_pack("{s:s}", "file", gzname));
-	free(gz);
 	free(gzname);
 }
 
@@ -529,32 +611,23 @@ export_json(const char *dir, const json_t *files, size_t removed)
 int
 write_export(const struct answer *a, int root, const char *dir, bool json)
 {
-	json_error_t jerr;
-	json_t *j, *files, *f, *written = json_array();
-	char **old;
-	size_t i, removed = 0;
+	json_t *j, *written = json_array();
+	struct xfile *x;
+	char **old, *why;
+	size_t i, n, removed = 0;
 	bool stale = false;
 
 	if (a->code != PROTO_OK)
 		return print_answer(a, false);
-	if ((j = json_loadb(a->body, a->len, 0, &jerr)) == NULL ||
-	    !json_is_array(files = json_object_get(j, "files")))
-		die(EXIT_ERROR, "malformed export from hotpatchd: %s", jerr.text);
-	json_array_foreach(files, i, f) {
-		const char *name = json_string_value(json_object_get(f, "file"));
-
-		if (name == NULL || !json_is_string(json_object_get(f, "content")))
-			die(EXIT_ERROR, "malformed export from hotpatchd");
-		if (!safe_name(name))
-			die(EXIT_ERROR, "hotpatchd sent an unsafe file name: %s", name);
-	}
+	if (export_stream_read(a->body, a->len, &j, &x, &n, &why) < 0)
+		die(EXIT_ERROR, "malformed export from hotpatchd: %s", why);
+	for (i = 0; i < n; i++)
+		if (!safe_name(x[i].name))
+			die(EXIT_ERROR, "hotpatchd sent an unsafe file name: %s", x[i].name);
 	old = manifest_read(root, dir);
-	json_array_foreach(files, i, f) {
-		json_t *c = json_object_get(f, "content");
-
-		write_file_gz(root, dir, json_string_value(json_object_get(f, "file")),
-		    json_string_value(c), json_string_length(c), written);
-	}
+	for (i = 0; i < n; i++)
+		write_file_gz(root, dir, &x[i], written);
+	batch_commit();
 	for (i = 0; old[i] != NULL && !stale; i++)
 		stale = is_stale(old[i], written);
 	if (stale) {
@@ -573,6 +646,7 @@ write_export(const struct answer *a, int root, const char *dir, bool json)
 	close(root);
 	json_decref(written);
 	json_decref(j);
+	free(x);
 	return EXIT_OK;
 }
 

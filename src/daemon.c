@@ -119,8 +119,8 @@ log_conflicts(const struct caldata *was, const struct caldata *now)
 	json_decref(after);
 }
 
-int
-daemon_refresh(struct daemon *dm, char **cause)
+static int
+refresh(struct daemon *dm, enum change_scope scope, const char *os, char **cause)
 {
 	struct caldata cal = { 0 }, dcal = { 0 }, was_cal;
 	struct ringset rings = { 0 }, drings = { 0 }, was_rings;
@@ -141,13 +141,26 @@ daemon_refresh(struct daemon *dm, char **cause)
 	ringset_free(&was_rings);
 	/* A reload may have moved a group: its devices follow it (none if not read yet). */
 	inventory_place(&dm->inv, &dm->rings);
-	dm->generation++;
+	changes_note(&dm->changes, ++dm->generation, scope, os);
 	return 0;
+}
+
+int
+daemon_refresh(struct daemon *dm, char **cause)
+{
+	return refresh(dm, CHANGE_ALL, NULL, cause);
+}
+
+int
+daemon_refresh_os(struct daemon *dm, const char *os, char **cause)
+{
+	return refresh(dm, CHANGE_OS, os, cause);
 }
 
 void
 daemon_free_model(struct daemon *dm)
 {
+	changes_free(&dm->changes);
 	caldata_free(&dm->cal);
 	ringset_free(&dm->rings);
 	caldata_free(&dm->file_cal);

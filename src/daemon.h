@@ -5,6 +5,7 @@
 #ifndef HP_DAEMON_H
 #define HP_DAEMON_H
 
+#include "changes.h"
 #include "config.h"
 #include "device.h"
 #include "diag.h"
@@ -36,6 +37,7 @@ struct daemon {
 	time_t		 started;
 	time_t		 at;		/* --at: the fixed "now" of what the site publishes; 0: the clock */
 	unsigned	 generation;	/* bumped whenever the model changes */
+	struct changes	 changes;	/* what the recent generations changed (changes.h) */
 	long		 requests;	/* served since start */
 	int		 clients;	/* open control connections */
 	char		*feed_url;	/* the HTTP site's base URL ("http://127.0.0.1:8080"); NULL when off */
@@ -74,6 +76,12 @@ int daemon_file_model(struct daemon *dm, char **cause);
  * with *cause.
  */
 int daemon_refresh(struct daemon *dm, char **cause);
+
+/*
+ * daemon_refresh after a change of the overrides of OS os alone, noted as
+ * such (changes.h): documents that read no other part of it stand.
+ */
+int daemon_refresh_os(struct daemon *dm, const char *os, char **cause);
 
 /*
  * Make sure dm->inv and dm->inv_orig hold the stored devices: read them

@@ -44,6 +44,6 @@ daemon_load_devices(struct daemon *dm, char **cause)
 {
 	if (read_devices(dm, cause) < 0)
 		return -1;
-	dm->generation++;
+	changes_note(&dm->changes, ++dm->generation, CHANGE_DEVICES, NULL);
 	return 0;
 }

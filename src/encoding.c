@@ -153,9 +153,6 @@ static const char *const worth_types[] = {
 	"text/calendar", "text/html", "text/plain", "application/json", NULL,
 };
 
-/* And the same documents, exported, by their file names. */
-static const char *const worth_suffixes[] = { ".ics", ".html", ".txt", ".json", NULL };
-
 bool
 gzip_worth(const char *type, size_t len)
 {
@@ -166,22 +163,6 @@ gzip_worth(const char *type, size_t len)
 
 		if (strncasecmp(type, worth_types[i], n) == 0 &&
 		    (type[n] == '\0' || type[n] == ';' || type[n] == ' '))
-			return true;
-	}
-	return false;
-}
-
-bool
-gzip_worth_file(const char *name, size_t len)
-{
-	size_t nlen = strlen(name);
-
-	if (len < GZIP_MIN_BYTES)
-		return false;
-	for (size_t i = 0; worth_suffixes[i] != NULL; i++) {
-		size_t n = strlen(worth_suffixes[i]);
-
-		if (nlen > n && strcmp(name + nlen - n, worth_suffixes[i]) == 0)
 			return true;
 	}
 	return false;

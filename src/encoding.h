@@ -42,9 +42,6 @@ bool accepts_gzip(const char *value);
 /* Is a body of this Content-Type and length worth compressing? */
 bool gzip_worth(const char *type, size_t len);
 
-/* Is an exported file of this name (.ics, .html, .txt, .json) and length? */
-bool gzip_worth_file(const char *name, size_t len);
-
 /*
  * data in the gzip format (RFC 1952), allocated, its length in *outlen;
  * the same bytes for the same data (no time or name in the header).

@@ -504,6 +504,8 @@ run(const struct request *rq, char **words, int n, const char *sock, enum color 
 	}
 	if ((out >= 0 || rq->dir != NULL) && !rq->json)
 		proto_quote(&line, &len, "--json");
+	if (rq->dir != NULL && !rq->stream)
+		proto_quote(&line, &len, "--stream");
 	else if (want_color(color, rq->json))
 		proto_quote(&line, &len, "--color");
 	if (rq->width == 0 && (width = want_width(rq, full)) > 0) {

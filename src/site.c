@@ -264,6 +264,51 @@ build_ring_feed(struct daemon *d, const char *id, time_t *modified, char **cause
 	return feed_body(d, FEED_RING, id, modified, cause);
 }
 
+/*
+ * What the feeds read (feed.c): the calendar of every OS, one OS's, or
+ * those of a ring's OSes, and the rings with their blackouts; never the
+ * devices.
+ */
+static bool
+all_feed_reads(const struct daemon *d, const char *id, struct reads *r)
+{
+	*r = (struct reads){ .devices = false, .reads_os = NULL };
+	return true;
+}
+
+static bool
+is_os(const void *arg, const char *os)
+{
+	return strcmp(arg, os) == 0;
+}
+
+static bool
+os_feed_reads(const struct daemon *d, const char *id, struct reads *r)
+{
+	*r = (struct reads){ .devices = false, .reads_os = is_os, .arg = id };
+	return true;
+}
+
+static bool
+ring_has_os(const void *arg, const char *os)
+{
+	const struct ring *g = arg;
+
+	for (size_t i = 0; i < g->nos; i++)
+		if (strcmp(g->os[i], os) == 0)
+			return true;
+	return false;
+}
+
+static bool
+ring_feed_reads(const struct daemon *d, const char *id, struct reads *r)
+{
+	const struct ring *g = ringset_find(&d->rings, id);
+
+	*r = (struct reads){ .devices = false, .reads_os = ring_has_os, .arg = g };
+	return g != NULL;
+}
+
 static json_t *
 entry(const char *path, const char *title, const char *description)
 {
@@ -515,23 +560,23 @@ build_health(struct daemon *d, const char *id, time_t *modified, char **cause)
 
 const struct route site_routes[] = {
 	{ "/", EACH_NONE, build_index, html_type, CACHE_PAGES, NULL, true, "index.html",
-	    build_static_index, NULL },
+	    build_static_index, NULL, NULL },
 	{ "/plan", EACH_NONE, build_plan, html_type, CACHE_PAGES, NULL, true,
-	    "plan/index.html", build_static_plan, plan_query },
+	    "plan/index.html", build_static_plan, plan_query, NULL },
 	{ "/healthz", EACH_NONE, build_health, text_type, CACHE_NONE, NULL, false, NULL, NULL,
-	    NULL },
-	{ "/calendar.ics", EACH_NONE, build_all_feed, ics_type, CACHE_PAGES, all_feed_entry,
-	    true, NULL, NULL, NULL },
-	{ "/os/*.ics", EACH_OS, build_os_feed, ics_type, CACHE_PAGES, os_feed_entry, true, NULL,
 	    NULL, NULL },
+	{ "/calendar.ics", EACH_NONE, build_all_feed, ics_type, CACHE_PAGES, all_feed_entry,
+	    true, NULL, NULL, NULL, all_feed_reads },
+	{ "/os/*.ics", EACH_OS, build_os_feed, ics_type, CACHE_PAGES, os_feed_entry, true, NULL,
+	    NULL, NULL, os_feed_reads },
 	{ "/rings/*.ics", EACH_RING, build_ring_feed, ics_type, CACHE_PAGES, ring_feed_entry,
-	    true, NULL, NULL, NULL },
+	    true, NULL, NULL, NULL, ring_feed_reads },
 	/* Last: the rows before keep their places, which the tests name. */
 	{ "/fleet", EACH_NONE, build_fleet, html_type, CACHE_PAGES, NULL, true,
-	    "fleet/index.html", NULL, NULL },
+	    "fleet/index.html", NULL, NULL, NULL },
 	/* A year's plan: built on request, one of the few variants kept (site_get_query). */
 	{ "/plan/*", EACH_YEAR, build_plan, html_type, CACHE_PAGES, NULL, false, NULL, NULL,
-	    plan_query },
+	    plan_query, NULL },
 	{ NULL },
 };
 
@@ -664,7 +709,43 @@ build(struct daemon *d, const char *path, struct page *p, char **cause)
 	return 0;
 }
 
-/* The cached page at path, built again if it is older than the generation or epoch. */
+/*
+ * A page built again with the very bytes it had keeps its old body, and
+ * with it the gzip made of it: a change that leaves a feed alone costs no
+ * compression, and export sends it as it was.
+ */
+static void
+keep_same_body(struct page *fresh, struct page *old)
+{
+	if (old->body == NULL || fresh->len != old->len || strcmp(fresh->etag, old->etag) != 0 ||
+	    memcmp(fresh->body, old->body, fresh->len) != 0)
+		return;
+	site_body_release(shared_of(fresh->body));
+	fresh->body = old->body;
+	old->body = NULL;
+}
+
+/*
+ * May pg, built for an older generation in this epoch, stand: did every
+ * change since leave alone all that its route reads (changes.h)?
+ */
+static bool
+page_stands(const struct daemon *d, const struct page *pg)
+{
+	char *id;
+	const struct route *r = site_route(pg->path, &id);
+	struct reads rd;
+	bool stands = r != NULL && r->reads != NULL && r->reads(d, id, &rd) &&
+	    changes_spare(&d->changes, pg->generation, d->generation, &rd);
+
+	free(id);
+	return stands;
+}
+
+/*
+ * The cached page at path, built again if it is older than the epoch, or
+ * than the generation unless it stands through the changes since.
+ */
 static const struct page *
 cached(struct daemon *d, const char *path, int epoch, char **cause)
 {
@@ -676,6 +757,9 @@ cached(struct daemon *d, const char *path, int epoch, char **cause)
 		s = d->site = xcalloc(1, sizeof(*s));
 	if (!strindex_get(&s->by_path, path, &i))
 		i = s->n;
+	if (i < s->n && s->epoch[i] == epoch && s->page[i].generation != d->generation &&
+	    page_stands(d, &s->page[i]))
+		s->page[i].generation = d->generation;
 	if (i < s->n && s->page[i].generation == d->generation && s->epoch[i] == epoch)
 		return &s->page[i];
 	if (build(d, path, &fresh, cause) != 0) {
@@ -693,6 +777,7 @@ cached(struct daemon *d, const char *path, int epoch, char **cause)
 		/* The path string stays: the index points at it. */
 		fresh.path = s->page[i].path;
 		s->page[i].path = NULL;
+		keep_same_body(&fresh, &s->page[i]);
 		page_clear(&s->page[i]);
 	}
 	s->page[i] = fresh;
@@ -936,12 +1021,17 @@ export_one(struct daemon *d, const char *path, site_emit *emit, void *arg, char 
 	int rc = 0;
 
 	if (r->build_export != NULL) {
-		if ((body = r->build_export(d, id, &modified, cause)) != NULL)
-			emit(arg, file, body, strlen(body));
-		rc = body != NULL ? 0 : -1;
-		free(body);
+		struct page own = { 0 };
+
+		if ((body = r->build_export(d, id, &modified, cause)) == NULL) {
+			rc = -1;
+		} else {
+			set_body(&own, r->type, r->cache, body, modified);
+			emit(arg, file, &own);
+			page_clear(&own);
+		}
 	} else if ((pg = site_get(d, path, cause)) != NULL) {
-		emit(arg, file, pg->body, pg->len);
+		emit(arg, file, pg);
 	} else {
 		rc = -1;
 	}

@@ -62,6 +62,14 @@ typedef char *route_query(struct daemon *d, const char *id, const struct query_a
 /* The index's entry for a listed route: {"path", "title", "description"}. */
 typedef json_t *route_entry(const struct daemon *d, const char *id, const char *path);
 
+struct reads;
+/*
+ * What the document for id reads of the data, into *r (changes.h), so that
+ * it may stand through a change of what it does not read; false if id is
+ * gone.
+ */
+typedef bool route_reads(const struct daemon *d, const char *id, struct reads *r);
+
 /*
  * One row per kind of document.  Adding a feed is one row and its builder:
  * HTTP serves it, export writes it, the index lists it and feed prints it.
@@ -77,6 +85,7 @@ struct route {
 	const char	*file;		/* export's file name; NULL: the path less its '/' */
 	route_build	*build_export;	/* what export writes instead of the page, or NULL */
 	route_query	*query;		/* what a query chooses, or NULL: it is ignored */
+	route_reads	*reads;		/* NULL: it reads everything, built again at each change */
 };
 
 /* The route table, ended by a row with a NULL pattern. */
@@ -158,8 +167,12 @@ const char *site_body_gzip(const struct page *pg, size_t *len);
 char **site_paths(struct daemon *d);
 void site_paths_free(char **v);
 
-/* Called by site_export once per file, with its name and contents. */
-typedef void site_emit(void *arg, const char *file, const char *body, size_t len);
+/*
+ * Called by site_export once per file, with its name and the page it is
+ * (for a route with its own export form, a page made for the export).  The
+ * page lives until emit returns; site_body_hold keeps its body longer.
+ */
+typedef void site_emit(void *arg, const char *file, const struct page *pg);
 
 /* Hand every exported document to emit; 0, or -1 with *cause. */
 int site_export(struct daemon *d, site_emit *emit, void *arg, char **cause);

@@ -122,11 +122,6 @@ START_TEST(worth_compressing)
 	ck_assert(!gzip_worth("text/htmlx", 1000));
 	ck_assert(!gzip_worth("image/png", 100000));
 	ck_assert(!gzip_worth(NULL, 100000));
-	ck_assert(gzip_worth_file("rings/ring2.ics", 1000));
-	ck_assert(gzip_worth_file("index.html", 1000));
-	ck_assert(!gzip_worth_file("index.html", 10));
-	ck_assert(!gzip_worth_file("ring.ics.gz", 1000));
-	ck_assert(!gzip_worth_file(".ics", 1000));
 }
 END_TEST
 

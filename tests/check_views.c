@@ -132,14 +132,14 @@ END_TEST
 
 /* export hands over every exported path once, under its table name. */
 static void
-count_file(void *arg, const char *file, const char *body, size_t len)
+count_file(void *arg, const char *file, const struct page *pg)
 {
 	size_t *n = arg;
 
-	ck_assert_uint_eq(strlen(body), len);
+	ck_assert_uint_eq(strlen(pg->body), pg->len);
 	if (strcmp(file, "index.html") == 0)
 		/* the static copy links relatively: no base URL */
-		ck_assert_ptr_nonnull(strstr(body, "href=\"calendar.ics\""));
+		ck_assert_ptr_nonnull(strstr(pg->body, "href=\"calendar.ics\""));
 	(*n)++;
 }
 

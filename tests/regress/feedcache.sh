@@ -22,6 +22,10 @@ run_changes() {
 	ctl export --dir "$tmp/$name.0" > /dev/null
 	ctl override set win11-24h2 2027-02 baseline --reason "feed cache test"
 	ctl export --dir "$tmp/$name.1" > /dev/null
+	ctl backup "$tmp/$name.1.db" > /dev/null
+	# A device import (only the devices change): the feeds stand as they were.
+	ctl devices import "${top_srcdir:-.}/tests/data/devices/daemon.csv" --skip-bad > /dev/null
+	ctl export --dir "$tmp/$name.1d" > /dev/null
 	set_deferral 4
 	ctl reload
 	ctl export --dir "$tmp/$name.2" > /dev/null
@@ -33,6 +37,19 @@ run_changes() {
 
 run_changes cached
 run_changes cold -c "$tmp/nocache.yaml"
+
+# fresh NAME: a daemon started afresh on the database as it was after the override
+# (NAME.1.db): every page built from scratch, nothing kept from before the change.
+fresh() {
+	mkdir "$tmp/$1.fresh"
+	cp "$tmp/$1.1.db" "$tmp/$1.fresh/hotpatchd.db"
+	set_deferral 1
+	start_daemon "$tmp/$1.fresh" --at 2026-11-25 || not_ok "$1: a fresh daemon starts"
+	sock=$tmp/$1.fresh/hotpatchd.sock
+	ctl export --dir "$tmp/$1.fresh.1" > /dev/null
+	stop_daemon
+}
+fresh cached
 
 # same_ics A B: every .ics file of export A is byte for byte in B, and B has no other.
 same_ics() {
@@ -48,6 +65,11 @@ for k in 0 1 2 3; do
 	check "export $k: every feed through the cache is the feed rendered without it" \
 		same_ics "$tmp/cached.$k" "$tmp/cold.$k"
 done
+# The feeds of the rings without win11-24h2 stood through the override (and every feed
+# through the device import): a daemon that built them all afresh has the same bytes.
+check "after the override, every feed is the one a fresh daemon builds" \
+	same_ics "$tmp/cached.1" "$tmp/cached.fresh.1"
+check "after a device import, every feed is as it was" same_ics "$tmp/cached.1" "$tmp/cached.1d"
 check "the override changed some feed" changed_ics "$tmp/cold.0" "$tmp/cold.1"
 check "the ring change changed some feed" changed_ics "$tmp/cold.1" "$tmp/cold.2"
 check "the month turning changed some feed" changed_ics "$tmp/cold.2" "$tmp/cold.3"

@@ -52,6 +52,7 @@ blackout import   blackout-import.json
 feed              feed.json
 export            export.json
 export socket     export.socket.json
+export stream     export.stream.json
 backup            backup.json
 backup socket     backup.socket.json
 publish           publish.json
@@ -136,6 +137,39 @@ socket_reply() {
 		keep "$1" "$2" "$tmp/raw.1"
 	else
 		not_ok "$1: answered" "$(cat "$tmp/raw.status")"
+	fi
+}
+
+# stream_reply NAME SCHEMA LINE: as socket_reply, for a reply whose JSON index is followed by
+# the files' bytes (export --stream): the index is kept for SCHEMA once its sizes add up to
+# exactly the bytes after it, and each .ics among them starts as a calendar does.
+stream_reply() {
+	raw_send "$sock" half "b'$3\\n'" "$tmp/raw" "$(tmo 30)"
+	if ! replies "$tmp/raw" > "$tmp/raw.status" || ! sed -n 2p "$tmp/raw.status" | grep -q '^200 '; then
+		not_ok "$1" "$(cat "$tmp/raw.status")"
+		return
+	fi
+	if python3 - "$tmp/raw.1" "$tmp/raw.index" > "$tmp/raw.why" 2>&1 <<'PY'
+import json, sys
+body = open(sys.argv[1], "rb").read()
+index, end = json.JSONDecoder().raw_decode(body.decode("utf-8", "surrogateescape"))
+head = len(body.decode("utf-8", "surrogateescape")[:end].encode("utf-8", "surrogateescape"))
+assert body[head:head + 1] == b"\n", "no newline after the index"
+at = head + 1
+for f in index["files"]:
+    data = body[at:at + f["bytes"]]
+    assert len(data) == f["bytes"], f["file"] + ": cut short"
+    if f["file"].endswith(".ics"):
+        assert data.startswith(b"BEGIN:VCALENDAR\r\n"), f["file"] + ": not a calendar"
+    at += f["bytes"] + f.get("gzip", 0)
+assert at == len(body), "%d bytes after the last file" % (len(body) - at)
+json.dump(index, open(sys.argv[2], "w"))
+PY
+	then
+		ok "$1: the sizes of the index add up to the bytes after it"
+		keep "$1" "$2" "$tmp/raw.index"
+	else
+		not_ok "$1: the sizes of the index add up to the bytes after it" "$(tail -3 "$tmp/raw.why")"
 	fi
 }
 
@@ -277,6 +311,7 @@ reply "export" export --dir "$tmp/export"
 reply "export again" export --dir "$tmp/export"
 reply "backup" backup "$tmp/copy.db"
 socket_reply "export on the socket" export.socket.json "export --dir x --json"
+stream_reply "export --stream on the socket" export.stream.json "export --dir x --stream --json"
 socket_reply "backup on the socket" backup.socket.json "backup x --json"
 
 # ---- changes ----
