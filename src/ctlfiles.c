@@ -47,6 +47,7 @@ struct tmp_file {
 	dev_t	 dev;			/* the directory's file system */
 	char	 name[NAME_MAX + 1];
 	char	*base, *shown;		/* a batch's: the name to rename to, and as shown */
+	size_t	 entry;			/* a batch's: its line in the new manifest */
 };
 
 static volatile sig_atomic_t tmp_live;
@@ -283,7 +284,7 @@ write_at(int dfd, const char *shown, const char *base, const void *data, size_t 
 
 /* export: the manifest, in the export directory, lists the files the last export wrote. */
 #define MANIFEST	".hotpatchd-export"
-#define MANIFEST_MAX	(4 * 1024 * 1024)
+#define MANIFEST_MAX	(32 * 1024 * 1024)
 
 /*
  * A name the export may write or remove: relative, its components plain
@@ -340,88 +341,131 @@ open_parent(int root, const char *name, bool create, const char **base)
 	return fd;
 }
 
-/* The names in the manifest in root (a list ending with NULL; empty if there is none). */
-static char **
-manifest_read(int root, const char *dir)
+/*
+ * The manifest: one line per file the export wrote, "NAME", or "NAME TAG
+ * SIZE CTIME INODE" with tabs: TAG is the page's ETag ("gz" and the ETag for
+ * its .gz), and the rest what the file was once in place.  A file whose
+ * line still matches the page and the file on disk (the change time moves
+ * with any write, and cannot be set back) is left as it is: an export after
+ * one change rewrites only what changed, and a web server or rsync sees
+ * the other files untouched.
+ */
+struct mfile {
+	char		*name;
+	char		*tag;		/* NULL: written by an older hotpatchctl, or stale */
+	long long	 size, ctime_s, ctime_ns;
+	unsigned long long ino;
+};
+
+struct manifest {
+	struct mfile	*v;
+	size_t		 n, cap;
+	struct strindex	 by_name;
+	struct strindex	 dirs;		/* each file's directory part ("" for none) */
+	char		**dirv;		/* their strings */
+	size_t		 ndir;
+};
+
+static struct mfile *
+manifest_add(struct manifest *m, const char *name, const char *tag)
 {
-	char **names = xcalloc(1, sizeof(*names)), *buf, *line, *save = NULL;
+	const char *slash = strrchr(name, '/');
+	char *dir = xasprintf("%.*s", slash == NULL ? 0 : (int)(slash - name), name);
+	size_t pos;
+
+	grow(&m->v, m->n, &m->cap, sizeof(*m->v));
+	m->v[m->n] = (struct mfile){ .name = xstrdup(name), .tag = tag ? xstrdup(tag) : NULL };
+	if (!strindex_get(&m->by_name, name, &pos))
+		strindex_put(&m->by_name, m->v[m->n].name, m->n);
+	if (strindex_get(&m->dirs, dir, &pos)) {
+		free(dir);
+	} else {
+		m->dirv = xreallocarray(m->dirv, m->ndir + 1, sizeof(*m->dirv));
+		m->dirv[m->ndir] = dir;
+		strindex_put(&m->dirs, dir, m->ndir++);
+	}
+	return &m->v[m->n++];
+}
+
+static void
+manifest_free(struct manifest *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].name);
+		free(m->v[i].tag);
+	}
+	for (size_t i = 0; i < m->ndir; i++)
+		free(m->dirv[i]);
+	free(m->v);
+	free(m->dirv);
+	strindex_free(&m->by_name);
+	strindex_free(&m->dirs);
+}
+
+/* One line; its name alone when the rest is missing or malformed. */
+static void
+manifest_line(struct manifest *m, char *line)
+{
+	char *f[5], *save = NULL;
 	size_t n = 0;
+	struct mfile *e;
+
+	for (char *t = strtok_r(line, "\t", &save); t != NULL && n < 5; t = strtok_r(NULL, "\t", &save))
+		f[n++] = t;
+	if (n == 0)
+		return;
+	e = manifest_add(m, f[0], NULL);
+	if (n == 5 && sscanf(f[2], "%lld", &e->size) == 1 &&
+	    sscanf(f[3], "%lld.%lld", &e->ctime_s, &e->ctime_ns) == 2 &&
+	    sscanf(f[4], "%llu", &e->ino) == 1)
+		e->tag = xstrdup(f[1]);
+}
+
+/* The manifest in root (empty if there is none, or it is not one). */
+static void
+manifest_read(int root, const char *dir, struct manifest *m)
+{
+	char *buf, *line, *save = NULL;
 	ssize_t got;
 	struct stat st;
 	int fd;
 
+	memset(m, 0, sizeof(*m));
 	if ((fd = openat(root, MANIFEST, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		if (errno != ENOENT)
 			fprintf(stderr, "hotpatchctl: ignoring %s/%s: %s\n", dir, MANIFEST,
 			    strerror(errno));
-		return names;
+		return;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MANIFEST_MAX) {
 		fprintf(stderr, "hotpatchctl: ignoring %s/%s: not a regular file of at most "
 		    "%d bytes\n", dir, MANIFEST, MANIFEST_MAX);
 		close(fd);
-		return names;
+		return;
 	}
 	buf = xmalloc((size_t)st.st_size + 1);
 	got = pread(fd, buf, (size_t)st.st_size, 0);
 	close(fd);
 	buf[got > 0 ? got : 0] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == '#')
-			continue;
-		names = xreallocarray(names, n + 2, sizeof(*names));
-		names[n++] = xstrdup(line);
-		names[n] = NULL;
-	}
+	for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		if (line[0] != '#' && line[0] != '\t')
+			manifest_line(m, line);
 	free(buf);
-	return names;
-}
-
-static void
-names_free(char **names)
-{
-	for (size_t i = 0; names[i] != NULL; i++)
-		free(names[i]);
-	free(names);
-}
-
-/* name's directory part ("" for none) is that of one of the files in files. */
-static bool
-same_dir_as_one(const char *name, json_t *files)
-{
-	const char *slash = strrchr(name, '/');
-	size_t dlen = slash == NULL ? 0 : (size_t)(slash - name) + 1;
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(files, i, f) {
-		const char *other = json_string_value(json_object_get(f, "file"));
-		const char *oslash = strrchr(other, '/');
-		size_t olen = oslash == NULL ? 0 : (size_t)(oslash - other) + 1;
-
-		if (olen == dlen && strncmp(name, other, dlen) == 0)
-			return true;
-	}
-	return false;
-}
-
-static bool
-exported(const char *name, json_t *files)
-{
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(files, i, f)
-		if (strcmp(json_string_value(json_object_get(f, "file")), name) == 0)
-			return true;
-	return false;
 }
 
 /* name, from the old manifest, is one the last export wrote and this one does not. */
 static bool
-is_stale(const char *name, json_t *files)
+is_stale(const char *name, const struct manifest *now)
 {
-	return safe_name(name) && !exported(name, files) && same_dir_as_one(name, files);
+	const char *slash = strrchr(name, '/');
+	char dir[PATH_MAX];
+	size_t pos;
+
+	if (!safe_name(name) || strindex_get(&now->by_name, name, &pos))
+		return false;
+	/* and only in a directory the export writes */
+	snprintf(dir, sizeof(dir), "%.*s", slash == NULL ? 0 : (int)(slash - name), name);
+	return strindex_get(&now->dirs, dir, &pos);
 }
 
 /*
@@ -430,15 +474,17 @@ is_stale(const char *name, json_t *files)
  * whoever put it there, stays.  Returns how many were removed.
  */
 static size_t
-remove_stale(int root, const char *dir, char **old, json_t *files)
+remove_stale(int root, const char *dir, const struct manifest *old, const struct manifest *now)
 {
 	const char *base;
 	struct stat st;
 	size_t removed = 0;
 	int dfd;
 
-	for (size_t i = 0; old[i] != NULL; i++) {
-		if (!is_stale(old[i], files) || (dfd = open_parent(root, old[i], false, &base)) < 0)
+	for (size_t i = 0; i < old->n; i++) {
+		const char *name = old->v[i].name;
+
+		if (!is_stale(name, now) || (dfd = open_parent(root, name, false, &base)) < 0)
 			continue;
 		if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
 		    st.st_uid == geteuid()) {
@@ -447,7 +493,7 @@ remove_stale(int root, const char *dir, char **old, json_t *files)
 				fsync(dfd);
 			} else {
 				fprintf(stderr, "hotpatchctl: cannot remove %s/%s: %s\n", dir,
-				    old[i], strerror(errno));
+				    name, strerror(errno));
 			}
 		}
 		close(dfd);
@@ -457,27 +503,70 @@ remove_stale(int root, const char *dir, char **old, json_t *files)
 
 /* Write the manifest: the exported files and, if old is not NULL, its stale names. */
 static void
-manifest_write(int root, const char *dir, json_t *files, char **old)
+manifest_write(int root, const char *dir, const struct manifest *now,
+    const struct manifest *old)
 {
 	char *list = NULL, *shown = xasprintf("%s/%s", dir, MANIFEST);
-	size_t listlen = 0, i;
-	json_t *f;
+	size_t listlen = 0;
 	FILE *mf;
 
 	if ((mf = open_memstream(&list, &listlen)) == NULL)
 		die(EXIT_ERROR, "open_memstream: %s", strerror(errno));
 	fprintf(mf, "# hotpatchctl export: the files it wrote here, removed once no longer "
 	    "exported\n");
-	json_array_foreach(files, i, f)
-		fprintf(mf, "%s\n", json_string_value(json_object_get(f, "file")));
-	for (i = 0; old != NULL && old[i] != NULL; i++)
-		if (is_stale(old[i], files))
-			fprintf(mf, "%s\n", old[i]);
+	for (size_t i = 0; i < now->n; i++) {
+		const struct mfile *e = &now->v[i];
+
+		fprintf(mf, "%s\t%s\t%lld\t%lld.%09lld\t%llu\n", e->name, e->tag, e->size,
+		    e->ctime_s, e->ctime_ns, e->ino);
+	}
+	for (size_t i = 0; old != NULL && i < old->n; i++)
+		if (is_stale(old->v[i].name, now))
+			fprintf(mf, "%s\n", old->v[i].name);
 	if (fclose(mf) != 0)
 		die(EXIT_ERROR, "cannot write %s: %s", shown, strerror(errno));
 	write_at(root, shown, MANIFEST, list, listlen);
 	free(list);
 	free(shown);
+}
+
+static void
+mfile_stat(struct mfile *e, const struct stat *st)
+{
+	e->size = (long long)st->st_size;
+	e->ctime_s = (long long)st->st_ctim.tv_sec;
+	e->ctime_ns = (long long)st->st_ctim.tv_nsec;
+	e->ino = (unsigned long long)st->st_ino;
+}
+
+/*
+ * Is name, of len bytes tagged tag, in place as the old manifest says: a
+ * regular file of ours with the size, change time and inode it had?  Then
+ * e (its line in the new manifest) gets them.
+ */
+static bool
+unchanged(int root, const struct manifest *old, const char *name, const char *tag,
+    size_t len, struct mfile *e)
+{
+	const struct mfile *o;
+	const char *base;
+	struct stat st;
+	size_t pos;
+	int dfd;
+	bool same;
+
+	if (!strindex_get(&old->by_name, name, &pos) || (o = &old->v[pos])->tag == NULL ||
+	    strcmp(o->tag, tag) != 0 || o->size != (long long)len ||
+	    (dfd = open_parent(root, name, false, &base)) < 0)
+		return false;
+	same = fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_uid == geteuid() && (long long)st.st_size == o->size &&
+	    (unsigned long long)st.st_ino == o->ino && (long long)st.st_ctim.tv_sec == o->ctime_s &&
+	    (long long)st.st_ctim.tv_nsec == o->ctime_ns;
+	close(dfd);
+	if (same)
+		mfile_stat(e, &st);
+	return same;
 }
 
 /*
@@ -500,15 +589,20 @@ batch_sync(void)
 }
 
 static void
-batch_commit(void)
+batch_commit(struct manifest *now)
 {
 	sig_atomic_t n = tmp_live;
+	struct stat st;
 
 	batch_sync();
-	for (sig_atomic_t i = 0; i < n; i++)
-		if (renameat(tmp[i].dfd, tmp[i].name, tmp[i].dfd, tmp[i].base) < 0)
+	for (sig_atomic_t i = 0; i < n; i++) {
+		if (renameat(tmp[i].dfd, tmp[i].name, tmp[i].dfd, tmp[i].base) < 0 ||
+		    fstat(tmp[i].fd, &st) < 0)
 			die(EXIT_ERROR, "cannot rename a temporary file to %s: %s", tmp[i].shown,
 			    strerror(errno));
+		/* after the rename, which sets the change time */
+		mfile_stat(&now->v[tmp[i].entry], &st);
+	}
 	batch_sync();
 	tmp_block(SIG_BLOCK);
 	tmp_live = 0;
@@ -521,14 +615,23 @@ batch_commit(void)
 	}
 }
 
-/* Write one exported file, name (a safe_name) inside root, in the batch. */
-static void
-write_file(int root, const char *dir, const char *name, const char *data, size_t len)
+/*
+ * One exported file, name (a safe_name) inside root, tagged tag: left as
+ * it is if unchanged, else written in the batch.  Either way it is a line
+ * of the new manifest.  Returns whether it was written.
+ */
+static bool
+write_file(int root, const char *dir, struct manifest *now, const struct manifest *old,
+    const char *name, const char *tag, const char *data, size_t len)
 {
+	struct mfile *e = manifest_add(now, name, tag);
 	const char *base;
-	char *shown = xasprintf("%s/%s", dir, name);
+	char *shown;
 	int dfd, fd;
 
+	if (unchanged(root, old, name, tag, len, e))
+		return false;
+	shown = xasprintf("%s/%s", dir, name);
 	if ((dfd = open_parent(root, name, true, &base)) < 0)
 		die(EXIT_ERROR, "cannot write %s: a directory on the way: %s", shown,
 		    strerror(errno));
@@ -536,30 +639,33 @@ write_file(int root, const char *dir, const char *name, const char *data, size_t
 		die(EXIT_ERROR, "cannot write %s: %s", shown, strerror(errno));
 	tmp[tmp_live - 1].base = xstrdup(base);
 	tmp[tmp_live - 1].shown = shown;
+	tmp[tmp_live - 1].entry = (size_t)(e - now->v);
 	if (tmp_live == TMP_BATCH)
-		batch_commit();
+		batch_commit(now);
+	return true;
 }
 
 /*
  * Write x and, if the daemon sent one, its .gz beside it: the very bytes
  * hotpatchd sends in gzip, for a web server that sends a precompressed
- * file in its place (nginx gzip_static).  Each name written is added to
- * written, which the manifest lists.
+ * file in its place (nginx gzip_static).  Returns how many were written.
  */
-static void
-write_file_gz(int root, const char *dir, const struct xfile *x, json_t *written)
+static size_t
+write_file_gz(int root, const char *dir, struct manifest *now, const struct manifest *old,
+    const struct xfile *x)
 {
-	char *gzname;
+	char *gzname, *gztag;
+	size_t n = write_file(root, dir, now, old, x->name, x->etag, x->data, x->len);
 
-	write_file(root, dir, x->name, x->data, x->len);
-	json_array_append_new(written, json_pack("{s:s}", "file", x->name));
 	if (x->gz == NULL)
-		return;
+		return n;
 	gzname = xasprintf("%s.gz", x->name);
+	gztag = xasprintf("gz%s", x->etag);
 	/* through a temporary renamed into place, as every file: a link at gzname is replaced */
-	write_file(root, dir, gzname, x->gz, x->gzlen);
-	json_array_append_new(written, json_pack("{s:s}", "file", gzname));
+	n += write_file(root, dir, now, old, gzname, gztag, x->gz, x->gzlen);
 	free(gzname);
+	free(gztag);
+	return n;
 }
 
 /*
@@ -581,20 +687,20 @@ export_open(const char *dir)
 }
 
 /*
- * What export --json prints: the files written (by name, as the manifest
- * lists them) and how many stale ones went, never their contents.
+ * What export --json prints: the files of the export (by name, as the
+ * manifest lists them), how many were written (the others were in place
+ * already) and how many stale ones went, never their contents.
  */
 static void
-export_json(const char *dir, const json_t *files, size_t removed)
+export_json(const char *dir, const struct manifest *now, size_t written, size_t removed)
 {
-	json_t *names = json_array(), *f, *j;
-	size_t i;
+	json_t *names = json_array(), *j;
 	char *s;
 
-	json_array_foreach(files, i, f)
-		json_array_append(names, json_object_get(f, "file"));
-	j = json_pack("{s:s,s:o,s:I}", "dir", dir, "files", names, "removed",
-	    (json_int_t)removed);
+	for (size_t i = 0; i < now->n; i++)
+		json_array_append_new(names, json_string(now->v[i].name));
+	j = json_pack("{s:s,s:o,s:I,s:I}", "dir", dir, "files", names, "written",
+	    (json_int_t)written, "removed", (json_int_t)removed);
 	s = json_dumps(j, JSON_INDENT(2));
 	printf("%s\n", s);
 	free(s);
@@ -611,10 +717,11 @@ export_json(const char *dir, const json_t *files, size_t removed)
 int
 write_export(const struct answer *a, int root, const char *dir, bool json)
 {
-	json_t *j, *written = json_array();
+	struct manifest old, now = { 0 };
+	json_t *j;
 	struct xfile *x;
-	char **old, *why;
-	size_t i, n, removed = 0;
+	char *why;
+	size_t i, n, written = 0, removed = 0;
 	bool stale = false;
 
 	if (a->code != PROTO_OK)
@@ -624,27 +731,28 @@ write_export(const struct answer *a, int root, const char *dir, bool json)
 	for (i = 0; i < n; i++)
 		if (!safe_name(x[i].name))
 			die(EXIT_ERROR, "hotpatchd sent an unsafe file name: %s", x[i].name);
-	old = manifest_read(root, dir);
+	manifest_read(root, dir, &old);
 	for (i = 0; i < n; i++)
-		write_file_gz(root, dir, &x[i], written);
-	batch_commit();
-	for (i = 0; old[i] != NULL && !stale; i++)
-		stale = is_stale(old[i], written);
+		written += write_file_gz(root, dir, &now, &old, &x[i]);
+	batch_commit(&now);
+	for (i = 0; i < old.n && !stale; i++)
+		stale = is_stale(old.v[i].name, &now);
 	if (stale) {
-		manifest_write(root, dir, written, old);
-		removed = remove_stale(root, dir, old, written);
+		manifest_write(root, dir, &now, &old);
+		removed = remove_stale(root, dir, &old, &now);
 	}
-	manifest_write(root, dir, written, NULL);
+	manifest_write(root, dir, &now, NULL);
 	if (json)
-		export_json(dir, written, removed);
+		export_json(dir, &now, written, removed);
 	else if (removed > 0)
-		printf("exported %zu files to %s, removed %zu no longer exported\n",
-		    json_array_size(written), dir, removed);
+		printf("exported %zu files to %s (%zu written, %zu unchanged), removed %zu no longer "
+		    "exported\n", now.n, dir, written, now.n - written, removed);
 	else
-		printf("exported %zu files to %s\n", json_array_size(written), dir);
-	names_free(old);
+		printf("exported %zu files to %s (%zu written, %zu unchanged)\n", now.n, dir,
+		    written, now.n - written);
+	manifest_free(&old);
+	manifest_free(&now);
 	close(root);
-	json_decref(written);
 	json_decref(j);
 	free(x);
 	return EXIT_OK;

@@ -38,7 +38,7 @@ import os, sys
 site = sys.argv[1]
 lines = open(os.path.join(site, ".hotpatchd-export")).read().splitlines()
 assert lines[0].startswith("#"), lines[0]
-names = lines[1:]
+names = [l.split("\t")[0] for l in lines[1:]]
 on_disk = sorted(os.path.relpath(os.path.join(d, f), site) for d, _, fs in os.walk(site)
                  for f in fs if f != ".hotpatchd-export")
 assert sorted(names) == on_disk, (names, on_disk)
@@ -49,6 +49,34 @@ PY
 r=$(stat -c %a "$site/.hotpatchd-export" "$site/calendar.ics" | sort -u | tr '\n' ' ')
 [ "$r" = "640 " ] || [ "$r" = "644 " ] && ok "the files and the manifest are mode 0644 less the umask" ||
 	not_ok "the files and the manifest are mode 0644 less the umask" "modes: $r (umask $(umask))"
+
+# ---------------------------------------------------------------------------
+# Files in place and unchanged are left alone: not written, same inode and change time.
+
+nfiles=$(grep -vc '^#' "$site/.hotpatchd-export")
+stamp_of() { stat -c '%i %Z.%z' "$site/$1"; }
+before=$(stamp_of rings/ring2.ics)
+ctl export --dir "$site"
+has "an export with nothing changed writes nothing" "($((0)) written, $nfiles unchanged)"
+[ "$(stamp_of rings/ring2.ics)" = "$before" ] && ok "an unchanged feed keeps its inode and change time" ||
+	not_ok "an unchanged feed keeps its inode and change time" "$before -> $(stamp_of rings/ring2.ics)"
+# A feed edited in place, same size (one letter changed): written again, as the daemon has it.
+cp "$site/rings/ring2.ics" "$tmp/ring2.want"
+sed -i 's/^BEGIN:VCALENDAR/BEGIN:VCALENDAX/' "$site/rings/ring2.ics"
+ctl export --dir "$site"
+has "a feed edited in place is written again" "(1 written, $((nfiles - 1)) unchanged)"
+cmp -s "$site/rings/ring2.ics" "$tmp/ring2.want" && ok "the edited feed is the daemon's again" ||
+	not_ok "the edited feed is the daemon's again"
+# One override: only the feeds it changes (and the pages showing it) are written.
+ctl override set win11-24h2 2027-03 baseline --reason "export test"
+ctl export --dir "$site"
+w=$(sed -n 's/.*(\([0-9]*\) written.*/\1/p' "$tmp/out")
+[ -n "$w" ] && [ "$w" -gt 2 ] && [ "$w" -lt "$nfiles" ] &&
+	ok "after one override some files are written ($w of $nfiles), not all" ||
+	not_ok "after one override some files are written, not all" "$(cat "$tmp/out")"
+ctl override clear win11-24h2 2027-03
+ctl export --dir "$site"
+answered "export after clearing the override"
 
 # ---------------------------------------------------------------------------
 # Planted symbolic links.
@@ -182,15 +210,39 @@ else
 	not_ok "a forged manifest removes nothing: no absolute or .. paths, symlinks, other directories or others' files" \
 	    "$(cat "$tmp/out")" "$(ls -la "$site" "$site/rings" "$tmp/outside" | head -n 40)"
 fi
-grep -qx 'calendar.ics' "$site/.hotpatchd-export" && ! grep -q forged "$site/.hotpatchd-export" &&
+cut -f1 "$site/.hotpatchd-export" | grep -qx 'calendar.ics' && ! grep -q forged "$site/.hotpatchd-export" &&
 	ok "the forged manifest is replaced by the export's own" ||
 	not_ok "the forged manifest is replaced by the export's own" "$(cat "$site/.hotpatchd-export")"
-head -c $((5 * 1024 * 1024)) /dev/zero | tr '\0' 'a' > "$site/.hotpatchd-export"
+head -c $((33 * 1024 * 1024)) /dev/zero | tr '\0' 'a' > "$site/.hotpatchd-export"
 ctl export --dir "$site"
 [ $rc -eq 0 ] && grep -q "ignoring $site/.hotpatchd-export" "$tmp/err" &&
 	[ "$(wc -c < "$site/.hotpatchd-export")" -lt 100000 ] &&
-	ok "a manifest over 4 MiB is ignored with a warning and replaced" ||
-	not_ok "a manifest over 4 MiB is ignored with a warning and replaced" "exit $rc: $(cat "$tmp/err")"
+	ok "a manifest over 32 MiB is ignored with a warning and replaced" ||
+	not_ok "a manifest over 32 MiB is ignored with a warning and replaced" "exit $rc: $(cat "$tmp/err")"
+# A manifest forged to call a planted file unchanged: it is not ours, so it is replaced.
+if [ "$(id -u)" -eq 0 ]; then
+	echo "BEGIN:VCALENDAR planted" > "$site/rings/ring1.ics"
+	chown nobody "$site/rings/ring1.ics"
+	python3 - "$site" <<'PY'
+import os, sys
+site = sys.argv[1]
+st = os.lstat(os.path.join(site, "rings/ring1.ics"))
+lines = open(os.path.join(site, ".hotpatchd-export")).read().splitlines()
+out = []
+for l in lines:
+    f = l.split("\t")
+    if f[0] == "rings/ring1.ics" and len(f) == 5:
+        f[2:] = [str(st.st_size), "%d.%09d" % (st.st_ctime_ns // 10**9, st.st_ctime_ns % 10**9), str(st.st_ino)]
+    out.append("\t".join(f))
+open(os.path.join(site, ".hotpatchd-export"), "w").write("\n".join(out) + "\n")
+PY
+	ctl export --dir "$site"
+	[ $rc -eq 0 ] && ! grep -q planted "$site/rings/ring1.ics" &&
+		ok "a planted file of another user, forged as unchanged in the manifest, is replaced" ||
+		not_ok "a planted file forged as unchanged is replaced" "exit $rc: $(head -c 80 "$site/rings/ring1.ics")"
+else
+	skip "a planted file of another user, forged as unchanged, is replaced" "needs root for chown"
+fi
 
 # ---------------------------------------------------------------------------
 # A daemon that hangs up.  fake_server: a control socket at $tmp/fake.sock served by Python,
