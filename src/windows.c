@@ -4,6 +4,7 @@
  * the code here only adds days to dates and applies RFC 5545's rules for
  * local times that fall in a DST gap or overlap.
  */
+#include "boindex.h"
 #include "recur.h"
 #include "rings.h"
 #include "tzcache.h"
@@ -164,40 +165,73 @@ overlaps(const struct blackout *b, const struct ring *r, time_t start, time_t en
 }
 
 /*
- * The first of r's listed blackouts ix[0 .. n) of one of the kinds that
- * overlaps [start, end), days first..last, or NULL.  The list holds the
- * days and kind of each: only one that may match is read.
+ * What blocked asks: the UTC interval [start, end), its days first..last
+ * (a day either side: no zone is a day or more from UTC, so a date
+ * blackout outside them cannot overlap), the kinds that count, and the
+ * ring's zone.
  */
-static const struct blackout *
-blocked_listed(const struct ringset *rs, const struct ring *r, const struct bo_ref *ix, size_t n,
-    time_t start, time_t end, long first, long last, unsigned kinds)
-{
-	for (size_t k = 0; k < n; k++) {
-		const struct bo_ref *e = &ix[k];
+struct bo_query {
+	time_t		 start, end;
+	long		 first, last;
+	unsigned	 kinds;
+	struct tzone	*z;
+};
 
-		if (!(kinds & e->kind) || e->recurs)
+/* Does listed blackout e overlap the query's interval?  A date one by its days in the zone. */
+static bool
+span_overlaps(const struct ringset *rs, const struct bo_span *e, const struct bo_query *q)
+{
+	const struct blackout *b = &rs->bo[e->i];
+
+	if (b->timed)
+		return q->start < b->end && q->end > b->start;
+	return q->start < from_local(q->z, (long)e->to_day + 1, 0) &&
+	    q->end > from_local(q->z, e->from_day, 0);
+}
+
+/*
+ * Lower *best to the position of the first blackout of list v[0 .. n) that
+ * overlaps the query, if one comes before it.  Only entries starting by
+ * q->last can; looking back from there, none before an entry whose reach
+ * ends before q->first can either.
+ */
+static void
+first_listed(const struct ringset *rs, const struct bo_span *v, size_t n,
+    const struct bo_query *q, uint32_t *best)
+{
+	for (size_t k = bo_span_upto(v, n, q->last); k-- > 0 && v[k].reach >= q->first;) {
+		const struct bo_span *e = &v[k];
+
+		if (e->i >= *best || !(q->kinds & e->kind) || e->to_day < q->first)
 			continue;
-		if (!e->timed && (e->to_day < first || e->from_day > last))
-			continue;
-		if (overlaps(&rs->bo[e->i], r, start, end))
-			return &rs->bo[e->i];
+		if (span_overlaps(rs, e, q))
+			*best = e->i;
 	}
-	return NULL;
+}
+
+/* As first_listed over a ring's lists: the first in rs->bo's order, or NULL. */
+static const struct blackout *
+blocked_listed(const struct ringset *rs, const struct bo_lists *L, const struct bo_query *q)
+{
+	uint32_t best = UINT32_MAX;
+
+	first_listed(rs, L->global, L->nglobal, q, &best);
+	first_listed(rs, L->own, L->nown, q, &best);
+	return best != UINT32_MAX ? &rs->bo[best] : NULL;
 }
 
 /* As blocked_listed, through every blackout of a set that is not indexed. */
 static const struct blackout *
-blocked_unlisted(const struct ringset *rs, const struct ring *r, time_t start, time_t end,
-    long first, long last, unsigned kinds)
+blocked_unlisted(const struct ringset *rs, const struct ring *r, const struct bo_query *q)
 {
 	for (size_t k = 0; rs != NULL && k < rs->nbo; k++) {
 		const struct blackout *b = &rs->bo[k];
 
-		if (!applies(b, r) || !(kinds & (1u << b->kind)) || b->rrule != NULL)
+		if (!applies(b, r) || !(q->kinds & (1u << b->kind)) || b->rrule != NULL)
 			continue;
-		if (!b->timed && (ymd_days(b->to) < first || ymd_days(b->from) > last))
+		if (!b->timed && (ymd_days(b->to) < q->first || ymd_days(b->from) > q->last))
 			continue;
-		if (overlaps(b, r, start, end))
+		if (overlaps(b, r, q->start, q->end))
 			return b;
 	}
 	return NULL;
@@ -211,26 +245,23 @@ blocked_unlisted(const struct ringset *rs, const struct ring *r, time_t start, t
 static const struct blackout *
 blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end, unsigned kinds)
 {
-	size_t n = 0;
-	unsigned has = ~0u;
-	const struct bo_ref *ix = rs != NULL ? ringset_blackouts(rs, r, &n, &has) : NULL;
+	struct bo_lists L = { .kinds = ~0u };
+	bool listed = rs != NULL && ringset_blackouts(rs, r, &L);
+	struct bo_query q = { start, end, utc_day_of(start) - 1, utc_day_of(end - 1) + 1, kinds,
+	    NULL };
 	const struct blackout *b;
-	/*
-	 * No zone is a day or more away from UTC, so a date blackout that ends
-	 * before the day before start or begins after the day after end cannot
-	 * overlap: a cheap test in day numbers before the exact one.
-	 */
-	long first, last;
 
-	if (!(has & kinds))
+	if (!(L.kinds & kinds))
 		return NULL;
-	first = utc_day_of(start) - 1;
-	last = utc_day_of(end - 1) + 1;
-	b = ix != NULL ? blocked_listed(rs, r, ix, n, start, end, first, last, kinds) :
-	    blocked_unlisted(rs, r, start, end, first, last, kinds);
-	if (b != NULL || !(has & BO_RECURS) || rs == NULL || ringset_years(rs) == NULL)
+	if (listed) {
+		q.z = tz_zone(r->timezone);
+		b = blocked_listed(rs, &L, &q);
+	} else {
+		b = blocked_unlisted(rs, r, &q);
+	}
+	if (b != NULL || !(L.kinds & BO_RECURS) || rs == NULL || ringset_years(rs) == NULL)
 		return b;
-	return blocked_recurring(rs, r, start, end, first, last, kinds);
+	return blocked_recurring(rs, r, start, end, q.first, q.last, kinds);
 }
 
 /* The weekday of day number dn, Sunday 0: day 0 was a Thursday. */
