@@ -39,9 +39,17 @@ static time_t
 from_local(struct tzone *z, long dn, int minute)
 {
 	/* The wall time read as if it were UTC. */
-	time_t wall = (time_t)dn * DAY + (time_t)minute * 60;
-	int before = tz_offset(z, wall - DAY), after = tz_offset(z, wall + DAY);
+	time_t wall = (time_t)dn * DAY + (time_t)minute * 60, from, until;
+	int off = tz_offset_stretch(z, wall, &from, &until), before, after;
 
+	/*
+	 * Most days one offset holds from a day before to a day after: then
+	 * both below are that offset and real (no offset is a day long).
+	 */
+	if (wall - DAY >= from && wall + DAY < until)
+		return wall - off;
+	before = tz_offset(z, wall - DAY);
+	after = tz_offset(z, wall + DAY);
 	/*
 	 * A local time is real under an offset if converting with it lands
 	 * where that offset is in force.  Both real: an overlap, take the
@@ -97,6 +105,25 @@ static bool
 applies(const struct blackout *b, const struct ring *r)
 {
 	return b->ring == NULL || strcmp(b->ring, r->id) == 0;
+}
+
+/*
+ * The ring the engine times, with what it would otherwise look up on
+ * every blackout test: its zone and its lists of blackouts.
+ */
+struct rctx {
+	const struct ringset	*rs;
+	const struct ring	*r;
+	struct tzone		*z;
+	struct bo_lists		 L;	/* kinds ~0u when rs is not indexed */
+	bool			 listed;
+};
+
+static void
+rctx_init(struct rctx *c, const struct ringset *rs, const struct ring *r)
+{
+	*c = (struct rctx){ .rs = rs, .r = r, .z = tz_zone(r->timezone), .L.kinds = ~0u };
+	c->listed = rs != NULL && ringset_blackouts(rs, r, &c->L);
 }
 
 /* Masks of blackout kinds for blocked(). */
@@ -243,25 +270,19 @@ blocked_unlisted(const struct ringset *rs, const struct ring *r, const struct bo
  * end), or NULL.
  */
 static const struct blackout *
-blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end, unsigned kinds)
+blocked(const struct rctx *c, time_t start, time_t end, unsigned kinds)
 {
-	struct bo_lists L = { .kinds = ~0u };
-	bool listed = rs != NULL && ringset_blackouts(rs, r, &L);
-	struct bo_query q = { start, end, utc_day_of(start) - 1, utc_day_of(end - 1) + 1, kinds,
-	    NULL };
+	struct bo_query q;
 	const struct blackout *b;
 
-	if (!(L.kinds & kinds))
+	if (!(c->L.kinds & kinds))
 		return NULL;
-	if (listed) {
-		q.z = tz_zone(r->timezone);
-		b = blocked_listed(rs, &L, &q);
-	} else {
-		b = blocked_unlisted(rs, r, &q);
-	}
-	if (b != NULL || !(L.kinds & BO_RECURS) || rs == NULL || ringset_years(rs) == NULL)
+	q = (struct bo_query){ start, end, utc_day_of(start) - 1, utc_day_of(end - 1) + 1, kinds,
+	    c->z };
+	b = c->listed ? blocked_listed(c->rs, &c->L, &q) : blocked_unlisted(c->rs, c->r, &q);
+	if (b != NULL || !(c->L.kinds & BO_RECURS) || c->rs == NULL || ringset_years(c->rs) == NULL)
 		return b;
-	return blocked_recurring(rs, r, start, end, q.first, q.last, kinds);
+	return blocked_recurring(c->rs, c->r, start, end, q.first, q.last, kinds);
 }
 
 /* The weekday of day number dn, Sunday 0: day 0 was a Thursday. */
@@ -321,16 +342,15 @@ slot_on(const struct ring *r, struct tzone *z, long dn, time_t after, time_t *st
  * are kept; win_reason makes words of them when someone asks.
  */
 static void
-find_window(const struct ringset *rs, const struct ring *r, struct install *in)
+find_window(const struct rctx *c, struct install *in)
 {
-	struct tzone *z = tz_zone(r->timezone);
-	struct localtime from;
-	long dn;
+	const struct ring *r = c->r;
+	struct tzone *z = c->z;
+	/* The local day of the offer, less one: a slot late on the day before may still be after it. */
+	long dn = utc_day_of(in->offered_at + tz_offset(z, in->offered_at)) - 1;
 
 	in->status = WS_NONE;
 	in->why = r->nwin == 0 ? WHY_NO_WINDOWS : WHY_NO_SLOT;
-	win_to_local(r->timezone, in->offered_at, &from);
-	dn = ymd_days(from.date) - 1;	/* a slot late on the local day before may still be after the offer */
 	for (int i = 0; r->nwin > 0 && i < MAX_SEARCH_DAYS; i++, dn++) {
 		const struct mwindow *w = NULL;
 		const struct blackout *b;
@@ -341,7 +361,7 @@ find_window(const struct ringset *rs, const struct ring *r, struct install *in)
 
 			if (s >= in->next_offered_at)
 				return;
-			if ((b = blocked(rs, r, s, e, ALL_KINDS)) == NULL) {
+			if ((b = blocked(c, s, e, ALL_KINDS)) == NULL) {
 				in->window_start = s;
 				in->window_end = e;
 				in->window = w;
@@ -362,15 +382,14 @@ find_window(const struct ringset *rs, const struct ring *r, struct install *in)
  * that end falls in): nothing is offered or installed while paused.
  */
 static time_t
-after_pauses(const struct ringset *rs, const struct ring *r, time_t t,
-    const struct blackout **pause)
+after_pauses(const struct rctx *c, time_t t, const struct blackout **pause)
 {
 	const struct blackout *b;
 
-	for (int i = 0; i < 8 && (b = blocked(rs, r, t, t + 1, PAUSES)) != NULL; i++) {
+	for (int i = 0; i < 8 && (b = blocked(c, t, t + 1, PAUSES)) != NULL; i++) {
 		time_t bs, be;
 
-		blackout_span(b, r, &bs, &be);
+		blackout_span(b, c->r, &bs, &be);
 		t = be;
 		if (pause != NULL && *pause == NULL)
 			*pause = b;
@@ -380,9 +399,9 @@ after_pauses(const struct ringset *rs, const struct ring *r, time_t t,
 
 /* The freeze of r that instant t falls inside, or NULL. */
 static const struct blackout *
-frozen_at(const struct ringset *rs, const struct ring *r, time_t t)
+frozen_at(const struct rctx *c, time_t t)
 {
-	return t != 0 ? blocked(rs, r, t, t + 1, FREEZES) : NULL;
+	return t != 0 ? blocked(c, t, t + 1, FREEZES) : NULL;
 }
 
 /* The ring's deferral, deadline and grace for a month: Autopatch's expedite settings, or its own. */
@@ -399,13 +418,12 @@ month_days(const struct ring *r, const struct month_info *mi, int *defer, int *d
 
 /* When the ring is offered os's release of month, pauses included. */
 static time_t
-offer_of(const struct ringset *rs, const struct ring *r, const struct month_info *mi,
-    const struct blackout **pause)
+offer_of(const struct rctx *c, const struct month_info *mi, const struct blackout **pause)
 {
 	int defer, deadline, grace;
 
-	month_days(r, mi, &defer, &deadline, &grace);
-	return after_pauses(rs, r, plus_days(mi->release_at, defer), pause);
+	month_days(c->r, mi, &defer, &deadline, &grace);
+	return after_pauses(c, plus_days(mi->release_at, defer), pause);
 }
 
 /*
@@ -414,14 +432,14 @@ offer_of(const struct ringset *rs, const struct ring *r, const struct month_info
  * first; a pause holds even that.
  */
 static void
-force_at_deadline(const struct ringset *rs, const struct ring *r, struct install *in)
+force_at_deadline(const struct rctx *c, struct install *in)
 {
 	if (in->status == WS_OK || in->skipped)
 		return;
 	if (in->status == WS_NONE && in->install_deadline >= in->next_offered_at)
 		return;		/* superseded: forced_at stays 0 */
-	in->forced_at = after_pauses(rs, r, in->install_deadline, NULL);
-	in->forced_in = frozen_at(rs, r, in->forced_at);
+	in->forced_at = after_pauses(c, in->install_deadline, NULL);
+	in->forced_in = frozen_at(c, in->forced_at);
 }
 
 void
@@ -440,8 +458,10 @@ win_month_next(const struct caldata *c, const struct ringset *rs, const struct r
     struct month_info *next_out)
 {
 	struct month_info next;
+	struct rctx ctx;
 	int defer, deadline, grace;
 
+	rctx_init(&ctx, rs, r);
 	memset(out, 0, sizeof(*out));
 	out->month = mi->month;
 	out->os = os;
@@ -451,12 +471,12 @@ win_month_next(const struct caldata *c, const struct ringset *rs, const struct r
 	month_days(r, &out->mi, &defer, &deadline, &grace);
 	out->expedited = defer == 0 && out->mi.rel != NULL && out->mi.rel->expedited && r->expedite;
 	out->release_at = out->mi.release_at;
-	out->offered_at = offer_of(rs, r, &out->mi, &out->pause);
+	out->offered_at = offer_of(&ctx, &out->mi, &out->pause);
 	out->install_deadline = plus_days(out->offered_at, deadline);
 	out->restart_deadline = plus_days(out->install_deadline, grace);
 	cal_month(c, os, mi->month + 1, &next);
 	*next_out = next;
-	out->next_offered_at = offer_of(rs, r, &next, NULL);
+	out->next_offered_at = offer_of(&ctx, &next, NULL);
 	/* Held until the next release is offered too: this one is never installed. */
 	out->skipped = out->pause != NULL && out->next_offered_at <= out->offered_at;
 	if (out->skipped) {
@@ -464,14 +484,17 @@ win_month_next(const struct caldata *c, const struct ringset *rs, const struct r
 		out->why = WHY_NO_SLOT;
 		return;
 	}
-	find_window(rs, r, out);
-	force_at_deadline(rs, r, out);
+	find_window(&ctx, out);
+	force_at_deadline(&ctx, out);
 }
 
 const struct blackout *
 win_freeze_at(const struct ringset *rs, const struct ring *r, time_t t)
 {
-	return frozen_at(rs, r, t);
+	struct rctx ctx;
+
+	rctx_init(&ctx, rs, r);
+	return frozen_at(&ctx, t);
 }
 
 void
@@ -480,6 +503,7 @@ win_oob(const struct ringset *rs, const struct ring *r, const struct os_def *os,
 {
 	ym_t m = ym_make(o->date.y, o->date.m);
 	struct ymd pt;
+	struct rctx ctx;
 
 	(void)os;
 	memset(out, 0, sizeof(*out));
@@ -495,7 +519,8 @@ win_oob(const struct ringset *rs, const struct ring *r, const struct os_def *os,
 	out->offered_at = plus_days(cal_release_instant(pt), r->deferral_days);
 	if (out->offered_at < out->release_at)
 		out->offered_at = out->release_at;	/* past its deferral: the same day */
-	out->offered_at = after_pauses(rs, r, out->offered_at, &out->pause);
+	rctx_init(&ctx, rs, r);
+	out->offered_at = after_pauses(&ctx, out->offered_at, &out->pause);
 	out->install_deadline = plus_days(out->offered_at, r->deadline_days);
 	out->restart_deadline = o->restart ? plus_days(out->install_deadline, r->grace_days) : 0;
 }
