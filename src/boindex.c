@@ -111,29 +111,3 @@ boindex_free(struct boindex *x)
 	free(x->kinds);
 	memset(x, 0, sizeof(*x));
 }
-
-void
-boindex_lists(const struct boindex *x, size_t g, struct bo_lists *out)
-{
-	out->global = x->global;
-	out->nglobal = x->nglobal;
-	out->own = x->own + x->first[g];
-	out->nown = x->first[g + 1] - x->first[g];
-	out->kinds = x->global_kinds | x->kinds[g];
-}
-
-size_t
-bo_span_upto(const struct bo_span *v, size_t n, long last)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].from_day <= last)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}

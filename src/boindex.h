@@ -57,11 +57,33 @@ void boindex_build(struct boindex *x, const struct blackout *bo, size_t nbo,
     const size_t *owner, size_t nring);
 void boindex_free(struct boindex *x);
 
-/* Ring g's lists. */
-void boindex_lists(const struct boindex *x, size_t g, struct bo_lists *out);
+/* Ring g's lists.  (Inline, as the next: the window engine asks millions of times.) */
+static inline void
+boindex_lists(const struct boindex *x, size_t g, struct bo_lists *out)
+{
+	out->global = x->global;
+	out->nglobal = x->nglobal;
+	out->own = x->own + x->first[g];
+	out->nown = x->first[g + 1] - x->first[g];
+	out->kinds = x->global_kinds | x->kinds[g];
+}
 
 /* How many of v[0 .. n) start on or before day last (binary search). */
-size_t bo_span_upto(const struct bo_span *v, size_t n, long last);
+static inline size_t
+bo_span_upto(const struct bo_span *v, size_t n, long last)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].from_day <= last)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 /*
  * The lists of the blackouts that apply to g (global and g's own); false if

@@ -63,6 +63,30 @@ from_local(struct tzone *z, long dn, int minute)
 	return wall - before;
 }
 
+/*
+ * A zone and the stretch of one offset its last answer came from: the
+ * engine converts many local times of one ring close together.
+ */
+struct zcache {
+	struct tzone	*z;
+	time_t		 from, until;	/* empty until asked */
+	int		 off;
+};
+
+/* As from_local, first by the kept stretch. */
+static time_t
+local_utc(struct zcache *zc, long dn, int minute)
+{
+	time_t wall = (time_t)dn * DAY + (time_t)minute * 60;
+
+	if (wall - DAY >= zc->from && wall + DAY < zc->until)
+		return wall - zc->off;
+	zc->off = tz_offset_stretch(zc->z, wall, &zc->from, &zc->until);
+	if (wall - DAY >= zc->from && wall + DAY < zc->until)
+		return wall - zc->off;
+	return from_local(zc->z, dn, minute);
+}
+
 time_t
 win_from_local(const char *tz, struct ymd date, int minute)
 {
@@ -114,7 +138,7 @@ applies(const struct blackout *b, const struct ring *r)
 struct rctx {
 	const struct ringset	*rs;
 	const struct ring	*r;
-	struct tzone		*z;
+	struct zcache		 zc;
 	struct bo_lists		 L;	/* kinds ~0u when rs is not indexed */
 	bool			 listed;
 };
@@ -122,7 +146,8 @@ struct rctx {
 static void
 rctx_init(struct rctx *c, const struct ringset *rs, const struct ring *r)
 {
-	*c = (struct rctx){ .rs = rs, .r = r, .z = tz_zone(r->timezone), .L.kinds = ~0u };
+	*c = (struct rctx){ .rs = rs, .r = r, .zc = { .z = tz_zone(r->timezone), .from = 1 },
+	    .L.kinds = ~0u };
 	c->listed = rs != NULL && ringset_blackouts(rs, r, &c->L);
 }
 
@@ -201,7 +226,7 @@ struct bo_query {
 	time_t		 start, end;
 	long		 first, last;
 	unsigned	 kinds;
-	struct tzone	*z;
+	struct zcache	*zc;
 };
 
 /* Does listed blackout e overlap the query's interval?  A date one by its days in the zone. */
@@ -212,8 +237,14 @@ span_overlaps(const struct ringset *rs, const struct bo_span *e, const struct bo
 
 	if (b->timed)
 		return q->start < b->end && q->end > b->start;
-	return q->start < from_local(q->z, (long)e->to_day + 1, 0) &&
-	    q->end > from_local(q->z, e->from_day, 0);
+	/*
+	 * Days first..last inside the blackout's: it starts before start's
+	 * UTC day and ends after end's, whatever the zone (no offset is a day).
+	 */
+	if (e->from_day <= q->first && e->to_day >= q->last && q->start < q->end)
+		return true;
+	return q->start < local_utc(q->zc, (long)e->to_day + 1, 0) &&
+	    q->end > local_utc(q->zc, e->from_day, 0);
 }
 
 /*
@@ -270,7 +301,7 @@ blocked_unlisted(const struct ringset *rs, const struct ring *r, const struct bo
  * end), or NULL.
  */
 static const struct blackout *
-blocked(const struct rctx *c, time_t start, time_t end, unsigned kinds)
+blocked(struct rctx *c, time_t start, time_t end, unsigned kinds)
 {
 	struct bo_query q;
 	const struct blackout *b;
@@ -278,7 +309,7 @@ blocked(const struct rctx *c, time_t start, time_t end, unsigned kinds)
 	if (!(c->L.kinds & kinds))
 		return NULL;
 	q = (struct bo_query){ start, end, utc_day_of(start) - 1, utc_day_of(end - 1) + 1, kinds,
-	    c->z };
+	    &c->zc };
 	b = c->listed ? blocked_listed(c->rs, &c->L, &q) : blocked_unlisted(c->rs, c->r, &q);
 	if (b != NULL || !(c->L.kinds & BO_RECURS) || c->rs == NULL || ringset_years(c->rs) == NULL)
 		return b;
@@ -294,28 +325,46 @@ weekday_of(long dn)
 	return (int)(w < 0 ? w + 7 : w);
 }
 
-/* Does window w open on local day number dn? */
+/* Does window w open on local day number dn, a weekday wd (Sunday 0)? */
 static bool
-opens_on(const struct mwindow *w, long dn)
+opens_on(const struct mwindow *w, long dn, int wd)
 {
 	struct ymd pt;
 
 	if (w->type == WIN_WEEKLY)
-		return (w->days & (1u << weekday_of(dn))) != 0;
+		return (w->days & (1u << wd)) != 0;
 	/*
 	 * Offset days before, it must be Patch Tuesday (of this month or the
 	 * last).  That is a Tuesday: six days in seven are out before the date
-	 * is worked out.
+	 * is worked out.  (The sum is not negative: offset_days % 7 is -6..6.)
 	 */
-	if (weekday_of(dn - w->offset_days) != 2)
+	if ((wd - w->offset_days % 7 + 7) % 7 != 2)
 		return false;
 	pt = ymd_from_days(dn - w->offset_days);
 	return pt.d == cal_patch_tuesday(ym_make(pt.y, pt.m));
 }
 
-/* The earliest window of the ring opening on day dn at or after `after`; false if none. */
+/*
+ * The weekdays (bit 0 Sunday) on which some window of r may open: a
+ * weekly one's days; a Patch-Tuesday one's is a Tuesday plus its offset.
+ */
+static unsigned
+open_weekdays(const struct ring *r)
+{
+	unsigned days = 0;
+
+	for (size_t i = 0; i < r->nwin; i++)
+		days |= r->win[i].type == WIN_WEEKLY ? r->win[i].days :
+		    1u << (2 + r->win[i].offset_days % 7 + 7) % 7;
+	return days;
+}
+
+/*
+ * The earliest window of the ring opening on day dn, a weekday wd, at or
+ * after `after`; false if none.
+ */
 static bool
-slot_on(const struct ring *r, struct tzone *z, long dn, time_t after, time_t *start,
+slot_on(const struct ring *r, struct zcache *zc, long dn, int wd, time_t after, time_t *start,
     const struct mwindow **win)
 {
 	bool found = false;
@@ -324,9 +373,9 @@ slot_on(const struct ring *r, struct tzone *z, long dn, time_t after, time_t *st
 		const struct mwindow *w = &r->win[i];
 		time_t s;
 
-		if (!opens_on(w, dn))
+		if (!opens_on(w, dn, wd))
 			continue;
-		s = from_local(z, dn, w->start_min);
+		s = local_utc(zc, dn, w->start_min);
 		if (s >= after && (!found || s < *start)) {
 			*start = s;
 			*win = w;
@@ -342,21 +391,23 @@ slot_on(const struct ring *r, struct tzone *z, long dn, time_t after, time_t *st
  * are kept; win_reason makes words of them when someone asks.
  */
 static void
-find_window(const struct rctx *c, struct install *in)
+find_window(struct rctx *c, struct install *in)
 {
 	const struct ring *r = c->r;
-	struct tzone *z = c->z;
 	/* The local day of the offer, less one: a slot late on the day before may still be after it. */
-	long dn = utc_day_of(in->offered_at + tz_offset(z, in->offered_at)) - 1;
+	long dn = utc_day_of(in->offered_at + tz_offset(c->zc.z, in->offered_at)) - 1;
+	int wd = weekday_of(dn);
+	unsigned days = open_weekdays(r);
 
 	in->status = WS_NONE;
 	in->why = r->nwin == 0 ? WHY_NO_WINDOWS : WHY_NO_SLOT;
-	for (int i = 0; r->nwin > 0 && i < MAX_SEARCH_DAYS; i++, dn++) {
+	for (int i = 0; r->nwin > 0 && i < MAX_SEARCH_DAYS; i++, dn++, wd = wd == 6 ? 0 : wd + 1) {
 		const struct mwindow *w = NULL;
 		const struct blackout *b;
 		time_t s = 0, after = in->offered_at;
 
-		while (slot_on(r, z, dn, after, &s, &w)) {
+		/* Days no window opens on are passed over whole. */
+		while ((days & (1u << wd)) && slot_on(r, &c->zc, dn, wd, after, &s, &w)) {
 			time_t e = s + (time_t)w->duration_min * 60;
 
 			if (s >= in->next_offered_at)
@@ -382,7 +433,7 @@ find_window(const struct rctx *c, struct install *in)
  * that end falls in): nothing is offered or installed while paused.
  */
 static time_t
-after_pauses(const struct rctx *c, time_t t, const struct blackout **pause)
+after_pauses(struct rctx *c, time_t t, const struct blackout **pause)
 {
 	const struct blackout *b;
 
@@ -399,7 +450,7 @@ after_pauses(const struct rctx *c, time_t t, const struct blackout **pause)
 
 /* The freeze of r that instant t falls inside, or NULL. */
 static const struct blackout *
-frozen_at(const struct rctx *c, time_t t)
+frozen_at(struct rctx *c, time_t t)
 {
 	return t != 0 ? blocked(c, t, t + 1, FREEZES) : NULL;
 }
@@ -418,7 +469,7 @@ month_days(const struct ring *r, const struct month_info *mi, int *defer, int *d
 
 /* When the ring is offered os's release of month, pauses included. */
 static time_t
-offer_of(const struct rctx *c, const struct month_info *mi, const struct blackout **pause)
+offer_of(struct rctx *c, const struct month_info *mi, const struct blackout **pause)
 {
 	int defer, deadline, grace;
 
@@ -432,7 +483,7 @@ offer_of(const struct rctx *c, const struct month_info *mi, const struct blackou
  * first; a pause holds even that.
  */
 static void
-force_at_deadline(const struct rctx *c, struct install *in)
+force_at_deadline(struct rctx *c, struct install *in)
 {
 	if (in->status == WS_OK || in->skipped)
 		return;
