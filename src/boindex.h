@@ -68,21 +68,26 @@ boindex_lists(const struct boindex *x, size_t g, struct bo_lists *out)
 	out->kinds = x->global_kinds | x->kinds[g];
 }
 
-/* How many of v[0 .. n) start on or before day last (binary search). */
+/*
+ * How many of v[0 .. n) start on or before day last: a binary search that
+ * halves the range the same number of times whatever the answer, so the
+ * processor has no branch to guess (the step is a conditional move).
+ */
 static inline size_t
 bo_span_upto(const struct bo_span *v, size_t n, long last)
 {
-	size_t lo = 0, hi = n;
+	const struct bo_span *b = v;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	if (n == 0)
+		return 0;
+	/* The answer is in b - v .. b - v + n. */
+	while (n > 1) {
+		size_t half = n / 2;
 
-		if (v[mid].from_day <= last)
-			lo = mid + 1;
-		else
-			hi = mid;
+		b += b[half].from_day <= last ? half : 0;
+		n -= half;
 	}
-	return lo;
+	return (size_t)(b - v) + (b->from_day <= last);
 }
 
 /*

@@ -11,6 +11,7 @@
 #include "windows.h"
 
 #include <libical/ical.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,19 +64,9 @@ from_local(struct tzone *z, long dn, int minute)
 	return wall - before;
 }
 
-/*
- * A zone and the stretch of one offset its last answer came from: the
- * engine converts many local times of one ring close together.
- */
-struct zcache {
-	struct tzone	*z;
-	time_t		 from, until;	/* empty until asked */
-	int		 off;
-};
-
 /* As from_local, first by the kept stretch. */
 static time_t
-local_utc(struct zcache *zc, long dn, int minute)
+local_utc(struct win_zone *zc, long dn, int minute)
 {
 	time_t wall = (time_t)dn * DAY + (time_t)minute * 60;
 
@@ -131,23 +122,11 @@ applies(const struct blackout *b, const struct ring *r)
 	return b->ring == NULL || strcmp(b->ring, r->id) == 0;
 }
 
-/*
- * The ring the engine times, with what it would otherwise look up on
- * every blackout test: its zone and its lists of blackouts.
- */
-struct rctx {
-	const struct ringset	*rs;
-	const struct ring	*r;
-	struct zcache		 zc;
-	struct bo_lists		 L;	/* kinds ~0u when rs is not indexed */
-	bool			 listed;
-};
-
-static void
-rctx_init(struct rctx *c, const struct ringset *rs, const struct ring *r)
+void
+win_ring_init(struct win_ring *c, const struct ringset *rs, const struct ring *r)
 {
-	*c = (struct rctx){ .rs = rs, .r = r, .zc = { .z = tz_zone(r->timezone), .from = 1 },
-	    .L.kinds = ~0u };
+	*c = (struct win_ring){ .rs = rs, .r = r, .zc = { .z = tz_zone(r->timezone), .from = 1 },
+	    .L.kinds = ~0u, .free_first = 1 };
 	c->listed = rs != NULL && ringset_blackouts(rs, r, &c->L);
 }
 
@@ -226,17 +205,15 @@ struct bo_query {
 	time_t		 start, end;
 	long		 first, last;
 	unsigned	 kinds;
-	struct zcache	*zc;
+	struct win_zone	*zc;
 };
 
 /* Does listed blackout e overlap the query's interval?  A date one by its days in the zone. */
 static bool
 span_overlaps(const struct ringset *rs, const struct bo_span *e, const struct bo_query *q)
 {
-	const struct blackout *b = &rs->bo[e->i];
-
-	if (b->timed)
-		return q->start < b->end && q->end > b->start;
+	if (e->timed)
+		return q->start < rs->bo[e->i].end && q->end > rs->bo[e->i].start;
 	/*
 	 * Days first..last inside the blackout's: it starts before start's
 	 * UTC day and ends after end's, whatever the zone (no offset is a day).
@@ -255,9 +232,16 @@ span_overlaps(const struct ringset *rs, const struct bo_span *e, const struct bo
  */
 static void
 first_listed(const struct ringset *rs, const struct bo_span *v, size_t n,
-    const struct bo_query *q, uint32_t *best)
+    const struct bo_query *q, uint32_t *best, long *free_first, long *free_last)
 {
-	for (size_t k = bo_span_upto(v, n, q->last); k-- > 0 && v[k].reach >= q->first;) {
+	size_t upto = bo_span_upto(v, n, q->last);
+
+	/* No entry of the list touches the days after the reach before upto and before the next. */
+	if (upto > 0 && v[upto - 1].reach + 1L > *free_first)
+		*free_first = v[upto - 1].reach + 1L;
+	if (upto < n && v[upto].from_day - 1L < *free_last)
+		*free_last = v[upto].from_day - 1L;
+	for (size_t k = upto; k-- > 0 && v[k].reach >= q->first;) {
 		const struct bo_span *e = &v[k];
 
 		if (e->i >= *best || !(q->kinds & e->kind) || e->to_day < q->first)
@@ -267,15 +251,26 @@ first_listed(const struct ringset *rs, const struct bo_span *v, size_t n,
 	}
 }
 
-/* As first_listed over a ring's lists: the first in rs->bo's order, or NULL. */
+/*
+ * As first_listed over a ring's lists: the first in rs->bo's order, or
+ * NULL.  Days found free of every listed blackout, of any kind, around the
+ * query's are kept in c: a later query within them needs no look.
+ */
 static const struct blackout *
-blocked_listed(const struct ringset *rs, const struct bo_lists *L, const struct bo_query *q)
+blocked_listed(struct win_ring *c, const struct bo_query *q)
 {
 	uint32_t best = UINT32_MAX;
+	long lo = LONG_MIN, hi = LONG_MAX;
 
-	first_listed(rs, L->global, L->nglobal, q, &best);
-	first_listed(rs, L->own, L->nown, q, &best);
-	return best != UINT32_MAX ? &rs->bo[best] : NULL;
+	if (q->first >= c->free_first && q->last <= c->free_last)
+		return NULL;
+	first_listed(c->rs, c->L.global, c->L.nglobal, q, &best, &lo, &hi);
+	first_listed(c->rs, c->L.own, c->L.nown, q, &best, &lo, &hi);
+	if (lo <= q->first && hi >= q->last) {
+		c->free_first = lo;
+		c->free_last = hi;
+	}
+	return best != UINT32_MAX ? &c->rs->bo[best] : NULL;
 }
 
 /* As blocked_listed, through every blackout of a set that is not indexed. */
@@ -301,7 +296,7 @@ blocked_unlisted(const struct ringset *rs, const struct ring *r, const struct bo
  * end), or NULL.
  */
 static const struct blackout *
-blocked(struct rctx *c, time_t start, time_t end, unsigned kinds)
+blocked(struct win_ring *c, time_t start, time_t end, unsigned kinds)
 {
 	struct bo_query q;
 	const struct blackout *b;
@@ -310,7 +305,7 @@ blocked(struct rctx *c, time_t start, time_t end, unsigned kinds)
 		return NULL;
 	q = (struct bo_query){ start, end, utc_day_of(start) - 1, utc_day_of(end - 1) + 1, kinds,
 	    &c->zc };
-	b = c->listed ? blocked_listed(c->rs, &c->L, &q) : blocked_unlisted(c->rs, c->r, &q);
+	b = c->listed ? blocked_listed(c, &q) : blocked_unlisted(c->rs, c->r, &q);
 	if (b != NULL || !(c->L.kinds & BO_RECURS) || c->rs == NULL || ringset_years(c->rs) == NULL)
 		return b;
 	return blocked_recurring(c->rs, c->r, start, end, q.first, q.last, kinds);
@@ -364,7 +359,7 @@ open_weekdays(const struct ring *r)
  * after `after`; false if none.
  */
 static bool
-slot_on(const struct ring *r, struct zcache *zc, long dn, int wd, time_t after, time_t *start,
+slot_on(const struct ring *r, struct win_zone *zc, long dn, int wd, time_t after, time_t *start,
     const struct mwindow **win)
 {
 	bool found = false;
@@ -391,7 +386,7 @@ slot_on(const struct ring *r, struct zcache *zc, long dn, int wd, time_t after, 
  * are kept; win_reason makes words of them when someone asks.
  */
 static void
-find_window(struct rctx *c, struct install *in)
+find_window(struct win_ring *c, struct install *in)
 {
 	const struct ring *r = c->r;
 	/* The local day of the offer, less one: a slot late on the day before may still be after it. */
@@ -433,7 +428,7 @@ find_window(struct rctx *c, struct install *in)
  * that end falls in): nothing is offered or installed while paused.
  */
 static time_t
-after_pauses(struct rctx *c, time_t t, const struct blackout **pause)
+after_pauses(struct win_ring *c, time_t t, const struct blackout **pause)
 {
 	const struct blackout *b;
 
@@ -450,7 +445,7 @@ after_pauses(struct rctx *c, time_t t, const struct blackout **pause)
 
 /* The freeze of r that instant t falls inside, or NULL. */
 static const struct blackout *
-frozen_at(struct rctx *c, time_t t)
+frozen_at(struct win_ring *c, time_t t)
 {
 	return t != 0 ? blocked(c, t, t + 1, FREEZES) : NULL;
 }
@@ -469,7 +464,7 @@ month_days(const struct ring *r, const struct month_info *mi, int *defer, int *d
 
 /* When the ring is offered os's release of month, pauses included. */
 static time_t
-offer_of(struct rctx *c, const struct month_info *mi, const struct blackout **pause)
+offer_of(struct win_ring *c, const struct month_info *mi, const struct blackout **pause)
 {
 	int defer, deadline, grace;
 
@@ -483,7 +478,7 @@ offer_of(struct rctx *c, const struct month_info *mi, const struct blackout **pa
  * first; a pause holds even that.
  */
 static void
-force_at_deadline(struct rctx *c, struct install *in)
+force_at_deadline(struct win_ring *c, struct install *in)
 {
 	if (in->status == WS_OK || in->skipped)
 		return;
@@ -508,11 +503,20 @@ win_month_next(const struct caldata *c, const struct ringset *rs, const struct r
     const struct os_def *os, const struct month_info *mi, struct install *out,
     struct month_info *next_out)
 {
+	struct win_ring ctx;
+
+	win_ring_init(&ctx, rs, r);
+	win_month_ring(&ctx, c, os, mi, out, next_out);
+}
+
+void
+win_month_ring(struct win_ring *ctx, const struct caldata *c, const struct os_def *os,
+    const struct month_info *mi, struct install *out, struct month_info *next_out)
+{
+	const struct ring *r = ctx->r;
 	struct month_info next;
-	struct rctx ctx;
 	int defer, deadline, grace;
 
-	rctx_init(&ctx, rs, r);
 	memset(out, 0, sizeof(*out));
 	out->month = mi->month;
 	out->os = os;
@@ -522,12 +526,12 @@ win_month_next(const struct caldata *c, const struct ringset *rs, const struct r
 	month_days(r, &out->mi, &defer, &deadline, &grace);
 	out->expedited = defer == 0 && out->mi.rel != NULL && out->mi.rel->expedited && r->expedite;
 	out->release_at = out->mi.release_at;
-	out->offered_at = offer_of(&ctx, &out->mi, &out->pause);
+	out->offered_at = offer_of(ctx, &out->mi, &out->pause);
 	out->install_deadline = plus_days(out->offered_at, deadline);
 	out->restart_deadline = plus_days(out->install_deadline, grace);
 	cal_month(c, os, mi->month + 1, &next);
 	*next_out = next;
-	out->next_offered_at = offer_of(&ctx, &next, NULL);
+	out->next_offered_at = offer_of(ctx, &next, NULL);
 	/* Held until the next release is offered too: this one is never installed. */
 	out->skipped = out->pause != NULL && out->next_offered_at <= out->offered_at;
 	if (out->skipped) {
@@ -535,17 +539,23 @@ win_month_next(const struct caldata *c, const struct ringset *rs, const struct r
 		out->why = WHY_NO_SLOT;
 		return;
 	}
-	find_window(&ctx, out);
-	force_at_deadline(&ctx, out);
+	find_window(ctx, out);
+	force_at_deadline(ctx, out);
 }
 
 const struct blackout *
 win_freeze_at(const struct ringset *rs, const struct ring *r, time_t t)
 {
-	struct rctx ctx;
+	struct win_ring ctx;
 
-	rctx_init(&ctx, rs, r);
+	win_ring_init(&ctx, rs, r);
 	return frozen_at(&ctx, t);
+}
+
+const struct blackout *
+win_freeze_ring(struct win_ring *c, time_t t)
+{
+	return frozen_at(c, t);
 }
 
 void
@@ -554,7 +564,7 @@ win_oob(const struct ringset *rs, const struct ring *r, const struct os_def *os,
 {
 	ym_t m = ym_make(o->date.y, o->date.m);
 	struct ymd pt;
-	struct rctx ctx;
+	struct win_ring ctx;
 
 	(void)os;
 	memset(out, 0, sizeof(*out));
@@ -570,7 +580,7 @@ win_oob(const struct ringset *rs, const struct ring *r, const struct os_def *os,
 	out->offered_at = plus_days(cal_release_instant(pt), r->deferral_days);
 	if (out->offered_at < out->release_at)
 		out->offered_at = out->release_at;	/* past its deferral: the same day */
-	rctx_init(&ctx, rs, r);
+	win_ring_init(&ctx, rs, r);
 	out->offered_at = after_pauses(&ctx, out->offered_at, &out->pause);
 	out->install_deadline = plus_days(out->offered_at, r->deadline_days);
 	out->restart_deadline = o->restart ? plus_days(out->install_deadline, r->grace_days) : 0;
