@@ -67,22 +67,26 @@ void
 boindex_build(struct boindex *x, const struct blackout *bo, size_t nbo,
     const size_t *owner, size_t nring)
 {
-	size_t *fill;
+	size_t *fill, nglobal = 0;
 
 	boindex_free(x);
 	x->nring = nring;
 	x->first = xcalloc(nring + 1, sizeof(*x->first));
 	x->kinds = xcalloc(nring + 1, sizeof(*x->kinds));
-	x->global = xcalloc(nbo + 1, sizeof(*x->global));
-	/* Count each ring's own, then place them; the global ones go to one list. */
+	/* Count the global ones and each ring's own, then place them. */
 	for (size_t i = 0; i < nbo; i++) {
 		if (bo[i].ring == NULL)
 			x->global_kinds |= kind_bits(&bo[i]);
 		else if (owner[i] != SIZE_MAX)
 			x->kinds[owner[i]] |= kind_bits(&bo[i]);
-		if (bo[i].ring != NULL && owner[i] != SIZE_MAX && bo[i].rrule == NULL)
+		if (bo[i].rrule != NULL)
+			continue;
+		if (bo[i].ring == NULL)
+			nglobal++;
+		else if (owner[i] != SIZE_MAX)
 			x->first[owner[i] + 1]++;
 	}
+	x->global = xcalloc(nglobal + 1, sizeof(*x->global));
 	for (size_t g = 0; g < nring; g++)
 		x->first[g + 1] += x->first[g];
 	x->own = xcalloc(x->first[nring] + 1, sizeof(*x->own));
