@@ -1,4 +1,5 @@
 /* model.c: names, parsing of the small value types, and freeing of the model. */
+#include "boindex.h"
 #include "model.h"
 #include "recur.h"
 #include "util.h"
@@ -275,11 +276,10 @@ caldata_count_published(const struct caldata *c)
 
 struct ringindex {
 	struct strindex	 byid;		/* ring ids -> positions, for ring[0 .. byid.n) */
-	size_t		 bo_nring;	/* the set the blackout lists were built for */
+	bool		 bo_built;	/* the blackout lists were built ... */
+	size_t		 bo_nring;	/* ... for a set of this many rings and blackouts */
 	size_t		 bo_nbo;
-	size_t		*bo_first;	/* ring i's: bo_list[bo_first[i] .. bo_first[i + 1]) */
-	struct bo_ref	*bo_list;
-	unsigned	*bo_kinds;	/* ring i's: a bit (1 << enum bo_kind) per kind it has */
+	struct boindex	 bo;
 	struct recur_years *years;	/* occurrences of the recurring ones (ringset_years) */
 };
 
@@ -317,62 +317,23 @@ blackout_owner(const struct ringset *r, const struct blackout *b)
 	return b->ring != NULL && strindex_get(&r->idx->byid, b->ring, &pos) ? pos : SIZE_MAX;
 }
 
-/* The list entry of blackout i of r (its days set). */
-static struct bo_ref
-bo_ref_of(const struct ringset *r, size_t i)
-{
-	const struct blackout *b = &r->bo[i];
-
-	return (struct bo_ref){ .i = (uint32_t)i, .from_day = (int32_t)b->from_day,
-	    .to_day = (int32_t)b->to_day, .kind = (uint8_t)(1u << b->kind), .timed = b->timed,
-	    .recurs = b->rrule != NULL };
-}
-
 void
 ringset_index(struct ringset *r)
 {
 	struct ringindex *x;
-	size_t *fill, *owner, nglobal = 0;
+	size_t *owner;
 
 	ringset_index_ids(r);
 	x = r->idx;
-	free(x->bo_first);
-	free(x->bo_list);
-	free(x->bo_kinds);
-	/* Count, then place, in r->bo's order: a global blackout goes to every ring. */
-	x->bo_first = xcalloc(r->nring + 1, sizeof(*x->bo_first));
-	fill = xcalloc(r->nring + 1, sizeof(*fill));
 	owner = xcalloc(r->nbo + 1, sizeof(*owner));
 	for (size_t i = 0; i < r->nbo; i++) {
 		r->bo[i].from_day = ymd_days(r->bo[i].from);
 		r->bo[i].to_day = ymd_days(r->bo[i].to);
 		owner[i] = blackout_owner(r, &r->bo[i]);
-		if (r->bo[i].ring == NULL)
-			nglobal++;
-		else if (owner[i] != SIZE_MAX)
-			x->bo_first[owner[i] + 1]++;
 	}
-	for (size_t g = 0; g < r->nring; g++)
-		x->bo_first[g + 1] += x->bo_first[g] + nglobal;
-	x->bo_list = xcalloc(x->bo_first[r->nring] + 1, sizeof(*x->bo_list));
-	memcpy(fill, x->bo_first, (r->nring + 1) * sizeof(*fill));
-	for (size_t i = 0; i < r->nbo; i++) {
-		struct bo_ref ref = bo_ref_of(r, i);
-
-		if (r->bo[i].ring == NULL)
-			for (size_t g = 0; g < r->nring; g++)
-				x->bo_list[fill[g]++] = ref;
-		else if (owner[i] != SIZE_MAX)
-			x->bo_list[fill[owner[i]]++] = ref;
-	}
-	/* Most rings have no pause: the engine skips looking for one. */
-	x->bo_kinds = xcalloc(r->nring + 1, sizeof(*x->bo_kinds));
-	for (size_t g = 0; g < r->nring; g++)
-		for (size_t k = x->bo_first[g]; k < x->bo_first[g + 1]; k++)
-			x->bo_kinds[g] |= x->bo_list[k].kind |
-			    (r->bo[x->bo_list[k].i].rule != NULL ? BO_RECURS : 0);
+	boindex_build(&x->bo, r->bo, r->nbo, owner, r->nring);
 	free(owner);
-	free(fill);
+	x->bo_built = true;
 	x->bo_nring = r->nring;
 	x->bo_nbo = r->nbo;
 	/* Occurrences made for the set before are of blackouts that may have moved. */
@@ -387,9 +348,7 @@ ringset_index_free(struct ringset *r)
 		return;
 	recur_years_free(r->idx->years);
 	strindex_free(&r->idx->byid);
-	free(r->idx->bo_first);
-	free(r->idx->bo_list);
-	free(r->idx->bo_kinds);
+	boindex_free(&r->idx->bo);
 	free(r->idx);
 	r->idx = NULL;
 }
@@ -399,27 +358,27 @@ ringset_years(const struct ringset *r)
 {
 	const struct ringindex *x = r->idx;
 
-	if (x == NULL || x->bo_first == NULL || x->bo_nring != r->nring || x->bo_nbo != r->nbo)
+	if (x == NULL || !x->bo_built || x->bo_nring != r->nring || x->bo_nbo != r->nbo)
 		return NULL;
 	return x->years;
 }
 
-const struct bo_ref *
-ringset_blackouts(const struct ringset *r, const struct ring *g, size_t *n, unsigned *kinds)
+bool
+ringset_blackouts(const struct ringset *r, const struct ring *g, struct bo_lists *out)
 {
 	const struct ringindex *x = r->idx;
 	size_t pos;
 
-	if (x == NULL || x->bo_first == NULL || x->bo_nring != r->nring || x->bo_nbo != r->nbo)
-		return NULL;
+	if (x == NULL || !x->bo_built || x->bo_nring != r->nring || x->bo_nbo != r->nbo)
+		return false;
 	if (g >= r->ring && g < r->ring + r->nring)
 		pos = (size_t)(g - r->ring);
 	else if (!strindex_get(&x->byid, g->id, &pos))
-		return NULL;
-	*n = x->bo_first[pos + 1] - x->bo_first[pos];
-	*kinds = x->bo_kinds[pos];
-	return x->bo_list + x->bo_first[pos];
+		return false;
+	boindex_lists(&x->bo, pos, out);
+	return true;
 }
+
 void
 release_free(struct release *r)
 {

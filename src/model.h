@@ -301,29 +301,6 @@ void ringset_index(struct ringset *r);
 /* Drop the index only (ringset_free drops it too). */
 void ringset_index_free(struct ringset *r);
 /*
- * One blackout in a ring's list (ringset_blackouts): its position in r->bo
- * and the little the window engine tests first, side by side in the list so
- * that a look through it reads no blackout that cannot match.
- */
-struct bo_ref {
-	uint32_t	 i;		/* position in r->bo */
-	int32_t		 from_day;	/* its from_day and to_day */
-	int32_t		 to_day;
-	uint8_t		 kind;		/* 1 << enum bo_kind */
-	bool		 timed;		/* its instants count, not its days */
-	bool		 recurs;	/* it has an rrule: only its occurrences count */
-};
-
-/*
- * The blackouts that apply to g (global and g's own), in r->bo's order;
- * NULL if r is not indexed as it is now, or g is not one of its rings: then
- * the caller must look through r->bo itself.  kinds gets a bit (1 << enum
- * bo_kind) for each kind among them, and BO_RECURS if one of them recurs.
- */
-#define BO_RECURS	(1u << 8)
-const struct bo_ref *ringset_blackouts(const struct ringset *r, const struct ring *g, size_t *n,
-    unsigned *kinds);
-/*
  * The occurrences of r's recurring blackouts by year, made as they are asked
  * for (recur.h); NULL if none recurs or r is not indexed as it is now: a
  * recurring blackout counts only in an indexed set.

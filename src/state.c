@@ -184,7 +184,7 @@ walk_month(struct walk *w, struct install *in)
 	if (!w->have_mi || w->mi.month != w->next)
 		cal_month(w->c, w->os, w->next, &w->mi);
 	mi = w->mi;
-	win_month_next(w->c, w->rs, w->r, w->os, &mi, in, &w->mi);
+	win_month_ring(&w->wr, w->c, w->os, &mi, in, &w->mi);
 	w->have_mi = true;
 	w->next++;
 	in->state_before = w->state;
@@ -214,7 +214,7 @@ walk_month(struct walk *w, struct install *in)
 	in->state = w->state;
 	finish(in, installed);
 	if (in->restart)
-		in->restart_in = win_freeze_at(w->rs, w->r, in->restart_deadline);
+		in->restart_in = win_freeze_ring(&w->wr, in->restart_deadline);
 }
 
 /* The latest month before first that settles the state: a baseline or an LCU month. */
@@ -242,6 +242,7 @@ walk_init(struct walk *w, const struct caldata *c, const struct ringset *rs,
 	w->os = os;
 	w->dev = d;
 	w->state = ST_ON;
+	win_ring_init(&w->wr, rs, r);
 }
 
 /* Walk from the month that settles the state up to first. */

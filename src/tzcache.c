@@ -13,6 +13,9 @@
 #include <string.h>
 
 #define DAY		86400
+/* UTC's one stretch: far enough either way for any instant the engine adds days to. */
+#define TIME_EARLIEST	(-((time_t)1 << 60))
+#define TIME_LATEST	((time_t)1 << 60)
 #define YEARS		(HP_YEAR_MAX + 2 - HP_YEAR_MIN)
 #define MAX_CHANGES	16	/* in one year; real zones have 0 to 4 */
 
@@ -171,6 +174,25 @@ tz_offset(struct tzone *z, time_t t)
 	}
 	z->until = i < ty->n ? ty->ch[i].at : year_starts()[y + 1 - HP_YEAR_MIN];
 	return z->off;
+}
+
+int
+tz_offset_stretch(struct tzone *z, time_t t, time_t *from, time_t *until)
+{
+	int off = tz_offset(z, t);
+
+	if (z->z == NULL) {
+		*from = TIME_EARLIEST;
+		*until = TIME_LATEST;
+	} else if (t >= z->from && t < z->until) {
+		/* tz_offset left t's stretch in z, unless libical answered it directly. */
+		*from = z->from;
+		*until = z->until;
+	} else {
+		*from = t;
+		*until = t + 1;
+	}
+	return off;
 }
 
 void

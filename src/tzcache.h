@@ -21,6 +21,14 @@ struct tzone *tz_zone(const char *name);
 /* Seconds east of UTC in effect in z at the UTC instant t. */
 int tz_offset(struct tzone *z, time_t t);
 
+/*
+ * The same, and the stretch [*from, *until) around t where that offset
+ * holds throughout (at most to the end of t's year; just t itself for an
+ * instant the cache does not keep): callers asking about instants close
+ * together need ask only once.
+ */
+int tz_offset_stretch(struct tzone *z, time_t t, time_t *from, time_t *until);
+
 /* The same, asked of libical directly (for tests and years outside the cache). */
 int tz_offset_uncached(const char *name, time_t t);
 

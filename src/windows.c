@@ -4,12 +4,14 @@
  * the code here only adds days to dates and applies RFC 5545's rules for
  * local times that fall in a DST gap or overlap.
  */
+#include "boindex.h"
 #include "recur.h"
 #include "rings.h"
 #include "tzcache.h"
 #include "windows.h"
 
 #include <libical/ical.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +40,17 @@ static time_t
 from_local(struct tzone *z, long dn, int minute)
 {
 	/* The wall time read as if it were UTC. */
-	time_t wall = (time_t)dn * DAY + (time_t)minute * 60;
-	int before = tz_offset(z, wall - DAY), after = tz_offset(z, wall + DAY);
+	time_t wall = (time_t)dn * DAY + (time_t)minute * 60, from, until;
+	int off = tz_offset_stretch(z, wall, &from, &until), before, after;
 
+	/*
+	 * Most days one offset holds from a day before to a day after: then
+	 * both below are that offset and real (no offset is a day long).
+	 */
+	if (wall - DAY >= from && wall + DAY < until)
+		return wall - off;
+	before = tz_offset(z, wall - DAY);
+	after = tz_offset(z, wall + DAY);
 	/*
 	 * A local time is real under an offset if converting with it lands
 	 * where that offset is in force.  Both real: an overlap, take the
@@ -52,6 +62,20 @@ from_local(struct tzone *z, long dn, int minute)
 	if (tz_offset(z, wall - after) == after)
 		return wall - after;
 	return wall - before;
+}
+
+/* As from_local, first by the kept stretch. */
+static time_t
+local_utc(struct win_zone *zc, long dn, int minute)
+{
+	time_t wall = (time_t)dn * DAY + (time_t)minute * 60;
+
+	if (wall - DAY >= zc->from && wall + DAY < zc->until)
+		return wall - zc->off;
+	zc->off = tz_offset_stretch(zc->z, wall, &zc->from, &zc->until);
+	if (wall - DAY >= zc->from && wall + DAY < zc->until)
+		return wall - zc->off;
+	return from_local(zc->z, dn, minute);
 }
 
 time_t
@@ -96,6 +120,14 @@ static bool
 applies(const struct blackout *b, const struct ring *r)
 {
 	return b->ring == NULL || strcmp(b->ring, r->id) == 0;
+}
+
+void
+win_ring_init(struct win_ring *c, const struct ringset *rs, const struct ring *r)
+{
+	*c = (struct win_ring){ .rs = rs, .r = r, .zc = { .z = tz_zone(r->timezone), .from = 1 },
+	    .L.kinds = ~0u, .free_first = 1 };
+	c->listed = rs != NULL && ringset_blackouts(rs, r, &c->L);
 }
 
 /* Masks of blackout kinds for blocked(). */
@@ -164,40 +196,95 @@ overlaps(const struct blackout *b, const struct ring *r, time_t start, time_t en
 }
 
 /*
- * The first of r's listed blackouts ix[0 .. n) of one of the kinds that
- * overlaps [start, end), days first..last, or NULL.  The list holds the
- * days and kind of each: only one that may match is read.
+ * What blocked asks: the UTC interval [start, end), its days first..last
+ * (a day either side: no zone is a day or more from UTC, so a date
+ * blackout outside them cannot overlap), the kinds that count, and the
+ * ring's zone.
+ */
+struct bo_query {
+	time_t		 start, end;
+	long		 first, last;
+	unsigned	 kinds;
+	struct win_zone	*zc;
+};
+
+/* Does listed blackout e overlap the query's interval?  A date one by its days in the zone. */
+static bool
+span_overlaps(const struct ringset *rs, const struct bo_span *e, const struct bo_query *q)
+{
+	if (e->timed)
+		return q->start < rs->bo[e->i].end && q->end > rs->bo[e->i].start;
+	/*
+	 * Days first..last inside the blackout's: it starts before start's
+	 * UTC day and ends after end's, whatever the zone (no offset is a day).
+	 */
+	if (e->from_day <= q->first && e->to_day >= q->last && q->start < q->end)
+		return true;
+	return q->start < local_utc(q->zc, (long)e->to_day + 1, 0) &&
+	    q->end > local_utc(q->zc, e->from_day, 0);
+}
+
+/*
+ * Lower *best to the position of the first blackout of list v[0 .. n) that
+ * overlaps the query, if one comes before it.  Only entries starting by
+ * q->last can; looking back from there, none before an entry whose reach
+ * ends before q->first can either.
+ */
+static void
+first_listed(const struct ringset *rs, const struct bo_span *v, size_t n,
+    const struct bo_query *q, uint32_t *best, long *free_first, long *free_last)
+{
+	size_t upto = bo_span_upto(v, n, q->last);
+
+	/* No entry of the list touches the days after the reach before upto and before the next. */
+	if (upto > 0 && v[upto - 1].reach + 1L > *free_first)
+		*free_first = v[upto - 1].reach + 1L;
+	if (upto < n && v[upto].from_day - 1L < *free_last)
+		*free_last = v[upto].from_day - 1L;
+	for (size_t k = upto; k-- > 0 && v[k].reach >= q->first;) {
+		const struct bo_span *e = &v[k];
+
+		if (e->i >= *best || !(q->kinds & e->kind) || e->to_day < q->first)
+			continue;
+		if (span_overlaps(rs, e, q))
+			*best = e->i;
+	}
+}
+
+/*
+ * As first_listed over a ring's lists: the first in rs->bo's order, or
+ * NULL.  Days found free of every listed blackout, of any kind, around the
+ * query's are kept in c: a later query within them needs no look.
  */
 static const struct blackout *
-blocked_listed(const struct ringset *rs, const struct ring *r, const struct bo_ref *ix, size_t n,
-    time_t start, time_t end, long first, long last, unsigned kinds)
+blocked_listed(struct win_ring *c, const struct bo_query *q)
 {
-	for (size_t k = 0; k < n; k++) {
-		const struct bo_ref *e = &ix[k];
+	uint32_t best = UINT32_MAX;
+	long lo = LONG_MIN, hi = LONG_MAX;
 
-		if (!(kinds & e->kind) || e->recurs)
-			continue;
-		if (!e->timed && (e->to_day < first || e->from_day > last))
-			continue;
-		if (overlaps(&rs->bo[e->i], r, start, end))
-			return &rs->bo[e->i];
+	if (q->first >= c->free_first && q->last <= c->free_last)
+		return NULL;
+	first_listed(c->rs, c->L.global, c->L.nglobal, q, &best, &lo, &hi);
+	first_listed(c->rs, c->L.own, c->L.nown, q, &best, &lo, &hi);
+	if (lo <= q->first && hi >= q->last) {
+		c->free_first = lo;
+		c->free_last = hi;
 	}
-	return NULL;
+	return best != UINT32_MAX ? &c->rs->bo[best] : NULL;
 }
 
 /* As blocked_listed, through every blackout of a set that is not indexed. */
 static const struct blackout *
-blocked_unlisted(const struct ringset *rs, const struct ring *r, time_t start, time_t end,
-    long first, long last, unsigned kinds)
+blocked_unlisted(const struct ringset *rs, const struct ring *r, const struct bo_query *q)
 {
 	for (size_t k = 0; rs != NULL && k < rs->nbo; k++) {
 		const struct blackout *b = &rs->bo[k];
 
-		if (!applies(b, r) || !(kinds & (1u << b->kind)) || b->rrule != NULL)
+		if (!applies(b, r) || !(q->kinds & (1u << b->kind)) || b->rrule != NULL)
 			continue;
-		if (!b->timed && (ymd_days(b->to) < first || ymd_days(b->from) > last))
+		if (!b->timed && (ymd_days(b->to) < q->first || ymd_days(b->from) > q->last))
 			continue;
-		if (overlaps(b, r, start, end))
+		if (overlaps(b, r, q->start, q->end))
 			return b;
 	}
 	return NULL;
@@ -209,28 +296,19 @@ blocked_unlisted(const struct ringset *rs, const struct ring *r, time_t start, t
  * end), or NULL.
  */
 static const struct blackout *
-blocked(const struct ringset *rs, const struct ring *r, time_t start, time_t end, unsigned kinds)
+blocked(struct win_ring *c, time_t start, time_t end, unsigned kinds)
 {
-	size_t n = 0;
-	unsigned has = ~0u;
-	const struct bo_ref *ix = rs != NULL ? ringset_blackouts(rs, r, &n, &has) : NULL;
+	struct bo_query q;
 	const struct blackout *b;
-	/*
-	 * No zone is a day or more away from UTC, so a date blackout that ends
-	 * before the day before start or begins after the day after end cannot
-	 * overlap: a cheap test in day numbers before the exact one.
-	 */
-	long first, last;
 
-	if (!(has & kinds))
+	if (!(c->L.kinds & kinds))
 		return NULL;
-	first = utc_day_of(start) - 1;
-	last = utc_day_of(end - 1) + 1;
-	b = ix != NULL ? blocked_listed(rs, r, ix, n, start, end, first, last, kinds) :
-	    blocked_unlisted(rs, r, start, end, first, last, kinds);
-	if (b != NULL || !(has & BO_RECURS) || rs == NULL || ringset_years(rs) == NULL)
+	q = (struct bo_query){ start, end, utc_day_of(start) - 1, utc_day_of(end - 1) + 1, kinds,
+	    &c->zc };
+	b = c->listed ? blocked_listed(c, &q) : blocked_unlisted(c->rs, c->r, &q);
+	if (b != NULL || !(c->L.kinds & BO_RECURS) || c->rs == NULL || ringset_years(c->rs) == NULL)
 		return b;
-	return blocked_recurring(rs, r, start, end, first, last, kinds);
+	return blocked_recurring(c->rs, c->r, start, end, q.first, q.last, kinds);
 }
 
 /* The weekday of day number dn, Sunday 0: day 0 was a Thursday. */
@@ -242,28 +320,46 @@ weekday_of(long dn)
 	return (int)(w < 0 ? w + 7 : w);
 }
 
-/* Does window w open on local day number dn? */
+/* Does window w open on local day number dn, a weekday wd (Sunday 0)? */
 static bool
-opens_on(const struct mwindow *w, long dn)
+opens_on(const struct mwindow *w, long dn, int wd)
 {
 	struct ymd pt;
 
 	if (w->type == WIN_WEEKLY)
-		return (w->days & (1u << weekday_of(dn))) != 0;
+		return (w->days & (1u << wd)) != 0;
 	/*
 	 * Offset days before, it must be Patch Tuesday (of this month or the
 	 * last).  That is a Tuesday: six days in seven are out before the date
-	 * is worked out.
+	 * is worked out.  (The sum is not negative: offset_days % 7 is -6..6.)
 	 */
-	if (weekday_of(dn - w->offset_days) != 2)
+	if ((wd - w->offset_days % 7 + 7) % 7 != 2)
 		return false;
 	pt = ymd_from_days(dn - w->offset_days);
 	return pt.d == cal_patch_tuesday(ym_make(pt.y, pt.m));
 }
 
-/* The earliest window of the ring opening on day dn at or after `after`; false if none. */
+/*
+ * The weekdays (bit 0 Sunday) on which some window of r may open: a
+ * weekly one's days; a Patch-Tuesday one's is a Tuesday plus its offset.
+ */
+static unsigned
+open_weekdays(const struct ring *r)
+{
+	unsigned days = 0;
+
+	for (size_t i = 0; i < r->nwin; i++)
+		days |= r->win[i].type == WIN_WEEKLY ? r->win[i].days :
+		    1u << (2 + r->win[i].offset_days % 7 + 7) % 7;
+	return days;
+}
+
+/*
+ * The earliest window of the ring opening on day dn, a weekday wd, at or
+ * after `after`; false if none.
+ */
 static bool
-slot_on(const struct ring *r, struct tzone *z, long dn, time_t after, time_t *start,
+slot_on(const struct ring *r, struct win_zone *zc, long dn, int wd, time_t after, time_t *start,
     const struct mwindow **win)
 {
 	bool found = false;
@@ -272,9 +368,9 @@ slot_on(const struct ring *r, struct tzone *z, long dn, time_t after, time_t *st
 		const struct mwindow *w = &r->win[i];
 		time_t s;
 
-		if (!opens_on(w, dn))
+		if (!opens_on(w, dn, wd))
 			continue;
-		s = from_local(z, dn, w->start_min);
+		s = local_utc(zc, dn, w->start_min);
 		if (s >= after && (!found || s < *start)) {
 			*start = s;
 			*win = w;
@@ -290,27 +386,28 @@ slot_on(const struct ring *r, struct tzone *z, long dn, time_t after, time_t *st
  * are kept; win_reason makes words of them when someone asks.
  */
 static void
-find_window(const struct ringset *rs, const struct ring *r, struct install *in)
+find_window(struct win_ring *c, struct install *in)
 {
-	struct tzone *z = tz_zone(r->timezone);
-	struct localtime from;
-	long dn;
+	const struct ring *r = c->r;
+	/* The local day of the offer, less one: a slot late on the day before may still be after it. */
+	long dn = utc_day_of(in->offered_at + tz_offset(c->zc.z, in->offered_at)) - 1;
+	int wd = weekday_of(dn);
+	unsigned days = open_weekdays(r);
 
 	in->status = WS_NONE;
 	in->why = r->nwin == 0 ? WHY_NO_WINDOWS : WHY_NO_SLOT;
-	win_to_local(r->timezone, in->offered_at, &from);
-	dn = ymd_days(from.date) - 1;	/* a slot late on the local day before may still be after the offer */
-	for (int i = 0; r->nwin > 0 && i < MAX_SEARCH_DAYS; i++, dn++) {
+	for (int i = 0; r->nwin > 0 && i < MAX_SEARCH_DAYS; i++, dn++, wd = wd == 6 ? 0 : wd + 1) {
 		const struct mwindow *w = NULL;
 		const struct blackout *b;
 		time_t s = 0, after = in->offered_at;
 
-		while (slot_on(r, z, dn, after, &s, &w)) {
+		/* Days no window opens on are passed over whole. */
+		while ((days & (1u << wd)) && slot_on(r, &c->zc, dn, wd, after, &s, &w)) {
 			time_t e = s + (time_t)w->duration_min * 60;
 
 			if (s >= in->next_offered_at)
 				return;
-			if ((b = blocked(rs, r, s, e, ALL_KINDS)) == NULL) {
+			if ((b = blocked(c, s, e, ALL_KINDS)) == NULL) {
 				in->window_start = s;
 				in->window_end = e;
 				in->window = w;
@@ -331,15 +428,14 @@ find_window(const struct ringset *rs, const struct ring *r, struct install *in)
  * that end falls in): nothing is offered or installed while paused.
  */
 static time_t
-after_pauses(const struct ringset *rs, const struct ring *r, time_t t,
-    const struct blackout **pause)
+after_pauses(struct win_ring *c, time_t t, const struct blackout **pause)
 {
 	const struct blackout *b;
 
-	for (int i = 0; i < 8 && (b = blocked(rs, r, t, t + 1, PAUSES)) != NULL; i++) {
+	for (int i = 0; i < 8 && (b = blocked(c, t, t + 1, PAUSES)) != NULL; i++) {
 		time_t bs, be;
 
-		blackout_span(b, r, &bs, &be);
+		blackout_span(b, c->r, &bs, &be);
 		t = be;
 		if (pause != NULL && *pause == NULL)
 			*pause = b;
@@ -349,9 +445,9 @@ after_pauses(const struct ringset *rs, const struct ring *r, time_t t,
 
 /* The freeze of r that instant t falls inside, or NULL. */
 static const struct blackout *
-frozen_at(const struct ringset *rs, const struct ring *r, time_t t)
+frozen_at(struct win_ring *c, time_t t)
 {
-	return t != 0 ? blocked(rs, r, t, t + 1, FREEZES) : NULL;
+	return t != 0 ? blocked(c, t, t + 1, FREEZES) : NULL;
 }
 
 /* The ring's deferral, deadline and grace for a month: Autopatch's expedite settings, or its own. */
@@ -368,13 +464,12 @@ month_days(const struct ring *r, const struct month_info *mi, int *defer, int *d
 
 /* When the ring is offered os's release of month, pauses included. */
 static time_t
-offer_of(const struct ringset *rs, const struct ring *r, const struct month_info *mi,
-    const struct blackout **pause)
+offer_of(struct win_ring *c, const struct month_info *mi, const struct blackout **pause)
 {
 	int defer, deadline, grace;
 
-	month_days(r, mi, &defer, &deadline, &grace);
-	return after_pauses(rs, r, plus_days(mi->release_at, defer), pause);
+	month_days(c->r, mi, &defer, &deadline, &grace);
+	return after_pauses(c, plus_days(mi->release_at, defer), pause);
 }
 
 /*
@@ -383,14 +478,14 @@ offer_of(const struct ringset *rs, const struct ring *r, const struct month_info
  * first; a pause holds even that.
  */
 static void
-force_at_deadline(const struct ringset *rs, const struct ring *r, struct install *in)
+force_at_deadline(struct win_ring *c, struct install *in)
 {
 	if (in->status == WS_OK || in->skipped)
 		return;
 	if (in->status == WS_NONE && in->install_deadline >= in->next_offered_at)
 		return;		/* superseded: forced_at stays 0 */
-	in->forced_at = after_pauses(rs, r, in->install_deadline, NULL);
-	in->forced_in = frozen_at(rs, r, in->forced_at);
+	in->forced_at = after_pauses(c, in->install_deadline, NULL);
+	in->forced_in = frozen_at(c, in->forced_at);
 }
 
 void
@@ -408,6 +503,17 @@ win_month_next(const struct caldata *c, const struct ringset *rs, const struct r
     const struct os_def *os, const struct month_info *mi, struct install *out,
     struct month_info *next_out)
 {
+	struct win_ring ctx;
+
+	win_ring_init(&ctx, rs, r);
+	win_month_ring(&ctx, c, os, mi, out, next_out);
+}
+
+void
+win_month_ring(struct win_ring *ctx, const struct caldata *c, const struct os_def *os,
+    const struct month_info *mi, struct install *out, struct month_info *next_out)
+{
+	const struct ring *r = ctx->r;
 	struct month_info next;
 	int defer, deadline, grace;
 
@@ -420,12 +526,12 @@ win_month_next(const struct caldata *c, const struct ringset *rs, const struct r
 	month_days(r, &out->mi, &defer, &deadline, &grace);
 	out->expedited = defer == 0 && out->mi.rel != NULL && out->mi.rel->expedited && r->expedite;
 	out->release_at = out->mi.release_at;
-	out->offered_at = offer_of(rs, r, &out->mi, &out->pause);
+	out->offered_at = offer_of(ctx, &out->mi, &out->pause);
 	out->install_deadline = plus_days(out->offered_at, deadline);
 	out->restart_deadline = plus_days(out->install_deadline, grace);
 	cal_month(c, os, mi->month + 1, &next);
 	*next_out = next;
-	out->next_offered_at = offer_of(rs, r, &next, NULL);
+	out->next_offered_at = offer_of(ctx, &next, NULL);
 	/* Held until the next release is offered too: this one is never installed. */
 	out->skipped = out->pause != NULL && out->next_offered_at <= out->offered_at;
 	if (out->skipped) {
@@ -433,14 +539,23 @@ win_month_next(const struct caldata *c, const struct ringset *rs, const struct r
 		out->why = WHY_NO_SLOT;
 		return;
 	}
-	find_window(rs, r, out);
-	force_at_deadline(rs, r, out);
+	find_window(ctx, out);
+	force_at_deadline(ctx, out);
 }
 
 const struct blackout *
 win_freeze_at(const struct ringset *rs, const struct ring *r, time_t t)
 {
-	return frozen_at(rs, r, t);
+	struct win_ring ctx;
+
+	win_ring_init(&ctx, rs, r);
+	return frozen_at(&ctx, t);
+}
+
+const struct blackout *
+win_freeze_ring(struct win_ring *c, time_t t)
+{
+	return frozen_at(c, t);
 }
 
 void
@@ -449,6 +564,7 @@ win_oob(const struct ringset *rs, const struct ring *r, const struct os_def *os,
 {
 	ym_t m = ym_make(o->date.y, o->date.m);
 	struct ymd pt;
+	struct win_ring ctx;
 
 	(void)os;
 	memset(out, 0, sizeof(*out));
@@ -464,7 +580,8 @@ win_oob(const struct ringset *rs, const struct ring *r, const struct os_def *os,
 	out->offered_at = plus_days(cal_release_instant(pt), r->deferral_days);
 	if (out->offered_at < out->release_at)
 		out->offered_at = out->release_at;	/* past its deferral: the same day */
-	out->offered_at = after_pauses(rs, r, out->offered_at, &out->pause);
+	win_ring_init(&ctx, rs, r);
+	out->offered_at = after_pauses(&ctx, out->offered_at, &out->pause);
 	out->install_deadline = plus_days(out->offered_at, r->deadline_days);
 	out->restart_deadline = o->restart ? plus_days(out->install_deadline, r->grace_days) : 0;
 }

@@ -7,6 +7,7 @@
 #ifndef HP_WINDOWS_H
 #define HP_WINDOWS_H
 
+#include "boindex.h"
 #include "calendar.h"
 #include "model.h"
 
@@ -136,6 +137,33 @@ void win_month_next(const struct caldata *c, const struct ringset *rs, const str
 const struct blackout *win_freeze_at(const struct ringset *rs, const struct ring *r, time_t t);
 
 /*
+ * One ring as the engine times it, with what it would otherwise look up
+ * for every month and blackout test: its zone and the stretch of one offset
+ * last asked about, its lists of blackouts, and days known free of them.
+ * Kept by a caller timing many months of one ring (the walk) while the set
+ * stays as it is; the answers are those of win_month_next and win_freeze_at.
+ */
+struct win_zone {
+	struct tzone	*z;
+	time_t		 from, until;	/* empty until asked */
+	int		 off;
+};
+
+struct win_ring {
+	const struct ringset	*rs;
+	const struct ring	*r;
+	struct win_zone		 zc;
+	struct bo_lists		 L;	/* kinds ~0u when rs is not indexed */
+	bool			 listed;
+	long			 free_first, free_last;	/* days no listed blackout touches */
+};
+
+void win_ring_init(struct win_ring *wr, const struct ringset *rs, const struct ring *r);
+void win_month_ring(struct win_ring *wr, const struct caldata *c, const struct os_def *os,
+    const struct month_info *mi, struct install *out, struct month_info *next);
+const struct blackout *win_freeze_ring(struct win_ring *wr, time_t t);
+
+/*
  * Compute the install of os's release for month by ring r.  The blackouts
  * are rs's (global and per ring; those of other rings are skipped; rs may
  * be NULL for none), found through its index when ringset_index made one.
@@ -173,6 +201,7 @@ struct walk {
 	const struct walk_device *dev;	/* NULL: the ring's devices as the ring describes them */
 	bool			 have_mi;	/* mi is cal_month's answer for month next */
 	struct month_info	 mi;
+	struct win_ring		 wr;		/* the ring as the engine keeps it for the walk */
 };
 
 void walk_start(struct walk *w, const struct caldata *c, const struct ringset *rs,

@@ -8,6 +8,7 @@
  * to 2026-10-25 01:00Z.  New York: EST -5, EDT -4 from 2026-03-08 07:00Z to
  * 2026-11-01 06:00Z.  Auckland in December: NZDT +13.
  */
+#include "boindex.h"
 #include "tzcache.h"
 #include "windows.h"
 #include "testutil.h"
@@ -74,7 +75,7 @@ install(const struct ring *r, int os, int y, int m, const struct blackout *bo, s
 
 	win_install(&cal, &rs, r, &oses[os], ym_make(y, m), &scan);
 	ringset_index(&rs);
-	ck_assert_ptr_nonnull(ringset_blackouts(&rs, r, &(size_t){ 0 }, &(unsigned){ 0 }));
+	ck_assert(ringset_blackouts(&rs, r, &(struct bo_lists){ 0 }));
 	win_install(&cal, &rs, r, &oses[os], ym_make(y, m), in);
 	ringset_index_free(&rs);
 	ck_assert_int_eq(memcmp(&scan, in, sizeof(scan)), 0);
