@@ -606,15 +606,17 @@ END_TEST
 static char *
 wide(size_t n)
 {
-	char *s = xmalloc(16 + 8 * n), *p = s;
+	/* room for ",c" and 20 digits a column, and its "," */
+	size_t cap = 32 + 24 * n, at;
+	char *s = xmalloc(cap);
 
-	p += sprintf(p, "name,build");
+	at = (size_t)snprintf(s, cap, "name,build");
 	for (size_t i = 3; i <= n; i++)
-		p += sprintf(p, ",c%zu", i);
-	p += sprintf(p, "\na,26100.1");
+		at += (size_t)snprintf(s + at, cap - at, ",c%zu", i);
+	at += (size_t)snprintf(s + at, cap - at, "\na,26100.1");
 	for (size_t i = 3; i <= n; i++)
-		p += sprintf(p, ",");
-	sprintf(p, "\n");
+		at += (size_t)snprintf(s + at, cap - at, ",");
+	snprintf(s + at, cap - at, "\n");
 	return s;
 }
 
