@@ -67,7 +67,7 @@ for r in $(seq "$ROUNDS"); do
 	done
 	t0=$(date +%s%N); ctl export --dir "$work/www" > /dev/null; t1=$(date +%s%N)
 	ctl override set win11-24h2 "$month" baseline --reason "feedincr bench" > /dev/null
-	t2=$(date +%s%N); ctl export --dir "$work/www" > /dev/null; t3=$(date +%s%N)
+	t2=$(date +%s%N); said=$(ctl export --dir "$work/www"); t3=$(date +%s%N)
 	colds="$colds $(secs "$t0" "$t1")"
 	incrs="$incrs $(secs "$t2" "$t3")"
 	rss="$rss $(( $(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status") / 1024 ))"
@@ -105,13 +105,16 @@ only that timed; $(echo "$peer" | field events) events, $(echo "$peer" | field r
 | after one override, cold | $ocold_us | python3-icalendar $peer_us | $(ratio "$peer_us" "$ocold_us")x | | |
 | after one override, through the feed cache | $cache_us | python3-icalendar $peer_us | $(ratio "$peer_us" "$cache_us")x | >= 20x | $(awk -v r="$(ratio "$peer_us" "$cache_us")" 'BEGIN { print (r >= 20) ? "yes" : "no" }') |
 
-\`hotpatchctl export --dir\` of the whole site ($files feeds, $RINGS rings; the client writes
-each file and its \`.gz\`), medians of $ROUNDS daemons (each: start, export, \`override set
-win11-24h2 $month baseline\`, export again):
+\`hotpatchctl export --dir\` of the whole site ($files feeds, $RINGS rings; the daemon sends each
+file with its gzip body, \`export --stream\`, and hotpatchctl writes the files that are not in
+place already), medians of $ROUNDS daemons (each: start, export into an empty directory,
+\`override set win11-24h2 $month baseline\`, export again into the same directory):
 
 | what | seconds | anchor | ratio (hotpatchd / anchor: time) | target | met |
 |---|---|---|---|---|---|
 | export after one override, through the feed cache | $incr | the first export of the daemon, $cold | $(ratio "$incr" "$cold")x | < 2 s | $(awk -v s="$incr" 'BEGIN { print (s < 2) ? "yes" : "no" }') |
+
+What the second export said: \`$said\`.
 
 Daemon RSS after the second export (MB): $(echo $rss | tr ' ' '/') (\`feed: cache_mb: $(( RINGS / 8 + 64 ))\`).
 
