@@ -12,7 +12,8 @@
 #      (`override set`, next month of win11-24h2 made a baseline), the export again through
 #      the feed cache.  ROUNDS (3) daemons, one after the other; medians.
 #
-# Environment: ROUNDS, PYTHON (the python3 with icalendar: /usr/bin/python3).  Nothing here
+# Environment: ROUNDS, PYTHON (the python3 with icalendar: /usr/bin/python3); with
+# SUMMARY=FILE, also writes its two Summary rows of RESULTS.md to FILE.  Nothing here
 # passes or fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,6 +78,10 @@ files=$(find "$work/www" -name '*.ics' | wc -l)
 cold=$(med "$colds")
 incr=$(med "$incrs")
 
+if [ -n "${SUMMARY:-}" ]; then
+	echo "| \`export --dir\` after one override, $RINGS rings (s) | $incr | the first export $cold | $(ratio "$incr" "$cold")x | < 2 s | $(awk -v s="$incr" 'BEGIN { print (s < 2) ? "yes" : "no" }') |
+| a ring feed's events after one override, through the feed cache (us per event) | $(line_of override_cache | field us_per_event) | python3-icalendar $peer_us | $(ratio "$peer_us" "$(line_of override_cache | field us_per_event)")x faster | >= 20x | $(awk -v r="$(ratio "$peer_us" "$(line_of override_cache | field us_per_event)")" 'BEGIN { print (r >= 20) ? "yes" : "no" }') |" > "$SUMMARY"
+fi
 cold_us=$(line_of cold | field us_per_event)
 cache_us=$(line_of override_cache | field us_per_event)
 ocold_us=$(line_of override_cold | field us_per_event)
