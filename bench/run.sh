@@ -10,7 +10,7 @@
 #                             RESULTS (where to write, bench/RESULTS.md), GZIP_RINGS (the estate
 #                             of bench/gzip.sh, 400), STARTUP_DEVICES (the devices stored for
 #                             the start-up, 100000), FEEDINCR_RINGS (the estate of
-#                             bench/feedincr.sh, 1000), THREADS_BENCH=1 (adds bench/threads.sh,
+#                             bench/feedincr.sh, 10000), THREADS_BENCH=1 (adds bench/threads.sh,
 #                             HTTP from a pool of threads, which builds a daemon of its own)
 #
 # Nothing here is a test: no figure passes or fails; RESULTS.md says what the targets are.
@@ -199,7 +199,8 @@ $(DURATION=$DURATION ROUNDS=$ROUNDS bench/threads.sh)
 fi
 # ---- fresh feeds after a change: the feed cache, python3-icalendar, export --dir ----
 # Its export --dir pass takes minutes at 10,000 rings (bench/NOTES.md), so 1,000 by default.
-feedincr_section=$(ROUNDS=$ROUNDS bench/feedincr.sh "${FEEDINCR_RINGS:-1000}")
+feedincr_section=$(ROUNDS=$ROUNDS SUMMARY=$work/feedincr-rows bench/feedincr.sh \
+	"${FEEDINCR_RINGS:-10000}")
 
 # ---- RESULTS.md ----
 say "writing $out"
@@ -245,6 +246,7 @@ machines, the absolute numbers are this machine's.
 | planning, 100000 rings x 120 months, one core (s, CPU) | $(echo "${plan_big:-}" | field cpu_seconds) | | | < 2 s | $(awk -v s="$(echo "${plan_big:-}" | field cpu_seconds)" 'BEGIN { print (s != "" && s < 2) ? "yes" : "no" }') |
 | planning, peak RSS (MB) | $(( $(echo "$plan_main" | field maxrss_kb) / 1024 )) | | | < 100 MB | $(awk -v k="$(echo "$plan_main" | field maxrss_kb)" 'BEGIN { print (k < 102400) ? "yes" : "no" }') |
 $(cat "$work/startup-row")
+$(cat "$work/feedincr-rows")
 | rendering one 36-month ring feed (us) | $(echo "$feed_line" | field us_per_feed) | | | reported | |
 
 Medians of $ROUNDS rounds for the load tests, each ${DURATION} s, run alternately so

@@ -46,6 +46,23 @@ START_TEST(two_files_one_gzip)
 }
 END_TEST
 
+/* A body of one file, read: that file's length and bytes are want (wlen bytes). */
+static void
+one_file(const char *body, size_t len, const char *want, size_t wlen)
+{
+	struct xfile *x;
+	size_t n;
+	json_t *j;
+	char *why;
+
+	ck_assert_int_eq(read_body(body, len, &x, &n, &j, &why), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(x[0].len, wlen);
+	ck_assert(memcmp(x[0].data, want, wlen) == 0);
+	free(x);
+	json_decref(j);
+}
+
 START_TEST(indented_index_and_binary_bytes)
 {
 	/* The daemon indents its JSON; the bytes after it may hold braces, NULs and newlines. */
@@ -53,33 +70,16 @@ START_TEST(indented_index_and_binary_bytes)
 	    "{\n  \"files\": [\n    {\n      \"file\": \"x.ics\",\n      \"bytes\": 4,\n"
 	    "      \"etag\": \"\\\"e\\\"\"\n    }\n  ]\n}\n"
 	    "}\n\0{";
-	struct xfile *x;
-	size_t n;
-	json_t *j;
-	char *why;
 
-	ck_assert_int_eq(read_body(body, sizeof(body) - 1, &x, &n, &j, &why), 0);
-	ck_assert_uint_eq(n, 1);
-	ck_assert_uint_eq(x[0].len, 4);
-	ck_assert(memcmp(x[0].data, "}\n\0{", 4) == 0);
-	free(x);
-	json_decref(j);
+	one_file(body, sizeof(body) - 1, "}\n\0{", 4);
 }
 END_TEST
 
 START_TEST(empty_file)
 {
 	static const char body[] = "{\"files\": [{\"file\": \"e.txt\", \"bytes\": 0, \"etag\": \"\\\"z\\\"\"}]}\n";
-	struct xfile *x;
-	size_t n;
-	json_t *j;
-	char *why;
 
-	ck_assert_int_eq(read_body(body, sizeof(body) - 1, &x, &n, &j, &why), 0);
-	ck_assert_uint_eq(n, 1);
-	ck_assert_uint_eq(x[0].len, 0);
-	free(x);
-	json_decref(j);
+	one_file(body, sizeof(body) - 1, "", 0);
 }
 END_TEST
 
