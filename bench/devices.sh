@@ -19,14 +19,7 @@ R=${2:-1000}
 CAL=data/calendar.yaml
 HOTPATCHD=$PWD/src/hotpatchd
 HOTPATCHCTL=$PWD/src/hotpatchctl
-work=$(mktemp -d "${TMPDIR:-/tmp}/hotpatch-devices.XXXXXX")
-pid=
-cleanup() {
-	[ -z "$pid" ] || kill "$pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+bench_scratch devices
 kb() { awk -v k="$1" '$1 == k ":" { print $2 }' "/proc/$pid/status"; }
 mb() { echo $(( $1 / 1024 )); }
 # secs COMMAND...: wall seconds of one run, the command's output discarded.

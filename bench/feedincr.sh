@@ -24,14 +24,7 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 CAL=data/calendar.yaml
 HOTPATCHD=$PWD/src/hotpatchd
 HOTPATCHCTL=$PWD/src/hotpatchctl
-work=$(mktemp -d "${TMPDIR:-/tmp}/hotpatch-feedincr.XXXXXX")
-pid=
-cleanup() {
-	[ -z "$pid" ] || kill "$pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+bench_scratch feedincr
 line_of() { echo "$feed" | grep "^$1 "; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
 

@@ -10,3 +10,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'
 # The value after the word KEY in "key value key value" lines.
 field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+# bench_scratch NAME: $work, a scratch directory removed at exit, with the daemon $pid (set
+# by the script when it starts one) stopped first.
+bench_scratch() {
+	work=$(mktemp -d "${TMPDIR:-/tmp}/hotpatch-$1.XXXXXX")
+	pid=
+	trap bench_cleanup EXIT
+}
+bench_cleanup() {
+	[ -z "${pid:-}" ] || kill "$pid" 2>/dev/null || true
+	wait 2>/dev/null || true
+	rm -rf "$work"
+}

@@ -24,14 +24,7 @@ ROUNDS=${ROUNDS:-5}
 CAL=data/calendar.yaml
 HOTPATCHD=${HOTPATCHD:-$PWD/src/hotpatchd}
 HOTPATCHCTL=$PWD/src/hotpatchctl
-work=$(mktemp -d "${TMPDIR:-/tmp}/hotpatch-startup.XXXXXX")
-pid=
-cleanup() {
-	[ -z "$pid" ] || kill "$pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+bench_scratch startup
 
 sched=${SCHED:-}
 if [ -z "$sched" ]; then

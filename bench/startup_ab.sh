@@ -15,14 +15,7 @@ STATE=$1 SCHED=$2
 shift 2
 ROUNDS=${ROUNDS:-9}
 HOTPATCHCTL=$PWD/src/hotpatchctl
-work=$(mktemp -d "${TMPDIR:-/tmp}/hotpatch-startab.XXXXXX")
-pid=
-cleanup() {
-	[ -z "$pid" ] || kill "$pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+bench_scratch startab
 SQL="SELECT * FROM os; SELECT * FROM releases; SELECT * FROM published; SELECT * FROM oob;
 SELECT * FROM overrides; SELECT * FROM rings; SELECT * FROM ring_os; SELECT * FROM ring_windows;
 SELECT * FROM ring_upgrades; SELECT * FROM blackouts; SELECT * FROM meta;"
