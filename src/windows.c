@@ -64,6 +64,19 @@ from_local(struct tzone *z, long dn, int minute)
 	return wall - before;
 }
 
+/*
+ * The zone's offset at UTC instant t, by the ring's kept stretch when t is
+ * in it: the ring's months ask about instants days apart, while the zone's
+ * own cache is moved by every other ring in it.
+ */
+static int
+ring_offset(struct win_zone *zc, time_t t)
+{
+	if (t < zc->from || t >= zc->until)
+		zc->off = tz_offset_stretch(zc->z, t, &zc->from, &zc->until);
+	return zc->off;
+}
+
 /* As from_local, first by the kept stretch. */
 static time_t
 local_utc(struct win_zone *zc, long dn, int minute)
@@ -390,7 +403,7 @@ find_window(struct win_ring *c, struct install *in)
 {
 	const struct ring *r = c->r;
 	/* The local day of the offer, less one: a slot late on the day before may still be after it. */
-	long dn = utc_day_of(in->offered_at + tz_offset(c->zc.z, in->offered_at)) - 1;
+	long dn = utc_day_of(in->offered_at + ring_offset(&c->zc, in->offered_at)) - 1;
 	int wd = weekday_of(dn);
 	unsigned days = open_weekdays(r);
 
@@ -514,26 +527,37 @@ win_month_ring(struct win_ring *ctx, const struct caldata *c, const struct os_de
     const struct month_info *mi, struct install *out, struct month_info *next_out)
 {
 	const struct ring *r = ctx->r;
-	struct month_info next;
+	const struct month_info m = *mi;	/* next_out may be where mi points */
+	const struct blackout *pause = NULL;
 	int defer, deadline, grace;
+	time_t offered, due, next_offered;
 
-	memset(out, 0, sizeof(*out));
-	out->month = mi->month;
-	out->os = os;
-	out->mi = *mi;
-	out->kind = out->mi.kind;
-	out->restart = kind_needs_restart(out->kind);
-	month_days(r, &out->mi, &defer, &deadline, &grace);
-	out->expedited = defer == 0 && out->mi.rel != NULL && out->mi.rel->expedited && r->expedite;
-	out->release_at = out->mi.release_at;
-	out->offered_at = offer_of(ctx, &out->mi, &out->pause);
-	out->install_deadline = plus_days(out->offered_at, deadline);
-	out->restart_deadline = plus_days(out->install_deadline, grace);
-	cal_month(c, os, mi->month + 1, &next);
-	*next_out = next;
-	out->next_offered_at = offer_of(ctx, &next, NULL);
+	month_days(r, &m, &defer, &deadline, &grace);
+	offered = offer_of(ctx, &m, &pause);
+	due = plus_days(offered, deadline);
+	cal_month(c, os, m.month + 1, next_out);
+	next_offered = offer_of(ctx, next_out, NULL);
+	/*
+	 * The install as one literal: the fields named here, every other one
+	 * zero, stored once (a memset first wrote the whole struct twice).
+	 * Only locals go in, so it is built in place, not on the stack first.
+	 */
+	*out = (struct install){
+		.month = m.month,
+		.os = os,
+		.mi = m,
+		.kind = m.kind,
+		.restart = kind_needs_restart(m.kind),
+		.expedited = defer == 0 && m.rel != NULL && m.rel->expedited && r->expedite,
+		.pause = pause,
+		.release_at = m.release_at,
+		.offered_at = offered,
+		.install_deadline = due,
+		.restart_deadline = plus_days(due, grace),
+		.next_offered_at = next_offered,
+	};
 	/* Held until the next release is offered too: this one is never installed. */
-	out->skipped = out->pause != NULL && out->next_offered_at <= out->offered_at;
+	out->skipped = pause != NULL && next_offered <= offered;
 	if (out->skipped) {
 		out->status = WS_NONE;
 		out->why = WHY_NO_SLOT;
@@ -567,10 +591,8 @@ win_oob(const struct ringset *rs, const struct ring *r, const struct os_def *os,
 	struct win_ring ctx;
 
 	(void)os;
-	memset(out, 0, sizeof(*out));
-	out->oob = o;
-	out->offered = o->delivery == DELIVERY_AUTOMATIC;
-	out->release_at = cal_release_instant(o->date);
+	*out = (struct oob_install){ .oob = o, .offered = o->delivery == DELIVERY_AUTOMATIC,
+	    .release_at = cal_release_instant(o->date) };
 	if (!out->offered)
 		return;
 	/* The deferral date of the monthly release it follows (the last Patch Tuesday). */

@@ -14,6 +14,7 @@
 #include "calfile.h"
 #include "device.h"
 #include "diag.h"
+#include "install_eq.h"
 #include "placement.h"
 #include "rings.h"
 #include "tzcache.h"
@@ -432,7 +433,7 @@ START_TEST(a_device_the_build_says_nothing_of_walks_as_its_ring)
 	walk_start(&w, &cal, &rs, &r, &oses[0], MARCH);
 	for (int i = 0; i < 4; i++) {
 		walk_month(&w, &ring_in);
-		ck_assert_int_eq(memcmp(&ring_in, &dev[i], sizeof(ring_in)), 0);
+		ck_assert_install_eq(&ring_in, &dev[i]);
 	}
 }
 END_TEST

@@ -8,6 +8,7 @@
  * baselines in January, April, July and October, hotpatch since 2024-01.
  * Every ring is in UTC with one window, Tuesday and Thursday 20:00 for 2 h.
  */
+#include "install_eq.h"
 #include "tzcache.h"
 #include "windows.h"
 #include "testutil.h"
@@ -73,7 +74,7 @@ walk(const struct ring *r, int os, struct blackout *bo, size_t nbo, ym_t first, 
 
 		walk_month(&w, &in[i]);
 		win_install(&cal, &rs, r, &oses[os], first + i, &one);
-		ck_assert_int_eq(memcmp(&one, &in[i], sizeof(one)), 0);
+		ck_assert_install_eq(&one, &in[i]);
 	}
 }
 

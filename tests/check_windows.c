@@ -9,6 +9,7 @@
  * 2026-11-01 06:00Z.  Auckland in December: NZDT +13.
  */
 #include "boindex.h"
+#include "install_eq.h"
 #include "tzcache.h"
 #include "windows.h"
 #include "testutil.h"
@@ -78,7 +79,7 @@ install(const struct ring *r, int os, int y, int m, const struct blackout *bo, s
 	ck_assert(ringset_blackouts(&rs, r, &(struct bo_lists){ 0 }));
 	win_install(&cal, &rs, r, &oses[os], ym_make(y, m), in);
 	ringset_index_free(&rs);
-	ck_assert_int_eq(memcmp(&scan, in, sizeof(scan)), 0);
+	ck_assert_install_eq(&scan, in);
 }
 
 /* The reason in words (a static buffer: one at a time). */
@@ -399,6 +400,75 @@ START_TEST(extra_baseline_month_for_one_os_only)
 }
 END_TEST
 
+/*
+ * The install built as one literal, against two other ways to the same
+ * answer, over 48 months of both OSes in four zones (two with DST, one a
+ * half hour's, Auckland's across the year end), weekly and Patch-Tuesday
+ * windows, a freeze, a pause and a ring's own freeze:
+ *   - into memory filled with 0xA5 bytes and into zeroed memory: every
+ *     field is set, none keeps what was there;
+ *   - with the ring kept month after month (its zone's stretch of one
+ *     offset, the days known free) and with a fresh ring each month, which
+ *     asks the zone about the offer's local day from scratch.
+ * Every field is compared (install_eq.h), none of the padding.
+ */
+START_TEST(install_literal_equals_a_fresh_ring_every_month)
+{
+	static const char *const zones[] = { "UTC", "Europe/Berlin", "America/New_York",
+	    "Australia/Lord_Howe", "Pacific/Auckland" };
+	struct mwindow w[] = { WEEK(TUE | THU, 20, 0, 120), OFFSET(1, 2, 30, 60),
+	    WEEK(SAT, 23, 30, 90) };
+	struct blackout bo[] = {
+		freeze("year-end", NULL, (struct ymd){ 2026, 12, 15 }, (struct ymd){ 2027, 1, 5 }),
+		freeze("own", "r", (struct ymd){ 2027, 3, 9 }, (struct ymd){ 2027, 3, 12 }),
+		freeze("spring pause", "r", (struct ymd){ 2026, 4, 1 }, (struct ymd){ 2026, 4, 28 }),
+	};
+	int cases = 0;
+
+	bo[2].kind = BO_PAUSE;
+	for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++)
+		for (int os = 0; os < 2; os++) {
+			struct ring r = ring(zones[z], (int)z, 3 + os, 2, w, 3 - (size_t)os);
+			struct ringset rs = { .ring = &r, .nring = 1, .bo = bo, .nbo = 3 };
+			struct win_ring kept;
+			struct month_info mi, next;
+
+			ringset_index(&rs);
+			win_ring_init(&kept, &rs, &r);
+			cal_month(&cal, &oses[os], ym_make(2025, 1), &mi);
+			for (int m = 0; m < 48; m++, mi = next, cases++) {
+				struct install fresh, lit;
+
+				memset(&fresh, 0, sizeof(fresh));
+				memset(&lit, 0xA5, sizeof(lit));
+				win_month(&cal, &rs, &r, &oses[os], mi.month, &fresh);
+				win_month_ring(&kept, &cal, &oses[os], &mi, &lit, &next);
+				ck_assert_install_eq(&fresh, &lit);
+			}
+			ringset_index_free(&rs);
+		}
+	ck_assert_int_eq(cases, 5 * 2 * 48);
+}
+END_TEST
+
+/* The helper itself: equal installs are equal whatever their padding, and a field tells. */
+START_TEST(install_eq_names_the_field_that_differs)
+{
+	struct install a, b;
+
+	memset(&a, 0x11, sizeof(a));
+	memset(&b, 0x22, sizeof(b));
+	a = (struct install){ .month = ym_make(2026, 12), .status = WS_LATE };
+	b = (struct install){ .month = ym_make(2026, 12), .status = WS_LATE };
+	ck_assert(install_diff(&a, &b) == NULL);
+	b.mi.date.d = 8;
+	ck_assert_str_eq(install_diff(&a, &b), "mi.date.d");
+	b.mi.date.d = 0;
+	b.why = WHY_MOVED;
+	ck_assert_str_eq(install_diff(&a, &b), "why");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -421,6 +491,8 @@ main(void)
 	    ring_without_windows_has_none,
 	    ineligible_ring_installs_an_lcu_and_restarts_every_month,
 	    arm64_ring_needs_chpe_disabled,
-	    extra_baseline_month_for_one_os_only)));
+	    extra_baseline_month_for_one_os_only,
+	    install_literal_equals_a_fresh_ring_every_month,
+	    install_eq_names_the_field_that_differs)));
 	return run_suite(s);
 }
