@@ -20,7 +20,7 @@ cd "$(dirname "$0")"
 . ./tests/tools.sh
 
 BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev tzdata
-	libical-dev libsqlite3-dev libyaml-dev check libmicrohttpd-dev libjansson-dev zlib1g-dev"
+	libical-dev libsqlite3-dev libyaml-dev check libmicrohttpd-dev libjansson-dev libdeflate-dev zlib1g-dev"
 TEST_PKGS="socat curl sqlite3 python3 python3-icalendar python3-jsonschema python3-yaml valgrind util-linux chromium vdirsyncer wrk clang libclang-rt-14-dev git nginx-light
 	systemd zsh debhelper dpkg-dev lintian"
 

@@ -73,6 +73,22 @@ rm -rf "$work/big"
 say "feed rendering"
 feed_line=$(taskset -c 0 bench/feedbench "$CAL" "$sched" 1000 | grep "^cold ")
 
+# ---- the parts of a feed rebuilt after a change: gzip, stamps, specs (bench/NOTES.md) ----
+say "feed rebuild parts"
+bench/feedbench "$CAL" "$sched" 1 "$work/ring.ics" > /dev/null
+parts_section="## Feed rebuild parts
+
+\`bench/gzlevels RING.ics\` (one ring feed compressed, 200 times a coder):
+
+$(taskset -c 0 bench/gzlevels "$work/ring.ics")
+
+\`bench/stampbench DIR 2000 90\` (the stamps of 2,000 feeds, a transaction each or held):
+
+$(bench/stampbench "$work")
+
+\`bench/specbench data/calendar.yaml SCHEDULES 1000\`: $(taskset -c 0 bench/specbench "$CAL" "$sched" 1000 | tr '\n' ';')
+"
+
 # ---- the daemon, started and stopped ----
 start_daemon() {
 	"$HOTPATCHD" -f --state-dir "$state" --calendar "$CAL" --schedules "$sched" "$@" \
@@ -279,6 +295,7 @@ the load tests above never render.
 
 $devices_section
 $gzip_section
+$parts_section
 $threads_section
 
 $feedincr_section

@@ -45,7 +45,7 @@ bool gzip_worth(const char *type, size_t len);
 /*
  * data in the gzip format (RFC 1952), allocated, its length in *outlen;
  * the same bytes for the same data (no time or name in the header).
- * NULL if zlib fails.
+ * NULL if the compressor cannot be made (out of memory).
  */
 char *gzip_bytes(const void *data, size_t len, size_t *outlen);
 

@@ -7,6 +7,7 @@
  */
 #include "calendar.h"
 #include "feed.h"
+#include "specfmt.h"
 #include "textbuf.h"
 #include "util.h"
 #include "windows.h"
@@ -49,16 +50,17 @@ fmt_utc(time_t t, char *buf, size_t len)
 }
 
 /* "2026-12-11 22:00 Europe/Berlin" (the ring's local time) */
-static char *
-fmt_local(const char *tz, time_t t, char *buf, size_t len)
+static void
+add_local(struct textbuf *d, const char *tz, time_t t)
 {
 	struct localtime lt;
-	char d[11];
 
 	win_to_local(tz, t, &lt);
-	snprintf(buf, len, "%s %02d:%02d %s", ymd_format(lt.date, d), lt.minute / 60,
-	    lt.minute % 60, tz);
-	return buf;
+	sf_ymd(d, lt.date, true);
+	textbuf_add(d, " ", 1);
+	sf_hm(d, lt.minute);
+	textbuf_add(d, " ", 1);
+	sf_str(d, tz);
 }
 
 /* Does a ring's zone get TZID times and a VTIMEZONE (else UTC, as windows.c does)? */
@@ -97,13 +99,19 @@ spec_op(struct textbuf *s, enum spec_op op, const char *arg)
 		textbuf_add(s, arg, strlen(arg) + 1);
 }
 
+/* The end of an op's argument written by the sf_ helpers. */
+static void
+spec_end(struct textbuf *s)
+{
+	textbuf_add(s, "", 1);
+}
+
 static void
 spec_date(struct textbuf *s, enum spec_op op, struct ymd d)
 {
-	char v[16];
-
-	snprintf(v, sizeof(v), "%04d%02d%02d", d.y, d.m, d.d);
-	spec_op(s, op, v);
+	spec_op(s, op, NULL);
+	sf_ymd(s, d, false);
+	spec_end(s);
 }
 
 /*
@@ -116,7 +124,6 @@ static void
 timed_prop(struct textbuf *s, bool start, const char *tz, time_t t)
 {
 	struct localtime lt;
-	char v[32];
 
 	if (tz != NULL) {
 		win_to_local(tz, t, &lt);
@@ -124,14 +131,16 @@ timed_prop(struct textbuf *s, bool start, const char *tz, time_t t)
 			tz = NULL;
 	}
 	if (tz == NULL) {
-		snprintf(v, sizeof(v), "%lld", (long long)t);
-		spec_op(s, start ? OP_UTC_START : OP_UTC_END, v);
+		spec_op(s, start ? OP_UTC_START : OP_UTC_END, NULL);
+		sf_int(s, (long long)t);
+		spec_end(s);
 		return;
 	}
 	spec_op(s, start ? OP_LOCAL_START : OP_LOCAL_END, tz);
-	snprintf(v, sizeof(v), "%04d%02d%02d%02d%02d", lt.date.y, lt.date.m, lt.date.d,
-	    lt.minute / 60, lt.minute % 60);
-	textbuf_add(s, v, strlen(v) + 1);
+	sf_ymd(s, lt.date, false);
+	sf_uint(s, (unsigned)lt.minute / 60, 2);
+	sf_uint(s, (unsigned)lt.minute % 60, 2);
+	spec_end(s);
 }
 
 static struct icaltimetype
@@ -232,7 +241,32 @@ spec_comp(const char *spec, size_t len)
 	return ev;
 }
 
-/* DESCRIPTION: lines in a textbuf. */
+/* DESCRIPTION: a new line in a textbuf, starting with label (appended to by hand). */
+static void
+text_line(struct textbuf *t, const char *label)
+{
+	if (t->len > 0)
+		textbuf_add(t, "\n", 1);
+	sf_str(t, label);
+}
+
+/* A line of label and value. */
+static void
+text_pair(struct textbuf *t, const char *label, const char *value)
+{
+	text_line(t, label);
+	sf_str(t, value);
+}
+
+/* A line of label and a local time. */
+static void
+text_local(struct textbuf *t, const char *label, const char *tz, time_t when)
+{
+	text_line(t, label);
+	add_local(t, tz, when);
+}
+
+/* DESCRIPTION: lines in a textbuf, by a format (the rarer lines). */
 static void
 text_add(struct textbuf *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -474,11 +508,22 @@ install_words(const struct install *in)
  * one superseded before any window or deadline restarts nothing because it
  * never went in: say so rather than "no restart".
  */
+static void
+add_install_line(struct textbuf *t, const struct install *in)
+{
+	sf_str(t, install_words(in));
+	sf_str(t, " — ");
+	sf_str(t, !win_installed(in) ? "not installed" :
+	    in->restart ? "restart required" : HOTPATCH_NO_RESTART);
+}
+
 static char *
 install_line(const struct install *in)
 {
-	return xasprintf("%s — %s", install_words(in), !win_installed(in) ? "not installed" :
-	    in->restart ? "restart required" : HOTPATCH_NO_RESTART);
+	struct textbuf t = { 0 };
+
+	add_install_line(&t, in);
+	return t.s;
 }
 
 static struct textbuf
@@ -486,29 +531,36 @@ install_text(const struct builder *b, const struct ring *r, const struct install
 {
 	struct textbuf d = { 0 };
 	const char *tz = words_zone(b);
-	char ym[8], t[64], why[WIN_REASON_MAX], *what = install_line(in);
+	char why[WIN_REASON_MAX];
 
-	text_add(&d, "Month: %s", ym_format(in->month, ym));
-	text_add(&d, "Install: %s (%s month: %s, %s)", what, in->os->name,
-	    kind_name(in->mi.kind), source_name(in->mi.source));
-	free(what);
+	text_line(&d, "Month: ");
+	sf_ym(&d, in->month);
+	text_line(&d, "Install: ");
+	add_install_line(&d, in);
+	sf_str(&d, " (");
+	sf_str(&d, in->os->name);
+	sf_str(&d, " month: ");
+	sf_str(&d, kind_name(in->mi.kind));
+	sf_str(&d, ", ");
+	sf_str(&d, source_name(in->mi.source));
+	sf_str(&d, ")");
 	if (!in->eligible && in->not_eligible != NULL)
-		text_add(&d, "Not eligible for hotpatch: %s", in->not_eligible);
-	text_add(&d, "Status: %s", in->skipped ? "skipped" : win_status_name(in->status));
+		text_pair(&d, "Not eligible for hotpatch: ", in->not_eligible);
+	text_pair(&d, "Status: ", in->skipped ? "skipped" : win_status_name(in->status));
 	/* The reason carries the state across months, the pause and the forced install. */
-	text_add(&d, "Reason: %s", win_reason(in, r, why, sizeof(why)));
+	text_pair(&d, "Reason: ", win_reason(in, r, why, sizeof(why)));
 	if (in->skipped)
 		return d;	/* never offered: no offer, deadline or window to give */
-	text_add(&d, "Offered: %s", fmt_local(tz, in->offered_at, t, sizeof(t)));
-	text_add(&d, "Install deadline: %s", fmt_local(tz, in->install_deadline, t, sizeof(t)));
+	text_local(&d, "Offered: ", tz, in->offered_at);
+	text_local(&d, "Install deadline: ", tz, in->install_deadline);
 	if (in->restart && in->restart_deadline != 0)
-		text_add(&d, "Restart by: %s", fmt_local(tz, in->restart_deadline, t, sizeof(t)));
+		text_local(&d, "Restart by: ", tz, in->restart_deadline);
 	else if (in->install == INS_HOTPATCH)
-		text_add(&d, "Restart: " HOTPATCH_NO_RESTART " (" HOTPATCH_MAY_RESTART ")");
+		text_line(&d, "Restart: " HOTPATCH_NO_RESTART " (" HOTPATCH_MAY_RESTART ")");
 	else
-		text_add(&d, "Restart: no");
+		text_line(&d, "Restart: no");
 	if (in->status != WS_NONE)
-		text_add(&d, "Window: %s", fmt_local(tz, in->window_start, t, sizeof(t)));
+		text_local(&d, "Window: ", tz, in->window_start);
 	return d;
 }
 
@@ -522,8 +574,19 @@ add_timed(struct textbuf *ev, const char *tz, time_t start, time_t end)
 static char *
 ring_uid(struct builder *b, const char *what, const struct ring *r, const struct install *in)
 {
-	return xasprintf("%s-%s-%s-%04d%02d@%s", what, r->id, in->os->id, ym_year(in->month),
-	    ym_month(in->month), b->o->domain);
+	struct textbuf u = { 0 };
+
+	sf_str(&u, what);
+	sf_str(&u, "-");
+	sf_str(&u, r->id);
+	sf_str(&u, "-");
+	sf_str(&u, in->os->id);
+	sf_str(&u, "-");
+	sf_uint(&u, (unsigned)ym_year(in->month), 4);
+	sf_uint(&u, (unsigned)ym_month(in->month), 2);
+	sf_str(&u, "@");
+	sf_str(&u, b->o->domain);
+	return u.s;
 }
 
 /* An all-day event on t's date in the ring's zone, taking no time. */
@@ -540,12 +603,11 @@ add_allday_at(struct textbuf *ev, const struct ring *r, time_t t)
 static void
 add_reminder(struct textbuf *ev, const struct ring *r)
 {
-	char v[16];
-
 	if (r->reminder_min < 0)
 		return;
-	snprintf(v, sizeof(v), "%d", r->reminder_min);
-	spec_op(ev, OP_ALARM, v);
+	spec_op(ev, OP_ALARM, NULL);
+	sf_int(ev, r->reminder_min);
+	spec_end(ev);
 }
 
 /*
@@ -792,22 +854,21 @@ build_ring_oob(struct builder *b, const struct ringset *rs, const struct ring *r
 	struct oob_install oi;
 	struct textbuf d = { 0 };
 	struct textbuf ev;
-	char key[16], t[64], *summary, *uid;
+	char key[16], *summary, *uid;
 
 	win_oob(rs, r, os, x, &oi);
 	if (!oi.offered)
 		return;
 	oob_facts(&d, x);
-	text_add(&d, "Offered: %s", fmt_local(tz, oi.offered_at, t, sizeof(t)));
+	text_local(&d, "Offered: ", tz, oi.offered_at);
 	if (oi.pause != NULL)
 		text_add(&d, "Held back by %s '%s'", bo_kind_name(oi.pause->kind),
 		    oi.pause->name);
-	text_add(&d, "Install deadline: %s", fmt_local(tz, oi.install_deadline, t, sizeof(t)));
+	text_local(&d, "Install deadline: ", tz, oi.install_deadline);
 	if (oi.restart_deadline != 0)
-		text_add(&d, "Restart by: %s", fmt_local(tz, oi.restart_deadline, t,
-		    sizeof(t)));
+		text_local(&d, "Restart by: ", tz, oi.restart_deadline);
 	else
-		text_add(&d, "Restart: no");
+		text_line(&d, "Restart: no");
 	if (x->leaves_hotpatch)
 		text_add(&d, "Leaves hotpatch: devices on hotpatch that install it get LCUs, "
 		    "with a restart, until the next baseline");

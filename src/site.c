@@ -1046,11 +1046,21 @@ int
 site_export(struct daemon *d, site_emit *emit, void *arg, char **cause)
 {
 	char **paths = site_paths(d);
+	char *why = NULL;
 	int rc = 0;
 
+	/* the feeds built here stamp their events in one transaction, committed before the reply */
+	store_feed_hold(d->store);
 	for (size_t i = 0; paths[i] != NULL && rc == 0; i++)
 		rc = export_one(d, paths[i], emit, arg, cause);
 	site_paths_free(paths);
+	if (store_feed_release(d->store, &why) < 0) {
+		if (rc == 0)
+			*cause = why;
+		else
+			free(why);
+		return -1;
+	}
 	return rc;
 }
 

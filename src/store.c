@@ -35,6 +35,9 @@ db_prefix_cause(char **cause, const char *prefix)
 int
 db_exec(struct store *s, const char *sql, const char *what, char **cause)
 {
+	/* SQLite does not nest BEGIN: the stamps held so far go in first */
+	if (s->held && strncmp(sql, "BEGIN", 5) == 0 && db_feed_commit(s, cause) < 0)
+		return -1;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(s, cause, what);
 	return 0;
@@ -309,6 +312,9 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
+	/* held stamps are kept; if this fails, the next export stamps them again */
+	if (s->held)
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	sqlite3_close(s->db);
 	free(s);
 }

@@ -283,6 +283,20 @@ struct feed_stamp {
 int store_feed_stamp(struct store *s, struct feed_stamp *v, size_t n, time_t now,
     char **cause);
 
+/*
+ * Between store_feed_hold and store_feed_release the stamps of many feeds
+ * (an export) go into one IMMEDIATE transaction, begun at the first stamp,
+ * each feed in a savepoint of its own: a feed that fails rolls back only
+ * its own stamps.  One commit instead of one a feed.  Anything else that
+ * begins a transaction meanwhile commits the held one first (db_exec), and
+ * the next stamp opens another.  Release commits: call it before a reply
+ * shows any stamp, so what was shown is stored.  A crash before it loses
+ * the held stamps only; the next export stamps the same events again.
+ * Returns 0, or -1 with *cause (the held stamps are rolled back).
+ */
+void store_feed_hold(struct store *s);
+int store_feed_release(struct store *s, char **cause);
+
 struct inventory;
 
 /*

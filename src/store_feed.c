@@ -69,6 +69,62 @@ stamp_pass(struct store *s, struct feed_stamp *v, size_t n, time_t now, bool wri
 	return rc;
 }
 
+/* Begin the held transaction if wanted and not yet open. */
+static int
+hold_open(struct store *s, char **cause)
+{
+	if (!s->hold || s->held)
+		return 0;
+	if (db_exec(s, "BEGIN IMMEDIATE", "begin", cause) < 0)
+		return -1;
+	s->held = true;
+	return 0;
+}
+
+int
+db_feed_commit(struct store *s, char **cause)
+{
+	if (!s->held)
+		return 0;
+	s->held = false;	/* over either way: db_end_change rolls back what fails */
+	return db_end_change(s, 0, "feed stamps", cause);
+}
+
+void
+store_feed_hold(struct store *s)
+{
+	s->hold = true;
+}
+
+int
+store_feed_release(struct store *s, char **cause)
+{
+	s->hold = false;
+	return db_feed_commit(s, cause);
+}
+
+/*
+ * Under the hold: one feed's stamps in a savepoint of the held transaction,
+ * so a feed that fails takes back its own writes and no other feed's.
+ */
+static int
+stamp_held(struct store *s, struct feed_stamp *v, size_t n, time_t now, char **cause)
+{
+	bool dirty = false;
+	int rc;
+
+	if (hold_open(s, cause) < 0 ||
+	    db_exec(s, "SAVEPOINT feed_stamp", "savepoint", cause) < 0)
+		return -1;
+	rc = stamp_pass(s, v, n, now, true, &dirty, cause);
+	if (rc == 0)
+		return db_exec(s, "RELEASE feed_stamp", "release savepoint", cause);
+	/* this feed's writes undone; the held transaction goes on without them */
+	sqlite3_exec(s->db, "ROLLBACK TO feed_stamp; RELEASE feed_stamp", NULL, NULL, NULL);
+	db_prefix_cause(cause, "feed stamp");
+	return -1;
+}
+
 int
 store_feed_stamp(struct store *s, struct feed_stamp *v, size_t n, time_t now,
     char **cause)
@@ -76,6 +132,8 @@ store_feed_stamp(struct store *s, struct feed_stamp *v, size_t n, time_t now,
 	bool dirty = false;
 	int rc;
 
+	if (s->hold)
+		return stamp_held(s, v, n, now, cause);
 	/* Read first, in a deferred transaction: the usual case writes nothing. */
 	rc = db_exec(s, "BEGIN", "begin", cause);
 	if (rc == 0)

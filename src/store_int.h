@@ -14,6 +14,8 @@
 struct store {
 	sqlite3		*db;
 	long		 scratch;	/* changes to the TEMP staging tables */
+	bool		 hold;		/* store_feed_hold: stamps share one transaction */
+	bool		 held;		/* ... and it is open */
 };
 
 /* store.c: errors and transactions. */
@@ -22,6 +24,7 @@ struct store {
 int db_fail(struct store *s, char **cause, const char *what);
 /* Replace *cause with "prefix: *cause". */
 void db_prefix_cause(char **cause, const char *prefix);
+/* Run sql; one that begins a transaction commits a held one first (store_feed.c). */
 int db_exec(struct store *s, const char *sql, const char *what, char **cause);
 /* Undo an open transaction, if any; the error that led here is kept. */
 void db_rollback(struct store *s);
@@ -90,6 +93,9 @@ int db_load_record(sqlite3_stmt *st, int i, const struct record *r, void *obj,
 /* Column i into the one field f of obj; 0 or -1 with *cause. */
 int db_load_record_field(sqlite3_stmt *st, int i, const struct rec_field *f, void *obj,
     const char *what, char **cause);
+
+/* store_feed.c: commit the stamps' held transaction, if open; 0 or -1 with *cause. */
+int db_feed_commit(struct store *s, char **cause);
 
 /* store_schema.c: connection settings, then migrations to STORE_SCHEMA_VERSION. */
 int schema_configure(struct store *s, char **cause);

@@ -1,0 +1,172 @@
+/*
+ * check_store_feed.c: feed stamps held in one transaction for a batch of
+ * feeds (store_feed_hold, store_feed_release).  What is committed is read
+ * through a connection of our own (WAL: it sees only committed rows), so
+ * the tests see what a crash at that moment would leave.
+ */
+#include "storetest.h"
+#include "util.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define T0	((time_t)1796083200)	/* 2026-12-01T00:00:00Z */
+#define T1	(T0 + 86400)
+
+/* Stamp one feed of n uids, all with hash h, at now; asserting success. */
+static void
+stamp_ok(struct store *s, const char *const *uids, size_t n, uint64_t h, time_t now,
+    struct feed_stamp *v)
+{
+	char *cause = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		v[i].uid = uids[i];
+		v[i].hash = h;
+	}
+	if (store_feed_stamp(s, v, n, now, &cause) != 0)
+		ck_abort_msg("store_feed_stamp: %s", cause);
+}
+
+static int
+stored(const char *where)
+{
+	char *sql = xasprintf("SELECT count(*) FROM feed_state %s", where);
+	int n = sql_int(fx.path, sql);
+
+	free(sql);
+	return n;
+}
+
+static void
+release_ok(struct store *s)
+{
+	char *cause = NULL;
+
+	if (store_feed_release(s, &cause) != 0)
+		ck_abort_msg("store_feed_release: %s", cause);
+}
+
+static const char *const fa[] = { "a1", "a2" }, *const fb[] = { "b1", "b2", "b3" },
+    *const fc[] = { "c1" };
+
+START_TEST(test_hold_commits_every_feed_of_the_batch_at_release)
+{
+	struct feed_stamp v[3];
+
+	fx.s = open_ok(fx.path);
+	store_feed_hold(fx.s);
+	stamp_ok(fx.s, fa, 2, 0x11, T0, v);
+	stamp_ok(fx.s, fb, 3, 0x22, T0, v);
+	stamp_ok(fx.s, fc, 1, 0x33, T0, v);
+	/* the stamps are filled in for the caller at once: new, sequence 0, now */
+	ck_assert_int_eq(v[0].sequence, 0);
+	ck_assert_int_eq((long)v[0].changed, (long)T0);
+	/* nothing committed yet: one transaction for the three feeds */
+	ck_assert_int_eq(stored(""), 0);
+	release_ok(fx.s);
+	ck_assert_int_eq(stored(""), 6);
+	ck_assert_int_eq(stored("WHERE sequence = 0 AND last_modified = 1796083200"), 6);
+	ck_assert_int_eq(stored("WHERE uid = 'b2' AND hash = '0000000000000022'"), 1);
+	/* released: the next stamp commits on its own */
+	stamp_ok(fx.s, fa, 2, 0x12, T1, v);
+	ck_assert_int_eq(stored("WHERE sequence = 1 AND last_modified = 1796169600"), 2);
+}
+END_TEST
+
+START_TEST(test_a_failing_feed_rolls_back_only_its_own_stamps)
+{
+	static const char *const bad[] = { "b1", "poison", "b3" };
+	struct feed_stamp v[3] = { { 0 } };
+	char *cause = NULL;
+
+	/* a trigger refuses one uid, after b1 of the same feed went in */
+	fx.s = open_ok(fx.path);
+	sql_exec(fx.path, "CREATE TRIGGER poison BEFORE INSERT ON feed_state"
+	    " WHEN NEW.uid = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END;");
+	store_feed_hold(fx.s);
+	stamp_ok(fx.s, fa, 2, 0x11, T0, v);
+	v[0].uid = bad[0], v[1].uid = bad[1], v[2].uid = bad[2];
+	ck_assert_int_eq(store_feed_stamp(fx.s, v, 3, T0, &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_ptr_nonnull(strstr(cause, "poisoned"));
+	stamp_ok(fx.s, fc, 1, 0x33, T0, v);
+	release_ok(fx.s);
+	/* a1, a2 and c1; b1 was written and taken back with its feed */
+	ck_assert_int_eq(stored(""), 3);
+	ck_assert_int_eq(stored("WHERE uid IN ('a1', 'a2', 'c1')"), 3);
+	free(cause);
+}
+END_TEST
+
+START_TEST(test_a_transaction_begun_while_held_commits_the_hold_first)
+{
+	struct feed_stamp v[3];
+
+	build_model(&fx.c, &fx.r);
+	fx.s = open_ok(fx.path);
+	store_feed_hold(fx.s);
+	stamp_ok(fx.s, fa, 2, 0x11, T0, v);
+	ck_assert_int_eq(stored(""), 0);
+	/* an import begins its own IMMEDIATE transaction: a's stamps go in first */
+	import_ok(fx.s, &fx.c, &fx.r);
+	ck_assert_int_eq(stored(""), 2);
+	ck_assert_int_eq(sql_int(fx.path, "SELECT count(*) FROM os"), 2);
+	/* still held: the next feed opens another transaction, committed at release */
+	stamp_ok(fx.s, fb, 3, 0x22, T0, v);
+	ck_assert_int_eq(stored(""), 2);
+	release_ok(fx.s);
+	ck_assert_int_eq(stored(""), 5);
+}
+END_TEST
+
+START_TEST(test_held_stamps_survive_a_reopen)
+{
+	struct feed_stamp v[3];
+
+	fx.s = open_ok(fx.path);
+	store_feed_hold(fx.s);
+	stamp_ok(fx.s, fb, 3, 0x22, T0, v);
+	release_ok(fx.s);
+	store_close(fx.s);
+
+	/* a day later: b1 and b3 unchanged keep their stamp, b2 changed moves */
+	fx.s = open_ok(fx.path);
+	store_feed_hold(fx.s);
+	stamp_ok(fx.s, fb, 1, 0x22, T1, v);
+	ck_assert_int_eq(v[0].sequence, 0);
+	ck_assert_int_eq((long)v[0].changed, (long)T0);
+	stamp_ok(fx.s, fb + 1, 1, 0x23, T1, v);
+	ck_assert_int_eq(v[0].sequence, 1);
+	ck_assert_int_eq((long)v[0].changed, (long)T1);
+	/* closed while held: the store commits what it held */
+	store_close(fx.s);
+	fx.s = open_ok(fx.path);
+	ck_assert_int_eq(stored("WHERE uid = 'b2' AND sequence = 1 AND"
+	    " last_modified = 1796169600 AND hash = '0000000000000023'"), 1);
+	ck_assert_int_eq(stored("WHERE sequence = 0 AND last_modified = 1796083200"), 2);
+}
+END_TEST
+
+static Suite *
+store_feed_suite(void)
+{
+	Suite *su = suite_create("store_feed");
+	TCase *tc = tcase_create("hold");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_hold_commits_every_feed_of_the_batch_at_release);
+	tcase_add_test(tc, test_a_failing_feed_rolls_back_only_its_own_stamps);
+	tcase_add_test(tc, test_a_transaction_begun_while_held_commits_the_hold_first);
+	tcase_add_test(tc, test_held_stamps_survive_a_reopen);
+	suite_add_tcase(su, tc);
+	return su;
+}
+
+int
+main(void)
+{
+	return storetest_run(store_feed_suite());
+}
