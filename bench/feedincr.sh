@@ -30,8 +30,6 @@ line_of() { echo "$feed" | grep "^$1 "; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
 # pid_cpu PID: the process's user + system CPU so far, in clock ticks.
 pid_cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# pid_wchar PID: the bytes it has written so far (the control socket's, for the most part).
-pid_wchar() { awk '/^wchar:/ { print $2 }' "/proc/$1/io"; }
 
 say "feedincr: estate of $RINGS rings"
 python3 bench/estate.py "$work/estate" "$RINGS"
@@ -51,7 +49,7 @@ feed:
   cache_mb: $(( RINGS / 8 + 64 ))
 YML
 month=$(date -u -d "$(date -u +%Y-%m-15) +1 month" +%Y-%m)
-colds= incrs= rss= dcpus= ccpus= wbytes=
+colds= incrs= rss= dcpus= ccpus= rbytes=
 hz=$(getconf CLK_TCK)
 for r in $(seq "$ROUNDS"); do
 	say "feedincr: export, round $r"
@@ -67,14 +65,18 @@ for r in $(seq "$ROUNDS"); do
 	done
 	t0=$(date +%s%N); ctl export --dir "$work/www" > /dev/null; t1=$(date +%s%N)
 	ctl override set win11-24h2 "$month" baseline --reason "feedincr bench" > /dev/null
-	c0=$(pid_cpu "$pid") w0=$(pid_wchar "$pid")
+	c0=$(pid_cpu "$pid")
 	t2=$(date +%s%N)
-	said=$(/usr/bin/time -f '%U %S' -o "$work/ctl.time" "$HOTPATCHCTL" \
-		--socket "$work/state/hotpatchd.sock" export --dir "$work/www")
+	# sh runs hotpatchctl, then writes the bytes it read (the kernel adds a reaped child's
+	# to its parent's /proc/PID/io): the control socket's reply and the manifest.
+	/usr/bin/time -f '%U %S' -o "$work/ctl.time" sh -c '"$@" > "$0"
+		awk "/^rchar:/ { print \$2 }" /proc/$$/io > "$0.rchar"' "$work/said" "$HOTPATCHCTL" \
+		--socket "$work/state/hotpatchd.sock" export --dir "$work/www"
 	t3=$(date +%s%N)
+	said=$(cat "$work/said")
 	dcpus="$dcpus $(awk -v a="$c0" -v b="$(pid_cpu "$pid")" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz }')"
 	ccpus="$ccpus $(awk '{ printf "%.2f", $1 + $2 }' "$work/ctl.time")"
-	wbytes="$wbytes $(awk -v a="$w0" -v b="$(pid_wchar "$pid")" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')"
+	rbytes="$rbytes $(awk '{ printf "%.1f", $1 / 1e6 }' "$work/said.rchar")"
 	colds="$colds $(secs "$t0" "$t1")"
 	incrs="$incrs $(secs "$t2" "$t3")"
 	rss="$rss $(( $(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status") / 1024 ))"
@@ -127,8 +129,8 @@ place already), medians of $ROUNDS daemons (each: start, export into an empty di
 
 What the second export said: \`$said\`.  For it, medians: the daemon's CPU
 $(med "$dcpus") s (\`/proc/PID/stat\`), hotpatchctl's user + system $(med "$ccpus") s
-(\`/usr/bin/time\`), the bytes the daemon wrote $(med "$wbytes") MB (\`wchar\` of
-\`/proc/PID/io\`: the control socket, for the most part).
+(\`/usr/bin/time\`), the bytes hotpatchctl read $(med "$rbytes") MB (\`rchar\` of
+\`/proc/PID/io\`: the control socket's reply and the manifest).
 
 Daemon RSS after the second export (MB): $(echo $rss | tr ' ' '/') (\`feed: cache_mb: $(( RINGS / 8 + 64 ))\`).
 
