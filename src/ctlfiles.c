@@ -618,32 +618,25 @@ held_list(int root, const struct manifest *old, const struct strindex *again)
 	return fd;
 }
 
-/* The old manifest's line of name held with tag, in place now; NULL if not. */
-static const struct mfile *
-held_now(int root, const struct manifest *old, const char *name, const char *tag)
+/*
+ * One body the daemon marked same: 0 if the old manifest has it with tag
+ * and it is in place, else 1, and it goes into again.
+ */
+static size_t
+held_check(int root, const struct manifest *old, const char *name, const char *tag,
+    struct strindex *again)
 {
 	const struct mfile *o;
 	struct stat st;
 	size_t pos;
 
-	if (!strindex_get(&old->by_name, name, &pos) || (o = &old->v[pos])->tag == NULL ||
-	    strcmp(o->tag, tag) != 0 || !in_place(root, o, &st))
-		return NULL;
-	return o;
-}
-
-/* One body the daemon marked same: if it is not in place, it goes into again. */
-static size_t
-held_check(int root, const struct manifest *old, const char *name, const char *tag,
-    struct strindex *again)
-{
-	size_t pos;
-
-	if (held_now(root, old, name, tag) != NULL)
+	if (!strindex_get(&old->by_name, name, &pos))
+		return 1;	/* never held: a daemon that says so is wrong, ask again */
+	o = &old->v[pos];
+	if (o->tag != NULL && strcmp(o->tag, tag) == 0 && in_place(root, o, &st))
 		return 0;
 	/* keys of again are the old manifest's names: they outlive it */
-	if (strindex_get(&old->by_name, name, &pos))
-		strindex_put(again, old->v[pos].name, pos);
+	strindex_put(again, o->name, pos);
 	return 1;
 }
 
