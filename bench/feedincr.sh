@@ -12,7 +12,8 @@
 #      (`override set`, next month of win11-24h2 made a baseline), the export again through
 #      the feed cache.  ROUNDS (3) daemons, one after the other; medians.
 #
-# Environment: ROUNDS, PYTHON (the python3 with icalendar: /usr/bin/python3); with
+# Environment: ROUNDS, PYTHON (the python3 with icalendar: /usr/bin/python3), HOTPATCHD and
+# HOTPATCHCTL (another build's binaries, to compare: src/ of this tree by default); with
 # SUMMARY=FILE, also writes its two Summary rows of RESULTS.md to FILE.  Nothing here
 # passes or fails.
 set -euo pipefail
@@ -22,11 +23,13 @@ RINGS=${1:-10000}
 ROUNDS=${ROUNDS:-3}
 PYTHON=${PYTHON:-/usr/bin/python3}
 CAL=data/calendar.yaml
-HOTPATCHD=$PWD/src/hotpatchd
-HOTPATCHCTL=$PWD/src/hotpatchctl
+HOTPATCHD=${HOTPATCHD:-$PWD/src/hotpatchd}
+HOTPATCHCTL=${HOTPATCHCTL:-$PWD/src/hotpatchctl}
 bench_scratch feedincr
 line_of() { echo "$feed" | grep "^$1 "; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
+# pid_cpu PID: the process's user + system CPU so far, in clock ticks.
+pid_cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 say "feedincr: estate of $RINGS rings"
 python3 bench/estate.py "$work/estate" "$RINGS"
@@ -46,7 +49,8 @@ feed:
   cache_mb: $(( RINGS / 8 + 64 ))
 YML
 month=$(date -u -d "$(date -u +%Y-%m-15) +1 month" +%Y-%m)
-colds= incrs= rss=
+colds= incrs= rss= dcpus= ccpus= rbytes=
+hz=$(getconf CLK_TCK)
 for r in $(seq "$ROUNDS"); do
 	say "feedincr: export, round $r"
 	rm -rf "$work/state" "$work/www"
@@ -61,7 +65,18 @@ for r in $(seq "$ROUNDS"); do
 	done
 	t0=$(date +%s%N); ctl export --dir "$work/www" > /dev/null; t1=$(date +%s%N)
 	ctl override set win11-24h2 "$month" baseline --reason "feedincr bench" > /dev/null
-	t2=$(date +%s%N); said=$(ctl export --dir "$work/www"); t3=$(date +%s%N)
+	c0=$(pid_cpu "$pid")
+	t2=$(date +%s%N)
+	# sh runs hotpatchctl, then writes the bytes it read (the kernel adds a reaped child's
+	# to its parent's /proc/PID/io): the control socket's reply and the manifest.
+	/usr/bin/time -f '%U %S' -o "$work/ctl.time" sh -c '"$@" > "$0"
+		awk "/^rchar:/ { print \$2 }" /proc/$$/io > "$0.rchar"' "$work/said" "$HOTPATCHCTL" \
+		--socket "$work/state/hotpatchd.sock" export --dir "$work/www"
+	t3=$(date +%s%N)
+	said=$(cat "$work/said")
+	dcpus="$dcpus $(awk -v a="$c0" -v b="$(pid_cpu "$pid")" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz }')"
+	ccpus="$ccpus $(awk '{ printf "%.2f", $1 + $2 }' "$work/ctl.time")"
+	rbytes="$rbytes $(awk '{ printf "%.1f", $1 / 1e6 }' "$work/said.rchar")"
 	colds="$colds $(secs "$t0" "$t1")"
 	incrs="$incrs $(secs "$t2" "$t3")"
 	rss="$rss $(( $(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status") / 1024 ))"
@@ -112,7 +127,10 @@ place already), medians of $ROUNDS daemons (each: start, export into an empty di
 |---|---|---|---|---|---|
 | export after one override, through the feed cache | $incr | the first export of the daemon, $cold | $(ratio "$incr" "$cold")x | < 2 s | $(awk -v s="$incr" 'BEGIN { print (s < 2) ? "yes" : "no" }') |
 
-What the second export said: \`$said\`.
+What the second export said: \`$said\`.  For it, medians: the daemon's CPU
+$(med "$dcpus") s (\`/proc/PID/stat\`), hotpatchctl's user + system $(med "$ccpus") s
+(\`/usr/bin/time\`), the bytes hotpatchctl read $(med "$rbytes") MB (\`rchar\` of
+\`/proc/PID/io\`: the control socket's reply and the manifest).
 
 Daemon RSS after the second export (MB): $(echo $rss | tr ' ' '/') (\`feed: cache_mb: $(( RINGS / 8 + 64 ))\`).
 

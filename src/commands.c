@@ -402,8 +402,11 @@ commands_execute(struct daemon *d, const struct peer *p, const char *line, int f
 	if (!admit(p, buf, now, &rq, &r)) {
 		*out = reply_text(NULL, &r, outlen);
 	} else if (fd >= 0 && cmd_arg_pos(rq.cmd, CARG_INVENTORY) < 0 &&
-	    cmd_arg_pos(rq.cmd, CARG_FILE) < 0) {
-		/* Only a command that reads a file takes one; the caller closes it unread. */
+	    cmd_arg_pos(rq.cmd, CARG_FILE) < 0 && !(rq.cmd->id == CMD_EXPORT && rq.stream)) {
+		/*
+		 * Only a command that reads a file takes one (export --stream: the
+		 * held list); the caller closes it unread.
+		 */
 		reply_error(&r, PROTO_BAD_REQUEST, "'%s' takes no file descriptor", rq.cmd->words);
 		*out = reply_text(NULL, &r, outlen);
 	} else if (rq.cmd->keep != KEEP_NO && !rq.unkept &&

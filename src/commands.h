@@ -110,8 +110,9 @@ time_t request_now(const struct request *rq);
  * peer's permission checked first; only then may a kept reply answer it
  * (cmd_table's keep, never set for an admin command).  fd (-1: none) is a
  * descriptor the peer passed with the line: only a command with a
- * CARG_INVENTORY or CARG_FILE argument reads it (admin ones only); any
- * other refuses the request.  The caller closes it.
+ * CARG_INVENTORY or CARG_FILE argument (admin ones only) or export
+ * --stream (the held list) reads it; any other refuses the request.  The
+ * caller closes it.
  */
 void commands_execute(struct daemon *d, const struct peer *p, const char *line, int fd,
     struct reply_out *out);

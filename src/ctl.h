@@ -24,12 +24,16 @@ int print_answer(const struct answer *a, bool json);
 
 /*
  * export: open (making it if missing) the directory before the daemon builds
- * anything; then write the files of answer a into it and remove those the
- * last export wrote and this one did not, and say so: a line, or with json
- * {"dir", "files": [names], "removed"}.  Returns the exit status.
+ * anything; then ask for the files (ask sends the request with the held
+ * list, descriptor held, and reads the answer into *a), write them into it
+ * and remove those the last export wrote and this one did not, and say so:
+ * a line, or with json {"dir", "files": [names], "written", "removed",
+ * "sent", "same", "sent_bytes"}.  Returns the exit status.
  */
+typedef void (*export_ask_fn)(void *arg, int held, struct answer *a);
+
 int export_open(const char *dir);
-int write_export(const struct answer *a, int root, const char *dir, bool json);
+int export_run(int root, const char *dir, bool json, export_ask_fn ask, void *arg);
 
 /*
  * backup: before asking, make sure path can be written (returns the open

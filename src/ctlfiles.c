@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -540,33 +541,128 @@ mfile_stat(struct mfile *e, const struct stat *st)
 }
 
 /*
- * Is name, of len bytes tagged tag, in place as the old manifest says: a
- * regular file of ours with the size, change time and inode it had?  Then
- * e (its line in the new manifest) gets them.
+ * Is o's file in place as the old manifest says: a regular file of ours
+ * with the size, change time and inode it had (*st: what it is now)?
+ */
+static bool
+in_place(int root, const struct mfile *o, struct stat *st)
+{
+	const char *base;
+	int dfd;
+	bool same;
+
+	if (o->tag == NULL || (dfd = open_parent(root, o->name, false, &base)) < 0)
+		return false;
+	same = fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st->st_mode) &&
+	    st->st_uid == geteuid() && (long long)st->st_size == o->size &&
+	    (unsigned long long)st->st_ino == o->ino && (long long)st->st_ctim.tv_sec == o->ctime_s &&
+	    (long long)st->st_ctim.tv_nsec == o->ctime_ns;
+	close(dfd);
+	return same;
+}
+
+/*
+ * Is name, of len bytes tagged tag, in place as the old manifest says?
+ * Then e (its line in the new manifest) gets what it is now.
  */
 static bool
 unchanged(int root, const struct manifest *old, const char *name, const char *tag,
     size_t len, struct mfile *e)
 {
 	const struct mfile *o;
-	const char *base;
 	struct stat st;
 	size_t pos;
-	int dfd;
-	bool same;
 
 	if (!strindex_get(&old->by_name, name, &pos) || (o = &old->v[pos])->tag == NULL ||
-	    strcmp(o->tag, tag) != 0 || o->size != (long long)len ||
-	    (dfd = open_parent(root, name, false, &base)) < 0)
+	    strcmp(o->tag, tag) != 0 || o->size != (long long)len || !in_place(root, o, &st))
 		return false;
-	same = fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_uid == geteuid() && (long long)st.st_size == o->size &&
-	    (unsigned long long)st.st_ino == o->ino && (long long)st.st_ctim.tv_sec == o->ctime_s &&
-	    (long long)st.st_ctim.tv_nsec == o->ctime_ns;
-	close(dfd);
-	if (same)
-		mfile_stat(e, &st);
-	return same;
+	mfile_stat(e, &st);
+	return true;
+}
+
+/* The size the old manifest has for name (a held file's). */
+static size_t
+held_size(const struct manifest *old, const char *name)
+{
+	size_t pos;
+
+	return strindex_get(&old->by_name, name, &pos) ? (size_t)old->v[pos].size : 0;
+}
+
+/*
+ * The held list (doc/protocol.md): "NAME\tTAG\n" for each file of the old
+ * manifest in place and unchanged, but those in again (asked for again
+ * after they changed), in an anonymous file passed to the daemon: 20,000
+ * tags do not fit a request line.  Returns its descriptor.
+ */
+static int
+held_list(int root, const struct manifest *old, const struct strindex *again)
+{
+	char *list = NULL;
+	size_t listlen = 0, pos;
+	struct stat st;
+	FILE *mf;
+	int fd;
+
+	if ((mf = open_memstream(&list, &listlen)) == NULL)
+		die(EXIT_ERROR, "open_memstream: %s", strerror(errno));
+	for (size_t i = 0; i < old->n; i++)
+		if (!strindex_get(again, old->v[i].name, &pos) && in_place(root, &old->v[i], &st))
+			fprintf(mf, "%s\t%s\n", old->v[i].name, old->v[i].tag);
+	if (fclose(mf) != 0)
+		die(EXIT_ERROR, "cannot build the held list: %s", strerror(errno));
+	if ((fd = memfd_create("hotpatchctl-held", MFD_CLOEXEC)) < 0 ||
+	    write_all(fd, list, listlen) < 0)
+		die(EXIT_ERROR, "cannot pass the held list: %s", strerror(errno));
+	free(list);
+	return fd;
+}
+
+/*
+ * One body the daemon marked same: 0 if the old manifest has it with tag
+ * and it is in place, else 1, and it goes into again.
+ */
+static size_t
+held_check(int root, const struct manifest *old, const char *name, const char *tag,
+    struct strindex *again)
+{
+	const struct mfile *o;
+	struct stat st;
+	size_t pos;
+
+	if (!strindex_get(&old->by_name, name, &pos))
+		return 1;	/* never held: a daemon that says so is wrong, ask again */
+	o = &old->v[pos];
+	if (o->tag != NULL && strcmp(o->tag, tag) == 0 && in_place(root, o, &st))
+		return 0;
+	/* keys of again are the old manifest's names: they outlive it */
+	strindex_put(again, o->name, pos);
+	return 1;
+}
+
+/*
+ * The files the daemon marked same that changed or vanished on disk since
+ * the held list was made: each goes into again.  Returns how many.
+ */
+static size_t
+held_changed(int root, const struct manifest *old, const struct xfile *x, size_t n,
+    struct strindex *again)
+{
+	size_t bad = 0;
+	char *name, *tag;
+
+	for (size_t i = 0; i < n; i++) {
+		if (x[i].same)
+			bad += held_check(root, old, x[i].name, x[i].etag, again);
+		if (!x[i].gz_same)
+			continue;
+		name = xasprintf("%s.gz", x[i].name);
+		tag = xasprintf("gz%s", x[i].etag);
+		bad += held_check(root, old, name, tag, again);
+		free(name);
+		free(tag);
+	}
+	return bad;
 }
 
 /*
@@ -629,6 +725,13 @@ write_file(int root, const char *dir, struct manifest *now, const struct manifes
 	char *shown;
 	int dfd, fd;
 
+	if (data == NULL) {
+		/* held and marked same: checked in place just before (held_changed) */
+		if (!unchanged(root, old, name, tag, held_size(old, name), e))
+			die(EXIT_ERROR, "%s/%s changed while the export wrote; run it again", dir,
+			    name);
+		return false;
+	}
 	if (unchanged(root, old, name, tag, len, e))
 		return false;
 	shown = xasprintf("%s/%s", dir, name);
@@ -657,7 +760,7 @@ write_file_gz(int root, const char *dir, struct manifest *now, const struct mani
 	char *gzname, *gztag;
 	size_t n = write_file(root, dir, now, old, x->name, x->etag, x->data, x->len);
 
-	if (x->gz == NULL)
+	if (x->gz == NULL && !x->gz_same)
 		return n;
 	gzname = xasprintf("%s.gz", x->name);
 	gztag = xasprintf("gz%s", x->etag);
@@ -691,71 +794,156 @@ export_open(const char *dir)
  * manifest lists them), how many were written (the others were in place
  * already) and how many stale ones went, never their contents.
  */
+struct export_counts {
+	size_t	written, removed;
+	size_t	sent, same;		/* files whose bytes came, files held and marked same */
+	size_t	sent_bytes;		/* the bytes of the files that came */
+};
+
 static void
-export_json(const char *dir, const struct manifest *now, size_t written, size_t removed)
+export_json(const char *dir, const struct manifest *now, const struct export_counts *c)
 {
 	json_t *names = json_array(), *j;
 	char *s;
 
 	for (size_t i = 0; i < now->n; i++)
 		json_array_append_new(names, json_string(now->v[i].name));
-	j = json_pack("{s:s,s:o,s:I,s:I}", "dir", dir, "files", names, "written",
-	    (json_int_t)written, "removed", (json_int_t)removed);
+	j = json_pack("{s:s,s:o,s:I,s:I,s:I,s:I,s:I}", "dir", dir, "files", names, "written",
+	    (json_int_t)c->written, "removed", (json_int_t)c->removed, "sent",
+	    (json_int_t)c->sent, "same", (json_int_t)c->same, "sent_bytes",
+	    (json_int_t)c->sent_bytes);
 	s = json_dumps(j, JSON_INDENT(2));
 	printf("%s\n", s);
 	free(s);
 	json_decref(j);
 }
 
-/*
- * export: the client, not the daemon, writes the files.  Each new file is
- * in place (renamed) before the manifest that lists it, and a file is
- * removed only after it is gone from the feeds and pages that link to it.
- * Until the stale files are removed the manifest lists them too, so that
- * an export killed halfway leaves them for the next one to remove.
- */
-int
-write_export(const struct answer *a, int root, const char *dir, bool json)
+/* The line export prints without --json. */
+static void
+export_say(const char *dir, const struct manifest *now, const struct export_counts *c)
 {
-	struct manifest old, now = { 0 };
-	json_t *j;
-	struct xfile *x;
-	char *why;
-	size_t i, n, written = 0, removed = 0;
+	if (c->removed > 0)
+		printf("exported %zu files to %s (%zu written, %zu unchanged), removed %zu no longer "
+		    "exported\n", now->n, dir, c->written, now->n - c->written, c->removed);
+	else
+		printf("exported %zu files to %s (%zu written, %zu unchanged)\n", now->n, dir,
+		    c->written, now->n - c->written);
+}
+
+/* What came in the stream: how many bodies were sent, how many held, and their bytes. */
+static void
+count_sent(const struct xfile *x, size_t n, struct export_counts *c)
+{
+	for (size_t i = 0; i < n; i++) {
+		c->sent += (x[i].data != NULL) + (x[i].gz != NULL);
+		c->same += x[i].same + x[i].gz_same;
+		c->sent_bytes += x[i].len + x[i].gzlen;
+	}
+}
+
+/* Write the n files of the stream, remove the stale ones, write the manifest. */
+static void
+write_all_files(int root, const char *dir, const struct manifest *old, struct manifest *now,
+    const struct xfile *x, size_t n, struct export_counts *c)
+{
 	bool stale = false;
 
-	if (a->code != PROTO_OK)
-		return print_answer(a, false);
-	if (export_stream_read(a->body, a->len, &j, &x, &n, &why) < 0)
-		die(EXIT_ERROR, "malformed export from hotpatchd: %s", why);
-	for (i = 0; i < n; i++)
-		if (!safe_name(x[i].name))
-			die(EXIT_ERROR, "hotpatchd sent an unsafe file name: %s", x[i].name);
-	manifest_read(root, dir, &old);
-	for (i = 0; i < n; i++)
-		written += write_file_gz(root, dir, &now, &old, &x[i]);
-	batch_commit(&now);
-	for (i = 0; i < old.n && !stale; i++)
-		stale = is_stale(old.v[i].name, &now);
+	for (size_t i = 0; i < n; i++)
+		c->written += write_file_gz(root, dir, now, old, &x[i]);
+	batch_commit(now);
+	for (size_t i = 0; i < old->n && !stale; i++)
+		stale = is_stale(old->v[i].name, now);
 	if (stale) {
-		manifest_write(root, dir, &now, &old);
-		removed = remove_stale(root, dir, &old, &now);
+		manifest_write(root, dir, now, old);
+		c->removed = remove_stale(root, dir, old, now);
 	}
-	manifest_write(root, dir, &now, NULL);
-	if (json)
-		export_json(dir, &now, written, removed);
-	else if (removed > 0)
-		printf("exported %zu files to %s (%zu written, %zu unchanged), removed %zu no longer "
-		    "exported\n", now.n, dir, written, now.n - written, removed);
-	else
-		printf("exported %zu files to %s (%zu written, %zu unchanged)\n", now.n, dir,
-		    written, now.n - written);
+	manifest_write(root, dir, now, NULL);
+}
+
+/* How many times export asks when held files change under it. */
+#define EXPORT_TRIES	3
+
+/*
+ * Ask for the stream with the held list; read it into *j and *x (n
+ * files).  False: *a is the daemon's error, to print.
+ */
+static bool
+export_ask(export_ask_fn ask, void *arg, int root, const struct manifest *old,
+    const struct strindex *again, struct answer *a, json_t **j, struct xfile **x, size_t *n)
+{
+	int held = held_list(root, old, again);
+	char *why;
+
+	ask(arg, held, a);
+	close(held);
+	if (a->code != PROTO_OK)
+		return false;
+	if (export_stream_read(a->body, a->len, j, x, n, &why) < 0)
+		die(EXIT_ERROR, "malformed export from hotpatchd: %s", why);
+	for (size_t i = 0; i < *n; i++)
+		if (!safe_name((*x)[i].name))
+			die(EXIT_ERROR, "hotpatchd sent an unsafe file name: %s", (*x)[i].name);
+	return true;
+}
+
+/*
+ * export: the client, not the daemon, writes the files.  It passes the
+ * files it holds in place and unchanged, and the daemon sends only the
+ * others; one marked same that changed on disk meanwhile is asked for
+ * again (up to EXPORT_TRIES in all).  Each new file is in place (renamed)
+ * before the manifest that lists it, and a file is removed only after it
+ * is gone from the feeds and pages that link to it.  Until the stale files
+ * are removed the manifest lists them too, so that an export killed
+ * halfway leaves them for the next one to remove.
+ */
+int
+export_run(int root, const char *dir, bool json, export_ask_fn ask, void *arg)
+{
+	struct manifest old, now = { 0 };
+	struct export_counts c = { 0 };
+	struct strindex again = { 0 };
+	struct answer a = { 0 };
+	struct xfile *x = NULL;
+	json_t *j = NULL;
+	size_t n = 0, changed = 0;
+	int rc = EXIT_OK;
+
+	manifest_read(root, dir, &old);
+	for (int tries = 1; ; tries++) {
+		if (!export_ask(ask, arg, root, &old, &again, &a, &j, &x, &n)) {
+			rc = print_answer(&a, false);
+			break;
+		}
+		if ((changed = held_changed(root, &old, x, n, &again)) == 0)
+			break;
+		if (tries == EXPORT_TRIES)
+			die(EXIT_ERROR, "files in %s kept changing while the export read them "
+			    "(%zu the last of %d times); nothing written", dir, changed, tries);
+		free(a.status);
+		free(a.body);
+		json_decref(j);
+		free(x);
+		a = (struct answer){ 0 };
+		j = NULL;
+		x = NULL;
+	}
+	if (rc == EXIT_OK) {
+		count_sent(x, n, &c);
+		write_all_files(root, dir, &old, &now, x, n, &c);
+		if (json)
+			export_json(dir, &now, &c);
+		else
+			export_say(dir, &now, &c);
+	}
 	manifest_free(&old);
 	manifest_free(&now);
+	strindex_free(&again);
 	close(root);
 	json_decref(j);
 	free(x);
-	return EXIT_OK;
+	free(a.status);
+	free(a.body);
+	return rc;
 }
 
 /* backup: the directory FILE goes into, and FILE's last component. */

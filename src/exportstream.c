@@ -30,19 +30,39 @@ take(const char **at, const char *end, int64_t want, const char **out)
 	return true;
 }
 
+/*
+ * "same" (or "gzip_same") in f: 1 if true, 0 if absent or false, -1 if
+ * not a boolean.
+ */
+static int
+same_of(const json_t *f, const char *key)
+{
+	const json_t *v = json_object_get(f, key);
+
+	return v == NULL || json_is_false(v) ? 0 : json_is_true(v) ? 1 : -1;
+}
+
 /* The entry f of the index as a file, its bytes taken from *at; NULL if it is malformed. */
 static const char *
 read_file(const json_t *f, const char **at, const char *end, struct xfile *x)
 {
 	int64_t len = size_of(f, "bytes"), gzlen = size_of(f, "gzip");
+	int same = same_of(f, "same"), gz_same = same_of(f, "gzip_same");
 
 	x->name = json_string_value(json_object_get(f, "file"));
 	x->etag = json_string_value(json_object_get(f, "etag"));
 	if (x->name == NULL || x->etag == NULL)
 		return "a file without its name or ETag";
-	if (!take(at, end, len, &x->data))
+	if (same < 0 || gz_same < 0)
+		return "a file's same or gzip_same is not a boolean";
+	if ((same && json_object_get(f, "bytes") != NULL) ||
+	    (gz_same && json_object_get(f, "gzip") != NULL))
+		return "a file marked same has a size: same files come without bytes";
+	x->same = same;
+	x->gz_same = gz_same;
+	if (!same && !take(at, end, len, &x->data))
 		return "a file's size is missing or past the end of the reply";
-	x->len = (size_t)len;
+	x->len = same ? 0 : (size_t)len;
 	if (json_object_get(f, "gzip") == NULL)
 		return NULL;
 	if (!take(at, end, gzlen, &x->gz))

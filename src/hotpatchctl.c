@@ -460,6 +460,19 @@ complete(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* export --dir: each time export_run asks, one connection with the held list passed. */
+struct export_req {
+	const char	*sock, *line;
+};
+
+static void
+export_exchange(void *arg, int held, struct answer *a)
+{
+	const struct export_req *x = arg;
+
+	exchange(connect_to(x->sock), x->sock, x->line, held, a);
+}
+
 /* word is the path of one of rq's --what-if (ctlwhatif.c sends the files in its place). */
 static bool
 is_whatif(const struct request *rq, const char *word)
@@ -521,11 +534,13 @@ run(const struct request *rq, char **words, int n, const char *sock, enum color 
 	if (rq->dir != NULL)
 		root = export_open(rq->dir);
 	sock = socket_path(sock);
-	exchange(connect_to(sock), sock, line, pass, &a);
+	if (rq->dir == NULL)
+		exchange(connect_to(sock), sock, line, pass, &a);
 	if (pass >= 0)
 		close(pass);
 	if (rq->dir != NULL)
-		rc = write_export(&a, root, rq->dir, rq->json);
+		rc = export_run(root, rq->dir, rq->json, export_exchange,
+		    &(struct export_req){ sock, line });
 	else if (out >= 0)
 		rc = write_backup(&a, out_fd, rq->arg[out], rq->json);
 	else

@@ -83,6 +83,40 @@ START_TEST(empty_file)
 }
 END_TEST
 
+START_TEST(same_files_without_bytes)
+{
+	/*
+	 * a.ics held whole: no bytes; b.ics held but not its .gz: gzip 2 bytes
+	 * "gz"; c.ics sent, its .gz held: 3 bytes "CCC".  What follows is 5 bytes.
+	 */
+	static const char body[] =
+	    "{\"files\": [{\"file\": \"a.ics\", \"etag\": \"e\", \"same\": true, \"gzip_same\": true}, "
+	    "{\"file\": \"b.ics\", \"etag\": \"f\", \"same\": true, \"gzip\": 2}, "
+	    "{\"file\": \"c.ics\", \"etag\": \"g\", \"bytes\": 3, \"same\": false, \"gzip_same\": true}]}\n"
+	    "gzCCC";
+	struct xfile *x;
+	size_t n;
+	json_t *j;
+	char *why;
+
+	ck_assert_int_eq(read_body(body, sizeof(body) - 1, &x, &n, &j, &why), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert(x[0].same && x[0].gz_same);
+	ck_assert_ptr_null(x[0].data);
+	ck_assert_ptr_null(x[0].gz);
+	ck_assert(x[1].same && !x[1].gz_same);
+	ck_assert_ptr_null(x[1].data);
+	ck_assert_uint_eq(x[1].gzlen, 2);
+	ck_assert(memcmp(x[1].gz, "gz", 2) == 0);
+	ck_assert(!x[2].same && x[2].gz_same);
+	ck_assert_uint_eq(x[2].len, 3);
+	ck_assert(memcmp(x[2].data, "CCC", 3) == 0);
+	ck_assert_ptr_null(x[2].gz);
+	free(x);
+	json_decref(j);
+}
+END_TEST
+
 /* Every malformed body is refused with a reason, and nothing is handed out. */
 START_TEST(malformed_streams)
 {
@@ -115,6 +149,18 @@ START_TEST(malformed_streams)
 		{ "{\"files\": [{\"file\": 7, \"bytes\": 0, \"etag\": \"e\"}]}\n", "without its name" },
 		{ "{\"files\": [{\"file\": \"a\", \"bytes\": 0}]}\n", "without its name or ETag" },
 		{ "{\"files\": [\"a\"]}\n", "without its name" },
+		/* same: a boolean, and never with a size or bytes */
+		{ "{\"files\": [{\"file\": \"a\", \"etag\": \"e\", \"same\": 1}]}\n", "not a boolean" },
+		{ "{\"files\": [{\"file\": \"a\", \"etag\": \"e\", \"bytes\": 0, \"gzip_same\": \"yes\"}]}\n",
+		  "not a boolean" },
+		{ "{\"files\": [{\"file\": \"a\", \"etag\": \"e\", \"same\": true, \"bytes\": 1}]}\nx",
+		  "same files come without bytes" },
+		{ "{\"files\": [{\"file\": \"a\", \"etag\": \"e\", \"same\": true, \"gzip_same\": true, "
+		  "\"gzip\": 1}]}\nx", "same files come without bytes" },
+		/* same with bytes after it anyway: left over */
+		{ "{\"files\": [{\"file\": \"a\", \"etag\": \"e\", \"same\": true}]}\nx", "bytes left" },
+		/* not same and no size: as before */
+		{ "{\"files\": [{\"file\": \"a\", \"etag\": \"e\", \"same\": false}]}\n", "size is missing" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -143,6 +189,7 @@ main(void)
 	    two_files_one_gzip,
 	    indented_index_and_binary_bytes,
 	    empty_file,
+	    same_files_without_bytes,
 	    malformed_streams)));
 	return run_suite(s);
 }

@@ -8,12 +8,14 @@
 #   protocol/  a raw request on the control socket: reply code and a fragment of its message
 #   http/      a raw HTTP request: the status (or "closed") and a fragment of the response
 #   cli/       a hotpatchctl argument vector: exit status and a fragment of the one stderr line
+#   held/      a held list passed with export --stream --json: reply code and a fragment of its
+#              message
 # After the protocol and http cases the daemon must still be serving, with its data intact.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 BAD=$top_srcdir/tests/bad-input
 scratch
-kinds="yaml ics protocol http cli"
+kinds="yaml ics protocol http cli held"
 
 # expectation FILE: the text after "# expect: " on the first line of FILE, or of FILE's
 # sidecar FILE-without-extension.expect if there is one.
@@ -138,6 +140,21 @@ run_cli() {
 }
 
 # ---------------------------------------------------------------------------
+# held: the body decoded as for protocol, passed as the held list with export --dir site --stream
+# --json (as hotpatchctl export --dir passes it); the reply's code and its status line.
+
+run_held() {
+	_f=$1 _base=$(basename "$1")
+	_exp=$(expectation "$_f")
+	_code=${_exp%% *} _frag=${_exp#* }
+	case_bytes "$_f" > "$tmp/held"
+	held_send "$sock" "export --dir site --stream --json" "$tmp/held" "$tmp/t"
+	head -n 1 "$tmp/t" > "$tmp/o"
+	_got=$(cut -d ' ' -f 1 < "$tmp/o")
+	verdict "held/$_base" "${_got:-none}" "$_code" "$_frag" "$tmp/o"
+}
+
+# ---------------------------------------------------------------------------
 
 # The catalogue itself: at least ten cases of each kind, each with an expectation.
 for k in $kinds; do
@@ -170,6 +187,7 @@ for f in "$BAD"/ics/*.ics; do run_ics "$f"; done
 for f in "$BAD"/protocol/*.req; do run_protocol "$f"; done
 for f in "$BAD"/http/*.http; do run_http "$f"; done
 for f in "$BAD"/cli/*.args; do run_cli "$f"; done
+for f in "$BAD"/held/*.held; do run_held "$f"; done
 
 run --socket "$sock" status
 answered "the daemon still answers after every bad input"

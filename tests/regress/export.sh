@@ -79,6 +79,203 @@ ctl export --dir "$site"
 answered "export after clearing the override"
 
 # ---------------------------------------------------------------------------
+# What is sent: hotpatchctl passes the files it holds in place and unchanged (the held list,
+# a descriptor), and the daemon sends no bytes for those whose ETag is still the page's.
+# The oracle is the files themselves: SHA-256 of each before and after, in Python.
+
+hs=$tmp/held
+# snap DIR: every file of the export (the manifest aside), "NAME SHA256 SIZE" a line, sorted.
+snap() {
+	python3 - "$1" <<'PY'
+import hashlib, os, sys
+site = sys.argv[1]
+for d, _, fs in os.walk(site):
+    for f in fs:
+        p = os.path.join(d, f)
+        if f != ".hotpatchd-export":
+            b = open(p, "rb").read()
+            print(os.path.relpath(p, site), hashlib.sha256(b).hexdigest(), len(b))
+PY
+}
+# jfield KEY: KEY of the export --json in $tmp/out.
+jfield() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$tmp/out" "$1" 2>&1; }
+# counts: "sent same sent_bytes written" of the export --json in $tmp/out.
+counts() { echo "$(jfield sent) $(jfield same) $(jfield sent_bytes) $(jfield written)"; }
+
+ctl export --dir "$hs" --json
+snap "$hs" | sort > "$tmp/snap0"
+all=$(lines "$tmp/snap0")
+bytes=$(awk '{ s += $3 } END { print s }' "$tmp/snap0")
+[ "$(counts)" = "$all 0 $bytes $all" ] && [ "$all" -gt 10 ] &&
+	ok "a first export is sent whole: $all files, $bytes bytes, none same" ||
+	not_ok "a first export is sent whole" "want $all 0 $bytes $all, got $(counts)" "$(cat "$tmp/err")"
+ctl export --dir "$hs" --json
+[ "$(counts)" = "0 $all 0 0" ] &&
+	ok "a second export with nothing changed sends nothing: sent 0, same $all, sent_bytes 0" ||
+	not_ok "a second export with nothing changed sends nothing" "want 0 $all 0 0, got $(counts)"
+
+# One override on win11-24h2: sent are exactly the files whose bytes changed (the feeds of
+# that OS's rings, their .gz, and the pages that show them), counted from the files.
+ctl override set win11-24h2 2027-03 baseline --reason "held list test"
+ctl export --dir "$hs" --json
+snap "$hs" | sort > "$tmp/snap1"
+join "$tmp/snap0" "$tmp/snap1" | awk '$2 != $4 { n++; s += $5 } END { print n + 0, s + 0 }' \
+    > "$tmp/changed"
+read -r nchanged changed_bytes < "$tmp/changed"
+"$HOTPATCHCTL" --socket "$sock" --json rings | python3 -c '
+import json, sys
+for g in json.load(sys.stdin)["rings"]:
+    if "win11-24h2" in json.dumps(g.get("os", g.get("oses", ""))):
+        print("rings/" + g["ring"] + ".ics")' | sort > "$tmp/win11rings"
+join "$tmp/snap0" "$tmp/snap1" | awk '$2 != $4 { print $1 }' | sort > "$tmp/changed.names"
+if [ "$(counts)" = "$nchanged $((all - nchanged)) $changed_bytes $nchanged" ] &&
+    [ "$nchanged" -lt "$all" ] && [ -s "$tmp/win11rings" ] &&
+    [ -z "$(comm -23 "$tmp/win11rings" "$tmp/changed.names")" ]; then
+	ok "after one override only the $nchanged changed files are sent ($changed_bytes bytes), the feeds of win11-24h2's $(lines "$tmp/win11rings") rings among them"
+else
+	not_ok "after one override only the changed files are sent" \
+	    "want $nchanged $((all - nchanged)) $changed_bytes $nchanged, got $(counts)" \
+	    "win11-24h2 rings not sent: $(comm -23 "$tmp/win11rings" "$tmp/changed.names" | head -n 5)"
+fi
+ctl override clear win11-24h2 2027-03
+ctl export --dir "$hs" --json
+# the export as the daemon has it now (the override leaves its trace in calendar.ics)
+snap "$hs" | sort > "$tmp/snap0"
+cp "$hs/.hotpatchd-export" "$tmp/manifest.before"
+
+# proxy MODE N: a control socket at $tmp/proxy.sock that passes N connections to the daemon,
+# the request line and its descriptor as they came; it keeps each held list as
+# $tmp/held.K.  MODE once: at the first connection, before the daemon answers, it
+# rewrites calendar.ics in the export (so the file the daemon calls same has changed);
+# always: at each, the first file of that held list; record: nothing.
+proxy() {
+	rm -f "$tmp/proxy.sock" "$tmp"/held.[0-9]* "$tmp/proxy.count"
+	python3 - "$tmp/proxy.sock" "$sock" "$1" "$2" "$tmp" "$hs" "$(tmo 60)" <<'PY' &
+import os, socket, sys
+listen, daemon, mode, want, tmp, site, cap = sys.argv[1:8]
+srv = socket.socket(socket.AF_UNIX)
+srv.bind(listen)
+srv.listen(8)
+srv.settimeout(int(cap))
+k = 0
+while k < int(want):
+    try:
+        c, _ = srv.accept()
+    except socket.timeout:
+        break
+    k += 1
+    d = socket.socket(socket.AF_UNIX)
+    d.connect(daemon)
+    df = d.makefile("rb")
+    c.sendall(df.readline())
+    msg, fds, _, _ = socket.recv_fds(c, 65536, 4)
+    while not msg.endswith(b"\n"):
+        msg += c.recv(65536)
+    held = os.pread(fds[0], os.fstat(fds[0]).st_size, 0)
+    open("%s/held.%d" % (tmp, k), "wb").write(held)
+    edit = None
+    if mode == "once" and k == 1:
+        edit = "calendar.ics"
+    elif mode == "always" and held:
+        edit = held.split(b"\t", 1)[0].decode()
+    if edit:
+        with open(os.path.join(site, edit), "ab") as f:
+            f.write(b"edited\n")
+    socket.send_fds(d, [msg], fds)
+    status = df.readline()
+    c.sendall(status + df.read(int(status.split()[1])))
+    c.close()
+    d.close()
+open(tmp + "/proxy.count", "w").write("%d\n" % k)
+PY
+	extra_pids=$!
+	i=0
+	while ! [ -S "$tmp/proxy.sock" ] && [ $i -lt $((20 * $(tmo 60))) ]; do sleep 0.05; i=$((i + 1)); done
+}
+# proxied ARGS: hotpatchctl through the proxy; then the proxy is waited for.
+proxied() {
+	run --socket "$tmp/proxy.sock" "$@"
+	wait "$extra_pids"
+	extra_pids=
+}
+
+# The held list is the manifest's files in place and unchanged: an edited file is not
+# listed, nor a planted one the manifest does not know.
+echo "planted" > "$hs/rings/planted.ics"
+echo "<p>edited</p>" >> "$hs/index.html"
+grep -v '^#' "$tmp/manifest.before" | cut -f 1,2 | grep -v '^index\.html	' | sort > "$tmp/held.want"
+proxy record 1
+proxied export --dir "$hs" --json
+sort "$tmp/held.1" > "$tmp/held.got"
+if cmp -s "$tmp/held.want" "$tmp/held.got" && ! grep -q planted "$tmp/held.1" &&
+    [ "$(counts)" = "1 $((all - 1)) $(grep '^index\.html ' "$tmp/snap0" | cut -d ' ' -f 3) 1" ]; then
+	ok "the held list is the manifest's files in place: not an edited one, not a planted one; only index.html is sent"
+else
+	not_ok "the held list is the manifest's files in place" "$(diff "$tmp/held.want" "$tmp/held.got" | head -n 5)" \
+	    "counts: $(counts)" "$(cat "$tmp/err")"
+fi
+cmp -s "$hs/rings/planted.ics" - <<EOF && ok "the planted file is left alone" || not_ok "the planted file is left alone"
+planted
+EOF
+rm "$hs/rings/planted.ics"
+
+# A file edited after the held list is built, which the daemon then calls same: asked for
+# again without it, and written as the daemon has it.
+cp "$hs/calendar.ics" "$tmp/calendar.want"
+proxy once 2
+proxied export --dir "$hs" --json
+if [ $rc -eq 0 ] && [ "$(cat "$tmp/proxy.count")" = 2 ] && grep -q '^calendar\.ics	' "$tmp/held.1" &&
+    ! grep -q '^calendar\.ics	' "$tmp/held.2" && cmp -s "$hs/calendar.ics" "$tmp/calendar.want" &&
+    [ "$(jfield sent)" = 1 ]; then
+	ok "a file edited after the held list was built is asked for again and written as the daemon has it"
+else
+	not_ok "a file edited after the held list was built is asked for again" "exit $rc: $(cat "$tmp/err")" \
+	    "connections: $(cat "$tmp/proxy.count")" "counts: $(counts)" "$(diff "$hs/calendar.ics" "$tmp/calendar.want" | head -n 3)"
+fi
+# Held files changing at every try: three tries, then exit 1 and nothing written.
+cp "$hs/.hotpatchd-export" "$tmp/manifest.before"
+proxy always 3
+proxied export --dir "$hs" --json
+refused "held files changing at each of 3 tries: exit 1" 1 "kept changing while the export read them"
+[ "$(cat "$tmp/proxy.count")" = 3 ] && cmp -s "$hs/.hotpatchd-export" "$tmp/manifest.before" &&
+	ok "three tries, and the manifest is left as it was" ||
+	not_ok "three tries, and the manifest is left as it was" "connections: $(cat "$tmp/proxy.count")"
+ctl export --dir "$hs"
+answered "the next export puts the edited files right"
+snap "$hs" | sort > "$tmp/snap2"
+cmp -s "$tmp/snap0" "$tmp/snap2" && ok "the export is the daemon's files again, byte for byte" ||
+	not_ok "the export is the daemon's files again, byte for byte" "$(diff "$tmp/snap0" "$tmp/snap2" | head -n 5)"
+
+# Without a descriptor (an older hotpatchctl), the stream is as before: every file's bytes.
+python3 - "$sock" > "$tmp/py.out" 2>&1 <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rb")
+f.readline()
+s.sendall(b"export --dir x --stream --json\n")
+status = f.readline()
+body = f.read(int(status.split()[1]))
+index, end = json.JSONDecoder().raw_decode(body.decode("latin-1"))
+files = index["files"]
+assert all("same" not in e and "gzip_same" not in e for e in files), "same without a held list"
+total = sum(e["bytes"] + e.get("gzip", 0) for e in files)
+assert len(body) == end + 1 + total, (len(body), end, total)
+print(len(files) + sum("gzip" in e for e in files))
+PY
+[ "$(cat "$tmp/py.out")" = "$all" ] && ok "without a descriptor the stream sends all $all files' bytes, as before" ||
+	not_ok "without a descriptor the stream sends every file's bytes" "$(cat "$tmp/py.out")"
+# A descriptor with anything but export --stream is refused, as before.
+: > "$tmp/empty.held"
+held_send "$sock" "export --dir x --json" "$tmp/empty.held" "$tmp/t"
+head -n 1 "$tmp/t" | grep -q "^400 .*'export' takes no file descriptor" &&
+	ok "export without --stream refuses a descriptor (400)" ||
+	not_ok "export without --stream refuses a descriptor (400)" "$(head -c 200 "$tmp/t")"
+held_send "$sock" "status" "$tmp/empty.held" "$tmp/t"
+head -n 1 "$tmp/t" | grep -q "^400 .*'status' takes no file descriptor" &&
+	ok "status refuses a descriptor (400)" || not_ok "status refuses a descriptor (400)" "$(head -c 200 "$tmp/t")"
+
+# ---------------------------------------------------------------------------
 # Planted symbolic links.
 
 # At a file's final name: the link is replaced by the file, its target untouched.

@@ -421,6 +421,24 @@ raw_send() {
 	timeout "$(($5 + $(tmo 30)))" python3 -c "$raw_send_py" "$@"
 }
 
+# held_send SOCKET LINE FILE OUT: LINE sent on the control socket with FILE passed as a
+# descriptor (SCM_RIGHTS), as hotpatchctl passes a held list or an inventory; OUT gets the
+# reply: its status line, then its body.  The greeting is dropped.
+held_send_py='
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rb")
+f.readline()
+with open(sys.argv[3], "rb") as held:
+    socket.send_fds(s, [sys.argv[2].encode() + b"\n"], [held.fileno()])
+status = f.readline()
+sys.stdout.buffer.write(status + f.read(int(status.split()[1])))
+'
+held_send() {
+	timeout "$(tmo 60)" python3 -c "$held_send_py" "$1" "$2" "$3" > "$4"
+}
+
 # http_status FILE: the status code of the HTTP reply in FILE, or "closed" if it has none.
 http_status() {
 	_st=$(head -n 1 "$1" | tr -d '\r' | sed -n 's/^HTTP\/1\.[0-9] \([^ ]*\).*/\1/p')
