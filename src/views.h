@@ -119,10 +119,11 @@ json_t *view_next_windows(const struct caldata *cal, const struct ringset *rings
 struct plan_range;
 struct textbuf;
 /*
- * The plan of every ring and OS over the months of r (plan, /plan):
- * {"from", "to", "months", "year" (when r is one calendar year, else
- * null), "at_risk_only", "rings": [...]}; each row has "at_risk" and each
- * month its "risks" (risk.h).  With at_risk_only, only the rows with a risk.
+ * The plan of every ring and OS over the months of r (hotpatchctl plan),
+ * read from the plan model (planmodel.h; the /plan page reads the model
+ * itself): {"from", "to", "months", "year" (when r is one calendar year,
+ * else null), "at_risk_only", "rings": [...]}; each row has "at_risk" and
+ * each month its "risks" (risk.h).  With at_risk_only, only the rows with a risk.
  */
 json_t *view_plan_range(const struct caldata *cal, const struct ringset *rings,
     const struct plan_range *r, bool at_risk_only);
