@@ -30,6 +30,13 @@ text(const json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
+/* Append s as it is: the plan page's many fixed pieces need no format. */
+static void
+put(struct textbuf *out, const char *s)
+{
+	textbuf_add(out, s, strlen(s));
+}
+
 /* Append s with the five HTML specials escaped; safe in content and quoted attributes. */
 static void
 append_esc(struct textbuf *out, const char *s)
@@ -49,10 +56,10 @@ append_esc(struct textbuf *out, const char *s)
 		default: continue;
 		}
 		if (p > run)
-			textbuf_printf(out, "%.*s", (int)(p - run), run);
+			textbuf_add(out, run, (size_t)(p - run));
 		if (ent == NULL)
 			return;
-		textbuf_printf(out, "%s", ent);
+		put(out, ent);
 		run = p + 1;
 	}
 }
@@ -442,30 +449,30 @@ append_cell(struct textbuf *s, const struct cell_facts *m, size_t row, size_t co
 	cell_marks(m, marks, sizeof(marks));
 	textbuf_printf(s, "<td id=\"c%zu-%zu\" data-month=\"", row, col);
 	append_esc(s, m->month);
-	textbuf_printf(s, "\" data-kind=\"");
+	put(s, "\" data-kind=\"");
 	append_esc(s, m->kind != NULL ? m->kind : "");
-	textbuf_printf(s, "\" data-install=\"");
+	put(s, "\" data-install=\"");
 	append_esc(s, m->install != NULL ? m->install : m->kind != NULL ? m->kind : "");
-	textbuf_printf(s, "\" data-status=\"");
+	put(s, "\" data-status=\"");
 	append_esc(s, m->status != NULL ? m->status : "");
 	textbuf_printf(s, "\" class=\"%s%s", key_of(letter)->cls, none ? " none" : "");
 	for (const char *p = marks; *p != '\0'; p++)
 		textbuf_printf(s, " %s", key_of(*p)->cls);
 	title = cell_title(m, letter, marks, none);
-	textbuf_printf(s, "\" title=\"");
+	put(s, "\" title=\"");
 	append_esc(s, title);
 	free(title);
 	textbuf_printf(s, "\"><span class=\"k\">%c</span> ", key_of(letter)->sym[0]);
 	if (!none && strlen(loc) >= 10)
 		textbuf_printf(s, "<span class=\"d\">%.2s/%.2s</span>", loc + 5, loc + 8);
 	else
-		textbuf_printf(s, "<span class=\"d\">&ndash;</span>");
+		put(s, "<span class=\"d\">&ndash;</span>");
 	if (*marks != '\0')
 		textbuf_printf(s, "<span class=\"mark\">%s</span>", marks);
 	if (note > 0)
 		textbuf_printf(s, "<a class=\"ref\" href=\"#note-%d\" aria-label=\"note %d\">%d</a>", note,
 		    note, note);
-	textbuf_printf(s, "</td>");
+	put(s, "</td>");
 }
 
 /* The restarts cell: the plan's total, then the causes that are not zero (view_restart_causes). */
@@ -477,10 +484,10 @@ append_restarts(struct textbuf *s, const struct page_row *g)
 	textbuf_printf(s, "<td class=\"restarts\" data-total=\"%d\"><strong>%d</strong>", g->total,
 	    g->total);
 	if (g->total == 0) {
-		textbuf_printf(s, "</td>");
+		put(s, "</td>");
 		return;
 	}
-	textbuf_printf(s, " <small>");
+	put(s, " <small>");
 	for (size_t i = 0; i < view_nrestart_causes && i < PAGE_CAUSES_MAX; i++) {
 		const struct restart_cause *c = &view_restart_causes[i];
 
@@ -490,7 +497,7 @@ append_restarts(struct textbuf *s, const struct page_row *g)
 		    c->words, g->causes[i], c->name);
 		sep = ", ";
 	}
-	textbuf_printf(s, "</small></td>");
+	put(s, "</small></td>");
 }
 
 /* "Broad / win11-24h2": the row's ring name (or id) and OS, escaped. */
@@ -498,7 +505,7 @@ static void
 append_row_name(struct textbuf *s, const struct page_row *g)
 {
 	append_esc(s, *g->name != '\0' ? g->name : g->ring);
-	textbuf_printf(s, " / ");
+	put(s, " / ");
 	append_esc(s, g->os);
 }
 
@@ -509,34 +516,34 @@ append_row(struct textbuf *s, const struct page_src *src, size_t row, const stru
 	struct page_row g;
 
 	src->row(src, row, &g);
-	textbuf_printf(s, "<tr data-ring=\"");
+	put(s, "<tr data-ring=\"");
 	append_esc(s, g.ring);
-	textbuf_printf(s, "\" data-os=\"");
+	put(s, "\" data-os=\"");
 	append_esc(s, g.os);
 	textbuf_printf(s, "\"%s>\n<th scope=\"row\" class=\"ring\">", g.eligible ? "" : " class=\"ineligible\"");
 	append_row_name(s, &g);
-	textbuf_printf(s, "<small>");
+	put(s, "<small>");
 	append_esc(s, g.ring);
 	if (*g.timezone != '\0') {
-		textbuf_printf(s, " &middot; ");
+		put(s, " &middot; ");
 		append_esc(s, g.timezone);
 	}
-	textbuf_printf(s, "</small>");
+	put(s, "</small>");
 	if (!g.eligible) {
-		textbuf_printf(s, "<small class=\"why\">Not eligible: ");
+		put(s, "<small class=\"why\">Not eligible: ");
 		append_esc(s, *g.not_eligible != '\0' ? g.not_eligible : "-");
-		textbuf_printf(s, "</small>");
+		put(s, "</small>");
 	}
-	textbuf_printf(s, "</th>\n");
+	put(s, "</th>\n");
 	for (size_t i = 0; i < g.ncell && i < pn->ncol; i++) {
 		struct cell_facts m;
 
 		src->cell(src, row, i, &m);
 		append_cell(s, &m, row, i, pn->of[row * pn->ncol + i]);
-		textbuf_printf(s, "\n");
+		put(s, "\n");
 	}
 	append_restarts(s, &g);
-	textbuf_printf(s, "\n</tr>\n");
+	put(s, "\n</tr>\n");
 }
 /*
  * A ring's devices row, after its last OS row: how many devices, and per
@@ -551,12 +558,12 @@ append_devices_row(struct textbuf *s, const json_t *e, const struct plan_range *
 	size_t i;
 	char ym[8];
 
-	textbuf_printf(s, "<tr class=\"devices\" data-ring=\"");
+	put(s, "<tr class=\"devices\" data-ring=\"");
 	append_esc(s, text(e, "ring"));
 	textbuf_printf(s, "\" data-devices=\"%lld\">\n<th scope=\"row\" class=\"ring\">%lld "
 	    "device%s<small>", n, n, n == 1 ? "" : "s");
 	append_esc(s, text(e, "ring"));
-	textbuf_printf(s, " &middot; every OS; per month, those that restart</small></th>\n");
+	put(s, " &middot; every OS; per month, those that restart</small></th>\n");
 	json_array_foreach(rs, i, v) {
 		long long k = json_integer_value(v);
 
@@ -653,15 +660,15 @@ append_note(struct textbuf *s, const struct plan_note *nt, const struct page_src
 	src->row(src, nt->row, &g);
 	textbuf_printf(s, "<li id=\"note-%d\" data-ring=\"", nt->number);
 	append_esc(s, g.ring);
-	textbuf_printf(s, "\" data-os=\"");
+	put(s, "\" data-os=\"");
 	append_esc(s, g.os);
-	textbuf_printf(s, "\" data-label=\"");
+	put(s, "\" data-label=\"");
 	append_esc(s, nt->label);
-	textbuf_printf(s, "\">");
+	put(s, "\">");
 	append_row_name(s, &g);
-	textbuf_printf(s, ": <strong>");
+	put(s, ": <strong>");
 	append_esc(s, nt->label);
-	textbuf_printf(s, "</strong> in ");
+	put(s, "</strong> in ");
 	for (int c = 0; c < r->months; c++) {
 		ym_t m = r->from + c;
 
@@ -671,9 +678,9 @@ append_note(struct textbuf *s, const struct plan_note *nt, const struct page_src
 		    ym_format(m, ym), month_abbr[ym_month(m) - 1], ym_year(m));
 		sep = ", ";
 	}
-	textbuf_printf(s, ": ");
+	put(s, ": ");
 	append_esc(s, nt->reason);
-	textbuf_printf(s, "</li>\n");
+	put(s, "</li>\n");
 }
 
 /*
@@ -755,9 +762,9 @@ append_grid(struct textbuf *s, const struct page_src *src, const struct plan_ran
 	    ym_format(r->from, ym), r->months);
 	if (year != 0)
 		textbuf_printf(s, " data-year=\"%d\"", year);
-	textbuf_printf(s, ">\n<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring / OS</th>");
+	put(s, ">\n<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring / OS</th>");
 	append_month_heads(s, r);
-	textbuf_printf(s, "<th scope=\"col\">Restarts</th></tr>\n</thead>\n<tbody>\n");
+	put(s, "<th scope=\"col\">Restarts</th></tr>\n</thead>\n<tbody>\n");
 	for (size_t i = 0; i < src->nrow; i++) {
 		struct page_row g, next;
 		const json_t *e;
@@ -774,7 +781,7 @@ append_grid(struct textbuf *s, const struct page_src *src, const struct plan_ran
 		if (e != NULL && json_integer_value(json_object_get(e, "devices")) > 0)
 			append_devices_row(s, e, r);
 	}
-	textbuf_printf(s, "</tbody>\n</table>\n</div>\n");
+	put(s, "</tbody>\n</table>\n</div>\n");
 }
 
 /* The page of src over r (r->months 0: none to draw), titled words. */
