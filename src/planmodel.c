@@ -92,8 +92,9 @@ cell_of(struct plan_model *pm, const struct ring *g, const struct install *in,
 }
 
 /*
- * Ring g and OS os over the months into the next row; with at_risk_only a
- * row without a risk is taken back (its cells and reasons too).
+ * Ring g and OS os over the months into the next row, its restarts counted
+ * in the same walk; with at_risk_only a row without a risk is taken back
+ * (its cells and reasons too).
  */
 static void
 row_of(struct plan_model *pm, const struct caldata *cal, const struct ringset *rings,
@@ -114,13 +115,14 @@ row_of(struct plan_model *pm, const struct caldata *cal, const struct ringset *r
 		walk_month(&w, &in);
 		cell_of(pm, g, &in, &pm->cell[row->first + (size_t)m]);
 		risks |= pm->cell[row->first + (size_t)m].risks;
+		win_restarts_add(&row->restarts, os, &in);
 	}
 	if (pm->at_risk_only && risks == 0) {
 		pm->ntext = text_mark;
 		return;
 	}
 	row->at_risk = risks != 0;
-	win_restarts_range(cal, rings, g, os, pm->range.from, pm->range.months, &row->restarts);
+	win_restarts_end(rings, g, os, pm->range.from, pm->range.months, &row->restarts);
 	if (!ring_eligible(g, os, &why))
 		row->not_eligible = why;
 	pm->nrow++;
