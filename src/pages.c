@@ -1,6 +1,7 @@
 /*
  * pages.c: the HTML pages: the feed index, the planner grid and the fleet.  Pure
- * renderers from JSON to one self-contained HTML5 document: UTF-8, one
+ * renderers from JSON (the grid also from the plan model, planmodel.h) to
+ * one self-contained HTML5 document: UTF-8, one
  * inline stylesheet, no external assets, and on the index a few lines of
  * script for the copy buttons.  Every text from the data is escaped, in
  * element content and in attribute values alike.
