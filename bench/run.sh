@@ -218,6 +218,9 @@ fi
 # (about a minute a round on 2 cores).
 feedincr_section=$(ROUNDS=$ROUNDS SUMMARY=$work/feedincr-rows bench/feedincr.sh \
 	"${FEEDINCR_RINGS:-10000}")
+# ---- the plan page after one override (bench/planpage.sh), on as many rings ----
+planpage_section=$(ROUNDS=$ROUNDS SUMMARY=$work/planpage-row bench/planpage.sh \
+	"${FEEDINCR_RINGS:-10000}")
 
 # ---- RESULTS.md ----
 say "writing $out"
@@ -264,6 +267,7 @@ machines, the absolute numbers are this machine's.
 | planning, peak RSS (MB) | $(( $(echo "$plan_main" | field maxrss_kb) / 1024 )) | | | < 100 MB | $(awk -v k="$(echo "$plan_main" | field maxrss_kb)" 'BEGIN { print (k < 102400) ? "yes" : "no" }') |
 $(cat "$work/startup-row")
 $(cat "$work/feedincr-rows")
+$(cat "$work/planpage-row")
 | rendering one 36-month ring feed (us) | $(echo "$feed_line" | field us_per_feed) | | | reported | |
 
 Medians of $ROUNDS rounds for the load tests, each ${DURATION} s, run alternately so
@@ -299,6 +303,7 @@ $parts_section
 $threads_section
 
 $feedincr_section
+$planpage_section
 ## Commands
 
 \`\`\`sh

@@ -1,11 +1,14 @@
 /*
  * pages.c: the HTML pages: the feed index, the planner grid and the fleet.  Pure
- * renderers from JSON to one self-contained HTML5 document: UTF-8, one
+ * renderers from JSON (the grid also from the plan model, planmodel.h) to
+ * one self-contained HTML5 document: UTF-8, one
  * inline stylesheet, no external assets, and on the index a few lines of
  * script for the copy buttons.  Every text from the data is escaped, in
  * element content and in attribute values alike.
  */
 #include "pages.h"
+#include "plancell.h"
+#include "planmodel.h"
 #include "planrange.h"
 #include "table.h"
 #include "textbuf.h"
@@ -28,6 +31,13 @@ text(const json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
+/* Append s as it is: the plan page's many fixed pieces need no format. */
+static void
+put(struct textbuf *out, const char *s)
+{
+	textbuf_add(out, s, strlen(s));
+}
+
 /* Append s with the five HTML specials escaped; safe in content and quoted attributes. */
 static void
 append_esc(struct textbuf *out, const char *s)
@@ -47,10 +57,10 @@ append_esc(struct textbuf *out, const char *s)
 		default: continue;
 		}
 		if (p > run)
-			textbuf_printf(out, "%.*s", (int)(p - run), run);
+			textbuf_add(out, run, (size_t)(p - run));
 		if (ent == NULL)
 			return;
-		textbuf_printf(out, "%s", ent);
+		put(out, ent);
 		run = p + 1;
 	}
 }
@@ -281,14 +291,39 @@ key_of(char sym)
 }
 
 /*
+ * The page reads its rows and cells through a source, so one renderer
+ * serves the plan's JSON (page_plan) and the plan model (page_plan_model).
+ */
+#define PAGE_CAUSES_MAX	8	/* room for view_nrestart_causes */
+
+/* One ring/OS row as the page shows it; "" for what is missing. */
+struct page_row {
+	const char	*ring, *name, *os, *timezone;
+	bool		 eligible;
+	const char	*not_eligible;
+	int		 total;
+	int		 causes[PAGE_CAUSES_MAX];	/* in view_restart_causes' order */
+	size_t		 ncell;
+};
+
+struct page_src {
+	size_t			 nrow;
+	void			(*row)(const struct page_src *, size_t, struct page_row *);
+	void			(*cell)(const struct page_src *, size_t, size_t, struct cell_facts *);
+	const json_t		*plan;		/* page_plan's */
+	const struct plan_model	*pm;		/* page_plan_model's */
+	const json_t		*devices;	/* view_plan_devices' list, or NULL */
+};
+
+/*
  * The cell's title: what the letter and the marks abbreviate, in words, then
  * the engine's reason.  A pointer hover gets it at once; the numbered note
  * the cell links to says the same for touch, keyboard and screen readers.
  */
 static char *
-cell_title(const json_t *m, char letter, const char *marks, bool none)
+cell_title(const struct cell_facts *m, char letter, const char *marks, bool none)
 {
-	const char *loc = text(m, "window_start_local"), *reason = text(m, "reason");
+	const char *loc = m->local, *reason = m->reason != NULL ? m->reason : "";
 	struct textbuf title = { 0 };
 
 	textbuf_printf(&title, "%s%s", key_of(letter)->words, strchr(marks, '*') ? " (unplanned)" : "");
@@ -297,7 +332,7 @@ cell_title(const json_t *m, char letter, const char *marks, bool none)
 	if (none)
 		textbuf_printf(&title, "; %s", key_of('-')->words);
 	for (const char *p = marks; *p != '\0'; p++) {
-		const char *name = view_mark_name(m, *p);
+		const char *name = cell_mark_name(m, *p);
 
 		if (*p == '*')
 			continue;
@@ -320,7 +355,7 @@ cell_title(const json_t *m, char letter, const char *marks, bool none)
 struct plan_note {
 	size_t		 row;
 	const char	*label;
-	char		*reason;	/* view_note_reason */
+	char		*reason;	/* cell_note_reason */
 	uint64_t	 months;	/* bit c: the plan's month c */
 	bool		 at_risk;
 	int		 number;
@@ -334,26 +369,30 @@ struct plan_notes {
 	int		 nrisk;
 };
 
-/* The notes of row r's months, from pn->n on. */
+/* The notes of row r's months, from pn->n on: a search among this row's notes only. */
 static void
-row_notes(const json_t *g, size_t r, struct plan_notes *pn)
+row_notes(const struct page_src *src, size_t r, struct plan_notes *pn)
 {
-	size_t first = pn->n, c, i;
-	const json_t *m;
+	size_t first = pn->n, i;
+	struct page_row g;
 
-	json_array_foreach(json_object_get(g, "months"), c, m) {
-		const char *label = view_note_label(m);
+	src->row(src, r, &g);
+	for (size_t c = 0; c < g.ncell && c < pn->ncol; c++) {
+		struct cell_facts m;
+		const char *label;
 		char *why;
 
-		if (c >= pn->ncol || !view_needs_note(m))
+		src->cell(src, r, c, &m);
+		if (!cell_needs_note(&m))
 			continue;
-		why = view_note_reason(m);
+		label = cell_note_label(&m);
+		why = cell_note_reason(&m);
 		for (i = first; i < pn->n; i++)
 			if (strcmp(pn->note[i].label, label) == 0 && strcmp(pn->note[i].reason, why) == 0)
 				break;
 		if (i == pn->n)
 			pn->note[pn->n++] = (struct plan_note){ .row = r, .label = label,
-			    .reason = why, .at_risk = view_cell_at_risk(m) };
+			    .reason = why, .at_risk = m.at_risk };
 		else
 			free(why);
 		pn->note[i].months |= UINT64_C(1) << c;
@@ -362,18 +401,17 @@ row_notes(const json_t *g, size_t r, struct plan_notes *pn)
 }
 
 static void
-notes_collect(const json_t *rings, size_t ncol, struct plan_notes *pn)
+notes_collect(const struct page_src *src, size_t ncol, struct plan_notes *pn)
 {
-	size_t nrow = json_array_size(rings), r;
-	const json_t *g;
+	size_t nrow = src->nrow;
 	int k = 1;
 
 	pn->ncol = ncol;
 	pn->n = 0;
 	pn->note = xcalloc(nrow * ncol + 1, sizeof(*pn->note));
 	pn->of = xcalloc(nrow * ncol + 1, sizeof(*pn->of));
-	json_array_foreach(rings, r, g)
-		row_notes(g, r, pn);
+	for (size_t r = 0; r < nrow; r++)
+		row_notes(src, r, pn);
 	for (size_t i = 0; i < pn->n; i++)
 		if (pn->note[i].at_risk)
 			pn->note[i].number = k++;
@@ -396,121 +434,118 @@ notes_free(struct plan_notes *pn)
 }
 
 /*
- * One month's cell, id "cROW-COL": the install's letter
- * (view_install_letter) and its class, the local day, the marks of the
- * text grid (view_plan_marks), each mark a class too, so colour is never
- * the only sign, and the number of its note, a link.
+ * One month's cell, id "cROW-COL": the install's letter (cell_letter) and
+ * its class, the local day, the marks of the text grid (cell_marks), each
+ * mark a class too, so colour is never the only sign, and the number of
+ * its note, a link.
  */
 static void
-append_cell(struct textbuf *s, const json_t *m, size_t row, size_t col, int note)
+append_cell(struct textbuf *s, const struct cell_facts *m, size_t row, size_t col, int note)
 {
-	const char *loc = text(m, "window_start_local");
-	bool none = strcmp(text(m, "status"), "none") == 0;
-	char letter = view_install_letter(m), marks[8];
+	const char *loc = m->local;
+	bool none = m->status != NULL && strcmp(m->status, "none") == 0;
+	char letter = cell_letter(m), marks[8];
 	char *title;
 
-	view_plan_marks(m, marks, sizeof(marks));
+	cell_marks(m, marks, sizeof(marks));
 	textbuf_printf(s, "<td id=\"c%zu-%zu\" data-month=\"", row, col);
-	append_esc(s, text(m, "month"));
-	textbuf_printf(s, "\" data-kind=\"");
-	append_esc(s, text(m, "kind"));
-	textbuf_printf(s, "\" data-install=\"");
-	append_esc(s, json_is_string(json_object_get(m, "install")) ? text(m, "install") :
-	    text(m, "kind"));
-	textbuf_printf(s, "\" data-status=\"");
-	append_esc(s, text(m, "status"));
+	append_esc(s, m->month);
+	put(s, "\" data-kind=\"");
+	append_esc(s, m->kind != NULL ? m->kind : "");
+	put(s, "\" data-install=\"");
+	append_esc(s, m->install != NULL ? m->install : m->kind != NULL ? m->kind : "");
+	put(s, "\" data-status=\"");
+	append_esc(s, m->status != NULL ? m->status : "");
 	textbuf_printf(s, "\" class=\"%s%s", key_of(letter)->cls, none ? " none" : "");
 	for (const char *p = marks; *p != '\0'; p++)
 		textbuf_printf(s, " %s", key_of(*p)->cls);
 	title = cell_title(m, letter, marks, none);
-	textbuf_printf(s, "\" title=\"");
+	put(s, "\" title=\"");
 	append_esc(s, title);
 	free(title);
 	textbuf_printf(s, "\"><span class=\"k\">%c</span> ", key_of(letter)->sym[0]);
 	if (!none && strlen(loc) >= 10)
 		textbuf_printf(s, "<span class=\"d\">%.2s/%.2s</span>", loc + 5, loc + 8);
 	else
-		textbuf_printf(s, "<span class=\"d\">&ndash;</span>");
+		put(s, "<span class=\"d\">&ndash;</span>");
 	if (*marks != '\0')
 		textbuf_printf(s, "<span class=\"mark\">%s</span>", marks);
 	if (note > 0)
 		textbuf_printf(s, "<a class=\"ref\" href=\"#note-%d\" aria-label=\"note %d\">%d</a>", note,
 		    note, note);
-	textbuf_printf(s, "</td>");
+	put(s, "</td>");
 }
 
 /* The restarts cell: the plan's total, then the causes that are not zero (view_restart_causes). */
 static void
-append_restarts(struct textbuf *s, const json_t *rs)
+append_restarts(struct textbuf *s, const struct page_row *g)
 {
-	int total = (int)json_integer_value(json_object_get(rs, "total"));
 	const char *sep = "";
 
-	textbuf_printf(s, "<td class=\"restarts\" data-total=\"%d\"><strong>%d</strong>", total, total);
-	if (total == 0) {
-		textbuf_printf(s, "</td>");
+	textbuf_printf(s, "<td class=\"restarts\" data-total=\"%d\"><strong>%d</strong>", g->total,
+	    g->total);
+	if (g->total == 0) {
+		put(s, "</td>");
 		return;
 	}
-	textbuf_printf(s, " <small>");
-	for (size_t i = 0; i < view_nrestart_causes; i++) {
+	put(s, " <small>");
+	for (size_t i = 0; i < view_nrestart_causes && i < PAGE_CAUSES_MAX; i++) {
 		const struct restart_cause *c = &view_restart_causes[i];
-		int v = (int)json_integer_value(json_object_get(rs, c->key));
 
-		if (v == 0)
+		if (g->causes[i] == 0)
 			continue;
 		textbuf_printf(s, "%s<span data-cause=\"%s\" title=\"%s\">%d %s</span>", sep, c->key,
-		    c->words, v, c->name);
+		    c->words, g->causes[i], c->name);
 		sep = ", ";
 	}
-	textbuf_printf(s, "</small></td>");
+	put(s, "</small></td>");
 }
 
 /* "Broad / win11-24h2": the row's ring name (or id) and OS, escaped. */
 static void
-append_row_name(struct textbuf *s, const json_t *g)
+append_row_name(struct textbuf *s, const struct page_row *g)
 {
-	append_esc(s, *text(g, "name") != '\0' ? text(g, "name") : text(g, "ring"));
-	textbuf_printf(s, " / ");
-	append_esc(s, text(g, "os"));
+	append_esc(s, *g->name != '\0' ? g->name : g->ring);
+	put(s, " / ");
+	append_esc(s, g->os);
 }
 
 /* One ring/OS row, the row-th of the plan. */
 static void
-append_row(struct textbuf *s, const json_t *g, size_t row, const struct plan_notes *pn)
+append_row(struct textbuf *s, const struct page_src *src, size_t row, const struct plan_notes *pn)
 {
-	const json_t *months = json_object_get(g, "months"), *m;
-	bool eligible = !json_is_false(json_object_get(g, "eligible"));
-	size_t i;
+	struct page_row g;
 
-	textbuf_printf(s, "<tr data-ring=\"");
-	append_esc(s, text(g, "ring"));
-	textbuf_printf(s, "\" data-os=\"");
-	append_esc(s, text(g, "os"));
-	textbuf_printf(s, "\"%s>\n<th scope=\"row\" class=\"ring\">", eligible ? "" : " class=\"ineligible\"");
-	append_row_name(s, g);
-	textbuf_printf(s, "<small>");
-	append_esc(s, text(g, "ring"));
-	if (*text(g, "timezone") != '\0') {
-		textbuf_printf(s, " &middot; ");
-		append_esc(s, text(g, "timezone"));
+	src->row(src, row, &g);
+	put(s, "<tr data-ring=\"");
+	append_esc(s, g.ring);
+	put(s, "\" data-os=\"");
+	append_esc(s, g.os);
+	textbuf_printf(s, "\"%s>\n<th scope=\"row\" class=\"ring\">", g.eligible ? "" : " class=\"ineligible\"");
+	append_row_name(s, &g);
+	put(s, "<small>");
+	append_esc(s, g.ring);
+	if (*g.timezone != '\0') {
+		put(s, " &middot; ");
+		append_esc(s, g.timezone);
 	}
-	textbuf_printf(s, "</small>");
-	if (!eligible) {
-		textbuf_printf(s, "<small class=\"why\">Not eligible: ");
-		append_esc(s, *text(g, "not_eligible") != '\0' ? text(g, "not_eligible") : "-");
-		textbuf_printf(s, "</small>");
+	put(s, "</small>");
+	if (!g.eligible) {
+		put(s, "<small class=\"why\">Not eligible: ");
+		append_esc(s, *g.not_eligible != '\0' ? g.not_eligible : "-");
+		put(s, "</small>");
 	}
-	textbuf_printf(s, "</th>\n");
-	json_array_foreach(months, i, m) {
-		if (i >= pn->ncol)
-			break;
-		append_cell(s, m, row, i, pn->of[row * pn->ncol + i]);
-		textbuf_printf(s, "\n");
+	put(s, "</th>\n");
+	for (size_t i = 0; i < g.ncell && i < pn->ncol; i++) {
+		struct cell_facts m;
+
+		src->cell(src, row, i, &m);
+		append_cell(s, &m, row, i, pn->of[row * pn->ncol + i]);
+		put(s, "\n");
 	}
-	append_restarts(s, json_object_get(g, "restarts"));
-	textbuf_printf(s, "\n</tr>\n");
+	append_restarts(s, &g);
+	put(s, "\n</tr>\n");
 }
-
 /*
  * A ring's devices row, after its last OS row: how many devices, and per
  * month how many of them restart.  Counts only, as on the fleet page.
@@ -524,12 +559,12 @@ append_devices_row(struct textbuf *s, const json_t *e, const struct plan_range *
 	size_t i;
 	char ym[8];
 
-	textbuf_printf(s, "<tr class=\"devices\" data-ring=\"");
+	put(s, "<tr class=\"devices\" data-ring=\"");
 	append_esc(s, text(e, "ring"));
 	textbuf_printf(s, "\" data-devices=\"%lld\">\n<th scope=\"row\" class=\"ring\">%lld "
 	    "device%s<small>", n, n, n == 1 ? "" : "s");
 	append_esc(s, text(e, "ring"));
-	textbuf_printf(s, " &middot; every OS; per month, those that restart</small></th>\n");
+	put(s, " &middot; every OS; per month, those that restart</small></th>\n");
 	json_array_foreach(rs, i, v) {
 		long long k = json_integer_value(v);
 
@@ -616,22 +651,25 @@ append_pager(struct textbuf *s, const struct plan_range *r, const struct plan_li
 
 /* One note: the row, the label, its months (links back to the cells) and the reason. */
 static void
-append_note(struct textbuf *s, const struct plan_note *nt, const json_t *g, const struct plan_range *r)
+append_note(struct textbuf *s, const struct plan_note *nt, const struct page_src *src,
+    const struct plan_range *r)
 {
 	const char *sep = "";
+	struct page_row g;
 	char ym[8];
 
+	src->row(src, nt->row, &g);
 	textbuf_printf(s, "<li id=\"note-%d\" data-ring=\"", nt->number);
-	append_esc(s, text(g, "ring"));
-	textbuf_printf(s, "\" data-os=\"");
-	append_esc(s, text(g, "os"));
-	textbuf_printf(s, "\" data-label=\"");
+	append_esc(s, g.ring);
+	put(s, "\" data-os=\"");
+	append_esc(s, g.os);
+	put(s, "\" data-label=\"");
 	append_esc(s, nt->label);
-	textbuf_printf(s, "\">");
-	append_row_name(s, g);
-	textbuf_printf(s, ": <strong>");
+	put(s, "\">");
+	append_row_name(s, &g);
+	put(s, ": <strong>");
 	append_esc(s, nt->label);
-	textbuf_printf(s, "</strong> in ");
+	put(s, "</strong> in ");
 	for (int c = 0; c < r->months; c++) {
 		ym_t m = r->from + c;
 
@@ -641,9 +679,23 @@ append_note(struct textbuf *s, const struct plan_note *nt, const json_t *g, cons
 		    ym_format(m, ym), month_abbr[ym_month(m) - 1], ym_year(m));
 		sep = ", ";
 	}
-	textbuf_printf(s, ": ");
+	put(s, ": ");
 	append_esc(s, nt->reason);
-	textbuf_printf(s, "</li>\n");
+	put(s, "</li>\n");
+}
+
+/*
+ * The notes at risk (or the others) in their numbers' order.  The numbers
+ * were given in the notes' order, risks first (notes_collect), so one pass
+ * lists them: no search for each number.
+ */
+static void
+append_notes_of(struct textbuf *s, const struct plan_notes *pn, bool at_risk,
+    const struct page_src *src, const struct plan_range *r)
+{
+	for (size_t i = 0; i < pn->n; i++)
+		if (pn->note[i].at_risk == at_risk)
+			append_note(s, &pn->note[i], src, r);
 }
 
 /*
@@ -651,7 +703,7 @@ append_note(struct textbuf *s, const struct plan_note *nt, const json_t *g, cons
  * words of every cell that needs a second look, readable without a pointer.
  */
 static void
-append_notes(struct textbuf *s, const struct plan_notes *pn, const json_t *rings,
+append_notes(struct textbuf *s, const struct plan_notes *pn, const struct page_src *src,
     const struct plan_range *r)
 {
 	textbuf_printf(s, "<section class=\"notes risks\" id=\"at-risk\" aria-labelledby=\"at-risk-h\">\n"
@@ -663,31 +715,47 @@ append_notes(struct textbuf *s, const struct plan_notes *pn, const json_t *rings
 		textbuf_printf(s, "<p class=\"muted\">Late or missing windows, releases a pause skipped, "
 		    "deadlines that force an install or restart into a freeze, and catch-up "
 		    "restarts. Each cell links to its note.</p>\n<ol>\n");
-	for (int k = 1; k <= pn->nrisk; k++)
-		for (size_t i = 0; i < pn->n; i++)
-			if (pn->note[i].number == k)
-				append_note(s, &pn->note[i], json_array_get(rings, pn->note[i].row), r);
+	append_notes_of(s, pn, true, src, r);
 	textbuf_printf(s, "%s</section>\n", pn->nrisk > 0 ? "</ol>\n" : "");
 	if ((int)pn->n == pn->nrisk)
 		return;
 	textbuf_printf(s, "<section class=\"notes\" id=\"notes\" aria-labelledby=\"notes-h\">\n"
 	    "<h2 id=\"notes-h\">Notes</h2>\n<p class=\"muted\">A blackout moved the window, or "
 	    "the install is not the month&#39;s kind.</p>\n<ol start=\"%d\">\n", pn->nrisk + 1);
-	for (int k = pn->nrisk + 1; k <= (int)pn->n; k++)
-		for (size_t i = 0; i < pn->n; i++)
-			if (pn->note[i].number == k)
-				append_note(s, &pn->note[i], json_array_get(rings, pn->note[i].row), r);
+	append_notes_of(s, pn, false, src, r);
 	textbuf_printf(s, "</ol>\n</section>\n");
+}
+
+/*
+ * The devices entry of ring id: the list is in the rings' order, as the
+ * rows are, so the one after the last found is tried first (*at); a
+ * search of the whole list only when that fails.
+ */
+static const json_t *
+ring_devices(const json_t *devices, const char *id, size_t *at)
+{
+	const json_t *e = json_array_get(devices, *at);
+	size_t i;
+
+	if (e != NULL && strcmp(text(e, "ring"), id) == 0) {
+		++*at;
+		return e;
+	}
+	json_array_foreach(devices, i, e)
+		if (strcmp(text(e, "ring"), id) == 0) {
+			*at = i + 1;
+			return e;
+		}
+	return NULL;
 }
 
 /* The grid: a header row of months, then every ring/OS row and the rings' devices rows. */
 static void
-append_grid(struct textbuf *s, const json_t *plan, const struct plan_range *r,
+append_grid(struct textbuf *s, const struct page_src *src, const struct plan_range *r,
     const struct plan_notes *pn)
 {
-	const json_t *rings = json_object_get(plan, "rings"), *g;
 	int year = plan_range_year_of(r);
-	size_t i;
+	size_t at = 0;
 	char ym[8];
 
 	textbuf_printf(s, "<div class=\"scroll\" role=\"region\" aria-label=\"Plan, ring by month\" "
@@ -695,39 +763,38 @@ append_grid(struct textbuf *s, const json_t *plan, const struct plan_range *r,
 	    ym_format(r->from, ym), r->months);
 	if (year != 0)
 		textbuf_printf(s, " data-year=\"%d\"", year);
-	textbuf_printf(s, ">\n<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring / OS</th>");
+	put(s, ">\n<thead>\n<tr><th scope=\"col\" class=\"ring\">Ring / OS</th>");
 	append_month_heads(s, r);
-	textbuf_printf(s, "<th scope=\"col\">Restarts</th></tr>\n</thead>\n<tbody>\n");
-	json_array_foreach(rings, i, g) {
-		const json_t *next = json_array_get(rings, i + 1), *e;
+	put(s, "<th scope=\"col\">Restarts</th></tr>\n</thead>\n<tbody>\n");
+	for (size_t i = 0; i < src->nrow; i++) {
+		struct page_row g, next;
+		const json_t *e;
 
-		append_row(s, g, i, pn);
+		append_row(s, src, i, pn);
 		/* A ring's devices come once, after its last OS. */
-		if (next != NULL && strcmp(text(next, "ring"), text(g, "ring")) == 0)
-			continue;
-		e = view_plan_ring_devices(json_object_get(plan, "devices"), text(g, "ring"));
+		src->row(src, i, &g);
+		if (i + 1 < src->nrow) {
+			src->row(src, i + 1, &next);
+			if (strcmp(next.ring, g.ring) == 0)
+				continue;
+		}
+		e = ring_devices(src->devices, g.ring, &at);
 		if (e != NULL && json_integer_value(json_object_get(e, "devices")) > 0)
 			append_devices_row(s, e, r);
 	}
-	textbuf_printf(s, "</tbody>\n</table>\n</div>\n");
+	put(s, "</tbody>\n</table>\n</div>\n");
 }
 
-char *
-page_plan(const json_t *plan, const struct plan_links *links)
+/* The page of src over r (r->months 0: none to draw), titled words. */
+static char *
+plan_page(const struct page_src *src, const struct plan_range *r, const char *words,
+    const json_t *stale, const struct plan_links *links)
 {
-	const json_t *rings = json_object_get(plan, "rings");
-	struct plan_range r = plan_range_year(HP_YEAR_MIN);
 	struct plan_notes pn;
 	struct textbuf s = { 0 };
-	char *title, words[PLAN_RANGE_WORDS];
+	char *title;
 
-	if (view_plan_range_of(plan, &r)) {
-		plan_range_words(&r, words, sizeof(words));
-	} else {	/* no months to draw, but still a page */
-		snprintf(words, sizeof(words), "(no months)");
-		r.months = 0;
-	}
-	notes_collect(rings, (size_t)r.months, &pn);
+	notes_collect(src, (size_t)r->months, &pn);
 	title = xasprintf("hotpatchd plan %s", words);
 	append_head(&s, title, plan_css);
 	free(title);
@@ -736,18 +803,100 @@ page_plan(const json_t *plan, const struct plan_links *links)
 	    "months. <a href=\"", words);
 	append_esc(&s, links != NULL && links->home != NULL ? links->home : "./");
 	textbuf_printf(&s, "\">Feeds</a></p>\n");
-	append_pager(&s, &r, links);
-	append_stale(&s, json_object_get(plan, "stale"));
+	append_pager(&s, r, links);
+	append_stale(&s, stale);
 	textbuf_printf(&s, "</header>\n<main>\n");
 	append_legend(&s);
-	append_grid(&s, plan, &r, &pn);
-	if (json_array_size(rings) == 0)
+	append_grid(&s, src, r, &pn);
+	if (src->nrow == 0)
 		textbuf_printf(&s, "<p class=\"muted\">No rings.</p>\n");
 	else
-		append_notes(&s, &pn, rings, &r);
+		append_notes(&s, &pn, src, r);
 	textbuf_printf(&s, "</main>\n</body>\n</html>\n");
 	notes_free(&pn);
 	return s.s;
+}
+
+/* ---- the plan from its JSON ---- */
+
+static void
+json_row(const struct page_src *src, size_t i, struct page_row *out)
+{
+	const json_t *g = json_array_get(json_object_get(src->plan, "rings"), i);
+	const json_t *rs = json_object_get(g, "restarts");
+
+	*out = (struct page_row){ .ring = text(g, "ring"), .name = text(g, "name"),
+	    .os = text(g, "os"), .timezone = text(g, "timezone"),
+	    .eligible = !json_is_false(json_object_get(g, "eligible")),
+	    .not_eligible = text(g, "not_eligible"),
+	    .total = (int)json_integer_value(json_object_get(rs, "total")),
+	    .ncell = json_array_size(json_object_get(g, "months")) };
+	for (size_t k = 0; k < view_nrestart_causes && k < PAGE_CAUSES_MAX; k++)
+		out->causes[k] = (int)json_integer_value(json_object_get(rs,
+		    view_restart_causes[k].key));
+}
+
+static void
+json_cell(const struct page_src *src, size_t i, size_t c, struct cell_facts *out)
+{
+	const json_t *g = json_array_get(json_object_get(src->plan, "rings"), i);
+
+	view_cell_facts(json_array_get(json_object_get(g, "months"), c), out);
+}
+
+char *
+page_plan(const json_t *plan, const struct plan_links *links)
+{
+	struct page_src src = { .nrow = json_array_size(json_object_get(plan, "rings")),
+	    .row = json_row, .cell = json_cell, .plan = plan,
+	    .devices = json_object_get(plan, "devices") };
+	struct plan_range r = plan_range_year(HP_YEAR_MIN);
+	char words[PLAN_RANGE_WORDS];
+
+	if (view_plan_range_of(plan, &r)) {
+		plan_range_words(&r, words, sizeof(words));
+	} else {	/* no months to draw, but still a page */
+		snprintf(words, sizeof(words), "(no months)");
+		r.months = 0;
+	}
+	return plan_page(&src, &r, words, json_object_get(plan, "stale"), links);
+}
+
+/* ---- the plan from the model ---- */
+
+static void
+model_row(const struct page_src *src, size_t i, struct page_row *out)
+{
+	const struct plan_row *row = &src->pm->row[i];
+	const struct restarts *rs = &row->restarts;
+	/* view_restart_causes' order: baseline, unplanned, lcu, catchup, offbase, oob */
+	const int causes[] = { rs->baseline, rs->unplanned, rs->lcu, rs->catchup, rs->offbase,
+	    rs->oob };
+
+	*out = (struct page_row){ .ring = row->ring->id, .name = row->ring->name,
+	    .os = row->os->id, .timezone = row->ring->timezone,
+	    .eligible = row->not_eligible == NULL,
+	    .not_eligible = row->not_eligible != NULL ? row->not_eligible : "",
+	    .total = rs->total, .ncell = (size_t)src->pm->range.months };
+	memcpy(out->causes, causes, sizeof(causes));
+}
+
+static void
+model_cell(const struct page_src *src, size_t i, size_t c, struct cell_facts *out)
+{
+	plan_model_facts(src->pm, &src->pm->row[i], plan_model_cell(src->pm, i, (int)c), out);
+}
+
+char *
+page_plan_model(const struct plan_model *pm, const json_t *devices, const json_t *stale,
+    const struct plan_links *links)
+{
+	struct page_src src = { .nrow = pm->nrow, .row = model_row, .cell = model_cell, .pm = pm,
+	    .devices = devices };
+	char words[PLAN_RANGE_WORDS];
+
+	plan_range_words(&pm->range, words, sizeof(words));
+	return plan_page(&src, &pm->range, words, stale, links);
 }
 
 /* ---- the fleet ---- */

@@ -12,6 +12,7 @@
 #include "feedincr.h"
 #include "log.h"
 #include "pages.h"
+#include "planmodel.h"
 #include "planrange.h"
 #include "site.h"
 #include "siteurl.h"
@@ -469,19 +470,24 @@ plan_page_of(struct daemon *d, const char *id, bool exported, time_t *modified,
 	time_t now = daemon_now(d);
 	struct plan_range r;
 	struct plan_links l;
-	json_t *plan;
+	struct plan_model pm;
+	json_t *devices, *stale;
 	char *s;
 
 	if (plan_page_range(d, id, &r) < 0 || daemon_devices(d, cause) < 0)
 		return NULL;
-	plan = view_plan_range(&d->cal, &d->rings, &r, false);
-	view_plan_devices(plan, &d->inv, &d->cal, &d->rings, &r, ym_of_time(now));
-	json_object_set_new(plan, "stale", view_stale(&d->cal, NULL, now));
+	/* The page is drawn from the model: no JSON of every ring's months in between. */
+	plan_model_build(&pm, &d->cal, &d->rings, &r, false);
+	devices = json_object();	/* view_plan_devices sets its "devices" */
+	view_plan_devices(devices, &d->inv, &d->cal, &d->rings, &r, ym_of_time(now));
+	stale = view_stale(&d->cal, NULL, now);
 	plan_links_of(id, &r, exported, &l);
-	s = page_plan(plan, &l);
+	s = page_plan_model(&pm, json_object_get(devices, "devices"), stale, &l);
 	free((char *)l.prev);
 	free((char *)l.next);
-	json_decref(plan);
+	json_decref(devices);
+	json_decref(stale);
+	plan_model_free(&pm);
 	*modified = d->started;
 	return s;
 }

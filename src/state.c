@@ -310,21 +310,18 @@ restart_cause(struct restarts *out, const struct os_def *os, const struct instal
 }
 
 void
-win_restarts_range(const struct caldata *c, const struct ringset *rs, const struct ring *r,
-    const struct os_def *os, ym_t first, int n, struct restarts *out)
+win_restarts_add(struct restarts *out, const struct os_def *os, const struct install *in)
 {
-	struct walk w;
-	int *k;
+	int *k = restart_cause(out, os, in);
 
-	memset(out, 0, sizeof(*out));
-	walk_start(&w, c, rs, r, os, first);
-	for (int i = 0; i < n; i++) {
-		struct install in;
+	if (k != NULL)
+		(*k)++;
+}
 
-		walk_month(&w, &in);
-		if ((k = restart_cause(out, os, &in)) != NULL)
-			(*k)++;
-	}
+void
+win_restarts_end(const struct ringset *rs, const struct ring *r, const struct os_def *os,
+    ym_t first, int n, struct restarts *out)
+{
 	for (size_t i = 0; i < os->noob; i++) {
 		struct oob_install oi;
 		ym_t m = ym_make(os->oob[i].date.y, os->oob[i].date.m);
@@ -336,6 +333,23 @@ win_restarts_range(const struct caldata *c, const struct ringset *rs, const stru
 	}
 	out->total = out->baseline + out->unplanned + out->lcu + out->catchup + out->offbase +
 	    out->oob;
+}
+
+void
+win_restarts_range(const struct caldata *c, const struct ringset *rs, const struct ring *r,
+    const struct os_def *os, ym_t first, int n, struct restarts *out)
+{
+	struct walk w;
+
+	memset(out, 0, sizeof(*out));
+	walk_start(&w, c, rs, r, os, first);
+	for (int i = 0; i < n; i++) {
+		struct install in;
+
+		walk_month(&w, &in);
+		win_restarts_add(out, os, &in);
+	}
+	win_restarts_end(rs, r, os, first, n, out);
 }
 
 void

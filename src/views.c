@@ -5,6 +5,8 @@
 #include "blackout_ics.h"
 #include "recur.h"
 #include "calendar.h"
+#include "plancell.h"
+#include "planmodel.h"
 #include "planrange.h"
 #include "record.h"
 #include "rings.h"
@@ -53,18 +55,9 @@ view_text(const json_t *o, const char *key)
 static json_t *
 local_instant(const char *tz, time_t t)
 {
-	struct localtime lt;
-	int off;
 	char buf[40];
 
-	if (t == 0)
-		return json_null();
-	win_to_local(tz, t, &lt);
-	off = lt.utc_offset < 0 ? -lt.utc_offset : lt.utc_offset;
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d%c%02d:%02d", lt.date.y, lt.date.m,
-	    lt.date.d, lt.minute / 60, lt.minute % 60, lt.utc_offset < 0 ? '-' : '+',
-	    off / 3600, off % 3600 / 60);
-	return json_string(buf);
+	return t != 0 ? json_string(plan_local_instant(tz, t, buf, sizeof(buf))) : json_null();
 }
 
 json_t *
@@ -127,26 +120,11 @@ view_ring(const struct caldata *cal, const struct ringset *rings, const struct r
 	return o;
 }
 
-/* The JSON name of each cause (doc/protocol.md); CAUSE_NONE is null. */
-static const char *const cause_names[] = {
-	[CAUSE_NOT_ELIGIBLE] = "not-eligible",
-	[CAUSE_DISABLED] = "disabled",
-	[CAUSE_NOT_YET] = "not-yet",
-	[CAUSE_BEFORE_START] = "before-start",
-	[CAUSE_PAUSED] = "paused",
-	[CAUSE_SUPERSEDED] = "superseded",
-	[CAUSE_ENROLLED] = "enrolled",
-	[CAUSE_UPGRADE] = "upgrade",
-	[CAUSE_OOB] = "oob",
-	[CAUSE_NEVER] = "never-hotpatch",
-	[CAUSE_BUILD] = "build",
-};
-
+/* The JSON name of each cause (doc/protocol.md, plan_cause_name); CAUSE_NONE is null. */
 static json_t *
 cause_json(enum cause c)
 {
-	return (unsigned)c < ARRAY_LEN(cause_names) && cause_names[c] != NULL ?
-	    json_string(cause_names[c]) : json_null();
+	return view_str_or_null(plan_cause_name(c));
 }
 
 static json_t *
@@ -161,7 +139,7 @@ blackout_name(const struct blackout *b)
  * a pause or a forcing deadline did to it.
  */
 static void
-set_state(json_t *o, const struct ring *g, const struct install *in)
+set_state(json_t *o, const struct ring *g, const struct plan_state *in)
 {
 	char m[8];
 
@@ -185,6 +163,7 @@ view_install(const struct ring *g, const struct install *in)
 {
 	json_t *o = json_object();
 	char m[8], why[WIN_REASON_MAX];
+	struct plan_state st;
 
 	json_object_set_new(o, "os", json_string(in->os->id));
 	json_object_set_new(o, "ring", json_string(g->id));
@@ -208,30 +187,53 @@ view_install(const struct ring *g, const struct install *in)
 	json_object_set_new(o, "eligible", json_boolean(in->eligible));
 	json_object_set_new(o, "not_eligible", view_str_or_null(in->eligible ? NULL : in->not_eligible));
 	json_object_set_new(o, "blackout", blackout_name(in->blackout));
-	set_state(o, g, in);
+	plan_state_of(in, &st);
+	set_state(o, g, &st);
 	return o;
 }
 
-static bool
-is(const json_t *o, const char *key, const char *value)
+/* A JSON string's value, or NULL. */
+static const char *
+str_or_null(const json_t *o, const char *key)
 {
-	return strcmp(view_text(o, key), value) == 0;
+	return json_string_value(json_object_get(o, key));
+}
+
+void
+view_cell_facts(const json_t *m, struct cell_facts *f)
+{
+	const json_t *risks = json_object_get(m, "risks");
+	const char *month = str_or_null(m, "month"), *local = str_or_null(m, "window_start_local");
+
+	*f = (struct cell_facts){ .kind = str_or_null(m, "kind"),
+	    .install = str_or_null(m, "install"), .status = str_or_null(m, "status"),
+	    .cause = str_or_null(m, "cause"), .reason = str_or_null(m, "reason"),
+	    .blackout = str_or_null(m, "blackout"), .pause = str_or_null(m, "pause"),
+	    .forced_in = str_or_null(m, "forced_in"), .restart_in = str_or_null(m, "restart_in"),
+	    .at_risk = json_array_size(risks) > 0,
+	    .risk = json_string_value(json_array_get(risks, 0)),
+	    .unplanned = json_is_true(json_object_get(m, "unplanned")),
+	    .skipped = json_is_true(json_object_get(m, "skipped")) };
+	snprintf(f->month, sizeof(f->month), "%s", month != NULL ? month : "");
+	snprintf(f->local, sizeof(f->local), "%s", local != NULL ? local : "");
 }
 
 bool
 view_off_baseline(const json_t *m)
 {
-	return is(m, "install", "lcu") && (is(m, "cause", "enrolled") ||
-	    is(m, "cause", "upgrade") || is(m, "cause", "oob"));
+	struct cell_facts f;
+
+	view_cell_facts(m, &f);
+	return cell_off_baseline(&f);
 }
 
 bool
 view_install_differs(const json_t *m)
 {
-	if (!json_is_string(json_object_get(m, "install")))
-		return false;
-	return !is(m, "install", view_text(m, "kind")) || is(m, "install", "catch-up") ||
-	    view_off_baseline(m);
+	struct cell_facts f;
+
+	view_cell_facts(m, &f);
+	return cell_install_differs(&f);
 }
 
 /*
@@ -280,39 +282,37 @@ const size_t view_nrestart_causes = ARRAY_LEN(view_restart_causes);
 char
 view_install_letter(const json_t *m)
 {
-	const char *ins = json_is_string(json_object_get(m, "install")) ?
-	    view_text(m, "install") : view_text(m, "kind");
+	struct cell_facts f;
 
-	if (view_off_baseline(m))
-		return 'O';
-	for (size_t i = 0; i < view_plan_nkeys; i++)
-		if (view_plan_keys[i].install != NULL && strcmp(ins, view_plan_keys[i].install) == 0)
-			return view_plan_keys[i].sym[0];
-	return '?';
+	view_cell_facts(m, &f);
+	return cell_letter(&f);
 }
 
 bool
 view_unplanned_baseline(const json_t *m)
 {
-	return json_is_true(json_object_get(m, "unplanned")) && is(m, "kind", "baseline");
+	struct cell_facts f;
+
+	view_cell_facts(m, &f);
+	return cell_unplanned_baseline(&f);
 }
 
 bool
 view_forced_in_freeze(const json_t *m)
 {
-	return json_is_string(json_object_get(m, "forced_in")) ||
-	    json_is_string(json_object_get(m, "restart_in"));
+	struct cell_facts f;
+
+	view_cell_facts(m, &f);
+	return cell_forced_in_freeze(&f);
 }
 
 char *
 view_plan_marks(const json_t *m, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s%s%s", view_unplanned_baseline(m) ? "*" : "",
-	    is(m, "status", "late") ? "!" : "",
-	    json_is_string(json_object_get(m, "blackout")) ? "#" : "",
-	    view_forced_in_freeze(m) ? "~" : "", json_is_true(json_object_get(m, "skipped")) ?
-	    "=" : "");
-	return buf;
+	struct cell_facts f;
+
+	view_cell_facts(m, &f);
+	return cell_marks(&f, buf, len);
 }
 
 bool
@@ -324,58 +324,28 @@ view_cell_at_risk(const json_t *m)
 bool
 view_needs_note(const json_t *m)
 {
-	return !is(m, "status", "ok") || json_is_string(json_object_get(m, "blackout")) ||
-	    view_install_differs(m) || view_forced_in_freeze(m) ||
-	    json_is_true(json_object_get(m, "skipped")) || view_cell_at_risk(m);
-}
+	struct cell_facts f;
 
-const char *
-view_mark_name(const json_t *m, char mark)
-{
-	if (mark == '#')
-		return json_string_value(json_object_get(m, "blackout"));
-	if (mark == '=')
-		return json_string_value(json_object_get(m, "pause"));
-	if (mark != '~')
-		return NULL;
-	/* the install forced into a freeze, else only its restart */
-	if (json_is_string(json_object_get(m, "forced_in")))
-		return json_string_value(json_object_get(m, "forced_in"));
-	return json_string_value(json_object_get(m, "restart_in"));
+	view_cell_facts(m, &f);
+	return cell_needs_note(&f);
 }
 
 char *
 view_note_reason(const json_t *m)
 {
-	struct textbuf s = textbuf_of(xstrdup(view_text(m, "reason")));
-	char marks[8];
+	struct cell_facts f;
 
-	view_plan_marks(m, marks, sizeof(marks));
-	for (const char *p = marks; *p != '\0'; p++) {
-		const char *name = view_mark_name(m, *p);
-
-		if (name != NULL && strstr(s.s, name) == NULL)
-			textbuf_printf(&s, "; %s: '%s'", view_plan_key(*p)->words, name);
-	}
-	return s.s;
+	view_cell_facts(m, &f);
+	return cell_note_reason(&f);
 }
 
 const char *
 view_note_label(const json_t *m)
 {
-	if (view_cell_at_risk(m))
-		return json_string_value(json_array_get(json_object_get(m, "risks"), 0));
-	if (!is(m, "status", "ok"))
-		return view_text(m, "status");
-	if (json_is_true(json_object_get(m, "skipped")))
-		return "skipped";
-	if (view_forced_in_freeze(m))
-		return "forced";
-	if (view_off_baseline(m))
-		return "off-baseline";
-	if (view_install_differs(m))
-		return view_text(m, "install");
-	return "moved";
+	struct cell_facts f;
+
+	view_cell_facts(m, &f);
+	return cell_note_label(&f);
 }
 
 /*
@@ -441,78 +411,54 @@ risks_json(unsigned risks)
 
 /* One plan cell: the install of one month, the parts the grid shows. */
 static json_t *
-plan_month(const struct ring *g, const struct install *in)
+plan_month(const struct plan_model *pm, const struct ring *g, const struct plan_cell *c)
 {
-	char m[8], why[WIN_REASON_MAX];
+	char m[8];
 	json_t *o;
 
 	o = json_pack("{s:s,s:s,s:b,s:b,s:o,s:o,s:s,s:o,s:s}",
-	    "month", ym_format(in->month, m), "kind", kind_name(in->kind),
-	    "restart", in->restart, "unplanned", in->mi.unplanned,
-	    "window_start", instant_or_null(in->window_start),
-	    "window_start_local", local_instant(g->timezone, in->window_start),
-	    "status", win_status_name(in->status),
-	    "blackout", blackout_name(in->blackout),
-	    "reason", win_reason(in, g, why, sizeof(why)));
-	set_state(o, g, in);
-	json_object_set_new(o, "risks", risks_json(risk_of(in)));
+	    "month", ym_format(c->month, m), "kind", kind_name(c->kind),
+	    "restart", c->restart, "unplanned", c->unplanned,
+	    "window_start", instant_or_null(c->window_start),
+	    "window_start_local", local_instant(g->timezone, c->window_start),
+	    "status", win_status_name(c->status),
+	    "blackout", blackout_name(c->blackout),
+	    "reason", plan_model_reason(pm, c));
+	set_state(o, g, &c->st);
+	json_object_set_new(o, "risks", risks_json(c->risks));
 	return o;
 }
 
-/*
- * One plan row: ring g and OS os over the months of r; NULL when only the
- * rows at risk are wanted and it has no risk.
- */
-static json_t *
-plan_row(const struct caldata *cal, const struct ringset *rings, const struct ring *g,
-    const struct os_def *os, const struct plan_range *r, bool at_risk_only)
+/* One plan row of the model into the list arg. */
+static int
+plan_row(const struct plan_model *pm, const struct plan_row *row,
+    const struct plan_cell *cells, void *arg)
 {
+	const struct ring *g = row->ring;
 	json_t *months = json_array();
-	const char *why = NULL;
-	struct restarts rs;
-	struct walk w;
-	unsigned risks = 0;
-	bool ok;
 
-	walk_start(&w, cal, rings, g, os, r->from);
-	for (int m = 0; m < r->months; m++) {
-		struct install in;
-
-		walk_month(&w, &in);
-		risks |= risk_of(&in);
-		json_array_append_new(months, plan_month(g, &in));
-	}
-	if (at_risk_only && risks == 0) {
-		json_decref(months);
-		return NULL;
-	}
-	win_restarts_range(cal, rings, g, os, r->from, r->months, &rs);
-	ok = ring_eligible(g, os, &why);
-	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:b,s:o,s:o}",
-	    "ring", g->id, "name", g->name, "os", os->id, "timezone", g->timezone,
-	    "eligible", ok, "not_eligible", view_str_or_null(ok ? NULL : why),
-	    "at_risk", risks != 0, "restarts", view_restarts(&rs), "months", months);
+	for (int m = 0; m < pm->range.months; m++)
+		json_array_append_new(months, plan_month(pm, g, &cells[m]));
+	json_array_append_new(arg, json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:b,s:o,s:o}",
+	    "ring", g->id, "name", g->name, "os", row->os->id, "timezone", g->timezone,
+	    "eligible", row->not_eligible == NULL, "not_eligible",
+	    view_str_or_null(row->not_eligible), "at_risk", row->at_risk,
+	    "restarts", view_restarts(&row->restarts), "months", months));
+	return 0;
 }
 
 json_t *
 view_plan_range(const struct caldata *cal, const struct ringset *rings,
     const struct plan_range *r, bool at_risk_only)
 {
-	json_t *list = json_array(), *row;
+	json_t *list = json_array();
 	int year = plan_range_year_of(r);
+	struct plan_model pm;
 	char from[8], to[8];
 
-	for (size_t i = 0; i < rings->nring; i++) {
-		const struct ring *g = &rings->ring[i];
-
-		for (size_t k = 0; k < g->nos; k++) {
-			const struct os_def *os = caldata_find_os(cal, g->os[k]);
-
-			if (os != NULL &&
-			    (row = plan_row(cal, rings, g, os, r, at_risk_only)) != NULL)
-				json_array_append_new(list, row);
-		}
-	}
+	plan_model_build(&pm, cal, rings, r, at_risk_only);
+	plan_model_each(&pm, plan_row, list);
+	plan_model_free(&pm);
 	return json_pack("{s:s,s:s,s:i,s:o,s:b,s:o}", "from", ym_format(r->from, from),
 	    "to", ym_format(plan_range_last(r), to), "months", r->months,
 	    "year", year != 0 ? json_integer(year) : json_null(), "at_risk_only", at_risk_only,

@@ -49,8 +49,13 @@ json_t *view_ring(const struct caldata *cal, const struct ringset *rings, const 
  */
 json_t *view_install(const struct ring *g, const struct install *in);
 
+struct cell_facts;
+/* A windows row or plan cell's facts (plancell.h), pointing into m. */
+void view_cell_facts(const json_t *m, struct cell_facts *f);
+
 /*
- * Reading a windows row or plan cell back, for the text and HTML renderers.
+ * Reading a windows row or plan cell back, for the text and HTML renderers
+ * (each reads view_cell_facts and asks plancell.h).
  * An off-baseline month is an LCU the ring takes in a hotpatch month because
  * of an upgrade, its enrolment or an out-of-band LCU.
  */
@@ -100,8 +105,6 @@ bool view_needs_note(const json_t *m);
  * moved the window).
  */
 const char *view_note_label(const json_t *m);
-/* The name of the blackout a mark of m stands for (# blackout, = pause, ~ freeze), or NULL. */
-const char *view_mark_name(const json_t *m, char mark);
 /*
  * A cell's reason as the notes under a plan give it: the engine's words,
  * then each blackout a mark names that they do not ("; the deadline forces
@@ -116,10 +119,11 @@ json_t *view_next_windows(const struct caldata *cal, const struct ringset *rings
 struct plan_range;
 struct textbuf;
 /*
- * The plan of every ring and OS over the months of r (plan, /plan):
- * {"from", "to", "months", "year" (when r is one calendar year, else
- * null), "at_risk_only", "rings": [...]}; each row has "at_risk" and each
- * month its "risks" (risk.h).  With at_risk_only, only the rows with a risk.
+ * The plan of every ring and OS over the months of r (hotpatchctl plan),
+ * read from the plan model (planmodel.h; the /plan page reads the model
+ * itself): {"from", "to", "months", "year" (when r is one calendar year,
+ * else null), "at_risk_only", "rings": [...]}; each row has "at_risk" and
+ * each month its "risks" (risk.h).  With at_risk_only, only the rows with a risk.
  */
 json_t *view_plan_range(const struct caldata *cal, const struct ringset *rings,
     const struct plan_range *r, bool at_risk_only);

@@ -244,5 +244,13 @@ void win_restarts(const struct caldata *c, const struct ringset *rs, const struc
 /* The same over the n months from first, across year ends (a rolling plan). */
 void win_restarts_range(const struct caldata *c, const struct ringset *rs, const struct ring *r,
     const struct os_def *os, ym_t first, int n, struct restarts *out);
+/*
+ * win_restarts_range in a walk of one's own (the plan model's): each install
+ * of the n months from first to win_restarts_add, in order, on a zeroed
+ * out; then win_restarts_end adds the out-of-band restarts and the total.
+ */
+void win_restarts_add(struct restarts *out, const struct os_def *os, const struct install *in);
+void win_restarts_end(const struct ringset *rs, const struct ring *r, const struct os_def *os,
+    ym_t first, int n, struct restarts *out);
 
 #endif
