@@ -233,7 +233,7 @@ cat <<EOF2
 
 Written by \`bench/run.sh\` on $(date -u +%Y-%m-%d) (commit \`$(git rev-parse --short HEAD 2>/dev/null || echo '?')\`).
 Reproduce with \`bench/run.sh\` (as root on Debian 12 it installs wrk, nginx-light,
-redis-server and hyperfine; about 6 minutes). Each figure is set against an anchor
+redis-server and hyperfine; about 15 minutes on 2 idle cores). Each figure is set against an anchor
 measured in the same run on the same machine; the ratios are what to compare between
 machines, the absolute numbers are this machine's.
 
@@ -303,7 +303,9 @@ $parts_section
 $threads_section
 
 $feedincr_section
+
 $planpage_section
+
 ## Commands
 
 \`\`\`sh
