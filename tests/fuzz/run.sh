@@ -52,7 +52,7 @@ printf '#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(con
     > "$build/probe.c"
 "$cc" -fsanitize=fuzzer,address,undefined "$build/probe.c" -o "$build/probe" \
     > "$build/probe.log" 2>&1 || skip_all "$cc cannot build with -fsanitize=fuzzer,address,undefined (no libFuzzer?)"
-pkgs="libical yaml-0.1 jansson sqlite3 libmicrohttpd zlib"
+pkgs="libical yaml-0.1 jansson sqlite3 libmicrohttpd libdeflate zlib"
 if ! pkg_cflags=$(pkg-config --cflags $pkgs) || ! pkg_libs=$(pkg-config --libs $pkgs); then
 	echo "error: pkg-config cannot find $pkgs" >&2
 	exit 2
