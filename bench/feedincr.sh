@@ -55,14 +55,8 @@ for r in $(seq "$ROUNDS"); do
 	say "feedincr: export, round $r"
 	rm -rf "$work/state" "$work/www"
 	mkdir "$work/state"
-	"$HOTPATCHD" -f -c "$work/hotpatchd.yaml" --state-dir "$work/state" --calendar "$CAL" \
-		--schedules "$sched" --http off > "$work/daemon.log" 2>&1 &
-	pid=$!
-	ctl() { "$HOTPATCHCTL" --socket "$work/state/hotpatchd.sock" "$@"; }
-	until ctl status > /dev/null 2>&1; do
-		kill -0 "$pid" 2> /dev/null || { cat "$work/daemon.log" >&2; exit 1; }
-		sleep 0.05
-	done
+	bench_daemon "$work/state" -c "$work/hotpatchd.yaml" --calendar "$CAL" --schedules "$sched" \
+		--http off
 	t0=$(date +%s%N); ctl export --dir "$work/www" > /dev/null; t1=$(date +%s%N)
 	ctl override set win11-24h2 "$month" baseline --reason "feedincr bench" > /dev/null
 	c0=$(pid_cpu "$pid")

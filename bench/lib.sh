@@ -22,3 +22,17 @@ bench_cleanup() {
 	wait 2>/dev/null || true
 	rm -rf "$work"
 }
+# bench_daemon STATE ARGS...: start $HOTPATCHD in the foreground on state directory STATE
+# (log in $work/daemon.log), set $pid and ctl(), and wait until it answers `status`;
+# exits with the log if the daemon dies first.
+bench_daemon() {
+	_state=$1
+	shift
+	"$HOTPATCHD" -f --state-dir "$_state" "$@" > "$work/daemon.log" 2>&1 &
+	pid=$!
+	ctl() { "$HOTPATCHCTL" --socket "$_state/hotpatchd.sock" "$@"; }
+	until ctl status > /dev/null 2>&1; do
+		kill -0 "$pid" 2> /dev/null || { cat "$work/daemon.log" >&2; exit 1; }
+		sleep 0.05
+	done
+}

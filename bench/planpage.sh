@@ -27,14 +27,8 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 say "planpage: estate of $RINGS rings"
 python3 bench/estate.py "$work/estate" "$RINGS"
 mkdir "$work/state"
-"$HOTPATCHD" -f --state-dir "$work/state" --calendar "$CAL" --schedules "$work/estate/schedules" \
-	--http "127.0.0.1:$PORT" > "$work/daemon.log" 2>&1 &
-pid=$!
-ctl() { "$HOTPATCHCTL" --socket "$work/state/hotpatchd.sock" "$@"; }
-until ctl status > /dev/null 2>&1; do
-	kill -0 "$pid" 2> /dev/null || { cat "$work/daemon.log" >&2; exit 1; }
-	sleep 0.05
-done
+bench_daemon "$work/state" --calendar "$CAL" --schedules "$work/estate/schedules" \
+	--http "127.0.0.1:$PORT"
 page() { curl -fsS -o "$work/plan.html" "http://127.0.0.1:$PORT/plan"; }
 say "planpage: the first /plan"
 t0=$(date +%s%N); page; t1=$(date +%s%N)
