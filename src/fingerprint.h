@@ -17,7 +17,8 @@ struct fingerprint {
 	uint64_t	 h;
 };
 
-/* The hash of len bytes at p, read as little-endian words whatever the machine. */
+/* The hash of len bytes at p, read as little-endian words whatever the machine
+ * (also the pages' ETags, src/site.c). */
 uint64_t fp_hash(const void *p, size_t len);
 
 /* A fingerprint of nothing yet; it already depends on the program's version. */

@@ -10,6 +10,7 @@
 #include "feed.h"
 #include "feedcache.h"
 #include "feedincr.h"
+#include "fingerprint.h"
 #include "log.h"
 #include "pages.h"
 #include "planmodel.h"
@@ -165,8 +166,9 @@ set_body(struct page *p, const char *type, const char *cache, char *body, time_t
 	p->body = b->bytes;
 	p->len = len;
 	p->modified = modified;
+	/* fp_hash: 8 bytes a step, about 4x FNV-1a's speed on the megabytes of an export */
 	snprintf(p->etag, sizeof(p->etag), "\"%016llx\"",
-	    (unsigned long long)hash64(p->body, p->len));
+	    (unsigned long long)fp_hash(p->body, p->len));
 }
 
 /* Give every event its SEQUENCE and last change from the store. */

@@ -119,6 +119,11 @@ fetch /calendar.ics
 [ "$(hdr ETag)" = "$etag" ] && cmp -s "$tmp/b" "$tmp/first.ics" &&
 	ok "two fetches of the same data give the same bytes and the same ETag" ||
 	not_ok "two fetches of the same data give the same bytes and the same ETag" "$etag vs $(hdr ETag)"
+# The ETag is the body's fp_hash, as tests/fphash_oracle.py computes it from its description.
+want=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); from fphash_oracle import fp_hash
+print("\"%016x\"" % fp_hash(open(sys.argv[2], "rb").read()))' "$top_srcdir/tests" "$tmp/first.ics")
+[ "$etag" = "$want" ] && ok "the ETag is the body's hash (tests/fphash_oracle.py: $want)" ||
+	not_ok "the ETag is the body's hash (tests/fphash_oracle.py)" "ETag $etag, the oracle $want"
 
 # cond NAME WANT HEADER: GET /calendar.ics with that request header.
 cond() {
