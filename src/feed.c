@@ -734,7 +734,7 @@ struct group_what {
 	size_t	lead;
 };
 
-#define GROUP_STACK	16	/* the OSes of a ring a group fits without malloc */
+#define GROUP_STACK	16	/* parts grouped on the stack; more are rare and malloc'd */
 
 /* The OS names of group lead i: "OS A + OS B" (the names have commas). */
 static void
