@@ -289,18 +289,49 @@ struct builder {
 	size_t			 cap;
 	const struct feed_opts	*o;
 	bool			 specs_only;	/* feed_build_specs: no components */
+	/* scratch, reused from event to event: add_event copies out the spec */
+	struct textbuf		 ev, desc, what;
 };
 
-/* A VEVENT's spec with UID, SUMMARY and DESCRIPTION (taken and freed). */
-static struct textbuf
-new_event(const char *uid, const char *summary, char *description)
+/* t emptied for reuse, its room kept. */
+static struct textbuf *
+scratch(struct textbuf *t)
 {
-	struct textbuf ev = { 0 };
+	t->len = 0;
+	textbuf_add(t, "", 0);
+	return t;
+}
 
-	spec_op(&ev, OP_UID, uid);
-	spec_op(&ev, OP_SUMMARY, summary);
-	spec_op(&ev, OP_DESCRIPTION, description ? description : "");
-	free(description);
+/* A VEVENT's spec with UID and the SUMMARY op, its text for the caller to append. */
+static struct textbuf *
+event_start(struct builder *b, const char *uid)
+{
+	struct textbuf *ev = scratch(&b->ev);
+
+	spec_op(ev, OP_UID, uid);
+	spec_op(ev, OP_SUMMARY, NULL);
+	return ev;
+}
+
+/* The SUMMARY ended, then the DESCRIPTION. */
+static void
+event_describe(struct textbuf *ev, const struct textbuf *desc)
+{
+	spec_end(ev);
+	spec_op(ev, OP_DESCRIPTION, NULL);
+	textbuf_add(ev, desc->s, desc->len);
+	spec_end(ev);
+}
+
+/* A VEVENT's spec with UID, SUMMARY (freed) and DESCRIPTION, in b's scratch. */
+static struct textbuf *
+new_event(struct builder *b, const char *uid, char *summary, const struct textbuf *desc)
+{
+	struct textbuf *ev = event_start(b, uid);
+
+	sf_str(ev, summary);
+	free(summary);
+	event_describe(ev, desc);
 	return ev;
 }
 
@@ -330,7 +361,8 @@ add_event(struct builder *b, char *uid, struct textbuf *ev)
 	e = &b->f->ev[b->f->nev++];
 	memset(e, 0, sizeof(*e));
 	e->uid = uid;
-	e->spec = ev->s;
+	e->spec = xmalloc(ev->len + 1);	/* no room to spare: a cached spec lives long */
+	memcpy(e->spec, ev->s, ev->len + 1);
 	e->spec_len = ev->len;
 	if (b->specs_only)
 		return;
@@ -372,35 +404,34 @@ static void
 build_os_month(struct builder *b, const struct caldata *c, const struct os_def *os, ym_t m)
 {
 	struct month_info mi;
-	struct textbuf d = { 0 };
-	struct textbuf ev;
+	struct textbuf *d = scratch(&b->desc);
+	struct textbuf *ev;
 	char ym[8], t[40], *summary, *uid;
 
 	cal_month(c, os, m, &mi);
-	text_add(&d, "Month: %s", ym_format(m, ym));
-	text_add(&d, "Kind: %s%s (%s)", kind_name(mi.kind), mi.unplanned ? ", unplanned" : "",
+	text_add(d, "Month: %s", ym_format(m, ym));
+	text_add(d, "Kind: %s%s (%s)", kind_name(mi.kind), mi.unplanned ? ", unplanned" : "",
 	    source_name(mi.source));
-	text_add(&d, "Restart: %s", mi.restart ? "required" :
+	text_add(d, "Restart: %s", mi.restart ? "required" :
 	    HOTPATCH_NO_RESTART " (" HOTPATCH_MAY_RESTART ")");
 	if (mi.rel != NULL && mi.rel->kb != NULL)
-		text_add(&d, "KB: %s", mi.rel->kb);
+		text_add(d, "KB: %s", mi.rel->kb);
 	if (mi.rel != NULL && mi.rel->build != NULL)
-		text_add(&d, "Build: %s", mi.rel->build);
+		text_add(d, "Build: %s", mi.rel->build);
 	if (mi.rel != NULL && mi.rel->note != NULL)
-		text_add(&d, "Note: %s", mi.rel->note);
+		text_add(d, "Note: %s", mi.rel->note);
 	if (mi.source == SRC_OVERRIDE && mi.ovr != NULL && mi.ovr->reason != NULL)
-		text_add(&d, "Override: %s", mi.ovr->reason);
-	text_add(&d, "Released: %s", fmt_utc(mi.release_at, t, sizeof(t)));
+		text_add(d, "Override: %s", mi.ovr->reason);
+	text_add(d, "Released: %s", fmt_utc(mi.release_at, t, sizeof(t)));
 
 	uid = xasprintf("hotpatch-%s-%04d%02d@%s", os->id, ym_year(m), ym_month(m),
 	    b->o->domain);
 	summary = xasprintf("%s: %s", os->name, month_summary(&mi));
-	ev = new_event(uid, summary, d.s);
-	free(summary);
-	add_allday(&ev, mi.date);
-	add_category(&ev, kind_name(mi.kind));
-	spec_op(&ev, OP_TRANSPARENT, NULL);
-	add_event(b, uid, &ev);
+	ev = new_event(b, uid, summary, d);
+	add_allday(ev, mi.date);
+	add_category(ev, kind_name(mi.kind));
+	spec_op(ev, OP_TRANSPARENT, NULL);
+	add_event(b, uid, ev);
 }
 
 /* The KB, or the date as YYYYMMDD without one: what tells out-of-band releases apart in UIDs. */
@@ -434,28 +465,27 @@ static void
 build_oob(struct builder *b, const struct os_def *os, const struct oob *x)
 {
 	bool catalog = x->delivery == DELIVERY_CATALOG;
-	struct textbuf d = { 0 };
-	struct textbuf ev;
+	struct textbuf *d = scratch(&b->desc);
+	struct textbuf *ev;
 	char key[16], *summary, *uid;
 
-	oob_facts(&d, x);
+	oob_facts(d, x);
 	if (catalog)
-		text_add(&d, "Delivery: catalog only, never offered (a restart %s if installed "
+		text_add(d, "Delivery: catalog only, never offered (a restart %s if installed "
 		    "by hand)", x->restart ? "required" : "not needed");
 	else
-		text_add(&d, "Restart: %s", x->restart ? "required" : "no");
+		text_add(d, "Restart: %s", x->restart ? "required" : "no");
 	if (x->note != NULL)
-		text_add(&d, "Note: %s", x->note);
+		text_add(d, "Note: %s", x->note);
 	summary = xasprintf("%s: out-of-band %s — %s", os->name, x->kb ? x->kb : "release",
 	    catalog ? "catalog only" : x->restart ? "restart" : "no restart");
 	uid = xasprintf("oob-%s-%s@%s", os->id, oob_key(x, key, sizeof(key)), b->o->domain);
-	ev = new_event(uid, summary, d.s);
-	free(summary);
-	add_allday(&ev, x->date);
-	add_category(&ev, "out-of-band");
-	add_category(&ev, catalog ? "catalog only" : x->restart ? "restart" : "no restart");
-	spec_op(&ev, OP_TRANSPARENT, NULL);
-	add_event(b, uid, &ev);
+	ev = new_event(b, uid, summary, d);
+	add_allday(ev, x->date);
+	add_category(ev, "out-of-band");
+	add_category(ev, catalog ? "catalog only" : x->restart ? "restart" : "no restart");
+	spec_op(ev, OP_TRANSPARENT, NULL);
+	add_event(b, uid, ev);
 }
 
 /* Is x a release of month m (by its date, as the calendar lists it)? */
@@ -517,51 +547,42 @@ add_install_line(struct textbuf *t, const struct install *in)
 	    in->restart ? "restart required" : HOTPATCH_NO_RESTART);
 }
 
-static char *
-install_line(const struct install *in)
+/* An install's lines of DESCRIPTION, appended to d. */
+static void
+install_text(const struct builder *b, const struct ring *r, const struct install *in,
+    struct textbuf *d)
 {
-	struct textbuf t = { 0 };
-
-	add_install_line(&t, in);
-	return t.s;
-}
-
-static struct textbuf
-install_text(const struct builder *b, const struct ring *r, const struct install *in)
-{
-	struct textbuf d = { 0 };
 	const char *tz = words_zone(b);
 	char why[WIN_REASON_MAX];
 
-	text_line(&d, "Month: ");
-	sf_ym(&d, in->month);
-	text_line(&d, "Install: ");
-	add_install_line(&d, in);
-	sf_str(&d, " (");
-	sf_str(&d, in->os->name);
-	sf_str(&d, " month: ");
-	sf_str(&d, kind_name(in->mi.kind));
-	sf_str(&d, ", ");
-	sf_str(&d, source_name(in->mi.source));
-	sf_str(&d, ")");
+	text_line(d, "Month: ");
+	sf_ym(d, in->month);
+	text_line(d, "Install: ");
+	add_install_line(d, in);
+	sf_str(d, " (");
+	sf_str(d, in->os->name);
+	sf_str(d, " month: ");
+	sf_str(d, kind_name(in->mi.kind));
+	sf_str(d, ", ");
+	sf_str(d, source_name(in->mi.source));
+	sf_str(d, ")");
 	if (!in->eligible && in->not_eligible != NULL)
-		text_pair(&d, "Not eligible for hotpatch: ", in->not_eligible);
-	text_pair(&d, "Status: ", in->skipped ? "skipped" : win_status_name(in->status));
+		text_pair(d, "Not eligible for hotpatch: ", in->not_eligible);
+	text_pair(d, "Status: ", in->skipped ? "skipped" : win_status_name(in->status));
 	/* The reason carries the state across months, the pause and the forced install. */
-	text_pair(&d, "Reason: ", win_reason(in, r, why, sizeof(why)));
+	text_pair(d, "Reason: ", win_reason(in, r, why, sizeof(why)));
 	if (in->skipped)
-		return d;	/* never offered: no offer, deadline or window to give */
-	text_local(&d, "Offered: ", tz, in->offered_at);
-	text_local(&d, "Install deadline: ", tz, in->install_deadline);
+		return;	/* never offered: no offer, deadline or window to give */
+	text_local(d, "Offered: ", tz, in->offered_at);
+	text_local(d, "Install deadline: ", tz, in->install_deadline);
 	if (in->restart && in->restart_deadline != 0)
-		text_local(&d, "Restart by: ", tz, in->restart_deadline);
+		text_local(d, "Restart by: ", tz, in->restart_deadline);
 	else if (in->install == INS_HOTPATCH)
-		text_line(&d, "Restart: " HOTPATCH_NO_RESTART " (" HOTPATCH_MAY_RESTART ")");
+		text_line(d, "Restart: " HOTPATCH_NO_RESTART " (" HOTPATCH_MAY_RESTART ")");
 	else
-		text_line(&d, "Restart: no");
+		text_line(d, "Restart: no");
 	if (in->status != WS_NONE)
-		text_local(&d, "Window: ", tz, in->window_start);
-	return d;
+		text_local(d, "Window: ", tz, in->window_start);
 }
 
 static void
@@ -686,19 +707,20 @@ parts_coincide(const struct ring *r, const struct part *a, const struct part *b)
  * as the plan's key has them (the first free window after the deadline; the
  * install or the restart forced inside a freeze).
  */
-static char *
-install_what(const struct install *in)
+static void
+add_install_what(struct textbuf *t, const struct install *in)
 {
 	bool late = !in->skipped && in->status == WS_LATE;
 	bool forced = in->forced_in != NULL || in->restart_in != NULL;
-	char *line = install_line(in), *what;
 
+	add_install_line(t, in);
 	if (!late && !forced)
-		return line;
-	what = xasprintf("%s (%s%s%s)", line, late ? "late" : "", late && forced ? ", " : "",
-	    forced ? "forced" : "");
-	free(line);
-	return what;
+		return;
+	sf_str(t, " (");
+	sf_str(t, late ? "late" : "");
+	sf_str(t, late && forced ? ", " : "");
+	sf_str(t, forced ? "forced" : "");
+	sf_str(t, ")");
 }
 
 /*
@@ -706,41 +728,73 @@ install_what(const struct install *in)
  * WHAT" when they bring the same, else "RING: LABEL: OS A: WHAT A; OS B:
  * WHAT B", the OSes in the ring's order and grouped by what they bring.
  */
-static char *
-group_summary(const struct ring *r, struct part *const *g, size_t n)
+/* Each OS's what, and the first OS that brings the same (itself if none before). */
+struct group_what {
+	size_t	at;	/* offset in the builder's what scratch */
+	size_t	lead;
+};
+
+#define GROUP_STACK	16	/* parts grouped on the stack; more are rare and malloc'd */
+
+/* The OS names of group lead i: "OS A + OS B" (the names have commas). */
+static void
+add_group_oses(struct textbuf *t, struct part *const *g, const struct group_what *w,
+    size_t i, size_t n)
+{
+	sf_str(t, g[i]->in->os->name);
+	for (size_t k = i + 1; k < n; k++)
+		if (w[k].lead == i) {
+			sf_str(t, " + ");
+			sf_str(t, g[k]->in->os->name);
+		}
+}
+
+/* The SUMMARY text, appended to t. */
+static void
+group_summary(struct builder *b, struct textbuf *t, const struct ring *r,
+    struct part *const *g, size_t n)
 {
 	const char *label = part_kinds[g[0]->kind].label;
-	char **what = xcalloc(n, sizeof(*what)), *s = NULL;
-	struct textbuf groups = textbuf_of(xstrdup("")), oses = { 0 };
+	struct group_what stack[GROUP_STACK], *w = stack;
+	struct textbuf *s = scratch(&b->what);
 	size_t ngroups = 0;
 
-	for (size_t i = 0; i < n; i++)
-		what[i] = install_what(g[i]->in);
+	if (n > GROUP_STACK)
+		w = xcalloc(n, sizeof(*w));
 	for (size_t i = 0; i < n; i++) {
-		if (what[i] == NULL)
+		w[i] = (struct group_what){ s->len, i };
+		add_install_what(s, g[i]->in);
+		textbuf_add(s, "", 1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].lead != i)
 			continue;	/* named with an earlier OS */
-		oses.len = 0;
-		textbuf_printf(&oses, "%s", g[i]->in->os->name);
-		for (size_t k = i + 1; k < n; k++) {
-			if (what[k] == NULL || strcmp(what[k], what[i]) != 0)
-				continue;
-			textbuf_printf(&oses, " + %s", g[k]->in->os->name);	/* names have commas */
-			free(what[k]);
-			what[k] = NULL;
-		}
-		textbuf_printf(&groups, "%s%s: %s", ngroups++ > 0 ? "; " : "", oses.s, what[i]);
-		if (ngroups == 1)
-			s = xasprintf("%s: %s %s: %s", r->name, oses.s, label, what[i]);
-		free(what[i]);
+		ngroups++;
+		for (size_t k = i + 1; k < n; k++)
+			if (w[k].lead == k && strcmp(s->s + w[k].at, s->s + w[i].at) == 0)
+				w[k].lead = i;
 	}
+	sf_str(t, r->name);
+	sf_str(t, ": ");
 	if (ngroups > 1) {
-		free(s);
-		s = xasprintf("%s: %s: %s", r->name, label, groups.s);
+		sf_str(t, label);
+		sf_str(t, ": ");
 	}
-	free(oses.s);
-	free(groups.s);
-	free(what);
-	return s;
+	for (size_t i = 0, j = 0; i < n; i++) {
+		if (w[i].lead != i)
+			continue;
+		if (j++ > 0)
+			sf_str(t, "; ");
+		add_group_oses(t, g, w, i, n);
+		if (ngroups == 1) {
+			sf_str(t, " ");
+			sf_str(t, label);
+		}
+		sf_str(t, ": ");
+		sf_str(t, s->s + w[i].at);
+	}
+	if (w != stack)
+		free(w);
 }
 
 /* The CATEGORIES of one OS's install: what it installs (or skipped), and restart or not. */
@@ -755,8 +809,11 @@ install_categories(const struct install *in, const char *cat[2])
 static void
 group_categories(struct textbuf *ev, struct part *const *g, size_t n)
 {
-	const char **seen = xcalloc(n * 2, sizeof(*seen));
+	const char *stack[2 * GROUP_STACK], **seen = stack;
 	size_t nseen = 0;
+
+	if (n > GROUP_STACK)
+		seen = xcalloc(n * 2, sizeof(*seen));
 
 	for (size_t i = 0; i < n; i++) {
 		const char *cat[2];
@@ -778,7 +835,8 @@ group_categories(struct textbuf *ev, struct part *const *g, size_t n)
 	for (size_t k = 0; k < nseen; k++)
 		if (strcmp(seen[k], "restart") == 0 || strcmp(seen[k], "no restart") == 0)
 			add_category(ev, seen[k]);
-	free(seen);
+	if (seen != stack)
+		free(seen);
 }
 
 /*
@@ -792,45 +850,42 @@ build_group(struct builder *b, const struct ring *r, struct part *const *g, size
 {
 	const struct part_kind_def *k = &part_kinds[g[0]->kind];
 	const struct install *owner = g[0]->in;
-	char *summary = group_summary(r, g, n), *desc = NULL, *uid;
-	struct textbuf ev;
+	struct textbuf *desc = scratch(&b->desc), *ev;
+	char *uid;
 
 	for (size_t i = 0; i < n; i++) {
-		struct textbuf t = install_text(b, r, g[i]->in);
-
 		if (strcmp(g[i]->in->os->id, owner->os->id) < 0)
 			owner = g[i]->in;
-		if (desc != NULL) {
-			char *both = xasprintf("%s\n\n%s", desc, t.s);
-
-			free(desc);
-			free(t.s);
-			t.s = both;
-		}
-		desc = t.s;
+		if (i > 0)
+			textbuf_add(desc, "\n", 1);	/* and install_text's: a blank line */
+		install_text(b, r, g[i]->in, desc);
 	}
 	uid = ring_uid(b, k->type, r, owner);
-	ev = new_event(uid, summary, desc);
-	free(summary);
-	group_categories(&ev, g, n);
+	ev = event_start(b, uid);
+	group_summary(b, ev, r, g, n);
+	event_describe(ev, desc);
+	group_categories(ev, g, n);
 	if (k->allday)
-		add_allday_at(&ev, r, g[0]->start);
+		add_allday_at(ev, r, g[0]->start);
 	else
-		add_timed(&ev, strcmp(words_zone(b), "UTC") != 0 ? words_zone(b) : NULL, g[0]->start,
+		add_timed(ev, strcmp(words_zone(b), "UTC") != 0 ? words_zone(b) : NULL, g[0]->start,
 		    g[0]->end);
 	if (!k->busy && !k->allday)
-		spec_op(&ev, OP_TRANSPARENT, NULL);
+		spec_op(ev, OP_TRANSPARENT, NULL);
 	if (k->reminder)
-		add_reminder(&ev, r);
-	add_event(b, uid, &ev);
+		add_reminder(ev, r);
+	add_event(b, uid, ev);
 }
 
 /* The event of part p[i], merged with every later part that coincides with it. */
 static void
 build_part(struct builder *b, const struct ring *r, struct part *p, size_t i, size_t np)
 {
-	struct part **g = xcalloc(np, sizeof(*g));
+	struct part *stack[GROUP_STACK], **g = stack;
 	size_t n = 0;
+
+	if (np > GROUP_STACK)
+		g = xcalloc(np, sizeof(*g));
 
 	g[n++] = &p[i];
 	for (size_t k = i + 1; k < np; k++)
@@ -839,7 +894,8 @@ build_part(struct builder *b, const struct ring *r, struct part *p, size_t i, si
 			g[n++] = &p[k];
 		}
 	build_group(b, r, g, n);
-	free(g);
+	if (g != stack)
+		free(g);
 }
 /*
  * An out-of-band release as this ring gets it: on the day it is offered to
@@ -852,38 +908,37 @@ build_ring_oob(struct builder *b, const struct ringset *rs, const struct ring *r
 {
 	const char *tz = words_zone(b);
 	struct oob_install oi;
-	struct textbuf d = { 0 };
-	struct textbuf ev;
+	struct textbuf *d = scratch(&b->desc);
+	struct textbuf *ev;
 	char key[16], *summary, *uid;
 
 	win_oob(rs, r, os, x, &oi);
 	if (!oi.offered)
 		return;
-	oob_facts(&d, x);
-	text_local(&d, "Offered: ", tz, oi.offered_at);
+	oob_facts(d, x);
+	text_local(d, "Offered: ", tz, oi.offered_at);
 	if (oi.pause != NULL)
-		text_add(&d, "Held back by %s '%s'", bo_kind_name(oi.pause->kind),
+		text_add(d, "Held back by %s '%s'", bo_kind_name(oi.pause->kind),
 		    oi.pause->name);
-	text_local(&d, "Install deadline: ", tz, oi.install_deadline);
+	text_local(d, "Install deadline: ", tz, oi.install_deadline);
 	if (oi.restart_deadline != 0)
-		text_local(&d, "Restart by: ", tz, oi.restart_deadline);
+		text_local(d, "Restart by: ", tz, oi.restart_deadline);
 	else
-		text_line(&d, "Restart: no");
+		text_line(d, "Restart: no");
 	if (x->leaves_hotpatch)
-		text_add(&d, "Leaves hotpatch: devices on hotpatch that install it get LCUs, "
+		text_add(d, "Leaves hotpatch: devices on hotpatch that install it get LCUs, "
 		    "with a restart, until the next baseline");
 	if (x->note != NULL)
-		text_add(&d, "Note: %s", x->note);
+		text_add(d, "Note: %s", x->note);
 	summary = xasprintf("%s: %s out-of-band %s — %s", r->name, os->name,
 	    x->kb ? x->kb : "release", x->restart ? "restart required" : "no restart");
 	uid = xasprintf("oob-offer-%s-%s-%s@%s", r->id, os->id, oob_key(x, key, sizeof(key)),
 	    b->o->domain);
-	ev = new_event(uid, summary, d.s);
-	free(summary);
-	add_allday_at(&ev, r, oi.offered_at);
-	add_category(&ev, "out-of-band");
-	add_category(&ev, x->restart ? "restart" : "no restart");
-	add_event(b, uid, &ev);
+	ev = new_event(b, uid, summary, d);
+	add_allday_at(ev, r, oi.offered_at);
+	add_category(ev, "out-of-band");
+	add_category(ev, x->restart ? "restart" : "no restart");
+	add_event(b, uid, ev);
 }
 
 /*
@@ -1000,6 +1055,9 @@ build(const struct caldata *c, const struct ringset *r, const struct feed_opts *
 			build_os(&b, c, os, m);
 		}
 	}
+	free(b.ev.s);
+	free(b.desc.s);
+	free(b.what.s);
 	return 0;
 }
 

@@ -312,6 +312,7 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
+	db_feed_close(s);
 	/* held stamps are kept; if this fails, the next export stamps them again */
 	if (s->held)
 		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);

@@ -6,26 +6,54 @@
 #include <stdio.h>
 #include <string.h>
 
+enum { ST_SEL, ST_INS, ST_UPD, ST_N };
+
+static const struct {
+	const char	*sql, *what;
+} stamp_sql[ST_N] = {
+	{ "SELECT hash, sequence, last_modified FROM feed_state WHERE uid = ?",
+	    "read feed state" },
+	{ "INSERT INTO feed_state (uid, hash, sequence, last_modified) VALUES (?, ?, 0, ?)",
+	    "insert feed state" },
+	{ "UPDATE feed_state SET hash = ?, sequence = sequence + 1, last_modified = ?"
+	    " WHERE uid = ?", "update feed state" },
+};
+_Static_assert(ST_N == ARRAY_LEN(((struct store *)0)->stamp), "a place for each statement");
+
+/* Prepare what a pass needs of st (all but the reads only when writing) not yet prepared. */
+static int
+stamp_prepare(struct store *s, sqlite3_stmt **st, bool write, char **cause)
+{
+	for (int i = 0; i < (write ? ST_N : ST_SEL + 1); i++)
+		if (st[i] == NULL &&
+		    db_prepare(s, stamp_sql[i].sql, &st[i], stamp_sql[i].what, cause) < 0)
+			return -1;
+	return 0;
+}
+
+static void
+stamp_finalize(sqlite3_stmt **st)
+{
+	for (int i = 0; i < ST_N; i++) {
+		sqlite3_finalize(st[i]);
+		st[i] = NULL;
+	}
+}
+
 /*
- * One pass over v.  Read-only (write false): stop at the first uid that is
+ * One pass over v with the statements st (prepared here if not yet, and
+ * left reset).  Read-only (write false): stop at the first uid that is
  * new or changed and set *dirty.  Writing: insert or bump those.  Fills
  * v[i].sequence and v[i].changed either way (complete only when the pass
  * reaches the end).
  */
 static int
-stamp_pass(struct store *s, struct feed_stamp *v, size_t n, time_t now, bool write,
-    bool *dirty, char **cause)
+stamp_pass(struct store *s, sqlite3_stmt **st, struct feed_stamp *v, size_t n, time_t now,
+    bool write, bool *dirty, char **cause)
 {
-	sqlite3_stmt *sel = NULL, *ins = NULL, *upd = NULL;
-	int rc = db_prepare(s, "SELECT hash, sequence, last_modified FROM feed_state"
-	    " WHERE uid = ?", &sel, "read feed state", cause);
+	int rc = stamp_prepare(s, st, write, cause);
+	sqlite3_stmt *sel = st[ST_SEL];
 
-	if (rc == 0 && write)
-		rc = db_prepare(s, "INSERT INTO feed_state (uid, hash, sequence, last_modified)"
-		    " VALUES (?, ?, 0, ?)", &ins, "insert feed state", cause);
-	if (rc == 0 && write)
-		rc = db_prepare(s, "UPDATE feed_state SET hash = ?, sequence = sequence + 1,"
-		    " last_modified = ? WHERE uid = ?", &upd, "update feed state", cause);
 	for (size_t i = 0; rc == 0 && i < n && !*dirty; i++) {
 		char hex[17];
 		int step;
@@ -44,8 +72,8 @@ stamp_pass(struct store *s, struct feed_stamp *v, size_t n, time_t now, bool wri
 			if (h == NULL || strcmp(h, hex) != 0) {
 				if (!write)
 					*dirty = true;
-				else if ((rc = db_run(s, upd, "update feed state", cause, "sIs",
-				    hex, (sqlite3_int64)now, v[i].uid)) == 0) {
+				else if ((rc = db_run(s, st[ST_UPD], "update feed state", cause,
+				    "sIs", hex, (sqlite3_int64)now, v[i].uid)) == 0) {
 					v[i].sequence++;
 					v[i].changed = now;
 				}
@@ -53,8 +81,8 @@ stamp_pass(struct store *s, struct feed_stamp *v, size_t n, time_t now, bool wri
 		} else if (step == SQLITE_DONE) {
 			if (!write)
 				*dirty = true;
-			else if ((rc = db_run(s, ins, "insert feed state", cause, "ssI", v[i].uid,
-			    hex, (sqlite3_int64)now)) == 0) {
+			else if ((rc = db_run(s, st[ST_INS], "insert feed state", cause, "ssI",
+			    v[i].uid, hex, (sqlite3_int64)now)) == 0) {
 				v[i].sequence = 0;
 				v[i].changed = now;
 			}
@@ -63,9 +91,6 @@ stamp_pass(struct store *s, struct feed_stamp *v, size_t n, time_t now, bool wri
 		sqlite3_reset(sel);
 		sqlite3_clear_bindings(sel);
 	}
-	sqlite3_finalize(sel);
-	sqlite3_finalize(ins);
-	sqlite3_finalize(upd);
 	return rc;
 }
 
@@ -87,7 +112,16 @@ db_feed_commit(struct store *s, char **cause)
 	if (!s->held)
 		return 0;
 	s->held = false;	/* over either way: db_end_change rolls back what fails */
-	return db_end_change(s, 0, "feed stamps", cause);
+	if (db_end_change(s, 0, "feed stamps", cause) == 0)
+		return 0;
+	stamp_finalize(s->stamp);
+	return -1;
+}
+
+void
+db_feed_close(struct store *s)
+{
+	stamp_finalize(s->stamp);
 }
 
 void
@@ -100,12 +134,14 @@ int
 store_feed_release(struct store *s, char **cause)
 {
 	s->hold = false;
+	stamp_finalize(s->stamp);
 	return db_feed_commit(s, cause);
 }
 
 /*
  * Under the hold: one feed's stamps in a savepoint of the held transaction,
- * so a feed that fails takes back its own writes and no other feed's.
+ * so a feed that fails takes back its own writes and no other feed's.  The
+ * statements stay prepared from one feed to the next until the release.
  */
 static int
 stamp_held(struct store *s, struct feed_stamp *v, size_t n, time_t now, char **cause)
@@ -116,28 +152,28 @@ stamp_held(struct store *s, struct feed_stamp *v, size_t n, time_t now, char **c
 	if (hold_open(s, cause) < 0 ||
 	    db_exec(s, "SAVEPOINT feed_stamp", "savepoint", cause) < 0)
 		return -1;
-	rc = stamp_pass(s, v, n, now, true, &dirty, cause);
+	rc = stamp_pass(s, s->stamp, v, n, now, true, &dirty, cause);
 	if (rc == 0)
 		return db_exec(s, "RELEASE feed_stamp", "release savepoint", cause);
 	/* this feed's writes undone; the held transaction goes on without them */
+	stamp_finalize(s->stamp);
 	sqlite3_exec(s->db, "ROLLBACK TO feed_stamp; RELEASE feed_stamp", NULL, NULL, NULL);
 	db_prefix_cause(cause, "feed stamp");
 	return -1;
 }
 
-int
-store_feed_stamp(struct store *s, struct feed_stamp *v, size_t n, time_t now,
-    char **cause)
+/* Not held: a transaction of its own, read first and written only if needed. */
+static int
+stamp_alone(struct store *s, sqlite3_stmt **st, struct feed_stamp *v, size_t n,
+    time_t now, char **cause)
 {
 	bool dirty = false;
 	int rc;
 
-	if (s->hold)
-		return stamp_held(s, v, n, now, cause);
 	/* Read first, in a deferred transaction: the usual case writes nothing. */
 	rc = db_exec(s, "BEGIN", "begin", cause);
 	if (rc == 0)
-		rc = stamp_pass(s, v, n, now, false, &dirty, cause);
+		rc = stamp_pass(s, st, v, n, now, false, &dirty, cause);
 	if (rc == 0 && !dirty)
 		return db_end_change(s, 0, "feed stamp", cause);
 	if (db_end_change(s, rc, "feed stamp", cause) < 0)
@@ -147,7 +183,20 @@ store_feed_stamp(struct store *s, struct feed_stamp *v, size_t n, time_t now,
 	dirty = false;
 	rc = db_exec(s, "BEGIN IMMEDIATE", "begin", cause);
 	if (rc == 0)
-		rc = stamp_pass(s, v, n, now, true, &dirty, cause);
+		rc = stamp_pass(s, st, v, n, now, true, &dirty, cause);
 	return db_end_change(s, rc, "feed stamp", cause);
 }
 
+int
+store_feed_stamp(struct store *s, struct feed_stamp *v, size_t n, time_t now,
+    char **cause)
+{
+	sqlite3_stmt *st[ST_N] = { NULL };
+	int rc;
+
+	if (s->hold)
+		return stamp_held(s, v, n, now, cause);
+	rc = stamp_alone(s, st, v, n, now, cause);
+	stamp_finalize(st);
+	return rc;
+}

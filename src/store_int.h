@@ -16,6 +16,7 @@ struct store {
 	long		 scratch;	/* changes to the TEMP staging tables */
 	bool		 hold;		/* store_feed_hold: stamps share one transaction */
 	bool		 held;		/* ... and it is open */
+	sqlite3_stmt	*stamp[3];	/* store_feed.c's statements, kept while held */
 };
 
 /* store.c: errors and transactions. */
@@ -96,6 +97,8 @@ int db_load_record_field(sqlite3_stmt *st, int i, const struct rec_field *f, voi
 
 /* store_feed.c: commit the stamps' held transaction, if open; 0 or -1 with *cause. */
 int db_feed_commit(struct store *s, char **cause);
+/* store_feed.c: finalize the statements kept for the hold (before the connection closes). */
+void db_feed_close(struct store *s);
 
 /* store_schema.c: connection settings, then migrations to STORE_SCHEMA_VERSION. */
 int schema_configure(struct store *s, char **cause);

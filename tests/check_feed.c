@@ -1177,6 +1177,39 @@ START_TEST(merged_event_keeps_the_smallest_os_ids_uid)
 }
 END_TEST
 
+/*
+ * The builder reuses its text from event to event: a feed built after
+ * others, its merged events among them, has the same bytes as one built
+ * first, and the merged event still says what the test above worked out.
+ */
+START_TEST(feeds_built_again_in_one_process_are_byte_identical)
+{
+	struct doc fresh, again, other;
+
+	doc_open_mnp(&fresh, "mixed");
+	doc_open_mnp(&other, "late");
+	doc_open_mnp(&again, "mixed");
+	ck_assert_uint_eq(again.f.nev, fresh.f.nev);
+	for (size_t i = 0; i < fresh.f.nev; i++) {
+		const struct feed_event *a = &fresh.f.ev[i], *b = &again.f.ev[i];
+
+		ck_assert_str_eq(b->uid, a->uid);
+		ck_assert_uint_eq(b->spec_len, a->spec_len);
+		ck_assert_int_eq(memcmp(b->spec, a->spec, a->spec_len + 1), 0);
+		ck_assert_uint_eq(b->hash, a->hash);
+	}
+	ck_assert_str_eq(again.text, fresh.text);
+	ck_assert_str_eq(icalcomponent_get_summary(find_event(again.c,
+	    "window-mixed-os-m-202612@" DOMAIN)), "Mixed: install window: OS N: Baseline "
+	    "(unplanned) — restart required; OS M: " HOTPATCH_LINE);
+	ck_assert_str_eq(icalcomponent_get_summary(find_event(again.c,
+	    "window-mixed-os-p-202612@" DOMAIN)), "Mixed: OS P install window: " HOTPATCH_LINE);
+	doc_close(&fresh);
+	doc_close(&other);
+	doc_close(&again);
+}
+END_TEST
+
 /* Hand-worked above: the window of 12-13 is after the deadline of 12-09 18:00Z. */
 START_TEST(late_install_says_late_in_the_summary)
 {
@@ -1352,6 +1385,7 @@ main(void)
 	suite_add_tcase(s, tcase_of("merge", setup_mnp, teardown, TESTS(
 	    coinciding_windows_of_several_oses_are_one_event,
 	    merged_event_keeps_the_smallest_os_ids_uid,
+	    feeds_built_again_in_one_process_are_byte_identical,
 	    late_install_says_late_in_the_summary)));
 	return run_suite(s);
 }

@@ -76,6 +76,17 @@ START_TEST(test_hold_commits_every_feed_of_the_batch_at_release)
 }
 END_TEST
 
+/* Open with a trigger that refuses the uid "poison", hold, and stamp a1 and a2 at T0. */
+static void
+hold_poisoned(struct feed_stamp *v)
+{
+	fx.s = open_ok(fx.path);
+	sql_exec(fx.path, "CREATE TRIGGER poison BEFORE INSERT ON feed_state"
+	    " WHEN NEW.uid = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END;");
+	store_feed_hold(fx.s);
+	stamp_ok(fx.s, fa, 2, 0x11, T0, v);
+}
+
 START_TEST(test_a_failing_feed_rolls_back_only_its_own_stamps)
 {
 	static const char *const bad[] = { "b1", "poison", "b3" };
@@ -83,11 +94,7 @@ START_TEST(test_a_failing_feed_rolls_back_only_its_own_stamps)
 	char *cause = NULL;
 
 	/* a trigger refuses one uid, after b1 of the same feed went in */
-	fx.s = open_ok(fx.path);
-	sql_exec(fx.path, "CREATE TRIGGER poison BEFORE INSERT ON feed_state"
-	    " WHEN NEW.uid = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END;");
-	store_feed_hold(fx.s);
-	stamp_ok(fx.s, fa, 2, 0x11, T0, v);
+	hold_poisoned(v);
 	v[0].uid = bad[0], v[1].uid = bad[1], v[2].uid = bad[2];
 	ck_assert_int_eq(store_feed_stamp(fx.s, v, 3, T0, &cause), -1);
 	ck_assert_ptr_nonnull(cause);
@@ -98,6 +105,66 @@ START_TEST(test_a_failing_feed_rolls_back_only_its_own_stamps)
 	ck_assert_int_eq(stored(""), 3);
 	ck_assert_int_eq(stored("WHERE uid IN ('a1', 'a2', 'c1')"), 3);
 	free(cause);
+}
+END_TEST
+
+/* v[i]'s sequence and last change, as stamped. */
+static void
+stamped(const struct feed_stamp *v, int sequence, time_t changed)
+{
+	ck_assert_int_eq(v->sequence, sequence);
+	ck_assert_int_eq((long)v->changed, (long)changed);
+}
+
+START_TEST(test_feeds_of_one_hold_around_a_failing_one)
+{
+	static const char *const a3[] = { "a1", "a2", "a3" }, *const bad[] = { "b1", "poison" },
+	    *const ab[] = { "a1", "b1" };
+	struct feed_stamp v[3] = { { 0 } };
+	char *cause = NULL;
+
+	hold_poisoned(v);
+	stamped(&v[1], 0, T0);
+	/* a day later in the same hold: a1 changed, a2 the same, a3 new */
+	v[0].hash = 0x12, v[1].hash = 0x11, v[2].hash = 0x13;
+	for (size_t i = 0; i < 3; i++)
+		v[i].uid = a3[i];
+	ck_assert_int_eq(store_feed_stamp(fx.s, v, 3, T1, &cause), 0);
+	stamped(&v[0], 1, T1);
+	stamped(&v[1], 0, T0);
+	stamped(&v[2], 0, T1);
+	/* b1 goes in, poison fails: the feed takes b1 back */
+	v[0].uid = bad[0], v[1].uid = bad[1];
+	ck_assert_int_eq(store_feed_stamp(fx.s, v, 2, T1, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "poisoned"));
+	free(cause);
+	cause = NULL;
+	/* the next feed sees a1 as the hold left it and b1 as never stamped */
+	v[0].uid = ab[0], v[0].hash = 0x12, v[1].uid = ab[1], v[1].hash = 0x22;
+	ck_assert_int_eq(store_feed_stamp(fx.s, v, 2, T1 + 60, &cause), 0);
+	stamped(&v[0], 1, T1);
+	stamped(&v[1], 0, T1 + 60);
+	ck_assert_int_eq(stored(""), 0);
+	release_ok(fx.s);
+	ck_assert_int_eq(stored(""), 4);
+	ck_assert_int_eq(stored("WHERE uid = 'a1' AND sequence = 1 AND"
+	    " last_modified = 1796169600 AND hash = '0000000000000012'"), 1);
+	ck_assert_int_eq(stored("WHERE uid = 'a2' AND sequence = 0 AND"
+	    " last_modified = 1796083200 AND hash = '0000000000000011'"), 1);
+	ck_assert_int_eq(stored("WHERE uid = 'a3' AND sequence = 0 AND"
+	    " last_modified = 1796169600 AND hash = '0000000000000013'"), 1);
+	ck_assert_int_eq(stored("WHERE uid = 'b1' AND sequence = 0 AND"
+	    " last_modified = 1796169660 AND hash = '0000000000000022'"), 1);
+	/* released: a stamp on its own commits at once, and a second hold starts afresh */
+	stamp_ok(fx.s, fa, 1, 0x14, T1 + 120, v);
+	stamped(&v[0], 2, T1 + 120);
+	ck_assert_int_eq(stored("WHERE uid = 'a1' AND sequence = 2"), 1);
+	store_feed_hold(fx.s);
+	stamp_ok(fx.s, fb, 3, 0x22, T1 + 180, v);
+	stamped(&v[0], 0, T1 + 60);
+	stamped(&v[1], 0, T1 + 180);
+	release_ok(fx.s);
+	ck_assert_int_eq(stored(""), 6);
 }
 END_TEST
 
@@ -159,6 +226,7 @@ store_feed_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_hold_commits_every_feed_of_the_batch_at_release);
 	tcase_add_test(tc, test_a_failing_feed_rolls_back_only_its_own_stamps);
+	tcase_add_test(tc, test_feeds_of_one_hold_around_a_failing_one);
 	tcase_add_test(tc, test_a_transaction_begun_while_held_commits_the_hold_first);
 	tcase_add_test(tc, test_held_stamps_survive_a_reopen);
 	suite_add_tcase(su, tc);
