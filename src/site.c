@@ -1057,6 +1057,7 @@ export_one(struct daemon *d, const char *path, site_emit *emit, void *arg, char 
 
 /* The bodies whose gzip the pool is making, each held until it is done. */
 struct export_gz {
+	bool		 gzip;		/* wanted at all */
 	struct gzpool	*pool;
 	struct held_gz {
 		struct shared_body	*body;
@@ -1071,7 +1072,7 @@ export_gz_add(struct export_gz *x, const struct page *pg)
 {
 	struct shared_body *b = shared_of(pg->body);
 
-	if (b->gz_tried || !gzip_worth(pg->type, pg->len))
+	if (!x->gzip || b->gz_tried || !gzip_worth(pg->type, pg->len))
 		return;
 	b->gz_tried = true;
 	grow(&x->held, x->n, &x->cap, sizeof(*x->held));
@@ -1123,10 +1124,10 @@ export_build(struct daemon *d, char **paths, struct export_gz *x, char **cause)
 }
 
 int
-site_export(struct daemon *d, site_emit *emit, void *arg, char **cause)
+site_export(struct daemon *d, bool gzip, site_emit *emit, void *arg, char **cause)
 {
 	char **paths = site_paths(d);
-	struct export_gz x = { gzpool_new(gzpool_cpus(), EXPORT_POOL_MIN), NULL, 0, 0 };
+	struct export_gz x = { gzip, gzpool_new(gzpool_cpus(), EXPORT_POOL_MIN), NULL, 0, 0 };
 	char *why = NULL;
 	int rc;
 
