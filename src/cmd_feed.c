@@ -152,8 +152,8 @@ cmd_export(struct daemon *d, const struct request *rq, const struct peer *p,
 		x.held = &held;
 	}
 	x.files = json_array();
-	rc = rq->stream ? site_export(d, stream_file, &x, &cause) :
-	    site_export(d, add_file, x.files, &cause);
+	rc = rq->stream ? site_export(d, true, stream_file, &x, &cause) :
+	    site_export(d, false, add_file, x.files, &cause);
 	if (x.held != NULL)
 		held_free(x.held);
 	if (rc < 0) {

@@ -169,19 +169,28 @@ gzip_worth(const char *type, size_t len)
 }
 
 /*
- * One compressor for the process, made on first use: allocating it costs
- * more than compressing a feed.  The daemon compresses from one thread.
+ * One compressor per thread, made on first use: allocating it costs more
+ * than compressing a feed.  The daemon's main thread keeps its own for
+ * good; a gzpool worker frees its own with gzip_thread_end.
  * Level 8: measured (bench/gzlevels.c) about 3x faster than zlib's 9 and
  * no bigger on a feed; bodies are compressed once per page version.
+ * libdeflate is deterministic at a level, so every thread makes the same bytes.
  */
+static _Thread_local struct libdeflate_compressor *thread_compressor;
+
 static struct libdeflate_compressor *
 compressor(void)
 {
-	static struct libdeflate_compressor *c;
+	if (thread_compressor == NULL)
+		thread_compressor = libdeflate_alloc_compressor(8);
+	return thread_compressor;
+}
 
-	if (c == NULL)
-		c = libdeflate_alloc_compressor(8);
-	return c;
+void
+gzip_thread_end(void)
+{
+	libdeflate_free_compressor(thread_compressor);
+	thread_compressor = NULL;
 }
 
 char *

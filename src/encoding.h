@@ -49,6 +49,12 @@ bool gzip_worth(const char *type, size_t len);
  */
 char *gzip_bytes(const void *data, size_t len, size_t *outlen);
 
+/*
+ * Free the calling thread's compressor (each thread makes its own on its
+ * first gzip_bytes): for a thread that ends.  gzip_bytes makes it again.
+ */
+void gzip_thread_end(void);
+
 /* The strong ETag of the gzip body of a page whose ETag is etag: "\"X\"" -> "\"X-gzip\"". */
 #define GZIP_ETAG_MAX	48
 void gzip_etag(const char *etag, char out[GZIP_ETAG_MAX]);

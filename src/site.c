@@ -11,6 +11,7 @@
 #include "feedcache.h"
 #include "feedincr.h"
 #include "fingerprint.h"
+#include "gzpool.h"
 #include "log.h"
 #include "pages.h"
 #include "planmodel.h"
@@ -1050,15 +1051,92 @@ export_one(struct daemon *d, const char *path, site_emit *emit, void *arg, char 
 	return rc;
 }
 
+/*
+ * Fewer bodies to compress than this are not worth starting threads for:
+ * a thread starts in about the time level 8 takes on one feed.
+ */
+#define EXPORT_POOL_MIN	8
+
+/* The bodies whose gzip the pool is making, each held until it is done. */
+struct export_gz {
+	bool		 gzip;		/* wanted at all */
+	struct gzpool	*pool;
+	struct held_gz {
+		struct shared_body	*body;
+		size_t			 len;
+	}		*held;
+	size_t		 n, cap;
+};
+
+/* Queue pg's gzip, unless it has been tried or would not pay. */
+static void
+export_gz_add(struct export_gz *x, const struct page *pg)
+{
+	struct shared_body *b = shared_of(pg->body);
+
+	if (!x->gzip || b->gz_tried || !gzip_worth(pg->type, pg->len))
+		return;
+	b->gz_tried = true;
+	grow(&x->held, x->n, &x->cap, sizeof(*x->held));
+	x->held[x->n++] = (struct held_gz){ site_body_hold(pg), pg->len };
+	gzpool_add(x->pool, b->bytes, pg->len, &b->gz, &b->gz_len);
+}
+
+/* Wait for every gzip, keep those that gain (as site_body_gzip does), let the bodies go. */
+static void
+export_gz_finish(struct export_gz *x)
+{
+	gzpool_free(x->pool);
+	for (size_t i = 0; i < x->n; i++) {
+		struct shared_body *b = x->held[i].body;
+
+		if (b->gz != NULL && b->gz_len >= x->held[i].len) {
+			free(b->gz);
+			b->gz = NULL;
+		}
+		site_body_release(b);
+	}
+	free(x->held);
+}
+
+/*
+ * Build every page the site serves (pass 1 of an export), queueing the
+ * gzip of each new body as it goes, so the other cores compress while
+ * this one builds.
+ */
+static int
+export_build(struct daemon *d, char **paths, struct export_gz *x, char **cause)
+{
+	for (size_t i = 0; paths[i] != NULL; i++) {
+		char *id;
+		const struct route *r = site_route(paths[i], &id);
+		const struct page *pg = NULL;
+
+		free(id);
+		if (r->build_export != NULL)
+			continue;	/* made as it is emitted */
+		if ((pg = site_get(d, paths[i], cause)) == NULL) {
+			if (*cause == NULL)
+				*cause = xasprintf("%s vanished while exporting", paths[i]);
+			return -1;
+		}
+		export_gz_add(x, pg);
+	}
+	return 0;
+}
+
 int
-site_export(struct daemon *d, site_emit *emit, void *arg, char **cause)
+site_export(struct daemon *d, bool gzip, site_emit *emit, void *arg, char **cause)
 {
 	char **paths = site_paths(d);
+	struct export_gz x = { gzip, gzpool_new(gzpool_cpus(), EXPORT_POOL_MIN), NULL, 0, 0 };
 	char *why = NULL;
-	int rc = 0;
+	int rc;
 
 	/* the feeds built here stamp their events in one transaction, committed before the reply */
 	store_feed_hold(d->store);
+	rc = export_build(d, paths, &x, cause);
+	export_gz_finish(&x);
 	for (size_t i = 0; paths[i] != NULL && rc == 0; i++)
 		rc = export_one(d, paths[i], emit, arg, cause);
 	site_paths_free(paths);

@@ -174,8 +174,12 @@ void site_paths_free(char **v);
  */
 typedef void site_emit(void *arg, const char *file, const struct page *pg);
 
-/* Hand every exported document to emit; 0, or -1 with *cause. */
-int site_export(struct daemon *d, site_emit *emit, void *arg, char **cause);
+/*
+ * Hand every exported document to emit; 0, or -1 with *cause.  With gzip,
+ * every page's gzip body is made first (on the other cores while the pages
+ * are built), for emit to take with site_body_gzip.
+ */
+int site_export(struct daemon *d, bool gzip, site_emit *emit, void *arg, char **cause);
 
 /* Drop every cached page (at exit). */
 void site_free(struct daemon *d);

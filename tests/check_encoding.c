@@ -8,6 +8,7 @@
 #include "calfile.h"
 #include "daemon.h"
 #include "encoding.h"
+#include "gunzip.h"
 #include "ringfile.h"
 #include "site.h"
 #include "sitetest.h"
@@ -17,7 +18,6 @@
 
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 /* ---- Accept-Encoding ---- */
 
@@ -135,32 +135,6 @@ START_TEST(gzip_etag_is_its_own)
 END_TEST
 
 /* ---- round trips ---- */
-
-/* data inflated by zlib (gzip wrapper only), allocated; its length in *n. */
-static char *
-gunzip(const char *gz, size_t len, size_t *n)
-{
-	z_stream z = { 0 };
-	size_t cap = 1 << 16;
-	char *out = xmalloc(cap);
-	int rc;
-
-	ck_assert_int_eq(inflateInit2(&z, 16 + 15), Z_OK);
-	z.next_in = (Bytef *)(uintptr_t)gz;
-	z.avail_in = (uInt)len;
-	do {
-		if (z.total_out == cap)
-			out = xreallocarray(out, cap *= 2, 1);
-		z.next_out = (Bytef *)out + z.total_out;
-		z.avail_out = (uInt)(cap - z.total_out);
-		rc = inflate(&z, Z_NO_FLUSH);
-	} while (rc == Z_OK);
-	ck_assert_int_eq(rc, Z_STREAM_END);
-	ck_assert_uint_eq(z.avail_in, 0);	/* nothing after the trailer */
-	*n = z.total_out;
-	inflateEnd(&z);
-	return out;
-}
 
 START_TEST(gzip_round_trip)
 {

@@ -150,7 +150,7 @@ START_TEST(export_walks_the_table)
 
 	daemon_up();
 	dm.feed_url = "http://127.0.0.1:8080";
-	ck_assert_int_eq(site_export(&dm, count_file, &n, &cause), 0);
+	ck_assert_int_eq(site_export(&dm, false, count_file, &n, &cause), 0);
 	ck_assert_uint_eq(n, 4 + 9 + 16);
 	dm.feed_url = NULL;
 	daemon_down();

@@ -66,7 +66,7 @@ cflags=(-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -fno-sanitize-reco
 	'-DHP_SYSCONFDIR="/etc/hotpatchd"' '-DHP_PKGDATADIR="/usr/share/hotpatchd"'
 	'-DHP_LOCALSTATEDIR="/var/lib/hotpatchd"' $pkg_cflags)
 # shellcheck disable=SC2206
-libs=($pkg_libs -lresolv)
+libs=($pkg_libs -lresolv -pthread)
 # Every source but the two main()s, in one archive: each target pulls in what it uses
 # (fuzz_http takes site.c and the daemon's command code with it).
 srcs=""

@@ -50,6 +50,18 @@ r=$(stat -c %a "$site/.hotpatchd-export" "$site/calendar.ics" | sort -u | tr '\n
 [ "$r" = "640 " ] || [ "$r" = "644 " ] && ok "the files and the manifest are mode 0644 less the umask" ||
 	not_ok "the files and the manifest are mode 0644 less the umask" "modes: $r (umask $(umask))"
 
+# The first export compresses every page on the daemon's worker threads
+# (src/gzpool.c: started from 8 bodies, which this estate has many times over):
+# each NAME.gz must gunzip to NAME, byte for byte.
+ngz=0 badgz=
+for gz in $(cd "$site" && find . -name '*.gz' | sort); do
+	ngz=$((ngz + 1))
+	gzip -dc < "$site/$gz" | cmp -s - "$site/${gz%.gz}" || badgz="$badgz $gz"
+done
+[ "$ngz" -ge 8 ] && [ -z "$badgz" ] &&
+	ok "every one of the $ngz .gz files compressed on the export's threads gunzips to the file beside it" ||
+	not_ok "every .gz gunzips to the file beside it" "$ngz .gz files; bad:$badgz"
+
 # ---------------------------------------------------------------------------
 # Files in place and unchanged are left alone: not written, same inode and change time.
 
