@@ -548,7 +548,8 @@ build_fleet(struct daemon *d, const char *id, time_t *modified, char **cause)
 
 	if (daemon_devices(d, cause) < 0)
 		return NULL;
-	fleet = view_fleet_of(&d->inv, &d->cal, &d->rings, ym_of_time(now), FLEET_PAGE_MONTHS);
+	fleet = view_fleet_of(&d->inv, &d->cal, &d->rings, ym_of_time(now), FLEET_PAGE_MONTHS,
+	    FLEET_RINGS_WITH_DEVICES);
 	if (fleet == NULL) {
 		*cause = xstrdup("out of memory counting the fleet");
 		return NULL;
