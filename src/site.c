@@ -59,7 +59,22 @@ struct variant {
 	unsigned long	 used;		/* when last served, by the site's clock */
 };
 
+/*
+ * A page as export writes it (the route's build_export), kept like a
+ * served page: an export that finds it current neither builds nor
+ * compresses it again, and one that builds the same bytes keeps the old
+ * body and its gzip.  The plan of 10,000 rings is 49 MB.
+ */
+struct exported {
+	struct page	 page;		/* page.path: the route's path */
+	int		 epoch;
+};
+
+#define SITE_EXPORTED_MAX	4	/* routes with a build_export: "/" and "/plan" */
+
 struct site {
+	struct exported	 exported[SITE_EXPORTED_MAX];
+	size_t		 nexported;
 	struct page	*page;
 	size_t		 n;
 	int		*epoch;		/* the stale_epoch each page was built in */
@@ -1020,36 +1035,75 @@ site_paths_free(char **v)
 	free(v);
 }
 
-/* Export one path: the page as served, or what the route's build_export makes. */
+/* The kept export page of path: current, built again, or NULL as build_export fails. */
+static const struct page *
+exported_get(struct daemon *d, const struct route *r, const char *path, const char *id,
+    char **cause)
+{
+	struct site *s = d->site;
+	int epoch = stale_epoch(daemon_now(d));
+	struct exported *x = NULL;
+	struct page fresh = { 0 };
+	time_t modified = 0;
+	char *body;
+
+	for (size_t i = 0; i < s->nexported && x == NULL; i++)
+		if (strcmp(s->exported[i].page.path, path) == 0)
+			x = &s->exported[i];
+	if (x != NULL && x->page.generation == d->generation && x->epoch == epoch)
+		return &x->page;
+	if ((body = r->build_export(d, id, &modified, cause)) == NULL)
+		return NULL;
+	set_body(&fresh, r->type, r->cache, body, modified);
+	fresh.generation = d->generation;
+	if (x == NULL) {
+		if (s->nexported == SITE_EXPORTED_MAX)
+			fatal("more than %d routes with a static page for export",
+			    SITE_EXPORTED_MAX);
+		x = &s->exported[s->nexported++];
+		fresh.path = xstrdup(path);
+	} else {
+		fresh.path = x->page.path;
+		x->page.path = NULL;
+		keep_same_body(&fresh, &x->page);
+		page_clear(&x->page);
+	}
+	x->page = fresh;
+	x->epoch = epoch;
+	return &x->page;
+}
+
+/* The page export writes for path: its route's own for export, else the page as served. */
+static const struct page *
+export_page(struct daemon *d, const char *path, char **cause)
+{
+	char *id;
+	const struct route *r = site_route(path, &id);
+	const struct page *pg;
+
+	if (d->site == NULL)
+		d->site = xcalloc(1, sizeof(*d->site));
+	pg = r->build_export != NULL ? exported_get(d, r, path, id, cause) :
+	    site_get(d, path, cause);
+	free(id);
+	if (pg == NULL && *cause == NULL)
+		*cause = xasprintf("%s vanished while exporting", path);
+	return pg;
+}
+
+/* Export one path, as export_build left it. */
 static int
 export_one(struct daemon *d, const char *path, site_emit *emit, void *arg, char **cause)
 {
-	char *id, *body, *file = site_file_name(path);
-	const struct route *r = site_route(path, &id);
-	const struct page *pg;
-	time_t modified;
-	int rc = 0;
+	char *file;
+	const struct page *pg = export_page(d, path, cause);
 
-	if (r->build_export != NULL) {
-		struct page own = { 0 };
-
-		if ((body = r->build_export(d, id, &modified, cause)) == NULL) {
-			rc = -1;
-		} else {
-			set_body(&own, r->type, r->cache, body, modified);
-			emit(arg, file, &own);
-			page_clear(&own);
-		}
-	} else if ((pg = site_get(d, path, cause)) != NULL) {
-		emit(arg, file, pg);
-	} else {
-		rc = -1;
-	}
-	if (rc < 0 && *cause == NULL)
-		*cause = xasprintf("%s vanished while exporting", path);
-	free(id);
+	if (pg == NULL)
+		return -1;
+	file = site_file_name(path);
+	emit(arg, file, pg);
 	free(file);
-	return rc;
+	return 0;
 }
 
 /*
@@ -1109,18 +1163,10 @@ static int
 export_build(struct daemon *d, char **paths, struct export_gz *x, char **cause)
 {
 	for (size_t i = 0; paths[i] != NULL; i++) {
-		char *id;
-		const struct route *r = site_route(paths[i], &id);
-		const struct page *pg = NULL;
+		const struct page *pg = export_page(d, paths[i], cause);
 
-		free(id);
-		if (r->build_export != NULL)
-			continue;	/* made as it is emitted */
-		if ((pg = site_get(d, paths[i], cause)) == NULL) {
-			if (*cause == NULL)
-				*cause = xasprintf("%s vanished while exporting", paths[i]);
+		if (pg == NULL)
 			return -1;
-		}
 		export_gz_add(x, pg);
 	}
 	return 0;
@@ -1162,6 +1208,8 @@ site_free(struct daemon *d)
 		return;
 	for (size_t i = 0; i < s->n; i++)
 		page_clear(&s->page[i]);
+	for (size_t i = 0; i < s->nexported; i++)
+		page_clear(&s->exported[i].page);
 	for (size_t i = 0; i < SITE_CHOSEN_MAX; i++)
 		page_clear(&s->chosen[i].page);
 	while (s->nvar > 0)
