@@ -239,6 +239,7 @@ feed_body(struct daemon *d, enum feed_kind kind, const char *id, time_t *modifie
 	    .months_ahead = d->cfg.feed_months_ahead, .now = daemon_now(d),
 	    .refresh_minutes = REFRESH_MINUTES };
 	struct feedcache *c = feed_cache(d);
+	struct feedincr fi = { 0 };
 	struct feed f = { 0 };
 	char *why = NULL, *body = NULL;
 	time_t newest;
@@ -250,11 +251,12 @@ feed_body(struct daemon *d, enum feed_kind kind, const char *id, time_t *modifie
 		return NULL;
 	}
 	if (c != NULL)
-		feedincr_hash(c, &f);
+		feedincr_hash(c, &f, &fi);
 	if (stamp(d, &f, o.now, &newest, cause) == 0) {
-		body = c != NULL ? feedincr_render(c, &f, &o) : feed_render(&f, &o);
+		body = c != NULL ? feedincr_render(c, &f, &fi, &o) : feed_render(&f, &o);
 		*modified = newest ? newest : d->started;
 	}
+	feedincr_free(&fi);
 	feed_free(&f);
 	return body;
 }
