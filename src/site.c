@@ -135,6 +135,16 @@ site_body_release(void *handle)
  * and a reply holding the body holds it too.  A variant's gz is smaller
  * than its body, so the variants take at most twice SITE_VARIANT_BYTES.
  */
+/* A gzip no smaller than the body of len bytes is dropped: the body goes as it is. */
+static void
+gz_keep_if_smaller(struct shared_body *b, size_t len)
+{
+	if (b->gz != NULL && b->gz_len >= len) {
+		free(b->gz);
+		b->gz = NULL;
+	}
+}
+
 const char *
 site_body_gzip(const struct page *pg, size_t *len)
 {
@@ -145,10 +155,7 @@ site_body_gzip(const struct page *pg, size_t *len)
 	if (!b->gz_tried) {
 		b->gz_tried = true;
 		b->gz = gzip_bytes(pg->body, pg->len, &b->gz_len);
-		if (b->gz != NULL && b->gz_len >= pg->len) {
-			free(b->gz);	/* no gain: always send the body as it is */
-			b->gz = NULL;
-		}
+		gz_keep_if_smaller(b, pg->len);
 	}
 	*len = b->gz_len;
 	return b->gz;
@@ -1141,13 +1148,8 @@ export_gz_finish(struct export_gz *x)
 {
 	gzpool_free(x->pool);
 	for (size_t i = 0; i < x->n; i++) {
-		struct shared_body *b = x->held[i].body;
-
-		if (b->gz != NULL && b->gz_len >= x->held[i].len) {
-			free(b->gz);
-			b->gz = NULL;
-		}
-		site_body_release(b);
+		gz_keep_if_smaller(x->held[i].body, x->held[i].len);
+		site_body_release(x->held[i].body);
 	}
 	free(x->held);
 }
