@@ -41,6 +41,7 @@ one_feed(const struct caldata *cal, const struct ringset *rs, const struct feed_
     const char *id, struct feedcache *c, size_t *nev)
 {
 	struct feed f = { 0 };
+	struct feedincr fi = { 0 };
 	char *cause = NULL, *text;
 	int rc = c != NULL ? feed_build_specs(cal, rs, o, FEED_RING, id, &f, &cause) :
 	    feed_build(cal, rs, o, FEED_RING, id, &f, &cause);
@@ -50,11 +51,12 @@ one_feed(const struct caldata *cal, const struct ringset *rs, const struct feed_
 		exit(1);
 	}
 	if (c != NULL)
-		feedincr_hash(c, &f);
+		feedincr_hash(c, &f, &fi);
 	for (size_t k = 0; k < f.nev; k++)
 		f.ev[k].changed = o->now;	/* the store's part, not measured here */
-	text = c != NULL ? feedincr_render(c, &f, o) : feed_render(&f, o);
+	text = c != NULL ? feedincr_render(c, &f, &fi, o) : feed_render(&f, o);
 	*nev = f.nev;
+	feedincr_free(&fi);
 	feed_free(&f);
 	return text;
 }

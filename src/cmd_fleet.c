@@ -31,6 +31,6 @@ cmd_fleet(struct daemon *d, const struct request *rq, const struct peer *p,
 	}
 	if (!need_devices(d, r))
 		return;
-	if ((r->data = view_fleet_of(&d->inv, &d->cal, &d->rings, first, n)) == NULL)
+	if ((r->data = view_fleet_of(&d->inv, &d->cal, &d->rings, first, n, FLEET_EVERY_RING)) == NULL)
 		reply_error(r, PROTO_INTERNAL, "out of memory counting the fleet");
 }

@@ -59,7 +59,22 @@ struct variant {
 	unsigned long	 used;		/* when last served, by the site's clock */
 };
 
+/*
+ * A page as export writes it (the route's build_export), kept like a
+ * served page: an export that finds it current neither builds nor
+ * compresses it again, and one that builds the same bytes keeps the old
+ * body and its gzip.  The plan of 10,000 rings is 49 MB.
+ */
+struct exported {
+	struct page	 page;		/* page.path: the route's path */
+	int		 epoch;
+};
+
+#define SITE_EXPORTED_MAX	4	/* routes with a build_export: "/" and "/plan" */
+
 struct site {
+	struct exported	 exported[SITE_EXPORTED_MAX];
+	size_t		 nexported;
 	struct page	*page;
 	size_t		 n;
 	int		*epoch;		/* the stale_epoch each page was built in */
@@ -81,19 +96,19 @@ struct shared_body {
 	bool		 gz_tried;	/* gz is made at most once */
 	char		*gz;		/* the body in gzip, if asked for and smaller */
 	size_t		 gz_len;
-	char		 bytes[];
+	char		*bytes;		/* the body as its builder made it: never copied */
 };
 
 static struct shared_body *
-shared_of(const char *body)
+shared_of(const struct page *pg)
 {
-	return (struct shared_body *)(void *)(body - offsetof(struct shared_body, bytes));
+	return pg->shared;
 }
 
 void *
 site_body_hold(const struct page *pg)
 {
-	struct shared_body *b = shared_of(pg->body);
+	struct shared_body *b = shared_of(pg);
 
 	b->refs++;
 	return b;
@@ -106,6 +121,7 @@ site_body_release(void *handle)
 
 	if (b != NULL && --b->refs == 0) {
 		free(b->gz);
+		free(b->bytes);
 		free(b);
 	}
 }
@@ -119,20 +135,27 @@ site_body_release(void *handle)
  * and a reply holding the body holds it too.  A variant's gz is smaller
  * than its body, so the variants take at most twice SITE_VARIANT_BYTES.
  */
+/* A gzip no smaller than the body of len bytes is dropped: the body goes as it is. */
+static void
+gz_keep_if_smaller(struct shared_body *b, size_t len)
+{
+	if (b->gz != NULL && b->gz_len >= len) {
+		free(b->gz);
+		b->gz = NULL;
+	}
+}
+
 const char *
 site_body_gzip(const struct page *pg, size_t *len)
 {
-	struct shared_body *b = shared_of(pg->body);
+	struct shared_body *b = shared_of(pg);
 
 	if (!gzip_worth(pg->type, pg->len))
 		return NULL;
 	if (!b->gz_tried) {
 		b->gz_tried = true;
 		b->gz = gzip_bytes(pg->body, pg->len, &b->gz_len);
-		if (b->gz != NULL && b->gz_len >= pg->len) {
-			free(b->gz);	/* no gain: always send the body as it is */
-			b->gz = NULL;
-		}
+		gz_keep_if_smaller(b, pg->len);
 	}
 	*len = b->gz_len;
 	return b->gz;
@@ -142,8 +165,7 @@ static void
 page_clear(struct page *p)
 {
 	free(p->path);
-	if (p->body != NULL)
-		site_body_release(shared_of(p->body));
+	site_body_release(shared_of(p));
 	memset(p, 0, sizeof(*p));
 }
 
@@ -151,21 +173,15 @@ page_clear(struct page *p)
 static void
 set_body(struct page *p, const char *type, const char *cache, char *body, time_t modified)
 {
-	size_t len = strlen(body);
-	struct shared_body *b = xmalloc(sizeof(*b) + len + 1);
+	struct shared_body *b = xmalloc(sizeof(*b));
 
-	b->refs = 1;
-	b->gz_tried = false;
-	b->gz = NULL;
-	b->gz_len = 0;
-	memcpy(b->bytes, body, len + 1);
-	free(body);
-	if (p->body != NULL)
-		site_body_release(shared_of(p->body));
+	*b = (struct shared_body){ .refs = 1, .bytes = body };
+	site_body_release(shared_of(p));
 	p->type = type;
 	p->cache = cache;
-	p->body = b->bytes;
-	p->len = len;
+	p->body = body;
+	p->shared = b;
+	p->len = strlen(body);
 	p->modified = modified;
 	/* fp_hash: 8 bytes a step, about 4x FNV-1a's speed on the megabytes of an export */
 	snprintf(p->etag, sizeof(p->etag), "\"%016llx\"",
@@ -230,6 +246,7 @@ feed_body(struct daemon *d, enum feed_kind kind, const char *id, time_t *modifie
 	    .months_ahead = d->cfg.feed_months_ahead, .now = daemon_now(d),
 	    .refresh_minutes = REFRESH_MINUTES };
 	struct feedcache *c = feed_cache(d);
+	struct feedincr fi = { 0 };
 	struct feed f = { 0 };
 	char *why = NULL, *body = NULL;
 	time_t newest;
@@ -241,11 +258,12 @@ feed_body(struct daemon *d, enum feed_kind kind, const char *id, time_t *modifie
 		return NULL;
 	}
 	if (c != NULL)
-		feedincr_hash(c, &f);
+		feedincr_hash(c, &f, &fi);
 	if (stamp(d, &f, o.now, &newest, cause) == 0) {
-		body = c != NULL ? feedincr_render(c, &f, &o) : feed_render(&f, &o);
+		body = c != NULL ? feedincr_render(c, &f, &fi, &o) : feed_render(&f, &o);
 		*modified = newest ? newest : d->started;
 	}
+	feedincr_free(&fi);
 	feed_free(&f);
 	return body;
 }
@@ -548,7 +566,8 @@ build_fleet(struct daemon *d, const char *id, time_t *modified, char **cause)
 
 	if (daemon_devices(d, cause) < 0)
 		return NULL;
-	fleet = view_fleet_of(&d->inv, &d->cal, &d->rings, ym_of_time(now), FLEET_PAGE_MONTHS);
+	fleet = view_fleet_of(&d->inv, &d->cal, &d->rings, ym_of_time(now), FLEET_PAGE_MONTHS,
+	    FLEET_RINGS_WITH_DEVICES);
 	if (fleet == NULL) {
 		*cause = xstrdup("out of memory counting the fleet");
 		return NULL;
@@ -729,9 +748,11 @@ keep_same_body(struct page *fresh, struct page *old)
 	if (old->body == NULL || fresh->len != old->len || strcmp(fresh->etag, old->etag) != 0 ||
 	    memcmp(fresh->body, old->body, fresh->len) != 0)
 		return;
-	site_body_release(shared_of(fresh->body));
+	site_body_release(shared_of(fresh));
 	fresh->body = old->body;
+	fresh->shared = old->shared;
 	old->body = NULL;
+	old->shared = NULL;
 }
 
 /*
@@ -1019,36 +1040,75 @@ site_paths_free(char **v)
 	free(v);
 }
 
-/* Export one path: the page as served, or what the route's build_export makes. */
+/* The kept export page of path: current, built again, or NULL as build_export fails. */
+static const struct page *
+exported_get(struct daemon *d, const struct route *r, const char *path, const char *id,
+    char **cause)
+{
+	struct site *s = d->site;
+	int epoch = stale_epoch(daemon_now(d));
+	struct exported *x = NULL;
+	struct page fresh = { 0 };
+	time_t modified = 0;
+	char *body;
+
+	for (size_t i = 0; i < s->nexported && x == NULL; i++)
+		if (strcmp(s->exported[i].page.path, path) == 0)
+			x = &s->exported[i];
+	if (x != NULL && x->page.generation == d->generation && x->epoch == epoch)
+		return &x->page;
+	if ((body = r->build_export(d, id, &modified, cause)) == NULL)
+		return NULL;
+	set_body(&fresh, r->type, r->cache, body, modified);
+	fresh.generation = d->generation;
+	if (x == NULL) {
+		if (s->nexported == SITE_EXPORTED_MAX)
+			fatal("more than %d routes with a static page for export",
+			    SITE_EXPORTED_MAX);
+		x = &s->exported[s->nexported++];
+		fresh.path = xstrdup(path);
+	} else {
+		fresh.path = x->page.path;
+		x->page.path = NULL;
+		keep_same_body(&fresh, &x->page);
+		page_clear(&x->page);
+	}
+	x->page = fresh;
+	x->epoch = epoch;
+	return &x->page;
+}
+
+/* The page export writes for path: its route's own for export, else the page as served. */
+static const struct page *
+export_page(struct daemon *d, const char *path, char **cause)
+{
+	char *id;
+	const struct route *r = site_route(path, &id);
+	const struct page *pg;
+
+	if (d->site == NULL)
+		d->site = xcalloc(1, sizeof(*d->site));
+	pg = r->build_export != NULL ? exported_get(d, r, path, id, cause) :
+	    site_get(d, path, cause);
+	free(id);
+	if (pg == NULL && *cause == NULL)
+		*cause = xasprintf("%s vanished while exporting", path);
+	return pg;
+}
+
+/* Export one path, as export_build left it. */
 static int
 export_one(struct daemon *d, const char *path, site_emit *emit, void *arg, char **cause)
 {
-	char *id, *body, *file = site_file_name(path);
-	const struct route *r = site_route(path, &id);
-	const struct page *pg;
-	time_t modified;
-	int rc = 0;
+	char *file;
+	const struct page *pg = export_page(d, path, cause);
 
-	if (r->build_export != NULL) {
-		struct page own = { 0 };
-
-		if ((body = r->build_export(d, id, &modified, cause)) == NULL) {
-			rc = -1;
-		} else {
-			set_body(&own, r->type, r->cache, body, modified);
-			emit(arg, file, &own);
-			page_clear(&own);
-		}
-	} else if ((pg = site_get(d, path, cause)) != NULL) {
-		emit(arg, file, pg);
-	} else {
-		rc = -1;
-	}
-	if (rc < 0 && *cause == NULL)
-		*cause = xasprintf("%s vanished while exporting", path);
-	free(id);
+	if (pg == NULL)
+		return -1;
+	file = site_file_name(path);
+	emit(arg, file, pg);
 	free(file);
-	return rc;
+	return 0;
 }
 
 /*
@@ -1072,7 +1132,7 @@ struct export_gz {
 static void
 export_gz_add(struct export_gz *x, const struct page *pg)
 {
-	struct shared_body *b = shared_of(pg->body);
+	struct shared_body *b = shared_of(pg);
 
 	if (!x->gzip || b->gz_tried || !gzip_worth(pg->type, pg->len))
 		return;
@@ -1088,13 +1148,8 @@ export_gz_finish(struct export_gz *x)
 {
 	gzpool_free(x->pool);
 	for (size_t i = 0; i < x->n; i++) {
-		struct shared_body *b = x->held[i].body;
-
-		if (b->gz != NULL && b->gz_len >= x->held[i].len) {
-			free(b->gz);
-			b->gz = NULL;
-		}
-		site_body_release(b);
+		gz_keep_if_smaller(x->held[i].body, x->held[i].len);
+		site_body_release(x->held[i].body);
 	}
 	free(x->held);
 }
@@ -1108,18 +1163,10 @@ static int
 export_build(struct daemon *d, char **paths, struct export_gz *x, char **cause)
 {
 	for (size_t i = 0; paths[i] != NULL; i++) {
-		char *id;
-		const struct route *r = site_route(paths[i], &id);
-		const struct page *pg = NULL;
+		const struct page *pg = export_page(d, paths[i], cause);
 
-		free(id);
-		if (r->build_export != NULL)
-			continue;	/* made as it is emitted */
-		if ((pg = site_get(d, paths[i], cause)) == NULL) {
-			if (*cause == NULL)
-				*cause = xasprintf("%s vanished while exporting", paths[i]);
+		if (pg == NULL)
 			return -1;
-		}
 		export_gz_add(x, pg);
 	}
 	return 0;
@@ -1161,6 +1208,8 @@ site_free(struct daemon *d)
 		return;
 	for (size_t i = 0; i < s->n; i++)
 		page_clear(&s->page[i]);
+	for (size_t i = 0; i < s->nexported; i++)
+		page_clear(&s->exported[i].page);
 	for (size_t i = 0; i < SITE_CHOSEN_MAX; i++)
 		page_clear(&s->chosen[i].page);
 	while (s->nvar > 0)

@@ -25,7 +25,8 @@ struct page {
 	char		*path;		/* "/rings/ring2.ics" */
 	const char	*type;		/* Content-Type */
 	const char	*cache;		/* Cache-Control */
-	char		*body;
+	char		*body;		/* the builder's bytes, in shared */
+	void		*shared;	/* site.c's block: references, the gzip */
 	size_t		 len;
 	char		 etag[24];	/* "\"<16 hex digits>\"", strong, from the body */
 	time_t		 modified;	/* Last-Modified: the newest event change, or the data's */

@@ -126,7 +126,7 @@ ring_json(const struct fleet_ring *fr, int nmonth)
 }
 
 json_t *
-view_fleet(const struct fleet *f, ym_t first)
+view_fleet(const struct fleet *f, ym_t first, enum fleet_rings which)
 {
 	json_t *rings = json_array(), *months = json_array(), *total;
 	struct sum all = { 0 };
@@ -136,7 +136,8 @@ view_fleet(const struct fleet *f, ym_t first)
 	for (size_t r = 0; r < f->nring; r++) {
 		const struct fleet_ring *fr = &f->ring[r];
 
-		json_array_append_new(rings, ring_json(fr, f->nmonth));
+		if (which == FLEET_EVERY_RING || fr->devices > 0)
+			json_array_append_new(rings, ring_json(fr, f->nmonth));
 		devices += fr->devices;
 		eligible += fr->eligible;
 		below += fr->below_baseline;
@@ -168,14 +169,14 @@ view_fleet(const struct fleet *f, ym_t first)
 
 json_t *
 view_fleet_of(const struct inventory *inv, const struct caldata *c, const struct ringset *rs,
-    ym_t first, int n)
+    ym_t first, int n, enum fleet_rings which)
 {
 	struct fleet f;
 	json_t *j;
 
 	if (fleet_count(inv, c, rs, first, n, &f) < 0)
 		return NULL;
-	j = view_fleet(&f, first);
+	j = view_fleet(&f, first, which);
 	fleet_free(&f);
 	return j;
 }

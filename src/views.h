@@ -186,17 +186,22 @@ json_t *view_oob(const struct os_def *os, const struct oob *b);
 json_t *view_blackout(const struct blackout *b);
 
 struct fleet;
+/* Which rings "rings" lists: every one (hotpatchctl fleet), or those with devices (/fleet). */
+enum fleet_rings { FLEET_EVERY_RING, FLEET_RINGS_WITH_DEVICES };
+
 /*
  * The fleet forecast f (fleet_count from first), counts only, never a
  * device name: {"from", "to", "total", "months": [...], "rings": [...]};
- * doc/protocol.md, "JSON: fleet".  For hotpatchctl fleet and /fleet.
+ * doc/protocol.md, "JSON: fleet".  For hotpatchctl fleet and /fleet, which
+ * draws only the rings with devices: 10,000 rings without any would make
+ * 120,000 JSON objects for nothing.
  */
-json_t *view_fleet(const struct fleet *f, ym_t first);
+json_t *view_fleet(const struct fleet *f, ym_t first, enum fleet_rings which);
 
 struct inventory;
 /* fleet_count of inv then view_fleet: the JSON of hotpatchctl fleet and /fleet; NULL if it fails. */
 json_t *view_fleet_of(const struct inventory *inv, const struct caldata *c, const struct ringset *rs,
-    ym_t first, int n);
+    ym_t first, int n, enum fleet_rings which);
 
 /*
  * The plan's device counts (hotpatchctl plan, /plan): when inv has devices

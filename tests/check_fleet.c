@@ -141,7 +141,7 @@ START_TEST(example_forecast_answers_name_no_device)
 	char *js, *text, *html;
 
 	ck_assert_int_eq(fleet_count(&inv, &cal, &rings, ym_make(2026, 5), 12, &f), 0);
-	j = view_fleet(&f, ym_make(2026, 5));
+	j = view_fleet(&f, ym_make(2026, 5), FLEET_EVERY_RING);
 	ck_assert_str_eq(view_text(json_array_get(json_object_get(json_object_get(j, "total"),
 	    "lcu_reasons"), 0), "reason"), "not an eligible edition or licence, such as Pro, or "
 	    "not enrolled through Azure Arc");

@@ -537,7 +537,7 @@ START_TEST(fleet_json_sums_months_and_rings)
 		{ &rings[0], 5, 3, 1, 0, am }, { &rings[1], 3, 1, 0, 1, bm },
 	};
 	struct fleet f = { fr, 2, 2, 1, 2, 0 };
-	json_t *j = view_fleet(&f, YM_JAN27), *tot = json_object_get(j, "total"), *m, *g;
+	json_t *j = view_fleet(&f, YM_JAN27, FLEET_EVERY_RING), *tot = json_object_get(j, "total"), *m, *g;
 
 	ck_assert_str_eq(view_text(j, "from"), "2027-01");
 	ck_assert_str_eq(view_text(j, "to"), "2027-02");
@@ -576,11 +576,39 @@ START_TEST(fleet_json_sums_months_and_rings)
 }
 END_TEST
 
+/*
+ * The /fleet page's JSON lists only rings with devices: ring b below has
+ * none (its months zero), so "rings" holds a alone, and the totals are
+ * those of the full listing (5 devices, a's, in both).
+ */
+START_TEST(fleet_json_rings_with_devices)
+{
+	static struct fleet_month none[] = { { YM_JAN27 }, { YM_JAN27 + 1 } };
+	struct ring rings[] = { { .id = "a", .name = "Ring A" }, { .id = "b" } };
+	struct fleet_ring fr[] = {
+		{ &rings[0], 5, 3, 1, 0, am }, { &rings[1], 0, 0, 0, 0, none },
+	};
+	struct fleet f = { fr, 2, 2, 0, 0, 0 };
+	json_t *every = view_fleet(&f, YM_JAN27, FLEET_EVERY_RING);
+	json_t *some = view_fleet(&f, YM_JAN27, FLEET_RINGS_WITH_DEVICES);
+
+	ck_assert_int_eq(json_array_size(json_object_get(every, "rings")), 2);
+	ck_assert_int_eq(json_array_size(json_object_get(some, "rings")), 1);
+	ck_assert_str_eq(view_text(json_array_get(json_object_get(some, "rings"), 0), "ring"), "a");
+	ck_assert(json_equal(json_object_get(every, "total"), json_object_get(some, "total")));
+	ck_assert(json_equal(json_object_get(every, "months"), json_object_get(some, "months")));
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(some, "total"),
+	    "devices")), 5);
+	json_decref(every);
+	json_decref(some);
+}
+END_TEST
+
 /* No rings (an empty ring set): zeros and the months still listed. */
 START_TEST(fleet_json_without_rings)
 {
 	struct fleet f = { NULL, 0, 3, 4, 0, 0 };
-	json_t *j = view_fleet(&f, YM_JAN27);
+	json_t *j = view_fleet(&f, YM_JAN27, FLEET_EVERY_RING);
 
 	ck_assert_str_eq(view_text(j, "to"), "2027-03");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "total"),
@@ -886,6 +914,7 @@ suite(void)
 	tcase_add_test(tc, ring_restarts_name_the_os_first);
 	tcase_add_test(tc, fleet_json_sums_months_and_rings);
 	tcase_add_test(tc, fleet_json_without_rings);
+	tcase_add_test(tc, fleet_json_rings_with_devices);
 	tcase_add_test(tc, plan_json_covers_its_range);
 	tcase_add_test(tc, plan_at_risk_keeps_the_rows_with_a_risk);
 	suite_add_tcase(s, tc);

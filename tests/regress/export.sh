@@ -90,6 +90,30 @@ ctl override clear win11-24h2 2027-03
 ctl export --dir "$site"
 answered "export after clearing the override"
 
+# The static plan page is kept between exports (site.c, struct exported): an override two
+# months ahead, inside the plan's twelve months, must change plan/index.html and its .gz,
+# and clearing it must give back the very bytes of before.  The kind is the other one than
+# the month has by the quarterly pattern (baseline in January, April, July, October).
+px=$tmp/planx
+m=$(date -u -d "$(date -u +%Y-%m-15) +2 month" +%Y-%m)
+case ${m#*-} in 01|04|07|10) kind=hotpatch ;; *) kind=baseline ;; esac
+ctl export --dir "$px"
+cp "$px/plan/index.html" "$tmp/plan.before"
+ctl override set win11-24h2 "$m" "$kind" --reason "export plan test"
+ctl export --dir "$px"
+if ! cmp -s "$px/plan/index.html" "$tmp/plan.before" &&
+    gzip -dc < "$px/plan/index.html.gz" | cmp -s - "$px/plan/index.html"; then
+	ok "an override of $m ($kind) changes the exported plan page, and its .gz with it"
+else
+	not_ok "an override of $m changes the exported plan page and its .gz" "$(cat "$tmp/out")"
+fi
+ctl override clear win11-24h2 "$m"
+ctl export --dir "$px"
+cmp -s "$px/plan/index.html" "$tmp/plan.before" &&
+    gzip -dc < "$px/plan/index.html.gz" | cmp -s - "$tmp/plan.before" &&
+	ok "clearing it gives back the plan page of before, byte for byte, and its .gz" ||
+	not_ok "clearing the override gives back the plan page of before" "$(cat "$tmp/out")"
+
 # ---------------------------------------------------------------------------
 # What is sent: hotpatchctl passes the files it holds in place and unchanged (the held list,
 # a descriptor), and the daemon sends no bytes for those whose ETag is still the page's.
