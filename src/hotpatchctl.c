@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -157,6 +158,29 @@ send_request(int fd, const char *path, const char *request, int pass)
 	free(line);
 }
 
+/*
+ * The buffer for a reply body of len bytes and its NUL.  An export's is
+ * hundreds of MB written once: on 4 KiB pages the kernel takes a fault
+ * per page as it copies the reply in (70,000 for 277 MB, a sixth of
+ * hotpatchctl's time); aligned and advised as transparent huge pages, one
+ * per 2 MiB.  Only advice: where huge pages are off it is the usual
+ * allocation, and free() releases it either way.
+ */
+#define HUGE_PAGE	((size_t)2 << 20)
+
+static char *
+body_alloc(size_t len)
+{
+	void *p;
+
+	if (len < 4 * HUGE_PAGE)
+		return xmalloc(len + 1);
+	if (posix_memalign(&p, HUGE_PAGE, len + 1) != 0)
+		die(EXIT_ERROR, "cannot hold a reply of %zu bytes", len);
+	madvise(p, (len + 1) & ~(HUGE_PAGE - 1), MADV_HUGEPAGE);
+	return p;
+}
+
 /* Send the request and read the reply. */
 static void
 exchange(int fd, const char *path, const char *request, int pass, struct answer *a)
@@ -177,7 +201,7 @@ exchange(int fd, const char *path, const char *request, int pass, struct answer 
 	a->status = read_line(f, path);
 	if (proto_parse_status(a->status, &a->code, &a->len, &a->msg) < 0)
 		die(EXIT_ERROR, "malformed reply from hotpatchd: %s", a->status);
-	a->body = xmalloc(a->len + 1);
+	a->body = body_alloc(a->len);
 	if (fread(a->body, 1, a->len, f) != a->len)
 		die(EXIT_NODAEMON, "hotpatchd at %s closed the connection mid-reply", path);
 	a->body[a->len] = '\0';

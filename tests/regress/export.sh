@@ -183,11 +183,12 @@ cp "$hs/.hotpatchd-export" "$tmp/manifest.before"
 # the request line and its descriptor as they came; it keeps each held list as
 # $tmp/held.K.  MODE once: at the first connection, before the daemon answers, it
 # rewrites calendar.ics in the export (so the file the daemon calls same has changed);
-# always: at each, the first file of that held list; record: nothing.
+# always: at each, the first file of that held list; swapdir: at the first, rings/ is
+# moved to rings.old and a copy (new inodes) put in its place; record: nothing.
 proxy() {
 	rm -f "$tmp/proxy.sock" "$tmp"/held.[0-9]* "$tmp/proxy.count"
 	python3 - "$tmp/proxy.sock" "$sock" "$1" "$2" "$tmp" "$hs" "$(tmo 60)" <<'PY' &
-import os, socket, sys
+import os, shutil, socket, sys
 listen, daemon, mode, want, tmp, site, cap = sys.argv[1:8]
 srv = socket.socket(socket.AF_UNIX)
 srv.bind(listen)
@@ -217,6 +218,11 @@ while k < int(want):
     if edit:
         with open(os.path.join(site, edit), "ab") as f:
             f.write(b"edited\n")
+    if mode == "swapdir" and k == 1:
+        rings = os.path.join(site, "rings")
+        shutil.copytree(rings, rings + ".new")
+        os.rename(rings, rings + ".old")
+        os.rename(rings + ".new", rings)
     socket.send_fds(d, [msg], fds)
     status = df.readline()
     c.sendall(status + df.read(int(status.split()[1])))
@@ -281,6 +287,26 @@ answered "the next export puts the edited files right"
 snap "$hs" | sort > "$tmp/snap2"
 cmp -s "$tmp/snap0" "$tmp/snap2" && ok "the export is the daemon's files again, byte for byte" ||
 	not_ok "the export is the daemon's files again, byte for byte" "$(diff "$tmp/snap0" "$tmp/snap2" | head -n 5)"
+
+# The directories are opened once per pass over the files (held list, check of the reply,
+# writes), not once per file, and afresh at each pass: rings/ swapped for a copy after the
+# held list was built is looked into again, its files asked for again and written.
+nrings=$(ls "$hs/rings" | wc -l)
+proxy swapdir 2
+proxied export --dir "$hs" --json
+rm -rf "$hs/rings.old"
+snap "$hs" | sort > "$tmp/snap3"
+if [ $rc -eq 0 ] && [ "$(cat "$tmp/proxy.count")" = 2 ] && [ "$(jfield sent)" = "$nrings" ] &&
+    [ "$(jfield written)" = "$nrings" ] && cmp -s "$tmp/snap0" "$tmp/snap3"; then
+	ok "rings/ swapped for a copy after the held list was built: its $nrings files asked for again and written"
+else
+	not_ok "rings/ swapped for a copy after the held list: its files asked for again" \
+	    "exit $rc: $(cat "$tmp/err")" "connections: $(cat "$tmp/proxy.count")" "counts: $(counts)" \
+	    "$(diff "$tmp/snap0" "$tmp/snap3" | head -n 5)"
+fi
+ctl export --dir "$hs" --json
+[ "$(counts)" = "0 $all 0 0" ] && ok "then an export with nothing changed sends and writes nothing" ||
+	not_ok "then an export with nothing changed sends and writes nothing" "want 0 $all 0 0, got $(counts)"
 
 # Without a descriptor (an older hotpatchctl), the stream is as before: every file's bytes.
 python3 - "$sock" > "$tmp/py.out" 2>&1 <<'PY'
