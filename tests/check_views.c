@@ -583,7 +583,7 @@ END_TEST
  */
 START_TEST(fleet_json_rings_with_devices)
 {
-	static struct fleet_month none[] = { { YM_JAN27 }, { YM_JAN27 + 1 } };
+	static struct fleet_month none[] = { { .month = YM_JAN27 }, { .month = YM_JAN27 + 1 } };
 	struct ring rings[] = { { .id = "a", .name = "Ring A" }, { .id = "b" } };
 	struct fleet_ring fr[] = {
 		{ &rings[0], 5, 3, 1, 0, am }, { &rings[1], 0, 0, 0, 0, none },
