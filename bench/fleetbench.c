@@ -131,7 +131,7 @@ main(int argc, char **argv)
 			return 1;
 		t_fleet = best(t_fleet, now_s() - t0);
 		t0 = now_s();
-		j = view_fleet(&f, first);
+		j = view_fleet(&f, first, FLEET_EVERY_RING);
 		out = render_fleet(j, &lo);
 		t_view = best(t_view, now_s() - t0);
 		text_len = strlen(out);
