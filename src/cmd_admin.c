@@ -110,6 +110,31 @@ clear_detached(struct daemon *d, const struct request *rq, const struct peer *p,
 	free(who);
 }
 
+/*
+ * Take back the run-time override of os (the request's string: a refresh
+ * frees the model's) for month and re-import the files, which brings back
+ * a shipped override the run-time one replaced, and whatever else changed
+ * in the files since they were read.  If the import changed no row, only
+ * this OS's months changed: the pages that read no other stand (at 10,000
+ * rings, 2,000 feeds are built again instead of all).
+ */
+static int
+clear_and_reimport(struct daemon *d, const char *os, ym_t month, const struct actor *a,
+    char **cause)
+{
+	long before;
+
+	if (daemon_file_model(d, cause) < 0 ||
+	    store_override_clear(d->store, os, month, a, cause) < 0)
+		return -1;
+	before = store_total_changes(d->store);
+	if (store_import(d->store, &d->file_cal, &d->file_rings, NULL, cause) < 0)
+		return -1;
+	if (store_total_changes(d->store) == before)
+		return daemon_refresh_os(d, os, cause);
+	return daemon_refresh(d, cause);
+}
+
 void
 cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer *p,
     const char *line, struct reply *r)
@@ -119,7 +144,6 @@ cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer
 	struct actor a;
 	char *who, *cause = NULL;
 	ym_t month = rq->month;
-	int gone;
 
 	if (caldata_find_os(&d->cal, rq->arg[0]) == NULL &&
 	    cal_find_override(&d->detached_cal, rq->arg[0], month) != NULL) {
@@ -138,11 +162,7 @@ cmd_override_clear(struct daemon *d, const struct request *rq, const struct peer
 	}
 	who = peer_name(p);
 	actor_init(&a, rq, p, line, who);
-	/* Re-importing the files brings back a shipped override the run-time one replaced. */
-	if (daemon_file_model(d, &cause) < 0 ||
-	    (gone = store_override_clear(d->store, os->id, month, &a, &cause)) < 0 ||
-	    store_import(d->store, &d->file_cal, &d->file_rings, NULL, &cause) < 0 ||
-	    daemon_refresh(d, &cause) < 0) {
+	if (clear_and_reimport(d, rq->arg[0], month, &a, &cause) < 0) {
 		reply_error(r, PROTO_INTERNAL, "%s", cause);
 	} else {
 		cal_month(&d->cal, caldata_find_os(&d->cal, rq->arg[0]), month, &after);
