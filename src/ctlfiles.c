@@ -22,6 +22,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,10 +38,11 @@
 
 /*
  * The temporary files alive, tmp[0..tmp_live): removed by tmp_cleanup at
- * exit or on a signal.  Most writes have one; export has up to TMP_BATCH,
- * renamed into place together (batch_commit).
+ * exit or on a signal.  Most writes have one; export has up to batch_size()
+ * (at most TMP_BATCH), renamed into place together (batch_commit).  Each
+ * holds two descriptors, its own and its directory's.
  */
-#define TMP_BATCH	128
+#define TMP_BATCH	1024
 
 struct tmp_file {
 	int	 dfd;			/* its directory */
@@ -731,11 +733,93 @@ held_changed(int root, const struct manifest *old, const struct xfile *x, size_t
 	return bad;
 }
 
+/* Descriptors kept back from the batch for the export's own (root, directories, socket). */
+#define TMP_FD_SPARE	96
+
+/*
+ * How many temporaries a batch holds: TMP_BATCH if the descriptors allow
+ * (the soft limit raised to the hard one first), else as many as fit.
+ * Each batch costs a journal commit, so the fewer the better.
+ */
+static sig_atomic_t
+batch_size(void)
+{
+	static sig_atomic_t size;
+	struct rlimit rl;
+	rlim_t fit;
+
+	if (size > 0)
+		return size;
+	size = 1;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return size;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	fit = rl.rlim_cur > TMP_FD_SPARE + 2 ? (rl.rlim_cur - TMP_FD_SPARE) / 2 : 1;
+	size = fit < TMP_BATCH ? (sig_atomic_t)fit : TMP_BATCH;
+	return size;
+}
+
+/*
+ * The file systems renamed into since the last renames_sync: one syncfs
+ * each at the end makes every batch's renames durable together, where a
+ * sync after each batch would cost a journal commit a batch.  A file
+ * system beyond RENAMED_MAX is synced at once.
+ */
+#define RENAMED_MAX	16
+
+static struct {
+	dev_t	dev;
+	int	fd;
+}		renamed[RENAMED_MAX];
+static size_t	nrenamed;
+
+static void
+sync_one(int fd, const char *shown)
+{
+	if (syncfs(fd) < 0)
+		die(EXIT_ERROR, "cannot sync %s: %s", shown, strerror(errno));
+}
+
+/* Note that t's file system has a rename to sync. */
+static void
+renamed_add(const struct tmp_file *t)
+{
+	for (size_t i = 0; i < nrenamed; i++)
+		if (renamed[i].dev == t->dev)
+			return;
+	if (nrenamed == RENAMED_MAX) {
+		sync_one(t->dfd, t->shown);
+		return;
+	}
+	if ((renamed[nrenamed].fd = dup(t->dfd)) < 0) {
+		sync_one(t->dfd, t->shown);
+		return;
+	}
+	renamed[nrenamed++].dev = t->dev;
+}
+
+/* Make every rename since the last call durable. */
+static void
+renames_sync(const char *dir)
+{
+	for (size_t i = 0; i < nrenamed; i++) {
+		sync_one(renamed[i].fd, dir);
+		close(renamed[i].fd);
+	}
+	nrenamed = 0;
+}
+
 /*
  * Rename every file of the batch into place.  Their bytes are on disk
  * first (one syncfs for each file system among them, not an fsync a file:
  * 20,000 files would wait for 20,000 journal commits), and the renames
- * after: a name never shows a file that a crash could leave empty.
+ * after: a name never shows a file that a crash could leave empty.  The
+ * renames are made durable by renames_sync, before the manifest that
+ * names them is written.
  */
 static void
 batch_sync(void)
@@ -745,8 +829,8 @@ batch_sync(void)
 
 		for (sig_atomic_t k = 0; k < i && !seen; k++)
 			seen = tmp[k].dev == tmp[i].dev;
-		if (!seen && syncfs(tmp[i].dfd) < 0)
-			die(EXIT_ERROR, "cannot sync %s: %s", tmp[i].shown, strerror(errno));
+		if (!seen)
+			sync_one(tmp[i].dfd, tmp[i].shown);
 	}
 }
 
@@ -764,8 +848,8 @@ batch_commit(struct manifest *now)
 			    strerror(errno));
 		/* after the rename, which sets the change time */
 		mfile_stat(&now->v[tmp[i].entry], &st);
+		renamed_add(&tmp[i]);
 	}
-	batch_sync();
 	tmp_block(SIG_BLOCK);
 	tmp_live = 0;
 	tmp_block(SIG_UNBLOCK);
@@ -806,10 +890,12 @@ write_file(int root, const char *dir, struct manifest *now, const struct manifes
 		    strerror(errno));
 	if ((fd = tmp_create(dfd, base, 0644)) < 0 || write_all(fd, data, len) < 0)
 		die(EXIT_ERROR, "cannot write %s: %s", shown, strerror(errno));
+	/* start writing it to disk now, so the batch's syncfs finds most of it done */
+	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	tmp[tmp_live - 1].base = xstrdup(base);
 	tmp[tmp_live - 1].shown = shown;
 	tmp[tmp_live - 1].entry = (size_t)(e - now->v);
-	if (tmp_live == TMP_BATCH)
+	if (tmp_live == batch_size())
 		batch_commit(now);
 	return true;
 }
@@ -918,6 +1004,7 @@ write_all_files(int root, const char *dir, const struct manifest *old, struct ma
 		c->written += write_file_gz(root, dir, now, old, &x[i]);
 	dirs_close();
 	batch_commit(now);
+	renames_sync(dir);
 	for (size_t i = 0; i < old->n && !stale; i++)
 		stale = is_stale(old->v[i].name, now);
 	if (stale) {

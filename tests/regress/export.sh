@@ -534,6 +534,26 @@ PY
 	while ! [ -S "$tmp/fake.sock" ] && [ $i -lt $((20 * $(tmo 60))) ]; do sleep 0.05; i=$((i + 1)); done
 }
 
+# Batches follow the descriptor limit (ctlfiles.c, batch_size): under `ulimit -n 100` a batch
+# holds two temporaries, where the usual limit lets it hold 1024, so an export of every file
+# into a new directory commits a batch after every second file.  It must write what the
+# export in one batch writes, byte for byte, and leave no temporary.  (Batches of a fixed 128
+# needed 256 descriptors: this export died with "Too many open files".)
+low=$( (ulimit -n 100 && timeout "$(tmo 60)" "$HOTPATCHCTL" --socket "$sock" export \
+    --dir "$tmp/lowfd") 2>&1)
+lowrc=$?
+ctl export --dir "$tmp/highfd"
+snap "$tmp/lowfd" | sort > "$tmp/snap.low"
+snap "$tmp/highfd" | sort > "$tmp/snap.high"
+if [ $lowrc -eq 0 ] && [ $rc -eq 0 ] && cmp -s "$tmp/snap.low" "$tmp/snap.high" &&
+    [ "$(lines "$tmp/snap.low")" -gt 20 ] && [ -z "$(temps "$tmp/lowfd")" ]; then
+	ok "an export under a limit of 100 descriptors, two files a batch, writes the same $(lines "$tmp/snap.low") files as one batch does"
+else
+	not_ok "an export under a limit of 100 descriptors writes the same files as one batch does" \
+	    "exit $lowrc: $low" "$(diff "$tmp/snap.low" "$tmp/snap.high" | head -n 5)" \
+	    "temporaries: $(temps "$tmp/lowfd")"
+fi
+
 fake_server
 run --socket "$tmp/fake.sock" status
 wait "$extra_pids"
