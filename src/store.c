@@ -49,6 +49,8 @@ db_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	/* also when SQLite undid it on its own: stamps the transaction wrote are gone */
+	db_feed_forget(s);
 }
 
 int

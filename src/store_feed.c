@@ -41,6 +41,71 @@ stamp_finalize(sqlite3_stmt **st)
 }
 
 /*
+ * The memo (stampmemo.h) says what feed_state holds while only this
+ * connection writes it: SQLite's data_version moves when another
+ * connection commits (an edit in the sqlite3 shell, say), and then the
+ * memo is dropped.  A rollback drops it too (db_feed_forget).  When the
+ * version cannot be read the memo is not used.  At 10,000 rings it holds
+ * about a million events, some 100 MB; beyond MEMO_MAX it starts over.
+ */
+#define MEMO_MAX	(2u << 20)
+
+static void
+memo_check(struct store *s)
+{
+	long long v = -1;
+
+	if (s->memo.max == 0)
+		stampmemo_init(&s->memo, MEMO_MAX);
+	if (s->version != NULL ||
+	    sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &s->version, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s->version) == SQLITE_ROW)
+			v = sqlite3_column_int64(s->version, 0);
+		sqlite3_reset(s->version);
+	}
+	if (v < 0 || !s->memo_on || v != s->memo_version)
+		stampmemo_clear(&s->memo);
+	s->memo_on = v >= 0;
+	s->memo_version = v;
+}
+
+/* Fill v[i] from the memo if it knows uid with this hash. */
+static bool
+memo_stamp(const struct store *s, struct feed_stamp *v)
+{
+	const struct memo_stamp *m;
+
+	if (!s->memo_on || (m = stampmemo_get(&s->memo, v->uid)) == NULL || m->hash != v->hash)
+		return false;
+	v->sequence = m->sequence;
+	v->changed = m->changed;
+	return true;
+}
+
+/* Every one of v known to the memo, unchanged: filled, and nothing to ask. */
+static bool
+memo_stamp_all(const struct store *s, struct feed_stamp *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!memo_stamp(s, &v[i]))
+			return false;
+	return true;
+}
+
+static void
+memo_note(struct store *s, const struct feed_stamp *v)
+{
+	if (s->memo_on)
+		stampmemo_put(&s->memo, v->uid, v->hash, v->sequence, v->changed);
+}
+
+void
+db_feed_forget(struct store *s)
+{
+	stampmemo_clear(&s->memo);
+}
+
+/*
  * One pass over v with the statements st (prepared here if not yet, and
  * left reset).  Read-only (write false): stop at the first uid that is
  * new or changed and set *dirty.  Writing: insert or bump those.  Fills
@@ -58,6 +123,8 @@ stamp_pass(struct store *s, sqlite3_stmt **st, struct feed_stamp *v, size_t n, t
 		char hex[17];
 		int step;
 
+		if (memo_stamp(s, &v[i]))
+			continue;
 		snprintf(hex, sizeof(hex), "%016" PRIx64, v[i].hash);
 		if (sqlite3_bind_text(sel, 1, v[i].uid, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
 			rc = db_fail(s, cause, "read feed state");
@@ -69,14 +136,15 @@ stamp_pass(struct store *s, sqlite3_stmt **st, struct feed_stamp *v, size_t n, t
 
 			v[i].sequence = sqlite3_column_int(sel, 1);
 			v[i].changed = (time_t)sqlite3_column_int64(sel, 2);
-			if (h == NULL || strcmp(h, hex) != 0) {
-				if (!write)
-					*dirty = true;
-				else if ((rc = db_run(s, st[ST_UPD], "update feed state", cause,
-				    "sIs", hex, (sqlite3_int64)now, v[i].uid)) == 0) {
-					v[i].sequence++;
-					v[i].changed = now;
-				}
+			if (h != NULL && strcmp(h, hex) == 0)
+				memo_note(s, &v[i]);
+			else if (!write)
+				*dirty = true;
+			else if ((rc = db_run(s, st[ST_UPD], "update feed state", cause,
+			    "sIs", hex, (sqlite3_int64)now, v[i].uid)) == 0) {
+				v[i].sequence++;
+				v[i].changed = now;
+				memo_note(s, &v[i]);
 			}
 		} else if (step == SQLITE_DONE) {
 			if (!write)
@@ -85,6 +153,7 @@ stamp_pass(struct store *s, sqlite3_stmt **st, struct feed_stamp *v, size_t n, t
 			    v[i].uid, hex, (sqlite3_int64)now)) == 0) {
 				v[i].sequence = 0;
 				v[i].changed = now;
+				memo_note(s, &v[i]);
 			}
 		} else
 			rc = db_fail(s, cause, "read feed state");
@@ -122,6 +191,10 @@ void
 db_feed_close(struct store *s)
 {
 	stamp_finalize(s->stamp);
+	sqlite3_finalize(s->version);
+	s->version = NULL;
+	s->memo_on = false;
+	stampmemo_clear(&s->memo);
 }
 
 void
@@ -157,6 +230,7 @@ stamp_held(struct store *s, struct feed_stamp *v, size_t n, time_t now, char **c
 		return db_exec(s, "RELEASE feed_stamp", "release savepoint", cause);
 	/* this feed's writes undone; the held transaction goes on without them */
 	stamp_finalize(s->stamp);
+	db_feed_forget(s);
 	sqlite3_exec(s->db, "ROLLBACK TO feed_stamp; RELEASE feed_stamp", NULL, NULL, NULL);
 	db_prefix_cause(cause, "feed stamp");
 	return -1;
@@ -194,6 +268,9 @@ store_feed_stamp(struct store *s, struct feed_stamp *v, size_t n, time_t now,
 	sqlite3_stmt *st[ST_N] = { NULL };
 	int rc;
 
+	memo_check(s);
+	if (memo_stamp_all(s, v, n))
+		return 0;
 	if (s->hold)
 		return stamp_held(s, v, n, now, cause);
 	rc = stamp_alone(s, st, v, n, now, cause);

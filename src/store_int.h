@@ -7,6 +7,7 @@
 #define HP_STORE_INT_H
 
 #include "record.h"
+#include "stampmemo.h"
 #include "store.h"
 
 #include <sqlite3.h>
@@ -17,6 +18,11 @@ struct store {
 	bool		 hold;		/* store_feed_hold: stamps share one transaction */
 	bool		 held;		/* ... and it is open */
 	sqlite3_stmt	*stamp[3];	/* store_feed.c's statements, kept while held */
+	/* store_feed.c: the feed state known without a query, while the database is ours */
+	struct stampmemo memo;
+	sqlite3_stmt	*version;	/* PRAGMA data_version */
+	long long	 memo_version;	/* its value when the memo was last found good */
+	bool		 memo_on;	/* the memo may be used: data_version was read */
 };
 
 /* store.c: errors and transactions. */
@@ -99,6 +105,8 @@ int db_load_record_field(sqlite3_stmt *st, int i, const struct rec_field *f, voi
 int db_feed_commit(struct store *s, char **cause);
 /* store_feed.c: finalize the statements kept for the hold (before the connection closes). */
 void db_feed_close(struct store *s);
+/* store_feed.c: forget the feed state known without a query (a transaction was undone). */
+void db_feed_forget(struct store *s);
 
 /* store_schema.c: connection settings, then migrations to STORE_SCHEMA_VERSION. */
 int schema_configure(struct store *s, char **cause);

@@ -4,6 +4,7 @@
  * through a connection of our own (WAL: it sees only committed rows), so
  * the tests see what a crash at that moment would leave.
  */
+#include "stampmemo.h"
 #include "storetest.h"
 #include "util.h"
 
@@ -217,6 +218,85 @@ START_TEST(test_held_stamps_survive_a_reopen)
 }
 END_TEST
 
+/*
+ * The store keeps what it read and wrote of each event (stampmemo.h) and
+ * stamps an unchanged event without a query.  What another connection
+ * writes must still be what the next stamp sees: the edit below moves a1
+ * to sequence 7 and deletes a2, and the stamps after it follow the table.
+ */
+START_TEST(test_an_edit_by_another_connection_is_seen)
+{
+	struct feed_stamp v[2];
+
+	fx.s = open_ok(fx.path);
+	stamp_ok(fx.s, fa, 2, 0x11, T0, v);
+	stamp_ok(fx.s, fa, 2, 0x11, T0 + 60, v);
+	stamped(&v[0], 0, T0);
+	sql_exec(fx.path, "UPDATE feed_state SET sequence = 7, last_modified = 1796086800"
+	    " WHERE uid = 'a1'; DELETE FROM feed_state WHERE uid = 'a2'");
+	stamp_ok(fx.s, fa, 2, 0x11, T1, v);
+	stamped(&v[0], 7, T0 + 3600);
+	/* a2 is new again: sequence 0 from now, and stored */
+	stamped(&v[1], 0, T1);
+	ck_assert_int_eq(stored("WHERE uid = 'a2' AND last_modified = 1796169600"), 1);
+}
+END_TEST
+
+/*
+ * A feed that fails takes back the stamps it wrote, and the store forgets
+ * them too: b1 went in at T0 with the poisoned feed, so at T1 the same b1
+ * is new, not "unchanged since T0".
+ */
+START_TEST(test_a_failed_feed_leaves_nothing_remembered)
+{
+	static const char *const bad[] = { "b1", "poison" };
+	struct feed_stamp v[2];
+	char *cause = NULL;
+
+	hold_poisoned(v);
+	v[0] = (struct feed_stamp){ .uid = bad[0], .hash = 0x22 };
+	v[1] = (struct feed_stamp){ .uid = bad[1], .hash = 0x22 };
+	ck_assert_int_eq(store_feed_stamp(fx.s, v, 2, T0, &cause), -1);
+	free(cause);
+	stamp_ok(fx.s, bad, 1, 0x22, T1, v);
+	stamped(&v[0], 0, T1);
+	release_ok(fx.s);
+	ck_assert_int_eq(stored("WHERE uid = 'b1' AND last_modified = 1796169600"), 1);
+}
+END_TEST
+
+/* The memo itself: put, replace, get, and starting over at its bound. */
+START_TEST(test_memo_keeps_the_last_of_each_uid_up_to_its_bound)
+{
+	struct stampmemo m;
+	const struct memo_stamp *e;
+	char uid[32];
+
+	stampmemo_init(&m, 3);
+	stampmemo_put(&m, "x", 1, 0, T0);
+	stampmemo_put(&m, "y", 2, 4, T0);
+	snprintf(uid, sizeof(uid), "x");
+	stampmemo_put(&m, uid, 3, 1, T1);	/* replaces: the key is copied, not kept */
+	uid[0] = 'z';
+	ck_assert_ptr_null(stampmemo_get(&m, "z"));
+	e = stampmemo_get(&m, "x");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->hash, 3);
+	ck_assert_int_eq(e->sequence, 1);
+	ck_assert_int_eq((long)e->changed, (long)T1);
+	ck_assert_uint_eq(m.n, 2);
+	stampmemo_put(&m, "z", 5, 0, T0);
+	ck_assert_uint_eq(m.n, 3);
+	/* a fourth uid: over the bound, the memo starts over with it alone */
+	stampmemo_put(&m, "w", 6, 0, T0);
+	ck_assert_uint_eq(m.n, 1);
+	ck_assert_ptr_null(stampmemo_get(&m, "x"));
+	ck_assert_uint_eq(stampmemo_get(&m, "w")->hash, 6);
+	stampmemo_clear(&m);
+	ck_assert_ptr_null(stampmemo_get(&m, "w"));
+}
+END_TEST
+
 static Suite *
 store_feed_suite(void)
 {
@@ -229,6 +309,9 @@ store_feed_suite(void)
 	tcase_add_test(tc, test_feeds_of_one_hold_around_a_failing_one);
 	tcase_add_test(tc, test_a_transaction_begun_while_held_commits_the_hold_first);
 	tcase_add_test(tc, test_held_stamps_survive_a_reopen);
+	tcase_add_test(tc, test_an_edit_by_another_connection_is_seen);
+	tcase_add_test(tc, test_a_failed_feed_leaves_nothing_remembered);
+	tcase_add_test(tc, test_memo_keeps_the_last_of_each_uid_up_to_its_bound);
 	suite_add_tcase(su, tc);
 	return su;
 }

@@ -6,6 +6,7 @@
 # oracle below compares the events' text, not hotpatchd's hashes).  Then another override,
 # an export, and kill -9 at once: the store holds what the reply showed, and a daemon
 # started later still (which would stamp anything missing with its own day) exports the same.
+# Last, sqlite3 edits the stamps under that daemon: the feeds it builds after show the edit.
 set -u
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 needs "feed stamps" sqlite3 python3
@@ -31,6 +32,13 @@ sqlite3 "$dir/hotpatchd.db" "SELECT uid, sequence, last_modified FROM feed_state
 rm -f "$dir/hotpatchd.sock"
 start_daemon "$dir" --at 2026-11-29 || not_ok "the daemon starts after kill -9" "$(cat "$dir.log")"
 ctl export --dir "$tmp/e3" > /dev/null
+# Another program edits the stamps under the running daemon (the store remembers what it
+# read, store_feed.c, and must notice): every SEQUENCE + 10.  The next override rebuilds the
+# feeds of win11-24h2, whose events then show the edited numbers.
+sqlite3 -cmd ".timeout 10000" "$dir/hotpatchd.db" "UPDATE feed_state SET sequence = sequence + 10" \
+	2> "$tmp/edit.err"
+ctl override set win11-24h2 2027-04 baseline --reason "feed stamp test" > /dev/null
+ctl export --dir "$tmp/e4" > /dev/null
 stop_daemon
 
 # stamps.py MODE A B: every VEVENT of every .ics under A and B, by UID, unfolded; its stamps
@@ -83,6 +91,15 @@ if mode == "kept":
     kept, changed = moved(events(sys.argv[2]), events(sys.argv[3]), "20261127T000000Z")
     if kept < 100 or changed < 1:
         sys.exit("kept %d, changed %d: the test saw too little" % (kept, changed))
+elif mode == "edited":
+    # a feed rebuilt after the edit: unchanged events show SEQUENCE + 10, changed ones + 11
+    a, b = events(sys.argv[2]), events(sys.argv[3])
+    for uid in a.keys() & b.keys():
+        want = a[uid][1] + (10 if a[uid][2] == b[uid][2] else 11)
+        if b[uid][1] != want:
+            sys.exit("%s: SEQUENCE %d, want %d (was %d)" % (uid, b[uid][1], want, a[uid][1]))
+    if not a.keys() & b.keys():
+        sys.exit("no events in common")
 elif mode == "same":
     a, b = events(sys.argv[2]), events(sys.argv[3])
     diff = [u for u in a if a[u][:2] != b.get(u, (None, None))[:2]]
@@ -109,4 +126,13 @@ check "killed right after the export's reply, the store holds the stamps it show
 	stamps stored "$tmp/e2" "$tmp/stored"
 check "restarted two days later, the export shows the same stamps" \
 	stamps same "$tmp/e2" "$tmp/e3"
+# one ring feed of win11-24h2: the first the override of 2027-04 changed
+mkdir "$tmp/r0" "$tmp/r1"
+for f in "$tmp"/e4/rings/*.ics; do
+	cmp -s "$f" "$tmp/e3/rings/${f##*/}" && continue
+	cp "$tmp/e3/rings/${f##*/}" "$tmp/r0/" && cp "$f" "$tmp/r1/"
+	break
+done
+check "an edit of the stamps by another program shows in the feeds rebuilt after it" \
+	stamps edited "$tmp/r0" "$tmp/r1"
 finish
