@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { ST_SEL, ST_INS, ST_UPD, ST_N };
@@ -82,14 +83,22 @@ memo_stamp(const struct store *s, struct feed_stamp *v)
 	return true;
 }
 
-/* Every one of v known to the memo, unchanged: filled, and nothing to ask. */
-static bool
-memo_stamp_all(const struct store *s, struct feed_stamp *v, size_t n)
+/*
+ * Fill from the memo what it knows of v, and gather the rest into ask (n
+ * long), where at[k] is ask[k]'s place in v; how many are left to ask.
+ */
+static size_t
+memo_stamp_known(const struct store *s, struct feed_stamp *v, size_t n,
+    struct feed_stamp *ask, size_t *at)
 {
+	size_t k = 0;
+
 	for (size_t i = 0; i < n; i++)
-		if (!memo_stamp(s, &v[i]))
-			return false;
-	return true;
+		if (!memo_stamp(s, &v[i])) {
+			ask[k] = v[i];
+			at[k++] = i;
+		}
+	return k;
 }
 
 static void
@@ -123,8 +132,6 @@ stamp_pass(struct store *s, sqlite3_stmt **st, struct feed_stamp *v, size_t n, t
 		char hex[17];
 		int step;
 
-		if (memo_stamp(s, &v[i]))
-			continue;
 		snprintf(hex, sizeof(hex), "%016" PRIx64, v[i].hash);
 		if (sqlite3_bind_text(sel, 1, v[i].uid, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
 			rc = db_fail(s, cause, "read feed state");
@@ -266,14 +273,25 @@ store_feed_stamp(struct store *s, struct feed_stamp *v, size_t n, time_t now,
     char **cause)
 {
 	sqlite3_stmt *st[ST_N] = { NULL };
+	struct feed_stamp *ask;
+	size_t *at, k;
 	int rc;
 
 	memo_check(s);
-	if (memo_stamp_all(s, v, n))
-		return 0;
-	if (s->hold)
-		return stamp_held(s, v, n, now, cause);
-	rc = stamp_alone(s, st, v, n, now, cause);
+	ask = xcalloc(n + 1, sizeof(*ask));
+	at = xcalloc(n + 1, sizeof(*at));
+	/* only the events the memo does not know go to the database */
+	k = memo_stamp_known(s, v, n, ask, at);
+	if (k == 0)
+		rc = 0;
+	else if (s->hold)
+		rc = stamp_held(s, ask, k, now, cause);
+	else
+		rc = stamp_alone(s, st, ask, k, now, cause);
 	stamp_finalize(st);
+	for (size_t i = 0; rc == 0 && i < k; i++)
+		v[at[i]] = ask[i];
+	free(ask);
+	free(at);
 	return rc;
 }

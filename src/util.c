@@ -1,5 +1,6 @@
 /* util.c: allocation wrappers; out of memory is fatal, not an error path. */
 #include "util.h"
+#include "fingerprint.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -156,7 +157,8 @@ hash64(const void *data, size_t len)
 static struct strslot *
 strindex_slot(const struct strindex *x, const char *key)
 {
-	size_t i = (size_t)hash64(key, strlen(key)) & (x->cap - 1);
+	/* fp_hash takes 8 bytes a step, FNV-1a one: a million keys of 50 bytes add up */
+	size_t i = (size_t)fp_hash(key, strlen(key)) & (x->cap - 1);
 
 	while (x->slot[i].key != NULL && strcmp(x->slot[i].key, key) != 0)
 		i = (i + 1) & (x->cap - 1);
