@@ -18,6 +18,18 @@ reserve(struct textbuf *b, size_t n)
 	b->s = xreallocarray(b->s, b->cap, 1);
 }
 
+void
+textbuf_reserve(struct textbuf *b, size_t n)
+{
+	size_t need = b->len + n + 1;
+
+	if (need > b->cap) {
+		b->cap = need;
+		b->s = xreallocarray(b->s, b->cap, 1);
+		b->s[b->len] = '\0';	/* a string even if nothing is added */
+	}
+}
+
 struct textbuf
 textbuf_of(char *s)
 {
