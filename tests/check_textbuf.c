@@ -137,6 +137,20 @@ START_TEST(reserved_room_takes_the_pieces_in_place)
 	ck_assert_ptr_eq(b.s, at);
 	free(b.s);
 	free(all);
+	/* large enough for huge pages (malloc_huge): the same text */
+	b = (struct textbuf){ 0 };
+	all = run_of('y', 9 << 20);
+	textbuf_reserve(&b, 9 << 20);
+	assert_sound(&b, "", 0);
+	at = b.s;
+	textbuf_add(&b, all, 9 << 20);
+	assert_sound(&b, all, 9 << 20);
+	ck_assert_ptr_eq(b.s, at);
+	textbuf_add(&b, "z", 1);	/* past the room: grown as ever */
+	ck_assert_uint_eq(b.len, (9 << 20) + 1);
+	ck_assert_int_eq(b.s[9 << 20], 'z');
+	free(b.s);
+	free(all);
 }
 END_TEST
 
