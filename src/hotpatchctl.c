@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -162,22 +161,15 @@ send_request(int fd, const char *path, const char *request, int pass)
  * The buffer for a reply body of len bytes and its NUL.  An export's is
  * hundreds of MB written once: on 4 KiB pages the kernel takes a fault
  * per page as it copies the reply in (70,000 for 277 MB, a sixth of
- * hotpatchctl's time); aligned and advised as transparent huge pages, one
- * per 2 MiB.  Only advice: where huge pages are off it is the usual
- * allocation, and free() releases it either way.
+ * hotpatchctl's time), so on huge pages where it can (malloc_huge).
  */
-#define HUGE_PAGE	((size_t)2 << 20)
-
 static char *
 body_alloc(size_t len)
 {
-	void *p;
+	char *p = malloc_huge(len + 1);
 
-	if (len < 4 * HUGE_PAGE)
-		return xmalloc(len + 1);
-	if (posix_memalign(&p, HUGE_PAGE, len + 1) != 0)
+	if (p == NULL)
 		die(EXIT_ERROR, "cannot hold a reply of %zu bytes", len);
-	madvise(p, (len + 1) & ~(HUGE_PAGE - 1), MADV_HUGEPAGE);
 	return p;
 }
 

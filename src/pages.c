@@ -10,6 +10,7 @@
 #include "plancell.h"
 #include "planmodel.h"
 #include "planrange.h"
+#include "rowcache.h"
 #include "table.h"
 #include "textbuf.h"
 #include "util.h"
@@ -510,42 +511,107 @@ append_row_name(struct textbuf *s, const struct page_row *g)
 	append_esc(s, g->os);
 }
 
-/* One ring/OS row, the row-th of the plan. */
+/* One ring/OS row, the row-th of the plan: g, and its cells' facts fc (pn->ncol of them). */
 static void
-append_row(struct textbuf *s, const struct page_src *src, size_t row, const struct plan_notes *pn)
+append_row(struct textbuf *s, const struct page_row *g, const struct cell_facts *fc, size_t row,
+    const struct plan_notes *pn)
 {
-	struct page_row g;
-
-	src->row(src, row, &g);
 	put(s, "<tr data-ring=\"");
-	append_esc(s, g.ring);
+	append_esc(s, g->ring);
 	put(s, "\" data-os=\"");
-	append_esc(s, g.os);
-	textbuf_printf(s, "\"%s>\n<th scope=\"row\" class=\"ring\">", g.eligible ? "" : " class=\"ineligible\"");
-	append_row_name(s, &g);
+	append_esc(s, g->os);
+	textbuf_printf(s, "\"%s>\n<th scope=\"row\" class=\"ring\">",
+	    g->eligible ? "" : " class=\"ineligible\"");
+	append_row_name(s, g);
 	put(s, "<small>");
-	append_esc(s, g.ring);
-	if (*g.timezone != '\0') {
+	append_esc(s, g->ring);
+	if (*g->timezone != '\0') {
 		put(s, " &middot; ");
-		append_esc(s, g.timezone);
+		append_esc(s, g->timezone);
 	}
 	put(s, "</small>");
-	if (!g.eligible) {
+	if (!g->eligible) {
 		put(s, "<small class=\"why\">Not eligible: ");
-		append_esc(s, *g.not_eligible != '\0' ? g.not_eligible : "-");
+		append_esc(s, *g->not_eligible != '\0' ? g->not_eligible : "-");
 		put(s, "</small>");
 	}
 	put(s, "</th>\n");
-	for (size_t i = 0; i < g.ncell && i < pn->ncol; i++) {
-		struct cell_facts m;
-
-		src->cell(src, row, i, &m);
-		append_cell(s, &m, row, i, pn->of[row * pn->ncol + i]);
+	for (size_t i = 0; i < g->ncell && i < pn->ncol; i++) {
+		append_cell(s, &fc[i], row, i, pn->of[row * pn->ncol + i]);
 		put(s, "\n");
 	}
-	append_restarts(s, &g);
+	append_restarts(s, g);
 	put(s, "\n</tr>\n");
 }
+
+/* A cell's facts, every one that append_cell reads, into k. */
+static void
+cell_key(struct rowkey *k, const struct cell_facts *m)
+{
+	const char *const str[] = { m->kind, m->install, m->status, m->cause, m->reason,
+	    m->blackout, m->pause, m->forced_in, m->restart_in, m->risk };
+
+	rowkey_strn(k, m->month, sizeof(m->month));
+	rowkey_strn(k, m->local, sizeof(m->local));
+	for (size_t i = 0; i < sizeof(str) / sizeof(str[0]); i++)
+		rowkey_str(k, str[i]);
+	rowkey_int(k, m->at_risk);
+	rowkey_int(k, m->unplanned);
+	rowkey_int(k, m->skipped);
+}
+
+/*
+ * The key of the row-th row: all append_row reads, its index (the cells'
+ * ids), the row, the number of columns, and each cell's facts and note.
+ */
+static uint64_t
+row_key(struct rowkey *k, const struct page_row *g, const struct cell_facts *fc, size_t row,
+    const struct plan_notes *pn)
+{
+	const char *const str[] = { g->ring, g->name, g->os, g->timezone, g->not_eligible };
+
+	rowkey_reset(k);
+	rowkey_int(k, (long long)row);
+	rowkey_int(k, (long long)pn->ncol);
+	rowkey_int(k, (long long)g->ncell);
+	for (size_t i = 0; i < sizeof(str) / sizeof(str[0]); i++)
+		rowkey_str(k, str[i]);
+	rowkey_int(k, g->eligible);
+	rowkey_int(k, g->total);
+	for (size_t i = 0; i < PAGE_CAUSES_MAX; i++)
+		rowkey_int(k, g->causes[i]);
+	for (size_t i = 0; i < g->ncell && i < pn->ncol; i++) {
+		cell_key(k, &fc[i]);
+		rowkey_int(k, pn->of[row * pn->ncol + i]);
+	}
+	return rowkey_hash(k);
+}
+
+/* The row-th row, copied from the cache when its key is there, else drawn and kept. */
+static void
+append_row_cached(struct textbuf *s, const struct page_src *src, size_t row,
+    const struct plan_notes *pn, struct rowcache *cache, struct rowkey *k, struct cell_facts *fc)
+{
+	struct page_row g;
+	const char *kept;
+	size_t len, at = s->len;
+	uint64_t key = 0;
+
+	src->row(src, row, &g);
+	for (size_t i = 0; i < g.ncell && i < pn->ncol; i++)
+		src->cell(src, row, i, &fc[i]);
+	if (cache != NULL) {
+		key = row_key(k, &g, fc, row, pn);
+		if ((kept = rowcache_get(cache, key, &len)) != NULL) {
+			textbuf_add(s, kept, len);
+			return;
+		}
+	}
+	append_row(s, &g, fc, row, pn);
+	if (cache != NULL)
+		rowcache_put(cache, key, s->s + at, s->len - at);
+}
+
 /*
  * A ring's devices row, after its last OS row: how many devices, and per
  * month how many of them restart.  Counts only, as on the fleet page.
@@ -752,9 +818,11 @@ ring_devices(const json_t *devices, const char *id, size_t *at)
 /* The grid: a header row of months, then every ring/OS row and the rings' devices rows. */
 static void
 append_grid(struct textbuf *s, const struct page_src *src, const struct plan_range *r,
-    const struct plan_notes *pn)
+    const struct plan_notes *pn, struct rowcache *cache)
 {
 	int year = plan_range_year_of(r);
+	struct cell_facts *fc = xcalloc(pn->ncol + 1, sizeof(*fc));
+	struct rowkey k = { 0 };
 	size_t at = 0;
 	char ym[8];
 
@@ -770,7 +838,7 @@ append_grid(struct textbuf *s, const struct page_src *src, const struct plan_ran
 		struct page_row g, next;
 		const json_t *e;
 
-		append_row(s, src, i, pn);
+		append_row_cached(s, src, i, pn, cache, &k, fc);
 		/* A ring's devices come once, after its last OS. */
 		src->row(src, i, &g);
 		if (i + 1 < src->nrow) {
@@ -783,17 +851,26 @@ append_grid(struct textbuf *s, const struct page_src *src, const struct plan_ran
 			append_devices_row(s, e, r);
 	}
 	put(s, "</tbody>\n</table>\n</div>\n");
+	rowkey_free(&k);
+	free(fc);
 }
 
-/* The page of src over r (r->months 0: none to draw), titled words. */
+/*
+ * The page of src over r (r->months 0: none to draw), titled words; its
+ * rows from cache when it has them (NULL: none).  The cache's hint
+ * reserves the room at once: the page of 10,000 rings is 49 MB, and
+ * growing it by doubling copies it again and again.
+ */
 static char *
 plan_page(const struct page_src *src, const struct plan_range *r, const char *words,
-    const json_t *stale, const struct plan_links *links)
+    const json_t *stale, const struct plan_links *links, struct rowcache *cache)
 {
 	struct plan_notes pn;
 	struct textbuf s = { 0 };
 	char *title;
 
+	if (cache != NULL && rowcache_hint(cache) > 0)
+		textbuf_reserve(&s, rowcache_hint(cache) + rowcache_hint(cache) / 16);
 	notes_collect(src, (size_t)r->months, &pn);
 	title = xasprintf("hotpatchd plan %s", words);
 	append_head(&s, title, plan_css);
@@ -807,13 +884,15 @@ plan_page(const struct page_src *src, const struct plan_range *r, const char *wo
 	append_stale(&s, stale);
 	textbuf_printf(&s, "</header>\n<main>\n");
 	append_legend(&s);
-	append_grid(&s, src, r, &pn);
+	append_grid(&s, src, r, &pn, cache);
 	if (src->nrow == 0)
 		textbuf_printf(&s, "<p class=\"muted\">No rings.</p>\n");
 	else
 		append_notes(&s, &pn, src, r);
 	textbuf_printf(&s, "</main>\n</body>\n</html>\n");
 	notes_free(&pn);
+	if (cache != NULL)
+		rowcache_sweep(cache, s.len);
 	return s.s;
 }
 
@@ -859,7 +938,7 @@ page_plan(const json_t *plan, const struct plan_links *links)
 		snprintf(words, sizeof(words), "(no months)");
 		r.months = 0;
 	}
-	return plan_page(&src, &r, words, json_object_get(plan, "stale"), links);
+	return plan_page(&src, &r, words, json_object_get(plan, "stale"), links, NULL);
 }
 
 /* ---- the plan from the model ---- */
@@ -889,14 +968,14 @@ model_cell(const struct page_src *src, size_t i, size_t c, struct cell_facts *ou
 
 char *
 page_plan_model(const struct plan_model *pm, const json_t *devices, const json_t *stale,
-    const struct plan_links *links)
+    const struct plan_links *links, struct rowcache *cache)
 {
 	struct page_src src = { .nrow = pm->nrow, .row = model_row, .cell = model_cell, .pm = pm,
 	    .devices = devices };
 	char words[PLAN_RANGE_WORDS];
 
 	plan_range_words(&pm->range, words, sizeof(words));
-	return plan_page(&src, &pm->range, words, stale, links);
+	return plan_page(&src, &pm->range, words, stale, links, cache);
 }
 
 /* ---- the fleet ---- */

@@ -38,14 +38,17 @@ struct plan_links {
 char *page_plan(const json_t *plan, const struct plan_links *links);
 
 struct plan_model;
+struct rowcache;
 /*
  * The same page straight from the plan model (planmodel.h), with no JSON
  * of the rows in between: byte for byte page_plan of view_plan_range's
  * JSON of the same model with "devices" (view_plan_devices' list, may be
- * NULL) and "stale" (view_stale) set.
+ * NULL) and "stale" (view_stale) set.  cache (rowcache.h; NULL: none)
+ * gives the ring/OS rows unchanged since its last build, and keeps this
+ * build's: the bytes are the same with it or without.
  */
 char *page_plan_model(const struct plan_model *pm, const json_t *devices, const json_t *stale,
-    const struct plan_links *links);
+    const struct plan_links *links, struct rowcache *cache);
 
 /*
  * The fleet forecast from view_fleet's JSON: the fleet's months (installs

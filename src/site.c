@@ -16,6 +16,7 @@
 #include "pages.h"
 #include "planmodel.h"
 #include "planrange.h"
+#include "rowcache.h"
 #include "site.h"
 #include "siteurl.h"
 #include "stale.h"
@@ -84,6 +85,7 @@ struct site {
 	size_t		 nvar;
 	size_t		 var_bytes;	/* their bodies */
 	unsigned long	 clock;
+	struct rowcache	*plan_rows;	/* the rows of the plan of the default months */
 };
 
 /*
@@ -484,6 +486,20 @@ plan_links_of(const char *id, const struct plan_range *r, bool exported,
 		l->next = by_year ? xasprintf("%d", ym_year(p.from)) : plan_query_link(&p);
 }
 
+/*
+ * The rows kept for the plan of id: the default months' only (served and
+ * exported, the same rows), so a look at another year does not drop them.
+ */
+static struct rowcache *
+plan_rows(struct daemon *d, const char *id)
+{
+	if (id != NULL || d->site == NULL)
+		return NULL;
+	if (d->site->plan_rows == NULL)
+		d->site->plan_rows = rowcache_new();
+	return d->site->plan_rows;
+}
+
 static char *
 plan_page_of(struct daemon *d, const char *id, bool exported, time_t *modified,
     char **cause)
@@ -503,7 +519,7 @@ plan_page_of(struct daemon *d, const char *id, bool exported, time_t *modified,
 	view_plan_devices(devices, &d->inv, &d->cal, &d->rings, &r, ym_of_time(now));
 	stale = view_stale(&d->cal, NULL, now);
 	plan_links_of(id, &r, exported, &l);
-	s = page_plan_model(&pm, json_object_get(devices, "devices"), stale, &l);
+	s = page_plan_model(&pm, json_object_get(devices, "devices"), stale, &l, plan_rows(d, id));
 	free((char *)l.prev);
 	free((char *)l.next);
 	json_decref(devices);
@@ -1217,6 +1233,7 @@ site_free(struct daemon *d)
 	free(s->page);
 	free(s->epoch);
 	strindex_free(&s->by_path);
+	rowcache_free(s->plan_rows);
 	free(s);
 	d->site = NULL;
 }

@@ -18,6 +18,22 @@ reserve(struct textbuf *b, size_t n)
 	b->s = xreallocarray(b->s, b->cap, 1);
 }
 
+void
+textbuf_reserve(struct textbuf *b, size_t n)
+{
+	size_t need = b->len + n + 1;
+
+	if (need <= b->cap)
+		return;
+	/* A large text reserved at once is written once: on huge pages, few faults. */
+	if (b->s != NULL)
+		b->s = xreallocarray(b->s, need, 1);
+	else if ((b->s = malloc_huge(need)) == NULL)
+		b->s = xmalloc(need);
+	b->cap = need;
+	b->s[b->len] = '\0';	/* a string even if nothing is added */
+}
+
 struct textbuf
 textbuf_of(char *s)
 {

@@ -21,6 +21,8 @@ struct textbuf {
 
 /* A buffer that takes over s (allocated; NULL: empty) to append to. */
 struct textbuf textbuf_of(char *s);
+/* Room for n more bytes at once: a text whose size is known roughly is not grown by doubling. */
+void textbuf_reserve(struct textbuf *b, size_t n);
 /* n bytes of p (no NUL needed). */
 void textbuf_add(struct textbuf *b, const char *p, size_t n);
 /* n spaces. */

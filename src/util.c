@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/mman.h>
+
 static void
 oom(void)
 {
@@ -22,6 +24,21 @@ xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 	if (p == NULL)
 		oom();
+	return p;
+}
+
+#define HUGE_PAGE	((size_t)2 << 20)
+
+void *
+malloc_huge(size_t n)
+{
+	void *p;
+
+	if (n < 4 * HUGE_PAGE)
+		return malloc(n);
+	if (posix_memalign(&p, HUGE_PAGE, n) != 0)
+		return NULL;
+	(void)madvise(p, n & ~(HUGE_PAGE - 1), MADV_HUGEPAGE);
 	return p;
 }
 

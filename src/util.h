@@ -13,6 +13,15 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
+/*
+ * n bytes for a large block written once (a 49 MB page, a 277 MB reply),
+ * or NULL: from 8 MiB, aligned and advised as transparent huge pages.
+ * On 4 KiB pages the kernel takes a fault per page as the block is first
+ * written, which costs a virtual machine dearly; on huge pages one per
+ * 2 MiB.  Only advice: where they are off it is the usual allocation,
+ * and free() releases it either way.
+ */
+void *malloc_huge(size_t n);
 /* xstrdup that passes NULL through. */
 char *xstrdup_null(const char *s);
 /* Formatted allocation; never returns NULL. */

@@ -216,7 +216,7 @@ START_TEST(the_page_from_the_model_is_the_page_from_the_json)
 
 	plan_model_build(&pm, &cal, &rs, &four, false);
 	a = page_plan(plan, &l);
-	b = page_plan_model(&pm, NULL, NULL, &l);
+	b = page_plan_model(&pm, NULL, NULL, &l, NULL);
 	ck_assert_str_eq(a, b);
 	/* the December cell as the page writes it */
 	ck_assert_ptr_nonnull(strstr(b, "<td id=\"c0-2\" data-month=\"2026-12\" data-kind=\"baseline\" "

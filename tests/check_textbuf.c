@@ -120,6 +120,40 @@ START_TEST(a_buffer_takes_over_an_allocated_string)
 }
 END_TEST
 
+/* Room reserved once is used as it is: the text is not moved while it fits. */
+START_TEST(reserved_room_takes_the_pieces_in_place)
+{
+	struct textbuf b = { 0 };
+	char *at, *all = run_of('x', 1000);
+
+	textbuf_reserve(&b, 1000);
+	assert_sound(&b, "", 0);
+	at = b.s;
+	for (int i = 0; i < 10; i++)
+		textbuf_add(&b, all, 100);
+	assert_sound(&b, all, 1000);
+	ck_assert_ptr_eq(b.s, at);
+	textbuf_reserve(&b, 0);	/* room enough: nothing to do */
+	ck_assert_ptr_eq(b.s, at);
+	free(b.s);
+	free(all);
+	/* large enough for huge pages (malloc_huge): the same text */
+	b = (struct textbuf){ 0 };
+	all = run_of('y', 9 << 20);
+	textbuf_reserve(&b, 9 << 20);
+	assert_sound(&b, "", 0);
+	at = b.s;
+	textbuf_add(&b, all, 9 << 20);
+	assert_sound(&b, all, 9 << 20);
+	ck_assert_ptr_eq(b.s, at);
+	textbuf_add(&b, "z", 1);	/* past the room: grown as ever */
+	ck_assert_uint_eq(b.len, (9 << 20) + 1);
+	ck_assert_int_eq(b.s[9 << 20], 'z');
+	free(b.s);
+	free(all);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -128,6 +162,7 @@ main(void)
 	suite_add_tcase(s, tcase_of("build", NULL, NULL, TESTS(
 	    nothing_added_is_null_and_an_empty_piece_is_the_empty_string,
 	    pieces_across_the_growth_boundaries_are_the_concatenation,
-	    many_pieces_are_one_concatenation, a_buffer_takes_over_an_allocated_string)));
+	    many_pieces_are_one_concatenation, a_buffer_takes_over_an_allocated_string,
+	    reserved_room_takes_the_pieces_in_place)));
 	return run_suite(s);
 }
