@@ -890,8 +890,6 @@ write_file(int root, const char *dir, struct manifest *now, const struct manifes
 		    strerror(errno));
 	if ((fd = tmp_create(dfd, base, 0644)) < 0 || write_all(fd, data, len) < 0)
 		die(EXIT_ERROR, "cannot write %s: %s", shown, strerror(errno));
-	/* start writing it to disk now, so the batch's syncfs finds most of it done */
-	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	tmp[tmp_live - 1].base = xstrdup(base);
 	tmp[tmp_live - 1].shown = shown;
 	tmp[tmp_live - 1].entry = (size_t)(e - now->v);
