@@ -22,7 +22,6 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/random.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -745,20 +744,12 @@ static sig_atomic_t
 batch_size(void)
 {
 	static sig_atomic_t size;
-	struct rlimit rl;
-	rlim_t fit;
+	unsigned long long cur, fit;
 
 	if (size > 0)
 		return size;
-	size = 1;
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return size;
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-			getrlimit(RLIMIT_NOFILE, &rl);
-	}
-	fit = rl.rlim_cur > TMP_FD_SPARE + 2 ? (rl.rlim_cur - TMP_FD_SPARE) / 2 : 1;
+	(void)fd_limit_raise(&cur);	/* not raised: as many as the limit allows */
+	fit = cur > TMP_FD_SPARE + 2 ? (cur - TMP_FD_SPARE) / 2 : 1;
 	size = fit < TMP_BATCH ? (sig_atomic_t)fit : TMP_BATCH;
 	return size;
 }

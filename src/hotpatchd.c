@@ -32,7 +32,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -269,13 +268,10 @@ group_id(const char *name, const char *what)
 static void
 raise_fd_limit(void)
 {
-	struct rlimit rl;
+	unsigned long long cur;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-			log_warn("cannot raise the open file limit: %s", strerror(errno));
-	}
+	if (fd_limit_raise(&cur) < 0)
+		log_warn("cannot raise the open file limit: %s", strerror(errno));
 }
 
 static void

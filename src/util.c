@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 static void
 oom(void)
@@ -40,6 +41,28 @@ malloc_huge(size_t n)
 		return NULL;
 	(void)madvise(p, n & ~(HUGE_PAGE - 1), MADV_HUGEPAGE);
 	return p;
+}
+
+int
+fd_limit_raise(unsigned long long *cur)
+{
+	struct rlimit rl;
+	int rc = 0;
+
+	*cur = 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -1;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t was = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+			rl.rlim_cur = was;
+			rc = -1;
+		}
+	}
+	*cur = rl.rlim_cur;
+	return rc;
 }
 
 void *

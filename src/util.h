@@ -22,6 +22,12 @@ char *xstrdup(const char *s);
  * and free() releases it either way.
  */
 void *malloc_huge(size_t n);
+/*
+ * Raise the soft limit of open descriptors to the hard one; the limit now
+ * in *cur (0 if it cannot be read).  -1 with errno if it could not be
+ * raised (*cur is then the limit as it was).
+ */
+int fd_limit_raise(unsigned long long *cur);
 /* xstrdup that passes NULL through. */
 char *xstrdup_null(const char *s);
 /* Formatted allocation; never returns NULL. */
